@@ -1,0 +1,25 @@
+/** The dashboard's client for the REST API: JSON in, JSON out, errors as ApiFailure. */
+import type { ApiError } from "../../schema/api.ts";
+
+export class ApiFailure extends Error {
+  readonly status: number;
+  readonly body: ApiError;
+  constructor(status: number, body: ApiError) {
+    super(body.error);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    credentials: "same-origin",
+    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  if (res.status === 204) return undefined as T;
+  const data: unknown = await res.json().catch(() => ({ error: `${res.status} ${res.statusText}` }));
+  if (!res.ok) throw new ApiFailure(res.status, data as ApiError);
+  return data as T;
+}

@@ -1,0 +1,67 @@
+/**
+ * zod schemas for the REST API's bodies and queries, shared by the Worker (which validates) and the
+ * client (which sends).
+ */
+import { z } from "zod";
+import { CONTACT_KINDS, PHONE_LABELS, USER_ROLES } from "./db.ts";
+
+const trimmed = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `must be at most ${max} characters`)
+    .nullish()
+    .transform((v) => (v ? v : null));
+
+export const loginBody = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email("must be an email address").max(254)),
+  password: z.string().min(1, "must not be empty").max(1024),
+});
+export type LoginBody = z.infer<typeof loginBody>;
+
+export const contactKind = z.enum(CONTACT_KINDS);
+export const phoneLabel = z.enum(PHONE_LABELS);
+
+export const phoneInput = z.object({
+  label: phoneLabel.default("main"),
+  /** As typed: national or international format, any punctuation, an extension ("x12", "ext. 7"). */
+  number: trimmed(40),
+});
+export type PhoneInput = z.infer<typeof phoneInput>;
+
+export const contactCreate = z.object({
+  kind: contactKind,
+  name: trimmed(200),
+  company: optionalText(200),
+  email: z
+    .union([z.email("must be an email address").max(254), z.literal(""), z.null()])
+    .optional()
+    .transform((v) => (v ? v : null)),
+  address: optionalText(500),
+  notes: optionalText(5000),
+  phones: z.array(phoneInput).max(20, "at most 20 phones").default([]),
+  /** Set when the contact is created from a call's popup (New Customer, New Lead, ...). */
+  createdFromCallId: z.string().max(100).nullish(),
+});
+export type ContactCreate = z.input<typeof contactCreate>;
+
+export const contactUpdate = contactCreate
+  .omit({ createdFromCallId: true })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, "nothing to update");
+export type ContactUpdate = z.input<typeof contactUpdate>;
+
+export const contactListQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  kind: contactKind.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const apiKeyCreate = z.object({ name: trimmed(100) });
+
+export const userRole = z.enum(USER_ROLES);
+
+/** The shape every 4xx body has. */
+export type ApiError = { error: string; issues?: { path: string; message: string }[] };

@@ -1,0 +1,287 @@
+/**
+ * D1 tables (drizzle). Durable business records live here; what changes every second lives in the
+ * tenant's Switchboard Durable Object. Times are epoch milliseconds; money is integer cents.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const CONTACT_KINDS = ["customer", "vendor", "employee", "lead"] as const;
+export type ContactKind = (typeof CONTACT_KINDS)[number];
+export const PHONE_LABELS = ["main", "mobile", "work", "other"] as const;
+export type PhoneLabel = (typeof PHONE_LABELS)[number];
+export const USER_ROLES = ["admin", "agent"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+export const CALL_STATUSES = ["ringing", "in-progress", "completed", "no-answer", "busy", "failed", "canceled"] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+export const PROVIDERS = ["twilio", "signalwire", "telnyx", "plivo", "vonage", "pbx", "sandbox"] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+const id = () => text("id").primaryKey();
+const tenantId = () => text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" });
+const createdAt = () => integer("created_at").notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+export const tenants = sqliteTable("tenants", {
+  id: id(),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  /** IANA zone: conditional routes, tagging hours and reports read the clock in it. */
+  timeZone: text("time_zone").notNull().default("America/Los_Angeles"),
+  /** Region used to read national-format phone numbers typed by this tenant's staff. */
+  defaultCountry: text("default_country").notNull().default("US"),
+  /** First-touch attribution window for income, in days. */
+  attributionWindowDays: integer("attribution_window_days").notNull().default(90),
+  createdAt: createdAt(),
+});
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: text("role", { enum: USER_ROLES }).notNull().default("agent"),
+    /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>` */
+    passwordHash: text("password_hash").notNull(),
+    /** When the incoming-call popup opens for this user. */
+    popupOn: text("popup_on", { enum: ["ring", "answer"] }).notNull().default("ring"),
+    /** The number an agent takes calls on now (routing's "dial agent"). */
+    agentNumber: text("agent_number"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email").on(t.email), index("users_tenant").on(t.tenantId)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** SHA-256 of the cookie token: a leaked table holds no usable session. */
+    id: id(),
+    tenantId: tenantId(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    name: text("name").notNull(),
+    /** First characters of the key, shown so people can tell keys apart. */
+    prefix: text("prefix").notNull(),
+    /** SHA-256 of the whole key. */
+    keyHash: text("key_hash").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_hash").on(t.keyHash), index("api_keys_tenant").on(t.tenantId)],
+);
+
+/** Failed logins per account (lower-cased email), whether or not the account exists. */
+export const loginThrottle = sqliteTable("login_throttle", {
+  email: text("email").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  windowStartedAt: integer("window_started_at").notNull(),
+  lockedUntil: integer("locked_until"),
+});
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    kind: text("kind", { enum: CONTACT_KINDS }).notNull(),
+    name: text("name").notNull(),
+    company: text("company"),
+    email: text("email"),
+    address: text("address"),
+    notes: text("notes"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+    /** The call this contact was created from (marketing: new contacts from calls). */
+    createdFromCallId: text("created_from_call_id"),
+  },
+  (t) => [index("contacts_tenant_name").on(t.tenantId, t.name)],
+);
+
+/** Every phone of every contact, normalised to E.164 so a caller matches with one index probe. */
+export const contactPhones = sqliteTable(
+  "contact_phones",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    contactId: text("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    label: text("label", { enum: PHONE_LABELS }).notNull().default("main"),
+    number: text("number").notNull(),
+    extension: text("extension"),
+    /** As it was typed, for display. */
+    raw: text("raw").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("contact_phones_tenant_number").on(t.tenantId, t.number, t.createdAt), index("contact_phones_contact").on(t.contactId)],
+);
+
+export const campaigns = sqliteTable(
+  "campaigns",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    name: text("name").notNull(),
+    /** website, paid search, print, radio, yard signs, referral, ... */
+    channel: text("channel").notNull().default("other"),
+    /** Recurring cost per month in cents, from `startsOn` (YYYY-MM-DD) until `endsOn`. */
+    monthlyCostCents: integer("monthly_cost_cents").notNull().default(0),
+    startsOn: text("starts_on"),
+    endsOn: text("ends_on"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("campaigns_tenant_name").on(t.tenantId, t.name)],
+);
+
+/** One-off spend entries of a campaign. */
+export const campaignCosts = sqliteTable(
+  "campaign_costs",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    campaignId: text("campaign_id").notNull().references(() => campaigns.id, { onDelete: "cascade" }),
+    spentOn: text("spent_on").notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    note: text("note"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("campaign_costs_campaign").on(t.campaignId, t.spentOn)],
+);
+
+/** A tenant's account at a telephony provider; the auth token is AES-GCM encrypted. */
+export const providerAccounts = sqliteTable(
+  "provider_accounts",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    provider: text("provider", { enum: PROVIDERS }).notNull(),
+    accountSid: text("account_sid").notNull(),
+    authTokenEncrypted: text("auth_token_encrypted").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("provider_accounts_tenant").on(t.tenantId)],
+);
+
+export const routes = sqliteTable(
+  "routes",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    name: text("name").notNull(),
+    /** dial, menu, queue, geo, conditional, agent: the shape of `config` follows the kind. */
+    kind: text("kind").notNull(),
+    config: text("config", { mode: "json" }).notNull().$type<unknown>(),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("routes_tenant").on(t.tenantId)],
+);
+
+export const trackingNumbers = sqliteTable(
+  "tracking_numbers",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    /** E.164. Unique across tenants: a dialled number names exactly one tenant. */
+    number: text("number").notNull(),
+    label: text("label").notNull().default(""),
+    campaignId: text("campaign_id").references(() => campaigns.id, { onDelete: "set null" }),
+    terminationNumber: text("termination_number"),
+    failsafeNumber: text("failsafe_number"),
+    routeId: text("route_id").references(() => routes.id, { onDelete: "set null" }),
+    whisper: text("whisper"),
+    record: integer("record", { mode: "boolean" }).notNull().default(false),
+    providerAccountId: text("provider_account_id").references(() => providerAccounts.id, { onDelete: "set null" }),
+    /** The provider's id for the number when we bought it through the provider (released on delete). */
+    providerNumberSid: text("provider_number_sid"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("tracking_numbers_number").on(t.number), index("tracking_numbers_tenant").on(t.tenantId)],
+);
+
+export const receivingNumbers = sqliteTable(
+  "receiving_numbers",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    number: text("number").notNull(),
+    country: text("country").notNull().default("US"),
+    label: text("label").notNull(),
+    extension: text("extension"),
+    extensionDelaySeconds: integer("extension_delay_seconds").notNull().default(0),
+    whisper: text("whisper"),
+    ringSeconds: integer("ring_seconds").notNull().default(20),
+    /** Where an unanswered call goes next: `{ kind, id }` of a receiving number, route or voicemail. */
+    noAnswerTarget: text("no_answer_target", { mode: "json" }).$type<unknown>(),
+    /** Weekly opening hours for tagging; null means always open. */
+    taggingHours: text("tagging_hours", { mode: "json" }).$type<unknown>(),
+    record: integer("record", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("receiving_numbers_tenant_number").on(t.tenantId, t.number)],
+);
+
+/** The call log. A call is written here when it ends; live calls live in the Durable Object. */
+export const calls = sqliteTable(
+  "calls",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    provider: text("provider", { enum: PROVIDERS }).notNull(),
+    providerCallId: text("provider_call_id").notNull(),
+    fromNumber: text("from_number").notNull(),
+    toNumber: text("to_number").notNull(),
+    trackingNumberId: text("tracking_number_id"),
+    campaignId: text("campaign_id"),
+    contactId: text("contact_id"),
+    callerType: text("caller_type").notNull().default("unknown"),
+    callerName: text("caller_name"),
+    status: text("status", { enum: CALL_STATUSES }).notNull(),
+    terminationNumber: text("termination_number"),
+    startedAt: integer("started_at").notNull(),
+    answeredAt: integer("answered_at"),
+    endedAt: integer("ended_at"),
+    durationSeconds: integer("duration_seconds"),
+    /** First call ever from this number to this tenant (marketing: first-time callers). */
+    firstTime: integer("first_time", { mode: "boolean" }).notNull().default(false),
+    recordingUrl: text("recording_url"),
+    subject: text("subject"),
+    notes: text("notes"),
+    outcome: text("outcome"),
+    tags: text("tags", { mode: "json" }).$type<string[]>(),
+    followUpAt: integer("follow_up_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("calls_provider_call").on(t.tenantId, t.provider, t.providerCallId),
+    index("calls_tenant_started").on(t.tenantId, t.startedAt),
+    index("calls_tenant_contact").on(t.tenantId, t.contactId, t.startedAt),
+    index("calls_tenant_from").on(t.tenantId, t.fromNumber, t.startedAt),
+  ],
+);
+
+/** Income from accounting (invoices, payments), recorded against a contact. */
+export const income = sqliteTable(
+  "income",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    contactId: text("contact_id").notNull().references(() => contacts.id, { onDelete: "cascade" }),
+    callId: text("call_id"),
+    amountCents: integer("amount_cents").notNull(),
+    receivedOn: text("received_on").notNull(),
+    reference: text("reference"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("income_tenant_contact").on(t.tenantId, t.contactId), uniqueIndex("income_tenant_reference").on(t.tenantId, t.reference)],
+);

@@ -1,0 +1,45 @@
+/** Helpers shared by the project's Node scripts (dev, seed, bench, browser-test setup). */
+import { spawn, type SpawnOptions } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+export const VITE = join(ROOT, "node_modules", "vite", "bin", "vite.js");
+
+/** The environment every tool runs with: no telemetry, nothing sent to Cloudflare. */
+export const TOOL_ENV = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_SEND_METRICS: "false",
+  // Miniflare would otherwise fetch a sample `request.cf` from Cloudflare at every start.
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  DO_NOT_TRACK: "1",
+};
+
+export function run(script: string, args: string[], options: SpawnOptions = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, stdio: "inherit", env: TOOL_ENV, ...options });
+    // Whoever stops us stops the child too: a dev server must not outlive `npm run dev`.
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on("SIGTERM", forward).on("SIGINT", forward);
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      process.off("SIGTERM", forward).off("SIGINT", forward);
+      if (code === 0) resolve();
+      else reject(new Error(`${script} ${args.join(" ")} ${signal ? `was stopped by ${signal}` : `exited with ${code}`}`));
+    });
+  });
+}
+
+/** `.dev.vars` with a random SECRETS_KEY, written once; the local data is encrypted with it. */
+export function ensureDevVars(): string {
+  const file = join(ROOT, ".dev.vars");
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const found = /^SECRETS_KEY=(\S+)$/m.exec(current)?.[1];
+  if (found) return found;
+  const key = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
+  writeFileSync(file, `${current.replace(/^SECRETS_KEY=.*\n?/m, "")}SECRETS_KEY=${key}\n`);
+  return key;
+}

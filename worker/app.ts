@@ -1,0 +1,39 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { except } from "hono/combine";
+import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
+import { requireAuth } from "./auth/middleware.ts";
+import { apiKeyRoutes } from "./auth/keys.ts";
+import { authRoutes } from "./auth/routes.ts";
+import { contactRoutes } from "./contacts/routes.ts";
+import type { AppEnv } from "./env.ts";
+import { apiError } from "./lib/errors.ts";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const api = new Hono<AppEnv>()
+  .use(
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => apiError(c, 413, `Request body is larger than ${MAX_BODY_BYTES / 1024} KB`) }),
+    csrf(),
+    // Everything but logging in needs a session or an API key.
+    except("/api/auth/login", requireAuth()),
+  )
+  .route("/auth", authRoutes)
+  .route("/contacts", contactRoutes)
+  .route("/keys", apiKeyRoutes);
+
+export const app = new Hono<AppEnv>()
+  .get("/health", (c) => c.json({ ok: true }))
+  .route("/api", api)
+  .notFound((c) => apiError(c, 404, `No route for ${c.req.method} ${new URL(c.req.url).pathname}`))
+  .onError((err, c) => {
+    if (err instanceof HTTPException) {
+      // Hono raises these for malformed bodies and the like: the client's fault, said plainly.
+      return apiError(c, err.status as 400, err.message || "Bad request");
+    }
+    console.error("unhandled error", err);
+    return apiError(c, 500, "Internal error");
+  });
+
+export type App = typeof app;

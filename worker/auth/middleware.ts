@@ -1,0 +1,59 @@
+import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env.ts";
+import { getDb } from "../db.ts";
+import { apiError } from "../lib/errors.ts";
+import { resolveApiKey, resolveSession, touchApiKey } from "./queries.ts";
+
+export const SESSION_COOKIE = "sb_session";
+
+export type AuthTenant = { id: string; slug: string; name: string; timeZone: string; defaultCountry: string };
+export type AuthUser = { id: string; email: string; name: string; role: "admin" | "agent"; popupOn: "ring" | "answer" };
+
+/** Who is asking: a logged-in user (session cookie) or a program (API key). Always one tenant. */
+export type AuthContext =
+  | { via: "session"; tenant: AuthTenant; user: AuthUser; sessionToken: string }
+  | { via: "api-key"; tenant: AuthTenant; apiKey: { id: string; name: string } };
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/** Resolves the caller from an API key or the session cookie; null when neither is valid. */
+export async function authenticate(c: Context<AppEnv>) {
+  const db = getDb(c.env.DB);
+  const header = c.req.header("Authorization");
+  if (header) {
+    const key = BEARER.exec(header)?.[1];
+    const found = key ? await resolveApiKey(db, key) : undefined;
+    if (!found) return { error: "Invalid API key" } as const;
+    // Recording use once a minute at most keeps a write off most requests.
+    if (!found.apiKey.lastUsedAt || Date.now() - found.apiKey.lastUsedAt > 60_000) {
+      c.executionCtx.waitUntil(touchApiKey(db, found.apiKey.id).catch(() => undefined));
+    }
+    return { auth: { via: "api-key", tenant: found.tenant, apiKey: { id: found.apiKey.id, name: found.apiKey.name } } } as const;
+  }
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token) return { error: "Not logged in" } as const;
+  const session = await resolveSession(db, token);
+  if (!session.ok) return { error: session.reason === "expired" ? "Session expired; log in again" : "Not logged in" } as const;
+  return { auth: { via: "session", tenant: session.tenant, user: session.user, sessionToken: token } } as const;
+}
+
+/** Every /api/ route behind this acts on the tenant of the session or key, never one the client names. */
+export function requireAuth() {
+  return createMiddleware<AppEnv>(async function requireAuth(c, next) {
+    const result = await authenticate(c);
+    if ("error" in result) return apiError(c, 401, result.error);
+    c.set("auth", result.auth);
+    await next();
+  });
+}
+
+export function requireAdmin() {
+  return createMiddleware<AppEnv>(async function requireAdmin(c, next) {
+    const auth = c.get("auth");
+    // An API key is issued by an admin and acts for the tenant as a whole.
+    if (auth.via === "session" && auth.user.role !== "admin") return apiError(c, 403, "Only an admin may do this");
+    await next();
+  });
+}

@@ -1,0 +1,58 @@
+import { Hono } from "hono";
+import { deleteCookie, setCookie } from "hono/cookie";
+import { loginBody } from "../../schema/api.ts";
+import type { AppEnv } from "../env.ts";
+import { getDb } from "../db.ts";
+import { verifyPassword } from "../lib/crypto.ts";
+import { apiError } from "../lib/errors.ts";
+import { validate } from "../lib/validate.ts";
+import { SESSION_COOKIE, requireAuth } from "./middleware.ts";
+import { SESSION_TTL_MS, clearLoginFailures, createSession, deleteSession, findUserByEmail, loginLockedFor, recordLoginFailure } from "./queries.ts";
+import { tenants } from "../../schema/db.ts";
+import { eq } from "drizzle-orm";
+
+// Verified when the email is unknown, so that a wrong email costs as long as a wrong password.
+const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+export const authRoutes = new Hono<AppEnv>()
+  .post("/login", validate("json", loginBody), async (c) => {
+    const { email, password } = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const lockedFor = await loginLockedFor(db, email);
+    if (lockedFor > 0) {
+      const minutes = Math.ceil(lockedFor / 60_000);
+      c.header("Retry-After", String(Math.ceil(lockedFor / 1000)));
+      return apiError(c, 429, `Too many failed logins for this account; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`);
+    }
+    const user = await findUserByEmail(db, email);
+    const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !valid) {
+      await recordLoginFailure(db, email);
+      return apiError(c, 401, "Wrong email or password");
+    }
+    await clearLoginFailures(db, email);
+    const token = await createSession(db, user);
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: "Lax",
+      secure: new URL(c.req.url).protocol === "https:",
+      path: "/",
+      maxAge: SESSION_TTL_MS / 1000,
+    });
+    const tenant = await db.query.tenants.findFirst({ where: eq(tenants.id, user.tenantId) });
+    return c.json({
+      user: { id: user.id, email: user.email, name: user.name, role: user.role, popupOn: user.popupOn },
+      tenant: tenant && { id: tenant.id, slug: tenant.slug, name: tenant.name },
+    });
+  })
+  .post("/logout", requireAuth(), async (c) => {
+    const auth = c.get("auth");
+    if (auth.via === "session") await deleteSession(getDb(c.env.DB), auth.sessionToken);
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.json({ ok: true });
+  })
+  .get("/me", requireAuth(), (c) => {
+    const auth = c.get("auth");
+    const tenant = { id: auth.tenant.id, slug: auth.tenant.slug, name: auth.tenant.name, timeZone: auth.tenant.timeZone };
+    return auth.via === "session" ? c.json({ via: auth.via, user: auth.user, tenant }) : c.json({ via: auth.via, apiKey: auth.apiKey, tenant });
+  });

@@ -1,0 +1,49 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { contactCreate, contactListQuery, contactUpdate } from "../../schema/api.ts";
+import type { AppEnv } from "../env.ts";
+import { getDb } from "../db.ts";
+import { apiError } from "../lib/errors.ts";
+import { validate } from "../lib/validate.ts";
+import { createContact, deleteContact, getContact, listContacts, normalisePhoneInputs, updateContact } from "./queries.ts";
+
+const idParam = z.object({ id: z.string().min(1).max(100) });
+
+export const contactRoutes = new Hono<AppEnv>()
+  .get("/", validate("query", contactListQuery), async (c) => {
+    const { tenant } = c.get("auth");
+    const query = c.req.valid("query");
+    const page = await listContacts(getDb(c.env.DB), tenant.id, query, tenant.defaultCountry);
+    return c.json({ ...page, limit: query.limit, offset: query.offset });
+  })
+  .post("/", validate("json", contactCreate), async (c) => {
+    const { tenant } = c.get("auth");
+    const { phones: typed, ...fields } = c.req.valid("json");
+    const { phones, issues } = normalisePhoneInputs(typed, tenant.defaultCountry);
+    if (issues.length) return apiError(c, 400, `Invalid json: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
+    const db = getDb(c.env.DB);
+    const id = await createContact(db, tenant.id, fields, phones);
+    return c.json(await getContact(db, tenant.id, id), 201);
+  })
+  .get("/:id", validate("param", idParam), async (c) => {
+    const contact = await getContact(getDb(c.env.DB), c.get("auth").tenant.id, c.req.valid("param").id);
+    return contact ? c.json(contact) : apiError(c, 404, "No such contact");
+  })
+  .patch("/:id", validate("param", idParam), validate("json", contactUpdate), async (c) => {
+    const { tenant } = c.get("auth");
+    const { phones: typed, ...fields } = c.req.valid("json");
+    let phones;
+    if (typed) {
+      const result = normalisePhoneInputs(typed, tenant.defaultCountry);
+      if (result.issues.length) return apiError(c, 400, `Invalid json: ${result.issues[0]!.path}: ${result.issues[0]!.message}`, result.issues);
+      phones = result.phones;
+    }
+    const db = getDb(c.env.DB);
+    const { id } = c.req.valid("param");
+    const updated = await updateContact(db, tenant.id, id, fields, phones);
+    return updated ? c.json(await getContact(db, tenant.id, id)) : apiError(c, 404, "No such contact");
+  })
+  .delete("/:id", validate("param", idParam), async (c) => {
+    const deleted = await deleteContact(getDb(c.env.DB), c.get("auth").tenant.id, c.req.valid("param").id);
+    return deleted ? c.body(null, 204) : apiError(c, 404, "No such contact");
+  });
