@@ -84,7 +84,7 @@ CREATE TABLE `contact_phones` (
 	FOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `contact_phones_tenant_number` ON `contact_phones` (`tenant_id`,`number`);--> statement-breakpoint
+CREATE INDEX `contact_phones_tenant_number` ON `contact_phones` (`tenant_id`,`number`,`created_at`);--> statement-breakpoint
 CREATE INDEX `contact_phones_contact` ON `contact_phones` (`contact_id`);--> statement-breakpoint
 CREATE TABLE `contacts` (
 	`id` text PRIMARY KEY NOT NULL,

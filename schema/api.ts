@@ -30,7 +30,7 @@ export const phoneInput = z.object({
 });
 export type PhoneInput = z.infer<typeof phoneInput>;
 
-export const contactCreate = z.object({
+const contactFields = {
   kind: contactKind,
   name: trimmed(200),
   company: optionalText(200),
@@ -40,16 +40,22 @@ export const contactCreate = z.object({
     .transform((v) => (v ? v : null)),
   address: optionalText(500),
   notes: optionalText(5000),
-  phones: z.array(phoneInput).max(20, "at most 20 phones").default([]),
+  phones: z.array(phoneInput).max(20, "at most 20 phones"),
+};
+
+export const contactCreate = z.object({
+  ...contactFields,
+  phones: contactFields.phones.default([]),
   /** Set when the contact is created from a call's popup (New Customer, New Lead, ...). */
   createdFromCallId: z.string().max(100).nullish(),
 });
 export type ContactCreate = z.input<typeof contactCreate>;
 
-export const contactUpdate = contactCreate
-  .omit({ createdFromCallId: true })
+/** Only the fields sent change; `phones`, when sent, replaces the contact's phones. */
+export const contactUpdate = z
+  .object(contactFields)
   .partial()
-  .refine((v) => Object.keys(v).length > 0, "nothing to update");
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
 export type ContactUpdate = z.input<typeof contactUpdate>;
 
 export const contactListQuery = z.object({

@@ -4,13 +4,17 @@
  */
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { getDb } from "../worker/db.ts";
 import { seedDemo } from "../worker/seed.ts";
 import { ensureDevVars, ROOT } from "./lib.ts";
 
 const databaseId = /database_id\s*=\s*"([^"]+)"/.exec(readFileSync(join(ROOT, "wrangler.toml"), "utf8"))?.[1];
 if (!databaseId) throw new Error("wrangler.toml has no D1 database_id");
+
+// `--persist-to DIR` as wrangler takes it: the state lives in DIR/v3.
+const persistFlag = process.argv.indexOf("--persist-to");
+const persistRoot = persistFlag > 0 ? resolve(process.argv[persistFlag + 1]!) : join(ROOT, ".wrangler", "state");
 
 const secretsKey = ensureDevVars();
 // A bare Miniflare with only the D1 binding, persisted where `wrangler dev --local` keeps it
@@ -19,7 +23,7 @@ const mf = new Miniflare(
   convertV4MiniflareOptions({
     modules: true,
     script: "",
-    resourcePersistencePath: join(ROOT, ".wrangler", "state", "v3"),
+    resourcePersistencePath: join(persistRoot, "v3"),
     d1Databases: { DB: databaseId },
   }),
 );

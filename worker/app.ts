@@ -15,7 +15,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
 const api = new Hono<AppEnv>()
   .use(
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => apiError(c, 413, `Request body is larger than ${MAX_BODY_BYTES / 1024} KB`) }),
-    csrf(),
+    // Cookies ride along on cross-site requests; a bearer key does not, so only cookie requests need the check.
+    except((c) => c.req.header("Authorization") !== undefined, csrf()),
     // Everything but logging in needs a session or an API key.
     except("/api/auth/login", requireAuth()),
   )
@@ -30,7 +31,8 @@ export const app = new Hono<AppEnv>()
   .onError((err, c) => {
     if (err instanceof HTTPException) {
       // Hono raises these for malformed bodies and the like: the client's fault, said plainly.
-      return apiError(c, err.status as 400, err.message || "Bad request");
+      const fallback = err.status === 403 ? "Cross-site request refused" : "Bad request";
+      return apiError(c, err.status as 400, err.message || fallback);
     }
     console.error("unhandled error", err);
     return apiError(c, 500, "Internal error");

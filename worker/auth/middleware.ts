@@ -19,31 +19,31 @@ export type AuthContext =
 const BEARER = /^Bearer\s+(\S+)$/i;
 
 /** Resolves the caller from an API key or the session cookie; null when neither is valid. */
-export async function authenticate(c: Context<AppEnv>) {
+export async function authenticate(c: Context<AppEnv>): Promise<{ ok: true; auth: AuthContext } | { ok: false; error: string }> {
   const db = getDb(c.env.DB);
   const header = c.req.header("Authorization");
   if (header) {
     const key = BEARER.exec(header)?.[1];
     const found = key ? await resolveApiKey(db, key) : undefined;
-    if (!found) return { error: "Invalid API key" } as const;
+    if (!found) return { ok: false, error: "Invalid API key" };
     // Recording use once a minute at most keeps a write off most requests.
     if (!found.apiKey.lastUsedAt || Date.now() - found.apiKey.lastUsedAt > 60_000) {
       c.executionCtx.waitUntil(touchApiKey(db, found.apiKey.id).catch(() => undefined));
     }
-    return { auth: { via: "api-key", tenant: found.tenant, apiKey: { id: found.apiKey.id, name: found.apiKey.name } } } as const;
+    return { ok: true, auth: { via: "api-key", tenant: found.tenant, apiKey: { id: found.apiKey.id, name: found.apiKey.name } } };
   }
   const token = getCookie(c, SESSION_COOKIE);
-  if (!token) return { error: "Not logged in" } as const;
+  if (!token) return { ok: false, error: "Not logged in" };
   const session = await resolveSession(db, token);
-  if (!session.ok) return { error: session.reason === "expired" ? "Session expired; log in again" : "Not logged in" } as const;
-  return { auth: { via: "session", tenant: session.tenant, user: session.user, sessionToken: token } } as const;
+  if (!session.ok) return { ok: false, error: session.reason === "expired" ? "Session expired; log in again" : "Not logged in" };
+  return { ok: true, auth: { via: "session", tenant: session.tenant, user: session.user, sessionToken: token } };
 }
 
 /** Every /api/ route behind this acts on the tenant of the session or key, never one the client names. */
 export function requireAuth() {
   return createMiddleware<AppEnv>(async function requireAuth(c, next) {
     const result = await authenticate(c);
-    if ("error" in result) return apiError(c, 401, result.error);
+    if (!result.ok) return apiError(c, 401, result.error);
     c.set("auth", result.auth);
     await next();
   });

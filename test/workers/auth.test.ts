@@ -1,0 +1,214 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { loginThrottle, sessions, users } from "../../schema/db.ts";
+import { createSession, SESSION_TTL_MS, THROTTLE_MAX_FAILURES } from "../../worker/auth/queries.ts";
+import { call, createTenant, db, login, PASSWORD, tableCounts } from "./helpers.ts";
+
+describe("login", () => {
+  it("sets an HttpOnly, SameSite=Lax session cookie and says who logged in", async () => {
+    const t = await createTenant("Acme");
+    const res = await call("/api/auth/login", { method: "POST", json: { email: t.adminEmail, password: PASSWORD } });
+    expect(res.status).toBe(200);
+    const cookie = res.headers.get("Set-Cookie")!;
+    expect(cookie).toMatch(/^sb_session=[\w-]{40,};/);
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
+    expect(cookie).not.toContain("Secure"); // plain http, as on a laptop
+    const body = await res.json<{ user: { email: string; role: string }; tenant: { slug: string } }>();
+    expect(body.user).toMatchObject({ email: t.adminEmail, role: "admin" });
+    expect(body.tenant.slug).toBe(t.slug);
+  });
+
+  it("marks the cookie Secure over https", async () => {
+    const t = await createTenant();
+    const { exports } = await import("cloudflare:workers");
+    const res = await exports.default.fetch(
+      new Request("https://switchboard.test/api/auth/login", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ email: t.agentEmail, password: PASSWORD }),
+      }),
+    );
+    expect(res.headers.get("Set-Cookie")).toContain("Secure");
+  });
+
+  it("accepts the email in any case", async () => {
+    const t = await createTenant();
+    expect(await login(t.adminEmail.toUpperCase())).toMatch(/^sb_session=/);
+  });
+
+  it("answers a wrong password and an unknown email alike: 401, one message, no cookie", async () => {
+    const t = await createTenant();
+    for (const body of [
+      { email: t.adminEmail, password: "wrong" },
+      { email: "nobody@nowhere.test", password: PASSWORD },
+    ]) {
+      const res = await call("/api/auth/login", { method: "POST", json: body });
+      expect(res.status).toBe(401);
+      expect(res.headers.get("Set-Cookie")).toBeNull();
+      expect(await res.json()).toEqual({ error: "Wrong email or password" });
+    }
+  });
+
+  it("locks an account after repeated failures, even against the right password, and says when to retry", async () => {
+    const t = await createTenant();
+    for (let i = 0; i < THROTTLE_MAX_FAILURES; i++) {
+      const res = await call("/api/auth/login", { method: "POST", json: { email: t.agentEmail, password: `guess-${i}` } });
+      expect(res.status).toBe(401);
+    }
+    const locked = await call("/api/auth/login", { method: "POST", json: { email: t.agentEmail, password: PASSWORD } });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect((await locked.json<{ error: string }>()).error).toMatch(/Too many failed logins.*try again in 15 minutes/);
+    // Per account: the admin of the same tenant is not locked out.
+    expect(await login(t.adminEmail)).toMatch(/^sb_session=/);
+  });
+
+  it("forgets earlier failures after a successful login", async () => {
+    const t = await createTenant();
+    await call("/api/auth/login", { method: "POST", json: { email: t.agentEmail, password: "nope" } });
+    await login(t.agentEmail);
+    expect(await db().query.loginThrottle.findFirst({ where: eq(loginThrottle.email, t.agentEmail) })).toBeUndefined();
+  });
+
+  it("refuses bad bodies with 400 and a message, writing nothing", async () => {
+    const before = await tableCounts();
+    const cases: [unknown, RegExp][] = [
+      [{}, /email/],
+      [{ email: "admin@demo.test" }, /password/],
+      [{ email: "not-an-email", password: "x" }, /email: must be an email address/],
+      [{ email: 42, password: "x" }, /email/],
+      [{ email: "a@b.test", password: "" }, /password: must not be empty/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await call("/api/auth/login", { method: "POST", json: body });
+      expect(res.status).toBe(400);
+      expect((await res.json<{ error: string }>()).error).toMatch(message);
+    }
+    const malformed = await call("/api/auth/login", { method: "POST", body: "{not json", headers: { "Content-Type": "application/json" } });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({ error: "Malformed JSON in request body" });
+    expect(await tableCounts()).toEqual(before);
+  });
+});
+
+describe("sessions", () => {
+  it("/me tells who is logged in; logout ends the session", async () => {
+    const t = await createTenant("Beta");
+    const cookie = await login(t.agentEmail);
+    const me = await call("/api/auth/me", { cookie });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ via: "session", user: { email: t.agentEmail, role: "agent" }, tenant: { slug: t.slug } });
+
+    const out = await call("/api/auth/logout", { method: "POST", cookie });
+    expect(out.status).toBe(200);
+    expect(out.headers.get("Set-Cookie")).toMatch(/sb_session=;.*Max-Age=0/);
+    const after = await call("/api/auth/me", { cookie });
+    expect(after.status).toBe(401);
+  });
+
+  it("refuses a missing, unknown or expired session with 401", async () => {
+    expect((await call("/api/auth/me")).status).toBe(401);
+    expect(await (await call("/api/auth/me", { cookie: "sb_session=made-up" })).json()).toEqual({ error: "Not logged in" });
+
+    const t = await createTenant();
+    const user = (await db().query.users.findFirst({ where: eq(users.email, t.adminEmail) }))!;
+    const token = await createSession(db(), user, Date.now() - SESSION_TTL_MS - 1000);
+    const res = await call("/api/auth/me", { cookie: `sb_session=${token}` });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: "Session expired; log in again" });
+    // The expired session is gone from D1.
+    expect(await db().select().from(sessions).where(eq(sessions.userId, user.id))).toHaveLength(0);
+  });
+
+  it("stores only a hash of the session token", async () => {
+    const t = await createTenant();
+    const cookie = await login(t.adminEmail);
+    const token = cookie.split("=")[1]!;
+    const rows = await db().select({ id: sessions.id }).from(sessions);
+    expect(rows.some((r) => r.id === token)).toBe(false);
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.id))).toBe(true);
+  });
+});
+
+describe("API keys", () => {
+  it("an admin creates a key; the key acts for that tenant as a bearer token; revoking ends it", async () => {
+    const t = await createTenant("Keys");
+    const cookie = await login(t.adminEmail);
+    const created = await call("/api/keys", { method: "POST", cookie, json: { name: "Accounting" } });
+    expect(created.status).toBe(201);
+    const { id, key, prefix } = await created.json<{ id: string; key: string; prefix: string }>();
+    expect(key.startsWith(prefix)).toBe(true);
+
+    const me = await call("/api/auth/me", { bearer: key });
+    expect(await me.json()).toMatchObject({ via: "api-key", apiKey: { name: "Accounting" }, tenant: { slug: t.slug } });
+
+    const list = await call("/api/keys", { cookie });
+    const listed = await list.json<{ items: Record<string, unknown>[] }>();
+    expect(listed.items).toHaveLength(1);
+    expect(JSON.stringify(listed)).not.toContain(key); // the key is shown once, at creation
+
+    expect((await call(`/api/keys/${id}`, { method: "DELETE", cookie })).status).toBe(204);
+    const revoked = await call("/api/auth/me", { bearer: key });
+    expect(revoked.status).toBe(401);
+    expect(await revoked.json()).toEqual({ error: "Invalid API key" });
+  });
+
+  it("refuses a malformed or unknown bearer token even with a valid cookie beside it", async () => {
+    const t = await createTenant();
+    const cookie = await login(t.adminEmail);
+    for (const header of ["Bearer sb_unknown", "Basic abc", "Bearer"]) {
+      const res = await call("/api/auth/me", { cookie, headers: { Authorization: header } });
+      expect(res.status).toBe(401);
+    }
+  });
+
+  it("an agent may not create keys, and a key made by one tenant cannot be revoked by another", async () => {
+    const a = await createTenant("A");
+    const b = await createTenant("B");
+    const agent = await login(a.agentEmail);
+    const refused = await call("/api/keys", { method: "POST", cookie: agent, json: { name: "x" } });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ error: "Only an admin may do this" });
+
+    const { id, key } = await (await call("/api/keys", { method: "POST", cookie: await login(a.adminEmail), json: { name: "A's" } })).json<{ id: string; key: string }>();
+    const otherAdmin = await login(b.adminEmail);
+    expect((await call(`/api/keys/${id}`, { method: "DELETE", cookie: otherAdmin })).status).toBe(404);
+    expect((await call("/api/auth/me", { bearer: key })).status).toBe(200);
+  });
+});
+
+describe("the API as a whole", () => {
+  it("refuses a body over 64 KB with 413 and a message", async () => {
+    const t = await createTenant();
+    const cookie = await login(t.adminEmail);
+    const before = await tableCounts();
+    const res = await call("/api/contacts", { method: "POST", cookie, json: { kind: "customer", name: "x".repeat(70 * 1024) } });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: "Request body is larger than 64 KB" });
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it("answers an unknown API path with a JSON 404", async () => {
+    const t = await createTenant();
+    const res = await call("/api/nothing-here", { cookie: await login(t.adminEmail) });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: "No route for GET /api/nothing-here" });
+  });
+
+  it("refuses cross-site requests that ride on the session cookie", async () => {
+    const form = await call("/api/auth/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.test" },
+      body: "email=a@b.test&password=x",
+    });
+    expect(form.status).toBe(403);
+    const t = await createTenant();
+    const cookie = await login(t.adminEmail);
+    const before = await tableCounts();
+    const logout = await call("/api/auth/logout", { method: "POST", cookie, headers: { Origin: "https://evil.test" } });
+    expect(logout.status).toBe(403);
+    expect(await logout.json()).toEqual({ error: "Cross-site request refused" });
+    expect(await tableCounts()).toEqual(before);
+  });
+});

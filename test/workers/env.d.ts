@@ -1,0 +1,9 @@
+// Bindings the test configuration adds on top of wrangler.toml's.
+declare namespace Cloudflare {
+  interface Env {
+    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+  }
+}
+interface Env {
+  TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+}

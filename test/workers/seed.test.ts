@@ -1,0 +1,36 @@
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { providerAccounts, receivingNumbers, trackingNumbers } from "../../schema/db.ts";
+import { matchCaller } from "../../worker/contacts/queries.ts";
+import { decryptSecret } from "../../worker/lib/crypto.ts";
+import { DEMO, seedDemo } from "../../worker/seed.ts";
+import { call, db, login, tableCounts } from "./helpers.ts";
+
+describe("the demo tenant", () => {
+  it("is what the public contract says, and seeding twice changes nothing", async () => {
+    await seedDemo(db(), env.SECRETS_KEY);
+    const once = await tableCounts();
+    const token = (await db().query.providerAccounts.findFirst({ where: eq(providerAccounts.tenantId, DEMO.tenantId) }))!;
+    await seedDemo(db(), env.SECRETS_KEY);
+    expect(await tableCounts()).toEqual(once);
+    // Not re-encrypted or re-hashed either: the rows are untouched.
+    expect(await db().query.providerAccounts.findFirst({ where: eq(providerAccounts.tenantId, DEMO.tenantId) })).toEqual(token);
+
+    const cookie = await login("admin@demo.test", "demo-password");
+    const me = await (await call("/api/auth/me", { cookie })).json<{ tenant: { slug: string }; user: { role: string } }>();
+    expect(me.tenant.slug).toBe("demo");
+    expect(me.user.role).toBe("admin");
+
+    expect(await decryptSecret(token.authTokenEncrypted, env.SECRETS_KEY)).toBe("demo-twilio-auth-token");
+
+    const tracking = await db().query.trackingNumbers.findFirst({ where: eq(trackingNumbers.number, "+14155550100") });
+    expect(tracking).toMatchObject({ tenantId: DEMO.tenantId, terminationNumber: "+14155550150", campaignId: "cmp_demo_website" });
+    const campaign = await db().query.campaigns.findFirst({ where: (c, { eq }) => eq(c.id, tracking!.campaignId!) });
+    expect(campaign?.name).toBe("Website");
+    const office = await db().query.receivingNumbers.findFirst({ where: eq(receivingNumbers.number, "+14155550150") });
+    expect(office?.label).toBe("Office");
+
+    expect(await matchCaller(db(), DEMO.tenantId, "+14155550124")).toMatchObject({ kind: "customer", name: "Ann Archer", label: "mobile" });
+  });
+});
