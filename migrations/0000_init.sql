@@ -30,6 +30,8 @@ CREATE TABLE `calls` (
 	`answered_at` integer,
 	`ended_at` integer,
 	`duration_seconds` integer,
+	`talk_seconds` integer,
+	`failsafe` integer DEFAULT false NOT NULL,
 	`first_time` integer DEFAULT false NOT NULL,
 	`recording_url` text,
 	`subject` text,

@@ -1,11 +1,142 @@
-import { Server } from "partyserver";
+import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
+import type { LiveCall } from "../schema/calls.ts";
+import { clientMessage, connectQuery, type ServerMessage } from "../schema/messages.ts";
+import { getDb } from "../worker/db.ts";
+import type { CallProgress } from "./calls.ts";
+import { writeCallLog } from "./log.ts";
+import * as pipeline from "./pipeline.ts";
+import * as store from "./store.ts";
+
+/** Set by the Worker, after it checked the session, on the upgrade request it forwards. */
+export const USER_HEADER = "x-switchboard-user";
+
+const SWEEP_EVERY_MS = 10 * 60 * 1000;
+const LOG_RETRY_MS = 30 * 1000;
+
+type ConnectionState = { userId: string };
 
 /**
  * One per tenant, named by the tenant's id: live calls, routing counters, notifications and the
  * event log, in SQLite storage so an eviction or restart loses nothing. The class holds lifecycle
- * hooks; the logic lives in plain functions beside it.
+ * hooks and RPC entry points; the logic lives in `pipeline.ts` and `store.ts`.
  */
 export class Switchboard extends Server<Env> {
-  // Hibernation lets an idle tenant with dashboards open cost nothing between calls.
+  // Hibernation lets a tenant with dashboards open cost nothing between calls.
   static override options = { hibernate: true };
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // Synchronous SQLite: the schema is in place before any request or RPC is handled.
+    store.migrate(ctx.storage.sql);
+  }
+
+  #context(): pipeline.PipelineContext {
+    return { sql: this.ctx.storage.sql, now: Date.now(), broadcast: (message) => this.broadcast(JSON.stringify(message)) };
+  }
+
+  /** Writes ended calls to D1; what fails stays marked and the alarm tries again. */
+  async #log(calls: LiveCall[]) {
+    if (calls.length === 0) return;
+    const db = getDb(this.env.DB);
+    for (const call of calls) {
+      try {
+        await writeCallLog(db, this.name, call);
+        store.setLogPending(this.ctx.storage.sql, call.id, false);
+      } catch (err) {
+        console.error("call log write failed; will retry", call.id, err);
+        await this.#scheduleAlarm(Date.now() + LOG_RETRY_MS);
+      }
+    }
+  }
+
+  async #scheduleAlarm(at: number) {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  // RPC from the Worker ------------------------------------------------------------------------
+
+  async registerCall(input: pipeline.IncomingCall): Promise<pipeline.Registration> {
+    const { toLog, ...registration } = pipeline.register(this.#context(), input);
+    if (!registration.duplicate) await this.#scheduleAlarm(Date.now() + SWEEP_EVERY_MS);
+    await this.#log(toLog);
+    return registration;
+  }
+
+  async recordProgress(provider: string, providerCallId: string, report: CallProgress) {
+    const { toLog, ...result } = pipeline.progress(this.#context(), provider, providerCallId, report);
+    await this.#log(toLog);
+    return result;
+  }
+
+  async dialEnded(provider: string, providerCallId: string, report: CallProgress) {
+    const { toLog, ...result } = pipeline.dialEnded(this.#context(), provider, providerCallId, report);
+    await this.#log(toLog);
+    return result;
+  }
+
+  snapshot() {
+    const sql = this.ctx.storage.sql;
+    return {
+      seq: store.currentSeq(sql),
+      calls: store.activeCalls(sql).map((s) => s.call),
+      notifications: store.recentNotifications(sql),
+    };
+  }
+
+  // Lifecycle ----------------------------------------------------------------------------------
+
+  override onConnect(connection: Connection<ConnectionState>, ctx: ConnectionContext) {
+    connection.setState({ userId: ctx.request.headers.get(USER_HEADER) ?? "" });
+    const query = connectQuery.safeParse({ since: new URL(ctx.request.url).searchParams.get("since") ?? undefined });
+    const since = query.success ? query.data.since : undefined;
+    if (since !== undefined) {
+      // Exactly what it missed; JavaScript runs one event at a time here, so nothing slips between.
+      const missed = store.eventsSince(this.ctx.storage.sql, since);
+      if (missed !== null) {
+        for (const event of missed) connection.send(JSON.stringify(event));
+        return;
+      }
+    }
+    this.#send(connection, { type: "snapshot", ...this.snapshot() });
+  }
+
+  override onMessage(connection: Connection<ConnectionState>, raw: WSMessage) {
+    const seq = store.currentSeq(this.ctx.storage.sql);
+    let data: unknown;
+    try {
+      data = typeof raw === "string" ? JSON.parse(raw) : undefined;
+    } catch {
+      data = undefined;
+    }
+    const parsed = clientMessage.safeParse(data);
+    if (!parsed.success) {
+      this.#send(connection, { type: "error", seq, message: "Unknown message; expected JSON like {\"type\":\"ping\"}" });
+      return;
+    }
+    switch (parsed.data.type) {
+      case "ping":
+        this.#send(connection, { type: "pong", seq });
+        return;
+      default: {
+        const unreachable: never = parsed.data.type;
+        throw new Error(`unhandled client message ${String(unreachable)}`);
+      }
+    }
+  }
+
+  #send(connection: Connection, message: ServerMessage) {
+    connection.send(JSON.stringify(message));
+  }
+
+  override async onAlarm() {
+    const ctx = this.#context();
+    const { toLog } = pipeline.sweep(ctx);
+    const pending = store.callsPendingLog(ctx.sql).map((s) => s.call);
+    const byId = new Map([...toLog, ...pending].map((c) => [c.id, c]));
+    await this.#log([...byId.values()]);
+    if (store.activeCalls(ctx.sql).length > 0 || store.callsPendingLog(ctx.sql).length > 0) {
+      await this.#scheduleAlarm(Date.now() + SWEEP_EVERY_MS);
+    }
+  }
 }

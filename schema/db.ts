@@ -252,6 +252,9 @@ export const calls = sqliteTable(
     answeredAt: integer("answered_at"),
     endedAt: integer("ended_at"),
     durationSeconds: integer("duration_seconds"),
+    talkSeconds: integer("talk_seconds"),
+    /** Answered by the fail-safe path (something inside failed). */
+    failsafe: integer("failsafe", { mode: "boolean" }).notNull().default(false),
     /** First call ever from this number to this tenant (marketing: first-time callers). */
     firstTime: integer("first_time", { mode: "boolean" }).notNull().default(false),
     recordingUrl: text("recording_url"),

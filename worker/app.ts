@@ -7,6 +7,8 @@ import { requireAuth } from "./auth/middleware.ts";
 import { apiKeyRoutes } from "./auth/keys.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { contactRoutes } from "./contacts/routes.ts";
+import { realtimeRoutes } from "./realtime.ts";
+import { twilioWebhooks } from "./webhooks/twilio.ts";
 import type { AppEnv } from "./env.ts";
 import { apiError } from "./lib/errors.ts";
 
@@ -24,9 +26,15 @@ const api = new Hono<AppEnv>()
   .route("/contacts", contactRoutes)
   .route("/keys", apiKeyRoutes);
 
+const webhooks = new Hono<AppEnv>()
+  .use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text(`Request body is larger than ${MAX_BODY_BYTES / 1024} KB`, 413) }))
+  .route("/twilio", twilioWebhooks);
+
 export const app = new Hono<AppEnv>()
   .get("/health", (c) => c.json({ ok: true }))
   .route("/api", api)
+  .route("/webhooks", webhooks)
+  .route("/parties", realtimeRoutes)
   .notFound((c) => apiError(c, 404, `No route for ${c.req.method} ${new URL(c.req.url).pathname}`))
   .onError((err, c) => {
     if (err instanceof HTTPException) {

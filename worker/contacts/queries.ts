@@ -182,13 +182,16 @@ export async function addPhone(db: Db, tenantId: string, contactId: string, phon
  * The contact a caller's E.164 number belongs to: one probe of the (tenant, number) index.
  * When several contacts share the number, the one who has had it longest wins.
  */
-export async function matchCaller(db: Db, tenantId: string, number: string) {
+export function callerMatchQuery(db: Db, tenantId: string, number: string) {
   return db
     .select({ contactId: contacts.id, kind: contacts.kind, name: contacts.name, label: contactPhones.label })
     .from(contactPhones)
     .innerJoin(contacts, eq(contacts.id, contactPhones.contactId))
     .where(and(eq(contactPhones.tenantId, tenantId), eq(contactPhones.number, number)))
     .orderBy(asc(contactPhones.createdAt))
-    .limit(1)
-    .get();
+    .limit(1);
+}
+
+export async function matchCaller(db: Db, tenantId: string, number: string) {
+  return callerMatchQuery(db, tenantId, number).get();
 }

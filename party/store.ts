@@ -1,0 +1,146 @@
+/**
+ * The Switchboard's SQLite storage: live calls, the event log with its per-tenant `seq`, notifications
+ * and routing counters. Plain functions over `SqlStorage`, so tests can call them directly.
+ */
+import type { LiveCall, Notification } from "../schema/calls.ts";
+import type { EventMessage, NewEvent } from "../schema/messages.ts";
+import type { CallMemory } from "./calls.ts";
+import type { RoutingDecision } from "./routing.ts";
+
+/** How many events a reconnecting client can catch up on before it gets a snapshot instead. */
+export const EVENT_LOG_SIZE = 1000;
+export const RECENT_NOTIFICATIONS = 50;
+
+export function migrate(sql: SqlStorage) {
+  sql.exec(`
+    create table if not exists meta (key text primary key, value text not null);
+    create table if not exists calls (
+      id text primary key,
+      provider_key text not null unique,
+      active integer not null,
+      call text not null,
+      memory text not null,
+      decision text not null,
+      updated_at integer not null,
+      log_pending integer not null default 0
+    );
+    create index if not exists calls_active on calls (active, updated_at);
+    create index if not exists calls_log_pending on calls (log_pending) where log_pending = 1;
+    create table if not exists events (seq integer primary key, message text not null, at integer not null);
+    create table if not exists notifications (id text primary key, notification text not null, at integer not null);
+    create index if not exists notifications_at on notifications (at);
+    create table if not exists counters (key text primary key, value integer not null);
+  `);
+}
+
+export type StoredCall = { call: LiveCall; memory: CallMemory; decision: RoutingDecision; logPending: boolean; updatedAt: number };
+
+type CallRow = { call: string; memory: string; decision: string; log_pending: number; updated_at: number };
+
+function readCall(row: CallRow): StoredCall {
+  return {
+    call: JSON.parse(row.call) as LiveCall,
+    memory: JSON.parse(row.memory) as CallMemory,
+    decision: JSON.parse(row.decision) as RoutingDecision,
+    logPending: row.log_pending === 1,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function providerKey(provider: string, providerCallId: string) {
+  return `${provider}:${providerCallId}`;
+}
+
+export function getCallByProviderId(sql: SqlStorage, provider: string, providerCallId: string): StoredCall | null {
+  const row = sql.exec<CallRow>("select call, memory, decision, log_pending, updated_at from calls where provider_key = ?", providerKey(provider, providerCallId)).toArray()[0];
+  return row ? readCall(row) : null;
+}
+
+export function getCall(sql: SqlStorage, id: string): StoredCall | null {
+  const row = sql.exec<CallRow>("select call, memory, decision, log_pending, updated_at from calls where id = ?", id).toArray()[0];
+  return row ? readCall(row) : null;
+}
+
+export function putCall(sql: SqlStorage, stored: StoredCall, active: boolean) {
+  const { call } = stored;
+  sql.exec(
+    `insert into calls (id, provider_key, active, call, memory, decision, updated_at, log_pending) values (?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (id) do update set active = excluded.active, call = excluded.call, memory = excluded.memory,
+       decision = excluded.decision, updated_at = excluded.updated_at, log_pending = excluded.log_pending`,
+    call.id,
+    providerKey(call.provider, call.providerCallId),
+    active ? 1 : 0,
+    JSON.stringify(call),
+    JSON.stringify(stored.memory),
+    JSON.stringify(stored.decision),
+    stored.updatedAt,
+    stored.logPending ? 1 : 0,
+  );
+}
+
+export function activeCalls(sql: SqlStorage): StoredCall[] {
+  return sql.exec<CallRow>("select call, memory, decision, log_pending, updated_at from calls where active = 1 order by updated_at").toArray().map(readCall);
+}
+
+export function callsPendingLog(sql: SqlStorage): StoredCall[] {
+  return sql.exec<CallRow>("select call, memory, decision, log_pending, updated_at from calls where log_pending = 1").toArray().map(readCall);
+}
+
+export function setLogPending(sql: SqlStorage, id: string, pending: boolean) {
+  sql.exec("update calls set log_pending = ? where id = ?", pending ? 1 : 0, id);
+}
+
+/** Forgets ended calls last touched before `before` (their late callbacks no longer matter). */
+export function pruneEndedCalls(sql: SqlStorage, before: number) {
+  sql.exec("delete from calls where active = 0 and log_pending = 0 and updated_at < ?", before);
+}
+
+export function currentSeq(sql: SqlStorage): number {
+  const row = sql.exec<{ value: string }>("select value from meta where key = 'seq'").toArray()[0];
+  return row ? Number(row.value) : 0;
+}
+
+/** Gives the event the next `seq`, keeps it in the log, and returns it ready to broadcast. */
+export function appendEvent(sql: SqlStorage, event: NewEvent, at: number): EventMessage {
+  const seq = currentSeq(sql) + 1;
+  const message = { ...event, seq } as EventMessage;
+  sql.exec("insert into meta (key, value) values ('seq', ?) on conflict (key) do update set value = excluded.value", String(seq));
+  sql.exec("insert into events (seq, message, at) values (?, ?, ?)", seq, JSON.stringify(message), at);
+  if (seq % 100 === 0) sql.exec("delete from events where seq <= ?", seq - EVENT_LOG_SIZE);
+  return message;
+}
+
+/** The events after `since`, or null when the log no longer reaches back that far (or `since` is from the future). */
+export function eventsSince(sql: SqlStorage, since: number): EventMessage[] | null {
+  const seq = currentSeq(sql);
+  if (since > seq) return null;
+  if (since === seq) return [];
+  const oldest = sql.exec<{ seq: number }>("select min(seq) as seq from events").toArray()[0]?.seq;
+  if (oldest === undefined || oldest === null || oldest > since + 1) return null;
+  return sql
+    .exec<{ message: string }>("select message from events where seq > ? order by seq", since)
+    .toArray()
+    .map((r) => JSON.parse(r.message) as EventMessage);
+}
+
+/** Keeps a notification; false when one with its id exists already (it is not sent twice). */
+export function putNotification(sql: SqlStorage, n: Notification): boolean {
+  return sql.exec("insert or ignore into notifications (id, notification, at) values (?, ?, ?)", n.id, JSON.stringify(n), n.at).rowsWritten > 0;
+}
+
+export function recentNotifications(sql: SqlStorage, limit = RECENT_NOTIFICATIONS): Notification[] {
+  return sql
+    .exec<{ notification: string }>("select notification from notifications order by at desc, id desc limit ?", limit)
+    .toArray()
+    .map((r) => JSON.parse(r.notification) as Notification);
+}
+
+export function readCounter(sql: SqlStorage, key: string): number {
+  return sql.exec<{ value: number }>("select value from counters where key = ?", key).toArray()[0]?.value ?? 0;
+}
+
+export function addToCounter(sql: SqlStorage, key: string, delta: number): number {
+  return sql
+    .exec<{ value: number }>("insert into counters (key, value) values (?, ?) on conflict (key) do update set value = value + excluded.value returning value", key, delta)
+    .one().value;
+}

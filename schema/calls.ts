@@ -1,0 +1,65 @@
+/**
+ * The call as every part of Switchboard sees it (the Durable Object keeps it, the dashboard shows
+ * it, the call log stores it), and the status vocabulary shared by all providers. zod/mini keeps the
+ * client bundle small; the same schemas validate on the server.
+ */
+import * as z from "zod/mini";
+import { CALL_STATUSES, CONTACT_KINDS, PROVIDERS, type CallStatus } from "./db.ts";
+
+export const CALLER_TYPES = [...CONTACT_KINDS, "unknown"] as const;
+export type CallerType = (typeof CALLER_TYPES)[number];
+
+export const TERMINAL_STATUSES = ["completed", "no-answer", "busy", "failed", "canceled"] as const satisfies readonly CallStatus[];
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+
+export function isTerminal(status: CallStatus): status is TerminalStatus {
+  return (TERMINAL_STATUSES as readonly string[]).includes(status);
+}
+
+/** A call that ended without anyone answering: what the Notification Center calls a missed call. */
+export function isMissed(status: CallStatus) {
+  return isTerminal(status) && status !== "completed";
+}
+
+export const liveCall = z.object({
+  id: z.string(),
+  provider: z.enum(PROVIDERS),
+  providerCallId: z.string(),
+  status: z.enum(CALL_STATUSES),
+  callerNumber: z.string(),
+  callerType: z.enum(CALLER_TYPES),
+  callerName: z.nullable(z.string()),
+  contactId: z.nullable(z.string()),
+  trackingNumber: z.string(),
+  trackingNumberId: z.string(),
+  trackingLabel: z.string(),
+  campaignId: z.nullable(z.string()),
+  campaignName: z.nullable(z.string()),
+  /** Where the call rings now (the termination or receiving number). */
+  terminationNumber: z.nullable(z.string()),
+  /** No earlier call from this number to this tenant. */
+  firstTime: z.boolean(),
+  startedAt: z.number(),
+  answeredAt: z.nullable(z.number()),
+  endedAt: z.nullable(z.number()),
+  durationSeconds: z.nullable(z.number()),
+  /** Seconds the caller talked to whoever answered. */
+  talkSeconds: z.nullable(z.number()),
+  /** Set when the answer came from the fail-safe path rather than the router. */
+  failsafe: z.boolean(),
+});
+export type LiveCall = z.infer<typeof liveCall>;
+
+export const NOTIFICATION_KINDS = ["incoming-call", "missed-call", "reminder", "call-activity"] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const notification = z.object({
+  id: z.string(),
+  kind: z.enum(NOTIFICATION_KINDS),
+  callId: z.nullable(z.string()),
+  contactId: z.nullable(z.string()),
+  title: z.string(),
+  body: z.string(),
+  at: z.number(),
+});
+export type Notification = z.infer<typeof notification>;

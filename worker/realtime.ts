@@ -1,0 +1,49 @@
+/**
+ * The realtime socket, /parties/switchboard/<tenant-slug>. Everything is checked here, in the
+ * Worker, before the tenant's Durable Object is reached: a WebSocket upgrade, from an allowed
+ * Origin (browsers send it; a page on another site must not ride on the cookie), with a valid
+ * session, for the session's own tenant.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { USER_HEADER } from "../party/switchboard.ts";
+import { authenticate } from "./auth/middleware.ts";
+import type { AppEnv } from "./env.ts";
+import { apiError } from "./lib/errors.ts";
+import { validate } from "./lib/validate.ts";
+
+export function originAllowed(origin: string | undefined, requestUrl: string, allowed: string) {
+  if (!origin) return false;
+  if (origin === new URL(requestUrl).origin) return true;
+  return allowed
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .includes(origin);
+}
+
+const query = z.object({
+  since: z.coerce.number().int().min(0).optional(),
+  // partysocket names each connection; kept as it is.
+  _pk: z.string().max(100).optional(),
+});
+
+export const realtimeRoutes = new Hono<AppEnv>().get("/switchboard/:slug", validate("query", query), async (c) => {
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") return apiError(c, 426, "Expected a WebSocket upgrade");
+  if (!originAllowed(c.req.header("Origin"), c.req.url, c.env.ALLOWED_ORIGINS)) return apiError(c, 403, "Origin not allowed");
+  const result = await authenticate(c);
+  if (!result.ok) return apiError(c, 401, result.error);
+  const { auth } = result;
+  if (auth.via !== "session") return apiError(c, 403, "The realtime socket takes a dashboard session");
+  if (auth.tenant.slug !== c.req.param("slug")) return apiError(c, 403, "Not your tenant");
+
+  // Only what the Worker vouches for reaches the Durable Object: client-sent internal headers are dropped.
+  const headers = new Headers(c.req.raw.headers);
+  const internal: string[] = [];
+  headers.forEach((_, name) => {
+    if (name.startsWith("x-partykit-") || name.startsWith("x-switchboard-")) internal.push(name);
+  });
+  for (const name of internal) headers.delete(name);
+  headers.set(USER_HEADER, auth.user.id);
+  return c.env.Switchboard.getByName(auth.tenant.id).fetch(new Request(c.req.url, { headers }));
+});

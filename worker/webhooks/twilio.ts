@@ -1,0 +1,191 @@
+/**
+ * Twilio's webhooks. The voice webhook is on the caller's critical path: whatever fails inside, it
+ * answers within the budget with TwiML that dials the fail-safe or termination number.
+ *
+ *   POST /webhooks/twilio/voice        a call to a tracking number (tenant from `To`)
+ *   POST /webhooks/twilio/status       the caller's call changed (set on the number; `?tenant=` or `To`)
+ *   POST /webhooks/twilio/leg-status   a leg we dialled changed (named by the voice response)
+ *   POST /webhooks/twilio/dial-action  a <Dial> ended; answers with the next step (named by the voice response)
+ *
+ * Every request is verified against the tenant's auth token before anything is read or written.
+ */
+import { Hono, type Context } from "hono";
+import type { z } from "zod";
+import type { CallProgress } from "../../party/calls.ts";
+import { failsafeDecision, type RoutingDecision } from "../../party/routing.ts";
+import { normaliseProviderNumber } from "../../schema/phone.ts";
+import type { AppEnv } from "../env.ts";
+import { getDb } from "../db.ts";
+import { lastKnownTracking, rememberTracking } from "../calls/last-known.ts";
+import { findProviderAccount, findTrackingNumber, identifyCaller, type TrackingTarget } from "../calls/lookup.ts";
+import { decryptSecret } from "../lib/crypto.ts";
+import { issuesOf } from "../lib/errors.ts";
+import { withTimeout } from "../lib/timeout.ts";
+import { callbackQuery, dialActionForm, reportTime, statusForm, voiceForm } from "../providers/twilio/forms.ts";
+import { verifyTwilioSignature } from "../providers/twilio/signature.ts";
+import { renderTwiml } from "../providers/twilio/twiml.ts";
+
+const PROVIDER = "twilio";
+/** How long the caller may wait for our answer before the fail-safe answers instead. */
+const DEFAULT_BUDGET_MS = 2000;
+
+type C = Context<AppEnv>;
+
+function twiml(c: C, xml: string) {
+  return c.body(xml, 200, { "Content-Type": "text/xml; charset=utf-8" });
+}
+
+function refuse(c: C, status: 400 | 403, message: string) {
+  return c.text(message, status);
+}
+
+/** Reads a form body as Twilio signs it: every pair, in order, repeats kept. */
+async function readForm(c: C) {
+  const pairs: [string, string][] = [];
+  new URLSearchParams(await c.req.text()).forEach((value, name) => pairs.push([name, value]));
+  return pairs;
+}
+
+function parse<T extends z.ZodType>(schema: T, params: [string, string][]): { ok: true; data: z.infer<T> } | { ok: false; message: string } {
+  const result = schema.safeParse(Object.fromEntries(params));
+  if (result.success) return { ok: true, data: result.data };
+  const first = issuesOf(result.error)[0];
+  return { ok: false, message: `Invalid webhook form: ${first ? `${first.path}: ${first.message}` : "bad input"}` };
+}
+
+async function verified(c: C, encryptedToken: string, params: [string, string][]) {
+  const token = await decryptSecret(encryptedToken, c.env.SECRETS_KEY);
+  return verifyTwilioSignature(token, c.req.url, params, c.req.header("X-Twilio-Signature"));
+}
+
+function callbackUrls(c: C, tenantId: string) {
+  const base = new URL(c.req.url);
+  const url = (path: string) => `${base.origin}/webhooks/twilio/${path}?tenant=${encodeURIComponent(tenantId)}`;
+  return { dialAction: url("dial-action"), legStatus: url("leg-status") };
+}
+
+const APOLOGY = `<?xml version="1.0" encoding="UTF-8"?><Response><Say>We are sorry, your call cannot be connected right now. Please try again in a few minutes.</Say><Hangup/></Response>`;
+
+async function voice(c: C) {
+  const started = Date.now();
+  const budget = Number(c.env.VOICE_BUDGET_MS) || DEFAULT_BUDGET_MS;
+  const remaining = () => budget - (Date.now() - started);
+  const params = await readForm(c);
+  const form = parse(voiceForm, params);
+  if (!form.ok) return refuse(c, 400, form.message);
+  const to = normaliseProviderNumber(form.data.To);
+  if (!to) return refuse(c, 403, "Unknown tracking number");
+
+  const db = getDb(c.env.DB);
+  let target: TrackingTarget | null;
+  try {
+    target = await withTimeout(findTrackingNumber(db, to), remaining());
+    rememberTracking(to, target);
+  } catch (err) {
+    console.error("tracking number lookup failed; using the last known answer", err);
+    target = lastKnownTracking(to);
+    // Without the tenant we can neither verify nor route: say so rather than leave the caller in silence.
+    if (!target) return twiml(c, APOLOGY);
+  }
+  if (!target) return refuse(c, 403, "Unknown tracking number");
+  if (!target.account || target.account.provider !== PROVIDER) return refuse(c, 403, "This number does not take Twilio calls");
+  if (!(await verified(c, target.account.authTokenEncrypted, params))) return refuse(c, 403, "Invalid signature");
+
+  const { tenant, tracking, campaign } = target;
+  const route = { trackingNumber: tracking.number, terminationNumber: tracking.terminationNumber, failsafeNumber: tracking.failsafeNumber, whisper: tracking.whisper, record: tracking.record };
+  const callerNumber = normaliseProviderNumber(form.data.From, tenant.defaultCountry);
+  const incoming = {
+    provider: PROVIDER,
+    providerCallId: form.data.CallSid,
+    callerNumber: callerNumber ?? form.data.From,
+    trackingNumber: tracking.number,
+    trackingNumberId: tracking.id,
+    trackingLabel: tracking.label,
+    campaignId: campaign?.id ?? null,
+    campaignName: campaign?.name ?? null,
+    startedAt: started,
+    route,
+  } as const;
+  const urls = callbackUrls(c, tenant.id);
+  let decision: RoutingDecision;
+  try {
+    decision = await withTimeout(
+      (async () => {
+        const identity = await identifyCaller(db, tenant.id, callerNumber);
+        const registration = await c.env.Switchboard.getByName(tenant.id).registerCall({ ...incoming, ...identity });
+        return registration.decision;
+      })(),
+      remaining(),
+    );
+  } catch (err) {
+    console.error("voice webhook fell back to the fail-safe", err);
+    decision = failsafeDecision(route);
+    // Best effort, after answering: let the dashboards see the call even though routing failed.
+    c.executionCtx.waitUntil(
+      c.env.Switchboard.getByName(tenant.id)
+        .registerCall({ ...incoming, callerType: "unknown", callerName: null, contactId: null, firstTime: false, failsafe: true })
+        .catch((e: unknown) => console.error("late registration failed too", e)),
+    );
+  }
+  return twiml(c, renderTwiml(decision, urls));
+}
+
+/** The tenant and provider account a callback belongs to, verified; or the response refusing it. */
+async function verifyCallback(c: C, params: [string, string][], accountSid: string, to: string | undefined) {
+  const db = getDb(c.env.DB);
+  const query = callbackQuery.pick({ tenant: true }).safeParse({ tenant: c.req.query("tenant") });
+  let tenantId: string | null = query.success ? query.data.tenant : null;
+  if (!tenantId && to) {
+    const number = normaliseProviderNumber(to);
+    tenantId = number ? ((await findTrackingNumber(db, number))?.tenant.id ?? null) : null;
+  }
+  if (!tenantId) return { refused: refuse(c, 403, "Unknown tenant") };
+  const account = await findProviderAccount(db, tenantId, PROVIDER, accountSid);
+  if (!account || !(await verified(c, account.authTokenEncrypted, params))) return { refused: refuse(c, 403, "Invalid signature") };
+  return { tenantId };
+}
+
+async function status(c: C, leg: "parent" | "dialled") {
+  const params = await readForm(c);
+  const form = parse(statusForm, params);
+  if (!form.ok) return refuse(c, 400, form.message);
+  const f = form.data;
+  if (leg === "dialled" && !f.ParentCallSid) return refuse(c, 400, "Invalid webhook form: ParentCallSid: required for a dialled leg");
+  const check = await verifyCallback(c, params, f.AccountSid, leg === "parent" ? f.To : undefined);
+  if ("refused" in check) return check.refused;
+  const report: CallProgress = {
+    leg,
+    legId: f.CallSid,
+    status: f.CallStatus,
+    at: reportTime(f.Timestamp),
+    sequenceNumber: f.SequenceNumber,
+    durationSeconds: f.CallDuration,
+  };
+  const parentSid = leg === "parent" ? f.CallSid : f.ParentCallSid!;
+  await c.env.Switchboard.getByName(check.tenantId).recordProgress(PROVIDER, parentSid, report);
+  return c.body(null, 204);
+}
+
+async function dialAction(c: C) {
+  const params = await readForm(c);
+  const form = parse(dialActionForm, params);
+  if (!form.ok) return refuse(c, 400, form.message);
+  const f = form.data;
+  const check = await verifyCallback(c, params, f.AccountSid, undefined);
+  if ("refused" in check) return check.refused;
+  const report: CallProgress = {
+    leg: "dialled",
+    legId: f.DialCallSid ?? `${f.CallSid}:dial`,
+    status: f.DialCallStatus === "answered" ? "completed" : f.DialCallStatus,
+    at: Date.now(),
+    durationSeconds: f.DialCallDuration,
+  };
+  const result = await c.env.Switchboard.getByName(check.tenantId).dialEnded(PROVIDER, f.CallSid, report);
+  return twiml(c, renderTwiml(result.decision, callbackUrls(c, check.tenantId)));
+}
+
+export const twilioWebhooks = new Hono<AppEnv>()
+  .post("/voice", voice)
+  .post("/status", (c) => status(c, "parent"))
+  .post("/leg-status", (c) => status(c, "dialled"))
+  .post("/dial-action", dialAction);
