@@ -99,6 +99,10 @@ export function advance(call: LiveCall, memory: CallMemory, p: CallProgress): Tr
       const next: LiveCall = { ...call, status: "completed", answeredAt, talkSeconds: p.durationSeconds ?? call.talkSeconds };
       return { call: next, memory: nextMemory, changed: true, ended: true };
     }
+    // A completed leg's report may bring the talk time the answer did not have.
+    if (p.leg === "dialled" && p.status === "completed" && p.durationSeconds !== undefined && call.status === "completed" && call.talkSeconds !== p.durationSeconds) {
+      return { call: { ...call, talkSeconds: p.durationSeconds }, memory: nextMemory, changed: true, ended: false };
+    }
     // The parent's final report may bring the duration the end did not have.
     if (p.leg === "parent" && ENDED.includes(p.status) && p.durationSeconds !== undefined && call.durationSeconds !== p.durationSeconds) {
       return { call: { ...call, durationSeconds: p.durationSeconds }, memory: nextMemory, changed: true, ended: false };

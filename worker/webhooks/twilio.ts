@@ -28,6 +28,7 @@ import { renderTwiml } from "../providers/twilio/twiml.ts";
 const PROVIDER = "twilio";
 /** How long the caller may wait for our answer before the fail-safe answers instead. */
 const DEFAULT_BUDGET_MS = 2000;
+const LATE_REGISTRATION_MS = 10_000;
 
 type C = Context<AppEnv>;
 
@@ -89,7 +90,15 @@ async function voice(c: C) {
   }
   if (!target) return refuse(c, 403, "Unknown tracking number");
   if (!target.account || target.account.provider !== PROVIDER) return refuse(c, 403, "This number does not take Twilio calls");
-  if (!(await verified(c, target.account.authTokenEncrypted, params))) return refuse(c, 403, "Invalid signature");
+  let valid: boolean;
+  try {
+    valid = await verified(c, target.account.authTokenEncrypted, params);
+  } catch (err) {
+    // Unverified, the request may not learn the tenant's numbers: apologise without dialling.
+    console.error("could not verify the voice webhook", err);
+    return twiml(c, APOLOGY);
+  }
+  if (!valid) return refuse(c, 403, "Invalid signature");
 
   const { tenant, tracking, campaign } = target;
   const route = { trackingNumber: tracking.number, terminationNumber: tracking.terminationNumber, failsafeNumber: tracking.failsafeNumber, whisper: tracking.whisper, record: tracking.record };
@@ -121,11 +130,8 @@ async function voice(c: C) {
     console.error("voice webhook fell back to the fail-safe", err);
     decision = failsafeDecision(route);
     // Best effort, after answering: let the dashboards see the call even though routing failed.
-    c.executionCtx.waitUntil(
-      c.env.Switchboard.getByName(tenant.id)
-        .registerCall({ ...incoming, callerType: "unknown", callerName: null, contactId: null, firstTime: false, failsafe: true })
-        .catch((e: unknown) => console.error("late registration failed too", e)),
-    );
+    const late = c.env.Switchboard.getByName(tenant.id).registerCall({ ...incoming, callerType: "unknown", callerName: null, contactId: null, firstTime: false, failsafe: true });
+    c.executionCtx.waitUntil(withTimeout(late, LATE_REGISTRATION_MS).catch((e: unknown) => console.error("late registration failed too", e)));
   }
   return twiml(c, renderTwiml(decision, urls));
 }

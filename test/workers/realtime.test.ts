@@ -1,0 +1,151 @@
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { Switchboard } from "../../party/switchboard.ts";
+import { createTenant, login } from "./helpers.ts";
+import { Dashboard, openSocket } from "./socket.ts";
+import { createTwilioTenant, dialAction, hexId, leg, startCall, switchboardOf } from "./twilio-helpers.ts";
+
+describe("who may open the realtime socket", () => {
+  it("refuses no session, a foreign or missing Origin, another tenant, an API key, and a plain request", async () => {
+    const a = await createTenant("A");
+    const b = await createTenant("B");
+    const cookieA = await login(a.adminEmail);
+    const expectations: [Response, number, string][] = [
+      [await openSocket(a.slug), 401, "Not logged in"],
+      [await openSocket(a.slug, { cookie: "sb_session=forged" }), 401, "Not logged in"],
+      [await openSocket(a.slug, { cookie: cookieA, origin: "https://evil.test" }), 403, "Origin not allowed"],
+      [await openSocket(a.slug, { cookie: cookieA, origin: null }), 403, "Origin not allowed"],
+      [await openSocket(b.slug, { cookie: cookieA }), 403, "Not your tenant"],
+      [await openSocket(a.slug, { cookie: cookieA, upgrade: false }), 426, "Expected a WebSocket upgrade"],
+    ];
+    for (const [res, status, error] of expectations) {
+      expect(res.status).toBe(status);
+      expect(await res.json()).toEqual({ error });
+    }
+  });
+
+  it("accepts the tenant's own session and starts with a snapshot", async () => {
+    const t = await createTwilioTenant();
+    await startCall(t, "+14155550124");
+    const dashboard = await Dashboard.connect(t.slug, await login(t.agentEmail));
+    const [first] = await dashboard.waitFor(1);
+    expect(first).toMatchObject({ type: "snapshot", seq: 2 });
+    if (first?.type !== "snapshot") throw new Error("not a snapshot");
+    expect(first.calls.map((c) => c.callerNumber)).toEqual(["+14155550124"]);
+    expect(first.notifications.map((n) => n.kind)).toEqual(["incoming-call"]);
+    dashboard.close();
+  });
+});
+
+describe("live events", () => {
+  it("every dashboard of the tenant sees each call as it changes, with seq rising by one; other tenants see nothing", async () => {
+    const t = await createTwilioTenant();
+    const other = await createTwilioTenant("Other");
+    const one = await Dashboard.connect(t.slug, await login(t.adminEmail));
+    const two = await Dashboard.connect(t.slug, await login(t.agentEmail));
+    const stranger = await Dashboard.connect(other.slug, await login(other.adminEmail));
+    await Promise.all([one.waitFor(1), two.waitFor(1), stranger.waitFor(1)]);
+
+    const started = await startCall(t, "+14155550124");
+    const legSid = hexId("CA");
+    await leg(t, started.legStatus!, started.callSid, legSid, "in-progress", { SequenceNumber: "2" });
+    await dialAction(t, started.dialAction!, started.callSid, "completed", { DialCallSid: legSid, DialCallDuration: "12" });
+
+    // The dial action's report brings the talk time (a change of its own), then the call ends.
+    const expected = ["snapshot", "call:ringing", "notification:incoming-call", "call:in-progress", "call:in-progress", "call:completed", "notification:call-activity"];
+    for (const dashboard of [one, two]) {
+      const messages = await dashboard.waitFor(expected.length);
+      expect(messages.map((m) => (m.type === "call" ? `call:${m.call.status}` : m.type === "notification" ? `notification:${m.notification.kind}` : m.type))).toEqual(expected);
+      expect(messages.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(dashboard.invalid).toEqual([]);
+    }
+    expect(await stranger.settle()).toHaveLength(1);
+    for (const d of [one, two, stranger]) d.close();
+  });
+
+  it("answers ping with pong and unknown messages with an error, staying open", async () => {
+    const t = await createTwilioTenant();
+    const dashboard = await Dashboard.connect(t.slug, await login(t.adminEmail));
+    await dashboard.waitFor(1);
+    dashboard.send(JSON.stringify({ type: "ping" }));
+    dashboard.send("not json");
+    dashboard.send(JSON.stringify({ type: "launch-missiles" }));
+    dashboard.send(JSON.stringify({ type: "ping" }));
+    const messages = await dashboard.waitFor(5);
+    expect(messages.slice(1).map((m) => m.type)).toEqual(["pong", "error", "error", "pong"]);
+    expect(dashboard.closed).toBe(false);
+    dashboard.close();
+  });
+});
+
+describe("reconnecting", () => {
+  it("a dashboard that comes back with its last seq gets exactly what it missed, in order", async () => {
+    const t = await createTwilioTenant();
+    const cookie = await login(t.adminEmail);
+    const first = await Dashboard.connect(t.slug, cookie);
+    await startCall(t, "+14155550124");
+    await first.waitFor(3);
+    const lastSeen = first.lastSeq;
+    first.close();
+
+    // Missed while away: two more calls and an answer.
+    const second = await startCall(t, "+14155550125");
+    await startCall(t, "+14155550126");
+    await leg(t, second.legStatus!, second.callSid, hexId("CA"), "in-progress");
+
+    const back = await Dashboard.connect(t.slug, cookie, lastSeen);
+    const missed = await back.waitFor(5);
+    expect(missed.map((m) => m.seq)).toEqual([lastSeen + 1, lastSeen + 2, lastSeen + 3, lastSeen + 4, lastSeen + 5]);
+    expect(missed.every((m) => m.type === "call" || m.type === "notification")).toBe(true);
+    expect(await back.settle()).toHaveLength(5);
+
+    // Up to date: nothing is sent, nothing is repeated.
+    const current = await Dashboard.connect(t.slug, cookie, back.lastSeq);
+    expect(await current.settle()).toEqual([]);
+    back.close();
+    current.close();
+  });
+
+  it("gets a snapshot instead when it is further behind than the log reaches, or ahead of it", async () => {
+    const t = await createTwilioTenant();
+    const cookie = await login(t.adminEmail);
+    await startCall(t, "+14155550124");
+    await startCall(t, "+14155550125");
+    // The log has been trimmed past seq 2.
+    await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => {
+      state.storage.sql.exec("delete from events where seq <= 2");
+    });
+    for (const since of [0, 1, 99]) {
+      const d = await Dashboard.connect(t.slug, cookie, since);
+      const [message] = await d.waitFor(1);
+      expect(message?.type).toBe("snapshot");
+      expect(message?.seq).toBe(4);
+      d.close();
+    }
+    const caughtUp = await Dashboard.connect(t.slug, cookie, 2);
+    expect((await caughtUp.waitFor(2)).map((m) => m.seq)).toEqual([3, 4]);
+    caughtUp.close();
+  });
+
+  it("an eviction of the Switchboard mid-call loses nothing: sockets stay, the call and the seq carry on", async () => {
+    const t = await createTwilioTenant();
+    const dashboard = await Dashboard.connect(t.slug, await login(t.adminEmail));
+    await dashboard.waitFor(1);
+    const started = await startCall(t, "+14155550124");
+    const legSid = hexId("CA");
+    await leg(t, started.legStatus!, started.callSid, legSid, "in-progress", { SequenceNumber: "2" });
+    await dashboard.waitFor(4);
+
+    await evictDurableObject(switchboardOf(t));
+
+    const snapshot = await switchboardOf(t).snapshot();
+    expect(snapshot.seq).toBe(3);
+    expect(snapshot.calls).toMatchObject([{ providerCallId: started.callSid, status: "in-progress" }]);
+    await leg(t, started.legStatus!, started.callSid, legSid, "completed", { SequenceNumber: "3", CallDuration: "9" });
+    await dialAction(t, started.dialAction!, started.callSid, "completed", { DialCallSid: legSid, DialCallDuration: "9" });
+    const messages = await dashboard.waitFor(7);
+    expect(messages.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(messages.at(-2)).toMatchObject({ type: "call", call: { status: "completed", talkSeconds: 9 } });
+    dashboard.close();
+  });
+});

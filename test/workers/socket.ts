@@ -1,0 +1,65 @@
+/** A dashboard's realtime socket, opened through the real Worker. */
+import { exports } from "cloudflare:workers";
+import { serverMessage, type ServerMessage } from "../../schema/messages.ts";
+import { BASE } from "./helpers.ts";
+
+export function openSocket(slug: string, init: { cookie?: string; origin?: string | null; since?: number; upgrade?: boolean } = {}) {
+  const headers = new Headers();
+  if (init.upgrade !== false) headers.set("Upgrade", "websocket");
+  if (init.cookie) headers.set("Cookie", init.cookie);
+  if (init.origin !== null) headers.set("Origin", init.origin ?? BASE);
+  const query = init.since === undefined ? "" : `?since=${init.since}`;
+  return exports.default.fetch(new Request(`${BASE}/parties/switchboard/${slug}${query}`, { headers }));
+}
+
+export class Dashboard {
+  readonly messages: ServerMessage[] = [];
+  readonly invalid: unknown[] = [];
+  closed = false;
+  readonly ws: WebSocket;
+  private constructor(ws: WebSocket) {
+    this.ws = ws;
+    ws.accept();
+    ws.addEventListener("message", (event) => {
+      const data: unknown = JSON.parse(typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data as ArrayBuffer));
+      const parsed = serverMessage.safeParse(data);
+      if (parsed.success) this.messages.push(parsed.data);
+      else this.invalid.push(data);
+    });
+    ws.addEventListener("close", () => (this.closed = true));
+  }
+
+  static async connect(slug: string, cookie: string, since?: number) {
+    const res = await openSocket(slug, { cookie, ...(since === undefined ? {} : { since }) });
+    if (res.status !== 101 || !res.webSocket) throw new Error(`socket refused: ${res.status} ${await res.text()}`);
+    return new Dashboard(res.webSocket);
+  }
+
+  /** Waits until `count` messages have arrived (or fails after a while: these are correctness waits, not timings). */
+  async waitFor(count: number, limitMs = 5000) {
+    const until = Date.now() + limitMs;
+    while (this.messages.length < count) {
+      if (Date.now() > until) throw new Error(`expected ${count} messages, got ${this.messages.length}: ${JSON.stringify(this.messages)}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return this.messages;
+  }
+
+  /** Lets in-flight messages land, then returns everything received. */
+  async settle() {
+    await new Promise((r) => setTimeout(r, 50));
+    return this.messages;
+  }
+
+  send(data: string) {
+    this.ws.send(data);
+  }
+
+  close() {
+    this.ws.close(1000, "done");
+  }
+
+  get lastSeq() {
+    return this.messages.reduce((max, m) => Math.max(max, m.seq), 0);
+  }
+}

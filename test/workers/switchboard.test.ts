@@ -1,0 +1,105 @@
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { advance, type CallMemory } from "../../party/calls.ts";
+import { ANSWERED_STALE_MS, RINGING_STALE_MS } from "../../party/pipeline.ts";
+import type { Switchboard } from "../../party/switchboard.ts";
+import type { LiveCall } from "../../schema/calls.ts";
+import { createTwilioTenant, hexId, leg, startCall, switchboardOf } from "./twilio-helpers.ts";
+
+async function age(t: { id: string }, ms: number) {
+  await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => {
+    state.storage.sql.exec("update calls set updated_at = updated_at - ?", ms);
+  });
+}
+
+describe("the Switchboard's alarm", () => {
+  it("is set when a call comes in, and ends calls whose end never arrived", async () => {
+    const t = await createTwilioTenant();
+    const ringing = await startCall(t, "+14155550124");
+    const answered = await startCall(t, "+14155550125");
+    await leg(t, answered.legStatus!, answered.callSid, hexId("CA"), "in-progress");
+    expect(await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.getAlarm())).not.toBeNull();
+
+    // An hour and a bit of silence: the ringing call is over; the answered one may still be talking.
+    await age(t, RINGING_STALE_MS + 1000);
+    expect(await runDurableObjectAlarm(switchboardOf(t))).toBe(true);
+    let snapshot = await switchboardOf(t).snapshot();
+    expect(snapshot.calls.map((c) => c.providerCallId)).toEqual([answered.callSid]);
+    expect(snapshot.notifications.filter((n) => n.kind === "missed-call").map((n) => n.title)).toEqual(["Missed call: +14155550124"]);
+
+    await age(t, ANSWERED_STALE_MS);
+    await runDurableObjectAlarm(switchboardOf(t));
+    snapshot = await switchboardOf(t).snapshot();
+    expect(snapshot.calls).toEqual([]);
+    const log = await env.DB.prepare("select provider_call_id, status from calls where tenant_id = ? order by status").bind(t.id).all();
+    expect(log.results).toEqual([
+      { provider_call_id: answered.callSid, status: "completed" },
+      { provider_call_id: ringing.callSid, status: "no-answer" },
+    ]);
+    // Nothing left to watch: the alarm is not set again.
+    expect(await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.getAlarm())).toBeNull();
+  });
+
+  it("writes again to the call log what D1 refused the first time", async () => {
+    const t = await createTwilioTenant();
+    const started = await startCall(t, "+14155550124");
+    // The call ended but its log write was lost (D1 refused it): it is marked pending.
+    await runInDurableObject(switchboardOf(t), async (instance: Switchboard, state) => {
+      await instance.recordProgress("twilio", started.callSid, { leg: "parent", legId: started.callSid, status: "busy", at: Date.now() });
+      state.storage.sql.exec("update calls set log_pending = 1");
+    });
+    await env.DB.prepare("delete from calls where tenant_id = ?").bind(t.id).run();
+    await runDurableObjectAlarm(switchboardOf(t));
+    const rows = await env.DB.prepare("select status from calls where tenant_id = ?").bind(t.id).all();
+    expect(rows.results).toEqual([{ status: "busy" }]);
+    const pending = await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.sql.exec("select count(*) as n from calls where log_pending = 1").one().n);
+    expect(pending).toBe(0);
+  });
+});
+
+describe("call transitions", () => {
+  const base: LiveCall = {
+    id: "c1",
+    provider: "twilio",
+    providerCallId: "CA1",
+    status: "ringing",
+    callerNumber: "+14155550124",
+    callerType: "customer",
+    callerName: "Ann",
+    contactId: "k1",
+    trackingNumber: "+14155550100",
+    trackingNumberId: "t1",
+    trackingLabel: "Website",
+    campaignId: null,
+    campaignName: null,
+    terminationNumber: "+14155550150",
+    firstTime: false,
+    startedAt: 1_000_000,
+    answeredAt: null,
+    endedAt: null,
+    durationSeconds: null,
+    talkSeconds: null,
+    failsafe: false,
+  };
+  const memory: CallMemory = { dialOutcome: null, sequences: {} };
+
+  it("only move forward: a ringing report after the answer changes nothing", () => {
+    const answered = advance(base, memory, { leg: "dialled", legId: "L", status: "in-progress", at: 1_005_000 });
+    expect(answered.call).toMatchObject({ status: "in-progress", answeredAt: 1_005_000 });
+    const again = advance(answered.call, answered.memory, { leg: "dialled", legId: "L", status: "ringing", at: 1_006_000 });
+    expect(again.changed).toBe(false);
+    expect(again.call).toBe(answered.call);
+  });
+
+  it("work out the answer time of a completed leg from its duration when its answer report was lost", () => {
+    const t = advance(base, memory, { leg: "dialled", legId: "L", status: "completed", at: 1_060_000, durationSeconds: 45 });
+    expect(t.call).toMatchObject({ status: "in-progress", answeredAt: 1_015_000, talkSeconds: 45 });
+  });
+
+  it("end with the caller's hang-up as canceled when nobody answered and nothing was dialled", () => {
+    const t = advance(base, memory, { leg: "parent", legId: "CA1", status: "completed", at: 1_010_000 });
+    expect(t.call).toMatchObject({ status: "canceled", endedAt: 1_010_000, durationSeconds: 10, talkSeconds: null });
+    expect(t.ended).toBe(true);
+  });
+});
