@@ -23,6 +23,10 @@ export default defineConfig(async () => {
           test: { name: "workers", include: ["test/workers/**/*.test.ts"], setupFiles: ["test/workers/setup.ts"] },
         },
         {
+          // The dashboard's logic (signals models, formatting) in plain Node.
+          test: { name: "client", include: ["test/client/**/*.test.ts"], environment: "node" },
+        },
+        {
           test: {
             name: "browser",
             include: ["test/browser/**/*.test.ts"],

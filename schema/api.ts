@@ -3,7 +3,7 @@
  * client (which sends).
  */
 import { z } from "zod";
-import { CONTACT_KINDS, PHONE_LABELS, USER_ROLES } from "./db.ts";
+import { CONTACT_KINDS, PHONE_LABELS, USER_ROLES } from "./constants.ts";
 
 const trimmed = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) =>

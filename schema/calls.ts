@@ -4,7 +4,7 @@
  * client bundle small; the same schemas validate on the server.
  */
 import * as z from "zod/mini";
-import { CALL_STATUSES, CONTACT_KINDS, PROVIDERS, type CallStatus } from "./db.ts";
+import { CALL_STATUSES, CONTACT_KINDS, PROVIDERS, type CallStatus } from "./constants.ts";
 
 export const CALLER_TYPES = [...CONTACT_KINDS, "unknown"] as const;
 export type CallerType = (typeof CALLER_TYPES)[number];

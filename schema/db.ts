@@ -4,17 +4,9 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { CALL_STATUSES, CONTACT_KINDS, PHONE_LABELS, PROVIDERS, USER_ROLES } from "./constants.ts";
 
-export const CONTACT_KINDS = ["customer", "vendor", "employee", "lead"] as const;
-export type ContactKind = (typeof CONTACT_KINDS)[number];
-export const PHONE_LABELS = ["main", "mobile", "work", "other"] as const;
-export type PhoneLabel = (typeof PHONE_LABELS)[number];
-export const USER_ROLES = ["admin", "agent"] as const;
-export type UserRole = (typeof USER_ROLES)[number];
-export const CALL_STATUSES = ["ringing", "in-progress", "completed", "no-answer", "busy", "failed", "canceled"] as const;
-export type CallStatus = (typeof CALL_STATUSES)[number];
-export const PROVIDERS = ["twilio", "signalwire", "telnyx", "plivo", "vonage", "pbx", "sandbox"] as const;
-export type Provider = (typeof PROVIDERS)[number];
+export * from "./constants.ts";
 
 const id = () => text("id").primaryKey();
 const tenantId = () => text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" });

@@ -111,8 +111,9 @@ export async function simulateCall(opts: SimulatorOptions, from: string, to: str
       if (outcome === "answered") {
         await leg("in-progress");
         talk = opts.talk;
+        const talked = String(Math.round(talk));
         await sleep(talk);
-        await leg("completed", { CallDuration: String(talk) });
+        await leg("completed", { CallDuration: talked });
         dialStatus = "completed";
       } else if (outcome === "hangup") {
         await leg("canceled");
@@ -127,7 +128,7 @@ export async function simulateCall(opts: SimulatorOptions, from: string, to: str
         CallStatus: "in-progress",
         DialCallStatus: dialStatus,
         DialCallSid: legSid,
-        ...(dialStatus === "completed" ? { DialCallDuration: String(talk) } : {}),
+        ...(dialStatus === "completed" ? { DialCallDuration: String(Math.round(talk)) } : {}),
       });
       xml = await action.text();
       if (!action.ok) throw new Error(`dial-action answered ${action.status}: ${xml}`);

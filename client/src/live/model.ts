@@ -1,0 +1,106 @@
+/**
+ * The dashboard's live state as signals: active calls, popups, notifications and the last `seq`
+ * seen. `apply` takes one server message; it holds no socket, so tests drive it directly.
+ */
+import { computed, signal } from "@preact/signals";
+import { isTerminal, type LiveCall, type Notification } from "../../../schema/calls.ts";
+import type { ServerMessage } from "../../../schema/messages.ts";
+
+export type PopupPreference = "ring" | "answer";
+export type ConnectionStatus = "connecting" | "live" | "reconnecting";
+
+const KEEP_NOTIFICATIONS = 100;
+
+export function createLiveStore(popupOn: PopupPreference = "ring") {
+  const calls = signal<Record<string, LiveCall>>({});
+  const notifications = signal<Notification[]>([]);
+  /** Call ids whose popup is open, oldest first (they stack; none hides another). */
+  const popups = signal<string[]>([]);
+  const status = signal<ConnectionStatus>("connecting");
+  const dismissed = new Set<string>();
+  let seq = 0;
+
+  const activeCalls = computed(() =>
+    Object.values(calls.value)
+      .filter((c) => !isTerminal(c.status))
+      .sort((a, b) => a.startedAt - b.startedAt),
+  );
+  const openPopups = computed(() => popups.value.map((id) => calls.value[id]).filter((c): c is LiveCall => c !== undefined));
+
+  function wantsPopup(call: LiveCall) {
+    if (dismissed.has(call.id) || popups.value.includes(call.id)) return false;
+    return popupOn === "ring" ? call.status === "ringing" || call.status === "in-progress" : call.status === "in-progress";
+  }
+
+  function upsert(next: Record<string, LiveCall>, call: LiveCall) {
+    next[call.id] = call;
+    if (wantsPopup(call)) popups.value = [...popups.value, call.id];
+  }
+
+  /** Ended calls are kept only while their popup is open. */
+  function prune(next: Record<string, LiveCall>) {
+    const open = new Set(popups.value);
+    for (const [id, call] of Object.entries(next)) if (isTerminal(call.status) && !open.has(id)) delete next[id];
+    return next;
+  }
+
+  function apply(message: ServerMessage) {
+    switch (message.type) {
+      case "snapshot": {
+        const next: Record<string, LiveCall> = {};
+        // A popup stays open across a snapshot even if its call has ended meanwhile.
+        for (const id of popups.value) if (calls.value[id]) next[id] = calls.value[id]!;
+        for (const call of message.calls) upsert(next, call);
+        calls.value = prune(next);
+        notifications.value = message.notifications;
+        seq = message.seq;
+        return;
+      }
+      case "call": {
+        if (message.seq <= seq) return; // already applied (a replay overlapping what we had)
+        seq = message.seq;
+        const next = { ...calls.value };
+        upsert(next, message.call);
+        calls.value = prune(next);
+        return;
+      }
+      case "notification": {
+        if (message.seq <= seq) return;
+        seq = message.seq;
+        if (notifications.value.some((n) => n.id === message.notification.id)) return;
+        notifications.value = [message.notification, ...notifications.value].slice(0, KEEP_NOTIFICATIONS);
+        return;
+      }
+      case "pong":
+      case "error":
+        return;
+      default: {
+        const unreachable: never = message;
+        throw new Error(`unhandled message ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  function dismiss(callId: string) {
+    dismissed.add(callId);
+    popups.value = popups.value.filter((id) => id !== callId);
+    calls.value = prune({ ...calls.value });
+  }
+
+  return {
+    calls,
+    notifications,
+    popups,
+    status,
+    activeCalls,
+    openPopups,
+    apply,
+    dismiss,
+    /** The last seq applied: a reconnect asks for what came after it. */
+    get seq() {
+      return seq;
+    },
+  };
+}
+
+export type LiveStore = ReturnType<typeof createLiveStore>;

@@ -1,0 +1,63 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { simulateCall, type SimulatorOptions } from "../../scripts/simulate.ts";
+import { launch, shot } from "./chromium.ts";
+
+const baseURL = inject("baseURL");
+const sim: SimulatorOptions = { url: baseURL, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring: 1.5, talk: 2.5 };
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  await page.goto("/");
+  await page.getByLabel("Email").fill("agent@demo.test");
+  await page.getByLabel("Password").fill("demo-password");
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("a simulated call on an open dashboard", () => {
+  it("a known caller appears with name, type, tracking number and where it rings, then leaves when the call ends", async () => {
+    const life = simulateCall(sim, "+14155550124", "+14155550100", "answered");
+    const popup = page.locator(".popup", { hasText: "Ann Archer" });
+    await popup.waitFor();
+    expect(await popup.textContent()).toContain("Incoming call: +14155550124");
+    expect(await popup.locator(".badge").textContent()).toBe("Customer");
+    expect(await popup.textContent()).toContain("+14155550100 (Website)");
+    expect(await popup.textContent()).toContain("+14155550150");
+    const row = page.locator(".active-calls tbody tr", { hasText: "Ann Archer" });
+    await row.waitFor();
+    expect(await page.getByTestId("call-count").textContent()).toContain("1");
+    await shot(page, "live-01-known-caller-ringing");
+    await page.locator('.active-calls tr[data-status="in-progress"]').waitFor();
+    await shot(page, "live-02-answered");
+
+    const result = await life;
+    expect(result.error).toBeUndefined();
+    await row.waitFor({ state: "detached" });
+    expect(await page.locator(".active-calls .empty").textContent()).toBe("No calls right now.");
+    // The popup stays until the user closes it, showing how the call ended.
+    expect(await popup.locator(".status").textContent()).toBe("completed");
+    await shot(page, "live-03-ended");
+    await popup.getByRole("button", { name: "Cancel" }).click();
+    await popup.waitFor({ state: "detached" });
+  });
+
+  it("an unknown caller shows the number and Unknown", async () => {
+    const life = simulateCall(sim, "+14155550188", "+14155550100", "no-answer");
+    const popup = page.locator(".popup", { hasText: "Incoming call: +14155550188" });
+    await popup.waitFor();
+    expect(await popup.locator(".badge").textContent()).toBe("Unknown");
+    await shot(page, "live-04-unknown-caller");
+    expect((await life).ok).toBe(true);
+    await page.locator(".active-calls tbody tr", { hasText: "+14155550188" }).waitFor({ state: "detached" });
+    expect(await popup.locator(".status").textContent()).toBe("no-answer");
+    await popup.getByRole("button", { name: "Cancel" }).click();
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { createLiveStore } from "../../client/src/live/model.ts";
+import { formatDuration } from "../../client/src/format.ts";
+import type { LiveCall } from "../../schema/calls.ts";
+
+function call(id: string, status: LiveCall["status"], extra: Partial<LiveCall> = {}): LiveCall {
+  return {
+    id,
+    provider: "twilio",
+    providerCallId: `CA${id}`,
+    status,
+    callerNumber: "+14155550124",
+    callerType: "unknown",
+    callerName: null,
+    contactId: null,
+    trackingNumber: "+14155550100",
+    trackingNumberId: "t",
+    trackingLabel: "Website",
+    campaignId: null,
+    campaignName: null,
+    terminationNumber: "+14155550150",
+    firstTime: true,
+    startedAt: 1000,
+    answeredAt: null,
+    endedAt: null,
+    durationSeconds: null,
+    talkSeconds: null,
+    failsafe: false,
+    ...extra,
+  };
+}
+
+describe("the live store", () => {
+  it("opens a popup per ringing call, stacked in order, each closing on its own", () => {
+    const store = createLiveStore("ring");
+    store.apply({ type: "snapshot", seq: 0, calls: [], notifications: [] });
+    store.apply({ type: "call", seq: 1, call: call("a", "ringing") });
+    store.apply({ type: "call", seq: 2, call: call("b", "ringing", { startedAt: 2000 }) });
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["a", "b"]);
+    expect(store.activeCalls.value.map((c) => c.id)).toEqual(["a", "b"]);
+    store.dismiss("a");
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["b"]);
+    // A dismissed popup does not come back when its call changes.
+    store.apply({ type: "call", seq: 3, call: call("a", "in-progress") });
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["b"]);
+  });
+
+  it("with the answer preference, waits for the answer to open the popup", () => {
+    const store = createLiveStore("answer");
+    store.apply({ type: "call", seq: 1, call: call("a", "ringing") });
+    expect(store.openPopups.value).toEqual([]);
+    store.apply({ type: "call", seq: 2, call: call("a", "in-progress", { answeredAt: 3000 }) });
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["a"]);
+  });
+
+  it("drops an ended call from the active list but keeps it while its popup is open", () => {
+    const store = createLiveStore("ring");
+    store.apply({ type: "call", seq: 1, call: call("a", "ringing") });
+    store.apply({ type: "call", seq: 2, call: call("b", "ringing") });
+    store.dismiss("b");
+    store.apply({ type: "call", seq: 3, call: call("a", "completed", { endedAt: 5000 }) });
+    store.apply({ type: "call", seq: 4, call: call("b", "no-answer", { endedAt: 5000 }) });
+    expect(store.activeCalls.value).toEqual([]);
+    expect(Object.keys(store.calls.value)).toEqual(["a"]);
+    expect(store.openPopups.value[0]?.status).toBe("completed");
+  });
+
+  it("ignores events it has already applied and remembers the last seq", () => {
+    const store = createLiveStore("ring");
+    store.apply({ type: "snapshot", seq: 5, calls: [call("a", "in-progress")], notifications: [] });
+    store.apply({ type: "call", seq: 5, call: call("a", "completed") });
+    expect(store.activeCalls.value.map((c) => c.status)).toEqual(["in-progress"]);
+    const n = { id: "n1", kind: "missed-call" as const, callId: "a", contactId: null, title: "Missed", body: "", at: 1 };
+    store.apply({ type: "notification", seq: 6, notification: n });
+    store.apply({ type: "notification", seq: 6, notification: n });
+    expect(store.notifications.value).toHaveLength(1);
+    expect(store.seq).toBe(6);
+  });
+});
+
+describe("formatDuration", () => {
+  it.each([
+    [0, "0:00"],
+    [9.7, "0:09"],
+    [65, "1:05"],
+    [3600 + 61, "1:01:01"],
+    [-3, "0:00"],
+  ])("%s seconds → %s", (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
+  });
+});
