@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { contactCreate, contactListQuery, contactUpdate } from "../../schema/api.ts";
 import type { AppEnv } from "../env.ts";
@@ -8,6 +8,11 @@ import { validate } from "../lib/validate.ts";
 import { createContact, deleteContact, getContact, listContacts, normalisePhoneInputs, updateContact } from "./queries.ts";
 
 const idParam = z.object({ id: z.string().min(1).max(100) });
+
+/** Phones that do not read as numbers, reported like any other invalid body. */
+function invalidPhones(c: Context<AppEnv>, issues: { path: string; message: string }[]) {
+  return apiError(c, 400, `Invalid json: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
+}
 
 export const contactRoutes = new Hono<AppEnv>()
   .get("/", validate("query", contactListQuery), async (c) => {
@@ -20,7 +25,7 @@ export const contactRoutes = new Hono<AppEnv>()
     const { tenant } = c.get("auth");
     const { phones: typed, ...fields } = c.req.valid("json");
     const { phones, issues } = normalisePhoneInputs(typed, tenant.defaultCountry);
-    if (issues.length) return apiError(c, 400, `Invalid json: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
+    if (issues.length) return invalidPhones(c, issues);
     const db = getDb(c.env.DB);
     const id = await createContact(db, tenant.id, fields, phones);
     return c.json(await getContact(db, tenant.id, id), 201);
@@ -35,7 +40,7 @@ export const contactRoutes = new Hono<AppEnv>()
     let phones;
     if (typed) {
       const result = normalisePhoneInputs(typed, tenant.defaultCountry);
-      if (result.issues.length) return apiError(c, 400, `Invalid json: ${result.issues[0]!.path}: ${result.issues[0]!.message}`, result.issues);
+      if (result.issues.length) return invalidPhones(c, result.issues);
       phones = result.phones;
     }
     const db = getDb(c.env.DB);
