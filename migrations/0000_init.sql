@@ -97,6 +97,7 @@ CREATE TABLE `contacts` (
 	`email` text,
 	`address` text,
 	`notes` text,
+	`tags` text DEFAULT '[]' NOT NULL,
 	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
 	`updated_at` integer NOT NULL,
 	`created_from_call_id` text,

@@ -6,6 +6,7 @@
  */
 import { isMissed, isTerminal, type LiveCall } from "../schema/calls.ts";
 import type { CallStatus } from "../schema/db.ts";
+import type { RoutingState, TrackingRoute } from "./routing.ts";
 
 /** Provider call statuses, normalised: the vocabulary of Twilio, which its peers map onto. */
 export const PROGRESS_STATUSES = ["queued", "initiated", "ringing", "in-progress", "answered", "completed", "busy", "no-answer", "failed", "canceled"] as const;
@@ -29,6 +30,11 @@ export type CallMemory = {
   dialOutcome: ProgressStatus | null;
   /** Highest sequence number seen per leg. */
   sequences: Record<string, number>;
+  /** Where the call is in its route (the hunt position, the menu attempt, the queue's start). */
+  routing: RoutingState;
+  /** What the route reads that the call itself does not carry. */
+  tracking: TrackingRoute;
+  contactTags: string[];
 };
 
 export type Transition = {

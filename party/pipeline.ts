@@ -1,13 +1,28 @@
 /**
  * What the Switchboard does with a call, as plain functions over its storage: register it and
- * decide where it rings, apply provider reports, end it, notify, and say which calls must be
- * written to the D1 call log. The Durable Object class only wires these to its hooks.
+ * route it, apply provider reports, continue the route when a dial or a menu ends, end the call,
+ * notify, and say which calls must be written to the D1 call log. The Durable Object class only
+ * wires these to its hooks.
  */
 import { isMissed, isTerminal, type CallerType, type LiveCall, type Notification } from "../schema/calls.ts";
-import type { EventMessage, NewEvent } from "../schema/messages.ts";
+import type { NewEvent } from "../schema/messages.ts";
 import { advance, expire, type CallMemory, type CallProgress, type Transition } from "./calls.ts";
-import { decideAfterDial, decideRoute, failsafeDecision, type RouteInput, type RoutingDecision } from "./routing.ts";
+import {
+  afterDial,
+  afterGather,
+  endsCall,
+  failsafeDecision,
+  ringsAt,
+  startRouting,
+  type Counters,
+  type RoutingConfig,
+  type RoutingContext,
+  type RoutingDecision,
+  type Routed,
+  type TrackingRoute,
+} from "./routing.ts";
 import * as store from "./store.ts";
+import type { EventMessage } from "../schema/messages.ts";
 
 export type PipelineContext = {
   sql: SqlStorage;
@@ -24,6 +39,7 @@ export type IncomingCall = {
   callerType: CallerType;
   callerName: string | null;
   contactId: string | null;
+  contactTags?: string[];
   trackingNumber: string;
   trackingNumberId: string;
   trackingLabel: string;
@@ -31,7 +47,9 @@ export type IncomingCall = {
   campaignName: string | null;
   firstTime: boolean;
   startedAt: number;
-  route: RouteInput;
+  route: TrackingRoute;
+  /** The number the provider says forwarded this call to us, if any. */
+  forwardedFrom?: string | null;
   /** The Worker already answered with the fail-safe (the call is adopted late). */
   failsafe?: boolean;
 };
@@ -63,32 +81,60 @@ function formatDuration(totalSeconds: number) {
   return m ? `${m}m ${String(s).padStart(2, "0")}s` : `${s}s`;
 }
 
+function counters(ctx: PipelineContext): Counters {
+  return { take: (key) => store.takeSlot(ctx.sql, key), connections: (number) => store.connectionCount(ctx.sql, number) };
+}
+
+function routingContext(ctx: PipelineContext, config: RoutingConfig, tracking: TrackingRoute, call: Pick<LiveCall, "callerNumber" | "callerType">, contactTags: string[]): RoutingContext {
+  return { config, tracking, call: { callerNumber: call.callerNumber, callerType: call.callerType, contactTags }, counters: counters(ctx), now: ctx.now };
+}
+
+function contextOf(ctx: PipelineContext, config: RoutingConfig, stored: store.StoredCall) {
+  return routingContext(ctx, config, stored.memory.tracking, stored.call, stored.memory.contactTags);
+}
+
+/** Whether a call reaching us was forwarded by one of the numbers we ring (or track): a ring loop. */
+function comesBack(config: RoutingConfig, forwardedFrom: string | null | undefined) {
+  if (!forwardedFrom) return false;
+  return config.trackingNumbers.includes(forwardedFrom) || Object.values(config.receiving).some((r) => r.number === forwardedFrom);
+}
+
 /**
  * Registers a new call and decides where it rings. A provider's retry of the same call gets the
  * same decision back and changes nothing.
  */
-export function register(ctx: PipelineContext, input: IncomingCall): Registration & Effects {
+export function register(ctx: PipelineContext, input: IncomingCall, config: RoutingConfig): Registration & Effects {
   const existing = store.getCallByProviderId(ctx.sql, input.provider, input.providerCallId);
   if (existing) return { call: existing.call, decision: existing.decision, duplicate: true, toLog: [] };
 
-  const decision = input.failsafe ? failsafeDecision(input.route) : decideRoute(input.route);
-  const { route: _route, failsafe, ...fields } = input;
+  const { route, failsafe, contactTags = [], forwardedFrom, ...fields } = input;
+  const base = { callerNumber: fields.callerNumber, callerType: fields.callerType };
+  const routed: Routed = failsafe
+    ? { decision: failsafeDecision(route), state: { frame: { kind: "done" }, dialling: [], tags: [] } }
+    : comesBack(config, forwardedFrom)
+      ? { decision: { steps: [{ kind: "hangup" }], reason: `forwarded back to us by ${forwardedFrom} (a ring loop)` }, state: { frame: { kind: "done" }, dialling: [], tags: [] } }
+      : startRouting(routingContext(ctx, config, route, base, contactTags));
+  const { decision } = routed;
   let call: LiveCall = {
     ...fields,
     id: crypto.randomUUID(),
     status: "ringing",
-    terminationNumber: decision.kind === "dial" ? (decision.targets[0]?.number ?? null) : null,
+    terminationNumber: ringsAt(decision),
     answeredAt: null,
     endedAt: null,
     durationSeconds: null,
     talkSeconds: null,
     failsafe: failsafe ?? false,
+    tags: routed.state.tags,
+    recordingUrl: null,
   };
-  const memory: CallMemory = { dialOutcome: null, sequences: {} };
-  // A call that cannot be put through ends at once, as failed.
-  if (decision.kind === "hangup") call = { ...call, status: "failed", endedAt: ctx.now, durationSeconds: 0 };
+  const memory: CallMemory = { dialOutcome: null, sequences: {}, routing: routed.state, tracking: route, contactTags };
+  // A call that cannot be put through at all ends at once, as failed.
+  const putThrough = decision.steps.some((s) => s.kind !== "hangup");
+  if (!putThrough) call = { ...call, status: "failed", endedAt: ctx.now, durationSeconds: 0 };
   const ended = isTerminal(call.status);
   store.putCall(ctx.sql, { call, memory, decision, logPending: ended, updatedAt: ctx.now }, !ended);
+  if (!ended) store.addConnections(ctx.sql, call.id, routed.state.dialling);
   emit(ctx, { type: "call", call });
   notify(ctx, {
     id: `${call.id}:incoming`,
@@ -104,6 +150,7 @@ export function register(ctx: PipelineContext, input: IncomingCall): Registratio
 }
 
 function endEffects(ctx: PipelineContext, call: LiveCall) {
+  store.clearConnections(ctx.sql, call.id);
   if (isMissed(call.status)) {
     notify(ctx, {
       id: `${call.id}:missed`,
@@ -147,18 +194,58 @@ export function progress(ctx: PipelineContext, provider: string, providerCallId:
   return { call: t.call, changed: t.changed, ...commit(ctx, stored, t) };
 }
 
+const HANG_UP: RoutingDecision = { steps: [{ kind: "hangup" }] };
+
 /**
- * A dial step ended (Twilio's Dial action): record how, then decide what happens next. When the
- * answer is to hang up, the call ends here, so it ends even where the provider sends no final status.
+ * Moves a live call to the next step of its route. When the route is over, the call ends here, so
+ * it ends even where the provider sends no final status.
  */
-export function dialEnded(ctx: PipelineContext, provider: string, providerCallId: string, report: CallProgress) {
+function continueRoute(ctx: PipelineContext, provider: string, providerCallId: string, routed: Routed, toLog: LiveCall[]) {
+  const stored = store.getCallByProviderId(ctx.sql, provider, providerCallId)!;
+  store.clearConnections(ctx.sql, stored.call.id);
+  const tags = [...new Set([...stored.call.tags, ...routed.state.tags])];
+  const ringing = ringsAt(routed.decision) ?? stored.call.terminationNumber;
+  const call = { ...stored.call, tags, terminationNumber: ringing };
+  const changed = call.terminationNumber !== stored.call.terminationNumber || tags.length !== stored.call.tags.length;
+  store.putCall(ctx.sql, { ...stored, call, memory: { ...stored.memory, routing: routed.state }, decision: routed.decision, updatedAt: ctx.now }, true);
+  if (changed) emit(ctx, { type: "call", call });
+  if (!endsCall(routed.decision)) {
+    store.addConnections(ctx.sql, call.id, routed.state.dialling);
+    return { call, decision: routed.decision, toLog };
+  }
+  const end = progress(ctx, provider, providerCallId, { leg: "parent", legId: providerCallId, status: "completed", at: ctx.now });
+  return { call: end.call ?? call, decision: routed.decision, toLog: end.toLog.length ? end.toLog : toLog };
+}
+
+/** A dial step ended (Twilio's Dial action): record how, then continue the route. */
+export function dialEnded(ctx: PipelineContext, provider: string, providerCallId: string, report: CallProgress, config: RoutingConfig) {
   const first = progress(ctx, provider, providerCallId, report);
-  if (!first.call) return { call: null, decision: decideAfterDial(), toLog: [] as LiveCall[] };
-  const decision = decideAfterDial();
-  if (decision.kind !== "hangup") return { call: first.call, decision, toLog: first.toLog };
-  const end = progress(ctx, provider, providerCallId, { leg: "parent", legId: providerCallId, status: "completed", at: report.at });
-  const toLog = end.toLog.length ? end.toLog : first.toLog;
-  return { call: end.call ?? first.call, decision, toLog };
+  if (!first.call) return { call: null, decision: HANG_UP, toLog: [] as LiveCall[] };
+  const stored = store.getCallByProviderId(ctx.sql, provider, providerCallId)!;
+  if (isTerminal(stored.call.status)) return { call: stored.call, decision: HANG_UP, toLog: first.toLog };
+  const answered = report.status === "completed" || report.status === "answered" || report.status === "in-progress";
+  const routed = afterDial(contextOf(ctx, config, stored), stored.memory.routing, answered);
+  return continueRoute(ctx, provider, providerCallId, routed, first.toLog);
+}
+
+/** The caller answered a voice menu (`digits`, or null when the menu timed out). */
+export function gathered(ctx: PipelineContext, provider: string, providerCallId: string, digits: string | null, config: RoutingConfig) {
+  const stored = store.getCallByProviderId(ctx.sql, provider, providerCallId);
+  if (!stored) return { call: null, decision: HANG_UP, toLog: [] as LiveCall[] };
+  if (isTerminal(stored.call.status)) return { call: stored.call, decision: HANG_UP, toLog: [] as LiveCall[] };
+  const routed = afterGather(contextOf(ctx, config, stored), stored.memory.routing, digits);
+  return continueRoute(ctx, provider, providerCallId, routed, []);
+}
+
+/** A recording of the call (or its voicemail) is ready at `url`. */
+export function recorded(ctx: PipelineContext, provider: string, providerCallId: string, url: string): Effects {
+  const stored = store.getCallByProviderId(ctx.sql, provider, providerCallId);
+  if (!stored || stored.call.recordingUrl === url) return { toLog: [] };
+  const call = { ...stored.call, recordingUrl: url };
+  const ended = isTerminal(call.status);
+  store.putCall(ctx.sql, { ...stored, call, updatedAt: ctx.now, logPending: stored.logPending || ended }, !ended);
+  emit(ctx, { type: "call", call });
+  return { toLog: ended ? [call] : [] };
 }
 
 /** Ends calls whose end never arrived; forgets long-ended ones. Returns what to log. */

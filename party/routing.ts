@@ -1,49 +1,413 @@
 /**
- * Where a call rings, decided as plain data that a provider adapter renders (TwiML for Twilio and its
- * dialects, XML for Plivo, NCCO for Vonage). The full routing engine grows from here.
+ * The routing engine: where a call rings, as plain functions from (routing configuration, counters,
+ * the call's facts, the clock) to a decision. A decision is provider-neutral data (steps such as
+ * say, dial, gather) that an adapter renders (TwiML for Twilio and its dialects). The engine keeps a
+ * small state per call (the step the call is in) so that a Dial or Gather ending can continue:
+ * the next number of a hunt, the no-answer target, the next agent of a queue, the chosen menu key.
  */
+import areaCodeData from "areacodes/lib/data.json";
+import type { CallerType } from "../schema/calls.ts";
+import type { Condition, DialPattern, HoursWindow, ReceivingNumber, Route, Target } from "../schema/routing.ts";
 
 export type DialTarget = {
   number: string;
-  /** Digits to send once answered (an extension), after `extensionDelaySeconds`. */
+  /** Digits sent once answered (an extension), after `extensionDelaySeconds`. */
   extension?: string | null;
   extensionDelaySeconds?: number;
   /** Played to whoever answers before the caller is connected. */
   whisper?: string | null;
 };
 
-export type RoutingDecision =
+export type Step =
+  | { kind: "say"; text: string }
+  | { kind: "play"; url: string }
   | { kind: "dial"; targets: DialTarget[]; ringSeconds: number; record: boolean }
-  | { kind: "hangup"; reason: string };
+  | { kind: "gather"; prompt: string; timeoutSeconds: number }
+  | { kind: "voicemail"; maxSeconds: number }
+  | { kind: "hangup" };
+
+export type RoutingDecision = { steps: Step[]; reason?: string };
+
+/** The tenant's routing configuration, as the Switchboard holds it. */
+export type RoutingConfig = {
+  timeZone: string;
+  routes: Record<string, Route>;
+  receiving: Record<string, ReceivingNumber>;
+  agents: Record<string, { name: string; number: string | null }>;
+  /** The tenant's tracking numbers: never dialled (that would ring back into us). */
+  trackingNumbers: string[];
+};
 
 /** What the router needs to know about the dialled tracking number. */
-export type RouteInput = {
+export type TrackingRoute = {
   trackingNumber: string;
+  routeId: string | null;
   terminationNumber: string | null;
   failsafeNumber: string | null;
   whisper: string | null;
   record: boolean;
 };
 
-export const DEFAULT_RING_SECONDS = 20;
+export type CallFacts = { callerNumber: string; callerType: CallerType; contactTags: string[] };
 
-/** The termination number, or the fail-safe number when none is set; never the tracking number itself. */
-export function decideRoute(route: RouteInput): RoutingDecision {
-  const number = route.terminationNumber ?? route.failsafeNumber;
-  if (!number) return { kind: "hangup", reason: "no termination or fail-safe number is set" };
-  if (number === route.trackingNumber) return { kind: "hangup", reason: "the termination number is the tracking number (a ring loop)" };
-  return { kind: "dial", targets: [{ number, whisper: route.whisper }], ringSeconds: DEFAULT_RING_SECONDS, record: route.record };
+/** Round-robin slots and calls in progress per number, kept by the Switchboard. */
+export interface Counters {
+  /** A slot no other call gets: the counter's value before it advances. */
+  take(key: string): number;
+  /** Calls in progress (dialled and not ended) at a number. */
+  connections(number: string): number;
 }
 
-/** What a dialled step leads to once it ends; for now the call ends with it. */
-export function decideAfterDial(): RoutingDecision {
-  return { kind: "hangup", reason: "the dial step ended" };
+export type RoutingContext = { config: RoutingConfig; tracking: TrackingRoute; call: CallFacts; counters: Counters; now: number };
+
+type DialEntry = { number: string; receivingId: string | null };
+
+export type Frame =
+  | { kind: "dial"; entries: DialEntry[]; pattern: DialPattern; index: number; noAnswer: Target | null }
+  | { kind: "menu"; routeId: string; attempt: number }
+  | { kind: "queue"; routeId: string; startedAt: number; attempt: number }
+  | { kind: "done" };
+
+export type RoutingState = {
+  frame: Frame;
+  /** Numbers the current dial step rings (the calls in progress the Switchboard counts). */
+  dialling: string[];
+  /** Tags the route gave the call (after-hours). */
+  tags: string[];
+};
+
+export type Routed = { decision: RoutingDecision; state: RoutingState };
+
+export const DEFAULT_RING_SECONDS = 20;
+export const MAX_DEPTH = 12;
+export const DEFAULT_HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3";
+export const DEFAULT_VOICEMAIL_GREETING = "Sorry, nobody can take your call right now. Please leave a message after the tone.";
+export const AFTER_HOURS_TAG = "after-hours";
+
+const DONE: Frame = { kind: "done" };
+
+function hangup(reason: string, tags: string[] = [], steps: Step[] = []): Routed {
+  return { decision: { steps: [...steps, { kind: "hangup" }], reason }, state: { frame: DONE, dialling: [], tags } };
+}
+
+// Time ------------------------------------------------------------------------------------------
+
+const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+/** The weekday (0 = Sunday) and minute of the day at `now` in `timeZone`. */
+export function localTime(now: number, timeZone: string) {
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(now);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return { day: WEEKDAYS[get("weekday")] ?? 0, minute: Number(get("hour")) * 60 + Number(get("minute")) };
+}
+
+function minutes(clock: string) {
+  const [h, m] = clock.split(":").map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/** Whether `minute` of `day` falls in the window; a window whose end is before its start runs past midnight. */
+function inWindow(window: { from: string; to: string }, minute: number) {
+  const from = minutes(window.from);
+  const to = minutes(window.to);
+  return from <= to ? minute >= from && minute < to : minute >= from || minute < to;
+}
+
+export function isOpen(hours: HoursWindow[], now: number, timeZone: string) {
+  const { day, minute } = localTime(now, timeZone);
+  return hours.some((w) => w.day === day && inWindow(w, minute));
+}
+
+// Geography -------------------------------------------------------------------------------------
+
+type Coordinates = { latitude: number; longitude: number };
+type AreaCodeInfo = { stateCode: string | null; location: { latitude: number | null; longitude: number | null } };
+const AREA_CODES: Record<string, AreaCodeInfo> = areaCodeData;
+
+function coordinatesOf(code: string): Coordinates | null {
+  const at = AREA_CODES[code]?.location;
+  return at && at.latitude !== null && at.longitude !== null ? { latitude: at.latitude, longitude: at.longitude } : null;
+}
+
+/** The NANP area code of an E.164 number (+1 NXX ...), or null. */
+export function areaCodeOf(number: string) {
+  return /^\+1(\d{3})\d{7}$/.exec(number)?.[1] ?? null;
+}
+
+function distanceKm(a: Coordinates, b: Coordinates) {
+  const rad = Math.PI / 180;
+  const dLat = (b.latitude - a.latitude) * rad;
+  const dLon = (b.longitude - a.longitude) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
+  return 12_742 * Math.asin(Math.sqrt(h));
+}
+
+/** The geo route's choice: the caller's area code, then region, then the nearest location. */
+export function chooseLocation(route: Extract<Route, { kind: "geo" }>, callerNumber: string) {
+  const code = areaCodeOf(callerNumber);
+  if (!code) return null;
+  const { locations } = route.config;
+  const byCode = locations.find((l) => l.areaCodes.includes(code));
+  if (byCode) return byCode;
+  const region = AREA_CODES[code]?.stateCode;
+  const byRegion = region ? locations.find((l) => l.regions.includes(region)) : undefined;
+  if (byRegion) return byRegion;
+  const here = coordinatesOf(code);
+  if (!here) return null;
+  let best: (typeof locations)[number] | null = null;
+  let bestKm = Infinity;
+  for (const l of locations) {
+    const there = l.near ? coordinatesOf(l.near) : null;
+    if (!there) continue;
+    const km = distanceKm(here, there);
+    if (km < bestKm) [best, bestKm] = [l, km];
+  }
+  return best;
+}
+
+// Conditions ------------------------------------------------------------------------------------
+
+export function conditionHolds(c: Condition, ctx: RoutingContext): boolean {
+  switch (c.type) {
+    case "time": {
+      const { day, minute } = localTime(ctx.now, ctx.config.timeZone);
+      return c.days.includes(day) && inWindow(c, minute);
+    }
+    case "caller-type":
+      return c.in.includes(ctx.call.callerType);
+    case "known":
+      return (ctx.call.callerType !== "unknown") === c.value;
+    case "area-code": {
+      const code = areaCodeOf(ctx.call.callerNumber);
+      return code !== null && c.in.includes(code);
+    }
+    case "hours": {
+      const hours = ctx.config.receiving[c.receivingNumberId]?.taggingHours;
+      // A number with no hours set is always open.
+      return (hours ? isOpen(hours, ctx.now, ctx.config.timeZone) : true) === c.open;
+    }
+    case "tag":
+      return c.in.some((tag) => ctx.call.contactTags.includes(tag));
+    default: {
+      const unreachable: never = c;
+      throw new Error(`unknown condition ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+// Dialling --------------------------------------------------------------------------------------
+
+function entryOf(ctx: RoutingContext, receivingId: string): DialEntry | null {
+  const r = ctx.config.receiving[receivingId];
+  return r ? { number: r.number, receivingId } : null;
+}
+
+/** Never dial one of our own tracking numbers: the call would ring back into us, forever. */
+function loopsBack(ctx: RoutingContext, number: string) {
+  return number === ctx.tracking.trackingNumber || ctx.config.trackingNumbers.includes(number);
+}
+
+/** A dial step for `entries`, with ring time, whisper, extension, recording and after-hours tagging. */
+function dialStep(ctx: RoutingContext, entries: DialEntry[], tags: string[]): { step: Step | null; dialling: string[]; tags: string[] } {
+  const usable = entries.filter((e) => !loopsBack(ctx, e.number));
+  if (usable.length === 0) return { step: null, dialling: [], tags };
+  let ringSeconds = 0;
+  let record = ctx.tracking.record;
+  const nextTags = new Set(tags);
+  const targets = usable.map((e): DialTarget => {
+    const r = e.receivingId ? ctx.config.receiving[e.receivingId] : undefined;
+    ringSeconds = Math.max(ringSeconds, r?.ringSeconds ?? DEFAULT_RING_SECONDS);
+    record ||= r?.record ?? false;
+    if (r?.taggingHours && !isOpen(r.taggingHours, ctx.now, ctx.config.timeZone)) nextTags.add(AFTER_HOURS_TAG);
+    return {
+      number: e.number,
+      extension: r?.extension ?? null,
+      extensionDelaySeconds: r?.extensionDelaySeconds ?? 0,
+      // The tracking number's whisper, when it has one, replaces the receiving number's.
+      whisper: ctx.tracking.whisper ?? r?.whisper ?? null,
+    };
+  });
+  return { step: { kind: "dial", targets, ringSeconds, record }, dialling: usable.map((e) => e.number), tags: [...nextTags] };
+}
+
+/** Picks the entries one dial step rings, by pattern. */
+function pick(ctx: RoutingContext, key: string, entries: DialEntry[], pattern: DialPattern, index: number): DialEntry[] {
+  switch (pattern) {
+    case "simultaneous":
+      return entries;
+    case "sequential":
+      return entries[index] ? [entries[index]] : [];
+    case "round-robin":
+      return [entries[ctx.counters.take(`rr:${key}`) % entries.length]!];
+    case "least-connected": {
+      // Fewest calls in progress; ties go to the one listed first.
+      let best = entries[0]!;
+      for (const e of entries) if (ctx.counters.connections(e.number) < ctx.counters.connections(best.number)) best = e;
+      return [best];
+    }
+  }
+}
+
+function startDial(ctx: RoutingContext, key: string, entries: DialEntry[], pattern: DialPattern, noAnswer: Target | null, tags: string[], depth: number, prefix: Step[]): Routed {
+  const chosen = pick(ctx, key, entries, pattern, 0);
+  // With one number dialled, its own no-answer target applies when the route names none.
+  const fallback = noAnswer ?? (chosen.length === 1 && chosen[0]!.receivingId ? (ctx.config.receiving[chosen[0]!.receivingId]?.noAnswerTarget ?? null) : null);
+  const frame: Frame = { kind: "dial", entries: pattern === "sequential" ? entries : chosen, pattern, index: 0, noAnswer: fallback };
+  const dial = dialStep(ctx, chosen, tags);
+  if (!dial.step) return continueAfterDial(ctx, { frame, dialling: [], tags }, depth, prefix);
+  return { decision: { steps: [...prefix, dial.step] }, state: { frame, dialling: dial.dialling, tags: dial.tags } };
+}
+
+// Targets ---------------------------------------------------------------------------------------
+
+function resolve(ctx: RoutingContext, target: Target | null, tags: string[], depth: number, prefix: Step[] = []): Routed {
+  if (!target) return hangup("nowhere left to route the call", tags, prefix);
+  if (depth > MAX_DEPTH) return hangup("routes nest too deep", tags, prefix);
+  switch (target.kind) {
+    case "hangup":
+      return hangup("the route ends the call", tags, prefix);
+    case "voicemail":
+      return {
+        decision: { steps: [...prefix, { kind: "say", text: target.greeting ?? DEFAULT_VOICEMAIL_GREETING }, { kind: "voicemail", maxSeconds: 120 }] },
+        state: { frame: DONE, dialling: [], tags },
+      };
+    case "receiving": {
+      const entry = entryOf(ctx, target.id);
+      if (!entry) return hangup(`receiving number ${target.id} no longer exists`, tags, prefix);
+      return startDial(ctx, target.id, [entry], "simultaneous", null, tags, depth, prefix);
+    }
+    case "route": {
+      const route = ctx.config.routes[target.id];
+      if (!route) return hangup(`route ${target.id} no longer exists`, tags, prefix);
+      return enterRoute(ctx, route, tags, depth + 1, prefix);
+    }
+    default: {
+      const unreachable: never = target;
+      throw new Error(`unknown target ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function enterRoute(ctx: RoutingContext, route: Route, tags: string[], depth: number, prefix: Step[]): Routed {
+  switch (route.kind) {
+    case "dial": {
+      const entries = route.config.receivingNumberIds.map((id) => entryOf(ctx, id)).filter((e): e is DialEntry => e !== null);
+      return startDial(ctx, route.id, entries, route.config.pattern, route.config.noAnswer ?? null, tags, depth, prefix);
+    }
+    case "menu":
+      return {
+        decision: { steps: [...prefix, { kind: "gather", prompt: route.config.greeting, timeoutSeconds: route.config.timeoutSeconds }] },
+        state: { frame: { kind: "menu", routeId: route.id, attempt: 1 }, dialling: [], tags },
+      };
+    case "queue": {
+      const greeting: Step[] = route.config.greeting ? [{ kind: "say", text: route.config.greeting }] : [];
+      return queueAttempt(ctx, route, { kind: "queue", routeId: route.id, startedAt: ctx.now, attempt: 1 }, tags, depth, [...prefix, ...greeting]);
+    }
+    case "geo": {
+      const location = chooseLocation(route, ctx.call.callerNumber);
+      return resolve(ctx, location ? location.target : route.config.default, tags, depth, prefix);
+    }
+    case "conditional": {
+      const rule = route.config.rules.find((r) => r.when.every((c) => conditionHolds(c, ctx)));
+      return resolve(ctx, rule ? rule.target : route.config.default, tags, depth, prefix);
+    }
+    case "agent": {
+      const agent = ctx.config.agents[route.config.userId];
+      const noAnswer = route.config.noAnswer ?? null;
+      if (!agent?.number) return resolve(ctx, noAnswer, tags, depth, prefix);
+      return startDial(ctx, route.id, [{ number: agent.number, receivingId: null }], "simultaneous", noAnswer, tags, depth, prefix);
+    }
+    default: {
+      const unreachable: never = route;
+      throw new Error(`unknown route ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+/** One round of a queue: hold music, then the next agent by the queue's pattern. */
+function queueAttempt(ctx: RoutingContext, route: Extract<Route, { kind: "queue" }>, frame: Extract<Frame, { kind: "queue" }>, tags: string[], depth: number, prefix: Step[]): Routed {
+  const entries = route.config.receivingNumberIds.map((id) => entryOf(ctx, id)).filter((e): e is DialEntry => e !== null);
+  const chosen = route.config.pattern === "sequential" ? [entries[(frame.attempt - 1) % entries.length]!] : pick(ctx, route.id, entries, route.config.pattern, 0);
+  const dial = dialStep(ctx, chosen, tags);
+  if (!dial.step || entries.length === 0) return resolve(ctx, route.config.timeoutTarget ?? null, tags, depth, prefix);
+  const music: Step = { kind: "play", url: route.config.holdMusicUrl ?? DEFAULT_HOLD_MUSIC };
+  return { decision: { steps: [...prefix, music, dial.step] }, state: { frame, dialling: dial.dialling, tags: dial.tags } };
+}
+
+function continueAfterDial(ctx: RoutingContext, state: RoutingState, depth: number, prefix: Step[] = []): Routed {
+  const frame = state.frame;
+  if (frame.kind === "dial") {
+    // A hunt goes on down the list until someone answers.
+    if (frame.pattern === "sequential" && frame.index + 1 < frame.entries.length) {
+      const index = frame.index + 1;
+      const nextFrame: Frame = { ...frame, index };
+      const dial = dialStep(ctx, [frame.entries[index]!], state.tags);
+      if (!dial.step) return continueAfterDial(ctx, { frame: nextFrame, dialling: [], tags: state.tags }, depth, prefix);
+      return { decision: { steps: [...prefix, dial.step] }, state: { frame: nextFrame, dialling: dial.dialling, tags: dial.tags } };
+    }
+    const last = frame.entries.at(-1);
+    const lastOwn = frame.pattern === "sequential" && last?.receivingId ? (ctx.config.receiving[last.receivingId]?.noAnswerTarget ?? null) : null;
+    return resolve(ctx, frame.noAnswer ?? lastOwn, state.tags, depth + 1, prefix);
+  }
+  if (frame.kind === "queue") {
+    const route = ctx.config.routes[frame.routeId];
+    if (route?.kind !== "queue") return hangup("the queue no longer exists", state.tags, prefix);
+    if (ctx.now - frame.startedAt >= route.config.maxWaitSeconds * 1000) return resolve(ctx, route.config.timeoutTarget ?? null, state.tags, depth + 1, prefix);
+    return queueAttempt(ctx, route, { ...frame, attempt: frame.attempt + 1 }, state.tags, depth, [...prefix, { kind: "say", text: "Thank you for holding." }]);
+  }
+  return hangup("the call's routing is over", state.tags, prefix);
+}
+
+// Entry points ----------------------------------------------------------------------------------
+
+/** Where a new call rings: the tracking number's route, else its termination number, else its fail-safe number. */
+export function startRouting(ctx: RoutingContext): Routed {
+  const t = ctx.tracking;
+  if (t.routeId) return resolve(ctx, { kind: "route", id: t.routeId }, [], 0);
+  const number = t.terminationNumber ?? t.failsafeNumber;
+  if (!number) return hangup("no route, termination or fail-safe number is set");
+  if (loopsBack(ctx, number)) return hangup("the termination number is a tracking number (a ring loop)");
+  return startDial(ctx, "termination", [{ number, receivingId: null }], "simultaneous", null, [], 0, []);
+}
+
+/** A dial step ended. Answered: the conversation is over. Otherwise the route goes on. */
+export function afterDial(ctx: RoutingContext, state: RoutingState, answered: boolean): Routed {
+  if (answered) return hangup("the call was answered and has ended", state.tags);
+  return continueAfterDial(ctx, { ...state, dialling: [] }, 0);
+}
+
+/** The caller pressed `digits` (null: nothing before the timeout) in a voice menu. */
+export function afterGather(ctx: RoutingContext, state: RoutingState, digits: string | null): Routed {
+  const frame = state.frame;
+  if (frame.kind !== "menu") return hangup("no menu is waiting for a key", state.tags);
+  const route = ctx.config.routes[frame.routeId];
+  if (route?.kind !== "menu") return hangup("the menu no longer exists", state.tags);
+  const option = digits ? route.config.options.find((o) => o.digit === digits[0]) : undefined;
+  if (option) return resolve(ctx, option.target, state.tags, 1);
+  if (frame.attempt < route.config.attempts) {
+    const sorry = digits ? "Sorry, that is not an option." : "Sorry, I did not get that.";
+    return {
+      decision: { steps: [{ kind: "gather", prompt: `${sorry} ${route.config.greeting}`, timeoutSeconds: route.config.timeoutSeconds }] },
+      state: { ...state, frame: { ...frame, attempt: frame.attempt + 1 } },
+    };
+  }
+  return resolve(ctx, route.config.timeoutTarget ?? null, state.tags, 1);
 }
 
 /** The answer when anything inside fails: dial the fail-safe number, else the termination number. */
-export function failsafeDecision(route: Pick<RouteInput, "failsafeNumber" | "terminationNumber" | "trackingNumber">): RoutingDecision {
+export function failsafeDecision(route: Pick<TrackingRoute, "failsafeNumber" | "terminationNumber" | "trackingNumber">): RoutingDecision {
   const number = [route.failsafeNumber, route.terminationNumber].find((n) => n && n !== route.trackingNumber);
   return number
-    ? { kind: "dial", targets: [{ number }], ringSeconds: 30, record: false }
-    : { kind: "hangup", reason: "no fail-safe or termination number is set" };
+    ? { steps: [{ kind: "dial", targets: [{ number }], ringSeconds: 30, record: false }], reason: "fail-safe" }
+    : { steps: [{ kind: "hangup" }], reason: "no fail-safe or termination number is set" };
+}
+
+/** The number a decision rings first (the dashboard's "where it rings"). */
+export function ringsAt(decision: RoutingDecision) {
+  for (const step of decision.steps) if (step.kind === "dial") return step.targets[0]?.number ?? null;
+  return null;
+}
+
+export function endsCall(decision: RoutingDecision) {
+  return decision.steps.at(-1)?.kind === "hangup";
 }

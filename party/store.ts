@@ -30,6 +30,8 @@ export function migrate(sql: SqlStorage) {
     create table if not exists notifications (id text primary key, notification text not null, at integer not null);
     create index if not exists notifications_at on notifications (at);
     create table if not exists counters (key text primary key, value integer not null);
+    create table if not exists connections (call_id text not null, number text not null, primary key (call_id, number));
+    create index if not exists connections_number on connections (number);
   `);
 }
 
@@ -143,4 +145,23 @@ export function addToCounter(sql: SqlStorage, key: string, delta: number): numbe
   return sql
     .exec<{ value: number }>("insert into counters (key, value) values (?, ?) on conflict (key) do update set value = value + excluded.value returning value", key, delta)
     .one().value;
+}
+
+/** A round-robin slot: the counter's value before it advances. One thread runs here, so no two calls share a slot. */
+export function takeSlot(sql: SqlStorage, key: string): number {
+  return addToCounter(sql, key, 1) - 1;
+}
+
+/** The numbers a call is ringing or connected to now (least-connected routing counts them). */
+export function addConnections(sql: SqlStorage, callId: string, numbers: string[]) {
+  for (const number of numbers) sql.exec("insert or ignore into connections (call_id, number) values (?, ?)", callId, number);
+}
+
+/** Idempotent, so a callback delivered twice or late can never count a call down twice. */
+export function clearConnections(sql: SqlStorage, callId: string) {
+  sql.exec("delete from connections where call_id = ?", callId);
+}
+
+export function connectionCount(sql: SqlStorage, number: string): number {
+  return sql.exec<{ n: number }>("select count(*) as n from connections where number = ?", number).one().n;
 }

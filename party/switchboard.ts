@@ -3,8 +3,10 @@ import type { LiveCall } from "../schema/calls.ts";
 import { clientMessage, connectQuery, type ServerMessage } from "../schema/messages.ts";
 import { getDb } from "../worker/db.ts";
 import type { CallProgress } from "./calls.ts";
+import { loadRoutingConfig } from "./config.ts";
 import { writeCallLog } from "./log.ts";
 import * as pipeline from "./pipeline.ts";
+import type { RoutingConfig } from "./routing.ts";
 import * as store from "./store.ts";
 
 /** Set by the Worker, after it checked the session, on the upgrade request it forwards. */
@@ -18,11 +20,14 @@ type ConnectionState = { userId: string };
 /**
  * One per tenant, named by the tenant's id: live calls, routing counters, notifications and the
  * event log, in SQLite storage so an eviction or restart loses nothing. The class holds lifecycle
- * hooks and RPC entry points; the logic lives in `pipeline.ts` and `store.ts`.
+ * hooks and RPC entry points; the logic lives in `pipeline.ts`, `routing.ts` and `store.ts`.
  */
 export class Switchboard extends Server<Env> {
   // Hibernation lets a tenant with dashboards open cost nothing between calls.
   static override options = { hibernate: true };
+
+  /** The tenant's routing configuration, read from D1 once and dropped when it changes. */
+  #config: Promise<RoutingConfig> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -32,6 +37,14 @@ export class Switchboard extends Server<Env> {
 
   #context(): pipeline.PipelineContext {
     return { sql: this.ctx.storage.sql, now: Date.now(), broadcast: (message) => this.broadcast(JSON.stringify(message)) };
+  }
+
+  async #routingConfig(): Promise<RoutingConfig> {
+    this.#config ??= loadRoutingConfig(getDb(this.env.DB), this.name).catch((err: unknown) => {
+      this.#config = null;
+      throw err;
+    });
+    return this.#config;
   }
 
   /** Writes ended calls to D1; what fails stays marked and the alarm tries again. */
@@ -57,7 +70,9 @@ export class Switchboard extends Server<Env> {
   // RPC from the Worker ------------------------------------------------------------------------
 
   async registerCall(input: pipeline.IncomingCall): Promise<pipeline.Registration> {
-    const { toLog, ...registration } = pipeline.register(this.#context(), input);
+    // A fail-safe registration must not wait on D1: it routes nothing.
+    const config = input.failsafe ? EMPTY_CONFIG : await this.#routingConfig();
+    const { toLog, ...registration } = pipeline.register(this.#context(), input, config);
     if (!registration.duplicate) await this.#scheduleAlarm(Date.now() + SWEEP_EVERY_MS);
     await this.#log(toLog);
     return registration;
@@ -70,9 +85,26 @@ export class Switchboard extends Server<Env> {
   }
 
   async dialEnded(provider: string, providerCallId: string, report: CallProgress) {
-    const { toLog, ...result } = pipeline.dialEnded(this.#context(), provider, providerCallId, report);
+    const config = await this.#routingConfig();
+    const { toLog, ...result } = pipeline.dialEnded(this.#context(), provider, providerCallId, report, config);
     await this.#log(toLog);
     return result;
+  }
+
+  async menuAnswered(provider: string, providerCallId: string, digits: string | null) {
+    const config = await this.#routingConfig();
+    const { toLog, ...result } = pipeline.gathered(this.#context(), provider, providerCallId, digits, config);
+    await this.#log(toLog);
+    return result;
+  }
+
+  async recordingReady(provider: string, providerCallId: string, url: string) {
+    await this.#log(pipeline.recorded(this.#context(), provider, providerCallId, url).toLog);
+  }
+
+  /** The REST API changed routes, receiving numbers, agents or tracking numbers. */
+  routingChanged() {
+    this.#config = null;
   }
 
   snapshot() {
@@ -82,6 +114,11 @@ export class Switchboard extends Server<Env> {
       calls: store.activeCalls(sql).map((s) => s.call),
       notifications: store.recentNotifications(sql),
     };
+  }
+
+  /** Calls in progress per number, as least-connected routing sees them. */
+  connections(numbers: string[]) {
+    return Object.fromEntries(numbers.map((n) => [n, store.connectionCount(this.ctx.storage.sql, n)]));
   }
 
   // Lifecycle ----------------------------------------------------------------------------------
@@ -111,7 +148,7 @@ export class Switchboard extends Server<Env> {
     }
     const parsed = clientMessage.safeParse(data);
     if (!parsed.success) {
-      this.#send(connection, { type: "error", seq, message: "Unknown message; expected JSON like {\"type\":\"ping\"}" });
+      this.#send(connection, { type: "error", seq, message: 'Unknown message; expected JSON like {"type":"ping"}' });
       return;
     }
     switch (parsed.data.type) {
@@ -140,3 +177,5 @@ export class Switchboard extends Server<Env> {
     }
   }
 }
+
+const EMPTY_CONFIG: RoutingConfig = { timeZone: "UTC", routes: {}, receiving: {}, agents: {}, trackingNumbers: [] };

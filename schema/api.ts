@@ -40,12 +40,14 @@ const contactFields = {
     .transform((v) => (v ? v : null)),
   address: optionalText(500),
   notes: optionalText(5000),
+  tags: z.array(trimmed(50)).max(20, "at most 20 tags").transform((tags) => [...new Set(tags)]),
   phones: z.array(phoneInput).max(20, "at most 20 phones"),
 };
 
 export const contactCreate = z.object({
   ...contactFields,
   phones: contactFields.phones.default([]),
+  tags: contactFields.tags.default([]),
   /** Set when the contact is created from a call's popup (New Customer, New Lead, ...). */
   createdFromCallId: z.string().max(100).nullish(),
 });

@@ -47,6 +47,9 @@ export const liveCall = z.object({
   talkSeconds: z.nullable(z.number()),
   /** Set when the answer came from the fail-safe path rather than the router. */
   failsafe: z.boolean(),
+  /** Tags the route gave the call (such as after-hours). */
+  tags: z.array(z.string()),
+  recordingUrl: z.nullable(z.string()),
 });
 export type LiveCall = z.infer<typeof liveCall>;
 

@@ -93,6 +93,8 @@ export const contacts = sqliteTable(
     email: text("email"),
     address: text("address"),
     notes: text("notes"),
+    /** Free tags (VIP, warranty, ...): conditional routes can route on them. */
+    tags: text("tags", { mode: "json" }).notNull().$type<string[]>().default(sql`'[]'`),
     createdAt: createdAt(),
     updatedAt: integer("updated_at").notNull(),
     /** The call this contact was created from (marketing: new contacts from calls). */

@@ -26,6 +26,8 @@ function call(id: string, status: LiveCall["status"], extra: Partial<LiveCall> =
     durationSeconds: null,
     talkSeconds: null,
     failsafe: false,
+    tags: [],
+    recordingUrl: null,
     ...extra,
   };
 }

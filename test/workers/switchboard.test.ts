@@ -81,8 +81,16 @@ describe("call transitions", () => {
     durationSeconds: null,
     talkSeconds: null,
     failsafe: false,
+    tags: [],
+    recordingUrl: null,
   };
-  const memory: CallMemory = { dialOutcome: null, sequences: {} };
+  const memory: CallMemory = {
+    dialOutcome: null,
+    sequences: {},
+    routing: { frame: { kind: "done" }, dialling: [], tags: [] },
+    tracking: { trackingNumber: "+14155550100", routeId: null, terminationNumber: "+14155550150", failsafeNumber: null, whisper: null, record: false },
+    contactTags: [],
+  };
 
   it("only move forward: a ringing report after the answer changes nothing", () => {
     const answered = advance(base, memory, { leg: "dialled", legId: "L", status: "in-progress", at: 1_005_000 });

@@ -12,6 +12,7 @@ export type TrackingTarget = {
     number: string;
     label: string;
     terminationNumber: string | null;
+    routeId: string | null;
     failsafeNumber: string | null;
     whisper: string | null;
     record: boolean;
@@ -30,6 +31,7 @@ export async function findTrackingNumber(db: Db, number: string): Promise<Tracki
         number: trackingNumbers.number,
         label: trackingNumbers.label,
         terminationNumber: trackingNumbers.terminationNumber,
+        routeId: trackingNumbers.routeId,
         failsafeNumber: trackingNumbers.failsafeNumber,
         whisper: trackingNumbers.whisper,
         record: trackingNumbers.record,
@@ -68,6 +70,7 @@ export type CallerIdentity = {
   callerType: CallerType;
   callerName: string | null;
   contactId: string | null;
+  contactTags: string[];
   firstTime: boolean;
 };
 
@@ -76,7 +79,7 @@ export type CallerIdentity = {
  * A number that is not a phone number (withheld, "anonymous") matches nobody.
  */
 export async function identifyCaller(db: Db, tenantId: string, number: string | null): Promise<CallerIdentity> {
-  if (!number) return { callerType: "unknown", callerName: null, contactId: null, firstTime: false };
+  if (!number) return { callerType: "unknown", callerName: null, contactId: null, contactTags: [], firstTime: false };
   const [match, earlier] = await db.batch([
     callerMatchQuery(db, tenantId, number),
     db.select({ id: calls.id }).from(calls).where(and(eq(calls.tenantId, tenantId), eq(calls.fromNumber, number))).limit(1),
@@ -86,6 +89,7 @@ export async function identifyCaller(db: Db, tenantId: string, number: string | 
     callerType: contact?.kind ?? "unknown",
     callerName: contact?.name ?? null,
     contactId: contact?.contactId ?? null,
+    contactTags: contact?.tags ?? [],
     firstTime: earlier.length === 0,
   };
 }

@@ -13,6 +13,7 @@ export type ContactFields = {
   email: string | null;
   address: string | null;
   notes: string | null;
+  tags?: string[];
 };
 export type NormalisedPhoneInput = { label: PhoneLabel; number: string; extension: string | null; raw: string };
 
@@ -112,6 +113,7 @@ function present(row: typeof contacts.$inferSelect, phones: PhoneRecord[]) {
     email: row.email,
     address: row.address,
     notes: row.notes,
+    tags: row.tags,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     createdFromCallId: row.createdFromCallId,
@@ -184,7 +186,7 @@ export async function addPhone(db: Db, tenantId: string, contactId: string, phon
  */
 export function callerMatchQuery(db: Db, tenantId: string, number: string) {
   return db
-    .select({ contactId: contacts.id, kind: contacts.kind, name: contacts.name, label: contactPhones.label })
+    .select({ contactId: contacts.id, kind: contacts.kind, name: contacts.name, tags: contacts.tags, label: contactPhones.label })
     .from(contactPhones)
     .innerJoin(contacts, eq(contacts.id, contactPhones.contactId))
     .where(and(eq(contactPhones.tenantId, tenantId), eq(contactPhones.number, number)))

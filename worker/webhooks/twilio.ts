@@ -6,6 +6,10 @@
  *   POST /webhooks/twilio/status       the caller's call changed (set on the number; `?tenant=` or `To`)
  *   POST /webhooks/twilio/leg-status   a leg we dialled changed (named by the voice response)
  *   POST /webhooks/twilio/dial-action  a <Dial> ended; answers with the next step (named by the voice response)
+ *   POST /webhooks/twilio/gather       a voice menu's key press (or none); answers with the chosen target
+ *   POST /webhooks/twilio/whisper      what the answering person hears before the caller is connected
+ *   POST /webhooks/twilio/recording    a call recording or voicemail is ready
+ *   POST /webhooks/twilio/voicemail-done  the caller finished a voicemail; hangs up
  *
  * Every request is verified against the tenant's auth token before anything is read or written.
  */
@@ -21,9 +25,9 @@ import { findProviderAccount, findTrackingNumber, identifyCaller, type TrackingT
 import { decryptSecret } from "../lib/crypto.ts";
 import { issuesOf } from "../lib/errors.ts";
 import { withTimeout } from "../lib/timeout.ts";
-import { callbackQuery, dialActionForm, reportTime, statusForm, voiceForm } from "../providers/twilio/forms.ts";
+import { callbackQuery, dialActionForm, gatherForm, recordingForm, reportTime, statusForm, voiceForm, whisperForm } from "../providers/twilio/forms.ts";
 import { verifyTwilioSignature } from "../providers/twilio/signature.ts";
-import { renderTwiml } from "../providers/twilio/twiml.ts";
+import { renderTwiml, renderWhisper, type CallbackUrls } from "../providers/twilio/twiml.ts";
 
 const PROVIDER = "twilio";
 /** How long the caller may wait for our answer before the fail-safe answers instead. */
@@ -59,10 +63,17 @@ async function verified(c: C, encryptedToken: string, params: [string, string][]
   return verifyTwilioSignature(token, c.req.url, params, c.req.header("X-Twilio-Signature"));
 }
 
-function callbackUrls(c: C, tenantId: string) {
+function callbackUrls(c: C, tenantId: string): CallbackUrls {
   const base = new URL(c.req.url);
   const url = (path: string) => `${base.origin}/webhooks/twilio/${path}?tenant=${encodeURIComponent(tenantId)}`;
-  return { dialAction: url("dial-action"), legStatus: url("leg-status") };
+  return {
+    dialAction: url("dial-action"),
+    legStatus: url("leg-status"),
+    gather: url("gather"),
+    voicemailDone: url("voicemail-done"),
+    recording: url("recording"),
+    whisper: (text) => `${url("whisper")}&text=${encodeURIComponent(text)}`,
+  };
 }
 
 const APOLOGY = `<?xml version="1.0" encoding="UTF-8"?><Response><Say>We are sorry, your call cannot be connected right now. Please try again in a few minutes.</Say><Hangup/></Response>`;
@@ -101,7 +112,14 @@ async function voice(c: C) {
   if (!valid) return refuse(c, 403, "Invalid signature");
 
   const { tenant, tracking, campaign } = target;
-  const route = { trackingNumber: tracking.number, terminationNumber: tracking.terminationNumber, failsafeNumber: tracking.failsafeNumber, whisper: tracking.whisper, record: tracking.record };
+  const route = {
+    trackingNumber: tracking.number,
+    routeId: tracking.routeId,
+    terminationNumber: tracking.terminationNumber,
+    failsafeNumber: tracking.failsafeNumber,
+    whisper: tracking.whisper,
+    record: tracking.record,
+  };
   const callerNumber = normaliseProviderNumber(form.data.From, tenant.defaultCountry);
   const incoming = {
     provider: PROVIDER,
@@ -114,6 +132,7 @@ async function voice(c: C) {
     campaignName: campaign?.name ?? null,
     startedAt: started,
     route,
+    forwardedFrom: form.data.ForwardedFrom ? normaliseProviderNumber(form.data.ForwardedFrom, tenant.defaultCountry) : null,
   } as const;
   const urls = callbackUrls(c, tenant.id);
   let decision: RoutingDecision;
@@ -130,7 +149,7 @@ async function voice(c: C) {
     console.error("voice webhook fell back to the fail-safe", err);
     decision = failsafeDecision(route);
     // Best effort, after answering: let the dashboards see the call even though routing failed.
-    const late = c.env.Switchboard.getByName(tenant.id).registerCall({ ...incoming, callerType: "unknown", callerName: null, contactId: null, firstTime: false, failsafe: true });
+    const late = c.env.Switchboard.getByName(tenant.id).registerCall({ ...incoming, callerType: "unknown", callerName: null, contactId: null, contactTags: [], firstTime: false, failsafe: true });
     c.executionCtx.waitUntil(withTimeout(late, LATE_REGISTRATION_MS).catch((e: unknown) => console.error("late registration failed too", e)));
   }
   return twiml(c, renderTwiml(decision, urls));
@@ -190,8 +209,58 @@ async function dialAction(c: C) {
   return twiml(c, renderTwiml(result.decision, callbackUrls(c, check.tenantId)));
 }
 
+async function gather(c: C) {
+  const params = await readForm(c);
+  const form = parse(gatherForm, params);
+  if (!form.ok) return refuse(c, 400, form.message);
+  const check = await verifyCallback(c, params, form.data.AccountSid, undefined);
+  if ("refused" in check) return check.refused;
+  const digits = form.data.Digits ? form.data.Digits : null;
+  const result = await c.env.Switchboard.getByName(check.tenantId).menuAnswered(PROVIDER, form.data.CallSid, digits);
+  return twiml(c, renderTwiml(result.decision, callbackUrls(c, check.tenantId)));
+}
+
+async function recording(c: C) {
+  const params = await readForm(c);
+  const form = parse(recordingForm, params);
+  if (!form.ok) return refuse(c, 400, form.message);
+  const check = await verifyCallback(c, params, form.data.AccountSid, undefined);
+  if ("refused" in check) return check.refused;
+  if (form.data.RecordingUrl && (form.data.RecordingStatus ?? "completed") === "completed") {
+    await c.env.Switchboard.getByName(check.tenantId).recordingReady(PROVIDER, form.data.CallSid, form.data.RecordingUrl);
+  }
+  return c.body(null, 204);
+}
+
+async function voicemailDone(c: C) {
+  const params = await readForm(c);
+  const form = parse(recordingForm, params);
+  if (!form.ok) return refuse(c, 400, form.message);
+  const check = await verifyCallback(c, params, form.data.AccountSid, undefined);
+  if ("refused" in check) return check.refused;
+  const stub = c.env.Switchboard.getByName(check.tenantId);
+  if (form.data.RecordingUrl) await stub.recordingReady(PROVIDER, form.data.CallSid, form.data.RecordingUrl);
+  await stub.recordProgress(PROVIDER, form.data.CallSid, { leg: "parent", legId: form.data.CallSid, status: "completed", at: Date.now() });
+  return twiml(c, renderTwiml({ steps: [{ kind: "hangup" }] }));
+}
+
+async function whisper(c: C) {
+  const params = await readForm(c);
+  const form = parse(whisperForm, params);
+  if (!form.ok) return refuse(c, 400, form.message);
+  const check = await verifyCallback(c, params, form.data.AccountSid, undefined);
+  if ("refused" in check) return check.refused;
+  const text = c.req.query("text");
+  if (!text || text.length > 500) return refuse(c, 400, "Invalid whisper: text is missing or longer than 500 characters");
+  return twiml(c, renderWhisper(text));
+}
+
 export const twilioWebhooks = new Hono<AppEnv>()
   .post("/voice", voice)
   .post("/status", (c) => status(c, "parent"))
   .post("/leg-status", (c) => status(c, "dialled"))
-  .post("/dial-action", dialAction);
+  .post("/dial-action", dialAction)
+  .post("/gather", gather)
+  .post("/recording", recording)
+  .post("/voicemail-done", voicemailDone)
+  .post("/whisper", whisper);

@@ -44,6 +44,26 @@ export const dialActionForm = z.object({
 });
 export type DialActionForm = z.infer<typeof dialActionForm>;
 
+/** A voice menu's answer: the keys pressed, or none when the caller let it time out. */
+export const gatherForm = z.object({
+  CallSid: callSid,
+  AccountSid: accountSid,
+  Digits: z.string().regex(/^[0-9*#]{0,20}$/, "keys 0-9, * and # only").optional(),
+});
+
+/** A recording (of a dialled call or a voicemail) is ready. */
+export const recordingForm = z.object({
+  CallSid: callSid,
+  AccountSid: accountSid,
+  RecordingUrl: z.url().max(500).optional(),
+  RecordingSid: z.string().max(64).optional(),
+  RecordingStatus: z.enum(["in-progress", "completed", "absent", "failed"]).optional(),
+  RecordingDuration: count.optional(),
+});
+
+/** The dialled leg asking what to whisper to whoever answered. */
+export const whisperForm = z.object({ CallSid: callSid, AccountSid: accountSid });
+
 /** Query string of the callback URLs the voice response names. */
 export const callbackQuery = z.object({
   tenant: z.string().min(1).max(100),

@@ -1,5 +1,5 @@
 /** Renders a routing decision as TwiML (also spoken by SignalWire and Telnyx TeXML). */
-import type { RoutingDecision } from "../../../party/routing.ts";
+import type { RoutingDecision, Step } from "../../../party/routing.ts";
 
 function escape(text: string) {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
@@ -12,44 +12,68 @@ function attrs(values: Record<string, string | number | undefined>) {
     .join("");
 }
 
-export type CallbackUrls = { dialAction?: string; legStatus?: string; whisper?: (text: string) => string };
+/** Where Twilio reports back; each is named in the markup that needs it. */
+export type CallbackUrls = {
+  dialAction?: string;
+  legStatus?: string;
+  gather?: string;
+  voicemailDone?: string;
+  recording?: string;
+  whisper?: (text: string) => string;
+};
 
 /** `w` waits half a second before each digit Twilio sends; the delay comes first. */
 function sendDigits(extension: string, delaySeconds = 0) {
   return "w".repeat(Math.max(0, Math.round(delaySeconds * 2))) + extension;
 }
 
-export function renderTwiml(decision: RoutingDecision, urls: CallbackUrls = {}) {
-  const body = (() => {
-    switch (decision.kind) {
-      case "dial": {
-        const numbers = decision.targets
-          .map((t) => {
-            const a = attrs({
-              sendDigits: t.extension ? sendDigits(t.extension, t.extensionDelaySeconds) : undefined,
-              url: t.whisper && urls.whisper ? urls.whisper(t.whisper) : undefined,
-              statusCallback: urls.legStatus,
-              statusCallbackEvent: urls.legStatus ? "initiated ringing answered completed" : undefined,
-              statusCallbackMethod: urls.legStatus ? "POST" : undefined,
-            });
-            return `<Number${a}>${escape(t.number)}</Number>`;
-          })
-          .join("");
-        const dial = attrs({
-          action: urls.dialAction,
-          method: urls.dialAction ? "POST" : undefined,
-          timeout: decision.ringSeconds,
-          record: decision.record ? "record-from-answer-dual" : undefined,
-        });
-        return `<Dial${dial}>${numbers}</Dial>`;
-      }
-      case "hangup":
-        return "<Hangup/>";
-      default: {
-        const unreachable: never = decision;
-        throw new Error(`cannot render ${JSON.stringify(unreachable)}`);
-      }
+function renderStep(step: Step, urls: CallbackUrls): string {
+  switch (step.kind) {
+    case "say":
+      return `<Say>${escape(step.text)}</Say>`;
+    case "play":
+      return `<Play>${escape(step.url)}</Play>`;
+    case "dial": {
+      const numbers = step.targets
+        .map((t) => {
+          const a = attrs({
+            sendDigits: t.extension ? sendDigits(t.extension, t.extensionDelaySeconds) : undefined,
+            url: t.whisper && urls.whisper ? urls.whisper(t.whisper) : undefined,
+            statusCallback: urls.legStatus,
+            statusCallbackEvent: urls.legStatus ? "initiated ringing answered completed" : undefined,
+            statusCallbackMethod: urls.legStatus ? "POST" : undefined,
+          });
+          return `<Number${a}>${escape(t.number)}</Number>`;
+        })
+        .join("");
+      const dial = attrs({
+        action: urls.dialAction,
+        method: urls.dialAction ? "POST" : undefined,
+        timeout: step.ringSeconds,
+        record: step.record ? "record-from-answer-dual" : undefined,
+        recordingStatusCallback: step.record ? urls.recording : undefined,
+      });
+      return `<Dial${dial}>${numbers}</Dial>`;
     }
-  })();
-  return `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`;
+    case "gather":
+      // actionOnEmptyResult: a caller who presses nothing is reported too, so the menu can repeat.
+      return `<Gather${attrs({ action: urls.gather, method: "POST", numDigits: 1, timeout: step.timeoutSeconds, actionOnEmptyResult: "true" })}><Say>${escape(step.prompt)}</Say></Gather>`;
+    case "voicemail":
+      return `<Record${attrs({ action: urls.voicemailDone, method: "POST", maxLength: step.maxSeconds, playBeep: "true", recordingStatusCallback: urls.recording })}/>`;
+    case "hangup":
+      return "<Hangup/>";
+    default: {
+      const unreachable: never = step;
+      throw new Error(`cannot render ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+export function renderTwiml(decision: RoutingDecision, urls: CallbackUrls = {}) {
+  return `<?xml version="1.0" encoding="UTF-8"?><Response>${decision.steps.map((s) => renderStep(s, urls)).join("")}</Response>`;
+}
+
+/** What the person who answers hears before the caller is put through. */
+export function renderWhisper(text: string) {
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Say>${escape(text)}</Say></Response>`;
 }

@@ -1,0 +1,165 @@
+/**
+ * Routing configuration as the REST API takes it and the Switchboard reads it: receiving numbers,
+ * and routes of six kinds whose targets nest (a menu key can lead to a conditional route that leads
+ * to a dialling pattern).
+ */
+import { z } from "zod";
+import { CALLER_TYPES } from "./calls.ts";
+
+export const DIAL_PATTERNS = ["simultaneous", "round-robin", "sequential", "least-connected"] as const;
+export type DialPattern = (typeof DIAL_PATTERNS)[number];
+export const ROUTE_KINDS = ["dial", "menu", "queue", "geo", "conditional", "agent"] as const;
+export type RouteKind = (typeof ROUTE_KINDS)[number];
+export const MENU_DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"] as const;
+
+const id = z.string().trim().min(1, "must not be empty").max(100);
+const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time like 09:00");
+const weekday = z.number().int().min(0, "0 is Sunday").max(6, "6 is Saturday");
+const areaCode = z.string().regex(/^\d{3}$/, "must be a three-digit area code");
+
+/** Where a call goes next. */
+export const target = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("receiving"), id }),
+  z.object({ kind: z.literal("route"), id }),
+  z.object({ kind: z.literal("voicemail"), greeting: text(500).optional() }),
+  z.object({ kind: z.literal("hangup") }),
+]);
+export type Target = z.infer<typeof target>;
+
+/** Weekly windows, in the tenant's time zone. */
+export const hoursWindow = z.object({ day: weekday, from: clock, to: clock });
+export type HoursWindow = z.infer<typeof hoursWindow>;
+
+export const receivingNumberInput = z.object({
+  number: text(40),
+  /** ISO country whose national format `number` may be written in. */
+  country: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code like US").default("US"),
+  label: text(100),
+  extension: z.string().regex(/^[0-9*#]{1,10}$/, "digits, * and # only, at most 10").nullish(),
+  extensionDelaySeconds: z.number().int().min(0).max(30).default(0),
+  whisper: text(500).nullish(),
+  ringSeconds: z.number().int().min(5).max(120).default(20),
+  noAnswerTarget: target.nullish(),
+  taggingHours: z.array(hoursWindow).max(50).nullish(),
+  record: z.boolean().default(false),
+});
+export type ReceivingNumberInput = z.input<typeof receivingNumberInput>;
+export const receivingNumberUpdate = receivingNumberInput.partial().refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+
+export const dialConfig = z.object({
+  receivingNumberIds: z.array(id).min(1, "dial at least one receiving number").max(20),
+  pattern: z.enum(DIAL_PATTERNS).default("simultaneous"),
+  /** Where the call goes when nobody answers; else the receiving number's own no-answer target. */
+  noAnswer: target.optional(),
+});
+
+export const menuConfig = z.object({
+  greeting: text(1000),
+  options: z
+    .array(z.object({ digit: z.enum(MENU_DIGITS), target }))
+    .min(1, "a menu needs at least one option")
+    .max(12)
+    .refine((options) => new Set(options.map((o) => o.digit)).size === options.length, "each key may lead to one target only"),
+  timeoutSeconds: z.number().int().min(1).max(30).default(5),
+  /** Times the menu is offered before the caller goes to `timeoutTarget`. */
+  attempts: z.number().int().min(1).max(5).default(3),
+  timeoutTarget: target.optional(),
+});
+
+export const queueConfig = z.object({
+  greeting: text(1000).optional(),
+  holdMusicUrl: z.url().max(500).optional(),
+  receivingNumberIds: z.array(id).min(1, "a queue needs at least one agent's number").max(50),
+  pattern: z.enum(DIAL_PATTERNS).default("round-robin"),
+  maxWaitSeconds: z.number().int().min(10).max(3600).default(300),
+  timeoutTarget: target.optional(),
+});
+
+export const geoConfig = z.object({
+  locations: z
+    .array(
+      z.object({
+        name: text(100),
+        target,
+        /** Callers from these area codes go here first. */
+        areaCodes: z.array(areaCode).max(100).default([]),
+        /** Callers from these states or provinces (two letters, e.g. CA) go here next. */
+        regions: z.array(z.string().regex(/^[A-Z]{2}$/, "must be a two-letter region code")).max(100).default([]),
+        /** The location's own area code: how near it is to a caller is measured from there. */
+        near: areaCode.optional(),
+      }),
+    )
+    .min(1, "a geo route needs at least one location")
+    .max(100),
+  default: target,
+});
+
+export const condition = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("time"), days: z.array(weekday).min(1).max(7), from: clock, to: clock }),
+  z.object({ type: z.literal("caller-type"), in: z.array(z.enum(CALLER_TYPES)).min(1) }),
+  z.object({ type: z.literal("known"), value: z.boolean() }),
+  z.object({ type: z.literal("area-code"), in: z.array(areaCode).min(1).max(100) }),
+  z.object({ type: z.literal("hours"), receivingNumberId: id, open: z.boolean() }),
+  z.object({ type: z.literal("tag"), in: z.array(text(50)).min(1).max(20) }),
+]);
+export type Condition = z.infer<typeof condition>;
+
+export const conditionalConfig = z.object({
+  rules: z.array(z.object({ when: z.array(condition).min(1).max(10), target })).min(1, "add at least one rule").max(50),
+  default: target,
+});
+
+export const agentConfig = z.object({ userId: id, noAnswer: target.optional() });
+
+export const routeInput = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("dial"), name: text(100), config: dialConfig }),
+  z.object({ kind: z.literal("menu"), name: text(100), config: menuConfig }),
+  z.object({ kind: z.literal("queue"), name: text(100), config: queueConfig }),
+  z.object({ kind: z.literal("geo"), name: text(100), config: geoConfig }),
+  z.object({ kind: z.literal("conditional"), name: text(100), config: conditionalConfig }),
+  z.object({ kind: z.literal("agent"), name: text(100), config: agentConfig }),
+]);
+export type RouteInput = z.input<typeof routeInput>;
+export type Route = z.infer<typeof routeInput> & { id: string };
+export type DialConfig = z.infer<typeof dialConfig>;
+export type MenuConfig = z.infer<typeof menuConfig>;
+export type QueueConfig = z.infer<typeof queueConfig>;
+export type GeoConfig = z.infer<typeof geoConfig>;
+export type ConditionalConfig = z.infer<typeof conditionalConfig>;
+
+/** A receiving number as the router reads it. */
+export type ReceivingNumber = {
+  id: string;
+  number: string;
+  label: string;
+  extension: string | null;
+  extensionDelaySeconds: number;
+  whisper: string | null;
+  ringSeconds: number;
+  noAnswerTarget: Target | null;
+  taggingHours: HoursWindow[] | null;
+  record: boolean;
+};
+
+/** Every target a route names, for validation and the tree view. */
+export function targetsOf(route: Route): Target[] {
+  switch (route.kind) {
+    case "dial":
+      return [...route.config.receivingNumberIds.map((id) => ({ kind: "receiving" as const, id })), ...(route.config.noAnswer ? [route.config.noAnswer] : [])];
+    case "menu":
+      return [...route.config.options.map((o) => o.target), ...(route.config.timeoutTarget ? [route.config.timeoutTarget] : [])];
+    case "queue":
+      return [...route.config.receivingNumberIds.map((id) => ({ kind: "receiving" as const, id })), ...(route.config.timeoutTarget ? [route.config.timeoutTarget] : [])];
+    case "geo":
+      return [...route.config.locations.map((l) => l.target), route.config.default];
+    case "conditional":
+      return [...route.config.rules.map((r) => r.target), route.config.default];
+    case "agent":
+      return route.config.noAnswer ? [route.config.noAnswer] : [];
+    default: {
+      const unreachable: never = route;
+      throw new Error(`unknown route ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
