@@ -14,6 +14,7 @@ export async function writeCallLog(db: Db, tenantId: string, call: LiveCall) {
     endedAt: call.endedAt,
     durationSeconds: call.durationSeconds,
     talkSeconds: call.talkSeconds,
+    recordingUrl: call.recordingUrl,
   };
   await db
     .insert(calls)
@@ -29,6 +30,8 @@ export async function writeCallLog(db: Db, tenantId: string, call: LiveCall) {
       startedAt: call.startedAt,
       firstTime: call.firstTime,
       failsafe: call.failsafe,
+      // The route's tags (after-hours) start the call's tags; from then on they are the staff's.
+      tags: call.tags,
       ...outcome,
     })
     // What staff wrote on the call (subject, notes, outcome, tags) is theirs: only the call's facts are refreshed.

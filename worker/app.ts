@@ -8,6 +8,7 @@ import { apiKeyRoutes } from "./auth/keys.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { contactRoutes } from "./contacts/routes.ts";
 import { realtimeRoutes } from "./realtime.ts";
+import { profileRoutes, receivingNumberRoutes, routeRoutes, trackingRoutingRoutes } from "./routing/routes.ts";
 import { twilioWebhooks } from "./webhooks/twilio.ts";
 import type { AppEnv } from "./env.ts";
 import { apiError } from "./lib/errors.ts";
@@ -24,7 +25,11 @@ const api = new Hono<AppEnv>()
   )
   .route("/auth", authRoutes)
   .route("/contacts", contactRoutes)
-  .route("/keys", apiKeyRoutes);
+  .route("/keys", apiKeyRoutes)
+  .route("/receiving-numbers", receivingNumberRoutes)
+  .route("/routes", routeRoutes)
+  .route("/tracking-numbers", trackingRoutingRoutes)
+  .route("/profile", profileRoutes);
 
 const webhooks = new Hono<AppEnv>()
   .use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text(`Request body is larger than ${MAX_BODY_BYTES / 1024} KB`, 413) }))

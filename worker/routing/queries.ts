@@ -1,0 +1,55 @@
+/** Routing configuration in D1: receiving numbers and routes, read as the graph the checks need. */
+import { and, eq, inArray } from "drizzle-orm";
+import { receivingNumbers, routes, trackingNumbers, users } from "../../schema/db.ts";
+import type { HoursWindow, Route, Target } from "../../schema/routing.ts";
+import type { Db } from "../db.ts";
+import type { RoutingGraph } from "./graph.ts";
+
+export function presentReceiving(r: typeof receivingNumbers.$inferSelect) {
+  return {
+    id: r.id,
+    number: r.number,
+    country: r.country,
+    label: r.label,
+    extension: r.extension,
+    extensionDelaySeconds: r.extensionDelaySeconds,
+    whisper: r.whisper,
+    ringSeconds: r.ringSeconds,
+    noAnswerTarget: (r.noAnswerTarget as Target | null) ?? null,
+    taggingHours: (r.taggingHours as HoursWindow[] | null) ?? null,
+    record: r.record,
+    createdAt: r.createdAt,
+  };
+}
+
+export function presentRoute(r: typeof routes.$inferSelect): Route & { createdAt: number; updatedAt: number } {
+  // Stored routes were parsed by zod on the way in.
+  return { id: r.id, name: r.name, kind: r.kind, config: r.config, createdAt: r.createdAt, updatedAt: r.updatedAt } as Route & { createdAt: number; updatedAt: number };
+}
+
+export async function loadGraph(db: Db, tenantId: string): Promise<RoutingGraph> {
+  const [routeRows, receivingRows, userRows] = await db.batch([
+    db.select().from(routes).where(eq(routes.tenantId, tenantId)),
+    db.select().from(receivingNumbers).where(eq(receivingNumbers.tenantId, tenantId)),
+    db.select({ id: users.id }).from(users).where(eq(users.tenantId, tenantId)),
+  ]);
+  return {
+    routes: new Map(routeRows.map((r) => [r.id, presentRoute(r)])),
+    receiving: new Map(receivingRows.map((r) => [r.id, { id: r.id, label: r.label, noAnswerTarget: (r.noAnswerTarget as Target | null) ?? null }])),
+    users: new Set(userRows.map((u) => u.id)),
+  };
+}
+
+/**
+ * The numbers among `numbers` that are tracking numbers of any tenant. Ringing one would send the
+ * call back into Switchboard: a ring loop.
+ */
+export async function trackingNumbersAmong(db: Db, numbers: string[]) {
+  if (numbers.length === 0) return [];
+  const rows = await db.select({ number: trackingNumbers.number }).from(trackingNumbers).where(inArray(trackingNumbers.number, numbers));
+  return rows.map((r) => r.number);
+}
+
+export async function receivingNumberByNumber(db: Db, tenantId: string, number: string) {
+  return db.query.receivingNumbers.findFirst({ where: and(eq(receivingNumbers.tenantId, tenantId), eq(receivingNumbers.number, number)) });
+}

@@ -1,0 +1,322 @@
+/**
+ * REST API for where calls ring: receiving numbers, routes (with a tree view), the routing settings
+ * of tracking numbers, and the agent's own number. Every change is checked as a whole (targets
+ * exist, nothing leads back to itself, no number rings back into us) before it is written, and the
+ * tenant's Switchboard is told so its next call reads the new configuration.
+ */
+import { Hono, type Context } from "hono";
+import { and, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import { receivingNumbers, routes, trackingNumbers, users } from "../../schema/db.ts";
+import { normalisePhone } from "../../schema/phone.ts";
+import { receivingNumberInput, receivingNumberUpdate, routeInput, targetsOf, type Route, type Target } from "../../schema/routing.ts";
+import type { AppEnv } from "../env.ts";
+import { getDb, type Db } from "../db.ts";
+import { requireAdmin } from "../auth/middleware.ts";
+import { apiError } from "../lib/errors.ts";
+import { validate } from "../lib/validate.ts";
+import { checkGraph, routeTree, type RoutingGraph } from "./graph.ts";
+import { loadGraph, presentReceiving, presentRoute, receivingNumberByNumber, trackingNumbersAmong } from "./queries.ts";
+
+type C = Context<AppEnv>;
+const idParam = z.object({ id: z.string().min(1).max(100) });
+
+async function routingChanged(c: C) {
+  await c.env.Switchboard.getByName(c.get("auth").tenant.id).routingChanged();
+}
+
+/** Reads a typed number in the tenant's (or given) country; null with an issue when it is not one. */
+function phoneOrIssue(raw: string, country: string, path: string, issues: { path: string; message: string }[]) {
+  const parsed = normalisePhone(raw, country);
+  if (!parsed) issues.push({ path, message: `"${raw}" is not a valid phone number` });
+  return parsed?.number ?? null;
+}
+
+async function refuseLoops(db: Db, numbers: { path: string; number: string }[], issues: { path: string; message: string }[]) {
+  const ours = new Set(await trackingNumbersAmong(db, numbers.map((n) => n.number)));
+  for (const n of numbers) {
+    if (ours.has(n.number)) issues.push({ path: n.path, message: `${n.number} is a tracking number: ringing it would send the call back into Switchboard (a ring loop)` });
+  }
+}
+
+function invalid(c: C, issues: { path: string; message: string }[]) {
+  return apiError(c, 400, `Invalid json: ${issues[0]!.path ? `${issues[0]!.path}: ` : ""}${issues[0]!.message}`, issues);
+}
+
+function graphProblems(c: C, problems: string[]) {
+  return apiError(c, 400, `Invalid routing: ${problems[0]}`, problems.map((message) => ({ path: "", message })));
+}
+
+// Receiving numbers ------------------------------------------------------------------------------
+
+export const receivingNumberRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const rows = await getDb(c.env.DB).select().from(receivingNumbers).where(eq(receivingNumbers.tenantId, c.get("auth").tenant.id)).orderBy(receivingNumbers.label);
+    return c.json({ items: rows.map(presentReceiving) });
+  })
+  .get("/:id", validate("param", idParam), async (c) => {
+    const row = await getDb(c.env.DB).query.receivingNumbers.findFirst({ where: and(eq(receivingNumbers.tenantId, c.get("auth").tenant.id), eq(receivingNumbers.id, c.req.valid("param").id)) });
+    return row ? c.json(presentReceiving(row)) : apiError(c, 404, "No such receiving number");
+  })
+  .post("/", requireAdmin(), validate("json", receivingNumberInput), async (c) => {
+    const { tenant } = c.get("auth");
+    const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const issues: { path: string; message: string }[] = [];
+    const number = phoneOrIssue(body.number, body.country, "number", issues);
+    if (number) await refuseLoops(db, [{ path: "number", number }], issues);
+    if (number && (await receivingNumberByNumber(db, tenant.id, number))) issues.push({ path: "number", message: `${number} is a receiving number already` });
+    if (issues.length) return invalid(c, issues);
+    const id = crypto.randomUUID();
+    const graph = await loadGraph(db, tenant.id);
+    graph.receiving.set(id, { id, label: body.label, noAnswerTarget: body.noAnswerTarget ?? null });
+    const problems = checkGraph(graph);
+    if (problems.length) return graphProblems(c, problems);
+    const [row] = await db
+      .insert(receivingNumbers)
+      .values({ ...body, id, tenantId: tenant.id, number: number!, noAnswerTarget: body.noAnswerTarget ?? null, taggingHours: body.taggingHours ?? null })
+      .returning();
+    await routingChanged(c);
+    return c.json(presentReceiving(row!), 201);
+  })
+  .patch("/:id", requireAdmin(), validate("param", idParam), validate("json", receivingNumberUpdate), async (c) => {
+    const { tenant } = c.get("auth");
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const current = await db.query.receivingNumbers.findFirst({ where: and(eq(receivingNumbers.tenantId, tenant.id), eq(receivingNumbers.id, id)) });
+    if (!current) return apiError(c, 404, "No such receiving number");
+    const issues: { path: string; message: string }[] = [];
+    let number = current.number;
+    if (body.number !== undefined) {
+      const parsed = phoneOrIssue(body.number, body.country ?? current.country, "number", issues);
+      if (parsed) {
+        number = parsed;
+        await refuseLoops(db, [{ path: "number", number }], issues);
+        const twin = await receivingNumberByNumber(db, tenant.id, number);
+        if (twin && twin.id !== id) issues.push({ path: "number", message: `${number} is a receiving number already` });
+      }
+    }
+    if (issues.length) return invalid(c, issues);
+    const graph = await loadGraph(db, tenant.id);
+    const noAnswerTarget = body.noAnswerTarget === undefined ? ((current.noAnswerTarget as Target | null) ?? null) : body.noAnswerTarget;
+    graph.receiving.set(id, { id, label: body.label ?? current.label, noAnswerTarget });
+    const problems = checkGraph(graph);
+    if (problems.length) return graphProblems(c, problems);
+    const [row] = await db
+      .update(receivingNumbers)
+      .set({ ...body, number, noAnswerTarget, ...(body.taggingHours !== undefined ? { taggingHours: body.taggingHours } : {}) })
+      .where(and(eq(receivingNumbers.tenantId, tenant.id), eq(receivingNumbers.id, id)))
+      .returning();
+    await routingChanged(c);
+    return c.json(presentReceiving(row!));
+  })
+  .delete("/:id", requireAdmin(), validate("param", idParam), async (c) => {
+    const { tenant } = c.get("auth");
+    const { id } = c.req.valid("param");
+    const db = getDb(c.env.DB);
+    const graph = await loadGraph(db, tenant.id);
+    if (!graph.receiving.has(id)) return apiError(c, 404, "No such receiving number");
+    const users = usersOf(graph, { kind: "receiving", id });
+    if (users.length) return apiError(c, 409, `Still used by ${users.join(", ")}; change those first`);
+    await db.delete(receivingNumbers).where(and(eq(receivingNumbers.tenantId, tenant.id), eq(receivingNumbers.id, id)));
+    await routingChanged(c);
+    return c.body(null, 204);
+  });
+
+/** What in the configuration leads to `target`, named for a person. */
+function usersOf(graph: RoutingGraph, target: Target) {
+  const same = (t: Target) => (t.kind === "route" || t.kind === "receiving") && t.kind === target.kind && t.id === (target as { id: string }).id;
+  const names: string[] = [];
+  for (const r of graph.routes.values()) {
+    const hours = r.kind === "conditional" && target.kind === "receiving" && r.config.rules.some((rule) => rule.when.some((w) => w.type === "hours" && w.receivingNumberId === target.id));
+    if (targetsOf(r).some(same) || hours) names.push(`route "${r.name}"`);
+  }
+  for (const r of graph.receiving.values()) if (r.noAnswerTarget && same(r.noAnswerTarget)) names.push(`receiving number "${r.label}"`);
+  return names;
+}
+
+// Routes -----------------------------------------------------------------------------------------
+
+async function saveRoute(c: C, id: string, existing: boolean, body: z.infer<typeof routeInput>) {
+  const { tenant } = c.get("auth");
+  const db = getDb(c.env.DB);
+  const graph = await loadGraph(db, tenant.id);
+  const route = { ...body, id } as Route;
+  graph.routes.set(id, route);
+  const problems = checkGraph(graph);
+  if (problems.length) return graphProblems(c, problems);
+  const now = Date.now();
+  const row = existing
+    ? (await db.update(routes).set({ name: body.name, kind: body.kind, config: body.config, updatedAt: now }).where(and(eq(routes.tenantId, tenant.id), eq(routes.id, id))).returning())[0]
+    : (await db.insert(routes).values({ id, tenantId: tenant.id, name: body.name, kind: body.kind, config: body.config, createdAt: now, updatedAt: now }).returning())[0];
+  await routingChanged(c);
+  return c.json(presentRoute(row!), existing ? 200 : 201);
+}
+
+export const routeRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const rows = await getDb(c.env.DB).select().from(routes).where(eq(routes.tenantId, c.get("auth").tenant.id)).orderBy(routes.name);
+    return c.json({ items: rows.map(presentRoute) });
+  })
+  .get("/:id", validate("param", idParam), async (c) => {
+    const row = await getDb(c.env.DB).query.routes.findFirst({ where: and(eq(routes.tenantId, c.get("auth").tenant.id), eq(routes.id, c.req.valid("param").id)) });
+    return row ? c.json(presentRoute(row)) : apiError(c, 404, "No such route");
+  })
+  .get("/:id/tree", validate("param", idParam), async (c) => {
+    const graph = await loadGraph(getDb(c.env.DB), c.get("auth").tenant.id);
+    const { id } = c.req.valid("param");
+    if (!graph.routes.has(id)) return apiError(c, 404, "No such route");
+    return c.json(routeTree(graph, { kind: "route", id }));
+  })
+  .post("/", requireAdmin(), validate("json", routeInput), (c) => saveRoute(c, crypto.randomUUID(), false, c.req.valid("json")))
+  .put("/:id", requireAdmin(), validate("param", idParam), validate("json", routeInput), async (c) => {
+    const { id } = c.req.valid("param");
+    const found = await getDb(c.env.DB).query.routes.findFirst({ columns: { id: true }, where: and(eq(routes.tenantId, c.get("auth").tenant.id), eq(routes.id, id)) });
+    return found ? saveRoute(c, id, true, c.req.valid("json")) : apiError(c, 404, "No such route");
+  })
+  .delete("/:id", requireAdmin(), validate("param", idParam), async (c) => {
+    const { tenant } = c.get("auth");
+    const { id } = c.req.valid("param");
+    const db = getDb(c.env.DB);
+    const graph = await loadGraph(db, tenant.id);
+    if (!graph.routes.has(id)) return apiError(c, 404, "No such route");
+    const users = usersOf(graph, { kind: "route", id });
+    const numbers = await db.select({ number: trackingNumbers.number }).from(trackingNumbers).where(and(eq(trackingNumbers.tenantId, tenant.id), eq(trackingNumbers.routeId, id)));
+    users.push(...numbers.map((n) => `tracking number ${n.number}`));
+    if (users.length) return apiError(c, 409, `Still used by ${users.join(", ")}; change those first`);
+    await db.delete(routes).where(and(eq(routes.tenantId, tenant.id), eq(routes.id, id)));
+    await routingChanged(c);
+    return c.body(null, 204);
+  });
+
+// Tracking numbers' routing settings ----------------------------------------------------------------
+
+const nullablePhone = z.string().trim().min(1).max(40).nullable();
+const trackingRoutingUpdate = z
+  .object({
+    label: z.string().trim().max(100),
+    routeId: z.string().min(1).max(100).nullable(),
+    terminationNumber: nullablePhone,
+    failsafeNumber: nullablePhone,
+    whisper: z.string().trim().min(1).max(500).nullable(),
+    record: z.boolean(),
+  })
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+
+const failsafeBulk = z.object({
+  trackingNumberIds: z.array(z.string().min(1).max(100)).min(1, "name at least one tracking number").max(500),
+  failsafeNumber: nullablePhone,
+});
+
+function presentTracking(t: typeof trackingNumbers.$inferSelect) {
+  return {
+    id: t.id,
+    number: t.number,
+    label: t.label,
+    campaignId: t.campaignId,
+    routeId: t.routeId,
+    terminationNumber: t.terminationNumber,
+    failsafeNumber: t.failsafeNumber,
+    whisper: t.whisper,
+    record: t.record,
+  };
+}
+
+export const trackingRoutingRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const rows = await getDb(c.env.DB).select().from(trackingNumbers).where(eq(trackingNumbers.tenantId, c.get("auth").tenant.id)).orderBy(trackingNumbers.number);
+    return c.json({ items: rows.map(presentTracking) });
+  })
+  .patch("/:id", requireAdmin(), validate("param", idParam), validate("json", trackingRoutingUpdate), async (c) => {
+    const { tenant } = c.get("auth");
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const scope = and(eq(trackingNumbers.tenantId, tenant.id), eq(trackingNumbers.id, id));
+    if (!(await db.query.trackingNumbers.findFirst({ columns: { id: true }, where: scope }))) return apiError(c, 404, "No such tracking number");
+    const issues: { path: string; message: string }[] = [];
+    const numbers: { path: string; number: string }[] = [];
+    const read = (field: "terminationNumber" | "failsafeNumber") => {
+      const raw = body[field];
+      if (raw === undefined || raw === null) return raw;
+      const n = phoneOrIssue(raw, tenant.defaultCountry, field, issues);
+      if (n) numbers.push({ path: field, number: n });
+      return n;
+    };
+    const terminationNumber = read("terminationNumber");
+    const failsafeNumber = read("failsafeNumber");
+    await refuseLoops(db, numbers, issues);
+    if (body.routeId) {
+      const route = await db.query.routes.findFirst({ columns: { id: true }, where: and(eq(routes.tenantId, tenant.id), eq(routes.id, body.routeId)) });
+      if (!route) issues.push({ path: "routeId", message: `route ${body.routeId} does not exist` });
+    }
+    if (issues.length) return invalid(c, issues);
+    const [row] = await db
+      .update(trackingNumbers)
+      .set({ ...body, ...(terminationNumber !== undefined ? { terminationNumber } : {}), ...(failsafeNumber !== undefined ? { failsafeNumber } : {}) })
+      .where(scope)
+      .returning();
+    await routingChanged(c);
+    return c.json(presentTracking(row!));
+  })
+  .post("/failsafe", requireAdmin(), validate("json", failsafeBulk), async (c) => {
+    const { tenant } = c.get("auth");
+    const { trackingNumberIds, failsafeNumber: raw } = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const issues: { path: string; message: string }[] = [];
+    const failsafeNumber = raw === null ? null : phoneOrIssue(raw, tenant.defaultCountry, "failsafeNumber", issues);
+    if (failsafeNumber) await refuseLoops(db, [{ path: "failsafeNumber", number: failsafeNumber }], issues);
+    const ids = [...new Set(trackingNumberIds)];
+    const found = await db.select({ id: trackingNumbers.id }).from(trackingNumbers).where(and(eq(trackingNumbers.tenantId, tenant.id), inArray(trackingNumbers.id, ids)));
+    const known = new Set(found.map((f) => f.id));
+    ids.forEach((id, i) => {
+      if (!known.has(id)) issues.push({ path: `trackingNumberIds.${i}`, message: `tracking number ${id} does not exist` });
+    });
+    if (issues.length) return invalid(c, issues);
+    await db.update(trackingNumbers).set({ failsafeNumber }).where(and(eq(trackingNumbers.tenantId, tenant.id), inArray(trackingNumbers.id, ids)));
+    await routingChanged(c);
+    return c.json({ updated: ids.length, failsafeNumber });
+  });
+
+// The user's own profile ---------------------------------------------------------------------------
+
+const profileUpdate = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    /** The number this agent takes calls on now ("dial agent" routes ring it). */
+    agentNumber: nullablePhone,
+    popupOn: z.enum(["ring", "answer"]),
+  })
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+
+export const profileRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const auth = c.get("auth");
+    if (auth.via !== "session") return apiError(c, 403, "A profile belongs to a logged-in user");
+    const user = await getDb(c.env.DB).query.users.findFirst({ where: eq(users.id, auth.user.id) });
+    return c.json({ id: user!.id, email: user!.email, name: user!.name, role: user!.role, popupOn: user!.popupOn, agentNumber: user!.agentNumber });
+  })
+  .patch("/", validate("json", profileUpdate), async (c) => {
+    const auth = c.get("auth");
+    if (auth.via !== "session") return apiError(c, 403, "A profile belongs to a logged-in user");
+    const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const issues: { path: string; message: string }[] = [];
+    let agentNumber = body.agentNumber;
+    if (agentNumber) {
+      const n = phoneOrIssue(agentNumber, auth.tenant.defaultCountry, "agentNumber", issues);
+      if (n) await refuseLoops(db, [{ path: "agentNumber", number: n }], issues);
+      agentNumber = n;
+    }
+    if (issues.length) return invalid(c, issues);
+    const [user] = await db
+      .update(users)
+      .set({ ...body, ...(agentNumber !== undefined ? { agentNumber } : {}) })
+      .where(eq(users.id, auth.user.id))
+      .returning();
+    await routingChanged(c);
+    return c.json({ id: user!.id, email: user!.email, name: user!.name, role: user!.role, popupOn: user!.popupOn, agentNumber: user!.agentNumber });
+  });
