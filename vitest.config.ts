@@ -28,10 +28,11 @@ export default defineConfig(async () => {
         },
         {
           test: {
-            name: "browser",
-            include: ["test/browser/**/*.test.ts"],
+            // Against the app served as `npm run dev` serves it: Chromium and the simulator.
+            name: "e2e",
+            include: ["test/e2e/**/*.test.ts"],
             environment: "node",
-            globalSetup: ["test/browser/global-setup.ts"],
+            globalSetup: ["test/e2e/global-setup.ts"],
             // One Chromium and one dev server for the whole project: files run one after another.
             fileParallelism: false,
             testTimeout: 30_000,

@@ -2,7 +2,7 @@
  * The demo tenant of the public contract, written with fixed ids and insert-or-ignore so that
  * seeding twice changes nothing. Used by `npm run dev` (through scripts/seed.ts) and by the tests.
  */
-import { campaigns, contactPhones, contacts, providerAccounts, receivingNumbers, tenants, trackingNumbers, users } from "../schema/db.ts";
+import { campaigns, contactPhones, contacts, providerAccounts, receivingNumbers, routes, tenants, trackingNumbers, users } from "../schema/db.ts";
 import { normalisePhone } from "../schema/phone.ts";
 import type { Db } from "./db.ts";
 import { encryptSecret, hashPassword } from "./lib/crypto.ts";
@@ -67,14 +67,49 @@ export async function seedDemo(db: Db, secretsKey: string) {
       .insert(receivingNumbers)
       .values([
         { id: "rcv_demo_office", tenantId: t, number: DEMO.receivingNumber, label: "Office" },
-        { id: "rcv_demo_dispatch", tenantId: t, number: "+14155550151", label: "Dispatch mobile" },
+        { id: "rcv_demo_dispatch", tenantId: t, number: "+14155550151", label: "Dispatch mobile", ringSeconds: 15 },
+        { id: "rcv_demo_service", tenantId: t, number: "+14155550153", label: "Service desk", extension: "12", extensionDelaySeconds: 1, whisper: "Service call from the yard signs" },
+      ])
+      .onConflictDoNothing(),
+    // The second tracking number answers with a voice menu: 1 rings the office, 2 hunts for a
+    // service technician and takes a voicemail when nobody answers.
+    db
+      .insert(routes)
+      .values([
+        {
+          id: "rte_demo_service",
+          tenantId: t,
+          name: "Service hunt",
+          kind: "dial",
+          config: { receivingNumberIds: ["rcv_demo_dispatch", "rcv_demo_service"], pattern: "sequential", noAnswer: { kind: "voicemail" } },
+          createdAt: now,
+          updatedAt: now,
+        },
+        {
+          id: "rte_demo_menu",
+          tenantId: t,
+          name: "Main menu",
+          kind: "menu",
+          config: {
+            greeting: "Thanks for calling Demo Heating and Plumbing. Press 1 for the office, press 2 for service.",
+            options: [
+              { digit: "1", target: { kind: "receiving", id: "rcv_demo_office" } },
+              { digit: "2", target: { kind: "route", id: "rte_demo_service" } },
+            ],
+            timeoutSeconds: 5,
+            attempts: 2,
+            timeoutTarget: { kind: "receiving", id: "rcv_demo_office" },
+          },
+          createdAt: now,
+          updatedAt: now,
+        },
       ])
       .onConflictDoNothing(),
     db
       .insert(trackingNumbers)
       .values([
         { id: "trk_demo_website", tenantId: t, number: DEMO.trackingNumber, label: "Website", campaignId: "cmp_demo_website", terminationNumber: DEMO.receivingNumber, failsafeNumber: "+14155550151", providerAccountId: "pra_demo_twilio" },
-        { id: "trk_demo_yard", tenantId: t, number: "+14155550101", label: "Yard signs", campaignId: "cmp_demo_yard", terminationNumber: DEMO.receivingNumber, failsafeNumber: "+14155550151", providerAccountId: "pra_demo_twilio" },
+        { id: "trk_demo_yard", tenantId: t, number: "+14155550101", label: "Yard signs", campaignId: "cmp_demo_yard", terminationNumber: DEMO.receivingNumber, failsafeNumber: "+14155550151", routeId: "rte_demo_menu", providerAccountId: "pra_demo_twilio" },
       ])
       .onConflictDoNothing(),
     db
