@@ -93,10 +93,16 @@ function contextOf(ctx: PipelineContext, config: RoutingConfig, stored: store.St
   return routingContext(ctx, config, stored.memory.tracking, stored.call, stored.memory.contactTags);
 }
 
-/** Whether a call reaching us was forwarded by one of the numbers we ring (or track): a ring loop. */
-function comesBack(config: RoutingConfig, forwardedFrom: string | null | undefined) {
-  if (!forwardedFrom) return false;
-  return config.trackingNumbers.includes(forwardedFrom) || Object.values(config.receiving).some((r) => r.number === forwardedFrom);
+/**
+ * Whether a call reaching us is one of our own coming back (a ring loop): forwarded by a number we
+ * ring or track, or placed from a number we are ringing right now (a receiving number that
+ * forwards to a tracking number shows up as the caller).
+ */
+function comesBack(ctx: PipelineContext, config: RoutingConfig, callerNumber: string, forwardedFrom: string | null | undefined) {
+  if (store.connectionCount(ctx.sql, callerNumber) > 0) return `${callerNumber} is being rung for another call`;
+  if (!forwardedFrom) return null;
+  if (config.trackingNumbers.includes(forwardedFrom) || Object.values(config.receiving).some((r) => r.number === forwardedFrom)) return `forwarded back to us by ${forwardedFrom}`;
+  return null;
 }
 
 /**
@@ -109,10 +115,11 @@ export function register(ctx: PipelineContext, input: IncomingCall, config: Rout
 
   const { route, failsafe, contactTags = [], forwardedFrom, ...fields } = input;
   const base = { callerNumber: fields.callerNumber, callerType: fields.callerType };
+  const loop = failsafe ? null : comesBack(ctx, config, fields.callerNumber, forwardedFrom);
   const routed: Routed = failsafe
     ? { decision: failsafeDecision(route), state: { frame: { kind: "done" }, dialling: [], tags: [] } }
-    : comesBack(config, forwardedFrom)
-      ? { decision: { steps: [{ kind: "hangup" }], reason: `forwarded back to us by ${forwardedFrom} (a ring loop)` }, state: { frame: { kind: "done" }, dialling: [], tags: [] } }
+    : loop
+      ? { decision: { steps: [{ kind: "hangup" }], reason: `${loop} (a ring loop)` }, state: { frame: { kind: "done" }, dialling: [], tags: [] } }
       : startRouting(routingContext(ctx, config, route, base, contactTags));
   const { decision } = routed;
   let call: LiveCall = {

@@ -336,6 +336,19 @@ describe("ring loops", () => {
     expect(xml).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>');
   });
 
+  it("a call placed from a number we are ringing right now (it forwards to us) is not dialled again", async () => {
+    const t = await routingTenant();
+    const a = await receiving(t, "Office");
+    await useRoute(t, (await route(t, { kind: "dial", name: "Office", config: { receivingNumberIds: [a.id] } })).id);
+    const first = await startCall(t, "+14155551001");
+    expect(dialled(first.xml)).toEqual([a.number]);
+    const loop = await startCall(t, a.number);
+    expect(loop.xml).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>');
+    // Once the first call's dial is over, the office may call in like anyone else.
+    await dialEnds(t, first.callSid, "no-answer");
+    expect(dialled((await startCall(t, a.number)).xml)).toEqual([a.number]);
+  });
+
   it("a termination number that is a tracking number is never dialled", async () => {
     const t = await routingTenant();
     await env.DB.prepare("update tracking_numbers set termination_number = number where id = ?").bind(t.trackingNumberId).run();
