@@ -1,10 +1,11 @@
-/** Writes an ended call to the D1 call log: an upsert keyed by the provider's call id, so never twice. */
+/** The D1 call log: rows keyed by the provider's call id, so a call is never logged twice. */
 import { calls } from "../schema/db.ts";
 import type { LiveCall } from "../schema/calls.ts";
 import type { Db } from "../worker/db.ts";
 
-export async function writeCallLog(db: Db, tenantId: string, call: LiveCall) {
-  const outcome = {
+/** The facts of a call that the Switchboard owns and refreshes. */
+function outcomeOf(call: LiveCall) {
+  return {
     status: call.status,
     contactId: call.contactId,
     callerType: call.callerType,
@@ -16,24 +17,37 @@ export async function writeCallLog(db: Db, tenantId: string, call: LiveCall) {
     talkSeconds: call.talkSeconds,
     recordingUrl: call.recordingUrl,
   };
+}
+
+/** The call-log row of a call as the Switchboard knows it. */
+export function callLogRow(tenantId: string, call: LiveCall) {
+  return {
+    id: call.id,
+    tenantId,
+    provider: call.provider,
+    providerCallId: call.providerCallId,
+    fromNumber: call.callerNumber,
+    toNumber: call.trackingNumber,
+    trackingNumberId: call.trackingNumberId,
+    campaignId: call.campaignId,
+    startedAt: call.startedAt,
+    firstTime: call.firstTime,
+    failsafe: call.failsafe,
+    // The route's tags (after-hours) start the call's tags; from then on they are the staff's.
+    tags: call.tags,
+    ...outcomeOf(call),
+  };
+}
+
+export async function writeCallLog(db: Db, tenantId: string, call: LiveCall) {
   await db
     .insert(calls)
-    .values({
-      id: call.id,
-      tenantId,
-      provider: call.provider,
-      providerCallId: call.providerCallId,
-      fromNumber: call.callerNumber,
-      toNumber: call.trackingNumber,
-      trackingNumberId: call.trackingNumberId,
-      campaignId: call.campaignId,
-      startedAt: call.startedAt,
-      firstTime: call.firstTime,
-      failsafe: call.failsafe,
-      // The route's tags (after-hours) start the call's tags; from then on they are the staff's.
-      tags: call.tags,
-      ...outcome,
-    })
+    .values(callLogRow(tenantId, call))
     // What staff wrote on the call (subject, notes, outcome, tags) is theirs: only the call's facts are refreshed.
-    .onConflictDoUpdate({ target: [calls.tenantId, calls.provider, calls.providerCallId], set: outcome });
+    .onConflictDoUpdate({ target: [calls.tenantId, calls.provider, calls.providerCallId], set: outcomeOf(call) });
+}
+
+/** Makes sure a live call has its row, so staff can write on it before it ends. */
+export async function ensureCallLogRow(db: Db, tenantId: string, call: LiveCall) {
+  await db.insert(calls).values(callLogRow(tenantId, call)).onConflictDoNothing();
 }

@@ -266,3 +266,29 @@ export function sweep(ctx: PipelineContext): Effects {
   store.pruneEndedCalls(ctx.sql, ctx.now - KEEP_ENDED_MS);
   return { toLog };
 }
+
+/** Fires the follow-up reminders that are due: each becomes a notification, once. */
+export function fireReminders(ctx: PipelineContext) {
+  for (const r of store.dueReminders(ctx.sql, ctx.now)) {
+    notify(ctx, { id: `${r.callId}:reminder:${r.dueAt}`, kind: "reminder", callId: r.callId, contactId: r.contactId, title: r.title, body: r.body, at: ctx.now });
+    store.markReminderFired(ctx.sql, r.callId);
+  }
+}
+
+/** Marks notifications read for one user and tells that user's screens. */
+export function markRead(ctx: PipelineContext, userId: string, ids: string[] | "all") {
+  const fresh = store.markRead(ctx.sql, userId, ids);
+  if (fresh.length) emit(ctx, { type: "read", userId, ids: fresh });
+  return fresh;
+}
+
+/** Staff linked a live call to a contact (Select customer, or a new record made from the popup). */
+export function linkContact(ctx: PipelineContext, callId: string, contact: { id: string; kind: CallerType; name: string }) {
+  const stored = store.getCall(ctx.sql, callId);
+  if (!stored) return null;
+  if (stored.call.contactId === contact.id && stored.call.callerName === contact.name && stored.call.callerType === contact.kind) return stored.call;
+  const call: LiveCall = { ...stored.call, contactId: contact.id, callerName: contact.name, callerType: contact.kind };
+  store.putCall(ctx.sql, { ...stored, call, updatedAt: ctx.now }, !isTerminal(call.status));
+  emit(ctx, { type: "call", call });
+  return call;
+}

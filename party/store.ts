@@ -31,6 +31,9 @@ export function migrate(sql: SqlStorage) {
     create index if not exists notifications_at on notifications (at);
     create table if not exists counters (key text primary key, value integer not null);
     create table if not exists connections (call_id text not null, number text not null, primary key (call_id, number));
+    create table if not exists notification_reads (user_id text not null, notification_id text not null, primary key (user_id, notification_id));
+    create table if not exists reminders (call_id text primary key, due_at integer not null, reminder text not null, fired integer not null default 0);
+    create index if not exists reminders_due on reminders (fired, due_at);
     create index if not exists connections_number on connections (number);
   `);
 }
@@ -112,8 +115,11 @@ export function appendEvent(sql: SqlStorage, event: NewEvent, at: number): Event
   return message;
 }
 
-/** The events after `since`, or null when the log no longer reaches back that far (or `since` is from the future). */
-export function eventsSince(sql: SqlStorage, since: number): EventMessage[] | null {
+/**
+ * The events after `since` that `userId` may see (another user's read marks are theirs), or null
+ * when the log no longer reaches back that far (or `since` is from the future).
+ */
+export function eventsSince(sql: SqlStorage, since: number, userId: string): EventMessage[] | null {
   const seq = currentSeq(sql);
   if (since > seq) return null;
   if (since === seq) return [];
@@ -122,7 +128,54 @@ export function eventsSince(sql: SqlStorage, since: number): EventMessage[] | nu
   return sql
     .exec<{ message: string }>("select message from events where seq > ? order by seq", since)
     .toArray()
-    .map((r) => JSON.parse(r.message) as EventMessage);
+    .map((r) => JSON.parse(r.message) as EventMessage)
+    .filter((e) => e.type !== "read" || e.userId === userId);
+}
+
+/** Marks notifications read for a user; returns the ids that were not read before. */
+export function markRead(sql: SqlStorage, userId: string, ids: string[] | "all"): string[] {
+  const wanted =
+    ids === "all"
+      ? sql.exec<{ id: string }>("select id from notifications where id not in (select notification_id from notification_reads where user_id = ?)", userId).toArray().map((r) => r.id)
+      : ids;
+  const fresh: string[] = [];
+  for (const id of new Set(wanted)) {
+    const known = sql.exec("select 1 from notifications where id = ?", id).toArray().length > 0;
+    if (known && sql.exec("insert or ignore into notification_reads (user_id, notification_id) values (?, ?)", userId, id).rowsWritten > 0) fresh.push(id);
+  }
+  return fresh;
+}
+
+export function readAmong(sql: SqlStorage, userId: string, ids: string[]): string[] {
+  if (ids.length === 0) return [];
+  const read = new Set(sql.exec<{ id: string }>("select notification_id as id from notification_reads where user_id = ?", userId).toArray().map((r) => r.id));
+  return ids.filter((id) => read.has(id));
+}
+
+export type Reminder = { callId: string; contactId: string | null; dueAt: number; title: string; body: string };
+
+/** Sets (or moves, or with null clears) the follow-up reminder of a call. */
+export function setReminder(sql: SqlStorage, callId: string, reminder: Reminder | null) {
+  if (!reminder) sql.exec("delete from reminders where call_id = ?", callId);
+  else
+    sql.exec(
+      "insert into reminders (call_id, due_at, reminder, fired) values (?, ?, ?, 0) on conflict (call_id) do update set due_at = excluded.due_at, reminder = excluded.reminder, fired = 0",
+      callId,
+      reminder.dueAt,
+      JSON.stringify(reminder),
+    );
+}
+
+export function dueReminders(sql: SqlStorage, now: number): Reminder[] {
+  return sql.exec<{ reminder: string }>("select reminder from reminders where fired = 0 and due_at <= ? order by due_at", now).toArray().map((r) => JSON.parse(r.reminder) as Reminder);
+}
+
+export function markReminderFired(sql: SqlStorage, callId: string) {
+  sql.exec("update reminders set fired = 1 where call_id = ?", callId);
+}
+
+export function nextReminderAt(sql: SqlStorage): number | null {
+  return sql.exec<{ at: number | null }>("select min(due_at) as at from reminders where fired = 0").one().at;
 }
 
 /** Keeps a notification; false when one with its id exists already (it is not sent twice). */

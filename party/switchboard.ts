@@ -1,6 +1,6 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
-import type { LiveCall } from "../schema/calls.ts";
-import { clientMessage, connectQuery, type ServerMessage } from "../schema/messages.ts";
+import type { CallerType, LiveCall } from "../schema/calls.ts";
+import { clientMessage, connectQuery, type EventMessage, type ServerMessage } from "../schema/messages.ts";
 import { getDb } from "../worker/db.ts";
 import type { CallProgress } from "./calls.ts";
 import { loadRoutingConfig } from "./config.ts";
@@ -36,7 +36,18 @@ export class Switchboard extends Server<Env> {
   }
 
   #context(): pipeline.PipelineContext {
-    return { sql: this.ctx.storage.sql, now: Date.now(), broadcast: (message) => this.broadcast(JSON.stringify(message)) };
+    return { sql: this.ctx.storage.sql, now: Date.now(), broadcast: (message) => this.#deliver(message) };
+  }
+
+  /** Events go to every dashboard of the tenant; a user's read marks only to that user's. */
+  #deliver(message: EventMessage) {
+    const text = JSON.stringify(message);
+    if (message.type !== "read") this.broadcast(text);
+    else for (const connection of this.getConnections(userTag(message.userId))) connection.send(text);
+  }
+
+  override getConnectionTags(_connection: Connection, ctx: ConnectionContext) {
+    return [userTag(ctx.request.headers.get(USER_HEADER) ?? "")];
   }
 
   async #routingConfig(): Promise<RoutingConfig> {
@@ -102,17 +113,35 @@ export class Switchboard extends Server<Env> {
     await this.#log(pipeline.recorded(this.#context(), provider, providerCallId, url).toLog);
   }
 
+  /** A live (or recently ended) call, for the REST API. */
+  liveCall(id: string) {
+    return store.getCall(this.ctx.storage.sql, id)?.call ?? null;
+  }
+
+  linkContact(callId: string, contact: { id: string; kind: CallerType; name: string }) {
+    return pipeline.linkContact(this.#context(), callId, contact);
+  }
+
+  /** Sets, moves or (with null) clears a call's follow-up reminder; it fires from the alarm. */
+  async setReminder(callId: string, reminder: store.Reminder | null) {
+    store.setReminder(this.ctx.storage.sql, callId, reminder);
+    if (reminder) await this.#scheduleAlarm(reminder.dueAt);
+  }
+
   /** The REST API changed routes, receiving numbers, agents or tracking numbers. */
   routingChanged() {
     this.#config = null;
   }
 
-  snapshot() {
+  /** What a dashboard starts from; `read` is the given user's read marks among the notifications. */
+  snapshot(userId = "") {
     const sql = this.ctx.storage.sql;
+    const notifications = store.recentNotifications(sql);
     return {
       seq: store.currentSeq(sql),
       calls: store.activeCalls(sql).map((s) => s.call),
-      notifications: store.recentNotifications(sql),
+      notifications,
+      read: store.readAmong(sql, userId, notifications.map((n) => n.id)),
     };
   }
 
@@ -124,18 +153,19 @@ export class Switchboard extends Server<Env> {
   // Lifecycle ----------------------------------------------------------------------------------
 
   override onConnect(connection: Connection<ConnectionState>, ctx: ConnectionContext) {
-    connection.setState({ userId: ctx.request.headers.get(USER_HEADER) ?? "" });
+    const userId = ctx.request.headers.get(USER_HEADER) ?? "";
+    connection.setState({ userId });
     const query = connectQuery.safeParse({ since: new URL(ctx.request.url).searchParams.get("since") ?? undefined });
     const since = query.success ? query.data.since : undefined;
     if (since !== undefined) {
       // Exactly what it missed; JavaScript runs one event at a time here, so nothing slips between.
-      const missed = store.eventsSince(this.ctx.storage.sql, since);
+      const missed = store.eventsSince(this.ctx.storage.sql, since, userId);
       if (missed !== null) {
         for (const event of missed) connection.send(JSON.stringify(event));
         return;
       }
     }
-    this.#send(connection, { type: "snapshot", ...this.snapshot() });
+    this.#send(connection, { type: "snapshot", ...this.snapshot(userId) });
   }
 
   override onMessage(connection: Connection<ConnectionState>, raw: WSMessage) {
@@ -155,9 +185,12 @@ export class Switchboard extends Server<Env> {
       case "ping":
         this.#send(connection, { type: "pong", seq });
         return;
+      case "mark-read":
+        pipeline.markRead(this.#context(), connection.state?.userId ?? "", parsed.data.ids);
+        return;
       default: {
-        const unreachable: never = parsed.data.type;
-        throw new Error(`unhandled client message ${String(unreachable)}`);
+        const unreachable: never = parsed.data;
+        throw new Error(`unhandled client message ${JSON.stringify(unreachable)}`);
       }
     }
   }
@@ -168,6 +201,7 @@ export class Switchboard extends Server<Env> {
 
   override async onAlarm() {
     const ctx = this.#context();
+    pipeline.fireReminders(ctx);
     const { toLog } = pipeline.sweep(ctx);
     const pending = store.callsPendingLog(ctx.sql).map((s) => s.call);
     const byId = new Map([...toLog, ...pending].map((c) => [c.id, c]));
@@ -175,7 +209,13 @@ export class Switchboard extends Server<Env> {
     if (store.activeCalls(ctx.sql).length > 0 || store.callsPendingLog(ctx.sql).length > 0) {
       await this.#scheduleAlarm(Date.now() + SWEEP_EVERY_MS);
     }
+    const reminder = store.nextReminderAt(ctx.sql);
+    if (reminder !== null) await this.#scheduleAlarm(reminder);
   }
+}
+
+function userTag(userId: string) {
+  return `user:${userId}`;
 }
 
 const EMPTY_CONFIG: RoutingConfig = { timeZone: "UTC", routes: {}, receiving: {}, agents: {}, trackingNumbers: [] };

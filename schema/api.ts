@@ -73,3 +73,37 @@ export const userRole = z.enum(USER_ROLES);
 
 /** The shape every 4xx body has. */
 export type ApiError = { error: string; issues?: { path: string; message: string }[] };
+
+/** Call information staff save on a call (from its popup or the call log). */
+export const callUpdate = z
+  .object({
+    subject: optionalText(200),
+    notes: optionalText(5000),
+    outcome: optionalText(100),
+    tags: z.array(trimmed(50)).max(20, "at most 20 tags").transform((tags) => [...new Set(tags)]),
+    /** When to be reminded to follow up (epoch ms), or null for no reminder. */
+    followUpAt: z.number().int().min(0).max(8_640_000_000_000_000).nullable(),
+    /** Links the call to a contact (Select customer, or the record just created from the popup). */
+    contactId: z.string().min(1).max(100).nullable(),
+    /** With `contactId`: also save the caller's number on that contact. */
+    savePhone: phoneLabel.optional(),
+  })
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update")
+  .refine((v) => v.savePhone === undefined || typeof v.contactId === "string", { message: "savePhone needs a contactId", path: ["savePhone"] });
+export type CallUpdate = z.input<typeof callUpdate>;
+
+export const callListQuery = z.object({
+  /** Calls started at or after (epoch ms or an ISO date). */
+  from: z.union([z.coerce.number().int().min(0), z.iso.date().transform((d) => Date.parse(d)), z.iso.datetime().transform((d) => Date.parse(d))]).optional(),
+  /** Calls started before (epoch ms or an ISO date, exclusive). */
+  to: z.union([z.coerce.number().int().min(0), z.iso.date().transform((d) => Date.parse(d)), z.iso.datetime().transform((d) => Date.parse(d))]).optional(),
+  trackingNumberId: z.string().max(100).optional(),
+  campaignId: z.string().max(100).optional(),
+  contactId: z.string().max(100).optional(),
+  status: z.enum(["ringing", "in-progress", "completed", "no-answer", "busy", "failed", "canceled", "missed"]).optional(),
+  /** The caller: a name, or digits of the number. */
+  q: z.string().trim().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});

@@ -14,23 +14,32 @@ export const snapshotMessage = z.object({
   seq,
   calls: z.array(liveCall),
   notifications: z.array(notification),
+  /** Which of those notifications this user has read already. */
+  read: z.array(z.string()),
 });
 /** A call appeared or changed; a call whose status is terminal has left the active list. */
 export const callMessage = z.object({ type: z.literal("call"), seq, call: liveCall });
 export const notificationMessage = z.object({ type: z.literal("notification"), seq, notification });
+/** A user read notifications (on any of their screens); sent only to that user's connections. */
+export const readMessage = z.object({ type: z.literal("read"), seq, userId: z.string(), ids: z.array(z.string()) });
 export const pongMessage = z.object({ type: z.literal("pong"), seq });
 /** The client sent something the server does not understand; the connection stays open. */
 export const errorMessage = z.object({ type: z.literal("error"), seq, message: z.string() });
 
-export const serverMessage = z.discriminatedUnion("type", [snapshotMessage, callMessage, notificationMessage, pongMessage, errorMessage]);
+export const serverMessage = z.discriminatedUnion("type", [snapshotMessage, callMessage, notificationMessage, readMessage, pongMessage, errorMessage]);
 export type ServerMessage = z.infer<typeof serverMessage>;
 /** The messages kept in the event log and replayed to a client that reconnects. */
-export type EventMessage = z.infer<typeof callMessage> | z.infer<typeof notificationMessage>;
+export type EventMessage = z.infer<typeof callMessage> | z.infer<typeof notificationMessage> | z.infer<typeof readMessage>;
 /** An event before the log gives it its seq. */
 export type NewEvent = EventMessage extends infer E ? (E extends EventMessage ? Omit<E, "seq"> : never) : never;
 
 export const pingMessage = z.object({ type: z.literal("ping") });
-export const clientMessage = z.discriminatedUnion("type", [pingMessage]);
+/** Marks notifications read for this user: the ids given, or every notification so far. */
+export const markReadMessage = z.object({
+  type: z.literal("mark-read"),
+  ids: z.union([z.array(z.string().check(z.maxLength(200))).check(z.maxLength(500)), z.literal("all")]),
+});
+export const clientMessage = z.discriminatedUnion("type", [pingMessage, markReadMessage]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 /** The query a client connects with: `since` is the last seq it saw, when it reconnects. */

@@ -6,6 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import { requireAuth } from "./auth/middleware.ts";
 import { apiKeyRoutes } from "./auth/keys.ts";
 import { authRoutes } from "./auth/routes.ts";
+import { callRoutes } from "./calls/routes.ts";
 import { contactRoutes } from "./contacts/routes.ts";
 import { realtimeRoutes } from "./realtime.ts";
 import { profileRoutes, receivingNumberRoutes, routeRoutes, trackingRoutingRoutes } from "./routing/routes.ts";
@@ -25,6 +26,7 @@ const api = new Hono<AppEnv>()
   )
   .route("/auth", authRoutes)
   .route("/contacts", contactRoutes)
+  .route("/calls", callRoutes)
   .route("/keys", apiKeyRoutes)
   .route("/receiving-numbers", receivingNumberRoutes)
   .route("/routes", routeRoutes)

@@ -1,11 +1,11 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { contactCreate, contactListQuery, contactUpdate } from "../../schema/api.ts";
+import { contactCreate, contactListQuery, contactUpdate, phoneInput } from "../../schema/api.ts";
 import type { AppEnv } from "../env.ts";
 import { getDb } from "../db.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
-import { createContact, deleteContact, getContact, listContacts, normalisePhoneInputs, updateContact } from "./queries.ts";
+import { addPhone, createContact, deleteContact, getContact, listContacts, normalisePhoneInputs, updateContact } from "./queries.ts";
 
 const idParam = z.object({ id: z.string().min(1).max(100) });
 
@@ -47,6 +47,19 @@ export const contactRoutes = new Hono<AppEnv>()
     const { id } = c.req.valid("param");
     const updated = await updateContact(db, tenant.id, id, fields, phones);
     return updated ? c.json(await getContact(db, tenant.id, id)) : apiError(c, 404, "No such contact");
+  })
+  .post("/:id/phones", validate("param", idParam), validate("json", phoneInput), async (c) => {
+    const { tenant } = c.get("auth");
+    const { id } = c.req.valid("param");
+    const db = getDb(c.env.DB);
+    const contact = await getContact(db, tenant.id, id);
+    if (!contact) return apiError(c, 404, "No such contact");
+    const { phones, issues } = normalisePhoneInputs([c.req.valid("json")], tenant.defaultCountry);
+    if (issues.length) return invalidPhones(c, issues);
+    const phone = phones[0]!;
+    if (contact.phones.some((p) => p.number === phone.number && p.extension === phone.extension)) return apiError(c, 409, `${contact.name} has ${phone.number} already`);
+    await addPhone(db, tenant.id, id, phone);
+    return c.json(await getContact(db, tenant.id, id), 201);
   })
   .delete("/:id", validate("param", idParam), async (c) => {
     const deleted = await deleteContact(getDb(c.env.DB), c.get("auth").tenant.id, c.req.valid("param").id);

@@ -1,0 +1,137 @@
+/**
+ * The call log, and what staff write on a call: call information (subject, notes, outcome, tags),
+ * a follow-up reminder, and the contact the call belongs to (Select customer, save phone number).
+ */
+import { Hono, type Context } from "hono";
+import { and, count, desc, eq, gte, inArray, like, lt, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { ensureCallLogRow } from "../../party/log.ts";
+import { callListQuery, callUpdate } from "../../schema/api.ts";
+import { calls, campaigns, contactPhones, contacts, trackingNumbers } from "../../schema/db.ts";
+import type { AppEnv } from "../env.ts";
+import { getDb, type Db } from "../db.ts";
+import { apiError } from "../lib/errors.ts";
+import { validate } from "../lib/validate.ts";
+import { phoneDigits } from "../../schema/phone.ts";
+import { isTerminal } from "../../schema/calls.ts";
+
+type C = Context<AppEnv>;
+const idParam = z.object({ id: z.string().min(1).max(100) });
+const MISSED = ["no-answer", "busy", "failed", "canceled"] as const;
+
+const columns = {
+  id: calls.id,
+  provider: calls.provider,
+  providerCallId: calls.providerCallId,
+  status: calls.status,
+  callerNumber: calls.fromNumber,
+  callerType: calls.callerType,
+  callerName: calls.callerName,
+  contactId: calls.contactId,
+  trackingNumber: calls.toNumber,
+  trackingNumberId: calls.trackingNumberId,
+  trackingLabel: trackingNumbers.label,
+  campaignId: calls.campaignId,
+  campaignName: campaigns.name,
+  terminationNumber: calls.terminationNumber,
+  firstTime: calls.firstTime,
+  startedAt: calls.startedAt,
+  answeredAt: calls.answeredAt,
+  endedAt: calls.endedAt,
+  durationSeconds: calls.durationSeconds,
+  talkSeconds: calls.talkSeconds,
+  recordingUrl: calls.recordingUrl,
+  subject: calls.subject,
+  notes: calls.notes,
+  outcome: calls.outcome,
+  tags: calls.tags,
+  followUpAt: calls.followUpAt,
+};
+
+function logged(db: Db) {
+  return db.select(columns).from(calls).leftJoin(trackingNumbers, eq(trackingNumbers.id, calls.trackingNumberId)).leftJoin(campaigns, eq(campaigns.id, calls.campaignId));
+}
+
+async function loggedCall(db: Db, tenantId: string, id: string) {
+  return (await logged(db).where(and(eq(calls.tenantId, tenantId), eq(calls.id, id))).get()) ?? null;
+}
+
+/** A call from the log, or, if it has no row yet, as its tenant's Switchboard knows it. */
+async function findCall(c: C, id: string) {
+  const { tenant } = c.get("auth");
+  const row = await loggedCall(getDb(c.env.DB), tenant.id, id);
+  if (row) return { row, live: null };
+  const live = await c.env.Switchboard.getByName(tenant.id).liveCall(id);
+  return live ? { row: null, live } : null;
+}
+
+export const callRoutes = new Hono<AppEnv>()
+  .get("/", validate("query", callListQuery), async (c) => {
+    const { tenant } = c.get("auth");
+    const q = c.req.valid("query");
+    const filters: SQL[] = [eq(calls.tenantId, tenant.id)];
+    if (q.from !== undefined) filters.push(gte(calls.startedAt, q.from));
+    if (q.to !== undefined) filters.push(lt(calls.startedAt, q.to));
+    if (q.trackingNumberId) filters.push(eq(calls.trackingNumberId, q.trackingNumberId));
+    if (q.campaignId) filters.push(eq(calls.campaignId, q.campaignId));
+    if (q.contactId) filters.push(eq(calls.contactId, q.contactId));
+    if (q.status === "missed") filters.push(inArray(calls.status, [...MISSED]));
+    else if (q.status) filters.push(eq(calls.status, q.status));
+    if (q.q) {
+      const digits = phoneDigits(q.q);
+      const byName = sql`${calls.callerName} like ${`%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`} escape '\\'`;
+      filters.push(digits.length >= 3 && !/\p{L}/u.test(q.q) ? like(calls.fromNumber, `%${digits}%`) : byName);
+    }
+    const where = and(...filters);
+    const db = getDb(c.env.DB);
+    const [items, totals] = await Promise.all([
+      logged(db).where(where).orderBy(desc(calls.startedAt), desc(calls.id)).limit(q.limit).offset(q.offset),
+      db.select({ total: count() }).from(calls).where(where),
+    ]);
+    return c.json({ items, total: totals[0]?.total ?? 0, limit: q.limit, offset: q.offset });
+  })
+  .get("/:id", validate("param", idParam), async (c) => {
+    const found = await findCall(c, c.req.valid("param").id);
+    if (!found) return apiError(c, 404, "No such call");
+    if (found.row) return c.json({ ...found.row, live: !isTerminal(found.row.status) });
+    const l = found.live!;
+    return c.json({ ...l, subject: null, notes: null, outcome: null, followUpAt: null, live: true });
+  })
+  .patch("/:id", validate("param", idParam), validate("json", callUpdate), async (c) => {
+    const { tenant } = c.get("auth");
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const found = await findCall(c, id);
+    if (!found) return apiError(c, 404, "No such call");
+    const stub = c.env.Switchboard.getByName(tenant.id);
+    const callerNumber = found.row?.callerNumber ?? found.live!.callerNumber;
+
+    let contact: { id: string; kind: "customer" | "vendor" | "employee" | "lead"; name: string } | undefined;
+    if (body.contactId) {
+      contact = await db.query.contacts.findFirst({ columns: { id: true, kind: true, name: true }, where: and(eq(contacts.tenantId, tenant.id), eq(contacts.id, body.contactId)) });
+      if (!contact) return apiError(c, 400, "Invalid json: contactId: no such contact", [{ path: "contactId", message: "no such contact" }]);
+    }
+
+    // A live call gets its row now, so what staff write is kept when the call ends.
+    if (found.live) await ensureCallLogRow(db, tenant.id, found.live);
+    const link = body.contactId === undefined ? {} : contact ? { contactId: contact.id, callerType: contact.kind, callerName: contact.name } : { contactId: null, callerType: "unknown", callerName: null };
+    const { savePhone, contactId: _contactId, ...info } = body;
+    await db.update(calls).set({ ...info, ...link }).where(and(eq(calls.tenantId, tenant.id), eq(calls.id, id)));
+    if (contact) {
+      await stub.linkContact(id, contact);
+      if (savePhone) {
+        const has = await db.query.contactPhones.findFirst({ columns: { id: true }, where: and(eq(contactPhones.tenantId, tenant.id), eq(contactPhones.contactId, contact.id), eq(contactPhones.number, callerNumber)) });
+        if (!has) await db.insert(contactPhones).values({ id: crypto.randomUUID(), tenantId: tenant.id, contactId: contact.id, label: savePhone, number: callerNumber, raw: callerNumber });
+      }
+    }
+    const row = (await loggedCall(db, tenant.id, id))!;
+    if (body.followUpAt !== undefined) {
+      const who = row.callerName ?? row.callerNumber;
+      await stub.setReminder(
+        id,
+        body.followUpAt === null ? null : { callId: id, contactId: row.contactId, dueAt: body.followUpAt, title: `Follow up: ${who}`, body: row.subject ?? `Call of ${new Date(row.startedAt).toISOString().slice(0, 10)}` },
+      );
+    }
+    return c.json({ ...row, live: !isTerminal(row.status) });
+  });
