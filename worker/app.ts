@@ -7,6 +7,7 @@ import { requireAuth } from "./auth/middleware.ts";
 import { apiKeyRoutes } from "./auth/keys.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { callRoutes } from "./calls/routes.ts";
+import { campaignRoutes } from "./campaigns/routes.ts";
 import { contactRoutes } from "./contacts/routes.ts";
 import { realtimeRoutes } from "./realtime.ts";
 import { profileRoutes, receivingNumberRoutes, routeRoutes, trackingRoutingRoutes } from "./routing/routes.ts";
@@ -27,6 +28,7 @@ const api = new Hono<AppEnv>()
   .route("/auth", authRoutes)
   .route("/contacts", contactRoutes)
   .route("/calls", callRoutes)
+  .route("/campaigns", campaignRoutes)
   .route("/keys", apiKeyRoutes)
   .route("/receiving-numbers", receivingNumberRoutes)
   .route("/routes", routeRoutes)

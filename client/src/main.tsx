@@ -1,34 +1,52 @@
 import { render } from "preact";
 import { useEffect, useMemo } from "preact/hooks";
+import { CallPopups } from "./components/CallPopup.tsx";
+import { Header } from "./components/Header.tsx";
+import { alertIncoming } from "./live/alerts.ts";
 import { connectLive } from "./live/connection.ts";
-import { createLiveStore } from "./live/model.ts";
-import { ActiveCalls, CallPopups, ConnectionBadge } from "./live/views.tsx";
+import { createLiveStore, type LiveStore } from "./live/model.ts";
 import { Login } from "./Login.tsx";
-import { loadMe, logOut, me, type Me } from "./session.ts";
+import { here } from "./router.ts";
+import { lazy } from "./lazy.tsx";
+import { Dashboard } from "./screens/Dashboard.tsx";
+import { loadMe, me, type Me } from "./session.ts";
 import "./styles.css";
 
-function Dashboard({ current }: { current: Me }) {
-  const store = useMemo(() => createLiveStore(current.user.popupOn), [current.user.id]);
+const ContactList = lazy(() => import("./screens/Contacts.tsx").then((m) => m.ContactList));
+const ContactView = lazy(() => import("./screens/Contacts.tsx").then((m) => m.ContactView));
+const ContactForm = lazy(() => import("./screens/Contacts.tsx").then((m) => m.ContactForm));
+const CallLog = lazy(() => import("./screens/CallLog.tsx").then((m) => m.CallLog));
+const CallDetail = lazy(() => import("./screens/CallLog.tsx").then((m) => m.CallDetail));
+const ProfileScreen = lazy(() => import("./screens/Profile.tsx").then((m) => m.ProfileScreen));
+
+function Screen({ store }: { store: LiveStore }) {
+  const { path, query } = here.value;
+  const [first, id, sub] = path;
+  switch (first) {
+    case undefined:
+      return <Dashboard store={store} />;
+    case "contacts":
+      if (id === "new") return <ContactForm query={query} />;
+      if (id && sub === "edit") return <ContactForm id={id} query={query} />;
+      if (id) return <ContactView id={id} query={query} />;
+      return <ContactList query={query} />;
+    case "calls":
+      return id ? <CallDetail id={id} /> : <CallLog query={query} />;
+    case "profile":
+      return <ProfileScreen />;
+    default:
+      return <p class="error">Nothing here. <a href="#/">Back to the dashboard</a></p>;
+  }
+}
+
+function Shell({ current }: { current: Me }) {
+  const store = useMemo(() => createLiveStore(current.user.popupOn, alertIncoming), [current.user.id, current.user.popupOn]);
   useEffect(() => connectLive(store, current.tenant.slug), [store, current.tenant.slug]);
-  const active = store.activeCalls.value.length;
   return (
     <>
-      <header class="bar">
-        <strong>Switchboard</strong>
-        <span class="tenant">{current.tenant.name}</span>
-        <a class="call-icon" href="#active-calls-title" aria-label={`Active calls: ${active}`} data-testid="call-count">
-          ☎ <span>{active}</span>
-        </a>
-        <ConnectionBadge store={store} />
-        <span class="who" data-testid="who">
-          {current.user.name} · {current.user.email} · {current.user.role}
-        </span>
-        <button type="button" onClick={() => void logOut()}>
-          Log out
-        </button>
-      </header>
+      <Header store={store} me={current} />
       <main class="home">
-        <ActiveCalls store={store} />
+        <Screen store={store} />
       </main>
       <CallPopups store={store} />
     </>
@@ -37,7 +55,7 @@ function Dashboard({ current }: { current: Me }) {
 
 function App() {
   if (me.value === undefined) return <p class="loading">Loading…</p>;
-  return me.value ? <Dashboard current={me.value} /> : <Login />;
+  return me.value ? <Shell current={me.value} /> : <Login />;
 }
 
 render(<App />, document.getElementById("app")!);

@@ -14,6 +14,9 @@ export function connectLive(store: LiveStore, tenantSlug: string) {
     // Asked again at every reconnect: the server replays exactly what came after this seq.
     query: () => (store.seq > 0 ? { since: String(store.seq) } : {}),
   });
+  store.send = (message) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  };
   socket.addEventListener("open", () => (store.status.value = "live"));
   socket.addEventListener("close", () => (store.status.value = "reconnecting"));
   socket.addEventListener("message", (event: MessageEvent) => {

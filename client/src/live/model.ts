@@ -1,24 +1,27 @@
 /**
- * The dashboard's live state as signals: active calls, popups, notifications and the last `seq`
- * seen. `apply` takes one server message; it holds no socket, so tests drive it directly.
+ * The dashboard's live state as signals: active calls, popups, notifications with this user's read
+ * marks, and the last `seq` seen. `apply` takes one server message; it holds no socket (`send` is
+ * wired by the connection), so tests drive it directly.
  */
 import { computed, signal } from "@preact/signals";
 import { isTerminal, type LiveCall, type Notification } from "../../../schema/calls.ts";
-import type { ServerMessage } from "../../../schema/messages.ts";
+import type { ClientMessage, ServerMessage } from "../../../schema/messages.ts";
 
 export type PopupPreference = "ring" | "answer";
 export type ConnectionStatus = "connecting" | "live" | "reconnecting";
 
 const KEEP_NOTIFICATIONS = 100;
 
-export function createLiveStore(popupOn: PopupPreference = "ring") {
+export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (call: LiveCall) => void = () => {}) {
   const calls = signal<Record<string, LiveCall>>({});
   const notifications = signal<Notification[]>([]);
+  const read = signal<ReadonlySet<string>>(new Set());
   /** Call ids whose popup is open, oldest first (they stack; none hides another). */
   const popups = signal<string[]>([]);
   const status = signal<ConnectionStatus>("connecting");
   const dismissed = new Set<string>();
   let seq = 0;
+  let send: (message: ClientMessage) => void = () => {};
 
   const activeCalls = computed(() =>
     Object.values(calls.value)
@@ -26,6 +29,7 @@ export function createLiveStore(popupOn: PopupPreference = "ring") {
       .sort((a, b) => a.startedAt - b.startedAt),
   );
   const openPopups = computed(() => popups.value.map((id) => calls.value[id]).filter((c): c is LiveCall => c !== undefined));
+  const unread = computed(() => notifications.value.filter((n) => !read.value.has(n.id)));
 
   function wantsPopup(call: LiveCall) {
     if (dismissed.has(call.id) || popups.value.includes(call.id)) return false;
@@ -34,7 +38,10 @@ export function createLiveStore(popupOn: PopupPreference = "ring") {
 
   function upsert(next: Record<string, LiveCall>, call: LiveCall) {
     next[call.id] = call;
-    if (wantsPopup(call)) popups.value = [...popups.value, call.id];
+    if (wantsPopup(call)) {
+      popups.value = [...popups.value, call.id];
+      onPopup(call);
+    }
   }
 
   /** Ended calls are kept only while their popup is open. */
@@ -53,6 +60,7 @@ export function createLiveStore(popupOn: PopupPreference = "ring") {
         for (const call of message.calls) upsert(next, call);
         calls.value = prune(next);
         notifications.value = message.notifications;
+        read.value = new Set(message.read);
         seq = message.seq;
         return;
       }
@@ -71,6 +79,12 @@ export function createLiveStore(popupOn: PopupPreference = "ring") {
         notifications.value = [message.notification, ...notifications.value].slice(0, KEEP_NOTIFICATIONS);
         return;
       }
+      case "read": {
+        if (message.seq <= seq) return;
+        seq = message.seq;
+        read.value = new Set([...read.value, ...message.ids]);
+        return;
+      }
       case "pong":
       case "error":
         return;
@@ -87,18 +101,32 @@ export function createLiveStore(popupOn: PopupPreference = "ring") {
     calls.value = prune({ ...calls.value });
   }
 
+  function markRead(ids: string[] | "all") {
+    const fresh = ids === "all" ? unread.value.map((n) => n.id) : ids.filter((id) => !read.value.has(id));
+    if (fresh.length === 0) return;
+    // Shown as read at once; the server's read event confirms it on every screen of this user.
+    read.value = new Set([...read.value, ...fresh]);
+    send({ type: "mark-read", ids: ids === "all" ? "all" : fresh });
+  }
+
   return {
     calls,
     notifications,
+    read,
+    unread,
     popups,
     status,
     activeCalls,
     openPopups,
     apply,
     dismiss,
+    markRead,
     /** The last seq applied: a reconnect asks for what came after it. */
     get seq() {
       return seq;
+    },
+    set send(fn: (message: ClientMessage) => void) {
+      send = fn;
     },
   };
 }

@@ -1,0 +1,99 @@
+import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import type { Notification } from "../../../schema/calls.ts";
+import { formatTime } from "../format.ts";
+import { alertsAllowed, allowAlerts } from "../live/alerts.ts";
+import type { LiveStore } from "../live/model.ts";
+import { href, navigate } from "../router.ts";
+import { logOut, type Me } from "../session.ts";
+import { ActiveCalls } from "./ActiveCalls.tsx";
+
+function NotificationCenter({ store, close }: { store: LiveStore; close: () => void }) {
+  const unread = store.unread.value.length;
+  function open(n: Notification) {
+    store.markRead([n.id]);
+    close();
+    if (n.callId) navigate(`/calls/${n.callId}`);
+  }
+  return (
+    <section class="panel notifications" aria-label="Notification Center">
+      <header>
+        <h2>Notifications</h2>
+        <button type="button" disabled={unread === 0} onClick={() => store.markRead("all")}>
+          Mark all read
+        </button>
+      </header>
+      {store.notifications.value.length === 0 ? (
+        <p class="empty">Nothing yet.</p>
+      ) : (
+        <ul>
+          {store.notifications.value.map((n) => (
+            <li key={n.id} class={`${n.kind} ${store.read.value.has(n.id) ? "read" : "unread"}`} data-kind={n.kind}>
+              <button type="button" onClick={() => open(n)}>
+                <strong>{n.title}</strong>
+                <span>{n.body}</span>
+                <time>{formatTime(n.at)}</time>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function Header({ store, me }: { store: LiveStore; me: Me }) {
+  const panel = useSignal<"none" | "calls" | "notifications">("none");
+  const active = store.activeCalls.value.length;
+  const unread = store.unread.value.length;
+  const status = store.status.value;
+  const toggle = (which: "calls" | "notifications") => (panel.value = panel.value === which ? "none" : which);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") panel.value = "none";
+    };
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, []);
+  return (
+    <>
+      <header class="bar">
+        <a class="brand" href={href("/")}>
+          Switchboard
+        </a>
+        <nav aria-label="Main">
+          <a href={href("/")}>Dashboard</a>
+          <a href={href("/contacts")}>Contacts</a>
+          <a href={href("/calls")}>Call log</a>
+          <a href={href("/profile")}>Profile</a>
+        </nav>
+        <button type="button" class="call-icon" aria-expanded={panel.value === "calls"} aria-label={`Active calls: ${active}`} data-testid="call-count" onClick={() => toggle("calls")}>
+          ☎ <span>{active}</span>
+        </button>
+        <button type="button" class="bell" aria-expanded={panel.value === "notifications"} aria-label={`Notifications: ${unread} unread`} data-testid="bell" onClick={() => toggle("notifications")}>
+          🔔 {unread > 0 && <span class="unread-count">{unread}</span>}
+        </button>
+        <span class={`connection ${status}`} role="status" data-testid="connection">
+          {status === "live" ? "Live" : status === "connecting" ? "Connecting…" : "Reconnecting…"}
+        </span>
+        {!alertsAllowed.value && typeof Notification !== "undefined" && (
+          <button type="button" onClick={() => void allowAlerts()}>
+            Enable call alerts
+          </button>
+        )}
+        <span class="who" data-testid="who">
+          {me.user.name} · {me.user.email} · {me.user.role}
+        </span>
+        <button type="button" onClick={() => void logOut()}>
+          Log out
+        </button>
+      </header>
+      {panel.value === "calls" && (
+        <div class="panel calls-panel">
+          <ActiveCalls store={store} id="panel-active-calls" />
+        </div>
+      )}
+      {panel.value === "notifications" && <NotificationCenter store={store} close={() => (panel.value = "none")} />}
+    </>
+  );
+}

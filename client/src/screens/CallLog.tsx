@@ -1,0 +1,181 @@
+import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { api } from "../api.ts";
+import { CallInfoForm } from "../components/CallInfoForm.tsx";
+import { callerTypeLabel, formatDuration, formatTime, statusLabel } from "../format.ts";
+import { href, navigate } from "../router.ts";
+import type { Campaign, LoggedCall, Page, TrackingNumber } from "../types.ts";
+import { Pager } from "./Contacts.tsx";
+
+const PAGE = 25;
+const FILTERS = ["from", "to", "trackingNumberId", "campaignId", "status", "q"] as const;
+
+export function CallLog({ query }: { query: URLSearchParams }) {
+  const page = useSignal<Page<LoggedCall> | null>(null);
+  const numbers = useSignal<TrackingNumber[]>([]);
+  const campaigns = useSignal<Campaign[]>([]);
+  const filters = Object.fromEntries(FILTERS.map((f) => [f, query.get(f) ?? ""])) as Record<(typeof FILTERS)[number], string>;
+  const offset = Number(query.get("offset") ?? 0);
+  const key = query.toString();
+  useEffect(() => {
+    void api<{ items: TrackingNumber[] }>("GET", "/api/tracking-numbers").then((r) => (numbers.value = r.items));
+    void api<{ items: Campaign[] }>("GET", "/api/campaigns").then((r) => (campaigns.value = r.items));
+  }, []);
+  useEffect(() => {
+    const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
+    for (const f of FILTERS) if (filters[f]) params.set(f, filters[f]);
+    void api<Page<LoggedCall>>("GET", `/api/calls?${params}`).then((p) => (page.value = p));
+  }, [key]);
+  function apply(event: SubmitEvent) {
+    event.preventDefault();
+    const f = new FormData(event.currentTarget as HTMLFormElement);
+    navigate("/calls", Object.fromEntries(FILTERS.map((name) => [name, String(f.get(name) ?? "") || undefined])));
+  }
+  return (
+    <section class="screen">
+      <h1>Call log</h1>
+      <form class="filters" onSubmit={apply}>
+        <label>
+          From
+          <input type="date" name="from" defaultValue={filters.from} />
+        </label>
+        <label>
+          To
+          <input type="date" name="to" defaultValue={filters.to} />
+        </label>
+        <label>
+          Tracking number
+          <select name="trackingNumberId" defaultValue={filters.trackingNumberId}>
+            <option value="">All</option>
+            {numbers.value.map((n) => (
+              <option key={n.id} value={n.id}>
+                {n.number} {n.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Campaign
+          <select name="campaignId" defaultValue={filters.campaignId}>
+            <option value="">All</option>
+            {campaigns.value.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Status
+          <select name="status" defaultValue={filters.status}>
+            <option value="">All</option>
+            <option value="completed">Completed</option>
+            <option value="missed">Missed</option>
+            <option value="no-answer">No answer</option>
+            <option value="busy">Busy</option>
+            <option value="canceled">Caller hung up</option>
+            <option value="failed">Failed</option>
+          </select>
+        </label>
+        <label>
+          Caller
+          <input type="search" name="q" placeholder="Name or number" defaultValue={filters.q} />
+        </label>
+        <button type="submit">Filter</button>
+      </form>
+      {page.value && (
+        <>
+          <table class="list calls">
+            <thead>
+              <tr>
+                <th scope="col">Started</th>
+                <th scope="col">Caller</th>
+                <th scope="col">Type</th>
+                <th scope="col">Tracking number</th>
+                <th scope="col">Campaign</th>
+                <th scope="col">Status</th>
+                <th scope="col">Talk time</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.value.items.map((c) => (
+                <tr key={c.id} data-status={c.status}>
+                  <td>
+                    <a href={href(`/calls/${c.id}`)}>{formatTime(c.startedAt)}</a>
+                  </td>
+                  <td>{c.callerName ?? c.callerNumber}</td>
+                  <td>{callerTypeLabel(c.callerType)}</td>
+                  <td>{c.trackingLabel || c.trackingNumber}</td>
+                  <td>{c.campaignName ?? "—"}</td>
+                  <td>{statusLabel(c.status)}</td>
+                  <td>{c.talkSeconds !== null ? formatDuration(c.talkSeconds) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager total={page.value.total} offset={offset} size={PAGE} go={(o) => navigate("/calls", { ...filters, offset: String(o) })} />
+        </>
+      )}
+    </section>
+  );
+}
+
+export function CallDetail({ id }: { id: string }) {
+  const call = useSignal<LoggedCall | null | undefined>(undefined);
+  useEffect(() => {
+    void api<LoggedCall>("GET", `/api/calls/${id}`)
+      .then((c) => (call.value = c))
+      .catch(() => (call.value = null));
+  }, [id]);
+  if (call.value === undefined) return <p class="loading">Loading…</p>;
+  if (call.value === null) return <p class="error">No such call.</p>;
+  const c = call.value;
+  return (
+    <section class="screen call">
+      <h1>
+        Call from {c.callerName ?? c.callerNumber} <span class={`badge ${c.callerType}`}>{callerTypeLabel(c.callerType)}</span>
+      </h1>
+      <dl class="facts">
+        <dt>Number</dt>
+        <dd>{c.callerNumber}</dd>
+        {c.contactId && (
+          <>
+            <dt>Contact</dt>
+            <dd>
+              <a href={href(`/contacts/${c.contactId}`)}>{c.callerName}</a>
+            </dd>
+          </>
+        )}
+        <dt>Tracking number</dt>
+        <dd>
+          {c.trackingNumber} {c.trackingLabel}
+          {c.campaignName && ` (${c.campaignName})`}
+        </dd>
+        <dt>Rang at</dt>
+        <dd>{c.terminationNumber ?? "—"}</dd>
+        <dt>Status</dt>
+        <dd>{statusLabel(c.status)}</dd>
+        <dt>Started</dt>
+        <dd>{formatTime(c.startedAt)}</dd>
+        {c.talkSeconds !== null && (
+          <>
+            <dt>Talk time</dt>
+            <dd>{formatDuration(c.talkSeconds)}</dd>
+          </>
+        )}
+        {c.recordingUrl && (
+          <>
+            <dt>Recording</dt>
+            <dd>
+              <a href={c.recordingUrl} rel="noreferrer" target="_blank">
+                Listen
+              </a>
+            </dd>
+          </>
+        )}
+      </dl>
+      <h2>Call information</h2>
+      <CallInfoForm callId={c.id} initial={c} onSaved={(saved) => (call.value = saved)} />
+    </section>
+  );
+}
