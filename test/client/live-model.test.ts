@@ -35,7 +35,7 @@ function call(id: string, status: LiveCall["status"], extra: Partial<LiveCall> =
 describe("the live store", () => {
   it("opens a popup per ringing call, stacked in order, each closing on its own", () => {
     const store = createLiveStore("ring");
-    store.apply({ type: "snapshot", seq: 0, calls: [], notifications: [] });
+    store.apply({ type: "snapshot", seq: 0, calls: [], notifications: [], read: [] });
     store.apply({ type: "call", seq: 1, call: call("a", "ringing") });
     store.apply({ type: "call", seq: 2, call: call("b", "ringing", { startedAt: 2000 }) });
     expect(store.openPopups.value.map((c) => c.id)).toEqual(["a", "b"]);
@@ -69,7 +69,7 @@ describe("the live store", () => {
 
   it("ignores events it has already applied and remembers the last seq", () => {
     const store = createLiveStore("ring");
-    store.apply({ type: "snapshot", seq: 5, calls: [call("a", "in-progress")], notifications: [] });
+    store.apply({ type: "snapshot", seq: 5, calls: [call("a", "in-progress")], notifications: [], read: [] });
     store.apply({ type: "call", seq: 5, call: call("a", "completed") });
     expect(store.activeCalls.value.map((c) => c.status)).toEqual(["in-progress"]);
     const n = { id: "n1", kind: "missed-call" as const, callId: "a", contactId: null, title: "Missed", body: "", at: 1 };
@@ -89,5 +89,42 @@ describe("formatDuration", () => {
     [-3, "0:00"],
   ])("%s seconds → %s", (seconds, text) => {
     expect(formatDuration(seconds)).toBe(text);
+  });
+});
+
+describe("read marks", () => {
+  it("count unread per user, mark read at once and tell the server, and follow read events from other screens", () => {
+    const sent: unknown[] = [];
+    const store = createLiveStore("ring");
+    store.send = (m) => sent.push(m);
+    const n = (id: string) => ({ id, kind: "missed-call" as const, callId: null, contactId: null, title: id, body: "", at: 1 });
+    store.apply({ type: "snapshot", seq: 3, calls: [], notifications: [n("a"), n("b"), n("c")], read: ["a"] });
+    expect(store.unread.value.map((x) => x.id)).toEqual(["b", "c"]);
+    store.markRead(["b", "a"]);
+    expect(sent).toEqual([{ type: "mark-read", ids: ["b"] }]);
+    expect(store.unread.value.map((x) => x.id)).toEqual(["c"]);
+    store.apply({ type: "read", seq: 4, userId: "u", ids: ["c"] });
+    expect(store.unread.value).toEqual([]);
+    store.markRead("all");
+    expect(sent).toHaveLength(1); // nothing left unread: nothing sent
+  });
+
+  it("announces each popup once, for desktop alerts", () => {
+    const announced: string[] = [];
+    const store = createLiveStore("ring", (c) => announced.push(c.id));
+    store.apply({ type: "call", seq: 1, call: call("a", "ringing") });
+    store.apply({ type: "call", seq: 2, call: call("a", "in-progress") });
+    expect(announced).toEqual(["a"]);
+  });
+});
+
+describe("helpers", () => {
+  it("parse tags and datetime-local values", async () => {
+    const { parseTags, fromLocalInput, toLocalInput } = await import("../../client/src/format.ts");
+    expect(parseTags(" vip, boiler ,vip,, ")).toEqual(["vip", "boiler"]);
+    expect(fromLocalInput("")).toBeNull();
+    const at = new Date(2026, 10, 21, 14, 30).getTime();
+    expect(toLocalInput(at)).toBe("2026-11-21T14:30");
+    expect(fromLocalInput("2026-11-21T14:30")).toBe(at);
   });
 });

@@ -68,10 +68,16 @@ export function Header({ store, me }: { store: LiveStore; me: Me }) {
           <a href={href("/profile")}>Profile</a>
         </nav>
         <button type="button" class="call-icon" aria-expanded={panel.value === "calls"} aria-label={`Active calls: ${active}`} data-testid="call-count" onClick={() => toggle("calls")}>
-          ☎ <span>{active}</span>
+          <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+            <path fill="currentColor" d="M6.6 10.8a15.2 15.2 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1z" />
+          </svg>{" "}
+          <span>{active}</span>
         </button>
         <button type="button" class="bell" aria-expanded={panel.value === "notifications"} aria-label={`Notifications: ${unread} unread`} data-testid="bell" onClick={() => toggle("notifications")}>
-          🔔 {unread > 0 && <span class="unread-count">{unread}</span>}
+          <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+            <path fill="currentColor" d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6V11c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 0 0-3 0v.7C7.6 5.4 6 7.9 6 11v5l-2 2v1h16v-1z" />
+          </svg>{" "}
+          {unread > 0 && <span class="unread-count">{unread}</span>}
         </button>
         <span class={`connection ${status}`} role="status" data-testid="connection">
           {status === "live" ? "Live" : status === "connecting" ? "Connecting…" : "Reconnecting…"}
