@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { outbound } from "./test/fakes/twilio-api.ts";
 
 // Tests never reach Cloudflare: no telemetry, no sample `request.cf` download.
 process.env.WRANGLER_SEND_METRICS = "false";
@@ -17,7 +18,11 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations, SECRETS_KEY: TEST_SECRETS_KEY } },
+              miniflare: {
+                bindings: { TEST_MIGRATIONS: migrations, SECRETS_KEY: TEST_SECRETS_KEY },
+                // Twilio's REST API is answered by a local fake; every other outbound request fails.
+                outboundService: (request: Request) => outbound(request),
+              },
             }),
           ],
           test: { name: "workers", include: ["test/workers/**/*.test.ts"], setupFiles: ["test/workers/setup.ts"] },

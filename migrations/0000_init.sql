@@ -133,6 +133,7 @@ CREATE TABLE `provider_accounts` (
 	`provider` text NOT NULL,
 	`account_sid` text NOT NULL,
 	`auth_token_encrypted` text NOT NULL,
+	`sandbox` integer DEFAULT false NOT NULL,
 	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
 	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE cascade
 );

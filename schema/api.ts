@@ -107,3 +107,63 @@ export const callListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+
+const isoDate = z.iso.date("must be a date like 2026-11-21");
+const cents = z.number().int("must be whole cents").min(-100_000_000_00).max(100_000_000_00);
+
+export const campaignInput = z.object({
+  name: trimmed(100),
+  /** website, paid search, print, radio, yard signs, referral, ... */
+  channel: trimmed(50).default("other"),
+  monthlyCostCents: cents.min(0, "must not be negative").default(0),
+  startsOn: isoDate.nullish(),
+  endsOn: isoDate.nullish(),
+});
+export const campaignUpdate = campaignInput.partial().refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+
+export const campaignCostInput = z.object({ spentOn: isoDate, amountCents: cents.min(1, "must be more than zero"), note: optionalText(200) });
+
+export const incomeInput = z.object({
+  contactId: z.string().min(1).max(100),
+  amountCents: cents.refine((v) => v !== 0, "must not be zero"),
+  receivedOn: isoDate,
+  /** An invoice or payment number: the same reference is never recorded twice. */
+  reference: optionalText(100),
+  callId: z.string().max(100).nullish(),
+});
+
+export const incomeListQuery = z.object({
+  contactId: z.string().max(100).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const reportQuery = z
+  .object({ from: isoDate, to: isoDate })
+  .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["to"] })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * 2 * 86_400_000, { message: "a report covers at most two years", path: ["to"] });
+
+export const tenantUpdate = z
+  .object({
+    name: trimmed(100),
+    timeZone: z.string().refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en-US", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be an IANA time zone like America/Los_Angeles"),
+    defaultCountry: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code like US"),
+    attributionWindowDays: z.number().int().min(1).max(3650),
+  })
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+
+export const providerAccountInput = z.object({
+  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID (AC + 32 hex digits)"),
+  authToken: z.string().min(8).max(200),
+  sandbox: z.boolean().default(false),
+});

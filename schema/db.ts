@@ -161,6 +161,8 @@ export const providerAccounts = sqliteTable(
     provider: text("provider", { enum: PROVIDERS }).notNull(),
     accountSid: text("account_sid").notNull(),
     authTokenEncrypted: text("auth_token_encrypted").notNull(),
+    /** Numbers are "bought" from the fictional 555-01xx ranges instead of the provider (demos, offline). */
+    sandbox: integer("sandbox", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [index("provider_accounts_tenant").on(t.tenantId)],

@@ -6,11 +6,12 @@ import { HTTPException } from "hono/http-exception";
 import { requireAuth } from "./auth/middleware.ts";
 import { apiKeyRoutes } from "./auth/keys.ts";
 import { authRoutes } from "./auth/routes.ts";
-import { callRoutes } from "./calls/routes.ts";
-import { campaignRoutes } from "./campaigns/routes.ts";
+import { callCsvRoutes, callRoutes } from "./calls/routes.ts";
+import { campaignRoutes, contactImportRoutes, incomeRoutes, MAX_IMPORT_BYTES, providerAccountRoutes, reportRoutes, tenantRoutes } from "./marketing/routes.ts";
 import { contactRoutes } from "./contacts/routes.ts";
 import { realtimeRoutes } from "./realtime.ts";
-import { profileRoutes, receivingNumberRoutes, routeRoutes, trackingRoutingRoutes } from "./routing/routes.ts";
+import { profileRoutes, receivingNumberRoutes, routeRoutes } from "./routing/routes.ts";
+import { trackingNumberRoutes } from "./numbers/routes.ts";
 import { twilioWebhooks } from "./webhooks/twilio.ts";
 import type { AppEnv } from "./env.ts";
 import { apiError } from "./lib/errors.ts";
@@ -19,20 +20,28 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 const api = new Hono<AppEnv>()
   .use(
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => apiError(c, 413, `Request body is larger than ${MAX_BODY_BYTES / 1024} KB`) }),
+    // CSV imports may be larger than any JSON body.
+    except("/api/*/import", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => apiError(c, 413, `Request body is larger than ${MAX_BODY_BYTES / 1024} KB`) })),
     // Cookies ride along on cross-site requests; a bearer key does not, so only cookie requests need the check.
     except((c) => c.req.header("Authorization") !== undefined, csrf()),
     // Everything but logging in needs a session or an API key.
     except("/api/auth/login", requireAuth()),
   )
   .route("/auth", authRoutes)
+  .use("/*/import", bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => apiError(c, 413, `File is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`) }))
+  .route("/contacts/import", contactImportRoutes)
   .route("/contacts", contactRoutes)
+  .route("/calls.csv", callCsvRoutes)
   .route("/calls", callRoutes)
   .route("/campaigns", campaignRoutes)
+  .route("/income", incomeRoutes)
+  .route("/reports", reportRoutes)
+  .route("/tenant", tenantRoutes)
+  .route("/provider-accounts", providerAccountRoutes)
   .route("/keys", apiKeyRoutes)
   .route("/receiving-numbers", receivingNumberRoutes)
   .route("/routes", routeRoutes)
-  .route("/tracking-numbers", trackingRoutingRoutes)
+  .route("/tracking-numbers", trackingNumberRoutes)
   .route("/profile", profileRoutes);
 
 const webhooks = new Hono<AppEnv>()

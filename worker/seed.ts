@@ -54,7 +54,8 @@ export async function seedDemo(db: Db, secretsKey: string) {
       .onConflictDoNothing(),
     db
       .insert(providerAccounts)
-      .values({ id: "pra_demo_twilio", tenantId: t, provider: "twilio", accountSid: DEMO.twilioAccountSid, authTokenEncrypted })
+      // A sandbox account: its webhooks are signed with the demo token; numbers are bought offline.
+      .values({ id: "pra_demo_twilio", tenantId: t, provider: "twilio", accountSid: DEMO.twilioAccountSid, authTokenEncrypted, sandbox: true })
       .onConflictDoNothing(),
     db
       .insert(campaigns)

@@ -13,6 +13,7 @@ import { getDb, type Db } from "../db.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { phoneDigits } from "../../schema/phone.ts";
+import { toCsv } from "../marketing/csv.ts";
 import { isTerminal } from "../../schema/calls.ts";
 
 type C = Context<AppEnv>;
@@ -65,11 +66,8 @@ async function findCall(c: C, id: string) {
   return live ? { row: null, live } : null;
 }
 
-export const callRoutes = new Hono<AppEnv>()
-  .get("/", validate("query", callListQuery), async (c) => {
-    const { tenant } = c.get("auth");
-    const q = c.req.valid("query");
-    const filters: SQL[] = [eq(calls.tenantId, tenant.id)];
+function callFilters(tenantId: string, q: z.infer<typeof callListQuery>) {
+    const filters: SQL[] = [eq(calls.tenantId, tenantId)];
     if (q.from !== undefined) filters.push(gte(calls.startedAt, q.from));
     if (q.to !== undefined) filters.push(lt(calls.startedAt, q.to));
     if (q.trackingNumberId) filters.push(eq(calls.trackingNumberId, q.trackingNumberId));
@@ -82,7 +80,41 @@ export const callRoutes = new Hono<AppEnv>()
       const byName = sql`${calls.callerName} like ${`%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`} escape '\\'`;
       filters.push(digits.length >= 3 && !/\p{L}/u.test(q.q) ? like(calls.fromNumber, `%${digits}%`) : byName);
     }
-    const where = and(...filters);
+    return and(...filters);
+}
+
+/** The call log as CSV, with the same filters as the list (at most 50,000 calls). */
+export const callCsvRoutes = new Hono<AppEnv>().get("/", validate("query", callListQuery), async (c) => {
+  const rows = await logged(getDb(c.env.DB)).where(callFilters(c.get("auth").tenant.id, c.req.valid("query"))).orderBy(desc(calls.startedAt)).limit(50_000);
+  const columns = ["started_at", "caller_number", "caller_name", "caller_type", "tracking_number", "tracking_label", "campaign", "status", "rang_at", "duration_seconds", "talk_seconds", "first_time", "subject", "outcome", "notes", "tags"];
+  const csv = toCsv(
+    rows.map((r) => ({
+      started_at: new Date(r.startedAt).toISOString(),
+      caller_number: r.callerNumber,
+      caller_name: r.callerName,
+      caller_type: r.callerType,
+      tracking_number: r.trackingNumber,
+      tracking_label: r.trackingLabel,
+      campaign: r.campaignName,
+      status: r.status,
+      rang_at: r.terminationNumber,
+      duration_seconds: r.durationSeconds,
+      talk_seconds: r.talkSeconds,
+      first_time: r.firstTime,
+      subject: r.subject,
+      outcome: r.outcome,
+      notes: r.notes,
+      tags: (r.tags ?? []).join(";"),
+    })),
+    columns,
+  );
+  return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="calls.csv"' });
+});
+
+export const callRoutes = new Hono<AppEnv>()
+  .get("/", validate("query", callListQuery), async (c) => {
+    const q = c.req.valid("query");
+    const where = callFilters(c.get("auth").tenant.id, q);
     const db = getDb(c.env.DB);
     const [items, totals] = await Promise.all([
       logged(db).where(where).orderBy(desc(calls.startedAt), desc(calls.id)).limit(q.limit).offset(q.offset),

@@ -8,40 +8,19 @@ import { Hono, type Context } from "hono";
 import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { receivingNumbers, routes, trackingNumbers, users } from "../../schema/db.ts";
-import { normalisePhone } from "../../schema/phone.ts";
 import { receivingNumberInput, receivingNumberUpdate, routeInput, targetsOf, type Route, type Target } from "../../schema/routing.ts";
 import type { AppEnv } from "../env.ts";
 import { getDb, type Db } from "../db.ts";
 import { requireAdmin } from "../auth/middleware.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
+import { invalid, phoneOrIssue, refuseLoops, routingChanged } from "./checks.ts";
 import { checkGraph, routeTree, type RoutingGraph } from "./graph.ts";
-import { loadGraph, presentReceiving, presentRoute, receivingNumberByNumber, trackingNumbersAmong } from "./queries.ts";
+import { loadGraph, presentReceiving, presentRoute, receivingNumberByNumber } from "./queries.ts";
 
 type C = Context<AppEnv>;
 const idParam = z.object({ id: z.string().min(1).max(100) });
-
-async function routingChanged(c: C) {
-  await c.env.Switchboard.getByName(c.get("auth").tenant.id).routingChanged();
-}
-
-/** Reads a typed number in the tenant's (or given) country; null with an issue when it is not one. */
-function phoneOrIssue(raw: string, country: string, path: string, issues: { path: string; message: string }[]) {
-  const parsed = normalisePhone(raw, country);
-  if (!parsed) issues.push({ path, message: `"${raw}" is not a valid phone number` });
-  return parsed?.number ?? null;
-}
-
-async function refuseLoops(db: Db, numbers: { path: string; number: string }[], issues: { path: string; message: string }[]) {
-  const ours = new Set(await trackingNumbersAmong(db, numbers.map((n) => n.number)));
-  for (const n of numbers) {
-    if (ours.has(n.number)) issues.push({ path: n.path, message: `${n.number} is a tracking number: ringing it would send the call back into Switchboard (a ring loop)` });
-  }
-}
-
-function invalid(c: C, issues: { path: string; message: string }[]) {
-  return apiError(c, 400, `Invalid json: ${issues[0]!.path ? `${issues[0]!.path}: ` : ""}${issues[0]!.message}`, issues);
-}
+const nullablePhone = z.string().trim().min(1).max(40).nullable();
 
 function graphProblems(c: C, problems: string[]) {
   return apiError(c, 400, `Invalid routing: ${problems[0]}`, problems.map((message) => ({ path: "", message })));
@@ -188,96 +167,6 @@ export const routeRoutes = new Hono<AppEnv>()
     await db.delete(routes).where(and(eq(routes.tenantId, tenant.id), eq(routes.id, id)));
     await routingChanged(c);
     return c.body(null, 204);
-  });
-
-// Tracking numbers' routing settings ----------------------------------------------------------------
-
-const nullablePhone = z.string().trim().min(1).max(40).nullable();
-const trackingRoutingUpdate = z
-  .object({
-    label: z.string().trim().max(100),
-    routeId: z.string().min(1).max(100).nullable(),
-    terminationNumber: nullablePhone,
-    failsafeNumber: nullablePhone,
-    whisper: z.string().trim().min(1).max(500).nullable(),
-    record: z.boolean(),
-  })
-  .partial()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
-
-const failsafeBulk = z.object({
-  trackingNumberIds: z.array(z.string().min(1).max(100)).min(1, "name at least one tracking number").max(500),
-  failsafeNumber: nullablePhone,
-});
-
-function presentTracking(t: typeof trackingNumbers.$inferSelect) {
-  return {
-    id: t.id,
-    number: t.number,
-    label: t.label,
-    campaignId: t.campaignId,
-    routeId: t.routeId,
-    terminationNumber: t.terminationNumber,
-    failsafeNumber: t.failsafeNumber,
-    whisper: t.whisper,
-    record: t.record,
-  };
-}
-
-export const trackingRoutingRoutes = new Hono<AppEnv>()
-  .get("/", async (c) => {
-    const rows = await getDb(c.env.DB).select().from(trackingNumbers).where(eq(trackingNumbers.tenantId, c.get("auth").tenant.id)).orderBy(trackingNumbers.number);
-    return c.json({ items: rows.map(presentTracking) });
-  })
-  .patch("/:id", requireAdmin(), validate("param", idParam), validate("json", trackingRoutingUpdate), async (c) => {
-    const { tenant } = c.get("auth");
-    const { id } = c.req.valid("param");
-    const body = c.req.valid("json");
-    const db = getDb(c.env.DB);
-    const scope = and(eq(trackingNumbers.tenantId, tenant.id), eq(trackingNumbers.id, id));
-    if (!(await db.query.trackingNumbers.findFirst({ columns: { id: true }, where: scope }))) return apiError(c, 404, "No such tracking number");
-    const issues: { path: string; message: string }[] = [];
-    const numbers: { path: string; number: string }[] = [];
-    const read = (field: "terminationNumber" | "failsafeNumber") => {
-      const raw = body[field];
-      if (raw === undefined || raw === null) return raw;
-      const n = phoneOrIssue(raw, tenant.defaultCountry, field, issues);
-      if (n) numbers.push({ path: field, number: n });
-      return n;
-    };
-    const terminationNumber = read("terminationNumber");
-    const failsafeNumber = read("failsafeNumber");
-    await refuseLoops(db, numbers, issues);
-    if (body.routeId) {
-      const route = await db.query.routes.findFirst({ columns: { id: true }, where: and(eq(routes.tenantId, tenant.id), eq(routes.id, body.routeId)) });
-      if (!route) issues.push({ path: "routeId", message: `route ${body.routeId} does not exist` });
-    }
-    if (issues.length) return invalid(c, issues);
-    const [row] = await db
-      .update(trackingNumbers)
-      .set({ ...body, ...(terminationNumber !== undefined ? { terminationNumber } : {}), ...(failsafeNumber !== undefined ? { failsafeNumber } : {}) })
-      .where(scope)
-      .returning();
-    await routingChanged(c);
-    return c.json(presentTracking(row!));
-  })
-  .post("/failsafe", requireAdmin(), validate("json", failsafeBulk), async (c) => {
-    const { tenant } = c.get("auth");
-    const { trackingNumberIds, failsafeNumber: raw } = c.req.valid("json");
-    const db = getDb(c.env.DB);
-    const issues: { path: string; message: string }[] = [];
-    const failsafeNumber = raw === null ? null : phoneOrIssue(raw, tenant.defaultCountry, "failsafeNumber", issues);
-    if (failsafeNumber) await refuseLoops(db, [{ path: "failsafeNumber", number: failsafeNumber }], issues);
-    const ids = [...new Set(trackingNumberIds)];
-    const found = await db.select({ id: trackingNumbers.id }).from(trackingNumbers).where(and(eq(trackingNumbers.tenantId, tenant.id), inArray(trackingNumbers.id, ids)));
-    const known = new Set(found.map((f) => f.id));
-    ids.forEach((id, i) => {
-      if (!known.has(id)) issues.push({ path: `trackingNumberIds.${i}`, message: `tracking number ${id} does not exist` });
-    });
-    if (issues.length) return invalid(c, issues);
-    await db.update(trackingNumbers).set({ failsafeNumber }).where(and(eq(trackingNumbers.tenantId, tenant.id), inArray(trackingNumbers.id, ids)));
-    await routingChanged(c);
-    return c.json({ updated: ids.length, failsafeNumber });
   });
 
 // The user's own profile ---------------------------------------------------------------------------

@@ -1,0 +1,170 @@
+import { describe, expect, it } from "vitest";
+import { call, createTenant, login, tableCounts } from "./helpers.ts";
+import { apiJson } from "./routing-helpers.ts";
+import { createTwilioTenant, startCall, switchboardOf } from "./twilio-helpers.ts";
+
+async function admin(name = "Marketing") {
+  const t = await createTenant(name);
+  return { t, cookie: await login(t.adminEmail) };
+}
+
+function postCsv(cookie: string, path: string, csv: string, type = "text/csv") {
+  return call(path, { method: "POST", cookie, body: csv, headers: { "Content-Type": type } });
+}
+
+describe("campaigns", () => {
+  it("are created, edited, given one-off costs, listed with their numbers, and deleted", async () => {
+    const u = await admin();
+    const made = await apiJson<{ id: string }>(u, "POST", "/api/campaigns", { name: "Radio", channel: "radio", monthlyCostCents: 60000, startsOn: "2026-10-17" });
+    expect(made.status).toBe(201);
+    expect((await apiJson(u, "POST", "/api/campaigns", { name: "Radio" })).status).toBe(409);
+    expect((await apiJson(u, "PATCH", `/api/campaigns/${made.body.id}`, { monthlyCostCents: 65000, endsOn: "2026-12-31" })).status).toBe(200);
+    const cost = await apiJson<{ id: string }>(u, "POST", `/api/campaigns/${made.body.id}/costs`, { spentOn: "2026-11-01", amountCents: 25000, note: "Ad production" });
+    expect(cost.status).toBe(201);
+    const one = await apiJson<{ monthlyCostCents: number; costs: { amountCents: number; note: string }[] }>(u, "GET", `/api/campaigns/${made.body.id}`);
+    expect(one.body).toMatchObject({ monthlyCostCents: 65000, costs: [{ amountCents: 25000, note: "Ad production" }] });
+    expect((await apiJson(u, "DELETE", `/api/campaigns/${made.body.id}/costs/${cost.body.id}`)).status).toBe(204);
+    expect((await apiJson(u, "DELETE", `/api/campaigns/${made.body.id}`)).status).toBe(204);
+    expect((await apiJson<{ items: unknown[] }>(u, "GET", "/api/campaigns")).body.items).toEqual([]);
+  });
+
+  it("refuse bad input with 400 and keep tenants apart", async () => {
+    const u = await admin();
+    const other = await admin("Other");
+    const before = await tableCounts();
+    for (const body of [{}, { name: "x", monthlyCostCents: -5 }, { name: "x", monthlyCostCents: 1.5 }, { name: "x", startsOn: "soon" }]) {
+      expect((await apiJson(u, "POST", "/api/campaigns", body)).status).toBe(400);
+    }
+    expect(await tableCounts()).toEqual(before);
+    const theirs = await apiJson<{ id: string }>(other, "POST", "/api/campaigns", { name: "Theirs" });
+    expect((await apiJson(u, "GET", `/api/campaigns/${theirs.body.id}`)).status).toBe(404);
+    expect((await apiJson(u, "POST", `/api/campaigns/${theirs.body.id}/costs`, { spentOn: "2026-11-01", amountCents: 1 })).status).toBe(404);
+    expect((await apiJson(u, "DELETE", `/api/campaigns/${theirs.body.id}`)).status).toBe(404);
+  });
+});
+
+describe("income", () => {
+  it("is recorded against a contact once per reference, and refused for another tenant's contact", async () => {
+    const u = await admin();
+    const other = await admin("Other");
+    const ann = await apiJson<{ id: string }>(u, "POST", "/api/contacts", { kind: "customer", name: "Ann", phones: [{ number: "415-555-0124" }] });
+    const theirs = await apiJson<{ id: string }>(other, "POST", "/api/contacts", { kind: "customer", name: "Theirs" });
+    const rec = await apiJson(u, "POST", "/api/income", { contactId: ann.body.id, amountCents: 125000, receivedOn: "2026-11-20", reference: "INV-100" });
+    expect(rec.status).toBe(201);
+    expect((await apiJson(u, "POST", "/api/income", { contactId: ann.body.id, amountCents: 1, receivedOn: "2026-11-20", reference: "INV-100" })).status).toBe(409);
+    expect((await apiJson(u, "POST", "/api/income", { contactId: theirs.body.id, amountCents: 1, receivedOn: "2026-11-20" })).status).toBe(400);
+    expect((await apiJson(u, "POST", "/api/income", { contactId: ann.body.id, amountCents: 0, receivedOn: "2026-11-20" })).status).toBe(400);
+    const list = await apiJson<{ items: { contactName: string; amountCents: number }[] }>(u, "GET", `/api/income?contactId=${ann.body.id}`);
+    expect(list.body.items).toMatchObject([{ contactName: "Ann", amountCents: 125000 }]);
+  });
+
+  it("imports from CSV: good rows recorded, each refused row named with its line and reason", async () => {
+    const u = await admin();
+    const ann = await apiJson<{ id: string }>(u, "POST", "/api/contacts", { kind: "customer", name: "Ann", email: "ann@example.test", phones: [{ number: "(415) 555-0124" }] });
+    await apiJson(u, "POST", "/api/income", { contactId: ann.body.id, amountCents: 100, receivedOn: "2026-11-01", reference: "OLD-1" });
+    const csv = [
+      "Phone,Amount,Date,Reference,Contact_ID,Email",
+      "415.555.0124,\"1,234.50\",2026-11-02,INV-1,,",
+      ",99,2026-11-03,INV-2," + ann.body.id + ",",
+      ",$10,2026-11-04,INV-3,,ann@example.test",
+      "415-555-0124,twelve,2026-11-05,INV-4,,",
+      "415-555-0124,12,05/11/2026,INV-5,,",
+      "415-555-0199,12,2026-11-06,INV-6,,",
+      "415-555-0124,12,2026-11-07,OLD-1,,",
+      "415-555-0124,12,2026-11-08,INV-1,,",
+      ",12,2026-11-09,INV-9,,",
+    ].join("\n");
+    const res = await postCsv(u.cookie, "/api/income/import", csv);
+    const body = await res.json<{ imported: number; refused: { line: number; reason: string }[]; message: string }>();
+    expect(res.status).toBe(200);
+    expect(body.imported).toBe(3);
+    expect(body.refused).toEqual([
+      { line: 5, reason: 'amount "twelve" is not an amount' },
+      { line: 6, reason: 'date "05/11/2026" is not a date like 2026-11-21' },
+      { line: 7, reason: "no contact matches it" },
+      { line: 8, reason: "reference OLD-1 is recorded already" },
+      { line: 9, reason: "reference INV-1 is recorded already" },
+      { line: 10, reason: "no contact_id, phone or email to find the contact by" },
+    ]);
+    expect(body.message).toBe("Imported 3 rows; refused 6 (see refused)");
+    const list = await apiJson<{ items: { amountCents: number; reference: string }[] }>(u, "GET", `/api/income?contactId=${ann.body.id}`);
+    expect(list.body.items.map((i) => [i.reference, i.amountCents]).sort()).toEqual([["INV-1", 123450], ["INV-2", 9900], ["INV-3", 1000], ["OLD-1", 100]]);
+  });
+
+  it("with atomic=true imports nothing when any row is refused", async () => {
+    const u = await admin();
+    await apiJson(u, "POST", "/api/contacts", { kind: "customer", name: "Ann", phones: [{ number: "(415) 555-0124" }] });
+    const before = await tableCounts();
+    const res = await postCsv(u.cookie, "/api/income/import?atomic=true", "phone,amount,date\n4155550124,10,2026-11-01\n4155550124,ten,2026-11-02\n");
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ imported: 0, message: "Nothing imported: 1 row refused" });
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it("refuses what is not a CSV file", async () => {
+    const u = await admin();
+    expect((await postCsv(u.cookie, "/api/income/import", '{"a":1}', "application/json")).status).toBe(415);
+    expect((await postCsv(u.cookie, "/api/income/import", "")).status).toBe(400);
+    expect((await postCsv(u.cookie, "/api/income/import", "phone,amount,date\n")).status).toBe(400);
+    const big = `phone,amount,date\n${"4155550124,1,2026-11-01\n".repeat(100_000)}`;
+    expect((await postCsv(u.cookie, "/api/income/import", big)).status).toBe(413);
+  });
+});
+
+describe("contacts from CSV", () => {
+  it("normalises phones typed any way, refuses bad rows with reasons, and the imported numbers match calls", async () => {
+    const t = await createTwilioTenant("Import");
+    const cookie = await login(t.adminEmail);
+    const csv = [
+      "name,kind,company,email,main,mobile,tags",
+      "Gus Green,customer,Green Farms,GUS@example.test,(415) 555-0141,415.555.0142,vip;farm",
+      "Hal Hill,vendor,,,+1 415 555 0143 x7,,",
+      ",lead,,,415-555-0144,,",
+      "Ivy Ives,friend,,,415-555-0145,,",
+      "Jo Jones,lead,,,555-01,,",
+      "Kim Kay,,,,,,",
+    ].join("\r\n");
+    const res = await postCsv(cookie, "/api/contacts/import", csv);
+    const body = await res.json<{ imported: number; refused: { line: number; reason: string }[] }>();
+    expect(body.imported).toBe(3);
+    expect(body.refused).toEqual([
+      { line: 4, reason: "no name" },
+      { line: 5, reason: 'kind "friend" is not one of customer, vendor, employee, lead' },
+      { line: 6, reason: '"555-01" is not a valid phone number' },
+    ]);
+    const gus = await apiJson<{ items: { name: string; email: string; tags: string[]; phones: { label: string; number: string }[] }[] }>({ cookie }, "GET", "/api/contacts?q=Gus");
+    expect(gus.body.items[0]).toMatchObject({ email: "gus@example.test", tags: ["vip", "farm"], phones: [{ label: "main", number: "+14155550141" }, { label: "mobile", number: "+14155550142" }] });
+    const started = await startCall(t, "+14155550143");
+    expect((await switchboardOf(t).snapshot()).calls.find((c) => c.providerCallId === started.callSid)).toMatchObject({ callerName: "Hal Hill", callerType: "vendor" });
+  });
+});
+
+describe("tenant settings", () => {
+  it("change the time zone and attribution window, refusing what is not one", async () => {
+    const u = await admin();
+    const ok = await apiJson(u, "PATCH", "/api/tenant", { timeZone: "Europe/Paris", attributionWindowDays: 30 });
+    expect(ok.body).toMatchObject({ timeZone: "Europe/Paris", attributionWindowDays: 30 });
+    const bad = await apiJson<{ error: string }>(u, "PATCH", "/api/tenant", { timeZone: "Mars/Olympus" });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/IANA time zone/);
+    const agent = { cookie: await login(u.t.agentEmail) };
+    expect((await apiJson(agent, "PATCH", "/api/tenant", { name: "Mine now" })).status).toBe(403);
+  });
+});
+
+describe("the call log as CSV", () => {
+  it("exports with the list's filters", async () => {
+    const t = await createTwilioTenant("Export");
+    const started = await startCall(t, "+14155550124");
+    const { dialEnds } = await import("./routing-helpers.ts");
+    await dialEnds(t, started.callSid, "busy");
+    const res = await call("/api/calls.csv?status=missed", { cookie: await login(t.adminEmail) });
+    expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+    const [header, row, ...rest] = (await res.text()).split(/\r?\n/);
+    expect(header).toBe("started_at,caller_number,caller_name,caller_type,tracking_number,tracking_label,campaign,status,rang_at,duration_seconds,talk_seconds,first_time,subject,outcome,notes,tags");
+    expect(row).toMatch(/^\d{4}-\d\d-\d\dT.*,\+14155550124,,unknown,\+1\d{10},Main line,Website,busy,/);
+    expect(rest.filter(Boolean)).toEqual([]);
+    const none = await call("/api/calls.csv?status=completed", { cookie: await login(t.adminEmail) });
+    expect((await none.text()).split(/\r?\n/).filter(Boolean)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,149 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { providerAccounts } from "../../schema/db.ts";
+import { encryptSecret } from "../../worker/lib/crypto.ts";
+import { db, login, tableCounts } from "./helpers.ts";
+import { apiJson } from "./routing-helpers.ts";
+import { createTwilioTenant, hexId, postTwilio, voiceParams, type TwilioTenant } from "./twilio-helpers.ts";
+import { eq } from "drizzle-orm";
+
+type Available = { number: string; friendlyName: string; region: string | null };
+type Tracking = { id: string; number: string; label: string; campaignId: string | null; bought: boolean; callsThisMonth?: number; campaignName?: string | null };
+
+async function admin(t: TwilioTenant) {
+  return { cookie: await login(t.adminEmail) };
+}
+
+/** The fake Twilio API's own view of the account's numbers (its documented IncomingPhoneNumbers list). */
+async function ownedAtTwilio(t: TwilioTenant, token = t.token) {
+  const res = await fetch(`https://api.twilio.com/2010-04-01/Accounts/${t.accountSid}/IncomingPhoneNumbers.json`, { headers: { Authorization: `Basic ${btoa(`${t.accountSid}:${token}`)}` } });
+  return ((await res.json()) as { incoming_phone_numbers: { phone_number: string; voice_url: string; status_callback: string }[] }).incoming_phone_numbers;
+}
+
+describe("buying tracking numbers through Twilio", () => {
+  it("searches by area code, near a number and by region", async () => {
+    const t = await createTwilioTenant("Buyer");
+    const u = await admin(t);
+    const byCode = await apiJson<{ items: Available[] }>(u, "GET", "/api/tracking-numbers/available?areaCode=415&limit=3");
+    expect(byCode.status).toBe(200);
+    expect(byCode.body.items).toHaveLength(3);
+    expect(byCode.body.items[0]).toMatchObject({ number: expect.stringMatching(/^\+1415555010\d$/), friendlyName: expect.stringMatching(/^\(415\) 555-01\d\d$/) });
+    const near = await apiJson<{ items: Available[] }>(u, "GET", `/api/tracking-numbers/available?near=${encodeURIComponent("(212) 555-0199")}&limit=2`);
+    expect(near.body.items.every((n) => n.number.startsWith("+1212"))).toBe(true);
+    const region = await apiJson<{ items: Available[] }>(u, "GET", "/api/tracking-numbers/available?region=IL&limit=2");
+    expect(region.body.items.every((n) => n.number.startsWith("+1312") && n.region === "IL")).toBe(true);
+    const none = await apiJson<{ items: Available[] }>(u, "GET", "/api/tracking-numbers/available?areaCode=999");
+    expect(none.body.items).toEqual([]);
+    for (const bad of ["areaCode=41", "region=California", "", "near=abc"]) expect((await apiJson(u, "GET", `/api/tracking-numbers/available?${bad}`)).status).toBe(400);
+  });
+
+  it("buys a number with our webhooks set on it, lists it, and releases it on delete", async () => {
+    const t = await createTwilioTenant("Buyer");
+    const u = await admin(t);
+    const [pick] = (await apiJson<{ items: Available[] }>(u, "GET", "/api/tracking-numbers/available?areaCode=646&limit=1")).body.items;
+    const bought = await apiJson<Tracking>(u, "POST", "/api/tracking-numbers", { number: pick!.number, label: "Radio ad", campaignId: t.campaignId, terminationNumber: "(415) 555-0150" });
+    expect(bought.status).toBe(201);
+    expect(bought.body).toMatchObject({ number: pick!.number, label: "Radio ad", bought: true, campaignId: t.campaignId });
+    const atTwilio = await ownedAtTwilio(t);
+    expect(atTwilio).toEqual([
+      expect.objectContaining({
+        phone_number: pick!.number,
+        voice_url: "http://switchboard.test/webhooks/twilio/voice",
+        status_callback: `http://switchboard.test/webhooks/twilio/status?tenant=${encodeURIComponent(t.id)}`,
+      }),
+    ]);
+
+    // The new number takes calls at once.
+    const voice = await postTwilio("/webhooks/twilio/voice", { ...voiceParams(t, "+14155550124"), To: pick!.number }, { token: t.token });
+    expect(await voice.text()).toContain("<Number");
+
+    const list = await apiJson<{ items: Tracking[] }>(u, "GET", "/api/tracking-numbers");
+    expect(list.body.items.find((i) => i.number === pick!.number)).toMatchObject({ campaignName: "Website", callsThisMonth: 0 });
+
+    const gone = await apiJson<{ message: string; released: boolean }>(u, "DELETE", `/api/tracking-numbers/${bought.body.id}`);
+    expect(gone.body).toEqual({ deleted: pick!.number, released: true, message: `${pick!.number} no longer routes or tracks calls` });
+    expect(await ownedAtTwilio(t)).toEqual([]);
+    // Routing and tracking stop: a call to it is now refused.
+    const after = await postTwilio("/webhooks/twilio/voice", { ...voiceParams(t, "+14155550124"), To: pick!.number }, { token: t.token });
+    expect(after.status).toBe(403);
+  });
+
+  it("says what Twilio said when it refuses: wrong credentials, a number taken", async () => {
+    const t = await createTwilioTenant("Buyer");
+    const u = await admin(t);
+    await db().update(providerAccounts).set({ authTokenEncrypted: await encryptSecret("bad-token", env.SECRETS_KEY) }).where(eq(providerAccounts.tenantId, t.id));
+    const refused = await apiJson<{ error: string }>(u, "GET", "/api/tracking-numbers/available?areaCode=415");
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe("Twilio: Authenticate (error 20003)");
+
+    const other = await createTwilioTenant("Other");
+    const ou = await admin(other);
+    const [pick] = (await apiJson<{ items: Available[] }>(ou, "GET", "/api/tracking-numbers/available?areaCode=206&limit=1")).body.items;
+    // Someone else bought it at Twilio meanwhile.
+    await fetch(`https://api.twilio.com/2010-04-01/Accounts/${other.accountSid}/IncomingPhoneNumbers.json`, {
+      method: "POST",
+      headers: { Authorization: `Basic ${btoa(`${other.accountSid}:${other.token}`)}`, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ PhoneNumber: pick!.number }).toString(),
+    });
+    const before = await tableCounts();
+    const taken = await apiJson<{ error: string }>(ou, "POST", "/api/tracking-numbers", { number: pick!.number, label: "x" });
+    expect(taken.status).toBe(400);
+    expect(taken.body.error).toBe(`Twilio: Phone number ${pick!.number} is not available (error 21422)`);
+    expect(await tableCounts()).toEqual(before);
+  });
+});
+
+describe("the sandbox provider", () => {
+  it("offers 555-01xx numbers of the searched area code, buys and releases without a provider", async () => {
+    const t = await createTwilioTenant("Sandbox");
+    await db().update(providerAccounts).set({ sandbox: true }).where(eq(providerAccounts.tenantId, t.id));
+    const u = await admin(t);
+    const offered = await apiJson<{ items: Available[] }>(u, "GET", "/api/tracking-numbers/available?areaCode=503&limit=5");
+    expect(offered.body.items.map((n) => n.number)).toEqual(["+15035550100", "+15035550101", "+15035550102", "+15035550103", "+15035550104"]);
+    expect(offered.body.items[0]).toMatchObject({ friendlyName: "(503) 555-0100", region: "OR" });
+    const bought = await apiJson<Tracking>(u, "POST", "/api/tracking-numbers", { number: "+15035550100", label: "Sandbox line", terminationNumber: "+14155550150" });
+    expect(bought.body).toMatchObject({ number: "+15035550100", bought: false });
+    const next = await apiJson<{ items: Available[] }>(u, "GET", "/api/tracking-numbers/available?areaCode=503&limit=1");
+    expect(next.body.items[0]!.number).toBe("+15035550101");
+    // Its calls are signed with the tenant's own Twilio token, like any number of the account.
+    const voice = await postTwilio("/webhooks/twilio/voice", { ...voiceParams(t, "+14155550124"), To: "+15035550100" }, { token: t.token });
+    expect(await voice.text()).toContain(">+14155550150</Number>");
+    const refused = await apiJson<{ error: string }>(u, "POST", "/api/tracking-numbers", { number: "+15035551234", label: "x" });
+    expect(refused.body.error).toBe("The sandbox offers only 555-01xx numbers");
+    expect((await apiJson(u, "DELETE", `/api/tracking-numbers/${bought.body.id}`)).status).toBe(200);
+  });
+});
+
+describe("tracking numbers are the tenant's own", () => {
+  it("refuses another tenant's numbers, a number twice, loops and bad input", async () => {
+    const t = await createTwilioTenant("A");
+    const other = await createTwilioTenant("B");
+    const u = await admin(t);
+    expect((await apiJson(u, "DELETE", `/api/tracking-numbers/${other.trackingNumberId}`)).status).toBe(404);
+    expect((await apiJson(u, "PATCH", `/api/tracking-numbers/${other.trackingNumberId}`, { label: "x" })).status).toBe(404);
+    const twice = await apiJson<{ error: string }>(u, "POST", "/api/tracking-numbers", { number: other.trackingNumber, label: "x" });
+    expect(twice.status).toBe(409);
+    const loop = await apiJson<{ error: string }>(u, "POST", "/api/tracking-numbers", { number: "+14155550100", label: "x", terminationNumber: other.trackingNumber });
+    expect(loop.body.error).toMatch(/ring loop/);
+    expect((await apiJson(u, "POST", "/api/tracking-numbers", { number: "+14155550100", label: "x", campaignId: "nope" })).status).toBe(400);
+    expect((await apiJson(u, "PATCH", `/api/tracking-numbers/${t.trackingNumberId}`, { campaignId: "nope" })).status).toBe(400);
+    const agent = { cookie: await login(t.agentEmail) };
+    expect((await apiJson(agent, "POST", "/api/tracking-numbers", { number: "+14155550100", label: "x" })).status).toBe(403);
+    void hexId;
+  });
+});
+
+describe("provider credentials", () => {
+  it("are stored encrypted and never returned", async () => {
+    const t = await createTwilioTenant();
+    const u = await admin(t);
+    const sid = hexId("AC");
+    const saved = await apiJson<Record<string, unknown>>(u, "PUT", "/api/provider-accounts/twilio", { accountSid: sid, authToken: "s3cret-token-value" });
+    expect(saved.body).toEqual({ id: expect.any(String), provider: "twilio", accountSid: sid, sandbox: false });
+    const list = await apiJson(u, "GET", "/api/provider-accounts");
+    expect(JSON.stringify(list.body)).not.toContain("s3cret");
+    const stored = await env.DB.prepare("select auth_token_encrypted from provider_accounts where tenant_id = ?").bind(t.id).first<{ auth_token_encrypted: string }>();
+    expect(stored?.auth_token_encrypted).not.toContain("s3cret");
+    expect((await apiJson(u, "PUT", "/api/provider-accounts/twilio", { accountSid: "nope", authToken: "x" })).status).toBe(400);
+  });
+});

@@ -1,0 +1,31 @@
+/** CSV in and out, with papaparse: imports say which rows were refused and why. */
+import Papa from "papaparse";
+
+export type CsvRow = { line: number; values: Record<string, string> };
+
+/** Rows keyed by lower-cased, trimmed header; `line` is the row's line in the file (header is 1). */
+export function parseCsv(text: string): { rows: CsvRow[]; error: string | null } {
+  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ""), {
+    header: true,
+    skipEmptyLines: "greedy",
+    transformHeader: (h) => h.trim().toLowerCase(),
+    transform: (v) => v.trim(),
+  });
+  const fatal = parsed.errors.find((e) => e.type === "Delimiter" || e.type === "Quotes");
+  if (!parsed.meta.fields?.length) return { rows: [], error: "the file has no header row" };
+  return {
+    rows: parsed.data.map((values, i) => ({ line: i + 2, values })),
+    error: fatal ? `line ${fatal.row === undefined ? "?" : fatal.row + 2}: ${fatal.message}` : null,
+  };
+}
+
+export function toCsv(rows: Record<string, string | number | boolean | null>[], columns: string[]) {
+  return Papa.unparse({ fields: columns, data: rows.map((r) => columns.map((c) => r[c] ?? "")) });
+}
+
+/** "1,234.50", "$12", "12.5" → cents; null when it is not an amount. */
+export function parseAmount(text: string): number | null {
+  const clean = text.replace(/[$€£,\s]/g, "");
+  if (!/^-?\d+(\.\d{1,2})?$/.test(clean)) return null;
+  return Math.round(Number(clean) * 100);
+}

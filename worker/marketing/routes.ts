@@ -1,0 +1,351 @@
+/**
+ * Marketing: campaigns and their costs, income from accounting (API and CSV import), contacts from
+ * CSV, the campaign report (JSON and CSV), the call log as CSV, and the tenant's settings.
+ */
+import { Hono, type Context } from "hono";
+import { and, count, desc, eq, gte, inArray, lte } from "drizzle-orm";
+import { z } from "zod";
+import {
+  campaignCostInput,
+  campaignInput,
+  campaignUpdate,
+  incomeInput,
+  incomeListQuery,
+  providerAccountInput,
+  reportQuery,
+  tenantUpdate,
+} from "../../schema/api.ts";
+import { CONTACT_KINDS, PHONE_LABELS, type ContactKind } from "../../schema/constants.ts";
+import { campaignCosts, campaigns, contactPhones, contacts, income, providerAccounts, tenants, trackingNumbers } from "../../schema/db.ts";
+import { normalisePhone } from "../../schema/phone.ts";
+import { requireAdmin } from "../auth/middleware.ts";
+import { normalisePhoneInputs, type NormalisedPhoneInput } from "../contacts/queries.ts";
+import type { AppEnv } from "../env.ts";
+import { getDb, type Db } from "../db.ts";
+import { encryptSecret } from "../lib/crypto.ts";
+import { apiError } from "../lib/errors.ts";
+import { validate } from "../lib/validate.ts";
+import { parseAmount, parseCsv, toCsv } from "./csv.ts";
+import { campaignReport } from "./report.ts";
+
+type C = Context<AppEnv>;
+const idParam = z.object({ id: z.string().min(1).max(100) });
+export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+
+async function csvBody(c: C) {
+  const type = c.req.header("Content-Type") ?? "";
+  if (!/^text\/(csv|plain)\b/i.test(type)) return { refused: apiError(c, 415, "Send the file as text/csv") };
+  const parsed = parseCsv(await c.req.text());
+  if (parsed.error) return { refused: apiError(c, 400, `Invalid CSV: ${parsed.error}`) };
+  if (parsed.rows.length === 0) return { refused: apiError(c, 400, "Invalid CSV: no rows under the header") };
+  if (parsed.rows.length > 10_000) return { refused: apiError(c, 400, "Invalid CSV: at most 10,000 rows at a time") };
+  return { rows: parsed.rows };
+}
+
+// Campaigns ---------------------------------------------------------------------------------------
+
+export const campaignRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const { tenant } = c.get("auth");
+    const db = getDb(c.env.DB);
+    const [rows, numbers] = await db.batch([
+      db.select().from(campaigns).where(eq(campaigns.tenantId, tenant.id)).orderBy(campaigns.name),
+      db.select({ campaignId: trackingNumbers.campaignId, n: count() }).from(trackingNumbers).where(eq(trackingNumbers.tenantId, tenant.id)).groupBy(trackingNumbers.campaignId),
+    ]);
+    const counts = new Map(numbers.map((n) => [n.campaignId, n.n]));
+    return c.json({ items: rows.map((r) => ({ ...present(r), trackingNumbers: counts.get(r.id) ?? 0 })) });
+  })
+  .get("/:id", validate("param", idParam), async (c) => {
+    const { tenant } = c.get("auth");
+    const db = getDb(c.env.DB);
+    const id = c.req.valid("param").id;
+    const row = await db.query.campaigns.findFirst({ where: and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, id)) });
+    if (!row) return apiError(c, 404, "No such campaign");
+    const [costs, numbers] = await db.batch([
+      db.select().from(campaignCosts).where(and(eq(campaignCosts.tenantId, tenant.id), eq(campaignCosts.campaignId, id))).orderBy(desc(campaignCosts.spentOn)),
+      db.select({ id: trackingNumbers.id, number: trackingNumbers.number, label: trackingNumbers.label }).from(trackingNumbers).where(and(eq(trackingNumbers.tenantId, tenant.id), eq(trackingNumbers.campaignId, id))),
+    ]);
+    return c.json({ ...present(row), costs: costs.map((k) => ({ id: k.id, spentOn: k.spentOn, amountCents: k.amountCents, note: k.note })), trackingNumbers: numbers });
+  })
+  .post("/", requireAdmin(), validate("json", campaignInput), async (c) => {
+    const { tenant } = c.get("auth");
+    const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    if (await sameName(db, tenant.id, body.name)) return apiError(c, 409, `There is a campaign called "${body.name}" already`);
+    const [row] = await db.insert(campaigns).values({ ...body, id: crypto.randomUUID(), tenantId: tenant.id, startsOn: body.startsOn ?? null, endsOn: body.endsOn ?? null }).returning();
+    return c.json(present(row!), 201);
+  })
+  .patch("/:id", requireAdmin(), validate("param", idParam), validate("json", campaignUpdate), async (c) => {
+    const { tenant } = c.get("auth");
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    if (body.name) {
+      const twin = await sameName(db, tenant.id, body.name);
+      if (twin && twin.id !== id) return apiError(c, 409, `There is a campaign called "${body.name}" already`);
+    }
+    const [row] = await db.update(campaigns).set(body).where(and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, id))).returning();
+    return row ? c.json(present(row)) : apiError(c, 404, "No such campaign");
+  })
+  .delete("/:id", requireAdmin(), validate("param", idParam), async (c) => {
+    const { tenant } = c.get("auth");
+    const deleted = await getDb(c.env.DB).delete(campaigns).where(and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, c.req.valid("param").id))).returning({ id: campaigns.id });
+    // Its tracking numbers stay and keep tracking calls, with no campaign.
+    return deleted.length ? c.body(null, 204) : apiError(c, 404, "No such campaign");
+  })
+  .post("/:id/costs", requireAdmin(), validate("param", idParam), validate("json", campaignCostInput), async (c) => {
+    const { tenant } = c.get("auth");
+    const { id } = c.req.valid("param");
+    const db = getDb(c.env.DB);
+    if (!(await db.query.campaigns.findFirst({ columns: { id: true }, where: and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, id)) }))) return apiError(c, 404, "No such campaign");
+    const [row] = await db.insert(campaignCosts).values({ ...c.req.valid("json"), id: crypto.randomUUID(), tenantId: tenant.id, campaignId: id }).returning();
+    return c.json({ id: row!.id, spentOn: row!.spentOn, amountCents: row!.amountCents, note: row!.note }, 201);
+  })
+  .delete("/:id/costs/:costId", requireAdmin(), validate("param", z.object({ id: z.string().max(100), costId: z.string().max(100) })), async (c) => {
+    const { id, costId } = c.req.valid("param");
+    const deleted = await getDb(c.env.DB)
+      .delete(campaignCosts)
+      .where(and(eq(campaignCosts.tenantId, c.get("auth").tenant.id), eq(campaignCosts.campaignId, id), eq(campaignCosts.id, costId)))
+      .returning({ id: campaignCosts.id });
+    return deleted.length ? c.body(null, 204) : apiError(c, 404, "No such cost");
+  });
+
+function present(r: typeof campaigns.$inferSelect) {
+  return { id: r.id, name: r.name, channel: r.channel, monthlyCostCents: r.monthlyCostCents, startsOn: r.startsOn, endsOn: r.endsOn };
+}
+
+function sameName(db: Db, tenantId: string, name: string) {
+  return db.query.campaigns.findFirst({ columns: { id: true }, where: and(eq(campaigns.tenantId, tenantId), eq(campaigns.name, name)) });
+}
+
+// Income -------------------------------------------------------------------------------------------
+
+/** Finds the contact an income row names: by id, else by any of its phones, else by email. */
+async function contactFor(db: Db, tenantId: string, country: string, v: Record<string, string>) {
+  if (v.contact_id) return (await db.query.contacts.findFirst({ columns: { id: true }, where: and(eq(contacts.tenantId, tenantId), eq(contacts.id, v.contact_id)) }))?.id ?? null;
+  if (v.phone) {
+    const phone = normalisePhone(v.phone, country);
+    if (!phone) return null;
+    return (await db.query.contactPhones.findFirst({ columns: { contactId: true }, where: and(eq(contactPhones.tenantId, tenantId), eq(contactPhones.number, phone.number)) }))?.contactId ?? null;
+  }
+  if (v.email) return (await db.query.contacts.findFirst({ columns: { id: true }, where: and(eq(contacts.tenantId, tenantId), eq(contacts.email, v.email.toLowerCase())) }))?.id ?? null;
+  return null;
+}
+
+export const incomeRoutes = new Hono<AppEnv>()
+  .get("/", validate("query", incomeListQuery), async (c) => {
+    const { tenant } = c.get("auth");
+    const q = c.req.valid("query");
+    const filters = [eq(income.tenantId, tenant.id)];
+    if (q.contactId) filters.push(eq(income.contactId, q.contactId));
+    if (q.from) filters.push(gte(income.receivedOn, q.from));
+    if (q.to) filters.push(lte(income.receivedOn, q.to));
+    const rows = await getDb(c.env.DB)
+      .select({ id: income.id, contactId: income.contactId, contactName: contacts.name, amountCents: income.amountCents, receivedOn: income.receivedOn, reference: income.reference, callId: income.callId })
+      .from(income)
+      .innerJoin(contacts, eq(contacts.id, income.contactId))
+      .where(and(...filters))
+      .orderBy(desc(income.receivedOn), desc(income.createdAt))
+      .limit(q.limit)
+      .offset(q.offset);
+    return c.json({ items: rows });
+  })
+  .post("/", requireAdmin(), validate("json", incomeInput), async (c) => {
+    const { tenant } = c.get("auth");
+    const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    if (!(await db.query.contacts.findFirst({ columns: { id: true }, where: and(eq(contacts.tenantId, tenant.id), eq(contacts.id, body.contactId)) })))
+      return apiError(c, 400, "Invalid json: contactId: no such contact", [{ path: "contactId", message: "no such contact" }]);
+    if (body.reference && (await db.query.income.findFirst({ columns: { id: true }, where: and(eq(income.tenantId, tenant.id), eq(income.reference, body.reference)) })))
+      return apiError(c, 409, `Income with reference ${body.reference} is recorded already`);
+    const [row] = await db.insert(income).values({ ...body, id: crypto.randomUUID(), tenantId: tenant.id, callId: body.callId ?? null }).returning();
+    return c.json(row, 201);
+  })
+  .delete("/:id", requireAdmin(), validate("param", idParam), async (c) => {
+    const deleted = await getDb(c.env.DB).delete(income).where(and(eq(income.tenantId, c.get("auth").tenant.id), eq(income.id, c.req.valid("param").id))).returning({ id: income.id });
+    return deleted.length ? c.body(null, 204) : apiError(c, 404, "No such income");
+  })
+  /**
+   * CSV with a header: contact_id, phone or email (to find the contact), amount, date (YYYY-MM-DD),
+   * reference. Good rows are recorded together; each refused row is listed with its line and why.
+   * With ?atomic=true a single bad row refuses the whole file.
+   */
+  .post("/import", requireAdmin(), async (c) => {
+    const { tenant } = c.get("auth");
+    const body = await csvBody(c);
+    if ("refused" in body) return body.refused;
+    const db = getDb(c.env.DB);
+    const refused: { line: number; reason: string }[] = [];
+    const good: (typeof income.$inferInsert)[] = [];
+    const references = new Set<string>();
+    const existing = new Set(
+      (
+        await db
+          .select({ r: income.reference })
+          .from(income)
+          .where(and(eq(income.tenantId, tenant.id), inArray(income.reference, body.rows.map((r) => r.values.reference ?? "").filter(Boolean).slice(0, 5000))))
+      ).map((r) => r.r),
+    );
+    for (const { line, values } of body.rows) {
+      const amount = parseAmount(values.amount ?? "");
+      const date = values.date ?? "";
+      const reference = values.reference || null;
+      const why = (() => {
+        if (!values.contact_id && !values.phone && !values.email) return "no contact_id, phone or email to find the contact by";
+        if (amount === null) return `amount "${values.amount ?? ""}" is not an amount`;
+        if (amount === 0) return "amount is zero";
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) return `date "${date}" is not a date like 2026-11-21`;
+        if (reference && (existing.has(reference) || references.has(reference))) return `reference ${reference} is recorded already`;
+        return null;
+      })();
+      if (why) {
+        refused.push({ line, reason: why });
+        continue;
+      }
+      const contactId = await contactFor(db, tenant.id, tenant.defaultCountry, values);
+      if (!contactId) {
+        refused.push({ line, reason: "no contact matches it" });
+        continue;
+      }
+      if (reference) references.add(reference);
+      good.push({ id: crypto.randomUUID(), tenantId: tenant.id, contactId, amountCents: amount!, receivedOn: date, reference });
+    }
+    const atomic = c.req.query("atomic") === "true";
+    if (atomic && refused.length) return c.json({ imported: 0, refused, message: `Nothing imported: ${refused.length} row${refused.length === 1 ? "" : "s"} refused` }, 400);
+    await insertInBatches(db, income, good);
+    return c.json({ imported: good.length, refused, message: summary(good.length, refused.length) });
+  });
+
+function summary(imported: number, refused: number) {
+  return refused ? `Imported ${imported} row${imported === 1 ? "" : "s"}; refused ${refused} (see refused)` : `Imported ${imported} row${imported === 1 ? "" : "s"}`;
+}
+
+/** Inserts all rows in one D1 batch (all or nothing), in statements small enough for D1's limits. */
+async function insertInBatches<T extends typeof income | typeof contacts | typeof contactPhones>(db: Db, table: T, rows: T["$inferInsert"][]) {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!).length;
+  const perStatement = Math.max(1, Math.floor(90 / columns));
+  const statements = [];
+  for (let i = 0; i < rows.length; i += perStatement) statements.push(db.insert(table).values(rows.slice(i, i + perStatement) as never));
+  await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
+}
+
+// Contacts from CSV ---------------------------------------------------------------------------------
+
+/**
+ * CSV with a header: name, kind (customer, vendor, employee or lead; customer if empty), company,
+ * email, notes, tags (separated by ;), and phones in columns phone, main, mobile, work, other.
+ */
+export const contactImportRoutes = new Hono<AppEnv>().post("/", requireAdmin(), async (c) => {
+  const { tenant } = c.get("auth");
+  const body = await csvBody(c);
+  if ("refused" in body) return body.refused;
+  const db = getDb(c.env.DB);
+  const refused: { line: number; reason: string }[] = [];
+  const contactRows: (typeof contacts.$inferInsert)[] = [];
+  const phoneRows: (typeof contactPhones.$inferInsert)[] = [];
+  const now = Date.now();
+  for (const { line, values } of body.rows) {
+    const kind = (values.kind || "customer").toLowerCase();
+    if (!values.name) {
+      refused.push({ line, reason: "no name" });
+      continue;
+    }
+    if (!(CONTACT_KINDS as readonly string[]).includes(kind)) {
+      refused.push({ line, reason: `kind "${values.kind}" is not one of ${CONTACT_KINDS.join(", ")}` });
+      continue;
+    }
+    const typed = ["phone", ...PHONE_LABELS].flatMap((col) => (values[col] ? [{ label: (col === "phone" ? "main" : col) as NormalisedPhoneInput["label"], number: values[col]! }] : []));
+    const { phones, issues } = normalisePhoneInputs(typed, tenant.defaultCountry);
+    if (issues.length) {
+      refused.push({ line, reason: issues.map((i) => i.message).join("; ") });
+      continue;
+    }
+    const id = crypto.randomUUID();
+    contactRows.push({
+      id,
+      tenantId: tenant.id,
+      kind: kind as ContactKind,
+      name: values.name.slice(0, 200),
+      company: values.company || null,
+      email: values.email?.toLowerCase() || null,
+      notes: values.notes || null,
+      tags: values.tags ? [...new Set(values.tags.split(";").map((t) => t.trim()).filter(Boolean))] : [],
+      createdAt: now,
+      updatedAt: now,
+    });
+    phones.forEach((p, i) => phoneRows.push({ id: crypto.randomUUID(), tenantId: tenant.id, contactId: id, ...p, createdAt: now + i }));
+  }
+  await insertInBatches(db, contacts, contactRows);
+  await insertInBatches(db, contactPhones, phoneRows);
+  return c.json({ imported: contactRows.length, refused, message: summary(contactRows.length, refused.length) });
+});
+
+// Reports --------------------------------------------------------------------------------------------
+
+export const money = (cents: number | null) => (cents === null ? "" : (cents / 100).toFixed(2));
+const pct = (x: number | null) => (x === null ? "" : (x * 100).toFixed(1));
+
+export const reportRoutes = new Hono<AppEnv>()
+  .get("/campaigns", validate("query", reportQuery), async (c) => {
+    const { from, to } = c.req.valid("query");
+    return c.json(await campaignReport(getDb(c.env.DB), c.get("auth").tenant.id, from, to));
+  })
+  .get("/campaigns.csv", validate("query", reportQuery), async (c) => {
+    const { from, to } = c.req.valid("query");
+    const report = await campaignReport(getDb(c.env.DB), c.get("auth").tenant.id, from, to);
+    const columns = ["campaign", "channel", "calls", "unique_callers", "first_time_callers", "answered_rate_pct", "average_talk_seconds", "new_contacts", "new_customers", "income", "cost", "roi_pct", "cost_per_call", "cost_per_new_customer"];
+    const rows = report.campaigns.map((l) => ({
+      campaign: l.name,
+      channel: l.channel,
+      calls: l.calls,
+      unique_callers: l.uniqueCallers,
+      first_time_callers: l.firstTimeCallers,
+      answered_rate_pct: pct(l.answeredRate),
+      average_talk_seconds: l.averageTalkSeconds,
+      new_contacts: l.newContacts,
+      new_customers: l.newCustomers,
+      income: money(l.incomeCents),
+      cost: money(l.costCents),
+      roi_pct: pct(l.roi),
+      cost_per_call: money(l.costPerCallCents),
+      cost_per_new_customer: money(l.costPerNewCustomerCents),
+    }));
+    return c.body(toCsv(rows, columns), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="campaigns-${from}-to-${to}.csv"` });
+  });
+
+// Settings ----------------------------------------------------------------------------------------------
+
+export const tenantRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const t = (await getDb(c.env.DB).query.tenants.findFirst({ where: eq(tenants.id, c.get("auth").tenant.id) }))!;
+    return c.json({ id: t.id, slug: t.slug, name: t.name, timeZone: t.timeZone, defaultCountry: t.defaultCountry, attributionWindowDays: t.attributionWindowDays });
+  })
+  .patch("/", requireAdmin(), validate("json", tenantUpdate), async (c) => {
+    const [t] = await getDb(c.env.DB).update(tenants).set(c.req.valid("json")).where(eq(tenants.id, c.get("auth").tenant.id)).returning();
+    await c.env.Switchboard.getByName(t!.id).routingChanged();
+    return c.json({ id: t!.id, slug: t!.slug, name: t!.name, timeZone: t!.timeZone, defaultCountry: t!.defaultCountry, attributionWindowDays: t!.attributionWindowDays });
+  });
+
+/** Provider credentials: the auth token goes in encrypted and never comes out. */
+export const providerAccountRoutes = new Hono<AppEnv>()
+  .use(requireAdmin())
+  .get("/", async (c) => {
+    const rows = await getDb(c.env.DB)
+      .select({ id: providerAccounts.id, provider: providerAccounts.provider, accountSid: providerAccounts.accountSid, sandbox: providerAccounts.sandbox })
+      .from(providerAccounts)
+      .where(eq(providerAccounts.tenantId, c.get("auth").tenant.id));
+    return c.json({ items: rows });
+  })
+  .put("/twilio", validate("json", providerAccountInput), async (c) => {
+    const { tenant } = c.get("auth");
+    const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const authTokenEncrypted = await encryptSecret(body.authToken, c.env.SECRETS_KEY);
+    const existing = await db.query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, tenant.id), eq(providerAccounts.provider, "twilio")) });
+    const values = { accountSid: body.accountSid, authTokenEncrypted, sandbox: body.sandbox };
+    const [row] = existing
+      ? await db.update(providerAccounts).set(values).where(eq(providerAccounts.id, existing.id)).returning()
+      : await db.insert(providerAccounts).values({ ...values, id: crypto.randomUUID(), tenantId: tenant.id, provider: "twilio" }).returning();
+    return c.json({ id: row!.id, provider: row!.provider, accountSid: row!.accountSid, sandbox: row!.sandbox });
+  });

@@ -1,0 +1,247 @@
+/**
+ * Tracking numbers: list (with this month's calls), search the provider's available numbers, buy one
+ * (its voice and status webhooks pointed at us), edit where it rings and what it tracks, and delete
+ * it (routing and tracking stop; a number we bought is released at the provider).
+ */
+import { Hono, type Context } from "hono";
+import { and, count, eq, gte, inArray } from "drizzle-orm";
+import { z } from "zod";
+import { calls, campaigns, providerAccounts, routes, trackingNumbers } from "../../schema/db.ts";
+import type { AppEnv } from "../env.ts";
+import { getDb, type Db } from "../db.ts";
+import { requireAdmin } from "../auth/middleware.ts";
+import { decryptSecret } from "../lib/crypto.ts";
+import { apiError } from "../lib/errors.ts";
+import { validate } from "../lib/validate.ts";
+import { localDate, startOfDay } from "../lib/zoned.ts";
+import { invalid, phoneOrIssue, refuseLoops, routingChanged, type Issue } from "../routing/checks.ts";
+import { ProviderError, SandboxNumbers, TwilioNumbers, type NumberProvider } from "./providers.ts";
+
+type C = Context<AppEnv>;
+const idParam = z.object({ id: z.string().min(1).max(100) });
+const nullablePhone = z.string().trim().min(1).max(40).nullable();
+const nullableId = z.string().min(1).max(100).nullable();
+
+const searchQuery = z
+  .object({
+    areaCode: z.string().regex(/^\d{3}$/, "must be a three-digit area code").optional(),
+    near: z.string().trim().min(3).max(40).optional(),
+    region: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter region like CA").optional(),
+    limit: z.coerce.number().int().min(1).max(50).default(20),
+  })
+  .refine((q) => q.areaCode || q.near || q.region, "search by areaCode, near or region");
+
+const buyBody = z.object({
+  number: z.string().trim().min(3).max(40),
+  label: z.string().trim().max(100).default(""),
+  campaignId: nullableId.optional(),
+  routeId: nullableId.optional(),
+  terminationNumber: nullablePhone.optional(),
+  failsafeNumber: nullablePhone.optional(),
+  record: z.boolean().default(false),
+});
+
+const trackingUpdate = z
+  .object({
+    label: z.string().trim().max(100),
+    campaignId: nullableId,
+    routeId: nullableId,
+    terminationNumber: nullablePhone,
+    failsafeNumber: nullablePhone,
+    whisper: z.string().trim().min(1).max(500).nullable(),
+    record: z.boolean(),
+  })
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+
+const failsafeBulk = z.object({
+  trackingNumberIds: z.array(z.string().min(1).max(100)).min(1, "name at least one tracking number").max(500),
+  failsafeNumber: nullablePhone,
+});
+
+/** The tenant's account numbers are bought through: Twilio with its credentials, or the sandbox. */
+async function numberProvider(c: C, db: Db) {
+  const account = await db.query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, c.get("auth").tenant.id), eq(providerAccounts.provider, "twilio")) });
+  const taken = async (numbers: string[]) => new Set((await db.select({ n: trackingNumbers.number }).from(trackingNumbers).where(inArray(trackingNumbers.number, numbers))).map((r) => r.n));
+  if (!account || account.sandbox) return { provider: new SandboxNumbers(taken) as NumberProvider, accountId: account?.id ?? null };
+  return { provider: new TwilioNumbers(account.accountSid, await decryptSecret(account.authTokenEncrypted, c.env.SECRETS_KEY)) as NumberProvider, accountId: account.id };
+}
+
+function providerFailure(c: C, err: unknown) {
+  if (err instanceof ProviderError) return apiError(c, err.status >= 400 && err.status < 500 ? 400 : 502, err.message);
+  throw err;
+}
+
+/** Reads the number fields of a body, refusing what is not a number or would ring back into us. */
+async function readNumbers(db: Db, country: string, body: { terminationNumber?: string | null | undefined; failsafeNumber?: string | null | undefined }, issues: Issue[]) {
+  const found: { path: string; number: string }[] = [];
+  const read = (field: "terminationNumber" | "failsafeNumber") => {
+    const raw = body[field];
+    if (raw === undefined || raw === null) return raw;
+    const n = phoneOrIssue(raw, country, field, issues);
+    if (n) found.push({ path: field, number: n });
+    return n;
+  };
+  const out = { terminationNumber: read("terminationNumber"), failsafeNumber: read("failsafeNumber") };
+  await refuseLoops(db, found, issues);
+  return out;
+}
+
+async function checkRefs(db: Db, tenantId: string, body: { campaignId?: string | null | undefined; routeId?: string | null | undefined }, issues: Issue[]) {
+  if (body.routeId && !(await db.query.routes.findFirst({ columns: { id: true }, where: and(eq(routes.tenantId, tenantId), eq(routes.id, body.routeId)) }))) issues.push({ path: "routeId", message: `route ${body.routeId} does not exist` });
+  if (body.campaignId && !(await db.query.campaigns.findFirst({ columns: { id: true }, where: and(eq(campaigns.tenantId, tenantId), eq(campaigns.id, body.campaignId)) }))) issues.push({ path: "campaignId", message: `campaign ${body.campaignId} does not exist` });
+}
+
+export function presentTracking(t: typeof trackingNumbers.$inferSelect) {
+  return {
+    id: t.id,
+    number: t.number,
+    label: t.label,
+    campaignId: t.campaignId,
+    routeId: t.routeId,
+    terminationNumber: t.terminationNumber,
+    failsafeNumber: t.failsafeNumber,
+    whisper: t.whisper,
+    record: t.record,
+    bought: t.providerNumberSid !== null,
+    createdAt: t.createdAt,
+  };
+}
+
+export const trackingNumberRoutes = new Hono<AppEnv>()
+  .get("/", async (c) => {
+    const { tenant } = c.get("auth");
+    const db = getDb(c.env.DB);
+    const monthStart = startOfDay(`${localDate(Date.now(), tenant.timeZone).slice(0, 8)}01`, tenant.timeZone);
+    const [rows, counts, campaignRows, routeRows] = await db.batch([
+      db.select().from(trackingNumbers).where(eq(trackingNumbers.tenantId, tenant.id)).orderBy(trackingNumbers.number),
+      db.select({ id: calls.trackingNumberId, n: count() }).from(calls).where(and(eq(calls.tenantId, tenant.id), gte(calls.startedAt, monthStart))).groupBy(calls.trackingNumberId),
+      db.select({ id: campaigns.id, name: campaigns.name }).from(campaigns).where(eq(campaigns.tenantId, tenant.id)),
+      db.select({ id: routes.id, name: routes.name }).from(routes).where(eq(routes.tenantId, tenant.id)),
+    ]);
+    const byId = <T extends { id: string | null }>(list: T[]) => new Map(list.map((x) => [x.id, x]));
+    const callCounts = byId(counts);
+    const campaignNames = byId(campaignRows);
+    const routeNames = byId(routeRows);
+    return c.json({
+      items: rows.map((t) => ({
+        ...presentTracking(t),
+        campaignName: t.campaignId ? (campaignNames.get(t.campaignId)?.name ?? null) : null,
+        routeName: t.routeId ? (routeNames.get(t.routeId)?.name ?? null) : null,
+        callsThisMonth: callCounts.get(t.id)?.n ?? 0,
+      })),
+    });
+  })
+  .get("/available", validate("query", searchQuery), async (c) => {
+    const db = getDb(c.env.DB);
+    const { provider } = await numberProvider(c, db);
+    const q = c.req.valid("query");
+    let near = q.near;
+    if (near) {
+      const issues: Issue[] = [];
+      near = phoneOrIssue(near, c.get("auth").tenant.defaultCountry, "near", issues) ?? undefined;
+      if (issues.length) return apiError(c, 400, `Invalid query: near: ${issues[0]!.message}`, issues);
+    }
+    try {
+      return c.json({ items: await provider.search({ ...q, near }) });
+    } catch (err) {
+      return providerFailure(c, err);
+    }
+  })
+  .post("/", requireAdmin(), validate("json", buyBody), async (c) => {
+    const { tenant } = c.get("auth");
+    const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const issues: Issue[] = [];
+    const number = phoneOrIssue(body.number, tenant.defaultCountry, "number", issues);
+    const numbers = await readNumbers(db, tenant.defaultCountry, body, issues);
+    await checkRefs(db, tenant.id, body, issues);
+    if (issues.length) return invalid(c, issues);
+    if (await db.query.trackingNumbers.findFirst({ columns: { id: true }, where: eq(trackingNumbers.number, number!) })) return apiError(c, 409, `${number} is a tracking number already`);
+    const { provider, accountId } = await numberProvider(c, db);
+    const id = crypto.randomUUID();
+    const origin = new URL(c.req.url).origin;
+    let purchase;
+    try {
+      purchase = await provider.buy(number!, body.label, { voiceUrl: `${origin}/webhooks/twilio/voice`, statusCallbackUrl: `${origin}/webhooks/twilio/status?tenant=${encodeURIComponent(tenant.id)}` });
+    } catch (err) {
+      return providerFailure(c, err);
+    }
+    const [row] = await db
+      .insert(trackingNumbers)
+      .values({
+        id,
+        tenantId: tenant.id,
+        number: purchase.number,
+        label: body.label,
+        campaignId: body.campaignId ?? null,
+        routeId: body.routeId ?? null,
+        terminationNumber: numbers.terminationNumber ?? null,
+        failsafeNumber: numbers.failsafeNumber ?? null,
+        record: body.record,
+        providerAccountId: accountId,
+        providerNumberSid: purchase.providerNumberSid,
+      })
+      .returning();
+    await routingChanged(c);
+    return c.json(presentTracking(row!), 201);
+  })
+  .patch("/:id", requireAdmin(), validate("param", idParam), validate("json", trackingUpdate), async (c) => {
+    const { tenant } = c.get("auth");
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const scope = and(eq(trackingNumbers.tenantId, tenant.id), eq(trackingNumbers.id, id));
+    if (!(await db.query.trackingNumbers.findFirst({ columns: { id: true }, where: scope }))) return apiError(c, 404, "No such tracking number");
+    const issues: Issue[] = [];
+    const numbers = await readNumbers(db, tenant.defaultCountry, body, issues);
+    await checkRefs(db, tenant.id, body, issues);
+    if (issues.length) return invalid(c, issues);
+    const [row] = await db
+      .update(trackingNumbers)
+      .set({
+        ...body,
+        ...(numbers.terminationNumber !== undefined ? { terminationNumber: numbers.terminationNumber } : {}),
+        ...(numbers.failsafeNumber !== undefined ? { failsafeNumber: numbers.failsafeNumber } : {}),
+      })
+      .where(scope)
+      .returning();
+    await routingChanged(c);
+    return c.json(presentTracking(row!));
+  })
+  .delete("/:id", requireAdmin(), validate("param", idParam), async (c) => {
+    const { tenant } = c.get("auth");
+    const db = getDb(c.env.DB);
+    const scope = and(eq(trackingNumbers.tenantId, tenant.id), eq(trackingNumbers.id, c.req.valid("param").id));
+    const row = await db.query.trackingNumbers.findFirst({ where: scope });
+    if (!row) return apiError(c, 404, "No such tracking number");
+    if (row.providerNumberSid) {
+      const { provider } = await numberProvider(c, db);
+      try {
+        await provider.release(row.providerNumberSid);
+      } catch (err) {
+        // Already gone at the provider: nothing left to release.
+        if (!(err instanceof ProviderError && err.status === 404)) return providerFailure(c, err);
+      }
+    }
+    await db.delete(trackingNumbers).where(scope);
+    await routingChanged(c);
+    return c.json({ deleted: row.number, released: row.providerNumberSid !== null, message: `${row.number} no longer routes or tracks calls` });
+  })
+  .post("/failsafe", requireAdmin(), validate("json", failsafeBulk), async (c) => {
+    const { tenant } = c.get("auth");
+    const { trackingNumberIds, failsafeNumber: raw } = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const issues: Issue[] = [];
+    const { failsafeNumber } = await readNumbers(db, tenant.defaultCountry, { failsafeNumber: raw }, issues);
+    const ids = [...new Set(trackingNumberIds)];
+    const found = await db.select({ id: trackingNumbers.id }).from(trackingNumbers).where(and(eq(trackingNumbers.tenantId, tenant.id), inArray(trackingNumbers.id, ids)));
+    const known = new Set(found.map((f) => f.id));
+    ids.forEach((id, i) => {
+      if (!known.has(id)) issues.push({ path: `trackingNumberIds.${i}`, message: `tracking number ${id} does not exist` });
+    });
+    if (issues.length) return invalid(c, issues);
+    await db.update(trackingNumbers).set({ failsafeNumber: failsafeNumber ?? null }).where(and(eq(trackingNumbers.tenantId, tenant.id), inArray(trackingNumbers.id, ids)));
+    await routingChanged(c);
+    return c.json({ updated: ids.length, failsafeNumber: failsafeNumber ?? null });
+  });
