@@ -18,6 +18,9 @@ const ContactForm = lazy(() => import("./screens/Contacts.tsx").then((m) => m.Co
 const CallLog = lazy(() => import("./screens/CallLog.tsx").then((m) => m.CallLog));
 const CallDetail = lazy(() => import("./screens/CallLog.tsx").then((m) => m.CallDetail));
 const ProfileScreen = lazy(() => import("./screens/Profile.tsx").then((m) => m.ProfileScreen));
+const NumbersScreen = lazy(() => import("./screens/Numbers.tsx").then((m) => m.NumbersScreen));
+const CampaignsScreen = lazy(() => import("./screens/Campaigns.tsx").then((m) => m.CampaignsScreen));
+const ReportsScreen = lazy(() => import("./screens/Reports.tsx").then((m) => m.ReportsScreen));
 
 function Screen({ store }: { store: LiveStore }) {
   const { path, query } = here.value;
@@ -34,6 +37,12 @@ function Screen({ store }: { store: LiveStore }) {
       return id ? <CallDetail id={id} /> : <CallLog query={query} />;
     case "profile":
       return <ProfileScreen />;
+    case "numbers":
+      return <NumbersScreen />;
+    case "campaigns":
+      return <CampaignsScreen />;
+    case "reports":
+      return <ReportsScreen query={query} />;
     default:
       return <p class="error">Nothing here. <a href="#/">Back to the dashboard</a></p>;
   }

@@ -65,6 +65,9 @@ export function Header({ store, me }: { store: LiveStore; me: Me }) {
           <a href={href("/")}>Dashboard</a>
           <a href={href("/contacts")}>Contacts</a>
           <a href={href("/calls")}>Call log</a>
+          <a href={href("/reports")}>Reports</a>
+          <a href={href("/numbers")}>Numbers</a>
+          <a href={href("/campaigns")}>Campaigns</a>
           <a href={href("/profile")}>Profile</a>
         </nav>
         <button type="button" class="call-icon" aria-expanded={panel.value === "calls"} aria-label={`Active calls: ${active}`} data-testid="call-count" onClick={() => toggle("calls")}>

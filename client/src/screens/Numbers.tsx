@@ -1,0 +1,220 @@
+import { useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { api, ApiFailure } from "../api.ts";
+import type { Campaign } from "../types.ts";
+
+type Tracking = {
+  id: string;
+  number: string;
+  label: string;
+  campaignId: string | null;
+  campaignName: string | null;
+  routeId: string | null;
+  routeName: string | null;
+  terminationNumber: string | null;
+  failsafeNumber: string | null;
+  callsThisMonth: number;
+  bought: boolean;
+};
+type Available = { number: string; friendlyName: string; locality: string | null; region: string | null };
+
+/** Tracking numbers: what each tracks and where it rings; search, buy, edit, delete. */
+export function NumbersScreen() {
+  const numbers = useSignal<Tracking[] | null>(null);
+  const campaigns = useSignal<Campaign[]>([]);
+  const offered = useSignal<Available[] | null>(null);
+  const chosen = useSignal<Available | null>(null);
+  const editing = useSignal<string | null>(null);
+  const message = useSignal<string | null>(null);
+  const load = () => api<{ items: Tracking[] }>("GET", "/api/tracking-numbers").then((r) => (numbers.value = r.items));
+  useEffect(() => {
+    void load();
+    void api<{ items: Campaign[] }>("GET", "/api/campaigns").then((r) => (campaigns.value = r.items));
+  }, []);
+  const fail = (err: unknown) => (message.value = err instanceof ApiFailure ? err.message : "Something went wrong; try again");
+
+  async function search(event: SubmitEvent) {
+    event.preventDefault();
+    const f = new FormData(event.currentTarget as HTMLFormElement);
+    const params = new URLSearchParams({ limit: "10" });
+    for (const k of ["areaCode", "near", "region"]) {
+      const v = String(f.get(k) ?? "").trim();
+      if (v) params.set(k, k === "region" ? v.toUpperCase() : v);
+    }
+    try {
+      message.value = null;
+      offered.value = (await api<{ items: Available[] }>("GET", `/api/tracking-numbers/available?${params}`)).items;
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  async function buy(event: SubmitEvent) {
+    event.preventDefault();
+    const f = new FormData(event.currentTarget as HTMLFormElement);
+    try {
+      await api("POST", "/api/tracking-numbers", {
+        number: chosen.value!.number,
+        label: String(f.get("label") ?? ""),
+        campaignId: String(f.get("campaignId") ?? "") || null,
+        terminationNumber: String(f.get("terminationNumber") ?? "").trim() || null,
+      });
+      message.value = `Bought ${chosen.value!.number}`;
+      chosen.value = null;
+      offered.value = null;
+      await load();
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  async function save(t: Tracking, event: SubmitEvent) {
+    event.preventDefault();
+    const f = new FormData(event.currentTarget as HTMLFormElement);
+    const text = (k: string) => String(f.get(k) ?? "").trim() || null;
+    try {
+      await api("PATCH", `/api/tracking-numbers/${t.id}`, { label: text("label") ?? "", campaignId: text("campaignId"), terminationNumber: text("terminationNumber"), failsafeNumber: text("failsafeNumber") });
+      editing.value = null;
+      await load();
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  async function remove(t: Tracking) {
+    const released = t.bought ? " and the number is released at the provider" : "";
+    if (!confirm(`Delete ${t.number}? Calls to it will no longer be routed or tracked${released}.`)) return;
+    try {
+      message.value = (await api<{ message: string }>("DELETE", `/api/tracking-numbers/${t.id}`)).message;
+      await load();
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  const campaignOptions = (selected: string | null) => (
+    <>
+      <option value="">No campaign</option>
+      {campaigns.value.map((c) => (
+        <option key={c.id} value={c.id} selected={c.id === selected}>
+          {c.name}
+        </option>
+      ))}
+    </>
+  );
+
+  return (
+    <section class="screen">
+      <h1>Tracking numbers</h1>
+      {message.value && <p role="status">{message.value}</p>}
+      <table class="list numbers">
+        <thead>
+          <tr>
+            <th scope="col">Number</th>
+            <th scope="col">Label</th>
+            <th scope="col">Campaign</th>
+            <th scope="col">Rings</th>
+            <th scope="col">Fail-safe</th>
+            <th scope="col">Calls this month</th>
+            <th scope="col"></th>
+          </tr>
+        </thead>
+        <tbody>
+          {(numbers.value ?? []).map((t) =>
+            editing.value === t.id ? (
+              <tr key={t.id}>
+                <td colSpan={7}>
+                  <form class="filters" onSubmit={(e) => void save(t, e)}>
+                    <strong>{t.number}</strong>
+                    <label>
+                      Label <input name="label" defaultValue={t.label} />
+                    </label>
+                    <label>
+                      Campaign <select name="campaignId">{campaignOptions(t.campaignId)}</select>
+                    </label>
+                    <label>
+                      Termination number <input name="terminationNumber" defaultValue={t.terminationNumber ?? ""} />
+                    </label>
+                    <label>
+                      Fail-safe number <input name="failsafeNumber" defaultValue={t.failsafeNumber ?? ""} />
+                    </label>
+                    <button type="submit">Save</button>
+                    <button type="button" onClick={() => (editing.value = null)}>
+                      Cancel
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ) : (
+              <tr key={t.id} data-number={t.number}>
+                <td>{t.number}</td>
+                <td>{t.label}</td>
+                <td>{t.campaignName ?? "—"}</td>
+                <td>{t.routeName ? `Route: ${t.routeName}` : (t.terminationNumber ?? "—")}</td>
+                <td>{t.failsafeNumber ?? "—"}</td>
+                <td>{t.callsThisMonth}</td>
+                <td class="actions">
+                  <button type="button" onClick={() => (editing.value = t.id)}>
+                    Edit
+                  </button>
+                  <button type="button" onClick={() => void remove(t)}>
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ),
+          )}
+        </tbody>
+      </table>
+
+      <h2>Add a tracking number</h2>
+      <form class="filters" onSubmit={search} aria-label="Search available numbers">
+        <label>
+          Area code <input name="areaCode" inputMode="numeric" maxLength={3} placeholder="415" />
+        </label>
+        <label>
+          Near this number <input name="near" placeholder="(415) 555-0123" />
+        </label>
+        <label>
+          Region <input name="region" maxLength={2} placeholder="CA" />
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      {offered.value && offered.value.length === 0 && <p class="empty">No numbers available there; try another area code.</p>}
+      {offered.value && offered.value.length > 0 && !chosen.value && (
+        <ul class="offered">
+          {offered.value.map((n) => (
+            <li key={n.number}>
+              {n.friendlyName} <span class="muted">{[n.locality, n.region].filter(Boolean).join(", ")}</span>{" "}
+              <button type="button" onClick={() => (chosen.value = n)}>
+                Choose {n.number}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {chosen.value && (
+        <form class="contact-form" onSubmit={buy} aria-label="Buy number">
+          <p>
+            Buy <strong>{chosen.value.number}</strong>
+          </p>
+          <label>
+            Label <input name="label" placeholder="Yard signs" />
+          </label>
+          <label>
+            Campaign <select name="campaignId">{campaignOptions(null)}</select>
+          </label>
+          <label>
+            Termination number (where it rings) <input name="terminationNumber" placeholder="(415) 555-0150" />
+          </label>
+          <div class="actions">
+            <button type="submit">Buy {chosen.value.number}</button>
+            <button type="button" onClick={() => (chosen.value = null)}>
+              Back
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
