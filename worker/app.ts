@@ -17,6 +17,8 @@ import type { AppEnv } from "./env.ts";
 import { apiError } from "./lib/errors.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** A Switchboard no tenant uses, for health checks. */
+const HEALTH_OBJECT = "health-check";
 
 const api = new Hono<AppEnv>()
   .use(
@@ -50,6 +52,9 @@ const webhooks = new Hono<AppEnv>()
 
 export const app = new Hono<AppEnv>()
   .get("/health", (c) => c.json({ ok: true }))
+  // The floors the benchmark measures against: one Durable Object round trip, one D1 query.
+  .get("/health/durable-object", async (c) => c.json({ ok: true, at: await c.env.Switchboard.getByName(HEALTH_OBJECT).ping() }))
+  .get("/health/d1", async (c) => c.json({ ok: true, one: (await c.env.DB.prepare("select 1 as one").first<{ one: number }>())?.one }))
   .route("/api", api)
   .route("/webhooks", webhooks)
   .route("/parties", realtimeRoutes)

@@ -1,0 +1,428 @@
+/**
+ * `npm run bench`: Switchboard's speed as callers and staff feel it, measured against the floor of
+ * the same stack, in one run.
+ *
+ *   npm run bench                                   N=300 calls, C=10 at once, K=20 dashboards
+ *   npm run bench -- --calls 500 --concurrency 10 --dashboards 20 --ring 0.5 --talk 1
+ *   npm run bench -- --ring 0 --talk 0              saturated: every call's requests back to back
+ *   npm run bench -- --rate 100 --duration 30       open loop: 100 new calls a second for 30 s
+ *   npm run bench -- --match 100000,1000000         caller matching at scale (local D1 only)
+ *
+ * It starts the app as `npm run dev` does (its own port and local state), seeds the known callers
+ * it needs, connects K dashboards to the realtime socket, drives whole calls (ring, answer, hang up,
+ * with signed callbacks), and reports webhook → TwiML and webhook → popup on every dashboard, calls
+ * per second, errors and lost events, beside the floors: a request the Worker answers at once, one
+ * Durable Object round trip, one D1 query. Results: a table here and JSON in bench-results/.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
+import { newCallSid, postSigned, readTwiml, type SimulatorOptions } from "./simulate.ts";
+import { ROOT, run, TOOL_ENV, VITE } from "./lib.ts";
+
+const { values: flags } = parseArgs({
+  options: {
+    calls: { type: "string", default: "300" },
+    concurrency: { type: "string", default: "10" },
+    dashboards: { type: "string", default: "20" },
+    contacts: { type: "string", default: "200" },
+    rate: { type: "string" },
+    duration: { type: "string", default: "30" },
+    match: { type: "string" },
+    ring: { type: "string", default: "0.5" },
+    talk: { type: "string", default: "1" },
+    port: { type: "string", default: "8795" },
+    "skip-build": { type: "boolean", default: false },
+  },
+});
+
+type Stats = { n: number; p50: number; p95: number; p99: number; mean: number; max: number };
+
+function stats(samples: number[]): Stats {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return { n: s.length, p50: round(at(0.5)), p95: round(at(0.95)), p99: round(at(0.99)), mean: round(s.reduce((a, b) => a + b, 0) / (s.length || 1)), max: round(s.at(-1) ?? NaN) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// The server ------------------------------------------------------------------------------------
+
+async function startServer(port: number) {
+  const state = mkdtempSync(join(tmpdir(), "switchboard-bench-"));
+  const server = spawn(process.execPath, [join(ROOT, "scripts", "dev.ts"), "--skip-build", "--port", String(port), "--persist-to", state], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: TOOL_ENV,
+  });
+  let log = "";
+  server.stdout?.on("data", (d: Buffer) => (log += d.toString()));
+  server.stderr?.on("data", (d: Buffer) => (log += d.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 120_000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`dev server exited:\n${log}`);
+    if (Date.now() > until) throw new Error(`dev server did not start:\n${log}`);
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch {
+      // not yet listening
+    }
+    await sleep(250);
+  }
+  return { base, server, state };
+}
+
+async function stopServer(server: ChildProcess, state: string) {
+  if (server.pid && server.exitCode === null) {
+    const exited = new Promise((r) => server.once("exit", r));
+    process.kill(-server.pid, "SIGTERM");
+    await Promise.race([exited, sleep(5000)]);
+    if (server.exitCode === null) process.kill(-server.pid, "SIGKILL");
+  }
+  rmSync(state, { recursive: true, force: true });
+}
+
+async function login(base: string) {
+  const res = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: "admin@demo.test", password: "demo-password" }) });
+  const cookie = res.headers.get("set-cookie")?.split(";")[0];
+  if (!res.ok || !cookie) throw new Error(`login failed: ${res.status}`);
+  return cookie;
+}
+
+/** Known callers: contacts with one phone each, numbers +1415200xxxx. */
+async function seedContacts(base: string, cookie: string, count: number) {
+  const numbers: string[] = [];
+  const headers = { "Content-Type": "application/json", Cookie: cookie, Origin: base };
+  for (let i = 0; i < count; i += 20) {
+    await Promise.all(
+      Array.from({ length: Math.min(20, count - i) }, async (_, j) => {
+        const number = `+1415200${String(i + j).padStart(4, "0")}`;
+        const res = await fetch(`${base}/api/contacts`, { method: "POST", headers, body: JSON.stringify({ kind: "customer", name: `Bench Caller ${i + j}`, phones: [{ label: "mobile", number }] }) });
+        if (res.status !== 201) throw new Error(`seeding contacts: ${res.status} ${await res.text()}`);
+        numbers.push(number);
+      }),
+    );
+  }
+  return numbers;
+}
+
+// Floors ----------------------------------------------------------------------------------------
+
+async function timeRequests(url: string, n: number) {
+  const samples: number[] = [];
+  for (let i = 0; i < n + 20; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`${url}: ${res.status}`);
+    if (i >= 20) samples.push(performance.now() - t0); // the first few warm the isolate up
+  }
+  return stats(samples);
+}
+
+// Dashboards --------------------------------------------------------------------------------------
+
+type Seen = { ringingAt: Map<string, number>; events: Map<string, number>; seqs: number[]; errors: string[]; socket: WebSocket };
+
+async function connectDashboards(base: string, cookie: string, k: number) {
+  const url = `${base.replace(/^http/, "ws")}/parties/switchboard/demo`;
+  const dashboards: Seen[] = [];
+  await Promise.all(
+    Array.from({ length: k }, () => {
+      const seen: Seen = { ringingAt: new Map(), events: new Map(), seqs: [], errors: [], socket: undefined as unknown as WebSocket };
+      dashboards.push(seen);
+      return new Promise<void>((resolve, reject) => {
+        // Node's WebSocket (undici) takes headers: the session cookie and our Origin, as a browser sends.
+        const socket = new WebSocket(url, { headers: { Cookie: cookie, Origin: base } } as unknown as string[]);
+        seen.socket = socket;
+        socket.addEventListener("message", (event) => {
+          const now = performance.now();
+          const message = JSON.parse(String(event.data)) as { type: string; seq: number; call?: { providerCallId: string; status: string } };
+          if (message.type === "snapshot") return resolve();
+          if (message.type === "call" || message.type === "notification") seen.seqs.push(message.seq);
+          if (message.type === "call" && message.call) {
+            const key = message.call.providerCallId;
+            seen.events.set(key, (seen.events.get(key) ?? 0) + 1);
+            if (message.call.status === "ringing" && !seen.ringingAt.has(key)) seen.ringingAt.set(key, now);
+          }
+        });
+        socket.addEventListener("error", () => reject(new Error("dashboard socket failed")));
+        socket.addEventListener("close", (e) => seen.errors.push(`closed ${e.code}`));
+      });
+    }),
+  );
+  return dashboards;
+}
+
+// Calls -------------------------------------------------------------------------------------------
+
+type CallResult = { callSid: string; startedAt: number; twimlMs: number; phases: Record<string, number>; ok: boolean; error?: string };
+
+/** The voice webhook's own account of where its time went (Server-Timing). */
+function readPhases(header: string | null) {
+  const out: Record<string, number> = {};
+  for (const part of (header ?? "").split(",")) {
+    const m = /^\s*([\w-]+);dur=([\d.]+)/.exec(part);
+    if (m) out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+/**
+ * One whole call: ring (voice webhook), answer after `ring` s (leg in-progress), hang up after
+ * `talk` s (Dial action, then the caller's own end). C calls in progress at once is then what a
+ * switchboard with C calls on it sees; with no ring or talk time every request follows the last.
+ */
+async function driveCall(sim: SimulatorOptions, from: string, to: string): Promise<CallResult> {
+  const callSid = newCallSid();
+  const base = { AccountSid: sim.account, CallSid: callSid, From: from, To: to, Direction: "inbound", ApiVersion: "2010-04-01" };
+  const startedAt = performance.now();
+  try {
+    const voice = await postSigned(sim, `${sim.url}/webhooks/twilio/voice`, { ...base, CallStatus: "ringing" });
+    const xml = await voice.text();
+    const twimlMs = performance.now() - startedAt;
+    const phases = readPhases(voice.headers.get("server-timing"));
+    const twiml = readTwiml(xml);
+    if (!voice.ok || !twiml.dial?.action || !twiml.numbers[0]?.statusCallback) throw new Error(`voice: ${voice.status} ${xml.slice(0, 200)}`);
+    const legSid = newCallSid();
+    const steps: [string, Record<string, string>][] = [
+      [twiml.numbers[0].statusCallback, { AccountSid: sim.account, CallSid: legSid, ParentCallSid: callSid, CallStatus: "in-progress", SequenceNumber: "2" }],
+      [twiml.dial.action, { ...base, CallStatus: "in-progress", DialCallStatus: "completed", DialCallSid: legSid, DialCallDuration: "1" }],
+      [`${sim.url}/webhooks/twilio/status`, { ...base, CallStatus: "completed", CallDuration: "2", SequenceNumber: "1" }],
+    ];
+    for (const [i, [url, params]] of steps.entries()) {
+      const pause = i === 0 ? sim.ring : i === 1 ? sim.talk : 0;
+      if (pause > 0) await sleep(pause * 1000);
+      const res = await postSigned(sim, url, params);
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`${new URL(url).pathname}: ${res.status}`);
+    }
+    return { callSid, startedAt, twimlMs, phases, ok: true };
+  } catch (err) {
+    return { callSid, startedAt, twimlMs: NaN, phases: {}, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** Events every dashboard must see for one call: ringing, in progress, completed, and two notifications. */
+const CALL_EVENTS = 3;
+const NOTIFICATIONS_PER_CALL = 2;
+
+function clientSize() {
+  const dir = join(ROOT, "dist", "client", "assets");
+  if (!existsSync(dir)) return null;
+  const files = readdirSync(dir).filter((f) => f.endsWith(".js"));
+  const size = (f: string) => gzipSync(readFileSync(join(dir, f)), { level: 9 }).length;
+  const initial = files.filter((f) => f.startsWith("index-")).reduce((a, f) => a + size(f), 0);
+  const total = files.reduce((a, f) => a + size(f), 0);
+  return { initialGzipKB: Math.round(initial / 102.4) / 10, allGzipKB: Math.round(total / 102.4) / 10 };
+}
+
+async function loadBench() {
+  const port = Number(flags.port);
+  const k = Number(flags.dashboards);
+  const c = Number(flags.concurrency);
+  const rate = flags.rate ? Number(flags.rate) : null;
+  const n = rate ? Math.round(rate * Number(flags.duration)) : Number(flags.calls);
+  if (!flags["skip-build"]) await run(VITE, ["build", "--logLevel", "warn"]);
+  const { base, server, state } = await startServer(port);
+  try {
+    const cookie = await login(base);
+    const callers = await seedContacts(base, cookie, Number(flags.contacts));
+    const floors = {
+      worker: await timeRequests(`${base}/health`, 300),
+      durableObject: await timeRequests(`${base}/health/durable-object`, 300),
+      d1: await timeRequests(`${base}/health/d1`, 300),
+    };
+    const dashboards = await connectDashboards(base, cookie, k);
+    const sim: SimulatorOptions = { url: base, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring: Number(flags.ring), talk: Number(flags.talk) };
+    // Warm up: the first calls load the tenant's routing configuration and compile the code paths.
+    for (let i = 0; i < 5; i++) await driveCall({ ...sim, ring: 0, talk: 0 }, callers[i % callers.length]!, "+14155550100");
+    await sleep(500);
+    for (const d of dashboards) {
+      d.ringingAt.clear();
+      d.events.clear();
+      d.seqs.length = 0;
+    }
+
+    const results: CallResult[] = [];
+    // The floors again, sampled while the calls run: the same stack under the same load.
+    const loadedFloors = { worker: [] as number[], durableObject: [] as number[] };
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        for (const [name, path] of [["worker", "/health"], ["durableObject", "/health/durable-object"]] as const) {
+          const t = performance.now();
+          await (await fetch(`${base}${path}`)).arrayBuffer();
+          loadedFloors[name].push(performance.now() - t);
+        }
+        await sleep(20);
+      }
+    })();
+    // Half the callers are known contacts, half unknown numbers.
+    const caller = (i: number) => (i % 2 === 0 ? callers[i % callers.length]! : `+1415300${String(i % 10000).padStart(4, "0")}`);
+    const started = performance.now();
+    if (rate) {
+      // Open loop: a new call every 1/rate s, whatever the answers, as real traffic arrives.
+      const running: Promise<void>[] = [];
+      for (let i = 0; i < n; i++) {
+        const due = started + (i * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
+        running.push(driveCall(sim, caller(i), "+14155550100").then((r) => void results.push(r)));
+      }
+      await Promise.all(running);
+    } else {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: c }, async () => {
+          while (next < n) {
+            const i = next++;
+            results.push(await driveCall(sim, caller(i), "+14155550100"));
+          }
+        }),
+      );
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    sampling = false;
+    await sampler;
+    // Let the last events reach every dashboard.
+    const expected = results.filter((r) => r.ok).length * (CALL_EVENTS + NOTIFICATIONS_PER_CALL);
+    const settleUntil = performance.now() + 10_000;
+    while (performance.now() < settleUntil && dashboards.some((d) => d.seqs.length < expected)) await sleep(100);
+
+    const popupMs: number[] = [];
+    let lost = 0;
+    let gaps = 0;
+    for (const d of dashboards) {
+      for (const r of results) {
+        const at = d.ringingAt.get(r.callSid);
+        if (r.ok && at !== undefined) popupMs.push(at - r.startedAt);
+      }
+      // Every event of every call, on every dashboard, in seq order with no gap.
+      lost += Math.max(0, expected - d.seqs.length);
+      const seqs = [...d.seqs].sort((a, b) => a - b);
+      for (let i = 1; i < seqs.length; i++) if (seqs[i] !== seqs[i - 1]! + 1) gaps++;
+    }
+    for (const d of dashboards) d.socket.close();
+    const errors = results.filter((r) => !r.ok);
+    const twiml = stats(results.filter((r) => r.ok).map((r) => r.twimlMs));
+    const popup = stats(popupMs);
+    const ratio = (x: number, floor: number) => Math.round((x / floor) * 100) / 100;
+    return {
+      kind: rate ? "sustained" : "closed-loop",
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      settings: { calls: n, concurrency: rate ? null : c, rate, dashboards: k, knownCallers: callers.length, ringSeconds: sim.ring, talkSeconds: sim.talk },
+      floors,
+      floorsUnderLoad: { worker: stats(loadedFloors.worker), durableObject: stats(loadedFloors.durableObject) },
+      webhookToTwiml: {
+        ...twiml,
+        ratioP50ToDurableObjectFloor: ratio(twiml.p50, floors.durableObject.p50),
+        ratioP50ToDurableObjectFloorUnderLoad: ratio(twiml.p50, stats(loadedFloors.durableObject).p50),
+        ratioP50ToWorkerFloor: ratio(twiml.p50, floors.worker.p50),
+      },
+      webhookToPopup: {
+        ...popup,
+        ratioP50ToDurableObjectFloor: ratio(popup.p50, floors.durableObject.p50),
+        ratioP50ToDurableObjectFloorUnderLoad: ratio(popup.p50, stats(loadedFloors.durableObject).p50),
+      },
+      // Inside the Worker, per phase of the voice webhook (I/O waits: D1 and the Durable Object).
+      voicePhases: Object.fromEntries(
+        [...new Set(results.flatMap((r) => Object.keys(r.phases)))].map((name) => [name, stats(results.filter((r) => r.phases[name] !== undefined).map((r) => r.phases[name]!))]),
+      ),
+      callsPerSecond: Math.round((results.filter((r) => r.ok).length / elapsed) * 10) / 10,
+      elapsedSeconds: Math.round(elapsed * 10) / 10,
+      errors: errors.length,
+      errorSamples: errors.slice(0, 5).map((e) => e.error),
+      lostEvents: lost,
+      seqGaps: gaps,
+      dashboardErrors: dashboards.flatMap((d) => d.errors).length,
+      client: clientSize(),
+    };
+  } finally {
+    await stopServer(server, state);
+  }
+}
+
+// Matching at scale --------------------------------------------------------------------------------
+
+async function matchBench(sizes: number[]) {
+  const { convertV4MiniflareOptions, Miniflare } = await import("miniflare");
+  const migrations = readdirSync(join(ROOT, "migrations"))
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .map((f) => readFileSync(join(ROOT, "migrations", f), "utf8"));
+  const out = [];
+  for (const size of sizes) {
+    const state = mkdtempSync(join(tmpdir(), "switchboard-match-"));
+    const mf = new Miniflare(convertV4MiniflareOptions({ modules: true, script: "", resourcePersistencePath: state, d1Databases: { DB: "bench" } }));
+    try {
+      const db = await mf.getD1Database("DB");
+      for (const sql of migrations) for (const statement of sql.split("--> statement-breakpoint")) if (statement.trim()) await db.exec(statement.replace(/\n/g, " "));
+      const tenant = "tnt_bench";
+      await db.prepare("insert into tenants (id, slug, name) values (?, 'bench', 'Bench')").bind(tenant).run();
+      const t0 = performance.now();
+      // Generated inside SQLite: `size` contacts, three phones each, with distinct numbers.
+      await db.exec(
+        `insert into contacts (id, tenant_id, kind, name, created_at, updated_at) with recursive n(i) as (select 1 union all select i + 1 from n where i < ${size}) select 'c' || i, '${tenant}', 'customer', 'Contact ' || i, 0, 0 from n`,
+      );
+      await db.exec(
+        `insert into contact_phones (id, tenant_id, contact_id, label, number, raw, created_at) with recursive n(i) as (select 1 union all select i + 1 from n where i < ${size * 3}) select 'p' || i, '${tenant}', 'c' || ((i + 2) / 3), 'main', '+1' || (2000000000 + i * 7), '', i from n`,
+      );
+      const loadSeconds = Math.round((performance.now() - t0) / 100) / 10;
+      const query = "select c.id as contactId, c.kind, c.name, c.tags, p.label from contact_phones p join contacts c on c.id = p.contact_id where p.tenant_id = ? and p.number = ? order by p.created_at limit 1";
+      const plan = (await db.prepare(`explain query plan ${query}`).bind(tenant, "+12000000007").all<{ detail: string }>()).results.map((r) => r.detail);
+      const sqlMs: number[] = [];
+      const roundTripMs: number[] = [];
+      let hits = 0;
+      for (let i = 0; i < 2000; i++) {
+        // Half are numbers on file, half are not.
+        const number = i % 2 === 0 ? `+1${2000000000 + (1 + Math.floor(Math.random() * size * 3)) * 7}` : `+1${3000000000 + i}`;
+        const t = performance.now();
+        const res = await db.prepare(query).bind(tenant, number).all();
+        roundTripMs.push(performance.now() - t);
+        sqlMs.push(res.meta.duration);
+        if (res.results.length) hits++;
+      }
+      out.push({ contacts: size, phones: size * 3, loadSeconds, hits, lookupSql: stats(sqlMs), lookupRoundTripFromNode: stats(roundTripMs), queryPlan: plan });
+    } finally {
+      await mf.dispose();
+      rmSync(state, { recursive: true, force: true });
+    }
+  }
+  return { kind: "match", matching: out };
+}
+
+// Report ----------------------------------------------------------------------------------------------
+
+function printLoad(r: Awaited<ReturnType<typeof loadBench>>) {
+  const row = (name: string, s: Stats, ratio?: [number, number]) =>
+    `${name.padEnd(38)} ${String(s.p50).padStart(8)} ${String(s.p95).padStart(8)} ${String(s.p99).padStart(8)} ${String(s.max).padStart(8)}${ratio === undefined ? "" : `   p50 = ×${ratio[0]} DO floor idle, ×${ratio[1]} under load`}`;
+  console.log(`\n${r.kind}: ${r.settings.calls} calls, ${r.settings.rate ? `${r.settings.rate}/s` : `${r.settings.concurrency} at once`}, ringing ${r.settings.ringSeconds} s and talking ${r.settings.talkSeconds} s, ${r.settings.dashboards} dashboards — ${r.machine.cpus} cores, Node ${r.machine.node}`);
+  console.log(`${"ms".padEnd(38)} ${"p50".padStart(8)} ${"p95".padStart(8)} ${"p99".padStart(8)} ${"max".padStart(8)}`);
+  console.log(row("floor: Worker answers at once", r.floors.worker));
+  console.log(row("floor: one Durable Object round trip", r.floors.durableObject));
+  console.log(row("floor: one D1 query", r.floors.d1));
+  console.log(row("floor under load: Worker", r.floorsUnderLoad.worker));
+  console.log(row("floor under load: Durable Object", r.floorsUnderLoad.durableObject));
+  console.log(row("webhook → TwiML", r.webhookToTwiml, [r.webhookToTwiml.ratioP50ToDurableObjectFloor, r.webhookToTwiml.ratioP50ToDurableObjectFloorUnderLoad]));
+  console.log(row("webhook → popup (every dashboard)", r.webhookToPopup, [r.webhookToPopup.ratioP50ToDurableObjectFloor, r.webhookToPopup.ratioP50ToDurableObjectFloorUnderLoad]));
+  for (const [name, s] of Object.entries(r.voicePhases)) console.log(row(`  inside the Worker: ${name}`, s));
+  console.log(`calls per second: ${r.callsPerSecond}   errors: ${r.errors}   lost events: ${r.lostEvents}   seq gaps: ${r.seqGaps}`);
+  if (r.errorSamples.length) console.log(`error samples: ${r.errorSamples.join(" | ")}`);
+  if (r.client) console.log(`client JavaScript gzipped: ${r.client.initialGzipKB} KB for the dashboard, ${r.client.allGzipKB} KB with every lazy screen`);
+}
+
+const result = flags.match ? await matchBench(flags.match.split(",").map(Number)) : await loadBench();
+mkdirSync(join(ROOT, "bench-results"), { recursive: true });
+const file = join(ROOT, "bench-results", `${result.kind}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(join(ROOT, "bench-results", "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
+if (result.kind === "match") console.log(JSON.stringify(result, null, 2));
+else printLoad(result as Awaited<ReturnType<typeof loadBench>>);
+console.log(`\nwritten to ${file}`);
