@@ -195,6 +195,21 @@ async function providerAccount(db: ReturnType<typeof getDb>, tenantId: string, a
   return account;
 }
 
+/**
+ * The tenant a tracking number belongs to, for status callbacks that do not name it, remembered per
+ * isolate for a minute. A stale answer can only make a callback fail verification, never pass it.
+ */
+const recentTenants = new Map<string, { at: number; tenantId: string | null }>();
+
+async function tenantOfNumber(db: ReturnType<typeof getDb>, number: string) {
+  const hit = recentTenants.get(number);
+  if (hit && Date.now() - hit.at < ACCOUNT_TTL_MS) return hit.tenantId;
+  const tenantId = (await findTrackingNumber(db, number))?.tenant.id ?? null;
+  recentTenants.set(number, { at: Date.now(), tenantId });
+  if (recentTenants.size > 10_000) recentTenants.delete(recentTenants.keys().next().value!);
+  return tenantId;
+}
+
 /** The tenant and provider account a callback belongs to, verified; or the response refusing it. */
 async function verifyCallback(c: C, params: [string, string][], accountSid: string, to: string | undefined) {
   const db = getDb(c.env.DB);
@@ -202,7 +217,7 @@ async function verifyCallback(c: C, params: [string, string][], accountSid: stri
   let tenantId: string | null = query.success ? query.data.tenant : null;
   if (!tenantId && to) {
     const number = normaliseProviderNumber(to);
-    tenantId = number ? ((await findTrackingNumber(db, number))?.tenant.id ?? null) : null;
+    tenantId = number ? await tenantOfNumber(db, number) : null;
   }
   if (!tenantId) return { refused: refuse(c, 403, "Unknown tenant") };
   const account = await providerAccount(db, tenantId, accountSid);
