@@ -1,7 +1,8 @@
 /** Loads a tenant's routing configuration from D1 (one batch), for the Switchboard to hold. */
 import { eq } from "drizzle-orm";
 import { receivingNumbers, routes, tenants, trackingNumbers, users } from "../schema/db.ts";
-import type { HoursWindow, ReceivingNumber, Route, Target } from "../schema/routing.ts";
+import type { ReceivingNumber, Route } from "../schema/routing.ts";
+import { presentReceiving } from "../worker/routing/queries.ts";
 import type { Db } from "../worker/db.ts";
 import type { RoutingConfig } from "./routing.ts";
 
@@ -17,23 +18,7 @@ export async function loadRoutingConfig(db: Db, tenantId: string): Promise<Routi
     timeZone: tenantRows[0]?.timeZone ?? "UTC",
     // Stored routes were validated on the way in (the REST API parses them with zod).
     routes: Object.fromEntries(routeRows.map((r) => [r.id, { id: r.id, name: r.name, kind: r.kind, config: r.config } as Route])),
-    receiving: Object.fromEntries(
-      receivingRows.map((r): [string, ReceivingNumber] => [
-        r.id,
-        {
-          id: r.id,
-          number: r.number,
-          label: r.label,
-          extension: r.extension,
-          extensionDelaySeconds: r.extensionDelaySeconds,
-          whisper: r.whisper,
-          ringSeconds: r.ringSeconds,
-          noAnswerTarget: (r.noAnswerTarget as Target | null) ?? null,
-          taggingHours: (r.taggingHours as HoursWindow[] | null) ?? null,
-          record: r.record,
-        },
-      ]),
-    ),
+    receiving: Object.fromEntries(receivingRows.map((r): [string, ReceivingNumber] => [r.id, presentReceiving(r)])),
     agents: Object.fromEntries(agentRows.map((a) => [a.id, { name: a.name, number: a.number }])),
     trackingNumbers: trackingRows.map((t) => t.number),
   };
