@@ -5,12 +5,12 @@
  * tenant's Switchboard is told so its next call reads the new configuration.
  */
 import { Hono, type Context } from "hono";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { receivingNumbers, routes, trackingNumbers, users } from "../../schema/db.ts";
 import { receivingNumberInput, receivingNumberUpdate, routeInput, targetsOf, type Route, type Target } from "../../schema/routing.ts";
 import type { AppEnv } from "../env.ts";
-import { getDb, type Db } from "../db.ts";
+import { getDb } from "../db.ts";
 import { requireAdmin } from "../auth/middleware.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
