@@ -78,6 +78,20 @@ describe("contacts API", () => {
     expect(employees.items.map((i) => i.name)).toEqual(["Emp"]);
   });
 
+  it("lists a page of 200 contacts with all their phones (more than D1 binds in one statement)", async () => {
+    const { t, cookie } = await adminOf();
+    const { createContact, normalisePhoneInputs } = await import("../../worker/contacts/queries.ts");
+    const { db } = await import("./helpers.ts");
+    for (let i = 0; i < 130; i++) {
+      const { phones } = normalisePhoneInputs([{ label: "main", number: `+1415201${String(i).padStart(4, "0")}` }], "US");
+      await createContact(db(), t.id, { kind: "customer", name: `Bulk ${String(i).padStart(3, "0")}`, company: null, email: null, address: null, notes: null }, phones);
+    }
+    const page = await (await call("/api/contacts?limit=200", { cookie })).json<Page>();
+    expect(page.total).toBe(130);
+    expect(page.items).toHaveLength(130);
+    expect(page.items.every((c) => c.phones.length === 1)).toBe(true);
+  });
+
   it("needs a session or an API key", async () => {
     expect((await call("/api/contacts")).status).toBe(401);
     expect((await call("/api/contacts", { method: "POST", json: { kind: "customer", name: "x" } })).status).toBe(401);

@@ -91,6 +91,22 @@ describe("income", () => {
     expect(list.body.items.map((i) => [i.reference, i.amountCents]).sort()).toEqual([["INV-1", 123450], ["INV-2", 9900], ["INV-3", 1000], ["OLD-1", 100]]);
   });
 
+  it("imports a file of hundreds of rows, finding contacts by phone, id and email", async () => {
+    const u = await admin();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await apiJson<{ id: string }>(u, "POST", "/api/contacts", { kind: "customer", name: `C${i}`, email: `c${i}@example.test`, phones: [{ number: `415-555-02${i}0` }] })).body.id);
+    const rows = Array.from({ length: 250 }, (_, i) => {
+      const who = i % 3 === 0 ? `415.555.02${i % 3}0,,` : i % 3 === 1 ? `,${ids[1]},` : `,,C2@EXAMPLE.TEST`;
+      return `${who},${i + 1}.00,2026-11-01,BIG-${i}`;
+    });
+    const res = await postCsv(u.cookie, "/api/income/import", ["phone,contact_id,email,amount,date,reference", ...rows].join("\n"));
+    expect(await res.json()).toMatchObject({ imported: 250, refused: [] });
+    // Importing the same file again refuses every row as recorded already.
+    const again = await (await postCsv(u.cookie, "/api/income/import", ["phone,contact_id,email,amount,date,reference", ...rows].join("\n"))).json<{ imported: number; refused: unknown[] }>();
+    expect(again.imported).toBe(0);
+    expect(again.refused).toHaveLength(250);
+  });
+
   it("with atomic=true imports nothing when any row is refused", async () => {
     const u = await admin();
     await apiJson(u, "POST", "/api/contacts", { kind: "customer", name: "Ann", phones: [{ number: "(415) 555-0124" }] });

@@ -115,6 +115,19 @@ describe("the routing API", () => {
     expect(list.body.items.map((i) => i.failsafeNumber)).toEqual(["+14155550177"]);
   });
 
+  it("sets a fail-safe number on 150 tracking numbers at once", async () => {
+    const t = await routingTenant();
+    const { db } = await import("./helpers.ts");
+    const { trackingNumbers } = await import("../../schema/db.ts");
+    const { uniqueNumber } = await import("./twilio-helpers.ts");
+    const ids = Array.from({ length: 149 }, () => crypto.randomUUID());
+    for (const id of ids) await db().insert(trackingNumbers).values({ id, tenantId: t.id, number: uniqueNumber(), label: "bulk" });
+    const res = await apiJson<{ updated: number }>(t, "POST", "/api/tracking-numbers/failsafe", { trackingNumberIds: [t.trackingNumberId, ...ids], failsafeNumber: "+14155550177" });
+    expect(res.body).toEqual({ updated: 150, failsafeNumber: "+14155550177" });
+    const list = await apiJson<{ items: { failsafeNumber: string }[] }>(t, "GET", "/api/tracking-numbers");
+    expect(list.body.items.filter((i) => i.failsafeNumber === "+14155550177")).toHaveLength(150);
+  });
+
   it("shows a route as a tree that says when each branch is taken", async () => {
     const t = await routingTenant();
     const [a, b, op] = [await receiving(t, "Sales A"), await receiving(t, "Sales B"), await receiving(t, "Operator")];

@@ -4,6 +4,7 @@ import type { PhoneInput } from "../../schema/api.ts";
 import { contactPhones, contacts, type ContactKind, type PhoneLabel } from "../../schema/db.ts";
 import { normalisePhone, phoneDigits } from "../../schema/phone.ts";
 import type { Db } from "../db.ts";
+import { chunks } from "../lib/chunks.ts";
 
 export type PhoneRecord = { id: string; label: PhoneLabel; number: string; extension: string | null; raw: string };
 export type ContactFields = {
@@ -46,11 +47,16 @@ function escapeLike(text: string) {
 
 async function phonesOf(db: Db, tenantId: string, contactIds: string[]) {
   if (contactIds.length === 0) return new Map<string, PhoneRecord[]>();
-  const rows = await db
-    .select()
-    .from(contactPhones)
-    .where(and(eq(contactPhones.tenantId, tenantId), inArray(contactPhones.contactId, contactIds)))
-    .orderBy(asc(contactPhones.createdAt), asc(contactPhones.id));
+  const parts = await Promise.all(
+    chunks(contactIds).map((part) =>
+      db
+        .select()
+        .from(contactPhones)
+        .where(and(eq(contactPhones.tenantId, tenantId), inArray(contactPhones.contactId, part)))
+        .orderBy(asc(contactPhones.createdAt), asc(contactPhones.id)),
+    ),
+  );
+  const rows = parts.flat();
   const byContact = new Map<string, PhoneRecord[]>();
   for (const r of rows) {
     const list = byContact.get(r.contactId) ?? [];

@@ -23,6 +23,7 @@ import { normalisePhoneInputs, type NormalisedPhoneInput } from "../contacts/que
 import type { AppEnv } from "../env.ts";
 import { getDb, type Db } from "../db.ts";
 import { encryptSecret } from "../lib/crypto.ts";
+import { chunks } from "../lib/chunks.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { parseAmount, parseCsv, toCsv } from "./csv.ts";
@@ -120,16 +121,37 @@ function sameName(db: Db, tenantId: string, name: string) {
 
 // Income -------------------------------------------------------------------------------------------
 
-/** Finds the contact an income row names: by id, else by any of its phones, else by email. */
-async function contactFor(db: Db, tenantId: string, country: string, v: Record<string, string>) {
-  if (v.contact_id) return (await db.query.contacts.findFirst({ columns: { id: true }, where: and(eq(contacts.tenantId, tenantId), eq(contacts.id, v.contact_id)) }))?.id ?? null;
-  if (v.phone) {
-    const phone = normalisePhone(v.phone, country);
-    if (!phone) return null;
-    return (await db.query.contactPhones.findFirst({ columns: { contactId: true }, where: and(eq(contactPhones.tenantId, tenantId), eq(contactPhones.number, phone.number)) }))?.contactId ?? null;
+/**
+ * Finds the contacts income rows name — by id, else by any of their phones, else by email — with one
+ * query per kind of key for the whole file, not one per row.
+ */
+async function contactsFor(db: Db, tenantId: string, country: string, rows: Record<string, string>[]) {
+  const ids = [...new Set(rows.map((v) => v.contact_id).filter((x): x is string => !!x))];
+  const phones = new Map(rows.filter((v) => !v.contact_id && v.phone).map((v) => [v.phone!, normalisePhone(v.phone!, country)?.number ?? null]));
+  const emails = [...new Set(rows.filter((v) => !v.contact_id && !v.phone && v.email).map((v) => v.email!.toLowerCase()))];
+  const byId = new Set<string>();
+  for (const part of chunks(ids)) for (const r of await db.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.tenantId, tenantId), inArray(contacts.id, part)))) byId.add(r.id);
+  const byPhone = new Map<string, string>();
+  const numbers = [...new Set([...phones.values()].filter((n): n is string => !!n))];
+  for (const part of chunks(numbers)) {
+    const found = await db
+      .select({ number: contactPhones.number, contactId: contactPhones.contactId })
+      .from(contactPhones)
+      .where(and(eq(contactPhones.tenantId, tenantId), inArray(contactPhones.number, part)))
+      .orderBy(contactPhones.createdAt);
+    // The contact who has had the number longest, as for a call.
+    for (const r of found) if (!byPhone.has(r.number)) byPhone.set(r.number, r.contactId);
   }
-  if (v.email) return (await db.query.contacts.findFirst({ columns: { id: true }, where: and(eq(contacts.tenantId, tenantId), eq(contacts.email, v.email.toLowerCase())) }))?.id ?? null;
-  return null;
+  const byEmail = new Map<string, string>();
+  for (const part of chunks(emails)) for (const r of await db.select({ id: contacts.id, email: contacts.email }).from(contacts).where(and(eq(contacts.tenantId, tenantId), inArray(contacts.email, part)))) byEmail.set(r.email!, r.id);
+  return (v: Record<string, string>) => {
+    if (v.contact_id) return byId.has(v.contact_id) ? v.contact_id : null;
+    if (v.phone) {
+      const number = phones.get(v.phone);
+      return number ? (byPhone.get(number) ?? null) : null;
+    }
+    return v.email ? (byEmail.get(v.email.toLowerCase()) ?? null) : null;
+  };
 }
 
 export const incomeRoutes = new Hono<AppEnv>()
@@ -178,14 +200,12 @@ export const incomeRoutes = new Hono<AppEnv>()
     const refused: { line: number; reason: string }[] = [];
     const good: (typeof income.$inferInsert)[] = [];
     const references = new Set<string>();
-    const existing = new Set(
-      (
-        await db
-          .select({ r: income.reference })
-          .from(income)
-          .where(and(eq(income.tenantId, tenant.id), inArray(income.reference, body.rows.map((r) => r.values.reference ?? "").filter(Boolean).slice(0, 5000))))
-      ).map((r) => r.r),
-    );
+    const contactOf = await contactsFor(db, tenant.id, tenant.defaultCountry, body.rows.map((r) => r.values));
+    // References already recorded, asked in chunks: D1 binds at most 100 values per statement.
+    const existing = new Set<string | null>();
+    for (const part of chunks([...new Set(body.rows.map((r) => r.values.reference ?? "").filter(Boolean))])) {
+      for (const r of await db.select({ r: income.reference }).from(income).where(and(eq(income.tenantId, tenant.id), inArray(income.reference, part)))) existing.add(r.r);
+    }
     for (const { line, values } of body.rows) {
       const amount = parseAmount(values.amount ?? "");
       const date = values.date ?? "";
@@ -202,7 +222,7 @@ export const incomeRoutes = new Hono<AppEnv>()
         refused.push({ line, reason: why });
         continue;
       }
-      const contactId = await contactFor(db, tenant.id, tenant.defaultCountry, values);
+      const contactId = contactOf(values);
       if (!contactId) {
         refused.push({ line, reason: "no contact matches it" });
         continue;

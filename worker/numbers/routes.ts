@@ -11,6 +11,7 @@ import type { AppEnv } from "../env.ts";
 import { getDb, type Db } from "../db.ts";
 import { requireAdmin } from "../auth/middleware.ts";
 import { decryptSecret } from "../lib/crypto.ts";
+import { chunks } from "../lib/chunks.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { localDate, startOfDay } from "../lib/zoned.ts";
@@ -62,7 +63,10 @@ const failsafeBulk = z.object({
 /** The tenant's account numbers are bought through: Twilio with its credentials, or the sandbox. */
 async function numberProvider(c: C, db: Db) {
   const account = await db.query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, c.get("auth").tenant.id), eq(providerAccounts.provider, "twilio")) });
-  const taken = async (numbers: string[]) => new Set((await db.select({ n: trackingNumbers.number }).from(trackingNumbers).where(inArray(trackingNumbers.number, numbers))).map((r) => r.n));
+  const taken = async (numbers: string[]) => {
+    const found = await Promise.all(chunks(numbers).map((part) => db.select({ n: trackingNumbers.number }).from(trackingNumbers).where(inArray(trackingNumbers.number, part))));
+    return new Set(found.flat().map((r) => r.n));
+  };
   if (!account || account.sandbox) return { provider: new SandboxNumbers(taken) as NumberProvider, accountId: account?.id ?? null };
   return { provider: new TwilioNumbers(account.accountSid, await decryptSecret(account.authTokenEncrypted, c.env.SECRETS_KEY)) as NumberProvider, accountId: account.id };
 }
@@ -235,13 +239,15 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     const issues: Issue[] = [];
     const { failsafeNumber } = await readNumbers(db, tenant.defaultCountry, { failsafeNumber: raw }, issues);
     const ids = [...new Set(trackingNumberIds)];
-    const found = await db.select({ id: trackingNumbers.id }).from(trackingNumbers).where(and(eq(trackingNumbers.tenantId, tenant.id), inArray(trackingNumbers.id, ids)));
-    const known = new Set(found.map((f) => f.id));
+    const found = await Promise.all(chunks(ids).map((part) => db.select({ id: trackingNumbers.id }).from(trackingNumbers).where(and(eq(trackingNumbers.tenantId, tenant.id), inArray(trackingNumbers.id, part)))));
+    const known = new Set(found.flat().map((f) => f.id));
     ids.forEach((id, i) => {
       if (!known.has(id)) issues.push({ path: `trackingNumberIds.${i}`, message: `tracking number ${id} does not exist` });
     });
     if (issues.length) return invalid(c, issues);
-    await db.update(trackingNumbers).set({ failsafeNumber: failsafeNumber ?? null }).where(and(eq(trackingNumbers.tenantId, tenant.id), inArray(trackingNumbers.id, ids)));
+    const updates = chunks(ids).map((part) => db.update(trackingNumbers).set({ failsafeNumber: failsafeNumber ?? null }).where(and(eq(trackingNumbers.tenantId, tenant.id), inArray(trackingNumbers.id, part))));
+    // One batch: every number gets the new fail-safe number, or none does.
+    await db.batch(updates as [(typeof updates)[number], ...typeof updates]);
     await routingChanged(c);
     return c.json({ updated: ids.length, failsafeNumber: failsafeNumber ?? null });
   });

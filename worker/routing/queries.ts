@@ -3,6 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { receivingNumbers, routes, trackingNumbers, users } from "../../schema/db.ts";
 import type { HoursWindow, Route, Target } from "../../schema/routing.ts";
 import type { Db } from "../db.ts";
+import { chunks } from "../lib/chunks.ts";
 import type { RoutingGraph } from "./graph.ts";
 
 export function presentReceiving(r: typeof receivingNumbers.$inferSelect) {
@@ -45,9 +46,8 @@ export async function loadGraph(db: Db, tenantId: string): Promise<RoutingGraph>
  * call back into Switchboard: a ring loop.
  */
 export async function trackingNumbersAmong(db: Db, numbers: string[]) {
-  if (numbers.length === 0) return [];
-  const rows = await db.select({ number: trackingNumbers.number }).from(trackingNumbers).where(inArray(trackingNumbers.number, numbers));
-  return rows.map((r) => r.number);
+  const found = await Promise.all(chunks(numbers).map((part) => db.select({ number: trackingNumbers.number }).from(trackingNumbers).where(inArray(trackingNumbers.number, part))));
+  return found.flat().map((r) => r.number);
 }
 
 export async function receivingNumberByNumber(db: Db, tenantId: string, number: string) {
