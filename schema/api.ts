@@ -94,10 +94,10 @@ export const callUpdate = z
 export type CallUpdate = z.input<typeof callUpdate>;
 
 export const callListQuery = z.object({
-  /** Calls started at or after (epoch ms or an ISO date). */
-  from: z.union([z.coerce.number().int().min(0), z.iso.date().transform((d) => Date.parse(d)), z.iso.datetime().transform((d) => Date.parse(d))]).optional(),
-  /** Calls started before (epoch ms or an ISO date, exclusive). */
-  to: z.union([z.coerce.number().int().min(0), z.iso.date().transform((d) => Date.parse(d)), z.iso.datetime().transform((d) => Date.parse(d))]).optional(),
+  /** Calls started at or after: epoch ms, or a date (YYYY-MM-DD) in the tenant's time zone. */
+  from: z.union([z.iso.date(), z.coerce.number().int().min(0)]).optional(),
+  /** Calls started before: epoch ms (exclusive), or a date in the tenant's time zone (that day included). */
+  to: z.union([z.iso.date(), z.coerce.number().int().min(0)]).optional(),
   trackingNumberId: z.string().max(100).optional(),
   campaignId: z.string().max(100).optional(),
   contactId: z.string().max(100).optional(),

@@ -50,6 +50,21 @@ describe("the call log", () => {
     expect((await pick("to=2020-01-01")).total).toBe(0);
   });
 
+  it("reads dates in the tenant's time zone, the to-date included", async () => {
+    const t = await createTwilioTenant("Zoned");
+    const { tenants, calls } = await import("../../schema/db.ts");
+    const { eq } = await import("drizzle-orm");
+    await db().update(tenants).set({ timeZone: "America/Los_Angeles" }).where(eq(tenants.id, t.id));
+    // 23:30 on Oct 31 in Los Angeles, already Nov 1 in UTC.
+    await db().insert(calls).values({ id: crypto.randomUUID(), tenantId: t.id, provider: "twilio", providerCallId: hexId("CA"), fromNumber: "+14155550124", toNumber: t.trackingNumber, status: "completed", startedAt: Date.parse("2026-11-01T06:30:00Z") });
+    const u = await admin(t);
+    const total = async (q: string) => (await apiJson<{ total: number }>(u, "GET", `/api/calls?${q}`)).body.total;
+    expect(await total("from=2026-10-31&to=2026-10-31")).toBe(1);
+    expect(await total("from=2026-11-01")).toBe(0);
+    expect(await total(`to=${Date.parse("2026-11-01T06:30:00Z")}`)).toBe(0);
+    expect(await total(`to=${Date.parse("2026-11-01T06:30:01Z")}`)).toBe(1);
+  });
+
   it("refuses bad filters with 400, and keeps tenants apart", async () => {
     const t = await createTwilioTenant();
     const other = await createTwilioTenant("Other");

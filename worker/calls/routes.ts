@@ -14,6 +14,8 @@ import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { phoneDigits } from "../../schema/phone.ts";
 import { toCsv } from "../marketing/csv.ts";
+import { escapeLike } from "../lib/like.ts";
+import { nextDay, startOfDay } from "../lib/zoned.ts";
 import { isTerminal } from "../../schema/calls.ts";
 
 type C = Context<AppEnv>;
@@ -66,26 +68,27 @@ async function findCall(c: C, id: string) {
   return live ? { row: null, live } : null;
 }
 
-function callFilters(tenantId: string, q: z.infer<typeof callListQuery>) {
-    const filters: SQL[] = [eq(calls.tenantId, tenantId)];
-    if (q.from !== undefined) filters.push(gte(calls.startedAt, q.from));
-    if (q.to !== undefined) filters.push(lt(calls.startedAt, q.to));
-    if (q.trackingNumberId) filters.push(eq(calls.trackingNumberId, q.trackingNumberId));
-    if (q.campaignId) filters.push(eq(calls.campaignId, q.campaignId));
-    if (q.contactId) filters.push(eq(calls.contactId, q.contactId));
-    if (q.status === "missed") filters.push(inArray(calls.status, [...MISSED]));
-    else if (q.status) filters.push(eq(calls.status, q.status));
-    if (q.q) {
-      const digits = phoneDigits(q.q);
-      const byName = sql`${calls.callerName} like ${`%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`} escape '\\'`;
-      filters.push(digits.length >= 3 && !/\p{L}/u.test(q.q) ? like(calls.fromNumber, `%${digits}%`) : byName);
-    }
-    return and(...filters);
+function callFilters(tenant: { id: string; timeZone: string }, q: z.infer<typeof callListQuery>) {
+  const filters: SQL[] = [eq(calls.tenantId, tenant.id)];
+  // Dates are the tenant's days: from its first moment, to the end of the "to" day.
+  if (q.from !== undefined) filters.push(gte(calls.startedAt, typeof q.from === "string" ? startOfDay(q.from, tenant.timeZone) : q.from));
+  if (q.to !== undefined) filters.push(lt(calls.startedAt, typeof q.to === "string" ? startOfDay(nextDay(q.to), tenant.timeZone) : q.to));
+  if (q.trackingNumberId) filters.push(eq(calls.trackingNumberId, q.trackingNumberId));
+  if (q.campaignId) filters.push(eq(calls.campaignId, q.campaignId));
+  if (q.contactId) filters.push(eq(calls.contactId, q.contactId));
+  if (q.status === "missed") filters.push(inArray(calls.status, [...MISSED]));
+  else if (q.status) filters.push(eq(calls.status, q.status));
+  if (q.q) {
+    const digits = phoneDigits(q.q);
+    const byName = sql`${calls.callerName} like ${`%${escapeLike(q.q)}%`} escape '\\'`;
+    filters.push(digits.length >= 3 && !/\p{L}/u.test(q.q) ? like(calls.fromNumber, `%${digits}%`) : byName);
+  }
+  return and(...filters);
 }
 
 /** The call log as CSV, with the same filters as the list (at most 50,000 calls). */
 export const callCsvRoutes = new Hono<AppEnv>().get("/", validate("query", callListQuery), async (c) => {
-  const rows = await logged(getDb(c.env.DB)).where(callFilters(c.get("auth").tenant.id, c.req.valid("query"))).orderBy(desc(calls.startedAt)).limit(50_000);
+  const rows = await logged(getDb(c.env.DB)).where(callFilters(c.get("auth").tenant, c.req.valid("query"))).orderBy(desc(calls.startedAt)).limit(50_000);
   const columns = ["started_at", "caller_number", "caller_name", "caller_type", "tracking_number", "tracking_label", "campaign", "status", "rang_at", "duration_seconds", "talk_seconds", "first_time", "subject", "outcome", "notes", "tags"];
   const csv = toCsv(
     rows.map((r) => ({
@@ -114,7 +117,7 @@ export const callCsvRoutes = new Hono<AppEnv>().get("/", validate("query", callL
 export const callRoutes = new Hono<AppEnv>()
   .get("/", validate("query", callListQuery), async (c) => {
     const q = c.req.valid("query");
-    const where = callFilters(c.get("auth").tenant.id, q);
+    const where = callFilters(c.get("auth").tenant, q);
     const db = getDb(c.env.DB);
     const [items, totals] = await Promise.all([
       logged(db).where(where).orderBy(desc(calls.startedAt), desc(calls.id)).limit(q.limit).offset(q.offset),

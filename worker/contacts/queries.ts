@@ -5,6 +5,7 @@ import { contactPhones, contacts, type ContactKind, type PhoneLabel } from "../.
 import { normalisePhone, phoneDigits } from "../../schema/phone.ts";
 import type { Db } from "../db.ts";
 import { chunks } from "../lib/chunks.ts";
+import { escapeLike } from "../lib/like.ts";
 
 export type PhoneRecord = { id: string; label: PhoneLabel; number: string; extension: string | null; raw: string };
 export type ContactFields = {
@@ -39,10 +40,6 @@ export function normalisePhoneInputs(inputs: PhoneInput[], country: string) {
     phones.push({ label: input.label, number: parsed.number, extension: parsed.extension, raw: input.number });
   });
   return { phones, issues };
-}
-
-function escapeLike(text: string) {
-  return text.replace(/[\\%_]/g, (m) => `\\${m}`);
 }
 
 async function phonesOf(db: Db, tenantId: string, contactIds: string[]) {

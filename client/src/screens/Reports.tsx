@@ -187,7 +187,7 @@ export function ReportsScreen({ query }: { query: URLSearchParams }) {
         <a class="button" href={`/api/reports/campaigns.csv?from=${from}&to=${to}`} download>
           Export CSV
         </a>
-        <a class="button" href={`/api/calls.csv?${new URLSearchParams({ from: String(Date.parse(from)), to: String(Date.parse(to) + 86_400_000) })}`} download>
+        <a class="button" href={`/api/calls.csv?${new URLSearchParams({ from, to })}`} download>
           Export call log
         </a>
       </form>
