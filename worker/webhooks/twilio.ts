@@ -211,7 +211,7 @@ async function tenantOfNumber(db: ReturnType<typeof getDb>, number: string) {
 }
 
 /** The tenant and provider account a callback belongs to, verified; or the response refusing it. */
-async function verifyCallback(c: C, params: [string, string][], accountSid: string, to: string | undefined) {
+async function verifyCallback(c: C, params: [string, string][], accountSid: string, to: string | undefined): Promise<{ refused: Response } | { refused?: undefined; tenantId: string }> {
   const db = getDb(c.env.DB);
   const query = callbackQuery.pick({ tenant: true }).safeParse({ tenant: c.req.query("tenant") });
   let tenantId: string | null = query.success ? query.data.tenant : null;
@@ -225,14 +225,24 @@ async function verifyCallback(c: C, params: [string, string][], accountSid: stri
   return { tenantId };
 }
 
-async function status(c: C, leg: "parent" | "dialled") {
+/**
+ * Reads and verifies a callback: its form parsed with `schema`, its signature checked against the
+ * tenant's account. Answers the refusal itself (400, 403) when it is not valid.
+ */
+async function verifiedCallback<T extends z.ZodType<{ AccountSid: string }>>(c: C, schema: T, to?: (data: z.infer<T>) => string | undefined) {
   const params = await readForm(c);
-  const form = parse(statusForm, params);
-  if (!form.ok) return refuse(c, 400, form.message);
-  const f = form.data;
+  const form = parse(schema, params);
+  if (!form.ok) return { refused: refuse(c, 400, form.message) };
+  const check = await verifyCallback(c, params, form.data.AccountSid, to?.(form.data));
+  if (check.refused) return { refused: check.refused };
+  return { data: form.data, tenantId: check.tenantId, switchboard: c.env.Switchboard.getByName(check.tenantId) };
+}
+
+async function status(c: C, leg: "parent" | "dialled") {
+  const v = await verifiedCallback(c, statusForm, (f) => (leg === "parent" ? f.To : undefined));
+  if ("refused" in v) return v.refused;
+  const f = v.data;
   if (leg === "dialled" && !f.ParentCallSid) return refuse(c, 400, "Invalid webhook form: ParentCallSid: required for a dialled leg");
-  const check = await verifyCallback(c, params, f.AccountSid, leg === "parent" ? f.To : undefined);
-  if ("refused" in check) return check.refused;
   const report: CallProgress = {
     leg,
     legId: f.CallSid,
@@ -241,18 +251,14 @@ async function status(c: C, leg: "parent" | "dialled") {
     sequenceNumber: f.SequenceNumber,
     durationSeconds: f.CallDuration,
   };
-  const parentSid = leg === "parent" ? f.CallSid : f.ParentCallSid!;
-  await c.env.Switchboard.getByName(check.tenantId).recordProgress(PROVIDER, parentSid, report);
+  await v.switchboard.recordProgress(PROVIDER, leg === "parent" ? f.CallSid : f.ParentCallSid!, report);
   return c.body(null, 204);
 }
 
 async function dialAction(c: C) {
-  const params = await readForm(c);
-  const form = parse(dialActionForm, params);
-  if (!form.ok) return refuse(c, 400, form.message);
-  const f = form.data;
-  const check = await verifyCallback(c, params, f.AccountSid, undefined);
-  if ("refused" in check) return check.refused;
+  const v = await verifiedCallback(c, dialActionForm);
+  if ("refused" in v) return v.refused;
+  const f = v.data;
   const report: CallProgress = {
     leg: "dialled",
     legId: f.DialCallSid ?? `${f.CallSid}:dial`,
@@ -260,51 +266,35 @@ async function dialAction(c: C) {
     at: Date.now(),
     durationSeconds: f.DialCallDuration,
   };
-  const result = await c.env.Switchboard.getByName(check.tenantId).dialEnded(PROVIDER, f.CallSid, report);
-  return twiml(c, renderTwiml(result.decision, callbackUrls(c, check.tenantId)));
+  const result = await v.switchboard.dialEnded(PROVIDER, f.CallSid, report);
+  return twiml(c, renderTwiml(result.decision, callbackUrls(c, v.tenantId)));
 }
 
 async function gather(c: C) {
-  const params = await readForm(c);
-  const form = parse(gatherForm, params);
-  if (!form.ok) return refuse(c, 400, form.message);
-  const check = await verifyCallback(c, params, form.data.AccountSid, undefined);
-  if ("refused" in check) return check.refused;
-  const digits = form.data.Digits ? form.data.Digits : null;
-  const result = await c.env.Switchboard.getByName(check.tenantId).menuAnswered(PROVIDER, form.data.CallSid, digits);
-  return twiml(c, renderTwiml(result.decision, callbackUrls(c, check.tenantId)));
+  const v = await verifiedCallback(c, gatherForm);
+  if ("refused" in v) return v.refused;
+  const result = await v.switchboard.menuAnswered(PROVIDER, v.data.CallSid, v.data.Digits ? v.data.Digits : null);
+  return twiml(c, renderTwiml(result.decision, callbackUrls(c, v.tenantId)));
 }
 
 async function recording(c: C) {
-  const params = await readForm(c);
-  const form = parse(recordingForm, params);
-  if (!form.ok) return refuse(c, 400, form.message);
-  const check = await verifyCallback(c, params, form.data.AccountSid, undefined);
-  if ("refused" in check) return check.refused;
-  if (form.data.RecordingUrl && (form.data.RecordingStatus ?? "completed") === "completed") {
-    await c.env.Switchboard.getByName(check.tenantId).recordingReady(PROVIDER, form.data.CallSid, form.data.RecordingUrl);
-  }
+  const v = await verifiedCallback(c, recordingForm);
+  if ("refused" in v) return v.refused;
+  if (v.data.RecordingUrl && (v.data.RecordingStatus ?? "completed") === "completed") await v.switchboard.recordingReady(PROVIDER, v.data.CallSid, v.data.RecordingUrl);
   return c.body(null, 204);
 }
 
 async function voicemailDone(c: C) {
-  const params = await readForm(c);
-  const form = parse(recordingForm, params);
-  if (!form.ok) return refuse(c, 400, form.message);
-  const check = await verifyCallback(c, params, form.data.AccountSid, undefined);
-  if ("refused" in check) return check.refused;
-  const stub = c.env.Switchboard.getByName(check.tenantId);
-  if (form.data.RecordingUrl) await stub.recordingReady(PROVIDER, form.data.CallSid, form.data.RecordingUrl);
-  await stub.recordProgress(PROVIDER, form.data.CallSid, { leg: "parent", legId: form.data.CallSid, status: "completed", at: Date.now() });
+  const v = await verifiedCallback(c, recordingForm);
+  if ("refused" in v) return v.refused;
+  if (v.data.RecordingUrl) await v.switchboard.recordingReady(PROVIDER, v.data.CallSid, v.data.RecordingUrl);
+  await v.switchboard.recordProgress(PROVIDER, v.data.CallSid, { leg: "parent", legId: v.data.CallSid, status: "completed", at: Date.now() });
   return twiml(c, renderTwiml({ steps: [{ kind: "hangup" }] }));
 }
 
 async function whisper(c: C) {
-  const params = await readForm(c);
-  const form = parse(whisperForm, params);
-  if (!form.ok) return refuse(c, 400, form.message);
-  const check = await verifyCallback(c, params, form.data.AccountSid, undefined);
-  if ("refused" in check) return check.refused;
+  const v = await verifiedCallback(c, whisperForm);
+  if ("refused" in v) return v.refused;
   const text = c.req.query("text");
   if (!text || text.length > 500) return refuse(c, 400, "Invalid whisper: text is missing or longer than 500 characters");
   return twiml(c, renderWhisper(text));
