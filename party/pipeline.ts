@@ -5,14 +5,16 @@
  * wires these to its hooks.
  */
 import { isMissed, isTerminal, type CallerType, type LiveCall, type Notification } from "../schema/calls.ts";
-import type { NewEvent } from "../schema/messages.ts";
+import type { EventMessage, NewEvent } from "../schema/messages.ts";
 import { advance, expire, type CallMemory, type CallProgress, type Transition } from "./calls.ts";
 import {
   afterDial,
   afterGather,
   endsCall,
   failsafeDecision,
+  hangup,
   ringsAt,
+  routeOver,
   startRouting,
   type Counters,
   type RoutingConfig,
@@ -22,7 +24,6 @@ import {
   type TrackingRoute,
 } from "./routing.ts";
 import * as store from "./store.ts";
-import type { EventMessage } from "../schema/messages.ts";
 
 export type PipelineContext = {
   sql: SqlStorage;
@@ -117,9 +118,9 @@ export function register(ctx: PipelineContext, input: IncomingCall, config: Rout
   const base = { callerNumber: fields.callerNumber, callerType: fields.callerType };
   const loop = failsafe ? null : comesBack(ctx, config, fields.callerNumber, forwardedFrom);
   const routed: Routed = failsafe
-    ? { decision: failsafeDecision(route), state: { frame: { kind: "done" }, dialling: [], tags: [] } }
+    ? { decision: failsafeDecision(route), state: routeOver() }
     : loop
-      ? { decision: { steps: [{ kind: "hangup" }], reason: `${loop} (a ring loop)` }, state: { frame: { kind: "done" }, dialling: [], tags: [] } }
+      ? hangup(`${loop} (a ring loop)`)
       : startRouting(routingContext(ctx, config, route, base, contactTags));
   const { decision } = routed;
   let call: LiveCall = {
@@ -140,7 +141,7 @@ export function register(ctx: PipelineContext, input: IncomingCall, config: Rout
   const putThrough = decision.steps.some((s) => s.kind !== "hangup");
   if (!putThrough) call = { ...call, status: "failed", endedAt: ctx.now, durationSeconds: 0 };
   const ended = isTerminal(call.status);
-  store.putCall(ctx.sql, { call, memory, decision, logPending: ended, updatedAt: ctx.now }, !ended);
+  store.putCall(ctx.sql, { call, memory, decision, logPending: ended, updatedAt: ctx.now });
   if (!ended) store.addConnections(ctx.sql, call.id, routed.state.dialling);
   emit(ctx, { type: "call", call });
   notify(ctx, {
@@ -183,11 +184,10 @@ function endEffects(ctx: PipelineContext, call: LiveCall) {
 
 function commit(ctx: PipelineContext, stored: store.StoredCall, t: Transition): Effects {
   if (!t.changed) {
-    if (t.memory !== stored.memory) store.putCall(ctx.sql, { ...stored, memory: t.memory }, !isTerminal(stored.call.status));
+    if (t.memory !== stored.memory) store.putCall(ctx.sql, { ...stored, memory: t.memory });
     return { toLog: [] };
   }
-  const active = !isTerminal(t.call.status);
-  store.putCall(ctx.sql, { ...stored, call: t.call, memory: t.memory, updatedAt: ctx.now, logPending: stored.logPending || t.ended || isTerminal(t.call.status) }, active);
+  store.putCall(ctx.sql, { ...stored, call: t.call, memory: t.memory, updatedAt: ctx.now, logPending: stored.logPending || t.ended || isTerminal(t.call.status) });
   emit(ctx, { type: "call", call: t.call });
   if (t.ended) endEffects(ctx, t.call);
   return { toLog: isTerminal(t.call.status) ? [t.call] : [] };
@@ -214,7 +214,7 @@ function continueRoute(ctx: PipelineContext, provider: string, providerCallId: s
   const ringing = ringsAt(routed.decision) ?? stored.call.terminationNumber;
   const call = { ...stored.call, tags, terminationNumber: ringing };
   const changed = call.terminationNumber !== stored.call.terminationNumber || tags.length !== stored.call.tags.length;
-  store.putCall(ctx.sql, { ...stored, call, memory: { ...stored.memory, routing: routed.state }, decision: routed.decision, updatedAt: ctx.now }, true);
+  store.putCall(ctx.sql, { ...stored, call, memory: { ...stored.memory, routing: routed.state }, decision: routed.decision, updatedAt: ctx.now });
   if (changed) emit(ctx, { type: "call", call });
   if (!endsCall(routed.decision)) {
     store.addConnections(ctx.sql, call.id, routed.state.dialling);
@@ -250,21 +250,22 @@ export function recorded(ctx: PipelineContext, provider: string, providerCallId:
   if (!stored || stored.call.recordingUrl === url) return { toLog: [] };
   const call = { ...stored.call, recordingUrl: url };
   const ended = isTerminal(call.status);
-  store.putCall(ctx.sql, { ...stored, call, updatedAt: ctx.now, logPending: stored.logPending || ended }, !ended);
+  store.putCall(ctx.sql, { ...stored, call, updatedAt: ctx.now, logPending: stored.logPending || ended });
   emit(ctx, { type: "call", call });
   return { toLog: ended ? [call] : [] };
 }
 
-/** Ends calls whose end never arrived; forgets long-ended ones. Returns what to log. */
-export function sweep(ctx: PipelineContext): Effects {
-  const toLog: LiveCall[] = [];
+/**
+ * Ends calls whose end never arrived (they are marked for the call log like any ended call) and
+ * forgets long-ended ones.
+ */
+export function sweep(ctx: PipelineContext) {
   for (const stored of store.activeCalls(ctx.sql)) {
     const limit = stored.call.answeredAt !== null ? ANSWERED_STALE_MS : RINGING_STALE_MS;
     if (ctx.now - stored.updatedAt < limit) continue;
-    toLog.push(...commit(ctx, stored, expire(stored.call, stored.memory, stored.updatedAt)).toLog);
+    commit(ctx, stored, expire(stored.call, stored.memory, stored.updatedAt));
   }
   store.pruneEndedCalls(ctx.sql, ctx.now - KEEP_ENDED_MS);
-  return { toLog };
 }
 
 /** Fires the follow-up reminders that are due: each becomes a notification, once. */
@@ -288,7 +289,7 @@ export function linkContact(ctx: PipelineContext, callId: string, contact: { id:
   if (!stored) return null;
   if (stored.call.contactId === contact.id && stored.call.callerName === contact.name && stored.call.callerType === contact.kind) return stored.call;
   const call: LiveCall = { ...stored.call, contactId: contact.id, callerName: contact.name, callerType: contact.kind };
-  store.putCall(ctx.sql, { ...stored, call, updatedAt: ctx.now }, !isTerminal(call.status));
+  store.putCall(ctx.sql, { ...stored, call, updatedAt: ctx.now });
   emit(ctx, { type: "call", call });
   return call;
 }

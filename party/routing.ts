@@ -86,8 +86,14 @@ export const AFTER_HOURS_TAG = "after-hours";
 
 const DONE: Frame = { kind: "done" };
 
-function hangup(reason: string, tags: string[] = [], steps: Step[] = []): Routed {
-  return { decision: { steps: [...steps, { kind: "hangup" }], reason }, state: { frame: DONE, dialling: [], tags } };
+/** The state of a call whose route has nothing more to do. */
+export function routeOver(tags: string[] = []): RoutingState {
+  return { frame: DONE, dialling: [], tags };
+}
+
+/** Ends the call (after `steps`), saying why. */
+export function hangup(reason: string, tags: string[] = [], steps: Step[] = []): Routed {
+  return { decision: { steps: [...steps, { kind: "hangup" }], reason }, state: routeOver(tags) };
 }
 
 // Time ------------------------------------------------------------------------------------------
@@ -269,7 +275,7 @@ function resolve(ctx: RoutingContext, target: Target | null, tags: string[], dep
     case "voicemail":
       return {
         decision: { steps: [...prefix, { kind: "say", text: target.greeting ?? DEFAULT_VOICEMAIL_GREETING }, { kind: "voicemail", maxSeconds: 120 }] },
-        state: { frame: DONE, dialling: [], tags },
+        state: routeOver(tags),
       };
     case "receiving": {
       const entry = entryOf(ctx, target.id);

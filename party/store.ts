@@ -2,7 +2,7 @@
  * The Switchboard's SQLite storage: live calls, the event log with its per-tenant `seq`, notifications
  * and routing counters. Plain functions over `SqlStorage`, so tests can call them directly.
  */
-import type { LiveCall, Notification } from "../schema/calls.ts";
+import { isTerminal, type LiveCall, type Notification } from "../schema/calls.ts";
 import type { EventMessage, NewEvent } from "../schema/messages.ts";
 import type { CallMemory } from "./calls.ts";
 import type { RoutingDecision } from "./routing.ts";
@@ -66,8 +66,10 @@ export function getCall(sql: SqlStorage, id: string): StoredCall | null {
   return row ? readCall(row) : null;
 }
 
-export function putCall(sql: SqlStorage, stored: StoredCall, active: boolean) {
+/** Saves a call; it stays in the active list until its status is terminal. */
+export function putCall(sql: SqlStorage, stored: StoredCall) {
   const { call } = stored;
+  const active = !isTerminal(call.status);
   sql.exec(
     `insert into calls (id, provider_key, active, call, memory, decision, updated_at, log_pending) values (?, ?, ?, ?, ?, ?, ?, ?)
      on conflict (id) do update set active = excluded.active, call = excluded.call, memory = excluded.memory,

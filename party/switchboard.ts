@@ -83,8 +83,6 @@ export class Switchboard extends Server<Env> {
     await this.ctx.storage.setAlarm(at);
   }
 
-
-
   // RPC from the Worker ------------------------------------------------------------------------
 
   async registerCall(input: pipeline.IncomingCall): Promise<pipeline.Registration> {
@@ -216,10 +214,9 @@ export class Switchboard extends Server<Env> {
     this.#alarmAt = null;
     const ctx = this.#context();
     pipeline.fireReminders(ctx);
-    const { toLog } = pipeline.sweep(ctx);
-    const pending = store.callsPendingLog(ctx.sql).map((s) => s.call);
-    const byId = new Map([...toLog, ...pending].map((c) => [c.id, c]));
-    await this.#log([...byId.values()]);
+    // The calls the sweep ends are marked pending like any other ended call: one list covers both.
+    pipeline.sweep(ctx);
+    await this.#log(store.callsPendingLog(ctx.sql).map((s) => s.call));
     if (store.activeCalls(ctx.sql).length > 0 || store.callsPendingLog(ctx.sql).length > 0) {
       await this.#scheduleAlarm(Date.now() + SWEEP_EVERY_MS);
     }
