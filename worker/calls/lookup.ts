@@ -20,40 +20,10 @@ export type TrackingTarget = {
   account: { provider: Provider; accountSid: string; authTokenEncrypted: string } | null;
 };
 
-/** One query: the tracking number with its tenant, campaign and provider account. */
-export async function findTrackingNumber(db: Db, number: string): Promise<TrackingTarget | null> {
-  const row = await db
-    .select({
-      tenant: { id: tenants.id, slug: tenants.slug, defaultCountry: tenants.defaultCountry },
-      tracking: {
-        id: trackingNumbers.id,
-        number: trackingNumbers.number,
-        label: trackingNumbers.label,
-        terminationNumber: trackingNumbers.terminationNumber,
-        routeId: trackingNumbers.routeId,
-        failsafeNumber: trackingNumbers.failsafeNumber,
-        whisper: trackingNumbers.whisper,
-        record: trackingNumbers.record,
-      },
-      campaignId: campaigns.id,
-      campaignName: campaigns.name,
-      provider: providerAccounts.provider,
-      accountSid: providerAccounts.accountSid,
-      authTokenEncrypted: providerAccounts.authTokenEncrypted,
-    })
-    .from(trackingNumbers)
-    .innerJoin(tenants, eq(tenants.id, trackingNumbers.tenantId))
-    .leftJoin(campaigns, eq(campaigns.id, trackingNumbers.campaignId))
-    .leftJoin(providerAccounts, eq(providerAccounts.id, trackingNumbers.providerAccountId))
-    .where(eq(trackingNumbers.number, number))
-    .get();
-  if (!row) return null;
-  return {
-    tenant: row.tenant,
-    tracking: row.tracking,
-    campaign: row.campaignId && row.campaignName ? { id: row.campaignId, name: row.campaignName } : null,
-    account: row.provider && row.accountSid && row.authTokenEncrypted ? { provider: row.provider, accountSid: row.accountSid, authTokenEncrypted: row.authTokenEncrypted } : null,
-  };
+/** The tenant a tracking number belongs to (status callbacks that do not name it). */
+export async function tenantOfTrackingNumber(db: Db, number: string): Promise<string | null> {
+  const row = await db.select({ tenantId: trackingNumbers.tenantId }).from(trackingNumbers).where(eq(trackingNumbers.number, number)).get();
+  return row?.tenantId ?? null;
 }
 
 /** A tenant's provider account by its id at the provider (callbacks name the account they come from). */

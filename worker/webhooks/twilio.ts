@@ -21,7 +21,7 @@ import { normaliseProviderNumber } from "../../schema/phone.ts";
 import type { AppEnv } from "../env.ts";
 import { getDb } from "../db.ts";
 import { lastKnownTracking, rememberTracking } from "../calls/last-known.ts";
-import { findProviderAccount, findTrackingNumber, lookupIncoming, type CallerIdentity, type TrackingTarget } from "../calls/lookup.ts";
+import { findProviderAccount, lookupIncoming, tenantOfTrackingNumber, type CallerIdentity, type TrackingTarget } from "../calls/lookup.ts";
 import { decryptSecret } from "../lib/crypto.ts";
 import { issuesOf } from "../lib/errors.ts";
 import { withTimeout } from "../lib/timeout.ts";
@@ -204,7 +204,7 @@ const recentTenants = new Map<string, { at: number; tenantId: string | null }>()
 async function tenantOfNumber(db: ReturnType<typeof getDb>, number: string) {
   const hit = recentTenants.get(number);
   if (hit && Date.now() - hit.at < ACCOUNT_TTL_MS) return hit.tenantId;
-  const tenantId = (await findTrackingNumber(db, number))?.tenant.id ?? null;
+  const tenantId = await tenantOfTrackingNumber(db, number);
   recentTenants.set(number, { at: Date.now(), tenantId });
   if (recentTenants.size > 10_000) recentTenants.delete(recentTenants.keys().next().value!);
   return tenantId;
