@@ -240,13 +240,11 @@ function summary(imported: number, refused: number) {
   return refused ? `Imported ${imported} row${imported === 1 ? "" : "s"}; refused ${refused} (see refused)` : `Imported ${imported} row${imported === 1 ? "" : "s"}`;
 }
 
-/** Inserts all rows in one D1 batch (all or nothing), in statements small enough for D1's limits. */
+/** Inserts all rows in one D1 batch (all or nothing), in statements within D1's 100 bound values. */
 async function insertInBatches<T extends typeof income | typeof contacts | typeof contactPhones>(db: Db, table: T, rows: T["$inferInsert"][]) {
   if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!).length;
-  const perStatement = Math.max(1, Math.floor(90 / columns));
-  const statements = [];
-  for (let i = 0; i < rows.length; i += perStatement) statements.push(db.insert(table).values(rows.slice(i, i + perStatement) as never));
+  const perStatement = Math.max(1, Math.floor(90 / Object.keys(rows[0]!).length));
+  const statements = chunks(rows, perStatement).map((part) => db.insert(table).values(part as never));
   await db.batch(statements as [(typeof statements)[number], ...typeof statements]);
 }
 
