@@ -14,14 +14,14 @@
  * per second, errors and lost events, beside the floors: a request the Worker answers at once, one
  * Durable Object round trip, one D1 query. Results: a table here and JSON in bench-results/.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { newCallSid, postSigned, readTwiml, type SimulatorOptions } from "./simulate.ts";
-import { ROOT, run, TOOL_ENV, VITE } from "./lib.ts";
+import { ROOT, run, VITE } from "./lib.ts";
+import { startDevServer } from "./serve.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -50,43 +50,7 @@ function stats(samples: number[]): Stats {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// The server ------------------------------------------------------------------------------------
-
-async function startServer(port: number) {
-  const state = mkdtempSync(join(tmpdir(), "switchboard-bench-"));
-  const server = spawn(process.execPath, [join(ROOT, "scripts", "dev.ts"), "--skip-build", "--port", String(port), "--persist-to", state], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: TOOL_ENV,
-  });
-  let log = "";
-  server.stdout?.on("data", (d: Buffer) => (log += d.toString()));
-  server.stderr?.on("data", (d: Buffer) => (log += d.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 120_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`dev server exited:\n${log}`);
-    if (Date.now() > until) throw new Error(`dev server did not start:\n${log}`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) break;
-    } catch {
-      // not yet listening
-    }
-    await sleep(250);
-  }
-  return { base, server, state };
-}
-
-async function stopServer(server: ChildProcess, state: string) {
-  if (server.pid && server.exitCode === null) {
-    const exited = new Promise((r) => server.once("exit", r));
-    process.kill(-server.pid, "SIGTERM");
-    await Promise.race([exited, sleep(5000)]);
-    if (server.exitCode === null) process.kill(-server.pid, "SIGKILL");
-  }
-  rmSync(state, { recursive: true, force: true });
-}
+// The server is started as `npm run dev` does (scripts/serve.ts).
 
 async function login(base: string) {
   const res = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: "admin@demo.test", password: "demo-password" }) });
@@ -129,14 +93,14 @@ async function timeRequests(url: string, n: number) {
 
 // Dashboards --------------------------------------------------------------------------------------
 
-type Seen = { ringingAt: Map<string, number>; events: Map<string, number>; seqs: number[]; errors: string[]; socket: WebSocket };
+type Seen = { ringingAt: Map<string, number>; seqs: number[]; errors: string[]; socket: WebSocket };
 
 async function connectDashboards(base: string, cookie: string, k: number) {
   const url = `${base.replace(/^http/, "ws")}/parties/switchboard/demo`;
   const dashboards: Seen[] = [];
   await Promise.all(
     Array.from({ length: k }, () => {
-      const seen: Seen = { ringingAt: new Map(), events: new Map(), seqs: [], errors: [], socket: undefined as unknown as WebSocket };
+      const seen: Seen = { ringingAt: new Map(), seqs: [], errors: [], socket: undefined as unknown as WebSocket };
       dashboards.push(seen);
       return new Promise<void>((resolve, reject) => {
         // Node's WebSocket (undici) takes headers: the session cookie and our Origin, as a browser sends.
@@ -149,7 +113,6 @@ async function connectDashboards(base: string, cookie: string, k: number) {
           if (message.type === "call" || message.type === "notification") seen.seqs.push(message.seq);
           if (message.type === "call" && message.call) {
             const key = message.call.providerCallId;
-            seen.events.set(key, (seen.events.get(key) ?? 0) + 1);
             if (message.call.status === "ringing" && !seen.ringingAt.has(key)) seen.ringingAt.set(key, now);
           }
         });
@@ -232,7 +195,7 @@ async function loadBench() {
   const rate = flags.rate ? Number(flags.rate) : null;
   const n = rate ? Math.round(rate * Number(flags.duration)) : Number(flags.calls);
   if (!flags["skip-build"]) await run(VITE, ["build", "--logLevel", "warn"]);
-  const { base, server, state } = await startServer(port);
+  const { baseURL: base, stop } = await startDevServer(port);
   try {
     const cookie = await login(base);
     const callers = await seedContacts(base, cookie, Number(flags.contacts));
@@ -248,7 +211,6 @@ async function loadBench() {
     await sleep(500);
     for (const d of dashboards) {
       d.ringingAt.clear();
-      d.events.clear();
       d.seqs.length = 0;
     }
 
@@ -347,7 +309,7 @@ async function loadBench() {
       client: clientSize(),
     };
   } finally {
-    await stopServer(server, state);
+    await stop();
   }
 }
 
