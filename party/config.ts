@@ -1,18 +1,38 @@
 /** Loads a tenant's routing configuration from D1 (one batch), for the Switchboard to hold. */
 import { eq } from "drizzle-orm";
-import { receivingNumbers, routes, tenants, trackingNumbers, users } from "../schema/db.ts";
+import { campaigns, receivingNumbers, routes, tenants, trackingNumbers, users } from "../schema/db.ts";
 import type { ReceivingNumber, Route } from "../schema/routing.ts";
 import { presentReceiving } from "../worker/routing/queries.ts";
 import type { Db } from "../worker/db.ts";
-import type { RoutingConfig } from "./routing.ts";
+import type { RoutingConfig, TrackingRoute } from "./routing.ts";
 
-export async function loadRoutingConfig(db: Db, tenantId: string): Promise<RoutingConfig> {
+/** A tracking number as a call to it is registered: its routing, label and campaign. */
+export type TrackedNumber = {
+  id: string;
+  label: string;
+  campaignId: string | null;
+  campaignName: string | null;
+  route: TrackingRoute;
+};
+
+/**
+ * What the Switchboard holds: the routing configuration, and its tracking numbers in full, so that a
+ * call is routed by the settings of this moment whatever the Worker that took it remembers. Every
+ * change through the REST API drops it (`routingChanged`).
+ */
+export type SwitchboardConfig = RoutingConfig & { tracking: Record<string, TrackedNumber> };
+
+export async function loadRoutingConfig(db: Db, tenantId: string): Promise<SwitchboardConfig> {
   const [tenantRows, routeRows, receivingRows, agentRows, trackingRows] = await db.batch([
     db.select({ timeZone: tenants.timeZone }).from(tenants).where(eq(tenants.id, tenantId)),
     db.select().from(routes).where(eq(routes.tenantId, tenantId)),
     db.select().from(receivingNumbers).where(eq(receivingNumbers.tenantId, tenantId)),
     db.select({ id: users.id, name: users.name, number: users.agentNumber }).from(users).where(eq(users.tenantId, tenantId)),
-    db.select({ number: trackingNumbers.number }).from(trackingNumbers).where(eq(trackingNumbers.tenantId, tenantId)),
+    db
+      .select({ t: trackingNumbers, campaignName: campaigns.name })
+      .from(trackingNumbers)
+      .leftJoin(campaigns, eq(campaigns.id, trackingNumbers.campaignId))
+      .where(eq(trackingNumbers.tenantId, tenantId)),
   ]);
   return {
     timeZone: tenantRows[0]?.timeZone ?? "UTC",
@@ -20,6 +40,18 @@ export async function loadRoutingConfig(db: Db, tenantId: string): Promise<Routi
     routes: Object.fromEntries(routeRows.map((r) => [r.id, { id: r.id, name: r.name, kind: r.kind, config: r.config } as Route])),
     receiving: Object.fromEntries(receivingRows.map((r): [string, ReceivingNumber] => [r.id, presentReceiving(r)])),
     agents: Object.fromEntries(agentRows.map((a) => [a.id, { name: a.name, number: a.number }])),
-    trackingNumbers: trackingRows.map((t) => t.number),
+    trackingNumbers: trackingRows.map(({ t }) => t.number),
+    tracking: Object.fromEntries(
+      trackingRows.map(({ t, campaignName }): [string, TrackedNumber] => [
+        t.number,
+        {
+          id: t.id,
+          label: t.label,
+          campaignId: campaignName === null ? null : t.campaignId,
+          campaignName,
+          route: { trackingNumber: t.number, routeId: t.routeId, terminationNumber: t.terminationNumber, failsafeNumber: t.failsafeNumber, whisper: t.whisper, record: t.record },
+        },
+      ]),
+    ),
   };
 }

@@ -6,6 +6,7 @@
  */
 import { isMissed, isTerminal, type CallerType, type LiveCall, type Notification } from "../schema/calls.ts";
 import type { EventMessage, NewEvent } from "../schema/messages.ts";
+import type { CallerIdentity } from "./callers.ts";
 import { advance, expire, type CallMemory, type CallProgress, type Transition } from "./calls.ts";
 import {
   afterDial,
@@ -55,7 +56,13 @@ export type IncomingCall = {
   failsafe?: boolean;
 };
 
+/** A call as the Worker hands it over: who the caller is, the Switchboard finds out itself. */
+export type ArrivingCall = Omit<IncomingCall, keyof CallerIdentity>;
+
 export type Registration = { call: LiveCall; decision: RoutingDecision; duplicate: boolean };
+
+/** The Switchboard's answer to a call: how it is routed, or that the number is not the tenant's. */
+export type Answer = Registration | { notMine: true };
 
 /** Calls a report ended (or changed after their end), to be written to the D1 call log. */
 export type Effects = { toLog: LiveCall[] };
@@ -284,6 +291,23 @@ export function markRead(ctx: PipelineContext, userId: string, ids: string[] | "
 }
 
 /** Staff linked a live call to a contact (Select customer, or a new record made from the popup). */
+/**
+ * The caller as D1 knows them, found after the call was registered from an out-of-step caller
+ * index: the call shows it from now on, unless someone linked the call to a contact meanwhile.
+ */
+export function recognised(ctx: PipelineContext, callId: string, registeredContactId: string | null, identity: CallerIdentity): Effects {
+  const stored = store.getCall(ctx.sql, callId);
+  if (!stored || stored.call.contactId !== registeredContactId) return { toLog: [] };
+  const { contactId, callerName, callerType, contactTags } = identity;
+  if (stored.call.contactId === contactId && stored.call.callerName === callerName && stored.call.callerType === callerType) return { toLog: [] };
+  const call: LiveCall = { ...stored.call, contactId, callerName, callerType };
+  // An ended call whose log was written already is written again, with the caller it really was.
+  const logPending = stored.logPending || isTerminal(call.status);
+  store.putCall(ctx.sql, { ...stored, call, memory: { ...stored.memory, contactTags }, logPending, updatedAt: ctx.now });
+  emit(ctx, { type: "call", call });
+  return { toLog: logPending ? [call] : [] };
+}
+
 export function linkContact(ctx: PipelineContext, callId: string, contact: { id: string; kind: CallerType; name: string }) {
   const stored = store.getCall(ctx.sql, callId);
   if (!stored) return null;

@@ -2,8 +2,9 @@ import { Server, type Connection, type ConnectionContext, type WSMessage } from 
 import type { CallerType, LiveCall } from "../schema/calls.ts";
 import { clientMessage, connectQuery, type EventMessage, type ServerMessage } from "../schema/messages.ts";
 import { getDb } from "../worker/db.ts";
+import * as callers from "./callers.ts";
 import type { CallProgress } from "./calls.ts";
-import { loadRoutingConfig } from "./config.ts";
+import { loadRoutingConfig, type SwitchboardConfig } from "./config.ts";
 import { writeCallLog } from "./log.ts";
 import * as pipeline from "./pipeline.ts";
 import type { RoutingConfig } from "./routing.ts";
@@ -27,7 +28,11 @@ export class Switchboard extends Server<Env> {
   static override options = { hibernate: true };
 
   /** The tenant's routing configuration, read from D1 once and dropped when it changes. */
-  #config: Promise<RoutingConfig> | null = null;
+  #config: Promise<SwitchboardConfig> | null = null;
+  /** Work on the caller index, one task at a time: each reads D1 after the last one wrote. */
+  #indexWork: Promise<unknown> = Promise.resolve();
+  /** Builds of the caller index queued or running. */
+  #builds = 0;
   /** When the alarm is set for, as far as this instance knows (read from storage on first use). */
   #alarmAt: number | null | undefined = undefined;
 
@@ -35,6 +40,42 @@ export class Switchboard extends Server<Env> {
     super(ctx, env);
     // Synchronous SQLite: the schema is in place before any request or RPC is handled.
     store.migrate(ctx.storage.sql);
+    callers.migrateCallers(ctx.storage.sql);
+  }
+
+  #indexTask<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.#indexWork.then(task);
+    this.#indexWork = run.catch((err: unknown) => console.error("caller index work failed", err));
+    return run;
+  }
+
+  /** Builds the caller index in the background when it is missing; calls ask D1 meanwhile. */
+  #ensureIndex() {
+    if (this.#builds > 0 || callers.isReady(this.ctx.storage.sql)) return;
+    void this.#build().catch(() => undefined); // logged by #indexTask; the next call tries again
+  }
+
+  #build() {
+    this.#builds++;
+    return this.#indexTask(() => callers.build(this.ctx.storage.sql, getDb(this.env.DB), this.name)).finally(() => this.#builds--);
+  }
+
+  /** Who is calling: from the index, or from D1 while the index is built. */
+  async #identify(number: string): Promise<{ identity: callers.CallerIdentity; fromIndex: boolean }> {
+    const indexed = callers.identify(this.ctx.storage.sql, number);
+    if (indexed) return { identity: indexed, fromIndex: true };
+    this.#ensureIndex();
+    return { identity: await callers.identifyInD1(getDb(this.env.DB), this.name, number), fromIndex: false };
+  }
+
+  /**
+   * After a call was answered from the index: the same number asked of D1. What differs (a change
+   * whose notice never arrived) is put right in the index and on the call, for every dashboard.
+   */
+  async #checkCaller(callId: string, number: string, used: callers.CallerIdentity) {
+    const changed = await this.#indexTask(() => callers.refreshNumbers(this.ctx.storage.sql, getDb(this.env.DB), this.name, [number]));
+    const now = changed.find((c) => c.number === number)?.identity;
+    if (now) await this.#log(pipeline.recognised(this.#context(), callId, used.contactId, now).toLog);
   }
 
   #context(): pipeline.PipelineContext {
@@ -52,7 +93,7 @@ export class Switchboard extends Server<Env> {
     return [userTag(ctx.request.headers.get(USER_HEADER) ?? "")];
   }
 
-  async #routingConfig(): Promise<RoutingConfig> {
+  async #routingConfig(): Promise<SwitchboardConfig> {
     this.#config ??= loadRoutingConfig(getDb(this.env.DB), this.name).catch((err: unknown) => {
       this.#config = null;
       throw err;
@@ -85,13 +126,44 @@ export class Switchboard extends Server<Env> {
 
   // RPC from the Worker ------------------------------------------------------------------------
 
-  async registerCall(input: pipeline.IncomingCall): Promise<pipeline.Registration> {
-    // A fail-safe registration must not wait on D1: it routes nothing.
-    const config = input.failsafe ? EMPTY_CONFIG : await this.#routingConfig();
-    const { toLog, ...registration } = pipeline.register(this.#context(), input, config);
+  /**
+   * A call to one of the tenant's tracking numbers. The Worker names the number and the caller; the
+   * tracking number's settings and the caller's identity are the Switchboard's own (the Worker's
+   * may be a minute old). A number that is not the tenant's (any more) is `notMine`.
+   */
+  async registerCall(input: pipeline.ArrivingCall): Promise<pipeline.Answer> {
+    if (input.failsafe) {
+      // A fail-safe registration must not wait on D1: it routes nothing.
+      const { toLog, ...registration } = pipeline.register(this.#context(), { ...input, ...UNKNOWN_CALLER }, EMPTY_CONFIG);
+      return this.#registered(registration, toLog);
+    }
+    const config = await this.#routingConfig();
+    const tracked = config.tracking[input.trackingNumber];
+    if (!tracked) return { notMine: true };
+    const { identity, fromIndex } = await this.#identify(input.callerNumber);
+    callers.markSeen(this.ctx.storage.sql, input.callerNumber);
+    const fresh = { trackingNumberId: tracked.id, trackingLabel: tracked.label, campaignId: tracked.campaignId, campaignName: tracked.campaignName, route: tracked.route };
+    const { toLog, ...registration } = pipeline.register(this.#context(), { ...input, ...fresh, ...identity }, config);
+    if (fromIndex && !registration.duplicate) {
+      void this.#checkCaller(registration.call.id, input.callerNumber, identity).catch((err: unknown) => console.error("checking a caller against D1 failed", err));
+    }
+    return this.#registered(registration, toLog);
+  }
+
+  async #registered(registration: pipeline.Registration, toLog: LiveCall[]) {
     if (!registration.duplicate) await this.#scheduleAlarm(Date.now() + SWEEP_EVERY_MS);
     await this.#log(toLog);
     return registration;
+  }
+
+  /**
+   * The contacts API changed these contacts in D1 (or, with null, too many to name: an import):
+   * the caller index follows before the next call is matched.
+   */
+  async contactsChanged(contactIds: string[] | null) {
+    if (!callers.isReady(this.ctx.storage.sql) && this.#builds === 0) return; // built from D1 when first needed
+    if (contactIds === null) await this.#build();
+    else await this.#indexTask(() => callers.refreshContacts(this.ctx.storage.sql, getDb(this.env.DB), this.name, contactIds));
   }
 
   async recordProgress(provider: string, providerCallId: string, report: CallProgress) {
@@ -230,3 +302,4 @@ function userTag(userId: string) {
 }
 
 const EMPTY_CONFIG: RoutingConfig = { timeZone: "UTC", routes: {}, receiving: {}, agents: {}, trackingNumbers: [] };
+const UNKNOWN_CALLER: callers.CallerIdentity = { callerType: "unknown", callerName: null, contactId: null, contactTags: [], firstTime: false };

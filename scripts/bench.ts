@@ -161,7 +161,9 @@ async function driveCall(sim: SimulatorOptions, from: string, to: string): Promi
       [`${sim.url}/webhooks/twilio/status`, { ...base, CallStatus: "completed", CallDuration: "2", SequenceNumber: "1" }],
     ];
     for (const [i, [url, params]] of steps.entries()) {
-      const pause = i === 0 ? sim.ring : i === 1 ? sim.talk : 0;
+      // Drawn from 0.5× to 1.5× the mean, as real calls ring and last for different times: with
+      // fixed times the C calls would stay in lockstep and every request would come in bursts of C.
+      const pause = (i === 0 ? sim.ring : i === 1 ? sim.talk : 0) * (0.5 + Math.random());
       if (pause > 0) await sleep(pause * 1000);
       const res = await postSigned(sim, url, params);
       await res.arrayBuffer();
@@ -243,8 +245,12 @@ async function loadBench() {
       await Promise.all(running);
     } else {
       let next = 0;
+      // The C lines start spread over one mean call's length, as calls on a switchboard began at
+      // different moments (all C in the same millisecond would measure one burst, not the load).
+      const spread = (sim.ring + sim.talk) * 1000;
       await Promise.all(
-        Array.from({ length: c }, async () => {
+        Array.from({ length: c }, async (_, line) => {
+          await sleep((line / c) * spread);
           while (next < n) {
             const i = next++;
             results.push(await driveCall(sim, caller(i), "+14155550100"));
@@ -303,6 +309,7 @@ async function loadBench() {
       elapsedSeconds: Math.round(elapsed * 10) / 10,
       errors: errors.length,
       errorSamples: errors.slice(0, 5).map((e) => e.error),
+      slowest: results.filter((r) => r.ok).sort((a, b) => b.twimlMs - a.twimlMs).slice(0, 8).map((r) => ({ atMs: Math.round(r.startedAt - started), twimlMs: Math.round(r.twimlMs), phases: r.phases })),
       lostEvents: lost,
       seqGaps: gaps,
       dashboardErrors: dashboards.flatMap((d) => d.errors).length,

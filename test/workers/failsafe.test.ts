@@ -69,18 +69,32 @@ describe("the fail-safe answer", () => {
     expect(xml).toContain(`>${t.terminationNumber}</Number>`);
   });
 
-  it("still registers the call for the dashboards after a fail-safe answer, when only D1 failed after the lookup", async () => {
+  it("routes as usual when D1 fails after this isolate learnt the number: the Switchboard holds the rest", async () => {
     const t = await createTwilioTenant();
-    // A first call teaches this isolate the tracking number; then D1 goes down.
+    // A first call teaches this isolate the tracking number; then D1 goes down for the Worker.
     await voiceThrough(env, t, "+14155550124");
     const { res, xml } = await voiceThrough({ ...env, DB: failingD1 }, t, "+14155550125");
     expect(res.status).toBe(200);
-    expect(xml).toContain(`>${t.failsafeNumber}</Number>`);
+    expect(xml).toContain(`>${t.terminationNumber}</Number>`);
+    expect(xml).not.toContain(`>${t.failsafeNumber}</Number>`);
     const calls = (await switchboardOf(t).snapshot()).calls;
     expect(calls.map((c) => [c.callerNumber, c.failsafe, c.callerType])).toEqual([
       ["+14155550124", false, "unknown"],
-      ["+14155550125", true, "unknown"],
+      ["+14155550125", false, "unknown"],
     ]);
+  });
+
+  it("still registers the call for the dashboards after a fail-safe answer", async () => {
+    const t = await createTwilioTenant();
+    // The Switchboard's routing fails once; the late registration after the answer goes through.
+    const real = switchboardOf(t);
+    let asked = 0;
+    const flaky = { getByName: () => ({ registerCall: (input: never) => (asked++ === 0 ? Promise.reject(new Error("Durable Object reset")) : real.registerCall(input)) }) } as unknown as Env["Switchboard"];
+    const { res, xml } = await voiceThrough({ ...env, Switchboard: flaky }, t, "+14155550125");
+    expect(res.status).toBe(200);
+    expect(xml).toContain(`>${t.failsafeNumber}</Number>`);
+    const calls = (await real.snapshot()).calls;
+    expect(calls.map((c) => [c.callerNumber, c.failsafe, c.callerType])).toEqual([["+14155550125", true, "unknown"]]);
   });
 
   it("with D1 down, a request for a number this isolate never saw gets a spoken apology, not silence nor a 5xx", async () => {

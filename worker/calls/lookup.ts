@@ -1,7 +1,6 @@
-/** What the voice webhook reads from D1: the dialled tracking number's tenant, and who is calling. */
+/** What the voice webhook reads from D1: the dialled tracking number, its tenant and account. */
 import { and, eq, sql } from "drizzle-orm";
-import { calls, campaigns, contactPhones, contacts, providerAccounts, tenants, trackingNumbers, type Provider } from "../../schema/db.ts";
-import type { CallerType } from "../../schema/calls.ts";
+import { campaigns, providerAccounts, tenants, trackingNumbers, type Provider } from "../../schema/db.ts";
 import type { Db } from "../db.ts";
 
 export type TrackingTarget = {
@@ -35,22 +34,12 @@ export async function findProviderAccount(db: Db, tenantId: string, provider: Pr
     .get();
 }
 
-export type CallerIdentity = {
-  callerType: CallerType;
-  callerName: string | null;
-  contactId: string | null;
-  contactTags: string[];
-  firstTime: boolean;
-};
-
-export type IncomingLookup = { target: TrackingTarget; identity: CallerIdentity };
-
 /**
- * Everything the voice webhook reads from D1, in one query: the dialled tracking number with its
- * tenant, campaign and provider account, the caller's contact in that tenant, and whether they
- * called before. One round trip on the caller's critical path instead of two.
+ * The dialled tracking number with its tenant, campaign and provider account, in one query: what
+ * the voice webhook needs to verify the request and find the tenant's Switchboard (which matches
+ * the caller itself, from its own index).
  */
-export async function lookupIncoming(db: Db, to: string, from: string | null): Promise<IncomingLookup | null> {
+export async function lookupTracking(db: Db, to: string): Promise<TrackingTarget | null> {
   const row = await db.get<{
     tracking_id: string;
     number: string;
@@ -68,46 +57,30 @@ export async function lookupIncoming(db: Db, to: string, from: string | null): P
     provider: Provider | null;
     account_sid: string | null;
     auth_token_encrypted: string | null;
-    contact_id: string | null;
-    kind: CallerType | null;
-    name: string | null;
-    tags: string | null;
-    called_before: number;
   }>(sql`
     select t.id as tracking_id, t.number, t.label, t.termination_number, t.route_id, t.failsafe_number, t.whisper, t.record,
       tn.id as tenant_id, tn.slug, tn.default_country,
       cp.id as campaign_id, cp.name as campaign_name,
-      pa.provider, pa.account_sid, pa.auth_token_encrypted,
-      k.id as contact_id, k.kind, k.name, k.tags,
-      exists (select 1 from ${calls} c where c.tenant_id = t.tenant_id and c.from_number = ${from ?? ""}) as called_before
+      pa.provider, pa.account_sid, pa.auth_token_encrypted
     from ${trackingNumbers} t
     join ${tenants} tn on tn.id = t.tenant_id
     left join ${campaigns} cp on cp.id = t.campaign_id
     left join ${providerAccounts} pa on pa.id = t.provider_account_id
-    left join ${contacts} k on k.id = (
-      select p.contact_id from ${contactPhones} p where p.tenant_id = t.tenant_id and p.number = ${from ?? ""} order by p.created_at limit 1
-    )
     where t.number = ${to}`);
   if (!row) return null;
   return {
-    target: {
-      tenant: { id: row.tenant_id, slug: row.slug, defaultCountry: row.default_country },
-      tracking: {
-        id: row.tracking_id,
-        number: row.number,
-        label: row.label,
-        terminationNumber: row.termination_number,
-        routeId: row.route_id,
-        failsafeNumber: row.failsafe_number,
-        whisper: row.whisper,
-        record: row.record === 1,
-      },
-      campaign: row.campaign_id && row.campaign_name ? { id: row.campaign_id, name: row.campaign_name } : null,
-      account: row.provider && row.account_sid && row.auth_token_encrypted ? { provider: row.provider, accountSid: row.account_sid, authTokenEncrypted: row.auth_token_encrypted } : null,
+    tenant: { id: row.tenant_id, slug: row.slug, defaultCountry: row.default_country },
+    tracking: {
+      id: row.tracking_id,
+      number: row.number,
+      label: row.label,
+      terminationNumber: row.termination_number,
+      routeId: row.route_id,
+      failsafeNumber: row.failsafe_number,
+      whisper: row.whisper,
+      record: row.record === 1,
     },
-    identity:
-      from && row.contact_id && row.kind && row.name
-        ? { callerType: row.kind, callerName: row.name, contactId: row.contact_id, contactTags: row.tags ? (JSON.parse(row.tags) as string[]) : [], firstTime: row.called_before === 0 }
-        : { callerType: "unknown", callerName: null, contactId: null, contactTags: [], firstTime: from ? row.called_before === 0 : false },
+    campaign: row.campaign_id && row.campaign_name ? { id: row.campaign_id, name: row.campaign_name } : null,
+    account: row.provider && row.account_sid && row.auth_token_encrypted ? { provider: row.provider, accountSid: row.account_sid, authTokenEncrypted: row.auth_token_encrypted } : null,
   };
 }

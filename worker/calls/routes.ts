@@ -17,6 +17,7 @@ import { toCsv } from "../marketing/csv.ts";
 import { escapeLike } from "../lib/like.ts";
 import { nextDay, startOfDay } from "../lib/zoned.ts";
 import { isTerminal } from "../../schema/calls.ts";
+import { contactsChanged } from "../contacts/routes.ts";
 
 type C = Context<AppEnv>;
 const idParam = z.object({ id: z.string().min(1).max(100) });
@@ -157,7 +158,10 @@ export const callRoutes = new Hono<AppEnv>()
       await stub.linkContact(id, contact);
       if (savePhone) {
         const has = await db.query.contactPhones.findFirst({ columns: { id: true }, where: and(eq(contactPhones.tenantId, tenant.id), eq(contactPhones.contactId, contact.id), eq(contactPhones.number, callerNumber)) });
-        if (!has) await db.insert(contactPhones).values({ id: crypto.randomUUID(), tenantId: tenant.id, contactId: contact.id, label: savePhone, number: callerNumber, raw: callerNumber });
+        if (!has) {
+          await db.insert(contactPhones).values({ id: crypto.randomUUID(), tenantId: tenant.id, contactId: contact.id, label: savePhone, number: callerNumber, raw: callerNumber });
+          await contactsChanged(c, [contact.id]);
+        }
       }
     }
     const row = (await loggedCall(db, tenant.id, id))!;

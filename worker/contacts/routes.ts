@@ -14,6 +14,19 @@ function invalidPhones(c: Context<AppEnv>, issues: { path: string; message: stri
   return apiError(c, 400, `Invalid json: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
 }
 
+/**
+ * Tells the tenant's Switchboard which contacts changed (null: too many to name), so its caller
+ * index matches the next call by what was just saved. The write stands if the notice fails: the
+ * Switchboard checks every call's caller against D1 and heals then.
+ */
+export async function contactsChanged(c: Context<AppEnv>, contactIds: string[] | null) {
+  try {
+    await c.env.Switchboard.getByName(c.get("auth").tenant.id).contactsChanged(contactIds);
+  } catch (err) {
+    console.error("the Switchboard missed a contacts change; its next calls will catch up", err);
+  }
+}
+
 export const contactRoutes = new Hono<AppEnv>()
   .get("/", validate("query", contactListQuery), async (c) => {
     const { tenant } = c.get("auth");
@@ -28,6 +41,7 @@ export const contactRoutes = new Hono<AppEnv>()
     if (issues.length) return invalidPhones(c, issues);
     const db = getDb(c.env.DB);
     const id = await createContact(db, tenant.id, fields, phones);
+    await contactsChanged(c, [id]);
     return c.json(await getContact(db, tenant.id, id), 201);
   })
   .get("/:id", validate("param", idParam), async (c) => {
@@ -46,6 +60,7 @@ export const contactRoutes = new Hono<AppEnv>()
     const db = getDb(c.env.DB);
     const { id } = c.req.valid("param");
     const updated = await updateContact(db, tenant.id, id, fields, phones);
+    if (updated) await contactsChanged(c, [id]);
     return updated ? c.json(await getContact(db, tenant.id, id)) : apiError(c, 404, "No such contact");
   })
   .post("/:id/phones", validate("param", idParam), validate("json", phoneInput), async (c) => {
@@ -59,9 +74,12 @@ export const contactRoutes = new Hono<AppEnv>()
     const phone = phones[0]!;
     if (contact.phones.some((p) => p.number === phone.number && p.extension === phone.extension)) return apiError(c, 409, `${contact.name} has ${phone.number} already`);
     await addPhone(db, tenant.id, id, phone);
+    await contactsChanged(c, [id]);
     return c.json(await getContact(db, tenant.id, id), 201);
   })
   .delete("/:id", validate("param", idParam), async (c) => {
-    const deleted = await deleteContact(getDb(c.env.DB), c.get("auth").tenant.id, c.req.valid("param").id);
+    const { id } = c.req.valid("param");
+    const deleted = await deleteContact(getDb(c.env.DB), c.get("auth").tenant.id, id);
+    if (deleted) await contactsChanged(c, [id]);
     return deleted ? c.body(null, 204) : apiError(c, 404, "No such contact");
   });

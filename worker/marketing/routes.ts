@@ -20,6 +20,7 @@ import { campaignCosts, campaigns, contactPhones, contacts, income, providerAcco
 import { normalisePhone } from "../../schema/phone.ts";
 import { requireAdmin } from "../auth/middleware.ts";
 import { normalisePhoneInputs, type NormalisedPhoneInput } from "../contacts/queries.ts";
+import { contactsChanged } from "../contacts/routes.ts";
 import type { AppEnv } from "../env.ts";
 import { getDb, type Db } from "../db.ts";
 import { encryptSecret } from "../lib/crypto.ts";
@@ -86,12 +87,15 @@ export const campaignRoutes = new Hono<AppEnv>()
       if (twin && twin.id !== id) return apiError(c, 409, `There is a campaign called "${body.name}" already`);
     }
     const [row] = await db.update(campaigns).set(body).where(and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, id))).returning();
+    // The Switchboard holds each tracking number's campaign name for the calls it registers.
+    if (row) await c.env.Switchboard.getByName(tenant.id).routingChanged();
     return row ? c.json(present(row)) : apiError(c, 404, "No such campaign");
   })
   .delete("/:id", requireAdmin(), validate("param", idParam), async (c) => {
     const { tenant } = c.get("auth");
     const deleted = await getDb(c.env.DB).delete(campaigns).where(and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, c.req.valid("param").id))).returning({ id: campaigns.id });
     // Its tracking numbers stay and keep tracking calls, with no campaign.
+    if (deleted.length) await c.env.Switchboard.getByName(tenant.id).routingChanged();
     return deleted.length ? c.body(null, 204) : apiError(c, 404, "No such campaign");
   })
   .post("/:id/costs", requireAdmin(), validate("param", idParam), validate("json", campaignCostInput), async (c) => {
@@ -296,6 +300,8 @@ export const contactImportRoutes = new Hono<AppEnv>().post("/", requireAdmin(), 
   }
   await insertInBatches(db, contacts, contactRows);
   await insertInBatches(db, contactPhones, phoneRows);
+  // A few new contacts are matched one by one; a big import rebuilds the Switchboard's caller index.
+  if (contactRows.length) await contactsChanged(c, contactRows.length <= 500 ? contactRows.map((r) => r.id) : null);
   return c.json({ imported: contactRows.length, refused, message: summary(contactRows.length, refused.length) });
 });
 

@@ -16,12 +16,13 @@
 import { Hono, type Context } from "hono";
 import type { z } from "zod";
 import type { CallProgress } from "../../party/calls.ts";
+import type { Answer } from "../../party/pipeline.ts";
 import { failsafeDecision, type RoutingDecision } from "../../party/routing.ts";
 import { normaliseProviderNumber } from "../../schema/phone.ts";
 import type { AppEnv } from "../env.ts";
 import { getDb } from "../db.ts";
-import { lastKnownTracking, rememberTracking } from "../calls/last-known.ts";
-import { findProviderAccount, lookupIncoming, tenantOfTrackingNumber, type CallerIdentity, type TrackingTarget } from "../calls/lookup.ts";
+import { forgetRecent, lastKnownTracking, recentTracking, rememberTracking } from "../calls/last-known.ts";
+import { findProviderAccount, lookupTracking, tenantOfTrackingNumber, type TrackingTarget } from "../calls/lookup.ts";
 import { decryptSecret } from "../lib/crypto.ts";
 import { issuesOf } from "../lib/errors.ts";
 import { withTimeout } from "../lib/timeout.ts";
@@ -58,8 +59,16 @@ function parse<T extends z.ZodType>(schema: T, params: [string, string][]): { ok
   return { ok: false, message: `Invalid webhook form: ${first ? `${first.path}: ${first.message}` : "bad input"}` };
 }
 
+/** Auth tokens this isolate decrypted, by their sealed form (a changed token is a new key). */
+const tokens = new Map<string, string>();
+
 async function verified(c: C, encryptedToken: string, params: [string, string][]) {
-  const token = await decryptSecret(encryptedToken, c.env.SECRETS_KEY);
+  let token = tokens.get(encryptedToken);
+  if (token === undefined) {
+    token = await decryptSecret(encryptedToken, c.env.SECRETS_KEY);
+    tokens.set(encryptedToken, token);
+    if (tokens.size > 1000) tokens.delete(tokens.keys().next().value!);
+  }
   return verifyTwilioSignature(token, c.req.url, params, c.req.header("X-Twilio-Signature"));
 }
 
@@ -95,6 +104,25 @@ function phases() {
   };
 }
 
+type Lookup = { target: TrackingTarget | null; recent: boolean };
+
+/**
+ * The dialled number's tenant and account: this isolate's lookup of the last minute, or D1's answer
+ * (`fresh` skips the former). When D1 fails or is slow, the last answer it gave, however old.
+ */
+async function lookup(db: ReturnType<typeof getDb>, to: string, fresh: boolean, within: number): Promise<Lookup & { degraded?: boolean }> {
+  const recent = fresh ? null : recentTracking(to);
+  if (recent) return { target: recent, recent: true };
+  try {
+    const target = await withTimeout(lookupTracking(db, to), within);
+    rememberTracking(to, target);
+    return { target, recent: false };
+  } catch (err) {
+    console.error("tracking number lookup failed; using the last known answer", err);
+    return { target: lastKnownTracking(to), recent: false, degraded: true };
+  }
+}
+
 async function voice(c: C) {
   const started = Date.now();
   const timing = phases();
@@ -105,76 +133,79 @@ async function voice(c: C) {
   if (!form.ok) return refuse(c, 400, form.message);
   const to = normaliseProviderNumber(form.data.To);
   if (!to) return refuse(c, 403, "Unknown tracking number");
-
   const db = getDb(c.env.DB);
   // Providers send E.164; a number without its "+" is read as North American.
   const callerNumber = normaliseProviderNumber(form.data.From);
-  let target: TrackingTarget | null;
-  let identity: CallerIdentity | null = null;
-  try {
-    const found = await withTimeout(lookupIncoming(db, to, callerNumber), remaining());
-    timing.mark("lookup");
-    target = found?.target ?? null;
-    identity = found?.identity ?? null;
-    rememberTracking(to, target);
-  } catch (err) {
-    console.error("tracking number lookup failed; using the last known answer", err);
-    target = lastKnownTracking(to);
-    // Without the tenant we can neither verify nor route: say so rather than leave the caller in silence.
-    if (!target) return twiml(c, APOLOGY);
-  }
-  if (!target) return refuse(c, 403, "Unknown tracking number");
-  if (!target.account || target.account.provider !== PROVIDER) return refuse(c, 403, "This number does not take Twilio calls");
-  let valid: boolean;
-  try {
-    valid = await verified(c, target.account.authTokenEncrypted, params);
-  } catch (err) {
-    // Unverified, the request may not learn the tenant's numbers: apologise without dialling.
-    console.error("could not verify the voice webhook", err);
-    return twiml(c, APOLOGY);
-  }
-  if (!valid) return refuse(c, 403, "Invalid signature");
-  timing.mark("verify");
 
-  const { tenant, tracking, campaign } = target;
-  const route = {
-    trackingNumber: tracking.number,
-    routeId: tracking.routeId,
-    terminationNumber: tracking.terminationNumber,
-    failsafeNumber: tracking.failsafeNumber,
-    whisper: tracking.whisper,
-    record: tracking.record,
-  };
-  const incoming = {
-    provider: PROVIDER,
-    providerCallId: form.data.CallSid,
-    callerNumber: callerNumber ?? form.data.From,
-    trackingNumber: tracking.number,
-    trackingNumberId: tracking.id,
-    trackingLabel: tracking.label,
-    campaignId: campaign?.id ?? null,
-    campaignName: campaign?.name ?? null,
-    startedAt: started,
-    route,
-    forwardedFrom: form.data.ForwardedFrom ? normaliseProviderNumber(form.data.ForwardedFrom, tenant.defaultCountry) : null,
-  } as const;
-  const urls = callbackUrls(c, tenant.id);
-  let decision: RoutingDecision;
-  try {
-    // No identity means D1 failed and the last known answer stands in: the fail-safe answers.
-    if (!identity) throw new Error("D1 is unavailable");
-    const registration = await withTimeout(c.env.Switchboard.getByName(tenant.id).registerCall({ ...incoming, ...identity }), remaining());
-    timing.mark("switchboard");
-    decision = registration.decision;
-  } catch (err) {
-    console.error("voice webhook fell back to the fail-safe", err);
-    decision = failsafeDecision(route);
-    // Best effort, after answering: let the dashboards see the call even though routing failed.
-    const late = c.env.Switchboard.getByName(tenant.id).registerCall({ ...incoming, callerType: "unknown", callerName: null, contactId: null, contactTags: [], firstTime: false, failsafe: true });
-    c.executionCtx.waitUntil(withTimeout(late, LATE_REGISTRATION_MS).catch((e: unknown) => console.error("late registration failed too", e)));
+  // A recent lookup is tried first; if the signature or the Switchboard disowns it, D1 is asked once.
+  for (const fresh of [false, true]) {
+    const { target, recent, degraded } = await lookup(db, to, fresh, remaining());
+    timing.mark("lookup");
+    // Without the tenant we can neither verify nor route: say so rather than leave the caller in silence.
+    if (degraded && !target) return twiml(c, APOLOGY);
+    if (!target) return refuse(c, 403, "Unknown tracking number");
+    if (!target.account || target.account.provider !== PROVIDER) return refuse(c, 403, "This number does not take Twilio calls");
+    let valid: boolean;
+    try {
+      valid = await verified(c, target.account.authTokenEncrypted, params);
+    } catch (err) {
+      // Unverified, the request may not learn the tenant's numbers: apologise without dialling.
+      console.error("could not verify the voice webhook", err);
+      return twiml(c, APOLOGY);
+    }
+    timing.mark("verify");
+    if (!valid && recent) {
+      forgetRecent(to); // the account's token may have changed
+      continue;
+    }
+    if (!valid) return refuse(c, 403, "Invalid signature");
+
+    const { tenant, tracking, campaign } = target;
+    const route = {
+      trackingNumber: tracking.number,
+      routeId: tracking.routeId,
+      terminationNumber: tracking.terminationNumber,
+      failsafeNumber: tracking.failsafeNumber,
+      whisper: tracking.whisper,
+      record: tracking.record,
+    };
+    const incoming = {
+      provider: PROVIDER,
+      providerCallId: form.data.CallSid,
+      callerNumber: callerNumber ?? form.data.From,
+      trackingNumber: tracking.number,
+      trackingNumberId: tracking.id,
+      trackingLabel: tracking.label,
+      campaignId: campaign?.id ?? null,
+      campaignName: campaign?.name ?? null,
+      startedAt: started,
+      route,
+      forwardedFrom: form.data.ForwardedFrom ? normaliseProviderNumber(form.data.ForwardedFrom, tenant.defaultCountry) : null,
+    } as const;
+    const urls = callbackUrls(c, tenant.id);
+    let decision: RoutingDecision;
+    try {
+      // The Switchboard matches the caller, routes by the number's settings of this moment, and
+      // pushes the call to the dashboards: one round trip.
+      const registration = await withTimeout<Answer>(c.env.Switchboard.getByName(tenant.id).registerCall(incoming), remaining());
+      timing.mark("switchboard");
+      if ("notMine" in registration) {
+        forgetRecent(to);
+        if (recent) continue;
+        return refuse(c, 403, "Unknown tracking number");
+      }
+      decision = registration.decision;
+    } catch (err) {
+      console.error("voice webhook fell back to the fail-safe", err);
+      decision = failsafeDecision(route);
+      // Best effort, after answering: let the dashboards see the call even though routing failed.
+      const late: Promise<Answer> = c.env.Switchboard.getByName(tenant.id).registerCall({ ...incoming, failsafe: true });
+      c.executionCtx.waitUntil(withTimeout(late, LATE_REGISTRATION_MS).catch((e: unknown) => console.error("late registration failed too", e)));
+    }
+    c.header("Server-Timing", timing.header());
+    return twiml(c, renderTwiml(decision, urls));
   }
-  c.header("Server-Timing", timing.header());
-  return twiml(c, renderTwiml(decision, urls));
+  return refuse(c, 403, "Unknown tracking number");
 }
 
 /**
