@@ -45,10 +45,13 @@ function refuse(c: C, status: 400 | 403, message: string) {
   return c.text(message, status);
 }
 
+const utf8 = new TextDecoder();
+
 /** Reads a form body as Twilio signs it: every pair, in order, repeats kept. */
 async function readForm(c: C) {
   const pairs: [string, string][] = [];
-  new URLSearchParams(await c.req.text()).forEach((value, name) => pairs.push([name, value]));
+  // Bytes, decoded here: the runtime warns (and takes its time) when a form is read with .text().
+  new URLSearchParams(utf8.decode(await c.req.arrayBuffer())).forEach((value, name) => pairs.push([name, value]));
   return pairs;
 }
 

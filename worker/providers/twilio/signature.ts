@@ -7,8 +7,19 @@ import { fromBase64, toBase64 } from "../../lib/crypto.ts";
 
 const encoder = new TextEncoder();
 
+/** Imported keys by token and use: importing costs more than the HMAC itself. */
+const keys = new Map<string, Promise<CryptoKey>>();
+
 function key(authToken: string, usage: "sign" | "verify") {
-  return crypto.subtle.importKey("raw", encoder.encode(authToken), { name: "HMAC", hash: "SHA-1" }, false, [usage]);
+  const id = `${usage}:${authToken}`;
+  let found = keys.get(id);
+  if (!found) {
+    found = crypto.subtle.importKey("raw", encoder.encode(authToken), { name: "HMAC", hash: "SHA-1" }, false, [usage]);
+    keys.set(id, found);
+    found.catch(() => keys.delete(id));
+    if (keys.size > 1000) keys.delete(keys.keys().next().value!);
+  }
+  return found;
 }
 
 /** The string Twilio signs: the URL, then each parameter as name + value, by name (then value). */
