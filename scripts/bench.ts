@@ -18,6 +18,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
+import type { DashboardReport } from "./bench-dashboards.ts";
 import { gzipSync } from "node:zlib";
 import { newCallSid, postSigned, readTwiml, type SimulatorOptions } from "./simulate.ts";
 import { ROOT, run, VITE } from "./lib.ts";
@@ -93,36 +95,38 @@ async function timeRequests(url: string, n: number) {
 
 // Dashboards --------------------------------------------------------------------------------------
 
-type Seen = { ringingAt: Map<string, number>; seqs: number[]; errors: string[]; socket: WebSocket };
-
-async function connectDashboards(base: string, cookie: string, k: number) {
-  const url = `${base.replace(/^http/, "ws")}/parties/switchboard/demo`;
-  const dashboards: Seen[] = [];
-  await Promise.all(
-    Array.from({ length: k }, () => {
-      const seen: Seen = { ringingAt: new Map(), seqs: [], errors: [], socket: undefined as unknown as WebSocket };
-      dashboards.push(seen);
-      return new Promise<void>((resolve, reject) => {
-        // Node's WebSocket (undici) takes headers: the session cookie and our Origin, as a browser sends.
-        const socket = new WebSocket(url, { headers: { Cookie: cookie, Origin: base } } as unknown as string[]);
-        seen.socket = socket;
-        socket.addEventListener("message", (event) => {
-          const now = performance.now();
-          const message = JSON.parse(String(event.data)) as { type: string; seq: number; call?: { providerCallId: string; status: string } };
-          if (message.type === "snapshot") return resolve();
-          if (message.type === "call" || message.type === "notification") seen.seqs.push(message.seq);
-          if (message.type === "call" && message.call) {
-            const key = message.call.providerCallId;
-            if (message.call.status === "ringing" && !seen.ringingAt.has(key)) seen.ringingAt.set(key, now);
-          }
-        });
-        socket.addEventListener("error", () => reject(new Error("dashboard socket failed")));
-        socket.addEventListener("close", (e) => seen.errors.push(`closed ${e.code}`));
-      });
-    }),
-  );
-  return dashboards;
+/** K dashboards on the realtime socket, in their own thread (scripts/bench-dashboards.ts). */
+async function openDashboards(base: string, cookie: string, k: number) {
+  const thread = new Worker(new URL("./bench-dashboards.ts", import.meta.url), {
+    workerData: { url: `${base.replace(/^http/, "ws")}/parties/switchboard/demo`, cookie, origin: base, k },
+  });
+  const replies: ((m: { type: string; report?: DashboardReport }) => void)[] = [];
+  thread.on("message", (m: { type: string; report?: DashboardReport }) => replies.shift()?.(m));
+  const next = () => new Promise<{ type: string; report?: DashboardReport }>((resolve, reject) => {
+    replies.push(resolve);
+    thread.once("error", reject);
+  });
+  await next(); // ready: every socket has its snapshot
+  return {
+    reset: async () => {
+      const reply = next();
+      thread.postMessage("reset");
+      await reply;
+    },
+    report: async () => {
+      const reply = next();
+      thread.postMessage("report");
+      return (await reply).report!;
+    },
+    close: async () => {
+      thread.postMessage("close");
+      await new Promise((r) => thread.once("exit", r));
+    },
+  };
 }
+
+/** Absolute milliseconds, comparable across threads. */
+const clock = () => performance.timeOrigin + performance.now();
 
 // Calls -------------------------------------------------------------------------------------------
 
@@ -146,11 +150,12 @@ function readPhases(header: string | null) {
 async function driveCall(sim: SimulatorOptions, from: string, to: string): Promise<CallResult> {
   const callSid = newCallSid();
   const base = { AccountSid: sim.account, CallSid: callSid, From: from, To: to, Direction: "inbound", ApiVersion: "2010-04-01" };
-  const startedAt = performance.now();
+  const startedAt = clock();
+  const t0 = performance.now();
   try {
     const voice = await postSigned(sim, `${sim.url}/webhooks/twilio/voice`, { ...base, CallStatus: "ringing" });
     const xml = await voice.text();
-    const twimlMs = performance.now() - startedAt;
+    const twimlMs = performance.now() - t0;
     const phases = readPhases(voice.headers.get("server-timing"));
     const twiml = readTwiml(xml);
     if (!voice.ok || !twiml.dial?.action || !twiml.numbers[0]?.statusCallback) throw new Error(`voice: ${voice.status} ${xml.slice(0, 200)}`);
@@ -206,15 +211,12 @@ async function loadBench() {
       durableObject: await timeRequests(`${base}/health/durable-object`, 300),
       d1: await timeRequests(`${base}/health/d1`, 300),
     };
-    const dashboards = await connectDashboards(base, cookie, k);
+    const dashboards = await openDashboards(base, cookie, k);
     const sim: SimulatorOptions = { url: base, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring: Number(flags.ring), talk: Number(flags.talk) };
     // Warm up: the first calls load the tenant's routing configuration and compile the code paths.
     for (let i = 0; i < 5; i++) await driveCall({ ...sim, ring: 0, talk: 0 }, callers[i % callers.length]!, "+14155550100");
     await sleep(500);
-    for (const d of dashboards) {
-      d.ringingAt.clear();
-      d.seqs.length = 0;
-    }
+    await dashboards.reset();
 
     const results: CallResult[] = [];
     // The floors again, sampled while the calls run: the same stack under the same load.
@@ -233,6 +235,7 @@ async function loadBench() {
     // Half the callers are known contacts, half unknown numbers.
     const caller = (i: number) => (i % 2 === 0 ? callers[i % callers.length]! : `+1415300${String(i % 10000).padStart(4, "0")}`);
     const started = performance.now();
+    const startedAt = clock();
     if (rate) {
       // Open loop: a new call every 1/rate s, whatever the answers, as real traffic arrives.
       const running: Promise<void>[] = [];
@@ -264,14 +267,20 @@ async function loadBench() {
     // Let the last events reach every dashboard.
     const expected = results.filter((r) => r.ok).length * (CALL_EVENTS + NOTIFICATIONS_PER_CALL);
     const settleUntil = performance.now() + 10_000;
-    while (performance.now() < settleUntil && dashboards.some((d) => d.seqs.length < expected)) await sleep(100);
+    let seen = await dashboards.report();
+    while (performance.now() < settleUntil && seen.some((d) => d.seqs.length < expected)) {
+      await sleep(100);
+      seen = await dashboards.report();
+    }
+    await dashboards.close();
 
     const popupMs: number[] = [];
     let lost = 0;
     let gaps = 0;
-    for (const d of dashboards) {
+    for (const d of seen) {
+      const ringingAt = new Map(d.ringingAt);
       for (const r of results) {
-        const at = d.ringingAt.get(r.callSid);
+        const at = ringingAt.get(r.callSid);
         if (r.ok && at !== undefined) popupMs.push(at - r.startedAt);
       }
       // Every event of every call, on every dashboard, in seq order with no gap.
@@ -279,7 +288,6 @@ async function loadBench() {
       const seqs = [...d.seqs].sort((a, b) => a - b);
       for (let i = 1; i < seqs.length; i++) if (seqs[i] !== seqs[i - 1]! + 1) gaps++;
     }
-    for (const d of dashboards) d.socket.close();
     const errors = results.filter((r) => !r.ok);
     const twiml = stats(results.filter((r) => r.ok).map((r) => r.twimlMs));
     const popup = stats(popupMs);
@@ -309,10 +317,10 @@ async function loadBench() {
       elapsedSeconds: Math.round(elapsed * 10) / 10,
       errors: errors.length,
       errorSamples: errors.slice(0, 5).map((e) => e.error),
-      slowest: results.filter((r) => r.ok).sort((a, b) => b.twimlMs - a.twimlMs).slice(0, 8).map((r) => ({ atMs: Math.round(r.startedAt - started), twimlMs: Math.round(r.twimlMs), phases: r.phases })),
+      slowest: results.filter((r) => r.ok).sort((a, b) => b.twimlMs - a.twimlMs).slice(0, 8).map((r) => ({ atMs: Math.round(r.startedAt - startedAt), twimlMs: Math.round(r.twimlMs), phases: r.phases })),
       lostEvents: lost,
       seqGaps: gaps,
-      dashboardErrors: dashboards.flatMap((d) => d.errors).length,
+      dashboardErrors: seen.flatMap((d) => d.errors).length,
       client: clientSize(),
     };
   } finally {

@@ -1,0 +1,53 @@
+/**
+ * The benchmark's K dashboards, in a thread of their own: reading every event on every socket must
+ * not hold up the thread that times the calls' requests (nor the other way round). Times are
+ * absolute (timeOrigin + now), so both threads' clocks compare.
+ *
+ * Messages from the main thread: "reset" (forget what was seen), "report" (send it), "close".
+ */
+import { parentPort, workerData } from "node:worker_threads";
+
+type Seen = { ringingAt: Map<string, number>; seqs: number[]; errors: string[]; socket: WebSocket };
+export type DashboardReport = { ringingAt: [string, number][]; seqs: number[]; errors: string[] }[];
+
+const { url, cookie, origin, k } = workerData as { url: string; cookie: string; origin: string; k: number };
+const now = () => performance.timeOrigin + performance.now();
+const dashboards: Seen[] = [];
+
+await Promise.all(
+  Array.from({ length: k }, () => {
+    const seen: Seen = { ringingAt: new Map(), seqs: [], errors: [], socket: undefined as unknown as WebSocket };
+    dashboards.push(seen);
+    return new Promise<void>((resolve, reject) => {
+      // Node's WebSocket (undici) takes headers: the session cookie and our Origin, as a browser sends.
+      const socket = new WebSocket(url, { headers: { Cookie: cookie, Origin: origin } } as unknown as string[]);
+      seen.socket = socket;
+      socket.addEventListener("message", (event) => {
+        const at = now();
+        const message = JSON.parse(String(event.data)) as { type: string; seq: number; call?: { providerCallId: string; status: string } };
+        if (message.type === "snapshot") return resolve();
+        if (message.type === "call" || message.type === "notification") seen.seqs.push(message.seq);
+        if (message.type === "call" && message.call?.status === "ringing" && !seen.ringingAt.has(message.call.providerCallId)) seen.ringingAt.set(message.call.providerCallId, at);
+      });
+      socket.addEventListener("error", () => reject(new Error("dashboard socket failed")));
+      socket.addEventListener("close", (e) => seen.errors.push(`closed ${e.code}`));
+    });
+  }),
+);
+parentPort!.postMessage({ type: "ready" });
+
+parentPort!.on("message", (command: string) => {
+  if (command === "reset") {
+    for (const d of dashboards) {
+      d.ringingAt.clear();
+      d.seqs.length = 0;
+    }
+    parentPort!.postMessage({ type: "reset" });
+  } else if (command === "report") {
+    const report: DashboardReport = dashboards.map((d) => ({ ringingAt: [...d.ringingAt], seqs: d.seqs, errors: d.errors }));
+    parentPort!.postMessage({ type: "report", report });
+  } else if (command === "close") {
+    for (const d of dashboards) d.socket.close();
+    parentPort!.close();
+  }
+});
