@@ -15,6 +15,8 @@ export const USER_HEADER = "x-switchboard-user";
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 const LOG_RETRY_MS = 30 * 1000;
+/** How long after a call its caller is checked against D1, with every other call of that second. */
+const CHECK_AFTER_MS = 1000;
 
 type ConnectionState = { userId: string };
 
@@ -69,13 +71,32 @@ export class Switchboard extends Server<Env> {
   }
 
   /**
-   * After a call was answered from the index: the same number asked of D1. What differs (a change
-   * whose notice never arrived) is put right in the index and on the call, for every dashboard.
+   * Calls answered from the index, by number, waiting to be checked against D1 (in one query per
+   * 90 numbers, CHECK_AFTER_MS after the first of them). What differs — a change whose notice never
+   * arrived — is put right in the index and on the calls, for every dashboard.
    */
-  async #checkCaller(callId: string, number: string, used: callers.CallerIdentity) {
-    const changed = await this.#indexTask(() => callers.refreshNumbers(this.ctx.storage.sql, getDb(this.env.DB), this.name, [number]));
-    const now = changed.find((c) => c.number === number)?.identity;
-    if (now) await this.#log(pipeline.recognised(this.#context(), callId, used.contactId, now).toLog);
+  #toCheck = new Map<string, { callId: string; contactId: string | null }[]>();
+  #checkTimer: ReturnType<typeof setTimeout> | null = null;
+
+  #checkLater(number: string, callId: string, used: callers.CallerIdentity) {
+    const waiting = this.#toCheck.get(number) ?? [];
+    waiting.push({ callId, contactId: used.contactId });
+    this.#toCheck.set(number, waiting);
+    this.#checkTimer ??= setTimeout(() => {
+      this.#checkTimer = null;
+      void this.#checkCallers().catch((err: unknown) => console.error("checking callers against D1 failed", err));
+    }, CHECK_AFTER_MS);
+  }
+
+  async #checkCallers() {
+    const batch = this.#toCheck;
+    this.#toCheck = new Map();
+    const changed = await this.#indexTask(() => callers.refreshNumbers(this.ctx.storage.sql, getDb(this.env.DB), this.name, [...batch.keys()]));
+    const toLog: LiveCall[] = [];
+    for (const { number, identity } of changed) {
+      for (const { callId, contactId } of batch.get(number) ?? []) toLog.push(...pipeline.recognised(this.#context(), callId, contactId, identity).toLog);
+    }
+    await this.#log(toLog);
   }
 
   #context(): pipeline.PipelineContext {
@@ -144,9 +165,7 @@ export class Switchboard extends Server<Env> {
     callers.markSeen(this.ctx.storage.sql, input.callerNumber);
     const fresh = { trackingNumberId: tracked.id, trackingLabel: tracked.label, campaignId: tracked.campaignId, campaignName: tracked.campaignName, route: tracked.route };
     const { toLog, ...registration } = pipeline.register(this.#context(), { ...input, ...fresh, ...identity }, config);
-    if (fromIndex && !registration.duplicate) {
-      void this.#checkCaller(registration.call.id, input.callerNumber, identity).catch((err: unknown) => console.error("checking a caller against D1 failed", err));
-    }
+    if (fromIndex && !registration.duplicate) this.#checkLater(input.callerNumber, registration.call.id, identity);
     return this.#registered(registration, toLog);
   }
 
