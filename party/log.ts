@@ -39,8 +39,9 @@ export function callLogRow(tenantId: string, call: LiveCall) {
   };
 }
 
-export async function writeCallLog(db: Db, tenantId: string, call: LiveCall) {
-  await db
+/** The statement that writes a call's row, for a batch: inserted once, its facts refreshed after. */
+export function callLogWrite(db: Db, tenantId: string, call: LiveCall) {
+  return db
     .insert(calls)
     .values(callLogRow(tenantId, call))
     // What staff wrote on the call (subject, notes, outcome, tags) is theirs: only the call's facts are refreshed.

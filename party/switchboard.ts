@@ -5,7 +5,8 @@ import { getDb } from "../worker/db.ts";
 import * as callers from "./callers.ts";
 import type { CallProgress } from "./calls.ts";
 import { loadRoutingConfig, type SwitchboardConfig } from "./config.ts";
-import { writeCallLog } from "./log.ts";
+import { chunks } from "../worker/lib/chunks.ts";
+import { callLogWrite } from "./log.ts";
 import * as pipeline from "./pipeline.ts";
 import type { RoutingConfig } from "./routing.ts";
 import * as store from "./store.ts";
@@ -15,6 +16,8 @@ export const USER_HEADER = "x-switchboard-user";
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 const LOG_RETRY_MS = 30 * 1000;
+/** Call-log rows per D1 batch (one statement each). */
+const LOG_BATCH = 50;
 /** How long after a call its caller is checked against D1, with every other call of that second. */
 const CHECK_AFTER_MS = 1000;
 
@@ -150,16 +153,43 @@ export class Switchboard extends Server<Env> {
     return this.#config;
   }
 
-  /** Writes ended calls to D1; what fails stays marked and the alarm tries again. */
-  async #log(calls: LiveCall[]) {
-    if (calls.length === 0) return;
+  /** The call-log write in flight, the one queued behind it, and the calls that one will take. */
+  #logInFlight: Promise<void> = Promise.resolve();
+  #logNext: Promise<void> | null = null;
+  #logQueue = new Map<string, LiveCall>();
+
+  /**
+   * Writes ended calls to D1, and resolves once they are there. One write is in flight at a time;
+   * calls that end meanwhile go together in the next (group commit), so under load a D1 round trip
+   * carries many calls, and alone a call is written at once. What fails stays marked pending and
+   * the alarm tries again.
+   */
+  #log(calls: LiveCall[]): Promise<void> {
+    if (calls.length === 0) return Promise.resolve();
+    for (const call of calls) this.#logQueue.set(call.id, call);
+    if (!this.#logNext) {
+      // The write before may have failed: this one runs regardless (and the alarm retries that one).
+      this.#logNext = this.#logInFlight.catch(() => undefined).then(() => {
+        this.#logNext = null;
+        const batch = [...this.#logQueue.values()];
+        this.#logQueue.clear();
+        return this.#writeLog(batch);
+      });
+      this.#logInFlight = this.#logNext;
+    }
+    return this.#logNext;
+  }
+
+  async #writeLog(batch: LiveCall[]) {
     const db = getDb(this.env.DB);
-    for (const call of calls) {
+    for (const part of chunks(batch, LOG_BATCH)) {
       try {
-        await writeCallLog(db, this.name, call);
-        store.setLogPending(this.ctx.storage.sql, call.id, false);
+        const [first, ...rest] = part.map((call) => callLogWrite(db, this.name, call));
+        await db.batch([first!, ...rest]);
+        // A call queued again meanwhile (it changed) stays pending until that write is in.
+        for (const call of part) if (!this.#logQueue.has(call.id)) store.setLogPending(this.ctx.storage.sql, call.id, false);
       } catch (err) {
-        console.error("call log write failed; will retry", call.id, err);
+        console.error("call log write failed; will retry", part.map((c) => c.id), err);
         await this.#scheduleAlarm(Date.now() + LOG_RETRY_MS);
       }
     }

@@ -58,6 +58,21 @@ describe("the Switchboard's alarm", () => {
   });
 });
 
+describe("the call log", () => {
+  it("logs thirty calls that end at once, each reported twice, once each, with none left pending when the reports are answered", async () => {
+    const t = await createTwilioTenant();
+    const started = await Promise.all(Array.from({ length: 30 }, (_, i) => startCall(t, `+1415555${String(1000 + i)}`)));
+    // Thirty hang-ups at once, each reported twice (providers retry).
+    const ends = started.flatMap((c) => [c, c]).map((c) => switchboardOf(t).recordProgress("twilio", c.callSid, { leg: "parent", legId: c.callSid, status: "completed", at: Date.now() }));
+    await Promise.all(ends);
+    const rows = await env.DB.prepare("select provider_call_id, count(*) as n from calls where tenant_id = ? group by provider_call_id").bind(t.id).all<{ provider_call_id: string; n: number }>();
+    expect(rows.results.map((r) => r.provider_call_id).sort()).toEqual(started.map((c) => c.callSid).sort());
+    expect(rows.results.every((r) => r.n === 1)).toBe(true);
+    const pending = await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.sql.exec("select count(*) as n from calls where log_pending = 1").one().n);
+    expect(pending).toBe(0);
+  });
+});
+
 describe("call transitions", () => {
   const base: LiveCall = {
     id: "c1",
