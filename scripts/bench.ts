@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import type { DashboardReport } from "./bench-dashboards.ts";
+import { CALLERS_DDL, ENTRY_SQL, SEEN_SQL } from "../party/callers.ts";
 import { gzipSync } from "node:zlib";
 import { newCallSid, postSigned, readTwiml, type SimulatorOptions } from "./simulate.ts";
 import { ROOT, run, VITE } from "./lib.ts";
@@ -328,6 +329,41 @@ async function loadBench() {
   }
 }
 
+/**
+ * A Durable Object that loads `phones` rows into the caller index's table and probes it: each probe
+ * call runs the voice webhook's two lookups for 1,000 numbers (time measured outside, per lookup).
+ */
+const INDEX_PROBE_WORKER = `
+import { DurableObject } from "cloudflare:workers";
+export class CallerIndex extends DurableObject {
+  load(ddl, phones) {
+    const sql = this.ctx.storage.sql;
+    sql.exec(ddl);
+    sql.exec("insert into caller_index (number, contact_id, kind, name, tags) with recursive n(i) as (select 1 union all select i + 1 from n where i < " + Number(phones) + ") select '+1' || (2000000000 + i * 7), 'c' || ((i + 2) / 3), 'customer', 'Contact ' || ((i + 2) / 3), '[]' from n");
+    sql.exec("insert into callers_seen (number) select number from caller_index limit " + Math.floor(Number(phones) / 3));
+    return true;
+  }
+  plan(query, number) {
+    return this.ctx.storage.sql.exec("explain query plan " + query, number).toArray().map((r) => r.detail);
+  }
+  probe([entry, seen], numbers) {
+    const sql = this.ctx.storage.sql;
+    let hits = 0;
+    for (const n of numbers) {
+      if (sql.exec(entry, n).toArray().length) hits++;
+      sql.exec(seen, n).toArray();
+    }
+    return hits;
+  }
+}
+export default {
+  async fetch(request, env) {
+    const { op, args } = await request.json();
+    return Response.json(await env.INDEX.getByName("bench")[op](...args));
+  },
+};
+`;
+
 // Matching at scale --------------------------------------------------------------------------------
 
 async function matchBench(sizes: number[]) {
@@ -339,7 +375,16 @@ async function matchBench(sizes: number[]) {
   const out = [];
   for (const size of sizes) {
     const state = mkdtempSync(join(tmpdir(), "switchboard-match-"));
-    const mf = new Miniflare(convertV4MiniflareOptions({ modules: true, script: "", resourcePersistencePath: state, d1Databases: { DB: "bench" } }));
+    const mf = new Miniflare(
+      convertV4MiniflareOptions({
+        modules: true,
+        script: INDEX_PROBE_WORKER,
+        compatibilityDate: "2026-11-01",
+        resourcePersistencePath: state,
+        d1Databases: { DB: "bench" },
+        durableObjects: { INDEX: { className: "CallerIndex", useSQLite: true } },
+      }),
+    );
     try {
       const db = await mf.getD1Database("DB");
       for (const sql of migrations) for (const statement of sql.split("--> statement-breakpoint")) if (statement.trim()) await db.exec(statement.replace(/\n/g, " "));
@@ -377,7 +422,32 @@ async function matchBench(sizes: number[]) {
         await db.batch(statements);
         batchMs.push((performance.now() - t) / 1000);
       }
-      out.push({ contacts: size, phones: size * 3, loadSeconds, hits, lookupSql: stats(sqlMs), lookupInBatchMsEach: stats(batchMs), lookupRoundTripFromNode: stats(roundTripMs), queryPlan: plan });
+      // The Switchboard's own caller index (what the voice webhook reads), in a Durable Object's
+      // SQLite, with the very table and statements of party/callers.ts.
+      const index = async (op: string, ...args: unknown[]) => (await mf.dispatchFetch("http://bench/", { method: "POST", body: JSON.stringify({ op, args }) })).json();
+      const t1 = performance.now();
+      await index("load", CALLERS_DDL, size * 3);
+      const indexLoadSeconds = Math.round((performance.now() - t1) / 100) / 10;
+      const indexPlan = (await index("plan", ENTRY_SQL, "+12000000007")) as string[];
+      const indexMs: number[] = [];
+      let indexHits = 0;
+      for (let round = 0; round < 5; round++) {
+        const numbers = Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? `+1${2000000000 + (1 + Math.floor(Math.random() * size * 3)) * 7}` : `+1${3200000000 + i}`));
+        const t = performance.now();
+        indexHits += (await index("probe", [ENTRY_SQL, SEEN_SQL], numbers)) as number;
+        indexMs.push((performance.now() - t) / 1000);
+      }
+      out.push({
+        contacts: size,
+        phones: size * 3,
+        loadSeconds,
+        hits,
+        lookupSql: stats(sqlMs),
+        lookupInBatchMsEach: stats(batchMs),
+        lookupRoundTripFromNode: stats(roundTripMs),
+        queryPlan: plan,
+        switchboardIndex: { loadSeconds: indexLoadSeconds, hitsOf5000: indexHits, lookupMsEach: stats(indexMs), queryPlan: indexPlan },
+      });
     } finally {
       await mf.dispose();
       rmSync(state, { recursive: true, force: true });
