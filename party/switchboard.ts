@@ -21,8 +21,7 @@ const LOG_BATCH = 50;
 /** How long after a call its caller is checked against D1, with every other call of that second. */
 const CHECK_AFTER_MS = 1000;
 
-/** Who the dashboard's user is, and the seq its snapshot or replay brought it up to. */
-type ConnectionState = { userId: string; syncedTo: number };
+type ConnectionState = { userId: string };
 
 /**
  * One per tenant, named by the tenant's id: live calls, routing counters, notifications and the
@@ -107,38 +106,11 @@ export class Switchboard extends Server<Env> {
     return { sql: this.ctx.storage.sql, now: Date.now(), broadcast: (message) => this.#deliver(message) };
   }
 
-  /** Events logged but not yet sent, in seq order. */
-  #outbox: EventMessage[] = [];
-
-  /**
-   * Events go to every dashboard of the tenant; a user's read marks only to that user's. They are
-   * sent just after the current RPC or message is answered, in seq order: the caller's TwiML does
-   * not wait on twenty sockets' sends, and the popup follows a moment later. A dashboard that
-   * connects in between has them from the log already and is skipped.
-   */
+  /** Events go to every dashboard of the tenant; a user's read marks only to that user's. */
   #deliver(message: EventMessage) {
-    this.#outbox.push(message);
-    if (this.#outbox.length === 1) setTimeout(() => this.#flush(), 0);
-  }
-
-  #flush() {
-    const messages = this.#outbox;
-    this.#outbox = [];
-    const connections = [...this.getConnections<ConnectionState>()];
-    for (const message of messages) {
-      const text = JSON.stringify(message);
-      for (const connection of connections) {
-        const state = connection.state;
-        // A dashboard that connected after this event was logged has it already (snapshot or replay).
-        if (state && state.syncedTo >= message.seq) continue;
-        if (message.type === "read" && state?.userId !== message.userId) continue;
-        try {
-          connection.send(text);
-        } catch {
-          connection.close(1011, "Unexpected error");
-        }
-      }
-    }
+    const text = JSON.stringify(message);
+    if (message.type !== "read") this.broadcast(text);
+    else for (const connection of this.getConnections(userTag(message.userId))) connection.send(text);
   }
 
   override getConnectionTags(_connection: Connection, ctx: ConnectionContext) {
@@ -313,7 +285,7 @@ export class Switchboard extends Server<Env> {
 
   override onConnect(connection: Connection<ConnectionState>, ctx: ConnectionContext) {
     const userId = ctx.request.headers.get(USER_HEADER) ?? "";
-    connection.setState({ userId, syncedTo: store.currentSeq(this.ctx.storage.sql) });
+    connection.setState({ userId });
     const query = connectQuery.safeParse({ since: new URL(ctx.request.url).searchParams.get("since") ?? undefined });
     const since = query.success ? query.data.since : undefined;
     if (since !== undefined) {
