@@ -14,6 +14,7 @@ import type { CallerType } from "../schema/calls.ts";
 import { calls, contactPhones, contacts } from "../schema/db.ts";
 import type { Db } from "../worker/db.ts";
 import { chunks } from "../worker/lib/chunks.ts";
+import { CALLERS_DDL, ENTRY_SQL, SEEN_SQL } from "./callers-sql.ts";
 
 /** Bumped when the index's shape or meaning changes: a Switchboard with another version rebuilds. */
 const INDEX_VERSION = "1";
@@ -30,16 +31,6 @@ export type CallerIdentity = {
 };
 
 type Entry = { contactId: string; kind: CallerType; name: string; tags: string[] };
-
-/** The index's tables (exported for the benchmark, which probes them at a million contacts). */
-export const CALLERS_DDL = `
-  create table if not exists caller_index (number text primary key, contact_id text not null, kind text not null, name text not null, tags text not null) without rowid;
-  create index if not exists caller_index_contact on caller_index (contact_id);
-  create table if not exists callers_seen (number text primary key) without rowid;
-`;
-/** The voice webhook's lookups: one primary-key probe each. */
-export const ENTRY_SQL = "select contact_id, kind, name, tags from caller_index where number = ?";
-export const SEEN_SQL = "select 1 from callers_seen where number = ?";
 
 export function migrateCallers(sql: SqlStorage) {
   sql.exec(CALLERS_DDL);

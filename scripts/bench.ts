@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import type { DashboardReport } from "./bench-dashboards.ts";
-import { CALLERS_DDL, ENTRY_SQL, SEEN_SQL } from "../party/callers.ts";
+import { CALLERS_DDL, ENTRY_SQL, SEEN_SQL } from "../party/callers-sql.ts";
 import { gzipSync } from "node:zlib";
 import { newCallSid, postSigned, readTwiml, type SimulatorOptions } from "./simulate.ts";
 import { ROOT, run, VITE } from "./lib.ts";
