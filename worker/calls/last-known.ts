@@ -6,6 +6,7 @@
  * again). An old one is read only when D1 fails, so the webhook can still verify the request and
  * dial the fail-safe number: a stale answer beats a caller in silence.
  */
+import { remember } from "../lib/remember.ts";
 import type { TrackingTarget } from "./lookup.ts";
 
 const MAX_ENTRIES = 10_000;
@@ -13,10 +14,8 @@ export const RECENT_MS = 60_000;
 const known = new Map<string, { at: number; target: TrackingTarget }>();
 
 export function rememberTracking(number: string, target: TrackingTarget | null, now = Date.now()) {
-  known.delete(number);
-  if (!target) return;
-  known.set(number, { at: now, target });
-  if (known.size > MAX_ENTRIES) known.delete(known.keys().next().value!);
+  if (target) remember(known, number, { at: now, target }, MAX_ENTRIES);
+  else known.delete(number);
 }
 
 /** The lookup of the last minute, if there was one. */

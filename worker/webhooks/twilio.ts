@@ -25,6 +25,7 @@ import { forgetRecent, lastKnownTracking, recentTracking, rememberTracking } fro
 import { findProviderAccount, lookupTracking, tenantOfTrackingNumber, type TrackingTarget } from "../calls/lookup.ts";
 import { decryptSecret } from "../lib/crypto.ts";
 import { issuesOf } from "../lib/errors.ts";
+import { remember } from "../lib/remember.ts";
 import { withTimeout } from "../lib/timeout.ts";
 import { callbackQuery, dialActionForm, gatherForm, recordingForm, reportTime, statusForm, voiceForm, whisperForm } from "../providers/twilio/forms.ts";
 import { verifyTwilioSignature } from "../providers/twilio/signature.ts";
@@ -69,8 +70,7 @@ async function verified(c: C, encryptedToken: string, params: [string, string][]
   let token = tokens.get(encryptedToken);
   if (token === undefined) {
     token = await decryptSecret(encryptedToken, c.env.SECRETS_KEY);
-    tokens.set(encryptedToken, token);
-    if (tokens.size > 1000) tokens.delete(tokens.keys().next().value!);
+    remember(tokens, encryptedToken, token, 1000);
   }
   return verifyTwilioSignature(token, c.req.url, params, c.req.header("X-Twilio-Signature"));
 }
@@ -224,8 +224,7 @@ async function providerAccount(db: ReturnType<typeof getDb>, tenantId: string, a
   const hit = recentAccounts.get(key);
   if (hit && Date.now() - hit.at < ACCOUNT_TTL_MS) return hit.account;
   const account = await findProviderAccount(db, tenantId, PROVIDER, accountSid);
-  recentAccounts.set(key, { at: Date.now(), account });
-  if (recentAccounts.size > 10_000) recentAccounts.delete(recentAccounts.keys().next().value!);
+  remember(recentAccounts, key, { at: Date.now(), account }, 10_000);
   return account;
 }
 
@@ -239,8 +238,7 @@ async function tenantOfNumber(db: ReturnType<typeof getDb>, number: string) {
   const hit = recentTenants.get(number);
   if (hit && Date.now() - hit.at < ACCOUNT_TTL_MS) return hit.tenantId;
   const tenantId = await tenantOfTrackingNumber(db, number);
-  recentTenants.set(number, { at: Date.now(), tenantId });
-  if (recentTenants.size > 10_000) recentTenants.delete(recentTenants.keys().next().value!);
+  remember(recentTenants, number, { at: Date.now(), tenantId }, 10_000);
   return tenantId;
 }
 

@@ -4,6 +4,7 @@
  * Runs on WebCrypto in the Worker and in Node (the simulator signs with the same code).
  */
 import { fromBase64, toBase64 } from "../../lib/crypto.ts";
+import { remember } from "../../lib/remember.ts";
 
 const encoder = new TextEncoder();
 
@@ -15,9 +16,8 @@ function key(authToken: string, usage: "sign" | "verify") {
   let found = keys.get(id);
   if (!found) {
     found = crypto.subtle.importKey("raw", encoder.encode(authToken), { name: "HMAC", hash: "SHA-1" }, false, [usage]);
-    keys.set(id, found);
+    remember(keys, id, found, 1000);
     found.catch(() => keys.delete(id));
-    if (keys.size > 1000) keys.delete(keys.keys().next().value!);
   }
   return found;
 }
