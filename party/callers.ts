@@ -6,12 +6,14 @@
  *
  * D1 stays the record; this is an index of it. It is built from D1 when missing (calls meanwhile
  * ask D1, as before), kept in step by the contacts API after each write (`contactsChanged`), and
- * checked against D1 after every call is answered, so a change whose notice was lost heals on the
- * next call from that number. Plain functions over `SqlStorage` and a drizzle `Db`.
+ * the numbers of answered calls are matched against D1 again a moment later (`refreshNumbers`), so a
+ * change whose notice was lost shows on that call and the next. Plain functions over `SqlStorage`
+ * and a drizzle `Db`.
  */
-import { and, asc, eq, gt, inArray, sql as dsql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql as dsql, type SQL } from "drizzle-orm";
 import type { CallerType } from "../schema/calls.ts";
 import { calls, contactPhones, contacts } from "../schema/db.ts";
+import { callerMatchQuery } from "../worker/contacts/queries.ts";
 import type { Db } from "../worker/db.ts";
 import { chunks } from "../worker/lib/chunks.ts";
 import { CALLERS_DDL, ENTRY_SQL, SEEN_SQL } from "./callers-sql.ts";
@@ -86,37 +88,39 @@ function putEntries(sql: SqlStorage, numbers: Iterable<string>, entries: Map<str
 
 // From D1 --------------------------------------------------------------------------------------------
 
-const entryColumns = { number: contactPhones.number, contactId: contacts.id, kind: contacts.kind, name: contacts.name, tags: contacts.tags };
+type EntryRow = { number: string; contactId: string; kind: CallerType; name: string; tags: string[] };
 
-/** The contact each number belongs to in D1: rows come oldest phone first, and the first one wins. */
+/** The tenant's phones with their contacts, oldest phone first within a number, as the match sees them. */
+function phonesOf(db: Db, tenantId: string, numbers: SQL) {
+  return db
+    .select({ number: contactPhones.number, contactId: contacts.id, kind: contacts.kind, name: contacts.name, tags: contacts.tags })
+    .from(contactPhones)
+    .innerJoin(contacts, eq(contacts.id, contactPhones.contactId))
+    .where(and(eq(contactPhones.tenantId, tenantId), numbers))
+    .orderBy(asc(contactPhones.number), asc(contactPhones.createdAt));
+}
+
+/** Each number's contact: the first row of each number wins (the rows come oldest phone first). */
+function firstOfEach(rows: EntryRow[], into = new Map<string, Entry>()) {
+  for (const { number, ...entry } of rows) if (!into.has(number)) into.set(number, entry);
+  return into;
+}
+
+/** The contact each number belongs to in D1. */
 async function entriesFromD1(db: Db, tenantId: string, numbers: string[]) {
   const entries = new Map<string, Entry>();
-  for (const part of chunks(numbers)) {
-    const rows = await db
-      .select(entryColumns)
-      .from(contactPhones)
-      .innerJoin(contacts, eq(contacts.id, contactPhones.contactId))
-      .where(and(eq(contactPhones.tenantId, tenantId), inArray(contactPhones.number, part)))
-      .orderBy(asc(contactPhones.number), asc(contactPhones.createdAt));
-    for (const r of rows) if (!entries.has(r.number)) entries.set(r.number, { contactId: r.contactId, kind: r.kind, name: r.name, tags: r.tags });
-  }
+  for (const part of chunks(numbers)) firstOfEach(await phonesOf(db, tenantId, inArray(contactPhones.number, part)), entries);
   return entries;
 }
 
-/** Who is calling, asked of D1 (while the index is being built): the same answer in one query. */
+/** Who is calling, asked of D1 (while the index is being built): the same answer in one round trip. */
 export async function identifyInD1(db: Db, tenantId: string, number: string): Promise<CallerIdentity> {
-  const [entries, before] = await db.batch([
-    db
-      .select(entryColumns)
-      .from(contactPhones)
-      .innerJoin(contacts, eq(contacts.id, contactPhones.contactId))
-      .where(and(eq(contactPhones.tenantId, tenantId), eq(contactPhones.number, number)))
-      .orderBy(asc(contactPhones.createdAt))
-      .limit(1),
+  const [matches, before] = await db.batch([
+    callerMatchQuery(db, tenantId, number),
     db.select({ one: dsql<number>`1` }).from(calls).where(and(eq(calls.tenantId, tenantId), eq(calls.fromNumber, number))).limit(1),
   ]);
-  const e = entries[0];
-  return identity(e ? { contactId: e.contactId, kind: e.kind, name: e.name, tags: e.tags } : null, before.length > 0);
+  const match = matches[0];
+  return identity(match ? { contactId: match.contactId, kind: match.kind, name: match.name, tags: match.tags } : null, before.length > 0);
 }
 
 /**
@@ -128,19 +132,12 @@ export async function build(sql: SqlStorage, db: Db, tenantId: string) {
   sql.exec("delete from caller_index");
   let after = "";
   for (;;) {
-    const rows = await db
-      .select(entryColumns)
-      .from(contactPhones)
-      .innerJoin(contacts, eq(contacts.id, contactPhones.contactId))
-      .where(and(eq(contactPhones.tenantId, tenantId), gt(contactPhones.number, after)))
-      .orderBy(asc(contactPhones.number), asc(contactPhones.createdAt))
-      .limit(PAGE);
+    const rows = await phonesOf(db, tenantId, gt(contactPhones.number, after)).limit(PAGE);
     if (rows.length === 0) break;
     // A page may end inside one number's phones: that number is read again, whole, on the next page.
     const last = rows.at(-1)!.number;
     const whole = rows.length === PAGE && rows[0]!.number !== last ? rows.filter((r) => r.number !== last) : rows;
-    const entries = new Map<string, Entry>();
-    for (const r of whole) if (!entries.has(r.number)) entries.set(r.number, { contactId: r.contactId, kind: r.kind, name: r.name, tags: r.tags });
+    const entries = firstOfEach(whole);
     putEntries(sql, entries.keys(), entries);
     if (rows.length < PAGE) break;
     after = whole.at(-1)!.number;
