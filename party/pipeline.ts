@@ -290,7 +290,18 @@ export function markRead(ctx: PipelineContext, userId: string, ids: string[] | "
   return fresh;
 }
 
-/** Staff linked a live call to a contact (Select customer, or a new record made from the popup). */
+type Caller = Pick<LiveCall, "contactId" | "callerName" | "callerType">;
+
+/** Shows the call as this caller on every dashboard; null when it shows them already. */
+function showCaller(ctx: PipelineContext, stored: store.StoredCall, caller: Caller, changes: Partial<store.StoredCall> = {}): LiveCall | null {
+  const { call: now } = stored;
+  if (now.contactId === caller.contactId && now.callerName === caller.callerName && now.callerType === caller.callerType) return null;
+  const call: LiveCall = { ...now, ...caller };
+  store.putCall(ctx.sql, { ...stored, ...changes, call, updatedAt: ctx.now });
+  emit(ctx, { type: "call", call });
+  return call;
+}
+
 /**
  * The caller as D1 knows them, found after the call was registered from an out-of-step caller
  * index: the call shows it from now on, unless someone linked the call to a contact meanwhile.
@@ -299,21 +310,15 @@ export function recognised(ctx: PipelineContext, callId: string, registeredConta
   const stored = store.getCall(ctx.sql, callId);
   if (!stored || stored.call.contactId !== registeredContactId) return { toLog: [] };
   const { contactId, callerName, callerType, contactTags } = identity;
-  if (stored.call.contactId === contactId && stored.call.callerName === callerName && stored.call.callerType === callerType) return { toLog: [] };
-  const call: LiveCall = { ...stored.call, contactId, callerName, callerType };
   // An ended call whose log was written already is written again, with the caller it really was.
-  const logPending = stored.logPending || isTerminal(call.status);
-  store.putCall(ctx.sql, { ...stored, call, memory: { ...stored.memory, contactTags }, logPending, updatedAt: ctx.now });
-  emit(ctx, { type: "call", call });
-  return { toLog: logPending ? [call] : [] };
+  const logPending = stored.logPending || isTerminal(stored.call.status);
+  const call = showCaller(ctx, stored, { contactId, callerName, callerType }, { memory: { ...stored.memory, contactTags }, logPending });
+  return { toLog: call && logPending ? [call] : [] };
 }
 
+/** Staff linked a live call to a contact (Select customer, or a new record made from the popup). */
 export function linkContact(ctx: PipelineContext, callId: string, contact: { id: string; kind: CallerType; name: string }) {
   const stored = store.getCall(ctx.sql, callId);
   if (!stored) return null;
-  if (stored.call.contactId === contact.id && stored.call.callerName === contact.name && stored.call.callerType === contact.kind) return stored.call;
-  const call: LiveCall = { ...stored.call, contactId: contact.id, callerName: contact.name, callerType: contact.kind };
-  store.putCall(ctx.sql, { ...stored, call, updatedAt: ctx.now });
-  emit(ctx, { type: "call", call });
-  return call;
+  return showCaller(ctx, stored, { contactId: contact.id, callerName: contact.name, callerType: contact.kind }) ?? stored.call;
 }
