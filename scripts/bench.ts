@@ -101,24 +101,22 @@ async function openDashboards(base: string, cookie: string, k: number) {
   const thread = new Worker(new URL("./bench-dashboards.ts", import.meta.url), {
     workerData: { url: `${base.replace(/^http/, "ws")}/parties/switchboard/demo`, cookie, origin: base, k },
   });
-  const replies: ((m: { type: string; report?: DashboardReport }) => void)[] = [];
-  thread.on("message", (m: { type: string; report?: DashboardReport }) => replies.shift()?.(m));
-  const next = () => new Promise<{ type: string; report?: DashboardReport }>((resolve, reject) => {
-    replies.push(resolve);
-    thread.once("error", reject);
+  type Reply = { type: string; report?: DashboardReport };
+  const waiting: { resolve: (m: Reply) => void; reject: (e: unknown) => void }[] = [];
+  thread.on("message", (m: Reply) => waiting.shift()?.resolve(m));
+  thread.on("error", (err) => {
+    for (const w of waiting.splice(0)) w.reject(err);
   });
-  await next(); // ready: every socket has its snapshot
+  /** Sends a command (none: waits for "ready") and resolves with the thread's reply. */
+  const ask = (command?: string) =>
+    new Promise<Reply>((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      if (command) thread.postMessage(command);
+    });
+  await ask(); // ready: every socket has its snapshot
   return {
-    reset: async () => {
-      const reply = next();
-      thread.postMessage("reset");
-      await reply;
-    },
-    report: async () => {
-      const reply = next();
-      thread.postMessage("report");
-      return (await reply).report!;
-    },
+    reset: () => ask("reset"),
+    report: async () => (await ask("report")).report!,
     close: async () => {
       thread.postMessage("close");
       await new Promise((r) => thread.once("exit", r));

@@ -10,18 +10,18 @@ import { remember } from "../lib/remember.ts";
 import type { TrackingTarget } from "./lookup.ts";
 
 const MAX_ENTRIES = 10_000;
-export const RECENT_MS = 60_000;
+const RECENT_MS = 60_000;
 const known = new Map<string, { at: number; target: TrackingTarget }>();
 
-export function rememberTracking(number: string, target: TrackingTarget | null, now = Date.now()) {
-  if (target) remember(known, number, { at: now, target }, MAX_ENTRIES);
+export function rememberTracking(number: string, target: TrackingTarget | null) {
+  if (target) remember(known, number, { at: Date.now(), target }, MAX_ENTRIES);
   else known.delete(number);
 }
 
 /** The lookup of the last minute, if there was one. */
-export function recentTracking(number: string, now = Date.now()) {
+export function recentTracking(number: string) {
   const hit = known.get(number);
-  return hit && now - hit.at < RECENT_MS ? hit.target : null;
+  return hit && Date.now() - hit.at < RECENT_MS ? hit.target : null;
 }
 
 /** The last lookup that succeeded, however old. */

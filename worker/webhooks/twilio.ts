@@ -107,13 +107,14 @@ function phases() {
   };
 }
 
-type Lookup = { target: TrackingTarget | null; recent: boolean };
+/** `recent`: remembered by this isolate, not read just now; `degraded`: D1 failed, an old answer stands in. */
+type Lookup = { target: TrackingTarget | null; recent: boolean; degraded?: boolean };
 
 /**
  * The dialled number's tenant and account: this isolate's lookup of the last minute, or D1's answer
  * (`fresh` skips the former). When D1 fails or is slow, the last answer it gave, however old.
  */
-async function lookup(db: ReturnType<typeof getDb>, to: string, fresh: boolean, within: number): Promise<Lookup & { degraded?: boolean }> {
+async function lookup(db: ReturnType<typeof getDb>, to: string, fresh: boolean, within: number): Promise<Lookup> {
   const recent = fresh ? null : recentTracking(to);
   if (recent) return { target: recent, recent: true };
   try {
