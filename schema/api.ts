@@ -3,7 +3,7 @@
  * client (which sends).
  */
 import { z } from "zod";
-import { CONTACT_KINDS, PHONE_LABELS, USER_ROLES } from "./constants.ts";
+import { CONTACT_KINDS, PHONE_LABELS, USER_ROLES, type PhoneLabel } from "./constants.ts";
 
 const trimmed = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) =>
@@ -29,6 +29,9 @@ export const phoneInput = z.object({
   number: trimmed(40),
 });
 export type PhoneInput = z.infer<typeof phoneInput>;
+
+/** A contact's phone as the API answers it: normalised (E.164), its extension, and as it was typed. */
+export type PhoneRecord = { id: string; label: PhoneLabel; number: string; extension: string | null; raw: string };
 
 const contactFields = {
   kind: contactKind,

@@ -1,8 +1,9 @@
 /** What the REST API answers, as the dashboard reads it. */
+import type { PhoneRecord } from "../../schema/api.ts";
 import type { CallerType } from "../../schema/calls.ts";
-import type { CallStatus, ContactKind, PhoneLabel } from "../../schema/constants.ts";
+import type { CallStatus, ContactKind } from "../../schema/constants.ts";
 
-export type Phone = { id: string; label: PhoneLabel; number: string; extension: string | null; raw: string };
+export type Phone = PhoneRecord;
 export type Contact = {
   id: string;
   kind: ContactKind;

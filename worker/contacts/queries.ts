@@ -1,13 +1,12 @@
 /** Contacts and their phones in D1. Every function takes the tenant explicitly. */
 import { and, asc, count, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
-import type { PhoneInput } from "../../schema/api.ts";
+import type { PhoneInput, PhoneRecord } from "../../schema/api.ts";
 import { contactPhones, contacts, type ContactKind, type PhoneLabel } from "../../schema/db.ts";
 import { normalisePhone, phoneDigits } from "../../schema/phone.ts";
 import type { Db } from "../db.ts";
 import { chunks } from "../lib/chunks.ts";
 import { escapeLike } from "../lib/like.ts";
 
-export type PhoneRecord = { id: string; label: PhoneLabel; number: string; extension: string | null; raw: string };
 export type ContactFields = {
   kind: ContactKind;
   name: string;
