@@ -81,6 +81,9 @@ async function seedContacts(base: string, cookie: string, count: number) {
 
 // Floors ----------------------------------------------------------------------------------------
 
+/** Mean time between two probes of the floors while the calls run. */
+const FLOOR_PROBE_MS = 200;
+
 async function timeRequests(url: string, n: number) {
   const samples: number[] = [];
   for (let i = 0; i < n + 20; i++) {
@@ -218,17 +221,19 @@ async function loadBench() {
     await dashboards.reset();
 
     const results: CallResult[] = [];
-    // The floors again, sampled while the calls run: the same stack under the same load.
+    // The floors again, sampled while the calls run: the same stack under the same load. A few
+    // probes a second, at random moments: probing back to back would add more requests than the
+    // calls make (about 60 a second against 25) and measure mostly the probes' own load.
     const loadedFloors = { worker: [] as number[], durableObject: [] as number[] };
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
+        await sleep(FLOOR_PROBE_MS * (0.5 + Math.random()));
         for (const [name, path] of [["worker", "/health"], ["durableObject", "/health/durable-object"]] as const) {
           const t = performance.now();
           const body = (await (await fetch(`${base}${path}`)).json()) as { ok?: boolean };
           if (body.ok === true) loadedFloors[name].push(performance.now() - t);
         }
-        await sleep(20);
       }
     })();
     // Half the callers are known contacts, half unknown numbers.
