@@ -1,4 +1,5 @@
 /** The D1 call log: rows keyed by the provider's call id, so a call is never logged twice. */
+import { fillPlaceholders, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { calls } from "../schema/db.ts";
 import type { LiveCall } from "../schema/calls.ts";
 import type { Db } from "../worker/db.ts";
@@ -39,13 +40,36 @@ export function callLogRow(tenantId: string, call: LiveCall) {
   };
 }
 
-/** The statement that writes a call's row, for a batch: inserted once, its facts refreshed after. */
-export function callLogWrite(db: Db, tenantId: string, call: LiveCall) {
-  return db
+type Row = ReturnType<typeof callLogRow>;
+
+/** The upsert's SQL and its parameters (placeholders named by the row's keys), built once. */
+let upsert: { sql: string; params: unknown[] } | undefined;
+
+/**
+ * The statement that writes a call's row, for a D1 batch: inserted once, its facts refreshed after.
+ * drizzle builds the SQL the first time only (building it cost more than running it, per call);
+ * each call binds its own values, encoded by the columns as drizzle encodes them.
+ */
+export function callLogWrite(db: Db, d1: D1Database, tenantId: string, call: LiveCall): D1PreparedStatement {
+  const row = callLogRow(tenantId, call);
+  upsert ??= db
     .insert(calls)
-    .values(callLogRow(tenantId, call))
+    .values(placeholders(row))
     // What staff wrote on the call (subject, notes, outcome, tags) is theirs: only the call's facts are refreshed.
-    .onConflictDoUpdate({ target: [calls.tenantId, calls.provider, calls.providerCallId], set: outcomeOf(call) });
+    .onConflictDoUpdate({ target: [calls.tenantId, calls.provider, calls.providerCallId], set: fromExcluded(Object.keys(outcomeOf(call)) as (keyof Outcome)[]) })
+    .toSQL();
+  return d1.prepare(upsert.sql).bind(...fillPlaceholders(upsert.params, row));
+}
+
+type Outcome = ReturnType<typeof outcomeOf>;
+
+function placeholders(row: Row) {
+  return Object.fromEntries(Object.keys(row).map((key) => [key, sql.placeholder(key)])) as { [K in keyof Row]: Placeholder };
+}
+
+/** `set column = excluded.column` for each of these columns: the values the insert tried. */
+function fromExcluded(keys: (keyof Outcome)[]) {
+  return Object.fromEntries(keys.map((key) => [key, sql`excluded.${sql.identifier(calls[key].name)}`])) as { [K in keyof Outcome]: SQL };
 }
 
 /** Makes sure a live call has its row, so staff can write on it before it ends. */

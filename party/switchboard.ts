@@ -156,8 +156,7 @@ export class Switchboard extends Server<Env> {
     const db = getDb(this.env.DB);
     for (const part of chunks(batch, LOG_BATCH)) {
       try {
-        const [first, ...rest] = part.map((call) => callLogWrite(db, this.name, call));
-        await db.batch([first!, ...rest]);
+        await this.env.DB.batch(part.map((call) => callLogWrite(db, this.env.DB, this.name, call)));
         // A call queued again meanwhile (it changed) stays pending until that write is in.
         for (const call of part) if (!this.#logQueue.has(call.id)) store.setLogPending(this.ctx.storage.sql, call.id, false);
       } catch (err) {
