@@ -16,6 +16,10 @@ export const TOOL_ENV = {
   // Miniflare would otherwise fetch a sample `request.cf` from Cloudflare at every start.
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
   DO_NOT_TRACK: "1",
+  // wrangler's local observability streams a trace of every request, RPC and D1 query to a
+  // collector Worker in the same workerd: measured, it doubled the CPU the app's workerd spends per
+  // call (README, Performance). Off unless asked for: X_LOCAL_OBSERVABILITY=true npm run dev.
+  X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false",
 };
 
 export function run(script: string, args: string[], options: SpawnOptions = {}): Promise<void> {
