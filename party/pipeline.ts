@@ -29,8 +29,13 @@ import * as store from "./store.ts";
 export type PipelineContext = {
   sql: SqlStorage;
   now: number;
-  /** Sends an event (already given its seq) to every open dashboard. */
+  /**
+   * Sends an event (already given its seq) to every open dashboard, at the end of the operation: an
+   * event sent again with the same seq before then replaces the first.
+   */
   broadcast: (message: EventMessage) => void;
+  /** The last event this operation emitted, when it was a call's. */
+  lastCallEvent?: { seq: number; callId: string };
 };
 
 /** Everything the Worker learned about a new call before asking the Switchboard. */
@@ -71,8 +76,15 @@ export const RINGING_STALE_MS = 60 * 60 * 1000;
 export const ANSWERED_STALE_MS = 12 * 60 * 60 * 1000;
 export const KEEP_ENDED_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Logs an event and sends it. A call changed twice in a row by one operation (a dial ends, and with
+ * it the route and the call) is one event with the call as it ends up, not two a moment apart.
+ */
 function emit(ctx: PipelineContext, event: NewEvent) {
-  ctx.broadcast(store.appendEvent(ctx.sql, event, ctx.now));
+  const last = ctx.lastCallEvent;
+  const message = event.type === "call" && last?.callId === event.call.id ? store.replaceEvent(ctx.sql, last.seq, event) : store.appendEvent(ctx.sql, event, ctx.now);
+  ctx.lastCallEvent = event.type === "call" ? { seq: message.seq, callId: event.call.id } : undefined;
+  ctx.broadcast(message);
 }
 
 function notify(ctx: PipelineContext, n: Notification) {

@@ -117,6 +117,13 @@ export function appendEvent(sql: SqlStorage, event: NewEvent, at: number): Event
   return message;
 }
 
+/** Puts `event` in the log in place of the event numbered `seq` (which has not been sent). */
+export function replaceEvent(sql: SqlStorage, seq: number, event: NewEvent): EventMessage {
+  const message = { ...event, seq } as EventMessage;
+  sql.exec("update events set message = ? where seq = ?", JSON.stringify(message), seq);
+  return message;
+}
+
 /**
  * The events after `since` that `userId` may see (another user's read marks are theirs), or null
  * when the log no longer reaches back that far (or `since` is from the future).

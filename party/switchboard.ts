@@ -106,11 +106,23 @@ export class Switchboard extends Server<Env> {
     return { sql: this.ctx.storage.sql, now: Date.now(), broadcast: (message) => this.#deliver(message) };
   }
 
-  /** Events go to every dashboard of the tenant; a user's read marks only to that user's. */
+  /** Events of the operation running now, by seq, sent once it is done (pipeline.emit may replace one). */
+  #outbox = new Map<number, EventMessage>();
+
   #deliver(message: EventMessage) {
-    const text = JSON.stringify(message);
-    if (message.type !== "read") this.broadcast(text);
-    else for (const connection of this.getConnections(userTag(message.userId))) connection.send(text);
+    if (this.#outbox.size === 0) queueMicrotask(() => this.#flush());
+    this.#outbox.set(message.seq, message);
+  }
+
+  /** Events go to every dashboard of the tenant; a user's read marks only to that user's. */
+  #flush() {
+    const messages = [...this.#outbox.values()];
+    this.#outbox.clear();
+    for (const message of messages) {
+      const text = JSON.stringify(message);
+      if (message.type !== "read") this.broadcast(text);
+      else for (const connection of this.getConnections(userTag(message.userId))) connection.send(text);
+    }
   }
 
   override getConnectionTags(_connection: Connection, ctx: ConnectionContext) {

@@ -51,13 +51,16 @@ describe("live events", () => {
     await leg(t, started.legStatus!, started.callSid, legSid, "in-progress", { SequenceNumber: "2" });
     await dialAction(t, started.dialAction!, started.callSid, "completed", { DialCallSid: legSid, DialCallDuration: "12" });
 
-    // The dial action's report brings the talk time (a change of its own), then the call ends.
-    const expected = ["snapshot", "call:ringing", "notification:incoming-call", "call:in-progress", "call:in-progress", "call:completed", "notification:call-activity"];
+    // The dial action's report brings the talk time and ends the call: one event, the call as it ends.
+    const expected = ["snapshot", "call:ringing", "notification:incoming-call", "call:in-progress", "call:completed", "notification:call-activity"];
     for (const dashboard of [one, two]) {
       const messages = await dashboard.waitFor(expected.length);
       expect(messages.map((m) => (m.type === "call" ? `call:${m.call.status}` : m.type === "notification" ? `notification:${m.notification.kind}` : m.type))).toEqual(expected);
-      expect(messages.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+      expect(messages.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+      const ended = messages[4]!;
+      expect(ended.type === "call" && ended.call.talkSeconds).toBe(12);
       expect(dashboard.invalid).toEqual([]);
+      expect(await dashboard.settle()).toHaveLength(expected.length);
     }
     expect(await stranger.settle()).toHaveLength(1);
     for (const d of [one, two, stranger]) d.close();
