@@ -2,7 +2,7 @@
 import { fillPlaceholders, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { calls } from "../schema/db.ts";
 import type { LiveCall } from "../schema/calls.ts";
-import type { Db } from "../worker/db.ts";
+import { getDb, type Db } from "../worker/db.ts";
 
 /** The facts of a call that the Switchboard owns and refreshes. */
 function outcomeOf(call: LiveCall) {
@@ -50,9 +50,9 @@ let upsert: { sql: string; params: unknown[] } | undefined;
  * drizzle builds the SQL the first time only (building it cost more than running it, per call);
  * each call binds its own values, encoded by the columns as drizzle encodes them.
  */
-export function callLogWrite(db: Db, d1: D1Database, tenantId: string, call: LiveCall): D1PreparedStatement {
+export function callLogWrite(d1: D1Database, tenantId: string, call: LiveCall): D1PreparedStatement {
   const row = callLogRow(tenantId, call);
-  upsert ??= db
+  upsert ??= getDb(d1)
     .insert(calls)
     .values(placeholders(row))
     // What staff wrote on the call (subject, notes, outcome, tags) is theirs: only the call's facts are refreshed.

@@ -165,10 +165,9 @@ export class Switchboard extends Server<Env> {
   }
 
   async #writeLog(batch: LiveCall[]) {
-    const db = getDb(this.env.DB);
     for (const part of chunks(batch, LOG_BATCH)) {
       try {
-        await this.env.DB.batch(part.map((call) => callLogWrite(db, this.env.DB, this.name, call)));
+        await this.env.DB.batch(part.map((call) => callLogWrite(this.env.DB, this.name, call)));
         // A call queued again meanwhile (it changed) stays pending until that write is in.
         for (const call of part) if (!this.#logQueue.has(call.id)) store.setLogPending(this.ctx.storage.sql, call.id, false);
       } catch (err) {
