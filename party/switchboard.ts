@@ -18,6 +18,8 @@ const SWEEP_EVERY_MS = 10 * 60 * 1000;
 const LOG_RETRY_MS = 30 * 1000;
 /** Call-log rows per D1 batch (one statement each). */
 const LOG_BATCH = 50;
+/** How long an ended call waits for the provider's last report before its call-log write. */
+const LOG_SETTLE_MS = 2000;
 /** How long after a call its caller is checked against D1, with every other call of that second. */
 const CHECK_AFTER_MS = 1000;
 
@@ -95,11 +97,9 @@ export class Switchboard extends Server<Env> {
     const batch = this.#toCheck;
     this.#toCheck = new Map();
     const changed = await this.#indexTask(() => callers.refreshNumbers(this.ctx.storage.sql, getDb(this.env.DB), this.name, [...batch.keys()]));
-    const toLog: LiveCall[] = [];
     for (const { number, identity } of changed) {
-      for (const { callId, contactId } of batch.get(number) ?? []) toLog.push(...pipeline.recognised(this.#context(), callId, contactId, identity).toLog);
+      for (const { callId, contactId } of batch.get(number) ?? []) this.#log(pipeline.recognised(this.#context(), callId, contactId, identity).toLog);
     }
-    await this.#log(toLog);
   }
 
   #context(): pipeline.PipelineContext {
@@ -137,33 +137,39 @@ export class Switchboard extends Server<Env> {
     return this.#config;
   }
 
-  /** The call-log write in flight, the one queued behind it, and the calls that one will take. */
-  #logInFlight: Promise<void> = Promise.resolve();
-  #logNext: Promise<void> | null = null;
+  /** Ended calls waiting for their call-log write, the timer that writes them, and the write in flight. */
   #logQueue = new Map<string, LiveCall>();
+  #logTimer: ReturnType<typeof setTimeout> | null = null;
+  #logInFlight: Promise<void> = Promise.resolve();
 
   /**
-   * Writes ended calls to D1, and resolves once they are there. One write is in flight at a time;
-   * calls that end meanwhile go together in the next (group commit), so under load a D1 round trip
-   * carries many calls, and alone a call is written at once. What fails stays marked pending and
-   * the alarm tries again.
+   * Queues ended calls for the D1 call log, off the webhook's path: they are written together
+   * LOG_SETTLE_MS after the first of them, so the provider's last report on a call (its own
+   * duration, a moment after the call ended here) joins that write instead of making a second one,
+   * and under load one D1 round trip carries many calls. Until a call is in D1 it stays marked
+   * pending in storage: an eviction meanwhile, or a failed write, is put right by the alarm.
    */
-  #log(calls: LiveCall[]): Promise<void> {
-    if (calls.length === 0) return Promise.resolve();
+  #log(calls: LiveCall[]) {
+    if (calls.length === 0) return;
     for (const call of calls) this.#logQueue.set(call.id, call);
-    if (!this.#logNext) {
-      // The write before may have failed: this one runs regardless (and the alarm retries that one).
-      this.#logNext = this.#logInFlight.catch(() => undefined).then(() => {
-        this.#logNext = null;
+    this.#logTimer ??= setTimeout(() => void this.#flushLog(), LOG_SETTLE_MS);
+  }
+
+  /** Writes what is queued now (after the write in flight); resolves once it is in D1, or failed. */
+  #flushLog(): Promise<void> {
+    if (this.#logTimer) clearTimeout(this.#logTimer);
+    this.#logTimer = null;
+    this.#logInFlight = this.#logInFlight
+      .then(() => {
         const batch = [...this.#logQueue.values()];
         this.#logQueue.clear();
         return this.#writeLog(batch);
-      });
-      this.#logInFlight = this.#logNext;
-    }
-    return this.#logNext;
+      })
+      .catch((err: unknown) => console.error("call log write failed", err));
+    return this.#logInFlight;
   }
 
+  /** What fails stays pending and the alarm tries again. */
   async #writeLog(batch: LiveCall[]) {
     for (const part of chunks(batch, LOG_BATCH)) {
       try {
@@ -211,7 +217,7 @@ export class Switchboard extends Server<Env> {
 
   async #registered(registration: pipeline.Registration, toLog: LiveCall[]) {
     if (!registration.duplicate) await this.#scheduleAlarm(Date.now() + SWEEP_EVERY_MS);
-    await this.#log(toLog);
+    this.#log(toLog);
     return registration;
   }
 
@@ -225,28 +231,36 @@ export class Switchboard extends Server<Env> {
     else await this.#indexTask(() => callers.refreshContacts(this.ctx.storage.sql, getDb(this.env.DB), this.name, contactIds));
   }
 
-  async recordProgress(provider: string, providerCallId: string, report: CallProgress) {
+  recordProgress(provider: string, providerCallId: string, report: CallProgress) {
     const { toLog, ...result } = pipeline.progress(this.#context(), provider, providerCallId, report);
-    await this.#log(toLog);
+    this.#log(toLog);
     return result;
   }
 
   async dialEnded(provider: string, providerCallId: string, report: CallProgress) {
     const config = await this.#routingConfig();
     const { toLog, ...result } = pipeline.dialEnded(this.#context(), provider, providerCallId, report, config);
-    await this.#log(toLog);
+    this.#log(toLog);
     return result;
   }
 
   async menuAnswered(provider: string, providerCallId: string, digits: string | null) {
     const config = await this.#routingConfig();
     const { toLog, ...result } = pipeline.gathered(this.#context(), provider, providerCallId, digits, config);
-    await this.#log(toLog);
+    this.#log(toLog);
     return result;
   }
 
-  async recordingReady(provider: string, providerCallId: string, url: string) {
-    await this.#log(pipeline.recorded(this.#context(), provider, providerCallId, url).toLog);
+  recordingReady(provider: string, providerCallId: string, url: string) {
+    this.#log(pipeline.recorded(this.#context(), provider, providerCallId, url).toLog);
+  }
+
+  /**
+   * Writes the calls waiting for the call log now and resolves once they are in D1: readers of the
+   * log (the call list, a call, the CSV, the campaign report) see every call that has ended here.
+   */
+  flushCallLog(): Promise<void> {
+    return this.#flushLog();
   }
 
   /** Answers at once: the health check's (and the benchmark's) Durable Object round trip. */
@@ -347,7 +361,8 @@ export class Switchboard extends Server<Env> {
     pipeline.fireReminders(ctx);
     // The calls the sweep ends are marked pending like any other ended call: one list covers both.
     pipeline.sweep(ctx);
-    await this.#log(store.callsPendingLog(ctx.sql).map((s) => s.call));
+    this.#log(store.callsPendingLog(ctx.sql).map((s) => s.call));
+    await this.#flushLog();
     if (store.activeCalls(ctx.sql).length > 0 || store.callsPendingLog(ctx.sql).length > 0) {
       await this.#scheduleAlarm(Date.now() + SWEEP_EVERY_MS);
     }

@@ -4,7 +4,9 @@ import { createTwilioTenant, dialAction, hexId, leg, parentStatus, postTwilio, s
 
 type LogRow = { status: string; answered_at: number | null; ended_at: number | null; duration_seconds: number | null; talk_seconds: number | null; caller_type: string; first_time: number };
 
+/** The tenant's call log in D1, once the Switchboard has written the calls that ended. */
 async function callLog(t: { id: string }) {
+  await switchboardOf(t).flushCallLog();
   const rows = await env.DB.prepare("select status, answered_at, ended_at, duration_seconds, talk_seconds, caller_type, first_time from calls where tenant_id = ?").bind(t.id).all<LogRow>();
   return rows.results;
 }

@@ -135,6 +135,7 @@ describe("receiving number details in the TwiML", () => {
     expect(res.status).toBe(204);
     expect((await switchboardOf(t).snapshot()).calls[0]?.recordingUrl).toBe(url);
     await dialEnds(t, start.callSid, "completed", { DialCallSid: hexId("CA"), DialCallDuration: "5" });
+    await switchboardOf(t).flushCallLog();
     const row = await env.DB.prepare("select recording_url from calls where provider_call_id = ?").bind(start.callSid).first();
     expect(row).toEqual({ recording_url: url });
   });

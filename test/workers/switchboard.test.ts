@@ -1,11 +1,12 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { advance, type CallMemory } from "../../party/calls.ts";
 import { ANSWERED_STALE_MS, RINGING_STALE_MS } from "../../party/pipeline.ts";
 import type { Switchboard } from "../../party/switchboard.ts";
 import type { LiveCall } from "../../schema/calls.ts";
-import { createTwilioTenant, hexId, leg, startCall, switchboardOf } from "./twilio-helpers.ts";
+import { call, login } from "./helpers.ts";
+import { createTwilioTenant, dialAction, hexId, leg, parentStatus, startCall, switchboardOf } from "./twilio-helpers.ts";
 
 async function age(t: { id: string }, ms: number) {
   await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => {
@@ -59,17 +60,59 @@ describe("the Switchboard's alarm", () => {
 });
 
 describe("the call log", () => {
-  it("logs thirty calls that end at once, each reported twice, once each, with none left pending when the reports are answered", async () => {
+  it("logs thirty calls that end at once, each reported twice, once each, in one write, with none left pending after it", async () => {
     const t = await createTwilioTenant();
     const started = await Promise.all(Array.from({ length: 30 }, (_, i) => startCall(t, `+1415555${String(1000 + i)}`)));
     // Thirty hang-ups at once, each reported twice (providers retry).
     const ends = started.flatMap((c) => [c, c]).map((c) => switchboardOf(t).recordProgress("twilio", c.callSid, { leg: "parent", legId: c.callSid, status: "completed", at: Date.now() }));
     await Promise.all(ends);
+    await switchboardOf(t).flushCallLog();
     const rows = await env.DB.prepare("select provider_call_id, count(*) as n from calls where tenant_id = ? group by provider_call_id").bind(t.id).all<{ provider_call_id: string; n: number }>();
     expect(rows.results.map((r) => r.provider_call_id).sort()).toEqual(started.map((c) => c.callSid).sort());
     expect(rows.results.every((r) => r.n === 1)).toBe(true);
     const pending = await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.sql.exec("select count(*) as n from calls where log_pending = 1").one().n);
     expect(pending).toBe(0);
+  });
+});
+
+describe("the call log, off the caller's path", () => {
+  const logRow = (t: { id: string }, callSid: string) =>
+    env.DB.prepare("select status, duration_seconds, talk_seconds from calls where tenant_id = ? and provider_call_id = ?").bind(t.id, callSid).first();
+  const pending = (t: { id: string }) => runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.sql.exec("select count(*) as n from calls where log_pending = 1").one().n);
+
+  it("waits a moment after a call ends, so the provider's last report is in the one write", async () => {
+    const t = await createTwilioTenant();
+    const started = await startCall(t, "+14155550124");
+    const legSid = hexId("CA");
+    await leg(t, started.legStatus!, started.callSid, legSid, "in-progress");
+    // The dial ends the call here: the webhook is answered before anything is written to D1.
+    expect((await dialAction(t, started.dialAction!, started.callSid, "completed", { DialCallSid: legSid, DialCallDuration: "42" })).status).toBe(200);
+    expect(await logRow(t, started.callSid)).toBeNull();
+    expect(await pending(t)).toBe(1);
+    // Twilio's own duration of the call arrives a moment later and joins the same write.
+    await parentStatus(t, started.callSid, "completed", { CallDuration: "50" });
+    expect(await logRow(t, started.callSid)).toBeNull();
+    await switchboardOf(t).flushCallLog();
+    expect(await logRow(t, started.callSid)).toEqual({ status: "completed", duration_seconds: 50, talk_seconds: 42 });
+    expect(await pending(t)).toBe(0);
+  });
+
+  it("writes an ended call by itself, without anyone reading the log", async () => {
+    const t = await createTwilioTenant();
+    const started = await startCall(t, "+14155550124");
+    await parentStatus(t, started.callSid, "busy");
+    await vi.waitFor(async () => expect(await logRow(t, started.callSid)).toMatchObject({ status: "busy" }), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(async () => expect(await pending(t)).toBe(0), { timeout: 1000, interval: 50 });
+  });
+
+  it("reads of the call log through the API include a call that ended a moment ago", async () => {
+    const t = await createTwilioTenant();
+    const started = await startCall(t, "+14155550124");
+    await parentStatus(t, started.callSid, "no-answer");
+    expect(await logRow(t, started.callSid)).toBeNull();
+    const list = await call("/api/calls?status=missed", { cookie: await login(t.adminEmail) });
+    expect(list.status).toBe(200);
+    expect(((await list.json()) as { items: { providerCallId: string; status: string }[] }).items).toMatchObject([{ providerCallId: started.callSid, status: "no-answer" }]);
   });
 });
 

@@ -60,9 +60,23 @@ async function loggedCall(db: Db, tenantId: string, id: string) {
   return (await logged(db).where(and(eq(calls.tenantId, tenantId), eq(calls.id, id))).get()) ?? null;
 }
 
+/**
+ * Has the tenant's Switchboard write the calls that ended there to D1 now (it writes them a moment
+ * after they end), so a read of the call log that follows includes them. If it cannot, the log is
+ * read as it stands.
+ */
+export async function settledCallLog(env: Env, tenantId: string) {
+  try {
+    await env.Switchboard.getByName(tenantId).flushCallLog();
+  } catch (err) {
+    console.error("could not settle the call log before reading it", err);
+  }
+}
+
 /** A call from the log, or, if it has no row yet, as its tenant's Switchboard knows it. */
 async function findCall(c: C, id: string) {
   const { tenant } = c.get("auth");
+  await settledCallLog(c.env, tenant.id);
   const row = await loggedCall(getDb(c.env.DB), tenant.id, id);
   if (row) return { row, live: null };
   const live = await c.env.Switchboard.getByName(tenant.id).liveCall(id);
@@ -89,6 +103,7 @@ function callFilters(tenant: { id: string; timeZone: string }, q: z.infer<typeof
 
 /** The call log as CSV, with the same filters as the list (at most 50,000 calls). */
 export const callCsvRoutes = new Hono<AppEnv>().get("/", validate("query", callListQuery), async (c) => {
+  await settledCallLog(c.env, c.get("auth").tenant.id);
   const rows = await logged(getDb(c.env.DB)).where(callFilters(c.get("auth").tenant, c.req.valid("query"))).orderBy(desc(calls.startedAt)).limit(50_000);
   const columns = ["started_at", "caller_number", "caller_name", "caller_type", "tracking_number", "tracking_label", "campaign", "status", "rang_at", "duration_seconds", "talk_seconds", "first_time", "subject", "outcome", "notes", "tags"];
   const csv = toCsv(
@@ -120,6 +135,7 @@ export const callRoutes = new Hono<AppEnv>()
     const q = c.req.valid("query");
     const where = callFilters(c.get("auth").tenant, q);
     const db = getDb(c.env.DB);
+    await settledCallLog(c.env, c.get("auth").tenant.id);
     const [items, totals] = await Promise.all([
       logged(db).where(where).orderBy(desc(calls.startedAt), desc(calls.id)).limit(q.limit).offset(q.offset),
       db.select({ total: count() }).from(calls).where(where),

@@ -29,6 +29,7 @@ import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { parseAmount, parseCsv, toCsv } from "./csv.ts";
 import { campaignReport } from "./report.ts";
+import { settledCallLog } from "../calls/routes.ts";
 
 type C = Context<AppEnv>;
 const idParam = z.object({ id: z.string().min(1).max(100) });
@@ -313,10 +314,12 @@ const pct = (x: number | null) => (x === null ? "" : (x * 100).toFixed(1));
 export const reportRoutes = new Hono<AppEnv>()
   .get("/campaigns", validate("query", reportQuery), async (c) => {
     const { from, to } = c.req.valid("query");
+    await settledCallLog(c.env, c.get("auth").tenant.id);
     return c.json(await campaignReport(getDb(c.env.DB), c.get("auth").tenant.id, from, to));
   })
   .get("/campaigns.csv", validate("query", reportQuery), async (c) => {
     const { from, to } = c.req.valid("query");
+    await settledCallLog(c.env, c.get("auth").tenant.id);
     const report = await campaignReport(getDb(c.env.DB), c.get("auth").tenant.id, from, to);
     const columns = ["campaign", "channel", "calls", "unique_callers", "first_time_callers", "answered_rate_pct", "average_talk_seconds", "new_contacts", "new_customers", "income", "cost", "roi_pct", "cost_per_call", "cost_per_new_customer"];
     const rows = report.campaigns.map((l) => ({
