@@ -14,6 +14,7 @@
  * per second, errors and lost events, beside the floors: a request the Worker answers at once, one
  * Durable Object round trip, one D1 query. Results: a table here and JSON in bench-results/.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -97,6 +98,55 @@ async function timeRequests(url: string, n: number) {
   return stats(samples);
 }
 
+// CPU per call, by process ----------------------------------------------------------------------------
+
+/** Clock ticks per second of the CPU times in /proc. */
+const TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"]).toString()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** Which part of the dev server a process is, from its command line. */
+function processName(cmdline: string, port: number) {
+  if (cmdline.includes("workerd")) return cmdline.includes(`entry=127.0.0.1:${port}`) ? "wrangler's proxy (workerd)" : "the app's workerd";
+  if (cmdline.includes("wrangler")) return "wrangler (Node)";
+  if (cmdline.includes("esbuild")) return "esbuild";
+  return "dev script (Node)";
+}
+
+/**
+ * CPU seconds used so far by each part of the dev server (the processes of its group) and by this
+ * benchmark, from /proc: Linux only (null elsewhere).
+ */
+function cpuSeconds(group: number, port: number): Map<string, number> | null {
+  if (!existsSync("/proc/self/stat")) return null;
+  const out = new Map<string, number>();
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+      if (Number(fields[2]) !== group) continue; // pgrp
+      const name = processName(readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " "), port);
+      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS); // utime + stime
+    } catch {
+      // it exited meanwhile
+    }
+  }
+  const self = process.cpuUsage();
+  out.set("this benchmark", (self.user + self.system) / 1e6);
+  return out;
+}
+
+/** Each part's CPU between two readings: milliseconds per call, and cores kept busy (CPU seconds a second). */
+function cpuUse(before: Map<string, number> | null, after: Map<string, number> | null, calls: number, seconds: number) {
+  if (!before || !after || calls === 0) return null;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return Object.fromEntries([...after].map(([name, s]) => [name, { msPerCall: round(((s - (before.get(name) ?? 0)) * 1000) / calls), cores: round((s - (before.get(name) ?? 0)) / seconds) }]));
+}
+
 // Dashboards --------------------------------------------------------------------------------------
 
 /** K dashboards on the realtime socket, in their own thread (scripts/bench-dashboards.ts). */
@@ -120,10 +170,8 @@ async function openDashboards(base: string, cookie: string, k: number) {
   return {
     reset: () => ask("reset"),
     report: async () => (await ask("report")).report!,
-    close: async () => {
-      thread.postMessage("close");
-      await new Promise((r) => thread.once("exit", r));
-    },
+    // Ended at once: the sockets' closing handshakes would keep the thread for seconds.
+    close: () => thread.terminate(),
   };
 }
 
@@ -132,7 +180,7 @@ const clock = () => performance.timeOrigin + performance.now();
 
 // Calls -------------------------------------------------------------------------------------------
 
-type CallResult = { callSid: string; startedAt: number; twimlMs: number; phases: Record<string, number>; ok: boolean; error?: string };
+type CallResult = { callSid: string; startedAt: number; endedAt: number; twimlMs: number; phases: Record<string, number>; ok: boolean; error?: string };
 
 /** The voice webhook's own account of where its time went (Server-Timing). */
 function readPhases(header: string | null) {
@@ -176,10 +224,20 @@ async function driveCall(sim: SimulatorOptions, from: string, to: string): Promi
       await res.arrayBuffer();
       if (!res.ok) throw new Error(`${new URL(url).pathname}: ${res.status}`);
     }
-    return { callSid, startedAt, twimlMs, phases, ok: true };
+    return { callSid, startedAt, endedAt: clock(), twimlMs, phases, ok: true };
   } catch (err) {
-    return { callSid, startedAt, twimlMs: NaN, phases: {}, ok: false, error: err instanceof Error ? err.message : String(err) };
+    return { callSid, startedAt, endedAt: clock(), twimlMs: NaN, phases: {}, ok: false, error: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** When the open loop's steady state starts: the first calls have rung, talked and ended. */
+const STEADY_AFTER_MS = 5000;
+
+/** Calls finished per second between two moments (null when the run is too short to have them). */
+function steadyRate(results: CallResult[], from: number, to: number) {
+  if (to - from < 5000) return null;
+  const done = results.filter((r) => r.ok && r.endedAt >= from && r.endedAt < to).length;
+  return Math.round((done / ((to - from) / 1000)) * 10) / 10;
 }
 
 /** Events every dashboard must see for one call: ringing, in progress, completed, and two notifications. */
@@ -204,7 +262,7 @@ async function loadBench() {
   const rate = flags.rate ? Number(flags.rate) : null;
   const n = rate ? Math.round(rate * Number(flags.duration)) : Number(flags.calls);
   if (!flags["skip-build"]) await run(VITE, ["build", "--logLevel", "warn"]);
-  const { baseURL: base, stop } = await startDevServer(port);
+  const { baseURL: base, stop, group } = await startDevServer(port);
   try {
     const cookie = await login(base);
     const callers = await seedContacts(base, cookie, Number(flags.contacts));
@@ -238,6 +296,7 @@ async function loadBench() {
     })();
     // Half the callers are known contacts, half unknown numbers.
     const caller = (i: number) => (i % 2 === 0 ? callers[i % callers.length]! : `+1415300${String(i % 10000).padStart(4, "0")}`);
+    const cpuBefore = cpuSeconds(group, port);
     const started = performance.now();
     const startedAt = clock();
     if (rate) {
@@ -276,6 +335,12 @@ async function loadBench() {
       await sleep(100);
       seen = await dashboards.report();
     }
+    // Every call is in the call log: reading it has the Switchboard write what it still holds.
+    const log = await fetch(`${base}/api/calls?from=${Math.floor(startedAt)}&limit=1`, { headers: { Cookie: cookie } });
+    const logged = log.ok ? ((await log.json()) as { total: number }).total : 0;
+    // The calls' CPU, with the floor probes' (a few requests a second), the dashboards' and what
+    // the processes do when idle (which a slow closed loop spreads over few calls).
+    const cpu = cpuUse(cpuBefore, cpuSeconds(group, port), results.filter((r) => r.ok).length, (performance.now() - started) / 1000);
     await dashboards.close();
 
     const popupMs: number[] = [];
@@ -318,12 +383,17 @@ async function loadBench() {
         [...new Set(results.flatMap((r) => Object.keys(r.phases)))].map((name) => [name, stats(results.filter((r) => r.phases[name] !== undefined).map((r) => r.phases[name]!))]),
       ),
       callsPerSecond: Math.round((results.filter((r) => r.ok).length / elapsed) * 10) / 10,
+      // Open loop: the rate calls were finished at once the first had had time to end and until new
+      // ones stopped coming. The figure above also spans the last calls' own ring and talk time.
+      steadyCallsPerSecond: rate ? steadyRate(results, startedAt + STEADY_AFTER_MS, startedAt + ((n - 1) * 1000) / rate) : null,
       elapsedSeconds: Math.round(elapsed * 10) / 10,
       errors: errors.length,
       errorSamples: errors.slice(0, 5).map((e) => e.error),
       slowest: results.filter((r) => r.ok).sort((a, b) => b.twimlMs - a.twimlMs).slice(0, 8).map((r) => ({ atMs: Math.round(r.startedAt - startedAt), twimlMs: Math.round(r.twimlMs), phases: r.phases })),
       lostEvents: lost,
       seqGaps: gaps,
+      missingFromCallLog: Math.max(0, results.filter((r) => r.ok).length - logged),
+      cpu,
       dashboardErrors: seen.flatMap((d) => d.errors).length,
       client: clientSize(),
     };
@@ -474,7 +544,13 @@ function printLoad(r: Awaited<ReturnType<typeof loadBench>>) {
   console.log(row("webhook → TwiML", r.webhookToTwiml, [r.webhookToTwiml.ratioP50ToDurableObjectFloor, r.webhookToTwiml.ratioP50ToDurableObjectFloorUnderLoad]));
   console.log(row("webhook → popup (every dashboard)", r.webhookToPopup, [r.webhookToPopup.ratioP50ToDurableObjectFloor, r.webhookToPopup.ratioP50ToDurableObjectFloorUnderLoad]));
   for (const [name, s] of Object.entries(r.voicePhases)) console.log(row(`  inside the Worker: ${name}`, s));
-  console.log(`calls per second: ${r.callsPerSecond}   errors: ${r.errors}   lost events: ${r.lostEvents}   seq gaps: ${r.seqGaps}`);
+  const steady = r.steadyCallsPerSecond === null ? "" : ` (finished a second from ${STEADY_AFTER_MS / 1000} s until the last call began: ${r.steadyCallsPerSecond})`;
+  console.log(`calls per second: ${r.callsPerSecond}${steady}   errors: ${r.errors}   lost events: ${r.lostEvents}   seq gaps: ${r.seqGaps}   missing from the call log: ${r.missingFromCallLog}`);
+  if (r.cpu) {
+    const parts = Object.entries(r.cpu).filter(([, u]) => u.msPerCall >= 0.05);
+    const cores = Math.round(parts.reduce((a, [, u]) => a + u.cores, 0) * 100) / 100;
+    console.log(`CPU, ms per call (cores busy): ${parts.map(([name, u]) => `${name} ${u.msPerCall} (${u.cores})`).join(" · ")} — ${cores} of ${r.machine.cpus} cores`);
+  }
   if (r.errorSamples.length) console.log(`error samples: ${r.errorSamples.join(" | ")}`);
   if (r.client) console.log(`client JavaScript gzipped: ${r.client.initialGzipKB} KB for the dashboard, ${r.client.allGzipKB} KB with every lazy screen`);
 }

@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, TOOL_ENV } from "./lib.ts";
 
-export type DevServer = { baseURL: string; stop: () => Promise<void> };
+/** `group`: the server's process group (wrangler and its workerd processes), for the benchmark's CPU figures. */
+export type DevServer = { baseURL: string; stop: () => Promise<void>; group: number };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -43,7 +44,7 @@ export async function startDevServer(port: number, { timeoutMs = 120_000 } = {})
       throw new Error(`dev server on ${baseURL} ${failure}:\n${log}`);
     }
     try {
-      if ((await fetch(`${baseURL}/health`)).ok) return { baseURL, stop };
+      if ((await fetch(`${baseURL}/health`)).ok) return { baseURL, stop, group: server.pid! };
     } catch {
       // not listening yet
     }
