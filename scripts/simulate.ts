@@ -51,12 +51,22 @@ function attr(tag: string, name: string) {
   return m ? m[1]!.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&apos;/g, "'") : undefined;
 }
 
+/** The `statusCallbackEvent` under which Twilio reports a leg's status. */
+export function legEvent(status: string) {
+  return status === "initiated" || status === "ringing" ? status : status === "in-progress" ? "answered" : "completed";
+}
+
 /** The parts of our own TwiML the simulator acts on. */
 export function readTwiml(xml: string) {
   const dialTag = /<Dial\b[^>]*>/.exec(xml)?.[0];
   const gatherTag = /<Gather\b[^>]*>/.exec(xml)?.[0];
   const recordTag = /<Record\b[^>]*>/.exec(xml)?.[0];
-  const numbers = [...xml.matchAll(/<Number\b([^>]*)>([^<]*)<\/Number>/g)].map((m) => ({ number: m[2]!, statusCallback: attr(m[0], "statusCallback") }));
+  const numbers = [...xml.matchAll(/<Number\b([^>]*)>([^<]*)<\/Number>/g)].map((m) => ({
+    number: m[2]!,
+    statusCallback: attr(m[0], "statusCallback"),
+    // Twilio reports only the leg's events asked for (its default: completed alone).
+    events: (attr(m[0], "statusCallbackEvent") ?? "completed").split(/\s+/),
+  }));
   return {
     dial: dialTag ? { action: attr(dialTag, "action"), timeout: Number(attr(dialTag, "timeout") ?? 30) } : null,
     numbers,
@@ -118,7 +128,7 @@ export async function simulateCall(opts: SimulatorOptions, from: string, to: str
       const legSid = newCallSid();
       let legSeq = 0;
       const leg = async (status: string, extra: Record<string, string> = {}) => {
-        if (!target.statusCallback) return;
+        if (!target.statusCallback || !target.events.includes(legEvent(status))) return;
         await post(
           target.statusCallback,
           { AccountSid: opts.account, CallSid: legSid, ParentCallSid: callSid, From: to, To: target.number, Direction: "outbound-dial", CallStatus: status, SequenceNumber: String(legSeq++), Timestamp: new Date().toUTCString(), ...extra },

@@ -27,7 +27,7 @@ describe("the voice webhook", () => {
     expect(xml).toContain(`>${t.terminationNumber}</Number>`);
     expect(attrOf(xml, "Dial", "action")).toBe(`http://switchboard.test/webhooks/twilio/dial-action?tenant=${encodeURIComponent(t.id)}`);
     expect(attrOf(xml, "Number", "statusCallback")).toBe(`http://switchboard.test/webhooks/twilio/leg-status?tenant=${encodeURIComponent(t.id)}`);
-    expect(attrOf(xml, "Number", "statusCallbackEvent")).toBe("initiated ringing answered completed");
+    expect(attrOf(xml, "Number", "statusCallbackEvent")).toBe("answered completed");
 
     const snapshot = await switchboardOf(t).snapshot();
     expect(snapshot.calls).toHaveLength(1);

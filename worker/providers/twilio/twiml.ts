@@ -40,7 +40,9 @@ function renderStep(step: Step, urls: CallbackUrls): string {
             sendDigits: t.extension ? sendDigits(t.extension, t.extensionDelaySeconds) : undefined,
             url: t.whisper && urls.whisper ? urls.whisper(t.whisper) : undefined,
             statusCallback: urls.legStatus,
-            statusCallbackEvent: urls.legStatus ? "initiated ringing answered completed" : undefined,
+            // The answer and the end are what a leg changes on the call (initiated and ringing
+            // changed nothing, and cost the tenant's Switchboard a write each).
+            statusCallbackEvent: urls.legStatus ? "answered completed" : undefined,
             statusCallbackMethod: urls.legStatus ? "POST" : undefined,
           });
           return `<Number${a}>${escape(t.number)}</Number>`;
