@@ -23,7 +23,7 @@ import { Worker } from "node:worker_threads";
 import type { DashboardReport } from "./bench-dashboards.ts";
 import { CALLERS_DDL, ENTRY_SQL, SEEN_SQL } from "../party/callers-sql.ts";
 import { gzipSync } from "node:zlib";
-import { newCallSid, postSigned, readTwiml, type SimulatorOptions } from "./simulate.ts";
+import { legEvent, newCallSid, postSigned, readTwiml, type SimulatorOptions } from "./simulate.ts";
 import { ROOT, run, VITE } from "./lib.ts";
 import { startDevServer } from "./serve.ts";
 
@@ -140,11 +140,23 @@ function cpuSeconds(group: number, port: number): Map<string, number> | null {
   return out;
 }
 
-/** Each part's CPU between two readings: milliseconds per call, and cores kept busy (CPU seconds a second). */
-function cpuUse(before: Map<string, number> | null, after: Map<string, number> | null, calls: number, seconds: number) {
-  if (!before || !after || calls === 0) return null;
+/** How long the processes' idle CPU is sampled before the calls. */
+const IDLE_SAMPLE_MS = 2000;
+
+/**
+ * Each part's CPU over the calls: milliseconds per call above what it spends idle (sampled just
+ * before), and cores kept busy (CPU seconds a second, idle included).
+ */
+function cpuUse(idleFrom: Map<string, number> | null, before: Map<string, number> | null, after: Map<string, number> | null, calls: number, seconds: number) {
+  if (!idleFrom || !before || !after || calls === 0) return null;
   const round = (x: number) => Math.round(x * 100) / 100;
-  return Object.fromEntries([...after].map(([name, s]) => [name, { msPerCall: round(((s - (before.get(name) ?? 0)) * 1000) / calls), cores: round((s - (before.get(name) ?? 0)) / seconds) }]));
+  return Object.fromEntries(
+    [...after].map(([name, s]) => {
+      const used = s - (before.get(name) ?? 0);
+      const idle = ((before.get(name) ?? 0) - (idleFrom.get(name) ?? 0)) / (IDLE_SAMPLE_MS / 1000);
+      return [name, { msPerCall: round((Math.max(0, used - idle * seconds) * 1000) / calls), cores: round(used / seconds) }];
+    }),
+  );
 }
 
 // Dashboards --------------------------------------------------------------------------------------
@@ -210,19 +222,34 @@ async function driveCall(sim: SimulatorOptions, from: string, to: string): Promi
     const twiml = readTwiml(xml);
     if (!voice.ok || !twiml.dial?.action || !twiml.numbers[0]?.statusCallback) throw new Error(`voice: ${voice.status} ${xml.slice(0, 200)}`);
     const legSid = newCallSid();
-    const steps: [string, Record<string, string>][] = [
-      [twiml.numbers[0].statusCallback, { AccountSid: sim.account, CallSid: legSid, ParentCallSid: callSid, CallStatus: "in-progress", SequenceNumber: "2" }],
-      [twiml.dial.action, { ...base, CallStatus: "in-progress", DialCallStatus: "completed", DialCallSid: legSid, DialCallDuration: "1" }],
-      [`${sim.url}/webhooks/twilio/status`, { ...base, CallStatus: "completed", CallDuration: "2", SequenceNumber: "1" }],
+    const statusCallback = twiml.numbers[0].statusCallback;
+    const events = twiml.numbers[0].events;
+    // The dialled leg's reports are the ones our TwiML asks Twilio for, as Twilio would send them.
+    let legSeq = 0;
+    const legReport = (status: string, extra: Record<string, string> = {}): [string, Record<string, string>] | null =>
+      events.includes(legEvent(status)) ? [statusCallback, { AccountSid: sim.account, CallSid: legSid, ParentCallSid: callSid, CallStatus: status, SequenceNumber: String(legSeq++), ...extra }] : null;
+    // Ringing (from the voice answer on), answered after `ring` s, hung up after `talk` s.
+    const moments: ([string, Record<string, string>] | null)[][] = [
+      [legReport("initiated"), legReport("ringing")],
+      [legReport("in-progress")],
+      [
+        legReport("completed", { CallDuration: "1" }),
+        [twiml.dial.action, { ...base, CallStatus: "in-progress", DialCallStatus: "completed", DialCallSid: legSid, DialCallDuration: "1" }],
+        [`${sim.url}/webhooks/twilio/status`, { ...base, CallStatus: "completed", CallDuration: "2", SequenceNumber: "1" }],
+      ],
     ];
-    for (const [i, [url, params]] of steps.entries()) {
+    for (const [i, reports] of moments.entries()) {
       // Drawn from 0.5× to 1.5× the mean, as real calls ring and last for different times: with
       // fixed times the C calls would stay in lockstep and every request would come in bursts of C.
-      const pause = (i === 0 ? sim.ring : i === 1 ? sim.talk : 0) * (0.5 + Math.random());
+      const pause = (i === 1 ? sim.ring : i === 2 ? sim.talk : 0) * (0.5 + Math.random());
       if (pause > 0) await sleep(pause * 1000);
-      const res = await postSigned(sim, url, params);
-      await res.arrayBuffer();
-      if (!res.ok) throw new Error(`${new URL(url).pathname}: ${res.status}`);
+      for (const report of reports) {
+        if (!report) continue;
+        const [url, params] = report;
+        const res = await postSigned(sim, url, params);
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`${new URL(url).pathname}: ${res.status}`);
+      }
     }
     return { callSid, startedAt, endedAt: clock(), twimlMs, phases, ok: true };
   } catch (err) {
@@ -296,7 +323,13 @@ async function loadBench() {
     })();
     // Half the callers are known contacts, half unknown numbers.
     const caller = (i: number) => (i % 2 === 0 ? callers[i % callers.length]! : `+1415300${String(i % 10000).padStart(4, "0")}`);
+    // What the processes spend without calls (timers, polling, the floor probes), so that a slow run
+    // does not charge it to its few calls. The probes' figures of this while are not "under load".
+    const idleFrom = cpuSeconds(group, port);
+    await sleep(IDLE_SAMPLE_MS);
     const cpuBefore = cpuSeconds(group, port);
+    loadedFloors.worker.length = 0;
+    loadedFloors.durableObject.length = 0;
     const started = performance.now();
     const startedAt = clock();
     if (rate) {
@@ -340,7 +373,7 @@ async function loadBench() {
     const logged = log.ok ? ((await log.json()) as { total: number }).total : 0;
     // The calls' CPU, with the floor probes' (a few requests a second), the dashboards' and what
     // the processes do when idle (which a slow closed loop spreads over few calls).
-    const cpu = cpuUse(cpuBefore, cpuSeconds(group, port), results.filter((r) => r.ok).length, (performance.now() - started) / 1000);
+    const cpu = cpuUse(idleFrom, cpuBefore, cpuSeconds(group, port), results.filter((r) => r.ok).length, (performance.now() - started) / 1000);
     await dashboards.close();
 
     const popupMs: number[] = [];
