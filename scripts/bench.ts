@@ -371,8 +371,8 @@ async function loadBench() {
     // Every call is in the call log: reading it has the Switchboard write what it still holds.
     const log = await fetch(`${base}/api/calls?from=${Math.floor(startedAt)}&limit=1`, { headers: { Cookie: cookie } });
     const logged = log.ok ? ((await log.json()) as { total: number }).total : 0;
-    // The calls' CPU, with the floor probes' (a few requests a second), the dashboards' and what
-    // the processes do when idle (which a slow closed loop spreads over few calls).
+    // The calls' CPU, their dashboards' included, above what the idle sample spent (the floor
+    // probes ran then too).
     const cpu = cpuUse(idleFrom, cpuBefore, cpuSeconds(group, port), results.filter((r) => r.ok).length, (performance.now() - started) / 1000);
     await dashboards.close();
 

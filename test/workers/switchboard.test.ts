@@ -60,7 +60,7 @@ describe("the Switchboard's alarm", () => {
 });
 
 describe("the call log", () => {
-  it("logs thirty calls that end at once, each reported twice, once each, in one write, with none left pending after it", async () => {
+  it("logs thirty calls that end at once, each reported twice, once each, with none left pending once written", async () => {
     const t = await createTwilioTenant();
     const started = await Promise.all(Array.from({ length: 30 }, (_, i) => startCall(t, `+1415555${String(1000 + i)}`)));
     // Thirty hang-ups at once, each reported twice (providers retry).
