@@ -152,21 +152,7 @@ export class Switchboard extends Server<Env> {
   #log(calls: LiveCall[]) {
     if (calls.length === 0) return;
     for (const call of calls) this.#logQueue.set(call.id, call);
-    this.#logTimer ??= setTimeout(() => void this.#flushLog(), LOG_SETTLE_MS);
-  }
-
-  /** Writes what is queued now (after the write in flight); resolves once it is in D1, or failed. */
-  #flushLog(): Promise<void> {
-    if (this.#logTimer) clearTimeout(this.#logTimer);
-    this.#logTimer = null;
-    this.#logInFlight = this.#logInFlight
-      .then(() => {
-        const batch = [...this.#logQueue.values()];
-        this.#logQueue.clear();
-        return this.#writeLog(batch);
-      })
-      .catch((err: unknown) => console.error("call log write failed", err));
-    return this.#logInFlight;
+    this.#logTimer ??= setTimeout(() => void this.flushCallLog(), LOG_SETTLE_MS);
   }
 
   /** What fails stays pending and the alarm tries again. */
@@ -256,11 +242,21 @@ export class Switchboard extends Server<Env> {
   }
 
   /**
-   * Writes the calls waiting for the call log now and resolves once they are in D1: readers of the
-   * log (the call list, a call, the CSV, the campaign report) see every call that has ended here.
+   * Writes the calls waiting for the call log now (after the write in flight) and resolves once they
+   * are in D1, or failed: readers of the log (the call list, a call, the CSV, the campaign report)
+   * see every call that has ended here. The settle timer and the alarm write through it too.
    */
   flushCallLog(): Promise<void> {
-    return this.#flushLog();
+    if (this.#logTimer) clearTimeout(this.#logTimer);
+    this.#logTimer = null;
+    this.#logInFlight = this.#logInFlight
+      .then(() => {
+        const batch = [...this.#logQueue.values()];
+        this.#logQueue.clear();
+        return this.#writeLog(batch);
+      })
+      .catch((err: unknown) => console.error("call log write failed", err));
+    return this.#logInFlight;
   }
 
   /** Answers at once: the health check's (and the benchmark's) Durable Object round trip. */
@@ -362,7 +358,7 @@ export class Switchboard extends Server<Env> {
     // The calls the sweep ends are marked pending like any other ended call: one list covers both.
     pipeline.sweep(ctx);
     this.#log(store.callsPendingLog(ctx.sql).map((s) => s.call));
-    await this.#flushLog();
+    await this.flushCallLog();
     if (store.activeCalls(ctx.sql).length > 0 || store.callsPendingLog(ctx.sql).length > 0) {
       await this.#scheduleAlarm(Date.now() + SWEEP_EVERY_MS);
     }

@@ -3,11 +3,12 @@
  * not hold up the thread that times the calls' requests (nor the other way round). Times are
  * absolute (timeOrigin + now), so both threads' clocks compare.
  *
- * Messages from the main thread: "reset" (forget what was seen), "report" (send it), "close".
+ * Messages from the main thread: "reset" (forget what was seen), "report" (send it). The main
+ * thread ends this one when it is done.
  */
 import { parentPort, workerData } from "node:worker_threads";
 
-type Seen = { ringingAt: Map<string, number>; seqs: number[]; errors: string[]; socket: WebSocket };
+type Seen = { ringingAt: Map<string, number>; seqs: number[]; errors: string[] };
 export type DashboardReport = { ringingAt: [string, number][]; seqs: number[]; errors: string[] }[];
 
 const { url, cookie, origin, k } = workerData as { url: string; cookie: string; origin: string; k: number };
@@ -16,12 +17,11 @@ const dashboards: Seen[] = [];
 
 await Promise.all(
   Array.from({ length: k }, () => {
-    const seen: Seen = { ringingAt: new Map(), seqs: [], errors: [], socket: undefined as unknown as WebSocket };
+    const seen: Seen = { ringingAt: new Map(), seqs: [], errors: [] };
     dashboards.push(seen);
     return new Promise<void>((resolve, reject) => {
       // Node's WebSocket (undici) takes headers: the session cookie and our Origin, as a browser sends.
       const socket = new WebSocket(url, { headers: { Cookie: cookie, Origin: origin } } as unknown as string[]);
-      seen.socket = socket;
       socket.addEventListener("message", (event) => {
         const at = now();
         const message = JSON.parse(String(event.data)) as { type: string; seq: number; call?: { providerCallId: string; status: string } };
@@ -46,8 +46,5 @@ parentPort!.on("message", (command: string) => {
   } else if (command === "report") {
     const report: DashboardReport = dashboards.map((d) => ({ ringingAt: [...d.ringingAt], seqs: d.seqs, errors: d.errors }));
     parentPort!.postMessage({ type: "report", report });
-  } else if (command === "close") {
-    for (const d of dashboards) d.socket.close();
-    parentPort!.close();
   }
 });

@@ -213,34 +213,31 @@ async function voice(c: C) {
 }
 
 /**
- * Provider accounts of recent callbacks, per isolate, for a minute: a call brings several callbacks
- * and each would otherwise read the same row from D1. A changed auth token is read again within a
- * minute; until then callbacks signed with either token may fail verification, not pass it.
+ * Provider accounts, and tenants of tracking numbers, that recent callbacks needed, per isolate for a
+ * minute: a call brings several callbacks and each would otherwise read the same row from D1. A
+ * stale answer can only make a callback fail verification, never pass it (a changed auth token is
+ * read again within a minute).
  */
-const ACCOUNT_TTL_MS = 60_000;
-const recentAccounts = new Map<string, { at: number; account: Awaited<ReturnType<typeof findProviderAccount>> }>();
+const RECENT_MS = 60_000;
+type Recent<T> = Map<string, { at: number; value: T }>;
+const recentAccounts: Recent<Awaited<ReturnType<typeof findProviderAccount>>> = new Map();
+const recentTenants: Recent<string | null> = new Map();
 
-async function providerAccount(db: ReturnType<typeof getDb>, tenantId: string, accountSid: string) {
-  const key = `${tenantId}:${accountSid}`;
-  const hit = recentAccounts.get(key);
-  if (hit && Date.now() - hit.at < ACCOUNT_TTL_MS) return hit.account;
-  const account = await findProviderAccount(db, tenantId, PROVIDER, accountSid);
-  remember(recentAccounts, key, { at: Date.now(), account }, 10_000);
-  return account;
+async function recently<T>(recent: Recent<T>, key: string, read: () => Promise<T>) {
+  const hit = recent.get(key);
+  if (hit && Date.now() - hit.at < RECENT_MS) return hit.value;
+  const value = await read();
+  remember(recent, key, { at: Date.now(), value }, 10_000);
+  return value;
 }
 
-/**
- * The tenant a tracking number belongs to, for status callbacks that do not name it, remembered per
- * isolate for a minute. A stale answer can only make a callback fail verification, never pass it.
- */
-const recentTenants = new Map<string, { at: number; tenantId: string | null }>();
+function providerAccount(db: ReturnType<typeof getDb>, tenantId: string, accountSid: string) {
+  return recently(recentAccounts, `${tenantId}:${accountSid}`, () => findProviderAccount(db, tenantId, PROVIDER, accountSid));
+}
 
-async function tenantOfNumber(db: ReturnType<typeof getDb>, number: string) {
-  const hit = recentTenants.get(number);
-  if (hit && Date.now() - hit.at < ACCOUNT_TTL_MS) return hit.tenantId;
-  const tenantId = await tenantOfTrackingNumber(db, number);
-  remember(recentTenants, number, { at: Date.now(), tenantId }, 10_000);
-  return tenantId;
+/** The tenant a tracking number belongs to, for status callbacks that do not name it. */
+function tenantOfNumber(db: ReturnType<typeof getDb>, number: string) {
+  return recently(recentTenants, number, () => tenantOfTrackingNumber(db, number));
 }
 
 /** The tenant and provider account a callback belongs to, verified; or the response refusing it. */
