@@ -13,9 +13,7 @@
 import { and, asc, eq, gt, inArray, sql as dsql, type SQL } from "drizzle-orm";
 import type { CallerType } from "../schema/calls.ts";
 import { calls, contactPhones, contacts } from "../schema/db.ts";
-import { callerMatchQuery } from "../worker/contacts/queries.ts";
-import type { Db } from "../worker/db.ts";
-import { chunks } from "../worker/lib/chunks.ts";
+import { callerMatchQuery, chunks, type Db } from "../schema/d1.ts";
 import { CALLERS_DDL, ENTRY_SQL, SEEN_SQL } from "./callers-sql.ts";
 
 /** Bumped when the index's shape or meaning changes: a Switchboard with another version rebuilds. */

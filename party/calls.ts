@@ -6,23 +6,8 @@
  */
 import { isMissed, isTerminal, type LiveCall } from "../schema/calls.ts";
 import type { CallStatus } from "../schema/db.ts";
-import type { RoutingState, TrackingRoute } from "./routing.ts";
-
-/** Provider call statuses, normalised: the vocabulary of Twilio, which its peers map onto. */
-export const PROGRESS_STATUSES = ["queued", "initiated", "ringing", "in-progress", "answered", "completed", "busy", "no-answer", "failed", "canceled"] as const;
-export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
-
-export type CallProgress = {
-  /** `parent`: the caller's call; `dialled`: a leg we dialled for it. */
-  leg: "parent" | "dialled";
-  /** The provider's id of the leg this report is about. */
-  legId: string;
-  status: ProgressStatus;
-  at: number;
-  /** The provider's own order of reports on one leg, where it sends one. */
-  sequenceNumber?: number | undefined;
-  durationSeconds?: number | undefined;
-};
+import type { CallProgress, ProgressStatus, TrackingRoute } from "../telephony/contract.ts";
+import type { RoutingState } from "./routing.ts";
 
 /** What is kept beside the call to judge later reports. */
 export type CallMemory = {

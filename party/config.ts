@@ -1,10 +1,10 @@
 /** Loads a tenant's routing configuration from D1 (one batch), for the Switchboard to hold. */
 import { eq } from "drizzle-orm";
 import { campaigns, receivingNumbers, routes, tenants, trackingNumbers, users } from "../schema/db.ts";
-import type { ReceivingNumber, Route } from "../schema/routing.ts";
-import { presentReceiving } from "../worker/routing/queries.ts";
-import type { Db } from "../worker/db.ts";
-import type { RoutingConfig, TrackingRoute } from "./routing.ts";
+import { presentReceiving, type ReceivingNumber, type Route } from "../schema/routing.ts";
+import type { Db } from "../schema/d1.ts";
+import type { TrackingRoute } from "../telephony/contract.ts";
+import type { RoutingConfig } from "./routing.ts";
 
 /** A tracking number as a call to it is registered: its routing, label and campaign. */
 export type TrackedNumber = {

@@ -2,7 +2,7 @@
 import { fillPlaceholders, sql, type Placeholder, type SQL } from "drizzle-orm";
 import { calls } from "../schema/db.ts";
 import type { LiveCall } from "../schema/calls.ts";
-import { getDb, type Db } from "../worker/db.ts";
+import { getDb, type Db } from "../schema/d1.ts";
 
 /** The facts of a call that the Switchboard owns and refreshes. */
 function outcomeOf(call: LiveCall) {

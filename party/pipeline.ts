@@ -7,12 +7,12 @@
 import { isMissed, isTerminal, type CallerType, type LiveCall, type Notification } from "../schema/calls.ts";
 import type { EventMessage, NewEvent } from "../schema/messages.ts";
 import type { CallerIdentity } from "./callers.ts";
-import { advance, expire, type CallMemory, type CallProgress, type Transition } from "./calls.ts";
+import { failsafeDecision, HANG_UP, type ArrivingCall, type CallProgress, type Registration, type TrackingRoute } from "../telephony/contract.ts";
+import { advance, expire, type CallMemory, type Transition } from "./calls.ts";
 import {
   afterDial,
   afterGather,
   endsCall,
-  failsafeDecision,
   hangup,
   ringsAt,
   routeOver,
@@ -20,9 +20,7 @@ import {
   type Counters,
   type RoutingConfig,
   type RoutingContext,
-  type RoutingDecision,
   type Routed,
-  type TrackingRoute,
 } from "./routing.ts";
 import * as store from "./store.ts";
 
@@ -38,36 +36,8 @@ export type PipelineContext = {
   lastCallEvent?: { seq: number; callId: string };
 };
 
-/** Everything the Worker learned about a new call before asking the Switchboard. */
-export type IncomingCall = {
-  provider: LiveCall["provider"];
-  providerCallId: string;
-  callerNumber: string;
-  callerType: CallerType;
-  callerName: string | null;
-  contactId: string | null;
-  contactTags?: string[];
-  trackingNumber: string;
-  trackingNumberId: string;
-  trackingLabel: string;
-  campaignId: string | null;
-  campaignName: string | null;
-  firstTime: boolean;
-  startedAt: number;
-  route: TrackingRoute;
-  /** The number the provider says forwarded this call to us, if any. */
-  forwardedFrom?: string | null;
-  /** The Worker already answered with the fail-safe (the call is adopted late). */
-  failsafe?: boolean;
-};
-
-/** A call as the Worker hands it over: who the caller is, the Switchboard finds out itself. */
-export type ArrivingCall = Omit<IncomingCall, keyof CallerIdentity>;
-
-export type Registration = { call: LiveCall; decision: RoutingDecision; duplicate: boolean };
-
-/** The Switchboard's answer to a call: how it is routed, or that the number is not the tenant's. */
-export type Answer = Registration | { notMine: true };
+/** A new call with who is calling, as the Switchboard found out. */
+export type IncomingCall = ArrivingCall & CallerIdentity;
 
 /** Calls a report ended (or changed after their end), to be written to the D1 call log. */
 export type Effects = { toLog: LiveCall[] };
@@ -133,7 +103,7 @@ export function register(ctx: PipelineContext, input: IncomingCall, config: Rout
   const existing = store.getCallByProviderId(ctx.sql, input.provider, input.providerCallId);
   if (existing) return { call: existing.call, decision: existing.decision, duplicate: true, toLog: [] };
 
-  const { route, failsafe, contactTags = [], forwardedFrom, ...fields } = input;
+  const { route, failsafe, contactTags, forwardedFrom, ...fields } = input;
   const base = { callerNumber: fields.callerNumber, callerType: fields.callerType };
   const loop = failsafe ? null : comesBack(ctx, config, fields.callerNumber, forwardedFrom);
   const routed: Routed = failsafe
@@ -220,8 +190,6 @@ export function progress(ctx: PipelineContext, provider: string, providerCallId:
   return { call: t.call, changed: t.changed, ...commit(ctx, stored, t) };
 }
 
-const HANG_UP: RoutingDecision = { steps: [{ kind: "hangup" }] };
-
 /**
  * Moves a live call to the next step of its route. When the route is over, the call ends here, so
  * it ends even where the provider sends no final status.
@@ -243,7 +211,7 @@ function continueRoute(ctx: PipelineContext, provider: string, providerCallId: s
   return { call: end.call ?? call, decision: routed.decision, toLog: end.toLog.length ? end.toLog : toLog };
 }
 
-/** A dial step ended (Twilio's Dial action): record how, then continue the route. */
+/** A dial step ended: record how, then continue the route. */
 export function dialEnded(ctx: PipelineContext, provider: string, providerCallId: string, report: CallProgress, config: RoutingConfig) {
   const first = progress(ctx, provider, providerCallId, report);
   if (!first.call) return { call: null, decision: HANG_UP, toLog: [] as LiveCall[] };

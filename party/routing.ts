@@ -1,32 +1,14 @@
 /**
  * The routing engine: where a call rings, as plain functions from (routing configuration, counters,
  * the call's facts, the clock) to a decision. A decision is provider-neutral data (steps such as
- * say, dial, gather) that an adapter renders (TwiML for Twilio and its dialects). The engine keeps a
+ * say, dial, gather; `telephony/contract.ts`) that the provider's adapter renders as its markup. The engine keeps a
  * small state per call (the step the call is in) so that a Dial or Gather ending can continue:
  * the next number of a hunt, the no-answer target, the next agent of a queue, the chosen menu key.
  */
 import areaCodeData from "areacodes/lib/data.json";
 import type { CallerType } from "../schema/calls.ts";
 import type { Condition, DialPattern, HoursWindow, ReceivingNumber, Route, Target } from "../schema/routing.ts";
-
-export type DialTarget = {
-  number: string;
-  /** Digits sent once answered (an extension), after `extensionDelaySeconds`. */
-  extension?: string | null;
-  extensionDelaySeconds?: number;
-  /** Played to whoever answers before the caller is connected. */
-  whisper?: string | null;
-};
-
-export type Step =
-  | { kind: "say"; text: string }
-  | { kind: "play"; url: string }
-  | { kind: "dial"; targets: DialTarget[]; ringSeconds: number; record: boolean }
-  | { kind: "gather"; prompt: string; timeoutSeconds: number }
-  | { kind: "voicemail"; maxSeconds: number }
-  | { kind: "hangup" };
-
-export type RoutingDecision = { steps: Step[]; reason?: string };
+import type { DialTarget, RoutingDecision, Step, TrackingRoute } from "../telephony/contract.ts";
 
 /** The tenant's routing configuration, as the Switchboard holds it. */
 export type RoutingConfig = {
@@ -36,16 +18,6 @@ export type RoutingConfig = {
   agents: Record<string, { name: string; number: string | null }>;
   /** The tenant's tracking numbers: never dialled (that would ring back into us). */
   trackingNumbers: string[];
-};
-
-/** What the router needs to know about the dialled tracking number. */
-export type TrackingRoute = {
-  trackingNumber: string;
-  routeId: string | null;
-  terminationNumber: string | null;
-  failsafeNumber: string | null;
-  whisper: string | null;
-  record: boolean;
 };
 
 export type CallFacts = { callerNumber: string; callerType: CallerType; contactTags: string[] };
@@ -80,7 +52,6 @@ export type Routed = { decision: RoutingDecision; state: RoutingState };
 
 export const DEFAULT_RING_SECONDS = 20;
 export const MAX_DEPTH = 12;
-export const DEFAULT_HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3";
 export const DEFAULT_VOICEMAIL_GREETING = "Sorry, nobody can take your call right now. Please leave a message after the tone.";
 export const AFTER_HOURS_TAG = "after-hours";
 
@@ -336,7 +307,7 @@ function queueAttempt(ctx: RoutingContext, route: Extract<Route, { kind: "queue"
   const chosen = route.config.pattern === "sequential" ? [entries[(frame.attempt - 1) % entries.length]!] : pick(ctx, route.id, entries, route.config.pattern, 0);
   const dial = dialStep(ctx, chosen, tags);
   if (!dial.step || entries.length === 0) return resolve(ctx, route.config.timeoutTarget ?? null, tags, depth, prefix);
-  const music: Step = { kind: "play", url: route.config.holdMusicUrl ?? DEFAULT_HOLD_MUSIC };
+  const music: Step = { kind: "hold", musicUrl: route.config.holdMusicUrl ?? null };
   return { decision: { steps: [...prefix, music, dial.step] }, state: { frame, dialling: dial.dialling, tags: dial.tags } };
 }
 
@@ -398,14 +369,6 @@ export function afterGather(ctx: RoutingContext, state: RoutingState, digits: st
     };
   }
   return resolve(ctx, route.config.timeoutTarget ?? null, state.tags, 1);
-}
-
-/** The answer when anything inside fails: dial the fail-safe number, else the termination number. */
-export function failsafeDecision(route: Pick<TrackingRoute, "failsafeNumber" | "terminationNumber" | "trackingNumber">): RoutingDecision {
-  const number = [route.failsafeNumber, route.terminationNumber].find((n) => n && n !== route.trackingNumber);
-  return number
-    ? { steps: [{ kind: "dial", targets: [{ number }], ringSeconds: 30, record: false }], reason: "fail-safe" }
-    : { steps: [{ kind: "hangup" }], reason: "no fail-safe or termination number is set" };
 }
 
 /** The number a decision rings first (the dashboard's "where it rings"). */

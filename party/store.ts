@@ -5,7 +5,7 @@
 import { isTerminal, type LiveCall, type Notification } from "../schema/calls.ts";
 import type { EventMessage, NewEvent } from "../schema/messages.ts";
 import type { CallMemory } from "./calls.ts";
-import type { RoutingDecision } from "./routing.ts";
+import type { RoutingDecision } from "../telephony/contract.ts";
 
 /** How many events a reconnecting client can catch up on before it gets a snapshot instead. */
 export const EVENT_LOG_SIZE = 1000;

@@ -1,11 +1,10 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import type { CallerType, LiveCall } from "../schema/calls.ts";
+import type { Answer, ArrivingCall, CallProgress, Registration } from "../telephony/contract.ts";
 import { clientMessage, connectQuery, type EventMessage, type ServerMessage } from "../schema/messages.ts";
-import { getDb } from "../worker/db.ts";
+import { chunks, getDb } from "../schema/d1.ts";
 import * as callers from "./callers.ts";
-import type { CallProgress } from "./calls.ts";
 import { loadRoutingConfig, type SwitchboardConfig } from "./config.ts";
-import { chunks } from "../worker/lib/chunks.ts";
 import { callLogWrite } from "./log.ts";
 import * as pipeline from "./pipeline.ts";
 import type { RoutingConfig } from "./routing.ts";
@@ -184,7 +183,7 @@ export class Switchboard extends Server<Env> {
    * tracking number's settings and the caller's identity are the Switchboard's own (the Worker's
    * may be a minute old). A number that is not the tenant's (any more) is `notMine`.
    */
-  async registerCall(input: pipeline.ArrivingCall): Promise<pipeline.Answer> {
+  async registerCall(input: ArrivingCall): Promise<Answer> {
     if (input.failsafe) {
       // A fail-safe registration must not wait on D1: it routes nothing.
       const { toLog, ...registration } = pipeline.register(this.#context(), { ...input, ...UNKNOWN_CALLER }, EMPTY_CONFIG);
@@ -201,7 +200,7 @@ export class Switchboard extends Server<Env> {
     return this.#registered(registration, toLog);
   }
 
-  async #registered(registration: pipeline.Registration, toLog: LiveCall[]) {
+  async #registered(registration: Registration, toLog: LiveCall[]) {
     if (!registration.duplicate) await this.#scheduleAlarm(Date.now() + SWEEP_EVERY_MS);
     this.#log(toLog);
     return registration;

@@ -164,9 +164,3 @@ export const tenantUpdate = z
   })
   .partial()
   .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
-
-export const providerAccountInput = z.object({
-  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID (AC + 32 hex digits)"),
-  authToken: z.string().min(8).max(200),
-  sandbox: z.boolean().default(false),
-});

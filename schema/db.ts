@@ -152,20 +152,24 @@ export const campaignCosts = sqliteTable(
   (t) => [index("campaign_costs_campaign").on(t.campaignId, t.spentOn)],
 );
 
-/** A tenant's account at a telephony provider; the auth token is AES-GCM encrypted. */
+/**
+ * A tenant's account at a telephony provider, one per provider. The credentials are the provider's
+ * own (its adapter's zod schema says which), stored as AES-GCM encrypted JSON.
+ */
 export const providerAccounts = sqliteTable(
   "provider_accounts",
   {
     id: id(),
     tenantId: tenantId(),
     provider: text("provider", { enum: PROVIDERS }).notNull(),
-    accountSid: text("account_sid").notNull(),
-    authTokenEncrypted: text("auth_token_encrypted").notNull(),
+    /** The account's id at the provider, as its webhooks name it (Twilio's AccountSid). */
+    externalId: text("external_id").notNull(),
+    credentialsEncrypted: text("credentials_encrypted").notNull(),
     /** Numbers are "bought" from the fictional 555-01xx ranges instead of the provider (demos, offline). */
     sandbox: integer("sandbox", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
   },
-  (t) => [index("provider_accounts_tenant").on(t.tenantId)],
+  (t) => [uniqueIndex("provider_accounts_tenant_provider").on(t.tenantId, t.provider)],
 );
 
 export const routes = sqliteTable(
@@ -199,7 +203,7 @@ export const trackingNumbers = sqliteTable(
     record: integer("record", { mode: "boolean" }).notNull().default(false),
     providerAccountId: text("provider_account_id").references(() => providerAccounts.id, { onDelete: "set null" }),
     /** The provider's id for the number when we bought it through the provider (released on delete). */
-    providerNumberSid: text("provider_number_sid"),
+    providerNumberId: text("provider_number_id"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("tracking_numbers_number").on(t.number), index("tracking_numbers_tenant").on(t.tenantId)],

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { CALLER_TYPES } from "./calls.ts";
+import type { receivingNumbers } from "./db.ts";
 
 export const DIAL_PATTERNS = ["simultaneous", "round-robin", "sequential", "least-connected"] as const;
 export type DialPattern = (typeof DIAL_PATTERNS)[number];
@@ -141,6 +142,24 @@ export type ReceivingNumber = {
   taggingHours: HoursWindow[] | null;
   record: boolean;
 };
+
+/** A receiving number's D1 row as the API shows it and the router reads it (stored values were parsed on the way in). */
+export function presentReceiving(r: typeof receivingNumbers.$inferSelect) {
+  return {
+    id: r.id,
+    number: r.number,
+    country: r.country,
+    label: r.label,
+    extension: r.extension,
+    extensionDelaySeconds: r.extensionDelaySeconds,
+    whisper: r.whisper,
+    ringSeconds: r.ringSeconds,
+    noAnswerTarget: (r.noAnswerTarget as Target | null) ?? null,
+    taggingHours: (r.taggingHours as HoursWindow[] | null) ?? null,
+    record: r.record,
+    createdAt: r.createdAt,
+  };
+}
 
 /** Every target a route names, for validation and the tree view. */
 export function targetsOf(route: Route): Target[] {

@@ -5,7 +5,7 @@
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { getDb } from "../worker/db.ts";
+import { getDb } from "../schema/d1.ts";
 import { seedDemo } from "../worker/seed.ts";
 import { ensureDevVars, ROOT } from "./lib.ts";
 

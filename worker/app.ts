@@ -7,12 +7,14 @@ import { requireAuth } from "./auth/middleware.ts";
 import { apiKeyRoutes } from "./auth/keys.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { callCsvRoutes, callRoutes } from "./calls/routes.ts";
-import { campaignRoutes, contactImportRoutes, incomeRoutes, MAX_IMPORT_BYTES, providerAccountRoutes, reportRoutes, tenantRoutes } from "./marketing/routes.ts";
+import { providerAccountRoutes } from "./accounts/routes.ts";
+import { campaignRoutes, contactImportRoutes, incomeRoutes, MAX_IMPORT_BYTES, reportRoutes, tenantRoutes } from "./marketing/routes.ts";
 import { contactRoutes } from "./contacts/routes.ts";
 import { realtimeRoutes } from "./realtime.ts";
 import { profileRoutes, receivingNumberRoutes, routeRoutes } from "./routing/routes.ts";
 import { trackingNumberRoutes } from "./numbers/routes.ts";
-import { twilioWebhooks } from "./webhooks/twilio.ts";
+import { inboundWebhooks } from "./webhooks/inbound.ts";
+import { ADAPTERS } from "./providers/index.ts";
 import type { AppEnv } from "./env.ts";
 import { apiError } from "./lib/errors.ts";
 
@@ -46,9 +48,9 @@ const api = new Hono<AppEnv>()
   .route("/tracking-numbers", trackingNumberRoutes)
   .route("/profile", profileRoutes);
 
-const webhooks = new Hono<AppEnv>()
-  .use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text(`Request body is larger than ${MAX_BODY_BYTES / 1024} KB`, 413) }))
-  .route("/twilio", twilioWebhooks);
+const webhooks = new Hono<AppEnv>().use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text(`Request body is larger than ${MAX_BODY_BYTES / 1024} KB`, 413) }));
+// Each provider's webhooks under /webhooks/<provider id>/, all through the one inbound flow.
+for (const adapter of ADAPTERS) webhooks.route(`/${adapter.id}`, inboundWebhooks(adapter));
 
 export const app = new Hono<AppEnv>()
   .get("/health", (c) => c.json({ ok: true }))

@@ -4,7 +4,7 @@
  */
 import { campaigns, contactPhones, contacts, providerAccounts, receivingNumbers, routes, tenants, trackingNumbers, users } from "../schema/db.ts";
 import { normalisePhone } from "../schema/phone.ts";
-import type { Db } from "./db.ts";
+import type { Db } from "../schema/d1.ts";
 import { encryptSecret, hashPassword } from "./lib/crypto.ts";
 
 export const DEMO = {
@@ -35,7 +35,7 @@ export async function seedDemo(db: Db, secretsKey: string) {
   const now = Date.now();
   const t = DEMO.tenantId;
   const passwordHash = await hashPassword(DEMO.password);
-  const authTokenEncrypted = await encryptSecret(DEMO.twilioAuthToken, secretsKey);
+  const twilioCredentials = await encryptSecret(JSON.stringify({ accountSid: DEMO.twilioAccountSid, authToken: DEMO.twilioAuthToken }), secretsKey);
   const phoneRows = DEMO_CONTACTS.flatMap((c) =>
     c.phones.map(([label, typed], i) => {
       const parsed = normalisePhone(typed, "US");
@@ -55,7 +55,7 @@ export async function seedDemo(db: Db, secretsKey: string) {
     db
       .insert(providerAccounts)
       // A sandbox account: its webhooks are signed with the demo token; numbers are bought offline.
-      .values({ id: "pra_demo_twilio", tenantId: t, provider: "twilio", accountSid: DEMO.twilioAccountSid, authTokenEncrypted, sandbox: true })
+      .values({ id: "pra_demo_twilio", tenantId: t, provider: "twilio", externalId: DEMO.twilioAccountSid, credentialsEncrypted: twilioCredentials, sandbox: true })
       .onConflictDoNothing(),
     db
       .insert(campaigns)

@@ -1,13 +1,24 @@
 /**
  * A local stand-in for the parts of Twilio's REST API Switchboard uses (api.twilio.com cannot be
  * reached from here). It answers in Twilio's documented shapes: AvailablePhoneNumbers Local search,
- * IncomingPhoneNumbers purchase, read and release, and Twilio's error bodies. The Workers tests route
+ * IncomingPhoneNumbers purchase, read, update and release, and Twilio's error bodies. The Workers tests route
  * every outbound fetch here (miniflare's outboundService). Numbers are fictional (555-01xx); an
  * account whose auth token starts with "bad" is refused, as Twilio refuses wrong credentials.
  */
 import { Hono } from "hono";
 
-type Owned = { sid: string; account_sid: string; phone_number: string; friendly_name: string; voice_url: string; voice_method: string; status_callback: string; status_callback_method: string };
+type Owned = {
+  sid: string;
+  account_sid: string;
+  phone_number: string;
+  friendly_name: string;
+  voice_url: string;
+  voice_method: string;
+  voice_fallback_url: string;
+  voice_fallback_method: string;
+  status_callback: string;
+  status_callback_method: string;
+};
 
 const owned = new Map<string, Owned>();
 
@@ -69,6 +80,8 @@ export const fakeTwilio = new Hono<{ Variables: { account: string } }>({ strict:
       friendly_name: form.get("FriendlyName") ?? number,
       voice_url: form.get("VoiceUrl") ?? "",
       voice_method: form.get("VoiceMethod") ?? "POST",
+      voice_fallback_url: form.get("VoiceFallbackUrl") ?? "",
+      voice_fallback_method: form.get("VoiceFallbackMethod") ?? "POST",
       status_callback: form.get("StatusCallback") ?? "",
       status_callback_method: form.get("StatusCallbackMethod") ?? "POST",
     };
@@ -78,6 +91,18 @@ export const fakeTwilio = new Hono<{ Variables: { account: string } }>({ strict:
   .get("/IncomingPhoneNumbers.json", (c) => {
     const mine = [...owned.values()].filter((o) => o.account_sid === c.get("account") && (!c.req.query("PhoneNumber") || o.phone_number === c.req.query("PhoneNumber")));
     return c.json({ incoming_phone_numbers: mine, uri: c.req.path });
+  })
+  .post("/IncomingPhoneNumbers/:file", async (c) => {
+    const sid = c.req.param("file").replace(/\.json$/, "");
+    const record = owned.get(sid);
+    if (!record || record.account_sid !== c.get("account")) return twilioError(404, 20404, `The requested resource /2010-04-01/Accounts/${c.get("account")}/IncomingPhoneNumbers/${sid}.json was not found`);
+    const form = new URLSearchParams(await c.req.text());
+    const fields = { FriendlyName: "friendly_name", VoiceUrl: "voice_url", VoiceMethod: "voice_method", VoiceFallbackUrl: "voice_fallback_url", VoiceFallbackMethod: "voice_fallback_method", StatusCallback: "status_callback", StatusCallbackMethod: "status_callback_method" } as const;
+    for (const [param, field] of Object.entries(fields)) {
+      const value = form.get(param);
+      if (value !== null) record[field] = value;
+    }
+    return c.json({ ...record, capabilities: { voice: true, sms: true, mms: true }, uri: c.req.path });
   })
   .delete("/IncomingPhoneNumbers/:file", (c) => {
     const sid = c.req.param("file").replace(/\.json$/, "");

@@ -172,7 +172,7 @@ describe("tracking numbers as the Switchboard holds them", () => {
     const t = await createTwilioTenant();
     expect((await startCall(t, uniqueNumber())).res.status).toBe(200);
     const token = `token-${crypto.randomUUID()}`;
-    await env.DB.prepare("update provider_accounts set auth_token_encrypted = ? where tenant_id = ?").bind(await encryptSecret(token, env.SECRETS_KEY), t.id).run();
+    await env.DB.prepare("update provider_accounts set credentials_encrypted = ? where tenant_id = ?").bind(await encryptSecret(JSON.stringify({ accountSid: t.accountSid, authToken: token }), env.SECRETS_KEY), t.id).run();
     expect((await startCall({ ...t, token }, uniqueNumber())).res.status).toBe(200);
     expect((await startCall(t, uniqueNumber())).res.status).toBe(403);
   });

@@ -1,7 +1,7 @@
 /** Test fixtures: real tenants in real local D1, requests through the real Worker. */
 import { env, exports } from "cloudflare:workers";
 import { tenants, users } from "../../schema/db.ts";
-import { getDb } from "../../worker/db.ts";
+import { getDb } from "../../schema/d1.ts";
 import { hashPassword } from "../../worker/lib/crypto.ts";
 
 export const db = () => getDb(env.DB);

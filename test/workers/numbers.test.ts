@@ -4,7 +4,7 @@ import { providerAccounts } from "../../schema/db.ts";
 import { encryptSecret } from "../../worker/lib/crypto.ts";
 import { db, login, tableCounts } from "./helpers.ts";
 import { apiJson } from "./routing-helpers.ts";
-import { createTwilioTenant, hexId, postTwilio, voiceParams, type TwilioTenant } from "./twilio-helpers.ts";
+import { createTwilioTenant, hexId, pathOf, postTwilio, voiceParams, type TwilioTenant } from "./twilio-helpers.ts";
 import { eq } from "drizzle-orm";
 
 type Available = { number: string; friendlyName: string; region: string | null };
@@ -17,7 +17,7 @@ async function admin(t: TwilioTenant) {
 /** The fake Twilio API's own view of the account's numbers (its documented IncomingPhoneNumbers list). */
 async function ownedAtTwilio(t: TwilioTenant, token = t.token) {
   const res = await fetch(`https://api.twilio.com/2010-04-01/Accounts/${t.accountSid}/IncomingPhoneNumbers.json`, { headers: { Authorization: `Basic ${btoa(`${t.accountSid}:${token}`)}` } });
-  return ((await res.json()) as { incoming_phone_numbers: { phone_number: string; voice_url: string; status_callback: string }[] }).incoming_phone_numbers;
+  return ((await res.json()) as { incoming_phone_numbers: { phone_number: string; voice_url: string; voice_fallback_url: string; status_callback: string }[] }).incoming_phone_numbers;
 }
 
 describe("buying tracking numbers through Twilio", () => {
@@ -50,8 +50,22 @@ describe("buying tracking numbers through Twilio", () => {
         phone_number: pick!.number,
         voice_url: "http://switchboard.test/webhooks/twilio/voice",
         status_callback: `http://switchboard.test/webhooks/twilio/status?tenant=${encodeURIComponent(t.id)}`,
+        voice_fallback_url: expect.stringMatching(/^http:\/\/switchboard\.test\/webhooks\/twilio\/fallback\?dial=%2B14155550150&key=[\w-]{43}$/),
       }),
     ]);
+
+    // Twilio's fallback dials the number sealed in its URL, and nothing else: a changed number is refused.
+    const fallbackUrl = atTwilio[0]!.voice_fallback_url;
+    const fallback = await postTwilio(pathOf(fallbackUrl), voiceParams(t, "+14155550124"), { token: t.token });
+    expect(await fallback.text()).toMatch(/<Dial timeout="30"><Number>\+14155550150<\/Number><\/Dial>/);
+    const forged = await postTwilio(pathOf(fallbackUrl.replace("%2B14155550150", "%2B14155550199")), voiceParams(t, "+14155550124"), { token: t.token });
+    expect(forged.status).toBe(200);
+    expect(await forged.text()).not.toContain("<Dial");
+
+    // A new fail-safe number re-points the fallback at the provider before it is saved.
+    const patched = await apiJson<Tracking>(u, "PATCH", `/api/tracking-numbers/${bought.body.id}`, { failsafeNumber: "+14155550151" });
+    expect(patched.status).toBe(200);
+    expect((await ownedAtTwilio(t))[0]!.voice_fallback_url).toContain("dial=%2B14155550151&key=");
 
     // The new number takes calls at once.
     const voice = await postTwilio("/webhooks/twilio/voice", { ...voiceParams(t, "+14155550124"), To: pick!.number }, { token: t.token });
@@ -71,7 +85,7 @@ describe("buying tracking numbers through Twilio", () => {
   it("says what Twilio said when it refuses: wrong credentials, a number taken", async () => {
     const t = await createTwilioTenant("Buyer");
     const u = await admin(t);
-    await db().update(providerAccounts).set({ authTokenEncrypted: await encryptSecret("bad-token", env.SECRETS_KEY) }).where(eq(providerAccounts.tenantId, t.id));
+    await db().update(providerAccounts).set({ credentialsEncrypted: await encryptSecret(JSON.stringify({ accountSid: t.accountSid, authToken: "bad-token" }), env.SECRETS_KEY) }).where(eq(providerAccounts.tenantId, t.id));
     const refused = await apiJson<{ error: string }>(u, "GET", "/api/tracking-numbers/available?areaCode=415");
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe("Twilio: Authenticate (error 20003)");
@@ -86,7 +100,7 @@ describe("buying tracking numbers through Twilio", () => {
       body: new URLSearchParams({ PhoneNumber: pick!.number }).toString(),
     });
     const before = await tableCounts();
-    const taken = await apiJson<{ error: string }>(ou, "POST", "/api/tracking-numbers", { number: pick!.number, label: "x" });
+    const taken = await apiJson<{ error: string }>(ou, "POST", "/api/tracking-numbers", { number: pick!.number, label: "x", terminationNumber: "+14155550150" });
     expect(taken.status).toBe(400);
     expect(taken.body.error).toBe(`Twilio: Phone number ${pick!.number} is not available (error 21422)`);
     expect(await tableCounts()).toEqual(before);
@@ -108,7 +122,7 @@ describe("the sandbox provider", () => {
     // Its calls are signed with the tenant's own Twilio token, like any number of the account.
     const voice = await postTwilio("/webhooks/twilio/voice", { ...voiceParams(t, "+14155550124"), To: "+15035550100" }, { token: t.token });
     expect(await voice.text()).toContain(">+14155550150</Number>");
-    const refused = await apiJson<{ error: string }>(u, "POST", "/api/tracking-numbers", { number: "+15035551234", label: "x" });
+    const refused = await apiJson<{ error: string }>(u, "POST", "/api/tracking-numbers", { number: "+15035551234", label: "x", terminationNumber: "+14155550150" });
     expect(refused.body.error).toBe("The sandbox offers only 555-01xx numbers");
     expect((await apiJson(u, "DELETE", `/api/tracking-numbers/${bought.body.id}`)).status).toBe(200);
   });
@@ -121,7 +135,7 @@ describe("tracking numbers are the tenant's own", () => {
     const u = await admin(t);
     expect((await apiJson(u, "DELETE", `/api/tracking-numbers/${other.trackingNumberId}`)).status).toBe(404);
     expect((await apiJson(u, "PATCH", `/api/tracking-numbers/${other.trackingNumberId}`, { label: "x" })).status).toBe(404);
-    const twice = await apiJson<{ error: string }>(u, "POST", "/api/tracking-numbers", { number: other.trackingNumber, label: "x" });
+    const twice = await apiJson<{ error: string }>(u, "POST", "/api/tracking-numbers", { number: other.trackingNumber, label: "x", terminationNumber: "+14155550150" });
     expect(twice.status).toBe(409);
     const loop = await apiJson<{ error: string }>(u, "POST", "/api/tracking-numbers", { number: "+14155550100", label: "x", terminationNumber: other.trackingNumber });
     expect(loop.body.error).toMatch(/ring loop/);
@@ -129,6 +143,10 @@ describe("tracking numbers are the tenant's own", () => {
     expect((await apiJson(u, "PATCH", `/api/tracking-numbers/${t.trackingNumberId}`, { campaignId: "nope" })).status).toBe(400);
     const agent = { cookie: await login(t.agentEmail) };
     expect((await apiJson(agent, "POST", "/api/tracking-numbers", { number: "+14155550100", label: "x" })).status).toBe(403);
+    // A number that would hang up on every caller is not bought.
+    const nowhere = await apiJson<{ error: string }>(u, "POST", "/api/tracking-numbers", { number: "+15035550101", label: "x" });
+    expect(nowhere.status).toBe(400);
+    expect(nowhere.body.error).toBe("Invalid json: terminationNumber: give a termination number, a route or a fail-safe number: without one, every call to this number would hang up");
     void hexId;
   });
 });
@@ -139,11 +157,11 @@ describe("provider credentials", () => {
     const u = await admin(t);
     const sid = hexId("AC");
     const saved = await apiJson<Record<string, unknown>>(u, "PUT", "/api/provider-accounts/twilio", { accountSid: sid, authToken: "s3cret-token-value" });
-    expect(saved.body).toEqual({ id: expect.any(String), provider: "twilio", accountSid: sid, sandbox: false });
+    expect(saved.body).toEqual({ id: expect.any(String), provider: "twilio", accountId: sid, accountSid: sid, sandbox: false, createdAt: expect.any(Number) });
     const list = await apiJson(u, "GET", "/api/provider-accounts");
     expect(JSON.stringify(list.body)).not.toContain("s3cret");
-    const stored = await env.DB.prepare("select auth_token_encrypted from provider_accounts where tenant_id = ?").bind(t.id).first<{ auth_token_encrypted: string }>();
-    expect(stored?.auth_token_encrypted).not.toContain("s3cret");
+    const stored = await env.DB.prepare("select credentials_encrypted from provider_accounts where tenant_id = ?").bind(t.id).first<{ credentials_encrypted: string }>();
+    expect(stored?.credentials_encrypted).not.toContain("s3cret");
     expect((await apiJson(u, "PUT", "/api/provider-accounts/twilio", { accountSid: "nope", authToken: "x" })).status).toBe(400);
   });
 });

@@ -22,7 +22,7 @@ describe("the demo tenant", () => {
     expect(me.tenant.slug).toBe("demo");
     expect(me.user.role).toBe("admin");
 
-    expect(await decryptSecret(token.authTokenEncrypted, env.SECRETS_KEY)).toBe("demo-twilio-auth-token");
+    expect(JSON.parse(await decryptSecret(token.credentialsEncrypted, env.SECRETS_KEY))).toEqual({ accountSid: "AC00000000000000000000000000000000", authToken: "demo-twilio-auth-token" });
 
     const tracking = await db().query.trackingNumbers.findFirst({ where: eq(trackingNumbers.number, "+14155550100") });
     expect(tracking).toMatchObject({ tenantId: DEMO.tenantId, terminationNumber: "+14155550150", campaignId: "cmp_demo_website" });

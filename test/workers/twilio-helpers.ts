@@ -37,7 +37,7 @@ export async function createTwilioTenant(name = "Calls"): Promise<TwilioTenant> 
   const terminationNumber = uniqueNumber();
   const failsafeNumber = uniqueNumber();
   await db().batch([
-    db().insert(providerAccounts).values({ id: accountId, tenantId: t.id, provider: "twilio", accountSid, authTokenEncrypted: await encryptSecret(token, env.SECRETS_KEY) }),
+    db().insert(providerAccounts).values({ id: accountId, tenantId: t.id, provider: "twilio", externalId: accountSid, credentialsEncrypted: await encryptSecret(JSON.stringify({ accountSid, authToken: token }), env.SECRETS_KEY) }),
     db().insert(campaigns).values({ id: campaignId, tenantId: t.id, name: "Website", channel: "website" }),
     db().insert(trackingNumbers).values({ id: trackingNumberId, tenantId: t.id, number: trackingNumber, label: "Main line", campaignId, terminationNumber, failsafeNumber, providerAccountId: accountId }),
   ]);

@@ -127,8 +127,8 @@ describe("the voice webhook", () => {
 
   it("reads a Twilio token only from its encrypted form in D1 and never from the request", async () => {
     const t = await createTwilioTenant();
-    const row = await env.DB.prepare("select auth_token_encrypted from provider_accounts where tenant_id = ?").bind(t.id).first<{ auth_token_encrypted: string }>();
-    expect(row?.auth_token_encrypted).not.toContain(t.token);
-    expect(row?.auth_token_encrypted).toMatch(/^[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+$/);
+    const row = await env.DB.prepare("select credentials_encrypted from provider_accounts where tenant_id = ?").bind(t.id).first<{ credentials_encrypted: string }>();
+    expect(row?.credentials_encrypted).not.toContain(t.token);
+    expect(row?.credentials_encrypted).toMatch(/^[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+$/);
   });
 });

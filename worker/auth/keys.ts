@@ -4,7 +4,7 @@ import { z } from "zod";
 import { apiKeyCreate } from "../../schema/api.ts";
 import { apiKeys } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
-import { getDb } from "../db.ts";
+import { getDb } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { requireAdmin } from "./middleware.ts";

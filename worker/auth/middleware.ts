@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
-import { getDb } from "../db.ts";
+import { getDb } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
 import { resolveApiKey, resolveSession, touchApiKey } from "./queries.ts";
 

@@ -1,7 +1,7 @@
 /** Auth records in D1: sessions, API keys and the per-account login throttle. */
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { apiKeys, loginThrottle, sessions, tenants, users } from "../../schema/db.ts";
-import type { Db } from "../db.ts";
+import type { Db } from "../../schema/d1.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 
 export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;

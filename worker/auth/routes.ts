@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { loginBody } from "../../schema/api.ts";
 import type { AppEnv } from "../env.ts";
-import { getDb } from "../db.ts";
+import { getDb } from "../../schema/d1.ts";
 import { verifyPassword } from "../lib/crypto.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";

@@ -1,7 +1,8 @@
 /** What the voice webhook reads from D1: the dialled tracking number, its tenant and account. */
 import { and, eq, sql } from "drizzle-orm";
 import { campaigns, providerAccounts, tenants, trackingNumbers, type Provider } from "../../schema/db.ts";
-import type { Db } from "../db.ts";
+import type { Db } from "../../schema/d1.ts";
+import type { StoredAccount } from "../providers/index.ts";
 
 export type TrackingTarget = {
   tenant: { id: string; slug: string; defaultCountry: string };
@@ -16,7 +17,7 @@ export type TrackingTarget = {
     record: boolean;
   };
   campaign: { id: string; name: string } | null;
-  account: { provider: Provider; accountSid: string; authTokenEncrypted: string } | null;
+  account: StoredAccount | null;
 };
 
 /** The tenant a tracking number belongs to (status callbacks that do not name it). */
@@ -26,11 +27,11 @@ export async function tenantOfTrackingNumber(db: Db, number: string): Promise<st
 }
 
 /** A tenant's provider account by its id at the provider (callbacks name the account they come from). */
-export async function findProviderAccount(db: Db, tenantId: string, provider: Provider, accountSid: string) {
+export async function findProviderAccount(db: Db, tenantId: string, provider: Provider, externalId: string): Promise<StoredAccount | undefined> {
   return db
-    .select({ provider: providerAccounts.provider, accountSid: providerAccounts.accountSid, authTokenEncrypted: providerAccounts.authTokenEncrypted })
+    .select({ provider: providerAccounts.provider, externalId: providerAccounts.externalId, credentialsEncrypted: providerAccounts.credentialsEncrypted })
     .from(providerAccounts)
-    .where(and(eq(providerAccounts.tenantId, tenantId), eq(providerAccounts.provider, provider), eq(providerAccounts.accountSid, accountSid)))
+    .where(and(eq(providerAccounts.tenantId, tenantId), eq(providerAccounts.provider, provider), eq(providerAccounts.externalId, externalId)))
     .get();
 }
 
@@ -55,13 +56,13 @@ export async function lookupTracking(db: Db, to: string): Promise<TrackingTarget
     campaign_id: string | null;
     campaign_name: string | null;
     provider: Provider | null;
-    account_sid: string | null;
-    auth_token_encrypted: string | null;
+    external_id: string | null;
+    credentials_encrypted: string | null;
   }>(sql`
     select t.id as tracking_id, t.number, t.label, t.termination_number, t.route_id, t.failsafe_number, t.whisper, t.record,
       tn.id as tenant_id, tn.slug, tn.default_country,
       cp.id as campaign_id, cp.name as campaign_name,
-      pa.provider, pa.account_sid, pa.auth_token_encrypted
+      pa.provider, pa.external_id, pa.credentials_encrypted
     from ${trackingNumbers} t
     join ${tenants} tn on tn.id = t.tenant_id
     left join ${campaigns} cp on cp.id = t.campaign_id
@@ -81,6 +82,6 @@ export async function lookupTracking(db: Db, to: string): Promise<TrackingTarget
       record: row.record === 1,
     },
     campaign: row.campaign_id && row.campaign_name ? { id: row.campaign_id, name: row.campaign_name } : null,
-    account: row.provider && row.account_sid && row.auth_token_encrypted ? { provider: row.provider, accountSid: row.account_sid, authTokenEncrypted: row.auth_token_encrypted } : null,
+    account: row.provider && row.external_id !== null && row.credentials_encrypted ? { provider: row.provider, externalId: row.external_id, credentialsEncrypted: row.credentials_encrypted } : null,
   };
 }

@@ -9,7 +9,7 @@ import { ensureCallLogRow } from "../../party/log.ts";
 import { callListQuery, callUpdate } from "../../schema/api.ts";
 import { calls, campaigns, contactPhones, contacts, trackingNumbers } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
-import { getDb, type Db } from "../db.ts";
+import { getDb, type Db } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { phoneDigits } from "../../schema/phone.ts";

@@ -3,8 +3,7 @@ import { and, asc, count, eq, inArray, like, or, sql, type SQL } from "drizzle-o
 import type { PhoneInput, PhoneRecord } from "../../schema/api.ts";
 import { contactPhones, contacts, type ContactKind, type PhoneLabel } from "../../schema/db.ts";
 import { normalisePhone, phoneDigits } from "../../schema/phone.ts";
-import type { Db } from "../db.ts";
-import { chunks } from "../lib/chunks.ts";
+import { callerMatchQuery, chunks, type Db } from "../../schema/d1.ts";
 import { escapeLike } from "../lib/like.ts";
 
 export type ContactFields = {
@@ -180,20 +179,6 @@ export async function addPhone(db: Db, tenantId: string, contactId: string, phon
   const [row] = phoneRows(tenantId, contactId, [phone], now);
   await db.insert(contactPhones).values(row!);
   return row!.id;
-}
-
-/**
- * The contact a caller's E.164 number belongs to: one probe of the (tenant, number) index.
- * When several contacts share the number, the one who has had it longest wins.
- */
-export function callerMatchQuery(db: Db, tenantId: string, number: string) {
-  return db
-    .select({ contactId: contacts.id, kind: contacts.kind, name: contacts.name, tags: contacts.tags, label: contactPhones.label })
-    .from(contactPhones)
-    .innerJoin(contacts, eq(contacts.id, contactPhones.contactId))
-    .where(and(eq(contactPhones.tenantId, tenantId), eq(contactPhones.number, number)))
-    .orderBy(asc(contactPhones.createdAt))
-    .limit(1);
 }
 
 export async function matchCaller(db: Db, tenantId: string, number: string) {

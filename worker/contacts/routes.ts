@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { contactCreate, contactListQuery, contactUpdate, phoneInput } from "../../schema/api.ts";
 import type { AppEnv } from "../env.ts";
-import { getDb } from "../db.ts";
+import { getDb } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { addPhone, createContact, deleteContact, getContact, listContacts, normalisePhoneInputs, updateContact } from "./queries.ts";

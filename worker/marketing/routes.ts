@@ -11,20 +11,17 @@ import {
   campaignUpdate,
   incomeInput,
   incomeListQuery,
-  providerAccountInput,
   reportQuery,
   tenantUpdate,
 } from "../../schema/api.ts";
 import { CONTACT_KINDS, PHONE_LABELS, type ContactKind } from "../../schema/constants.ts";
-import { campaignCosts, campaigns, contactPhones, contacts, income, providerAccounts, tenants, trackingNumbers } from "../../schema/db.ts";
+import { campaignCosts, campaigns, contactPhones, contacts, income, tenants, trackingNumbers } from "../../schema/db.ts";
 import { normalisePhone } from "../../schema/phone.ts";
 import { requireAdmin } from "../auth/middleware.ts";
 import { normalisePhoneInputs, type NormalisedPhoneInput } from "../contacts/queries.ts";
 import { contactsChanged } from "../contacts/routes.ts";
 import type { AppEnv } from "../env.ts";
-import { getDb, type Db } from "../db.ts";
-import { encryptSecret } from "../lib/crypto.ts";
-import { chunks } from "../lib/chunks.ts";
+import { chunks, getDb, type Db } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { parseAmount, parseCsv, toCsv } from "./csv.ts";
@@ -352,27 +349,4 @@ export const tenantRoutes = new Hono<AppEnv>()
     const [t] = await getDb(c.env.DB).update(tenants).set(c.req.valid("json")).where(eq(tenants.id, c.get("auth").tenant.id)).returning();
     await c.env.Switchboard.getByName(t!.id).routingChanged();
     return c.json({ id: t!.id, slug: t!.slug, name: t!.name, timeZone: t!.timeZone, defaultCountry: t!.defaultCountry, attributionWindowDays: t!.attributionWindowDays });
-  });
-
-/** Provider credentials: the auth token goes in encrypted and never comes out. */
-export const providerAccountRoutes = new Hono<AppEnv>()
-  .use(requireAdmin())
-  .get("/", async (c) => {
-    const rows = await getDb(c.env.DB)
-      .select({ id: providerAccounts.id, provider: providerAccounts.provider, accountSid: providerAccounts.accountSid, sandbox: providerAccounts.sandbox })
-      .from(providerAccounts)
-      .where(eq(providerAccounts.tenantId, c.get("auth").tenant.id));
-    return c.json({ items: rows });
-  })
-  .put("/twilio", validate("json", providerAccountInput), async (c) => {
-    const { tenant } = c.get("auth");
-    const body = c.req.valid("json");
-    const db = getDb(c.env.DB);
-    const authTokenEncrypted = await encryptSecret(body.authToken, c.env.SECRETS_KEY);
-    const existing = await db.query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, tenant.id), eq(providerAccounts.provider, "twilio")) });
-    const values = { accountSid: body.accountSid, authTokenEncrypted, sandbox: body.sandbox };
-    const [row] = existing
-      ? await db.update(providerAccounts).set(values).where(eq(providerAccounts.id, existing.id)).returning()
-      : await db.insert(providerAccounts).values({ ...values, id: crypto.randomUUID(), tenantId: tenant.id, provider: "twilio" }).returning();
-    return c.json({ id: row!.id, provider: row!.provider, accountSid: row!.accountSid, sandbox: row!.sandbox });
   });

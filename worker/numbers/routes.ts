@@ -1,22 +1,24 @@
 /**
  * Tracking numbers: list (with this month's calls), search the provider's available numbers, buy one
- * (its voice and status webhooks pointed at us), edit where it rings and what it tracks, and delete
- * it (routing and tracking stop; a number we bought is released at the provider).
+ * (its voice webhook, status callback and fallback pointed at us), edit where it rings and what it
+ * tracks, and delete it (routing and tracking stop; a number we bought is released at the provider).
+ * The number shop is the tenant's provider account's, through its adapter, or the sandbox.
  */
 import { Hono, type Context } from "hono";
-import { and, count, eq, gte, inArray } from "drizzle-orm";
+import { and, asc, count, eq, gte, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { calls, campaigns, providerAccounts, routes, trackingNumbers } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
-import { getDb, type Db } from "../db.ts";
+import { chunks, getDb, type Db } from "../../schema/d1.ts";
 import { requireAdmin } from "../auth/middleware.ts";
-import { decryptSecret } from "../lib/crypto.ts";
-import { chunks } from "../lib/chunks.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { localDate, startOfDay } from "../lib/zoned.ts";
 import { invalid, phoneOrIssue, refuseLoops, routingChanged, type Issue } from "../routing/checks.ts";
-import { ProviderError, SandboxNumbers, TwilioNumbers, type NumberProvider } from "./providers.ts";
+import { ProviderError, type NumberShop, type NumberWebhooks } from "../../telephony/contract.ts";
+import { adapterOf, credentialsOf, providerIds } from "../providers/index.ts";
+import { SandboxNumbers } from "../providers/sandbox/numbers.ts";
+import { numberWebhooks } from "../webhooks/inbound.ts";
 
 type C = Context<AppEnv>;
 const idParam = z.object({ id: z.string().min(1).max(100) });
@@ -29,11 +31,14 @@ const searchQuery = z
     near: z.string().trim().min(3).max(40).optional(),
     region: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter region like CA").optional(),
     limit: z.coerce.number().int().min(1).max(50).default(20),
+    provider: z.enum(providerIds).optional(),
   })
   .refine((q) => q.areaCode || q.near || q.region, "search by areaCode, near or region");
 
 const buyBody = z.object({
   number: z.string().trim().min(3).max(40),
+  /** Which of the tenant's provider accounts buys it; by default the first the tenant set up. */
+  provider: z.enum(providerIds).optional(),
   label: z.string().trim().max(100).default(""),
   campaignId: nullableId.optional(),
   routeId: nullableId.optional(),
@@ -60,15 +65,31 @@ const failsafeBulk = z.object({
   failsafeNumber: nullablePhone,
 });
 
-/** The tenant's account numbers are bought through: Twilio with its credentials, or the sandbox. */
-async function numberProvider(c: C, db: Db) {
-  const account = await db.query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, c.get("auth").tenant.id), eq(providerAccounts.provider, "twilio")) });
-  const taken = async (numbers: string[]) => {
-    const found = await Promise.all(chunks(numbers).map((part) => db.select({ n: trackingNumbers.number }).from(trackingNumbers).where(inArray(trackingNumbers.number, part))));
-    return new Set(found.flat().map((r) => r.n));
-  };
-  if (!account || account.sandbox) return { provider: new SandboxNumbers(taken) as NumberProvider, accountId: account?.id ?? null };
-  return { provider: new TwilioNumbers(account.accountSid, await decryptSecret(account.authTokenEncrypted, c.env.SECRETS_KEY)) as NumberProvider, accountId: account.id };
+type Account = typeof providerAccounts.$inferSelect;
+type Shop = { shop: NumberShop; account: Account | null; webhooks: (t: { number: string; failsafeNumber: string | null; terminationNumber: string | null }) => Promise<NumberWebhooks> };
+
+/**
+ * Where the tenant's numbers come from: the provider account `provider` names (else the first one
+ * set up), through its adapter's number shop; the sandbox when the account is a sandbox or there is
+ * none. `error` when the tenant has no account at that provider, or the provider sells no numbers.
+ */
+async function numberShop(c: C, db: Db, provider?: string): Promise<Shop | { error: string }> {
+  const { tenant } = c.get("auth");
+  const accounts = await db.select().from(providerAccounts).where(eq(providerAccounts.tenantId, tenant.id)).orderBy(asc(providerAccounts.createdAt));
+  const account = (provider ? accounts.find((a) => a.provider === provider) : accounts[0]) ?? null;
+  if (provider && !account) return { error: `No ${adapterOf(provider)?.name ?? provider} account: add one under provider accounts first` };
+  const adapter = account ? adapterOf(account.provider) : undefined;
+  const origin = new URL(c.req.url).origin;
+  const webhooks: Shop["webhooks"] = (t) => (adapter ? numberWebhooks(adapter, origin, tenant.id, t, c.env.SECRETS_KEY) : Promise.resolve({ voiceUrl: "", statusCallbackUrl: "", fallbackUrl: "" }));
+  if (!account || account.sandbox) {
+    const taken = async (numbers: string[]) => {
+      const found = await Promise.all(chunks(numbers).map((part) => db.select({ n: trackingNumbers.number }).from(trackingNumbers).where(inArray(trackingNumbers.number, part))));
+      return new Set(found.flat().map((r) => r.n));
+    };
+    return { shop: new SandboxNumbers(taken), account, webhooks };
+  }
+  if (!adapter?.numbers) return { error: `${adapter?.name ?? account.provider} numbers are set up at the provider, not here` };
+  return { shop: adapter.numbers(await credentialsOf(adapter, account, c.env.SECRETS_KEY)), account, webhooks };
 }
 
 function providerFailure(c: C, err: unknown) {
@@ -96,6 +117,39 @@ async function checkRefs(db: Db, tenantId: string, body: { campaignId?: string |
   if (body.campaignId && !(await db.query.campaigns.findFirst({ columns: { id: true }, where: and(eq(campaigns.tenantId, tenantId), eq(campaigns.id, body.campaignId)) }))) issues.push({ path: "campaignId", message: `campaign ${body.campaignId} does not exist` });
 }
 
+/** The shop of the account a number was bought through. */
+function shopOf(c: C, db: Db, row: typeof trackingNumbers.$inferSelect) {
+  return db.query.providerAccounts
+    .findFirst({ columns: { provider: true }, where: and(eq(providerAccounts.tenantId, row.tenantId), eq(providerAccounts.id, row.providerAccountId ?? "")) })
+    .then((account) => numberShop(c, db, account?.provider));
+}
+
+function dropUndefined<T extends object>(o: T) {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+/**
+ * Points the fallback of the numbers we bought at their new fail-safe (or termination) number,
+ * before the change is saved: a provider that refuses leaves both as they were. The response
+ * refusing it, or null.
+ */
+async function repointFallbacks(c: C, db: Db, rows: (typeof trackingNumbers.$inferSelect)[], after: (t: typeof trackingNumbers.$inferSelect) => typeof trackingNumbers.$inferSelect) {
+  const changed = rows.filter((t) => {
+    const next = after(t);
+    return t.providerNumberId && (next.failsafeNumber !== t.failsafeNumber || next.terminationNumber !== t.terminationNumber);
+  });
+  try {
+    for (const t of changed) {
+      const shop = await shopOf(c, db, t);
+      if ("error" in shop) throw new ProviderError(shop.error, 400);
+      await shop.shop.configure(t.providerNumberId!, await shop.webhooks(after(t)));
+    }
+  } catch (err) {
+    return providerFailure(c, err);
+  }
+  return null;
+}
+
 export function presentTracking(t: typeof trackingNumbers.$inferSelect) {
   return {
     id: t.id,
@@ -107,7 +161,7 @@ export function presentTracking(t: typeof trackingNumbers.$inferSelect) {
     failsafeNumber: t.failsafeNumber,
     whisper: t.whisper,
     record: t.record,
-    bought: t.providerNumberSid !== null,
+    bought: t.providerNumberId !== null,
     createdAt: t.createdAt,
   };
 }
@@ -138,8 +192,9 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
   })
   .get("/available", validate("query", searchQuery), async (c) => {
     const db = getDb(c.env.DB);
-    const { provider } = await numberProvider(c, db);
-    const q = c.req.valid("query");
+    const { provider, ...q } = c.req.valid("query");
+    const shop = await numberShop(c, db, provider);
+    if ("error" in shop) return apiError(c, 400, shop.error);
     let near = q.near;
     if (near) {
       const issues: Issue[] = [];
@@ -147,7 +202,7 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
       if (issues.length) return apiError(c, 400, `Invalid query: near: ${issues[0]!.message}`, issues);
     }
     try {
-      return c.json({ items: await provider.search({ ...q, near }) });
+      return c.json({ items: await shop.shop.search({ ...q, near }) });
     } catch (err) {
       return providerFailure(c, err);
     }
@@ -160,14 +215,18 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     const number = phoneOrIssue(body.number, tenant.defaultCountry, "number", issues);
     const numbers = await readNumbers(db, tenant.defaultCountry, body, issues);
     await checkRefs(db, tenant.id, body, issues);
+    if (!body.routeId && !numbers.terminationNumber && !numbers.failsafeNumber) {
+      issues.push({ path: "terminationNumber", message: "give a termination number, a route or a fail-safe number: without one, every call to this number would hang up" });
+    }
     if (issues.length) return invalid(c, issues);
     if (await db.query.trackingNumbers.findFirst({ columns: { id: true }, where: eq(trackingNumbers.number, number!) })) return apiError(c, 409, `${number} is a tracking number already`);
-    const { provider, accountId } = await numberProvider(c, db);
+    const shop = await numberShop(c, db, body.provider);
+    if ("error" in shop) return apiError(c, 400, shop.error);
     const id = crypto.randomUUID();
-    const origin = new URL(c.req.url).origin;
     let purchase;
     try {
-      purchase = await provider.buy(number!, body.label, { voiceUrl: `${origin}/webhooks/twilio/voice`, statusCallbackUrl: `${origin}/webhooks/twilio/status?tenant=${encodeURIComponent(tenant.id)}` });
+      const webhooks = await shop.webhooks({ number: number!, failsafeNumber: numbers.failsafeNumber ?? null, terminationNumber: numbers.terminationNumber ?? null });
+      purchase = await shop.shop.buy(number!, body.label, webhooks);
     } catch (err) {
       return providerFailure(c, err);
     }
@@ -183,8 +242,8 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
         terminationNumber: numbers.terminationNumber ?? null,
         failsafeNumber: numbers.failsafeNumber ?? null,
         record: body.record,
-        providerAccountId: accountId,
-        providerNumberSid: purchase.providerNumberSid,
+        providerAccountId: shop.account?.id ?? null,
+        providerNumberId: purchase.providerNumberId,
       })
       .returning();
     await routingChanged(c);
@@ -196,11 +255,14 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     const body = c.req.valid("json");
     const db = getDb(c.env.DB);
     const scope = and(eq(trackingNumbers.tenantId, tenant.id), eq(trackingNumbers.id, id));
-    if (!(await db.query.trackingNumbers.findFirst({ columns: { id: true }, where: scope }))) return apiError(c, 404, "No such tracking number");
+    const before = await db.query.trackingNumbers.findFirst({ where: scope });
+    if (!before) return apiError(c, 404, "No such tracking number");
     const issues: Issue[] = [];
     const numbers = await readNumbers(db, tenant.defaultCountry, body, issues);
     await checkRefs(db, tenant.id, body, issues);
     if (issues.length) return invalid(c, issues);
+    const refused = await repointFallbacks(c, db, [before], (t) => ({ ...t, ...dropUndefined(numbers) }));
+    if (refused) return refused;
     const [row] = await db
       .update(trackingNumbers)
       .set({
@@ -219,10 +281,11 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     const scope = and(eq(trackingNumbers.tenantId, tenant.id), eq(trackingNumbers.id, c.req.valid("param").id));
     const row = await db.query.trackingNumbers.findFirst({ where: scope });
     if (!row) return apiError(c, 404, "No such tracking number");
-    if (row.providerNumberSid) {
-      const { provider } = await numberProvider(c, db);
+    if (row.providerNumberId) {
+      const shop = await shopOf(c, db, row);
       try {
-        await provider.release(row.providerNumberSid);
+        if ("error" in shop) throw new ProviderError(shop.error, 400);
+        await shop.shop.release(row.providerNumberId);
       } catch (err) {
         // Already gone at the provider: nothing left to release.
         if (!(err instanceof ProviderError && err.status === 404)) return providerFailure(c, err);
@@ -230,7 +293,7 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     }
     await db.delete(trackingNumbers).where(scope);
     await routingChanged(c);
-    return c.json({ deleted: row.number, released: row.providerNumberSid !== null, message: `${row.number} no longer routes or tracks calls` });
+    return c.json({ deleted: row.number, released: row.providerNumberId !== null, message: `${row.number} no longer routes or tracks calls` });
   })
   .post("/failsafe", requireAdmin(), validate("json", failsafeBulk), async (c) => {
     const { tenant } = c.get("auth");
@@ -245,6 +308,9 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
       if (!known.has(id)) issues.push({ path: `trackingNumberIds.${i}`, message: `tracking number ${id} does not exist` });
     });
     if (issues.length) return invalid(c, issues);
+    const rows = (await Promise.all(chunks(ids).map((part) => db.select().from(trackingNumbers).where(and(eq(trackingNumbers.tenantId, tenant.id), inArray(trackingNumbers.id, part)))))).flat();
+    const refused = await repointFallbacks(c, db, rows, (t) => ({ ...t, failsafeNumber: failsafeNumber ?? null }));
+    if (refused) return refused;
     const updates = chunks(ids).map((part) => db.update(trackingNumbers).set({ failsafeNumber: failsafeNumber ?? null }).where(and(eq(trackingNumbers.tenantId, tenant.id), inArray(trackingNumbers.id, part))));
     // One batch: every number gets the new fail-safe number, or none does.
     await db.batch(updates as [(typeof updates)[number], ...typeof updates]);

@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import { normalisePhone } from "../../schema/phone.ts";
 import type { AppEnv } from "../env.ts";
-import type { Db } from "../db.ts";
+import type { Db } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
 import { trackingNumbersAmong } from "./queries.ts";
 

@@ -1,27 +1,9 @@
 /** Routing configuration in D1: receiving numbers and routes, read as the graph the checks need. */
 import { and, eq, inArray } from "drizzle-orm";
 import { receivingNumbers, routes, trackingNumbers, users } from "../../schema/db.ts";
-import type { HoursWindow, Route, Target } from "../../schema/routing.ts";
-import type { Db } from "../db.ts";
-import { chunks } from "../lib/chunks.ts";
+import type { Route, Target } from "../../schema/routing.ts";
+import { chunks, type Db } from "../../schema/d1.ts";
 import type { RoutingGraph } from "./graph.ts";
-
-export function presentReceiving(r: typeof receivingNumbers.$inferSelect) {
-  return {
-    id: r.id,
-    number: r.number,
-    country: r.country,
-    label: r.label,
-    extension: r.extension,
-    extensionDelaySeconds: r.extensionDelaySeconds,
-    whisper: r.whisper,
-    ringSeconds: r.ringSeconds,
-    noAnswerTarget: (r.noAnswerTarget as Target | null) ?? null,
-    taggingHours: (r.taggingHours as HoursWindow[] | null) ?? null,
-    record: r.record,
-    createdAt: r.createdAt,
-  };
-}
 
 export function presentRoute(r: typeof routes.$inferSelect): Route & { createdAt: number; updatedAt: number } {
   // Stored routes were parsed by zod on the way in.

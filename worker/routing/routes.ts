@@ -8,15 +8,15 @@ import { Hono, type Context } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { receivingNumbers, routes, trackingNumbers, users } from "../../schema/db.ts";
-import { receivingNumberInput, receivingNumberUpdate, routeInput, targetsOf, type Route, type Target } from "../../schema/routing.ts";
+import { presentReceiving, receivingNumberInput, receivingNumberUpdate, routeInput, targetsOf, type Route, type Target } from "../../schema/routing.ts";
 import type { AppEnv } from "../env.ts";
-import { getDb } from "../db.ts";
+import { getDb } from "../../schema/d1.ts";
 import { requireAdmin } from "../auth/middleware.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { invalid, phoneOrIssue, refuseLoops, routingChanged } from "./checks.ts";
 import { checkGraph, routeTree, type RoutingGraph } from "./graph.ts";
-import { loadGraph, presentReceiving, presentRoute, receivingNumberByNumber } from "./queries.ts";
+import { loadGraph, presentRoute, receivingNumberByNumber } from "./queries.ts";
 
 type C = Context<AppEnv>;
 const idParam = z.object({ id: z.string().min(1).max(100) });

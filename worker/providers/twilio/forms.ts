@@ -1,6 +1,6 @@
 /** The form bodies Twilio posts, parsed with zod (only what we read; every field counts for the signature). */
 import { z } from "zod";
-import { PROGRESS_STATUSES } from "../../../party/calls.ts";
+import { PROGRESS_STATUSES } from "../../../telephony/contract.ts";
 
 const callSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/, "must be a Twilio call SID (CA + 32 hex digits)");
 const accountSid = z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID (AC + 32 hex digits)");
@@ -63,12 +63,6 @@ export const recordingForm = z.object({
 
 /** The dialled leg asking what to whisper to whoever answered. */
 export const whisperForm = z.object({ CallSid: callSid, AccountSid: accountSid });
-
-/** Query string of the callback URLs the voice response names. */
-export const callbackQuery = z.object({
-  tenant: z.string().min(1).max(100),
-  call: z.string().min(1).max(100),
-});
 
 /** When the report happened: Twilio's RFC 1123 Timestamp when present and sane, else now. */
 export function reportTime(timestamp: string | undefined, now = Date.now()) {

@@ -1,5 +1,8 @@
 /** Renders a routing decision as TwiML (also spoken by SignalWire and Telnyx TeXML). */
-import type { RoutingDecision, Step } from "../../../party/routing.ts";
+import type { CallbackUrl, RoutingDecision, Step } from "../../../telephony/contract.ts";
+
+/** Twilio's own hold music, for a queue whose route names none. */
+export const DEFAULT_HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3";
 
 function escape(text: string) {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
@@ -22,6 +25,19 @@ export type CallbackUrls = {
   whisper?: (text: string) => string;
 };
 
+/** The callback URLs of our Twilio webhook paths, for markup that reports back to us. */
+export function twilioCallbacks(callback: CallbackUrl | undefined): CallbackUrls {
+  if (!callback) return {};
+  return {
+    dialAction: callback("dial-action"),
+    legStatus: callback("leg-status"),
+    gather: callback("gather"),
+    voicemailDone: callback("voicemail-done"),
+    recording: callback("recording"),
+    whisper: (text) => callback("whisper", { text }),
+  };
+}
+
 /** `w` waits half a second before each digit Twilio sends; the delay comes first. */
 function sendDigits(extension: string, delaySeconds = 0) {
   return "w".repeat(Math.max(0, Math.round(delaySeconds * 2))) + extension;
@@ -33,6 +49,8 @@ function renderStep(step: Step, urls: CallbackUrls): string {
       return `<Say>${escape(step.text)}</Say>`;
     case "play":
       return `<Play>${escape(step.url)}</Play>`;
+    case "hold":
+      return `<Play>${escape(step.musicUrl ?? DEFAULT_HOLD_MUSIC)}</Play>`;
     case "dial": {
       const numbers = step.targets
         .map((t) => {

@@ -1,0 +1,207 @@
+/**
+ * The telephony contract: what every provider adapter turns its webhooks into, and what it renders
+ * back. The Worker's inbound flow and the Switchboard speak only these types; nothing outside a
+ * provider's own folder knows its field names, its signature scheme or its markup. This module sits
+ * below `worker/` and `party/` and imports neither.
+ */
+import type { z } from "zod";
+import type { LiveCall } from "../schema/calls.ts";
+import type { Provider } from "../schema/constants.ts";
+
+export type { Provider };
+
+// Call progress ---------------------------------------------------------------------------------
+
+/**
+ * Call statuses as the pipeline reads them. Twilio's words, which its dialects share and which the
+ * other adapters map onto: a status the pipeline does not know never leaves an adapter.
+ */
+export const PROGRESS_STATUSES = ["queued", "initiated", "ringing", "in-progress", "answered", "completed", "busy", "no-answer", "failed", "canceled"] as const;
+export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
+
+/** One report on the caller's call or on a leg dialled for it. */
+export type CallProgress = {
+  /** `parent`: the caller's call; `dialled`: a leg we dialled for it. */
+  leg: "parent" | "dialled";
+  /** The provider's id of the leg this report is about. */
+  legId: string;
+  status: ProgressStatus;
+  at: number;
+  /** The provider's own order of reports on one leg, where it sends one. */
+  sequenceNumber?: number | undefined;
+  durationSeconds?: number | undefined;
+};
+
+// Routing decisions -----------------------------------------------------------------------------
+
+export type DialTarget = {
+  number: string;
+  /** Digits sent once answered (an extension), after `extensionDelaySeconds`. */
+  extension?: string | null;
+  extensionDelaySeconds?: number;
+  /** Played to whoever answers before the caller is connected. */
+  whisper?: string | null;
+};
+
+/** One thing the provider does with the call, in order. */
+export type Step =
+  | { kind: "say"; text: string }
+  | { kind: "play"; url: string }
+  /** Music while the caller waits in a queue: the route's, or the provider's own when null. */
+  | { kind: "hold"; musicUrl: string | null }
+  | { kind: "dial"; targets: DialTarget[]; ringSeconds: number; record: boolean }
+  | { kind: "gather"; prompt: string; timeoutSeconds: number }
+  | { kind: "voicemail"; maxSeconds: number }
+  | { kind: "hangup" };
+
+export type RoutingDecision = { steps: Step[]; reason?: string };
+
+/** What routing needs to know about the dialled tracking number. */
+export type TrackingRoute = {
+  trackingNumber: string;
+  routeId: string | null;
+  terminationNumber: string | null;
+  failsafeNumber: string | null;
+  whisper: string | null;
+  record: boolean;
+};
+
+export const FAILSAFE_RING_SECONDS = 30;
+
+/** The answer when anything inside fails: dial the fail-safe number, else the termination number. */
+export function failsafeDecision(route: Pick<TrackingRoute, "failsafeNumber" | "terminationNumber" | "trackingNumber">): RoutingDecision {
+  const number = [route.failsafeNumber, route.terminationNumber].find((n) => n && n !== route.trackingNumber);
+  return number
+    ? { steps: [{ kind: "dial", targets: [{ number }], ringSeconds: FAILSAFE_RING_SECONDS, record: false }], reason: "fail-safe" }
+    : { steps: [{ kind: "hangup" }], reason: "no fail-safe or termination number is set" };
+}
+
+/** Said when the call cannot be put through and no number may be named (the request is unverified). */
+export const APOLOGY: RoutingDecision = {
+  steps: [{ kind: "say", text: "We are sorry, your call cannot be connected right now. Please try again in a few minutes." }, { kind: "hangup" }],
+  reason: "apology",
+};
+
+export const HANG_UP: RoutingDecision = { steps: [{ kind: "hangup" }] };
+
+// The Worker and the Switchboard ----------------------------------------------------------------
+
+/** A new call as the Worker hands it to the tenant's Switchboard (which finds out who is calling). */
+export type ArrivingCall = {
+  provider: Provider;
+  providerCallId: string;
+  callerNumber: string;
+  trackingNumber: string;
+  trackingNumberId: string;
+  trackingLabel: string;
+  campaignId: string | null;
+  campaignName: string | null;
+  startedAt: number;
+  route: TrackingRoute;
+  /** The number the provider says forwarded this call to us, if any. */
+  forwardedFrom?: string | null;
+  /** The Worker already answered with the fail-safe (the call is adopted late). */
+  failsafe?: boolean;
+};
+
+export type Registration = { call: LiveCall; decision: RoutingDecision; duplicate: boolean };
+
+/** The Switchboard's answer to a call: how it is routed, or that the number is not the tenant's. */
+export type Answer = Registration | { notMine: true };
+
+// Webhooks --------------------------------------------------------------------------------------
+
+/** A webhook as it reached us: the URL it was made to (with its query), its headers, its body. */
+export type InboundRequest = { url: string; headers: Headers; body: string };
+
+/**
+ * A provider's webhook, normalised. `account` is the provider's id of the account it comes from (it
+ * names the credentials that must have signed it); `to`, where present, is the tracking number a
+ * callback is about when its URL does not name the tenant.
+ */
+export type InboundEvent =
+  | { kind: "call"; account: string; providerCallId: string; from: string; to: string; forwardedFrom: string | null }
+  | { kind: "progress"; account: string; providerCallId: string; report: CallProgress; to?: string | undefined }
+  /** A dial step ended: how, and what the caller does next (the answer is the next decision). */
+  | { kind: "dial-ended"; account: string; providerCallId: string; report: CallProgress }
+  /** The caller answered a voice menu: the keys pressed, or null when it timed out. */
+  | { kind: "menu"; account: string; providerCallId: string; digits: string | null }
+  /** A recording of the call is ready (null: the provider reported one that is not, or failed). */
+  | { kind: "recording"; account: string; providerCallId: string; url: string | null }
+  /** The caller finished leaving a voicemail (with its recording when the provider sends it here). */
+  | { kind: "voicemail-done"; account: string; providerCallId: string; url: string | null }
+  /** The answering person's leg asks what to hear before the caller is put through. */
+  | { kind: "whisper"; account: string; text: string };
+
+export type InboundKind = InboundEvent["kind"];
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Builds the absolute URL of one of the adapter's own webhook paths, naming the tenant. */
+export type CallbackUrl = (path: string, query?: Record<string, string>) => string;
+
+/** The provider's call-control markup. */
+export interface Markup {
+  readonly contentType: string;
+  /**
+   * A decision, with the callbacks it names (dial ended, menu answered, recording, whisper); with no
+   * `callback` (the fallback, an apology) the markup names none and the provider carries on alone.
+   */
+  render(decision: RoutingDecision, callback?: CallbackUrl): string;
+  /** What the person who answers hears before the caller is put through. */
+  whisper(text: string): string;
+}
+
+// Numbers ---------------------------------------------------------------------------------------
+
+export type AvailableNumber = { number: string; friendlyName: string; locality: string | null; region: string | null; isoCountry: string };
+export type NumberSearch = { areaCode?: string | undefined; near?: string | undefined; region?: string | undefined; limit: number };
+export type Purchase = { number: string; providerNumberId: string | null };
+/** Where the provider sends a number's calls: our voice webhook, its status callback, and the fallback. */
+export type NumberWebhooks = { voiceUrl: string; statusCallbackUrl: string; fallbackUrl: string };
+
+/** A provider's number shop: search, buy (pointing the number at us), re-point, release. */
+export interface NumberShop {
+  search(query: NumberSearch): Promise<AvailableNumber[]>;
+  buy(number: string, label: string, webhooks: NumberWebhooks): Promise<Purchase>;
+  /** Points a number bought earlier at these webhooks (a changed fail-safe changes the fallback). */
+  configure(providerNumberId: string, webhooks: NumberWebhooks): Promise<void>;
+  release(providerNumberId: string): Promise<void>;
+}
+
+/** The provider said no (bad credentials, number taken): its message, and its HTTP status. */
+export class ProviderError extends Error {
+  readonly status: number;
+  constructor(message: string, status: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
+// Adapters --------------------------------------------------------------------------------------
+
+/**
+ * One provider. The inbound flow parses a webhook with `parse`, finds the tenant and the account,
+ * checks the request with `verify` against that account's credentials, hands the event to the
+ * Switchboard, and answers with `markup`. Nothing else about the provider is known outside its folder.
+ */
+export interface TelephonyAdapter<Credentials = unknown> {
+  readonly id: Provider;
+  /** As people name it: "Twilio". */
+  readonly name: string;
+  /** The account's credentials as an admin enters them and as they are stored (encrypted). */
+  readonly credentials: z.ZodType<Credentials>;
+  /** The provider's id of the account, as its webhooks name it (`InboundEvent.account`). */
+  accountOf(credentials: Credentials): string;
+  /** What may be shown of the credentials: never a secret. */
+  describe(credentials: Credentials): Record<string, string>;
+  /** Paths under `/webhooks/<id>/` the provider posts to; `voice` is the one set on a number. */
+  readonly paths: { voice: string; status: string; callbacks: readonly string[] };
+  /** Reads a webhook (not yet trusted) into a normalised event; `message` says what is wrong. */
+  parse(path: string, request: InboundRequest): Parsed<InboundEvent>;
+  /** Whether the provider signed this request with these credentials, exactly as it documents. */
+  verify(request: InboundRequest, credentials: Credentials): Promise<boolean>;
+  readonly markup: Markup;
+  /** The provider's number shop for this account; absent where numbers are set up at the provider. */
+  numbers?(credentials: Credentials): NumberShop;
+}

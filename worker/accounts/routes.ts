@@ -1,0 +1,83 @@
+/**
+ * Provider accounts, one per provider per tenant: `GET /api/provider-accounts`, and
+ * `GET|PUT|DELETE /api/provider-accounts/:provider`. The credentials are the provider adapter's
+ * (its zod schema checks them); they go in encrypted and never come out: only what the adapter may
+ * show (an account id, never a token).
+ */
+import { Hono, type Context } from "hono";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "../../schema/d1.ts";
+import { providerAccounts, trackingNumbers } from "../../schema/db.ts";
+import type { AppEnv } from "../env.ts";
+import { requireAdmin } from "../auth/middleware.ts";
+import { encryptSecret } from "../lib/crypto.ts";
+import { apiError, issuesOf } from "../lib/errors.ts";
+import { validate } from "../lib/validate.ts";
+import { adapterOf, credentialsOf, providerIds } from "../providers/index.ts";
+
+type C = Context<AppEnv>;
+type Row = typeof providerAccounts.$inferSelect;
+
+const providerParam = z.object({ provider: z.enum(providerIds, "must be a provider Switchboard speaks") });
+/** Not a credential: whether numbers come from the sandbox's fictional range instead of the provider. */
+const settings = z.object({ sandbox: z.boolean().default(false) });
+
+async function present(c: C, row: Row) {
+  const adapter = adapterOf(row.provider);
+  let shown: Record<string, string> = {};
+  try {
+    if (adapter) shown = adapter.describe(await credentialsOf(adapter, row, c.env.SECRETS_KEY));
+  } catch (err) {
+    console.error("cannot open the credentials of provider account", row.id, err);
+  }
+  return { id: row.id, provider: row.provider, accountId: row.externalId, ...shown, sandbox: row.sandbox, createdAt: row.createdAt };
+}
+
+const scope = (c: C, provider: string) => and(eq(providerAccounts.tenantId, c.get("auth").tenant.id), eq(providerAccounts.provider, provider as Row["provider"]));
+
+export const providerAccountRoutes = new Hono<AppEnv>()
+  .use(requireAdmin())
+  .get("/", async (c) => {
+    const rows = await getDb(c.env.DB).select().from(providerAccounts).where(eq(providerAccounts.tenantId, c.get("auth").tenant.id));
+    return c.json({ items: await Promise.all(rows.map((r) => present(c, r))) });
+  })
+  .get("/:provider", validate("param", providerParam), async (c) => {
+    const { provider } = c.req.valid("param");
+    const row = await getDb(c.env.DB).query.providerAccounts.findFirst({ where: scope(c, provider) });
+    return row ? c.json(await present(c, row)) : apiError(c, 404, `No ${adapterOf(provider)!.name} account`);
+  })
+  .put("/:provider", validate("param", providerParam), async (c) => {
+    const { tenant } = c.get("auth");
+    const adapter = adapterOf(c.req.valid("param").provider)!;
+    const body: unknown = await c.req.json().catch(() => undefined);
+    const credentials = adapter.credentials.safeParse(body);
+    const options = settings.safeParse(body);
+    const failed = !credentials.success ? credentials.error : !options.success ? options.error : null;
+    if (failed || !credentials.success || !options.success) {
+      const issues = failed ? issuesOf(failed) : [];
+      const first = issues[0];
+      return apiError(c, 400, `Invalid json: ${first ? `${first.path ? `${first.path}: ` : ""}${first.message}` : "expected a JSON object"}`, issues);
+    }
+    const db = getDb(c.env.DB);
+    const values = {
+      externalId: adapter.accountOf(credentials.data),
+      credentialsEncrypted: await encryptSecret(JSON.stringify(credentials.data), c.env.SECRETS_KEY),
+      sandbox: options.data.sandbox,
+    };
+    const existing = await db.query.providerAccounts.findFirst({ columns: { id: true }, where: scope(c, adapter.id) });
+    const [row] = existing
+      ? await db.update(providerAccounts).set(values).where(eq(providerAccounts.id, existing.id)).returning()
+      : await db.insert(providerAccounts).values({ ...values, id: crypto.randomUUID(), tenantId: tenant.id, provider: adapter.id }).returning();
+    return c.json(await present(c, row!));
+  })
+  .delete("/:provider", validate("param", providerParam), async (c) => {
+    const db = getDb(c.env.DB);
+    const { provider } = c.req.valid("param");
+    const row = await db.query.providerAccounts.findFirst({ where: scope(c, provider) });
+    if (!row) return apiError(c, 404, `No ${adapterOf(provider)!.name} account`);
+    const numbers = await db.select({ number: trackingNumbers.number }).from(trackingNumbers).where(eq(trackingNumbers.providerAccountId, row.id));
+    if (numbers.length) return apiError(c, 409, `Tracking numbers still take calls through this account: ${numbers.map((n) => n.number).join(", ")}. Delete them first.`);
+    await db.delete(providerAccounts).where(eq(providerAccounts.id, row.id));
+    return c.json({ deleted: row.provider });
+  });

@@ -1,0 +1,100 @@
+/**
+ * Twilio behind the telephony contract: its form webhooks parsed into the pipeline's events, its
+ * request signature, TwiML, and its number shop. The paths are the README's public contract.
+ */
+import { z } from "zod";
+import type { CallProgress, InboundEvent, InboundRequest, Parsed, TelephonyAdapter } from "../../../telephony/contract.ts";
+import { dialActionForm, gatherForm, recordingForm, reportTime, statusForm, voiceForm, whisperForm } from "./forms.ts";
+import { TwilioNumbers } from "./numbers.ts";
+import { verifyTwilioSignature } from "./signature.ts";
+import { renderTwiml, renderWhisper, twilioCallbacks } from "./twiml.ts";
+
+export const twilioCredentials = z.object({
+  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID (AC + 32 hex digits)"),
+  authToken: z.string().min(8).max(200),
+});
+export type TwilioCredentials = z.infer<typeof twilioCredentials>;
+
+/** A form body as Twilio signs it: every pair, in order, repeats kept (read once per request). */
+const forms = new WeakMap<InboundRequest, [string, string][]>();
+export function formPairs(request: InboundRequest) {
+  let pairs = forms.get(request);
+  if (!pairs) {
+    const read: [string, string][] = [];
+    new URLSearchParams(request.body).forEach((value, name) => read.push([name, value]));
+    forms.set(request, (pairs = read));
+  }
+  return pairs;
+}
+
+function parseForm<T extends z.ZodType>(schema: T, request: InboundRequest): Parsed<z.infer<T>> {
+  const result = schema.safeParse(Object.fromEntries(formPairs(request)));
+  if (result.success) return { ok: true, value: result.data };
+  const first = result.error.issues[0];
+  return { ok: false, message: `Invalid webhook form: ${first ? `${first.path.join(".")}: ${first.message}` : "bad input"}` };
+}
+
+function map<T, U>(parsed: Parsed<T>, to: (value: T) => U | string): Parsed<U> {
+  if (!parsed.ok) return parsed;
+  const mapped = to(parsed.value);
+  return typeof mapped === "string" ? { ok: false, message: mapped } : { ok: true, value: mapped };
+}
+
+/** The webhooks of a Twilio call, by the path the voice response or the number names. */
+export function parseTwilio(path: string, request: InboundRequest): Parsed<InboundEvent> {
+  switch (path) {
+    case "voice":
+      return map(parseForm(voiceForm, request), (f): InboundEvent => ({ kind: "call", account: f.AccountSid, providerCallId: f.CallSid, from: f.From, to: f.To, forwardedFrom: f.ForwardedFrom ?? null }));
+    case "status":
+    case "leg-status":
+      return map(parseForm(statusForm, request), (f): InboundEvent | string => {
+        const leg = path === "status" ? "parent" : "dialled";
+        if (leg === "dialled" && !f.ParentCallSid) return "Invalid webhook form: ParentCallSid: required for a dialled leg";
+        const report: CallProgress = { leg, legId: f.CallSid, status: f.CallStatus, at: reportTime(f.Timestamp), sequenceNumber: f.SequenceNumber, durationSeconds: f.CallDuration };
+        return { kind: "progress", account: f.AccountSid, providerCallId: leg === "parent" ? f.CallSid : f.ParentCallSid!, report, to: leg === "parent" ? f.To : undefined };
+      });
+    case "dial-action":
+      return map(parseForm(dialActionForm, request), (f): InboundEvent => ({
+        kind: "dial-ended",
+        account: f.AccountSid,
+        providerCallId: f.CallSid,
+        report: { leg: "dialled", legId: f.DialCallSid ?? `${f.CallSid}:dial`, status: f.DialCallStatus === "answered" ? "completed" : f.DialCallStatus, at: Date.now(), durationSeconds: f.DialCallDuration },
+      }));
+    case "gather":
+      return map(parseForm(gatherForm, request), (f): InboundEvent => ({ kind: "menu", account: f.AccountSid, providerCallId: f.CallSid, digits: f.Digits ? f.Digits : null }));
+    case "recording":
+      return map(parseForm(recordingForm, request), (f): InboundEvent => ({
+        kind: "recording",
+        account: f.AccountSid,
+        providerCallId: f.CallSid,
+        url: f.RecordingUrl && (f.RecordingStatus ?? "completed") === "completed" ? f.RecordingUrl : null,
+      }));
+    case "voicemail-done":
+      return map(parseForm(recordingForm, request), (f): InboundEvent => ({ kind: "voicemail-done", account: f.AccountSid, providerCallId: f.CallSid, url: f.RecordingUrl ?? null }));
+    case "whisper":
+      return map(parseForm(whisperForm, request), (f): InboundEvent | string => {
+        const text = new URL(request.url).searchParams.get("text");
+        if (!text || text.length > 500) return "Invalid whisper: text is missing or longer than 500 characters";
+        return { kind: "whisper", account: f.AccountSid, text };
+      });
+    default:
+      return { ok: false, message: `No Twilio webhook at ${path}` };
+  }
+}
+
+export const twilio: TelephonyAdapter<TwilioCredentials> = {
+  id: "twilio",
+  name: "Twilio",
+  credentials: twilioCredentials,
+  accountOf: (credentials) => credentials.accountSid,
+  describe: (credentials) => ({ accountSid: credentials.accountSid }),
+  paths: { voice: "voice", status: "status", callbacks: ["status", "leg-status", "dial-action", "gather", "recording", "voicemail-done", "whisper"] },
+  parse: parseTwilio,
+  verify: (request, credentials) => verifyTwilioSignature(credentials.authToken, request.url, formPairs(request), request.headers.get("X-Twilio-Signature") ?? undefined),
+  markup: {
+    contentType: "text/xml; charset=utf-8",
+    render: (decision, callback) => renderTwiml(decision, twilioCallbacks(callback)),
+    whisper: renderWhisper,
+  },
+  numbers: (credentials) => new TwilioNumbers(credentials.accountSid, credentials.authToken),
+};
