@@ -2,10 +2,11 @@ import { Server, type Connection, type ConnectionContext, type WSMessage } from 
 import type { CallerType, LiveCall } from "../schema/calls.ts";
 import type { Answer, ArrivingCall, CallProgress, Registration } from "../telephony/contract.ts";
 import { clientMessage, connectQuery, type EventMessage, type ServerMessage } from "../schema/messages.ts";
-import { chunks, getDb } from "../schema/d1.ts";
+import { getDb } from "../schema/d1.ts";
+import { CallerIndex } from "./caller-index.ts";
+import { CallLogWriter } from "./call-log.ts";
 import * as callers from "./callers.ts";
 import { loadRoutingConfig, type SwitchboardConfig } from "./config.ts";
-import { callLogWrite } from "./log.ts";
 import * as pipeline from "./pipeline.ts";
 import type { RoutingConfig } from "./routing.ts";
 import * as store from "./store.ts";
@@ -14,20 +15,15 @@ import * as store from "./store.ts";
 export const USER_HEADER = "x-switchboard-user";
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
-const LOG_RETRY_MS = 30 * 1000;
-/** Call-log rows per D1 batch (one statement each). */
-const LOG_BATCH = 50;
-/** How long an ended call waits for the provider's last report before its call-log write. */
-const LOG_SETTLE_MS = 2000;
-/** How long after a call its caller is checked against D1, with every other call of that second. */
-const CHECK_AFTER_MS = 1000;
 
 type ConnectionState = { userId: string };
 
 /**
  * One per tenant, named by the tenant's id: live calls, routing counters, notifications and the
  * event log, in SQLite storage so an eviction or restart loses nothing. The class holds lifecycle
- * hooks and RPC entry points; the logic lives in `pipeline.ts`, `routing.ts` and `store.ts`.
+ * hooks and RPC entry points; the logic lives in `pipeline.ts`, `routing.ts` and `store.ts`, and its
+ * two background mechanisms in `caller-index.ts` (the caller index's work) and `call-log.ts` (the
+ * call log's write-behind).
  */
 export class Switchboard extends Server<Env> {
   // Hibernation lets a tenant with dashboards open cost nothing between calls.
@@ -35,10 +31,6 @@ export class Switchboard extends Server<Env> {
 
   /** The tenant's routing configuration, read from D1 once and dropped when it changes. */
   #config: Promise<SwitchboardConfig> | null = null;
-  /** Work on the caller index, one task at a time: each reads D1 after the last one wrote. */
-  #indexWork: Promise<unknown> = Promise.resolve();
-  /** Builds of the caller index queued or running. */
-  #builds = 0;
   /** When the alarm is set for, as far as this instance knows (read from storage on first use). */
   #alarmAt: number | null | undefined = undefined;
 
@@ -49,56 +41,27 @@ export class Switchboard extends Server<Env> {
     callers.migrateCallers(ctx.storage.sql);
   }
 
-  #indexTask<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.#indexWork.then(task);
-    this.#indexWork = run.catch((err: unknown) => console.error("caller index work failed", err));
-    return run;
+  // Made on first use: partyserver knows the Switchboard's name (the tenant's id) only once it is asked for something.
+  #callerIndex: CallerIndex | null = null;
+  #callLogWriter: CallLogWriter | null = null;
+
+  /** The caller index's work (build, follow the contacts API, check answered callers against D1). */
+  get #callers() {
+    return (this.#callerIndex ??= new CallerIndex({
+      d1: this.env.DB,
+      tenantId: this.name,
+      sql: this.ctx.storage.sql,
+      recognised: (callId, contactId, identity) => this.#log(pipeline.recognised(this.#context(), callId, contactId, identity).toLog),
+    }));
   }
 
-  /** Builds the caller index in the background when it is missing; calls ask D1 meanwhile. */
-  #ensureIndex() {
-    if (this.#builds > 0 || callers.isReady(this.ctx.storage.sql)) return;
-    void this.#build().catch(() => undefined); // logged by #indexTask; the next call tries again
+  /** Ended calls on their way to the D1 call log, off the webhooks' path. */
+  get #callLog() {
+    return (this.#callLogWriter ??= new CallLogWriter({ d1: this.env.DB, tenantId: this.name, sql: this.ctx.storage.sql, retryAt: (at) => this.#scheduleAlarm(at) }));
   }
 
-  #build() {
-    this.#builds++;
-    return this.#indexTask(() => callers.build(this.ctx.storage.sql, getDb(this.env.DB), this.name)).finally(() => this.#builds--);
-  }
-
-  /** Who is calling: from the index, or from D1 while the index is built. */
-  async #identify(number: string): Promise<{ identity: callers.CallerIdentity; fromIndex: boolean }> {
-    const indexed = callers.identify(this.ctx.storage.sql, number);
-    if (indexed) return { identity: indexed, fromIndex: true };
-    this.#ensureIndex();
-    return { identity: await callers.identifyInD1(getDb(this.env.DB), this.name, number), fromIndex: false };
-  }
-
-  /**
-   * Calls answered from the index, by number, waiting to be checked against D1 (in one query per
-   * 90 numbers, CHECK_AFTER_MS after the first of them). What differs — a change whose notice never
-   * arrived — is put right in the index and on the calls, for every dashboard.
-   */
-  #toCheck = new Map<string, { callId: string; contactId: string | null }[]>();
-  #checkTimer: ReturnType<typeof setTimeout> | null = null;
-
-  #checkLater(number: string, callId: string, used: callers.CallerIdentity) {
-    const waiting = this.#toCheck.get(number) ?? [];
-    waiting.push({ callId, contactId: used.contactId });
-    this.#toCheck.set(number, waiting);
-    this.#checkTimer ??= setTimeout(() => {
-      this.#checkTimer = null;
-      void this.#checkCallers().catch((err: unknown) => console.error("checking callers against D1 failed", err));
-    }, CHECK_AFTER_MS);
-  }
-
-  async #checkCallers() {
-    const batch = this.#toCheck;
-    this.#toCheck = new Map();
-    const changed = await this.#indexTask(() => callers.refreshNumbers(this.ctx.storage.sql, getDb(this.env.DB), this.name, [...batch.keys()]));
-    for (const { number, identity } of changed) {
-      for (const { callId, contactId } of batch.get(number) ?? []) this.#log(pipeline.recognised(this.#context(), callId, contactId, identity).toLog);
-    }
+  #log(calls: LiveCall[]) {
+    this.#callLog.queue(calls);
   }
 
   #context(): pipeline.PipelineContext {
@@ -136,38 +99,6 @@ export class Switchboard extends Server<Env> {
     return this.#config;
   }
 
-  /** Ended calls waiting for their call-log write, the timer that writes them, and the write in flight. */
-  #logQueue = new Map<string, LiveCall>();
-  #logTimer: ReturnType<typeof setTimeout> | null = null;
-  #logInFlight: Promise<void> = Promise.resolve();
-
-  /**
-   * Queues ended calls for the D1 call log, off the webhook's path: they are written together
-   * LOG_SETTLE_MS after the first of them, so the provider's last report on a call (its own
-   * duration, a moment after the call ended here) joins that write instead of making a second one,
-   * and under load one D1 round trip carries many calls. Until a call is in D1 it stays marked
-   * pending in storage: an eviction meanwhile, or a failed write, is put right by the alarm.
-   */
-  #log(calls: LiveCall[]) {
-    if (calls.length === 0) return;
-    for (const call of calls) this.#logQueue.set(call.id, call);
-    this.#logTimer ??= setTimeout(() => void this.flushCallLog(), LOG_SETTLE_MS);
-  }
-
-  /** What fails stays pending and the alarm tries again. */
-  async #writeLog(batch: LiveCall[]) {
-    for (const part of chunks(batch, LOG_BATCH)) {
-      try {
-        await this.env.DB.batch(part.map((call) => callLogWrite(this.env.DB, this.name, call)));
-        // A call queued again meanwhile (it changed) stays pending until that write is in.
-        for (const call of part) if (!this.#logQueue.has(call.id)) store.setLogPending(this.ctx.storage.sql, call.id, false);
-      } catch (err) {
-        console.error("call log write failed; will retry", part.map((c) => c.id), err);
-        await this.#scheduleAlarm(Date.now() + LOG_RETRY_MS);
-      }
-    }
-  }
-
   /** Sets the alarm for `at` unless it is set sooner already; storage is asked once per instance. */
   async #scheduleAlarm(at: number) {
     if (this.#alarmAt === undefined) this.#alarmAt = await this.ctx.storage.getAlarm();
@@ -192,11 +123,10 @@ export class Switchboard extends Server<Env> {
     const config = await this.#routingConfig();
     const tracked = config.tracking[input.trackingNumber];
     if (!tracked) return { notMine: true };
-    const { identity, fromIndex } = await this.#identify(input.callerNumber);
-    callers.markSeen(this.ctx.storage.sql, input.callerNumber);
+    const { identity, fromIndex } = await this.#callers.identify(input.callerNumber);
     const fresh = { trackingNumberId: tracked.id, trackingLabel: tracked.label, campaignId: tracked.campaignId, campaignName: tracked.campaignName, route: tracked.route };
     const { toLog, ...registration } = pipeline.register(this.#context(), { ...input, ...fresh, ...identity }, config);
-    if (fromIndex && !registration.duplicate) this.#checkLater(input.callerNumber, registration.call.id, identity);
+    if (fromIndex && !registration.duplicate) this.#callers.checkLater(input.callerNumber, registration.call.id, identity);
     return this.#registered(registration, toLog);
   }
 
@@ -210,10 +140,8 @@ export class Switchboard extends Server<Env> {
    * The contacts API changed these contacts in D1 (or, with null, too many to name: an import):
    * the caller index follows before the next call is matched.
    */
-  async contactsChanged(contactIds: string[] | null) {
-    if (!callers.isReady(this.ctx.storage.sql) && this.#builds === 0) return; // built from D1 when first needed
-    if (contactIds === null) await this.#build();
-    else await this.#indexTask(() => callers.refreshContacts(this.ctx.storage.sql, getDb(this.env.DB), this.name, contactIds));
+  contactsChanged(contactIds: string[] | null) {
+    return this.#callers.contactsChanged(contactIds);
   }
 
   recordProgress(provider: string, providerCallId: string, report: CallProgress) {
@@ -246,16 +174,7 @@ export class Switchboard extends Server<Env> {
    * see every call that has ended here. The settle timer and the alarm write through it too.
    */
   flushCallLog(): Promise<void> {
-    if (this.#logTimer) clearTimeout(this.#logTimer);
-    this.#logTimer = null;
-    this.#logInFlight = this.#logInFlight
-      .then(() => {
-        const batch = [...this.#logQueue.values()];
-        this.#logQueue.clear();
-        return this.#writeLog(batch);
-      })
-      .catch((err: unknown) => console.error("call log write failed", err));
-    return this.#logInFlight;
+    return this.#callLog.flush();
   }
 
   /** Answers at once: the health check's (and the benchmark's) Durable Object round trip. */

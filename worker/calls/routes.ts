@@ -5,7 +5,7 @@
 import { Hono, type Context } from "hono";
 import { and, count, desc, eq, gte, inArray, like, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { ensureCallLogRow } from "../../party/log.ts";
+import { ensureCallLogRow } from "../../party/call-log.ts";
 import { callListQuery, callUpdate } from "../../schema/api.ts";
 import { calls, campaigns, contactPhones, contacts, trackingNumbers } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
