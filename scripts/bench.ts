@@ -7,6 +7,7 @@
  *   npm run bench -- --ring 0 --talk 0              saturated: every call's requests back to back
  *   npm run bench -- --rate 100 --duration 30       open loop: 100 new calls a second for 30 s
  *   npm run bench -- --match 100000,1000000         caller matching at scale (local D1 only)
+ *   npm run bench -- --provider twilio              whose webhooks the calls are (scripts/networks/)
  *
  * It starts the app as `npm run dev` does (its own port and local state), seeds the known callers
  * it needs, connects K dashboards to the realtime socket, drives whole calls (ring, answer, hang up,
@@ -23,7 +24,8 @@ import { Worker } from "node:worker_threads";
 import type { DashboardReport } from "./bench-dashboards.ts";
 import { CALLERS_DDL, ENTRY_SQL, SEEN_SQL } from "../party/callers-sql.ts";
 import { gzipSync } from "node:zlib";
-import { legEvent, newCallSid, postSigned, readTwiml, type SimulatorOptions } from "./simulate.ts";
+import { networkFor } from "./networks/index.ts";
+import type { Network, SimulatedCall, Send } from "./networks/network.ts";
 import { ROOT, run, VITE } from "./lib.ts";
 import { startDevServer } from "./serve.ts";
 
@@ -37,6 +39,7 @@ const { values: flags } = parseArgs({
     duration: { type: "string", default: "30" },
     match: { type: "string" },
     ring: { type: "string", default: "0.5" },
+    provider: { type: "string", default: "twilio" },
     talk: { type: "string", default: "1" },
     port: { type: "string", default: "8795" },
     "skip-build": { type: "boolean", default: false },
@@ -204,56 +207,44 @@ function readPhases(header: string | null) {
   return out;
 }
 
+type Pace = { ring: number; talk: number };
+
 /**
- * One whole call: ring (voice webhook), answer after `ring` s (leg in-progress), hang up after
- * `talk` s (Dial action, then the caller's own end). C calls in progress at once is then what a
- * switchboard with C calls on it sees; with no ring or talk time every request follows the last.
+ * One whole call, as `network` (the provider) sends it: ring (voice webhook), answer after `ring` s
+ * (the dialled leg's reports our markup asks for), hang up after `talk` s (the dial's end, then the
+ * caller's own end). C calls in progress at once is then what a switchboard with C calls on it
+ * sees; with no ring or talk time every request follows the last.
  */
-async function driveCall(sim: SimulatorOptions, from: string, to: string): Promise<CallResult> {
-  const callSid = newCallSid();
-  const base = { AccountSid: sim.account, CallSid: callSid, From: from, To: to, Direction: "inbound", ApiVersion: "2010-04-01" };
+async function driveCall(network: Network, pace: Pace, from: string, to: string): Promise<CallResult> {
+  const send: Send = async (url, init, what) => {
+    const res = await fetch(url, { method: "POST", ...init });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${what}: ${res.status} ${text.slice(0, 200)}`);
+    return { status: res.status, ok: res.ok, text, headers: res.headers };
+  };
+  const call: SimulatedCall = { id: network.newCallId(), from, to, send };
   const startedAt = clock();
   const t0 = performance.now();
+  // Drawn from 0.5× to 1.5× the mean, as real calls ring and last for different times: with fixed
+  // times the C calls would stay in lockstep and every request would come in bursts of C.
+  const pause = (mean: number) => (mean > 0 ? sleep(mean * (0.5 + Math.random()) * 1000) : Promise.resolve());
   try {
-    const voice = await postSigned(sim, `${sim.url}/webhooks/twilio/voice`, { ...base, CallStatus: "ringing" });
-    const xml = await voice.text();
+    const plan = await network.ring(call);
     const twimlMs = performance.now() - t0;
-    const phases = readPhases(voice.headers.get("server-timing"));
-    const twiml = readTwiml(xml);
-    if (!voice.ok || !twiml.dial?.action || !twiml.numbers[0]?.statusCallback) throw new Error(`voice: ${voice.status} ${xml.slice(0, 200)}`);
-    const legSid = newCallSid();
-    const statusCallback = twiml.numbers[0].statusCallback;
-    const events = twiml.numbers[0].events;
-    // The dialled leg's reports are the ones our TwiML asks Twilio for, as Twilio would send them.
-    let legSeq = 0;
-    const legReport = (status: string, extra: Record<string, string> = {}): [string, Record<string, string>] | null =>
-      events.includes(legEvent(status)) ? [statusCallback, { AccountSid: sim.account, CallSid: legSid, ParentCallSid: callSid, CallStatus: status, SequenceNumber: String(legSeq++), ...extra }] : null;
-    // Ringing (from the voice answer on), answered after `ring` s, hung up after `talk` s.
-    const moments: ([string, Record<string, string>] | null)[][] = [
-      [legReport("initiated"), legReport("ringing")],
-      [legReport("in-progress")],
-      [
-        legReport("completed", { CallDuration: "1" }),
-        [twiml.dial.action, { ...base, CallStatus: "in-progress", DialCallStatus: "completed", DialCallSid: legSid, DialCallDuration: "1" }],
-        [`${sim.url}/webhooks/twilio/status`, { ...base, CallStatus: "completed", CallDuration: "2", SequenceNumber: "1" }],
-      ],
-    ];
-    for (const [i, reports] of moments.entries()) {
-      // Drawn from 0.5× to 1.5× the mean, as real calls ring and last for different times: with
-      // fixed times the C calls would stay in lockstep and every request would come in bursts of C.
-      const pause = (i === 1 ? sim.ring : i === 2 ? sim.talk : 0) * (0.5 + Math.random());
-      if (pause > 0) await sleep(pause * 1000);
-      for (const report of reports) {
-        if (!report) continue;
-        const [url, params] = report;
-        const res = await postSigned(sim, url, params);
-        await res.arrayBuffer();
-        if (!res.ok) throw new Error(`${new URL(url).pathname}: ${res.status}`);
-      }
-    }
-    return { callSid, startedAt, endedAt: clock(), twimlMs, phases, ok: true };
+    const phases = readPhases(plan.serverTiming);
+    if (!plan.dial) throw new Error(`voice: nothing dialled (${plan.says.join(" ")})`);
+    const legId = network.newCallId();
+    await network.legReport(call, plan, legId, "initiated");
+    await network.legReport(call, plan, legId, "ringing");
+    await pause(pace.ring);
+    await network.legReport(call, plan, legId, "in-progress");
+    await pause(pace.talk);
+    await network.legReport(call, plan, legId, "completed", 1);
+    await network.dialEnded(call, plan, legId, "completed", 1);
+    await network.hangUp(call, 2);
+    return { callSid: call.id, startedAt, endedAt: clock(), twimlMs, phases, ok: true };
   } catch (err) {
-    return { callSid, startedAt, endedAt: clock(), twimlMs: NaN, phases: {}, ok: false, error: err instanceof Error ? err.message : String(err) };
+    return { callSid: call.id, startedAt, endedAt: clock(), twimlMs: NaN, phases: {}, ok: false, error: err instanceof Error ? err.message : String(err) };
   }
 }
 
@@ -299,9 +290,11 @@ async function loadBench() {
       d1: await timeRequests(`${base}/health/d1`, 300),
     };
     const dashboards = await openDashboards(base, cookie, k);
-    const sim: SimulatorOptions = { url: base, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring: Number(flags.ring), talk: Number(flags.talk) };
+    const network = networkFor(flags.provider, base);
+    const to = network.demoNumber;
+    const pace: Pace = { ring: Number(flags.ring), talk: Number(flags.talk) };
     // Warm up: the first calls load the tenant's routing configuration and compile the code paths.
-    for (let i = 0; i < 5; i++) await driveCall({ ...sim, ring: 0, talk: 0 }, callers[i % callers.length]!, "+14155550100");
+    for (let i = 0; i < 5; i++) await driveCall(network, { ring: 0, talk: 0 }, callers[i % callers.length]!, to);
     await sleep(500);
     await dashboards.reset();
 
@@ -339,20 +332,20 @@ async function loadBench() {
         const due = started + (i * 1000) / rate;
         const wait = due - performance.now();
         if (wait > 0) await sleep(wait);
-        running.push(driveCall(sim, caller(i), "+14155550100").then((r) => void results.push(r)));
+        running.push(driveCall(network, pace, caller(i), to).then((r) => void results.push(r)));
       }
       await Promise.all(running);
     } else {
       let next = 0;
       // The C lines start spread over one mean call's length, as calls on a switchboard began at
       // different moments (all C in the same millisecond would measure one burst, not the load).
-      const spread = (sim.ring + sim.talk) * 1000;
+      const spread = (pace.ring + pace.talk) * 1000;
       await Promise.all(
         Array.from({ length: c }, async (_, line) => {
           await sleep((line / c) * spread);
           while (next < n) {
             const i = next++;
-            results.push(await driveCall(sim, caller(i), "+14155550100"));
+            results.push(await driveCall(network, pace, caller(i), to));
           }
         }),
       );
@@ -397,7 +390,7 @@ async function loadBench() {
     return {
       kind: rate ? "sustained" : "closed-loop",
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { calls: n, concurrency: rate ? null : c, rate, dashboards: k, knownCallers: callers.length, ringSeconds: sim.ring, talkSeconds: sim.talk },
+      settings: { calls: n, concurrency: rate ? null : c, rate, dashboards: k, knownCallers: callers.length, ringSeconds: pace.ring, talkSeconds: pace.talk, provider: flags.provider },
       floors,
       floorsUnderLoad: { worker: stats(loadedFloors.worker), durableObject: stats(loadedFloors.durableObject) },
       webhookToTwiml: {

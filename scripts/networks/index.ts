@@ -1,0 +1,13 @@
+/** The providers the simulator and the benchmark can play, by id. */
+import type { Network } from "./network.ts";
+import { TwilioNetwork } from "./twilio.ts";
+
+export const NETWORKS: Record<string, (url: string, credentials: { token?: string | undefined; account?: string | undefined }) => Network> = {
+  twilio: (url, credentials) => new TwilioNetwork(url, credentials),
+};
+
+export function networkFor(provider: string, url: string, credentials: { token?: string | undefined; account?: string | undefined } = {}): Network {
+  const make = NETWORKS[provider];
+  if (!make) throw new Error(`--provider takes ${Object.keys(NETWORKS).join(", ")}`);
+  return make(url, credentials);
+}
