@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { simulateCall, type SimulatorOptions } from "../../scripts/simulate.ts";
+import { simulateCall, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
 import { launch, shot } from "./chromium.ts";
 
 const baseURL = inject("baseURL");

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { simulateCall, type SimulatorOptions } from "../../scripts/simulate.ts";
+import { simulateCall, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
 
 const sim: SimulatorOptions = { url: inject("baseURL"), token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring: 0, talk: 0 };
 const MENU_NUMBER = "+14155550101";
