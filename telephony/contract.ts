@@ -195,6 +195,8 @@ export interface TelephonyAdapter<Credentials = unknown> {
   accountOf(credentials: Credentials): string;
   /** What may be shown of the credentials: never a secret. */
   describe(credentials: Credentials): Record<string, string>;
+  /** Credentials stored before they were sealed as JSON (only Twilio's were): the bare secret, read. */
+  legacyCredentials?(secret: string, account: string): Credentials;
   /** Paths under `/webhooks/<id>/` the provider posts to; `voice` is the one set on a number. */
   readonly paths: { voice: string; status: string; callbacks: readonly string[] };
   /** Reads a webhook (not yet trusted) into a normalised event; `message` says what is wrong. */

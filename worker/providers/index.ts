@@ -26,15 +26,14 @@ export type StoredAccount = { provider: Provider; externalId: string; credential
 const opened = new Map<string, unknown>();
 
 /**
- * The account's credentials, decrypted and checked against the adapter's schema. A Twilio account
- * saved before credentials were JSON held its bare auth token; it is read as such.
+ * The account's credentials, decrypted and checked against the adapter's schema (an account saved
+ * before credentials were sealed as JSON holds a bare secret, which its adapter reads).
  */
 export async function credentialsOf<C>(adapter: TelephonyAdapter<C>, account: StoredAccount, secretsKey: string): Promise<C> {
   const hit = opened.get(account.credentialsEncrypted);
   if (hit !== undefined) return hit as C;
   const plain = await decryptSecret(account.credentialsEncrypted, secretsKey);
-  const json = plain.startsWith("{") ? (JSON.parse(plain) as unknown) : { accountSid: account.externalId, authToken: plain };
-  const credentials = adapter.credentials.parse(json);
+  const credentials = plain.startsWith("{") || !adapter.legacyCredentials ? adapter.credentials.parse(JSON.parse(plain)) : adapter.legacyCredentials(plain, account.externalId);
   remember(opened, account.credentialsEncrypted, credentials, 1000);
   return credentials;
 }

@@ -88,6 +88,8 @@ export const twilio: TelephonyAdapter<TwilioCredentials> = {
   credentials: twilioCredentials,
   accountOf: (credentials) => credentials.accountSid,
   describe: (credentials) => ({ accountSid: credentials.accountSid }),
+  // An account saved before migration 0001 sealed its auth token alone.
+  legacyCredentials: (authToken, accountSid) => twilioCredentials.parse({ accountSid, authToken }),
   paths: { voice: "voice", status: "status", callbacks: ["status", "leg-status", "dial-action", "gather", "recording", "voicemail-done", "whisper"] },
   parse: parseTwilio,
   verify: (request, credentials) => verifyTwilioSignature(credentials.authToken, request.url, formPairs(request), request.headers.get("X-Twilio-Signature") ?? undefined),
