@@ -249,7 +249,7 @@ describe("the fail-safe answer", () => {
 describe("a slow D1 (it answers late or never; it does not fail)", () => {
   it.each([
     ["never answers", Infinity],
-    ["answers after 300 ms", 300],
+    ["answers after 500 ms", 500],
   ])("a number this isolate never saw: a spoken apology within the budget when D1 %s", async (_, delay) => {
     const t = await createTwilioTenant();
     const d1 = slowD1(delay);
@@ -257,7 +257,7 @@ describe("a slow D1 (it answers late or never; it does not fail)", () => {
     const { res, xml, ms } = await voiceThrough({ ...env, VOICE_BUDGET_MS: "50", DB: d1.db, Switchboard: sb.ns }, t, "+14155550124", { to: uniqueNumber() });
     expect(res.status).toBe(200);
     expect(xml).toMatch(APOLOGY);
-    expect(ms).toBeLessThan(250);
+    expect(ms).toBeLessThan(300); // the 50 ms budget, with room for a loaded machine
     expect(d1.asked.queries).toBeGreaterThan(0);
     expect(sb.asked.names).toEqual([]);
     if (delay !== Infinity) await d1.settled();
@@ -270,7 +270,7 @@ describe("a slow D1 (it answers late or never; it does not fail)", () => {
     const { res, xml, ms } = await voiceThrough({ ...env, VOICE_BUDGET_MS: "50", DB: d1.db }, t, "+14155550125");
     expect(res.status).toBe(200);
     expect(xml).toContain(`>${t.terminationNumber}</Number>`);
-    expect(ms).toBeLessThan(250);
+    expect(ms).toBeLessThan(300); // the 50 ms budget, with room for a loaded machine
     expect(d1.asked.prepare + d1.asked.queries).toBe(0);
     expect((await switchboardOf(t).snapshot()).calls.map((c) => [c.callerNumber, c.failsafe])).toEqual([
       ["+14155550124", false],
@@ -289,7 +289,7 @@ describe("a slow D1 (it answers late or never; it does not fail)", () => {
     const { res, xml, ms } = await voiceThrough({ ...env, VOICE_BUDGET_MS: "50", DB: d1.db, Switchboard: sb.ns }, t, "+14155550125");
     expect(d1.asked.queries).toBeGreaterThan(0);
     expect(res.status).toBe(200);
-    expect(ms).toBeLessThan(250);
+    expect(ms).toBeLessThan(300); // the 50 ms budget, with room for a loaded machine
     // The lookup waited out the budget, so whether the Switchboard still routes in time is a race;
     // either way the caller is put through to a number of the tenant's, and the dashboards see the call.
     const dialledNumber = /<Number [^>]*>([^<]+)<\/Number>/.exec(xml)?.[1];
@@ -303,14 +303,14 @@ describe("a slow D1 (it answers late or never; it does not fail)", () => {
 describe("a slow Switchboard (it answers after the budget; it does not fail)", () => {
   /**
    * The voice webhook with a real Switchboard, warm (it has routed a call: its routing settings are
-   * in memory), that is busy for the next 150 ms, the budget being 50 ms: what is sent to it
+   * in memory), that is busy for the next 400 ms, the budget being 50 ms: what is sent to it
    * meanwhile waits, and is then served in the order sent.
    */
   async function slowSwitchboardCall() {
     const t = await createTwilioTenant();
     const real = switchboardOf(t);
     await voiceThrough(env, t, "+14155550123");
-    const ready = new Promise((r) => setTimeout(r, 150));
+    const ready = new Promise((r) => setTimeout(r, 400));
     const landed: Promise<unknown>[] = [];
     const sb = switchboardThat((input) => {
       const answer = ready.then(() => real.registerCall(input) as Promise<unknown>);
@@ -327,7 +327,7 @@ describe("a slow Switchboard (it answers after the budget; it does not fail)", (
   it("the caller gets the fail-safe number within the budget, and the call is registered once", async () => {
     const { t, sb, res, xml, ms, calls } = await slowSwitchboardCall();
     expect(res.status).toBe(200);
-    expect(ms).toBeLessThan(150);
+    expect(ms).toBeLessThan(300); // not waiting for the Switchboard (400 ms)
     expect(xml).toContain(`>${t.failsafeNumber}</Number>`);
     expect(sb.asked.unexpected).toEqual([]);
     // The registration that timed out, then the late one marked as fail-safe.
