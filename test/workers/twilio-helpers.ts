@@ -2,7 +2,6 @@
 import { env } from "cloudflare:workers";
 import { campaigns, providerAccounts, trackingNumbers } from "../../schema/db.ts";
 import { encryptSecret } from "../../worker/lib/crypto.ts";
-import { twilioSignature } from "../../worker/providers/twilio/signature.ts";
 import { BASE, createTenant, db, type TestTenant } from "./helpers.ts";
 
 let numberCounter = 0;
@@ -44,19 +43,40 @@ export async function createTwilioTenant(name = "Calls"): Promise<TwilioTenant> 
   return { ...t, token, accountSid, trackingNumber, trackingNumberId, terminationNumber, failsafeNumber, campaignId };
 }
 
-/** POSTs a form signed the way Twilio signs it (over `signUrl`, by default the URL posted to). */
+/** Webhook parameters as Twilio's SDK takes them: a name, and its value or (when it repeats) values. */
+export type SdkParams = Record<string, string | string[]>;
+
+async function askSdk<T>(path: string, body: unknown): Promise<T> {
+  const res = await env.TWILIO_SDK.fetch(`http://twilio-sdk${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`TWILIO_SDK ${path}: ${res.status} ${await res.text()}`);
+  return res.json<T>();
+}
+
+/** The X-Twilio-Signature Twilio's own SDK computes (twilio.getExpectedTwilioSignature), in Node. */
+export async function sdkSignature(token: string, url: string, params: SdkParams) {
+  return (await askSdk<{ signature: string }>("/sign", { token, url, params })).signature;
+}
+
+/** Whether Twilio's own SDK accepts the signature for this URL and these parameters (twilio.validateRequest). */
+export async function sdkValidates(token: string, signature: string, url: string, params: SdkParams) {
+  return (await askSdk<{ valid: boolean }>("/validate", { token, signature, url, params })).valid;
+}
+
+/**
+ * POSTs a form signed by Twilio's own SDK (over `signUrl`, by default the URL posted to), as Twilio
+ * would sign it; `signature` replaces it (null: no header at all).
+ */
 export async function postTwilio(
   path: string,
   params: Record<string, string>,
   opts: { token: string; signUrl?: string; signature?: string | null; base?: string },
 ) {
   const url = `${opts.base ?? BASE}${path}`;
-  const pairs = Object.entries(params);
   const headers = new Headers({ "Content-Type": "application/x-www-form-urlencoded" });
-  const signature = opts.signature === undefined ? await twilioSignature(opts.token, opts.signUrl ?? url, pairs) : opts.signature;
+  const signature = opts.signature === undefined ? await sdkSignature(opts.token, opts.signUrl ?? url, params) : opts.signature;
   if (signature !== null) headers.set("X-Twilio-Signature", signature);
   const { exports } = await import("cloudflare:workers");
-  return exports.default.fetch(new Request(url, { method: "POST", headers, body: new URLSearchParams(pairs).toString() }));
+  return exports.default.fetch(new Request(url, { method: "POST", headers, body: new URLSearchParams(params).toString() }));
 }
 
 export function voiceParams(t: TwilioTenant, from: string, callSid = hexId("CA")) {

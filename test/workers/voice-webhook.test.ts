@@ -5,7 +5,7 @@ import { normalisePhoneInputs, createContact } from "../../worker/contacts/queri
 import type { Switchboard } from "../../party/switchboard.ts";
 import * as store from "../../party/store.ts";
 import { db, tableCounts } from "./helpers.ts";
-import { attrOf, createTwilioTenant, hexId, postTwilio, startCall, switchboardOf, voiceParams, type TwilioTenant } from "./twilio-helpers.ts";
+import { attrOf, createTwilioTenant, hexId, postTwilio, sdkSignature, startCall, switchboardOf, voiceParams, type TwilioTenant } from "./twilio-helpers.ts";
 
 async function addContact(t: TwilioTenant, kind: "customer" | "vendor" | "employee" | "lead", name: string, typed: string) {
   const { phones } = normalisePhoneInputs([{ label: "mobile", number: typed }], "US");
@@ -97,7 +97,7 @@ describe("the voice webhook", () => {
       expect(await res.text()).toMatch(/Unknown tracking number|Invalid signature/);
     }
     // A parameter changed after signing.
-    const signed = await postTwilio("/webhooks/twilio/voice", params, { token: t.token, signature: await (await import("../../worker/providers/twilio/signature.ts")).twilioSignature(t.token, "http://switchboard.test/webhooks/twilio/voice", Object.entries({ ...params, From: "+14155550999" })) });
+    const signed = await postTwilio("/webhooks/twilio/voice", params, { token: t.token, signature: await sdkSignature(t.token, "http://switchboard.test/webhooks/twilio/voice", { ...params, From: "+14155550999" }) });
     expect(signed.status).toBe(403);
     expect(await tableCounts()).toEqual(before);
     expect(await seqOf(t)).toBe(0);
