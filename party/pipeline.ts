@@ -96,11 +96,28 @@ function comesBack(ctx: PipelineContext, config: RoutingConfig, callerNumber: st
 }
 
 /**
+ * The Worker answered a call with the fail-safe after its registration here timed out, and that
+ * registration landed anyway: the call is what the provider was told, the fail-safe dial, and
+ * rings nowhere the route chose.
+ */
+function adoptFailsafe(ctx: PipelineContext, stored: store.StoredCall, route: TrackingRoute): Registration & Effects {
+  const decision = failsafeDecision(route);
+  const call: LiveCall = { ...stored.call, failsafe: true, terminationNumber: ringsAt(decision) };
+  const ended = isTerminal(call.status);
+  store.clearConnections(ctx.sql, call.id);
+  store.putCall(ctx.sql, { ...stored, call, decision, memory: { ...stored.memory, routing: routeOver(stored.memory.routing.tags) }, logPending: stored.logPending || ended, updatedAt: ctx.now });
+  emit(ctx, { type: "call", call });
+  return { call, decision, duplicate: true, toLog: ended ? [call] : [] };
+}
+
+/**
  * Registers a new call and decides where it rings. A provider's retry of the same call gets the
- * same decision back and changes nothing.
+ * same decision back and changes nothing; the Worker's late fail-safe registration of a call it
+ * registered once already (that registration timed out) makes it the fail-safe call it became.
  */
 export function register(ctx: PipelineContext, input: IncomingCall, config: RoutingConfig): Registration & Effects {
   const existing = store.getCallByProviderId(ctx.sql, input.provider, input.providerCallId);
+  if (existing && input.failsafe && !existing.call.failsafe) return adoptFailsafe(ctx, existing, input.route);
   if (existing) return { call: existing.call, decision: existing.decision, duplicate: true, toLog: [] };
 
   const { route, failsafe, contactTags, forwardedFrom, ...fields } = input;

@@ -297,7 +297,6 @@ describe("a slow D1 (it answers late or never; it does not fail)", () => {
     const dialledNumber = /<Number [^>]*>([^<]+)<\/Number>/.exec(xml)?.[1];
     expect([t.terminationNumber, t.failsafeNumber]).toContain(dialledNumber);
     expect(sb.asked.unexpected).toEqual([]);
-    // (Which of the two the call's record names is the subject of the it.fails below.)
     expect((await real.snapshot()).calls.map((c) => c.callerNumber)).toEqual(["+14155550124", "+14155550125"]);
   });
 });
@@ -337,18 +336,17 @@ describe("a slow Switchboard (it answers after the budget; it does not fail)", (
     expect(calls).toHaveLength(1);
   });
 
-  // A real bug, left in the Worker. The registration that timed out is not cancelled: when the
-  // Switchboard gets to it before the late fail-safe one (it was sent first, and with the routing
-  // settings in memory it registers without waiting on D1), it registers the call with the
-  // Switchboard's own routing: failsafe false, terminationNumber the number it chose, connections
-  // counted as ringing for numbers nobody dials. The late fail-safe registration, a duplicate by
-  // CallSid, is then ignored. The dashboards show a call routed normally while Twilio was told to
-  // dial the fail-safe number. (With a cold Switchboard the fail-safe registration wins, as it does
-  // not wait on D1, so a test with a fresh tenant does not show this.)
-  it.fails("the dashboards show the call as the fail-safe call Twilio was told to make", async () => {
+  // The registration that timed out is not cancelled: the Switchboard gets to it before the late
+  // fail-safe one (it was sent first, and with the routing settings in memory it registers without
+  // waiting on D1) and routes the call its own way. The late fail-safe registration then makes it
+  // the fail-safe call the provider was told to make, ringing nowhere else. (With a cold Switchboard
+  // the fail-safe registration lands first, as it does not wait on D1.)
+  it("the dashboards show the call as the fail-safe call Twilio was told to make", async () => {
     const { t, xml, calls } = await slowSwitchboardCall();
     expect(xml).toContain(`>${t.failsafeNumber}</Number>`);
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ failsafe: true, terminationNumber: t.failsafeNumber });
+    // The termination number rings for the warm-up call only, not for this one.
+    expect(await switchboardOf(t).connections([t.terminationNumber])).toEqual({ [t.terminationNumber]: 1 });
   });
 });

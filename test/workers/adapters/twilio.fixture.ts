@@ -1,9 +1,8 @@
-/** Twilio under the adapter contract: its forms, its signature, TwiML. */
+/** Twilio under the adapter contract: its forms, its signature (made by Twilio's own SDK), TwiML. */
 import { expect } from "vitest";
 import { twilio, type TwilioCredentials } from "../../../worker/providers/twilio/adapter.ts";
-import { twilioSignature } from "../../../worker/providers/twilio/signature.ts";
 import { BASE } from "../helpers.ts";
-import { hexId } from "../twilio-helpers.ts";
+import { hexId, sdkSignature } from "../twilio-helpers.ts";
 import type { AdapterFixture } from "./contract.ts";
 
 const form = (params: Record<string, string>) => new URLSearchParams(params).toString();
@@ -14,8 +13,8 @@ export const twilioFixture: AdapterFixture<TwilioCredentials> = {
   credentials: () => ({ accountSid: hexId("AC"), authToken: `token-${crypto.randomUUID()}` }),
   otherCredentials: () => ({ accountSid: hexId("AC"), authToken: `other-${crypto.randomUUID()}` }),
   sign: async (credentials, url, body) => {
-    const pairs: [string, string][] = [...new URLSearchParams(body)];
-    return new Headers({ "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": await twilioSignature(credentials.authToken, url, pairs) });
+    const params = Object.fromEntries(new URLSearchParams(body));
+    return new Headers({ "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": await sdkSignature(credentials.authToken, url, params) });
   },
   samples: (account) => {
     const call = hexId("CA");

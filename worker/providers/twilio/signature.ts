@@ -22,10 +22,14 @@ function key(authToken: string, usage: "sign" | "verify") {
   return found;
 }
 
-/** The string Twilio signs: the URL, then each parameter as name + value, by name (then value). */
+/**
+ * The string Twilio signs: the URL, then each parameter as name + value, by name (then value). A
+ * pair repeated exactly counts once, as Twilio's own helper signs it (each distinct value of a name).
+ */
 export function signedPayload(url: string, params: Iterable<[string, string]>) {
   const sorted = [...params].sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
-  return url + sorted.map(([k, v]) => k + v).join("");
+  const distinct = sorted.filter(([k, v], i) => i === 0 || sorted[i - 1]![0] !== k || sorted[i - 1]![1] !== v);
+  return url + distinct.map(([k, v]) => k + v).join("");
 }
 
 export async function twilioSignature(authToken: string, url: string, params: Iterable<[string, string]>) {
@@ -34,16 +38,15 @@ export async function twilioSignature(authToken: string, url: string, params: It
 }
 
 /**
- * The URL as Twilio may have signed it: as requested, and with the default port added or removed
- * (Twilio's own helper accepts both, since proxies disagree on whether to show it).
+ * The URL as Twilio may have signed it: as requested, without its port, and with the default port
+ * added (Twilio's own helper tries the same, since proxies disagree on whether to show it).
  */
 export function urlVariants(url: string): string[] {
   const parsed = new URL(url);
   const defaultPort = parsed.protocol === "https:" ? "443" : parsed.protocol === "http:" ? "80" : "";
-  const variants = new Set([url]);
+  const variants = new Set([url, `${parsed.protocol}//${parsed.hostname}${parsed.pathname}${parsed.search}`]);
   // WHATWG URLs drop a default port, so "no port" here may also mean ":443" was written.
-  if (parsed.port === "" && defaultPort) variants.add(`${parsed.protocol}//${parsed.host}:${defaultPort}${parsed.pathname}${parsed.search}`);
-  if (parsed.port !== "") variants.add(`${parsed.protocol}//${parsed.hostname}${parsed.pathname}${parsed.search}`);
+  if (parsed.port === "" && defaultPort) variants.add(`${parsed.protocol}//${parsed.hostname}:${defaultPort}${parsed.pathname}${parsed.search}`);
   return [...variants];
 }
 
