@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { outbound } from "./test/fakes/twilio-api.ts";
+import { outbound } from "./test/fakes/outbound.ts";
 import { twilioSdk } from "./test/fakes/twilio-sdk.ts";
 
 // Tests never reach Cloudflare: no telemetry, no sample `request.cf` download.
@@ -21,7 +21,7 @@ export default defineConfig(async () => {
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
                 bindings: { TEST_MIGRATIONS: migrations, SECRETS_KEY: TEST_SECRETS_KEY },
-                // Twilio's REST API is answered by a local fake; every other outbound request fails.
+                // Providers' REST APIs are answered by local fakes; every other outbound request fails.
                 outboundService: (request: Request) => outbound(request),
                 // Twilio's own signing code (the `twilio` package, in Node): the tests sign webhooks with it.
                 serviceBindings: { TWILIO_SDK: (request: Request) => twilioSdk(request) },

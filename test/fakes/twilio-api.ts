@@ -111,10 +111,3 @@ export const fakeTwilio = new Hono<{ Variables: { account: string } }>({ strict:
     owned.delete(sid);
     return c.body(null, 204);
   });
-
-/** Routes a Worker's outbound request: Twilio's API to the fake; nothing else may leave. */
-export function outbound(request: Request): Response | Promise<Response> {
-  const url = new URL(request.url);
-  if (url.hostname === "api.twilio.com") return fakeTwilio.fetch(request);
-  return new Response(`No network from tests: ${url.hostname}`, { status: 502 });
-}

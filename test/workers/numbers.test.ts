@@ -164,4 +164,38 @@ describe("provider credentials", () => {
     expect(stored?.credentials_encrypted).not.toContain("s3cret");
     expect((await apiJson(u, "PUT", "/api/provider-accounts/twilio", { accountSid: "nope", authToken: "x" })).status).toBe(400);
   });
+
+  it("one account per provider: read one, refused for a provider Switchboard does not speak, deleted only once no number uses it", async () => {
+    const t = await createTwilioTenant();
+    const u = await admin(t);
+    const one = await apiJson<Record<string, unknown>>(u, "GET", "/api/provider-accounts/twilio");
+    expect(one.body).toMatchObject({ provider: "twilio", accountId: t.accountSid, accountSid: t.accountSid });
+    expect(JSON.stringify(one.body)).not.toContain(t.token);
+    // Saving again replaces the account's credentials: still one account.
+    await apiJson(u, "PUT", "/api/provider-accounts/twilio", { accountSid: t.accountSid, authToken: "another-token-value" });
+    expect((await apiJson<{ items: unknown[] }>(u, "GET", "/api/provider-accounts")).body.items).toHaveLength(1);
+    for (const provider of ["nope", "sandbox"]) {
+      const refused = await apiJson<{ error: string }>(u, "PUT", `/api/provider-accounts/${provider}`, { accountSid: t.accountSid, authToken: "x".repeat(10) });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatch(/^Invalid param: provider: /);
+    }
+    const inUse = await apiJson<{ error: string }>(u, "DELETE", "/api/provider-accounts/twilio");
+    expect(inUse.status).toBe(409);
+    expect(inUse.body.error).toContain(t.trackingNumber);
+    expect((await apiJson(u, "DELETE", `/api/tracking-numbers/${t.trackingNumberId}`)).status).toBe(200);
+    expect((await apiJson(u, "DELETE", "/api/provider-accounts/twilio")).status).toBe(200);
+    expect((await apiJson(u, "GET", "/api/provider-accounts/twilio")).status).toBe(404);
+    const agent = { cookie: await login(t.agentEmail) };
+    expect((await apiJson(agent, "GET", "/api/provider-accounts")).status).toBe(403);
+  });
+
+  it("an account saved before credentials were sealed as JSON (a bare Twilio auth token) still verifies its calls", async () => {
+    const t = await createTwilioTenant();
+    await db().update(providerAccounts).set({ credentialsEncrypted: await encryptSecret(t.token, env.SECRETS_KEY) }).where(eq(providerAccounts.tenantId, t.id));
+    const voice = await postTwilio("/webhooks/twilio/voice", { ...voiceParams(t, "+14155550124"), To: t.trackingNumber }, { token: t.token });
+    expect(voice.status).toBe(200);
+    expect(await voice.text()).toContain(`>${t.terminationNumber}</Number>`);
+    const u = await admin(t);
+    expect((await apiJson(u, "GET", "/api/provider-accounts/twilio")).body).toMatchObject({ accountSid: t.accountSid });
+  });
 });

@@ -1,0 +1,15 @@
+/**
+ * Where a Worker's outbound requests go in the tests: each provider's REST API to its local fake (in
+ * that provider's documented shapes), by host; nothing else may leave.
+ */
+import { fakeTwilio } from "./twilio-api.ts";
+
+const FAKES: Record<string, { fetch: (request: Request) => Response | Promise<Response> }> = {
+  "api.twilio.com": fakeTwilio,
+};
+
+export function outbound(request: Request): Response | Promise<Response> {
+  const url = new URL(request.url);
+  const fake = FAKES[url.hostname];
+  return fake ? fake.fetch(request) : new Response(`No network from tests: ${url.hostname}`, { status: 502 });
+}
