@@ -12,8 +12,8 @@ import { providerAccounts, trackingNumbers } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
 import { requireAdmin } from "../auth/middleware.ts";
 import { encryptSecret } from "../lib/crypto.ts";
-import { apiError, issuesOf } from "../lib/errors.ts";
-import { validate } from "../lib/validate.ts";
+import { apiError } from "../lib/errors.ts";
+import { refuseInvalid, validate } from "../lib/validate.ts";
 import { adapterOf, credentialsOf, providerIds } from "../providers/index.ts";
 
 type C = Context<AppEnv>;
@@ -50,20 +50,15 @@ export const providerAccountRoutes = new Hono<AppEnv>()
   .put("/:provider", validate("param", providerParam), async (c) => {
     const { tenant } = c.get("auth");
     const adapter = adapterOf(c.req.valid("param").provider)!;
-    const body: unknown = await c.req.json().catch(() => undefined);
-    const credentials = adapter.credentials.safeParse(body);
-    const options = settings.safeParse(body);
-    const failed = !credentials.success ? credentials.error : !options.success ? options.error : null;
-    if (failed || !credentials.success || !options.success) {
-      const issues = failed ? issuesOf(failed) : [];
-      const first = issues[0];
-      return apiError(c, 400, `Invalid json: ${first ? `${first.path ? `${first.path}: ` : ""}${first.message}` : "expected a JSON object"}`, issues);
-    }
+    // The credentials are the provider's: its adapter's schema reads them, beside our own settings.
+    const body = z.intersection(adapter.credentials, settings).safeParse(await c.req.json().catch(() => undefined));
+    if (!body.success) return refuseInvalid(c, "json", body.error);
+    const credentials = adapter.credentials.parse(body.data);
     const db = getDb(c.env.DB);
     const values = {
-      externalId: adapter.accountOf(credentials.data),
-      credentialsEncrypted: await encryptSecret(JSON.stringify(credentials.data), c.env.SECRETS_KEY),
-      sandbox: options.data.sandbox,
+      externalId: adapter.accountOf(credentials),
+      credentialsEncrypted: await encryptSecret(JSON.stringify(credentials), c.env.SECRETS_KEY),
+      sandbox: body.data.sandbox,
     };
     const existing = await db.query.providerAccounts.findFirst({ columns: { id: true }, where: scope(c, adapter.id) });
     const [row] = existing
