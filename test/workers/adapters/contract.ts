@@ -99,6 +99,34 @@ export function adapterContract<C>(f: AdapterFixture<C>) {
     });
   });
 
+  describe("no input gets a 5xx", () => {
+    it("answers generated webhooks on every path (mangled samples, junk, wrong or no signature) with a 2xx or a 4xx", async () => {
+      const credentials = f.credentials();
+      const samples = f.samples(adapter.accountOf(credentials));
+      const paths = [adapter.paths.voice, ...adapter.paths.callbacks, "fallback"];
+      // A seeded generator: a failure names the input that caused it, and reruns the same.
+      let seed = 0x5eed;
+      const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+      const junk = () => String.fromCharCode(...Array.from({ length: Math.floor(random() * 40) }, () => Math.floor(random() * 0x2500)));
+      const mangle = (body: string) => {
+        const pairs = [...new URLSearchParams(body)];
+        const [name] = pick(pairs) ?? ["x"];
+        return new URLSearchParams([...pairs.filter(([k]) => k !== name), [name, pick(["", junk(), "-1", "9".repeat(400), "+1", "null"])]]).toString();
+      };
+      for (let i = 0; i < 200; i++) {
+        const path = pick(paths);
+        const sample = pick(samples);
+        const body = pick([() => mangle(sample.body), () => junk(), () => sample.body, () => `${sample.body}&${junk()}=${junk()}`])();
+        const query = pick(["", "?tenant=", `?tenant=${junk()}`, "?dial=%2B14155550150&key=AAAA", sample.query ?? ""]);
+        const url = `${BASE}/webhooks/${adapter.id}/${path}${query}`;
+        const headers = pick([async () => f.sign(credentials, url, body), async () => f.sign(f.otherCredentials(), url, body), async () => new Headers({ "Content-Type": pick(["application/x-www-form-urlencoded", "application/json", "text/plain"]) })])();
+        const res = await exports.default.fetch(new Request(url, { method: "POST", headers: await headers, body }));
+        expect(res.status, `${path}${query} ${JSON.stringify(body)}: ${await res.clone().text()}`).toBeLessThan(500);
+      }
+    });
+  });
+
   describe("a call's life through the Worker and the Switchboard", () => {
     it("rings, is answered, ends, and is logged once, with every webhook verified", async () => {
       const credentials = f.credentials();
