@@ -205,7 +205,7 @@ export function NumbersScreen() {
             Campaign <select name="campaignId">{campaignOptions(null)}</select>
           </label>
           <label>
-            Termination number (where it rings) <input name="terminationNumber" placeholder="(415) 555-0150" />
+            Termination number (where it rings) <input name="terminationNumber" placeholder="(415) 555-0150" required />
           </label>
           <div class="actions">
             <button type="submit">Buy {chosen.value.number}</button>
