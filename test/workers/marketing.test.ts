@@ -1,4 +1,6 @@
+import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
+import { toCsv } from "../../worker/marketing/csv.ts";
 import { call, createTenant, login, tableCounts } from "./helpers.ts";
 import { apiJson } from "./routing-helpers.ts";
 import { createTwilioTenant, startCall, switchboardOf } from "./twilio-helpers.ts";
@@ -182,5 +184,38 @@ describe("the call log as CSV", () => {
     expect(rest.filter(Boolean)).toEqual([]);
     const none = await call("/api/calls.csv?status=completed", { cookie: await login(t.adminEmail) });
     expect((await none.text()).split(/\r?\n/).filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe("CSV exports never carry a formula", () => {
+  const TRIGGERS = ["=", "+", "-", "@", "\t", "\r"];
+
+  it("writes every text that a spreadsheet would run with a leading ', and numbers and phone numbers as they are", () => {
+    for (const t of TRIGGERS) {
+      const [, line] = toCsv([{ v: `${t}HYPERLINK("http://evil.test","x")` }], ["v"]).split("\r\n");
+      expect(Papa.parse<string[]>(line!).data[0]![0], JSON.stringify(t)).toBe(`'${t}HYPERLINK("http://evil.test","x")`);
+    }
+    const [, plain] = toCsv([{ a: "+14155550124", b: "-12.50", c: -3, d: "+1 (415) 555-0124", e: "Ann = Archer" }], ["a", "b", "c", "d", "e"]).split("\r\n");
+    expect(plain).toBe("+14155550124,-12.50,-3,+1 (415) 555-0124,Ann = Archer");
+  });
+
+  it("neutralises what staff typed on a call and a campaign's name and channel, in calls.csv and campaigns.csv", async () => {
+    const t = await createTwilioTenant("Formulas");
+    const cookie = await login(t.adminEmail);
+    const started = await startCall(t, "+14155550124");
+    const live = (await switchboardOf(t).snapshot()).calls.find((c) => c.providerCallId === started.callSid)!;
+    const info = { subject: "=1+1", notes: "@SUM(A1)", outcome: "-2+cmd|' /C calc'!A0", tags: ["+tag"] };
+    expect((await call(`/api/calls/${live.id}`, { method: "PATCH", cookie, json: info })).status).toBe(200);
+    expect((await call(`/api/campaigns/${t.campaignId}`, { method: "PATCH", cookie, json: { name: '=HYPERLINK("http://evil.test")', channel: "@SUM(B1)" } })).status).toBe(200);
+    const { dialEnds } = await import("./routing-helpers.ts");
+    await dialEnds(t, started.callSid, "busy");
+
+    const calls = Papa.parse<Record<string, string>>((await (await call("/api/calls.csv", { cookie })).text()).trim(), { header: true }).data;
+    expect(calls[0]).toMatchObject({ caller_number: "+14155550124", campaign: `'=HYPERLINK("http://evil.test")`, subject: "'=1+1", notes: "'@SUM(A1)", outcome: "'-2+cmd|' /C calc'!A0", tags: "'+tag" });
+    const today = new Date().toISOString().slice(0, 10);
+    const report = Papa.parse<Record<string, string>>((await (await call(`/api/reports/campaigns.csv?from=${today}&to=${today}`, { cookie })).text()).trim(), { header: true }).data;
+    const row = report.find((r) => Object.values(r).some((v) => v.includes("HYPERLINK")))!;
+    expect(Object.values(row).filter((v) => /^'[=@]/.test(v))).toHaveLength(2);
+    for (const value of [...Object.values(calls[0]!), ...Object.values(row)]) expect(value, value).not.toMatch(/^[=@\t\r]/);
   });
 });

@@ -19,8 +19,15 @@ export function parseCsv(text: string): { rows: CsvRow[]; error: string | null }
   };
 }
 
+/**
+ * A text a spreadsheet would run as a formula: it starts with = @, a tab or a carriage return, or with
+ * + or - (OWASP's list) unless it is a plain number or phone number ("+14155550124", "-12.50", from
+ * which nothing can call a function). Such a text is written with a leading ' so it stays text.
+ */
+export const FORMULA = /^(?:[=@\t\r]|[+-](?![\d\s().+-]*$))/;
+
 export function toCsv(rows: Record<string, string | number | boolean | null>[], columns: string[]) {
-  return Papa.unparse({ fields: columns, data: rows.map((r) => columns.map((c) => r[c] ?? "")) });
+  return Papa.unparse({ fields: columns, data: rows.map((r) => columns.map((c) => r[c] ?? "")) }, { escapeFormulae: FORMULA });
 }
 
 /** "1,234.50", "$12", "12.5" → cents; null when it is not an amount. */
