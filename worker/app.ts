@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { except } from "hono/combine";
-import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { requireAuth } from "./auth/middleware.ts";
+import { sameOrigin } from "./auth/same-origin.ts";
 import { apiKeyRoutes } from "./auth/keys.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { callCsvRoutes, callRoutes } from "./calls/routes.ts";
@@ -27,7 +27,7 @@ const api = new Hono<AppEnv>()
     // CSV imports may be larger than any JSON body.
     except("/api/*/import", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => apiError(c, 413, `Request body is larger than ${MAX_BODY_BYTES / 1024} KB`) })),
     // Cookies ride along on cross-site requests; a bearer key does not, so only cookie requests need the check.
-    except((c) => c.req.header("Authorization") !== undefined, csrf()),
+    except((c) => c.req.header("Authorization") !== undefined, sameOrigin()),
     // Everything but logging in needs a session or an API key.
     except("/api/auth/login", requireAuth()),
   )

@@ -25,7 +25,7 @@ describe("login", () => {
     const res = await exports.default.fetch(
       new Request("https://switchboard.test/api/auth/login", {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: { "Content-Type": "application/json", Origin: "https://switchboard.test" },
         body: JSON.stringify({ email: t.agentEmail, password: PASSWORD }),
       }),
     );
@@ -210,5 +210,30 @@ describe("the API as a whole", () => {
     expect(logout.status).toBe(403);
     expect(await logout.json()).toEqual({ error: "Cross-site request refused" });
     expect(await tableCounts()).toEqual(before);
+  });
+
+  it("refuses cookie requests from another origin, or naming none, whatever the body's type; a bearer key and the dashboard's own origin pass", async () => {
+    const t = await createTenant();
+    const cookie = await login(t.adminEmail);
+    const before = await tableCounts();
+    const attempts: [string, RequestInit][] = [
+      ["/api/contacts", { method: "POST", headers: { "Content-Type": "application/json", Origin: "https://evil.test" }, body: JSON.stringify({ kind: "lead", name: "Mallory", phones: [] }) }],
+      ["/api/contacts", { method: "POST", headers: { "Content-Type": "application/json", Origin: "null" }, body: JSON.stringify({ kind: "lead", name: "Mallory", phones: [] }) }],
+      ["/api/contacts/import", { method: "POST", headers: { "Content-Type": "text/csv", Origin: "https://evil.test" }, body: "name,kind,phone\nMallory,lead,+14155550999\n" }],
+      ["/api/contacts", { method: "POST", headers: { "Content-Type": "application/json", "Sec-Fetch-Site": "cross-site" }, body: JSON.stringify({ kind: "lead", name: "Mallory", phones: [] }) }],
+    ];
+    for (const [path, init] of attempts) {
+      const headers = new Headers(init.headers);
+      headers.set("Cookie", cookie);
+      const { exports } = await import("cloudflare:workers");
+      const res = await exports.default.fetch(new Request(`http://switchboard.test${path}`, { ...init, headers }));
+      expect(res.status, JSON.stringify(init.headers)).toBe(403);
+      expect(await res.json()).toEqual({ error: "Cross-site request refused" });
+    }
+    expect(await tableCounts()).toEqual(before);
+    // The dashboard's own origin, or a same-origin fetch that names none, is let through.
+    expect((await call("/api/contacts", { method: "POST", cookie, json: { kind: "lead", name: "Ours", phones: [] } })).status).toBe(201);
+    const sameSite = await call("/api/contacts", { method: "POST", cookie, json: { kind: "lead", name: "Ours too", phones: [] }, headers: { Origin: "", "Sec-Fetch-Site": "same-origin" } });
+    expect(sameSite.status).toBe(201);
   });
 });

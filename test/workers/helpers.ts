@@ -40,11 +40,9 @@ export function call(path: string, init: RequestInit & { json?: unknown; cookie?
   const { json, cookie, bearer, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (json !== undefined) headers.set("Content-Type", "application/json");
-  if (cookie) {
-    headers.set("Cookie", cookie);
-    // As a browser does on every non-GET request from the dashboard.
-    if (!headers.has("Origin")) headers.set("Origin", BASE);
-  }
+  if (cookie) headers.set("Cookie", cookie);
+  // As a browser does on every request from the dashboard that changes something.
+  if (!bearer && rest.method && rest.method !== "GET" && !headers.has("Origin")) headers.set("Origin", BASE);
   if (bearer) headers.set("Authorization", `Bearer ${bearer}`);
   const body = json !== undefined ? JSON.stringify(json) : rest.body;
   return exports.default.fetch(new Request(`${BASE}${path}`, { ...rest, headers, body: body ?? null }));
