@@ -235,5 +235,9 @@ describe("the API as a whole", () => {
     expect((await call("/api/contacts", { method: "POST", cookie, json: { kind: "lead", name: "Ours", phones: [] } })).status).toBe(201);
     const sameSite = await call("/api/contacts", { method: "POST", cookie, json: { kind: "lead", name: "Ours too", phones: [] }, headers: { Origin: "", "Sec-Fetch-Site": "same-origin" } });
     expect(sameSite.status).toBe(201);
+    // An API key is not a cookie a browser attaches by itself: another origin does not matter.
+    const key = (await (await call("/api/keys", { method: "POST", cookie, json: { name: "CRM" } })).json<{ key: string }>()).key;
+    const withKey = await call("/api/contacts", { method: "POST", bearer: key, json: { kind: "lead", name: "From the CRM", phones: [] }, headers: { Origin: "https://crm.example" } });
+    expect(withKey.status).toBe(201);
   });
 });
