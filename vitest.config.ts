@@ -9,6 +9,8 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 
 /** A fixed AES key for tests only (32 bytes, base64); real deployments set the SECRETS_KEY secret. */
 const TEST_SECRETS_KEY = "dGVzdC1vbmx5LXNlY3JldHMta2V5LTMyLWJ5dGVzISE=";
+/** The deep health checks' bearer key in tests. */
+const TEST_HEALTH_KEY = "test-health-key";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("migrations");
@@ -20,7 +22,7 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, SECRETS_KEY: TEST_SECRETS_KEY },
+                bindings: { TEST_MIGRATIONS: migrations, SECRETS_KEY: TEST_SECRETS_KEY, HEALTH_KEY: TEST_HEALTH_KEY },
                 // Providers' REST APIs are answered by local fakes; every other outbound request fails.
                 outboundService: (request: Request) => outbound(request),
                 // Twilio's own signing code (the `twilio` package, in Node): the tests sign webhooks with it.

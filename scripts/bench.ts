@@ -26,7 +26,7 @@ import { CALLERS_DDL, ENTRY_SQL, SEEN_SQL } from "../party/callers-sql.ts";
 import { gzipSync } from "node:zlib";
 import { networkFor } from "./networks/index.ts";
 import type { Network, SimulatedCall, Send } from "./networks/network.ts";
-import { ROOT, run, VITE } from "./lib.ts";
+import { devVar, ROOT, run, VITE } from "./lib.ts";
 import { startDevServer } from "./serve.ts";
 
 const { values: flags } = parseArgs({
@@ -88,11 +88,14 @@ async function seedContacts(base: string, cookie: string, count: number) {
 /** Mean time between two probes of the floors while the calls run. */
 const FLOOR_PROBE_MS = 200;
 
+/** The deep health checks' bearer key (scripts/lib.ts writes it into .dev.vars). */
+const HEALTH = { headers: { Authorization: `Bearer ${devVar("HEALTH_KEY") ?? ""}` } };
+
 async function timeRequests(url: string, n: number) {
   const samples: number[] = [];
   for (let i = 0; i < n + 20; i++) {
     const t0 = performance.now();
-    const res = await fetch(url);
+    const res = await fetch(url, HEALTH);
     const body = (await res.json().catch(() => null)) as { ok?: boolean } | null;
     // A floor must be answered by the Worker itself, not by the static assets' fallback page.
     if (!res.ok || body?.ok !== true) throw new Error(`${url}: ${res.status}, not the Worker's answer`);
@@ -309,7 +312,7 @@ async function loadBench() {
         await sleep(FLOOR_PROBE_MS * (0.5 + Math.random()));
         for (const [name, path] of [["worker", "/health"], ["durableObject", "/health/durable-object"]] as const) {
           const t = performance.now();
-          const body = (await (await fetch(`${base}${path}`)).json()) as { ok?: boolean };
+          const body = (await (await fetch(`${base}${path}`, HEALTH)).json()) as { ok?: boolean };
           if (body.ok === true) loadedFloors[name].push(performance.now() - t);
         }
       }

@@ -37,13 +37,29 @@ export function run(script: string, args: string[], options: SpawnOptions = {}):
   });
 }
 
-/** `.dev.vars` with a random SECRETS_KEY, written once; the local data is encrypted with it. */
-export function ensureDevVars(): string {
+/** A variable of `.dev.vars` (null when it is not set). */
+export function devVar(name: string): string | null {
   const file = join(ROOT, ".dev.vars");
   const current = existsSync(file) ? readFileSync(file, "utf8") : "";
-  const found = /^SECRETS_KEY=(\S+)$/m.exec(current)?.[1];
+  return new RegExp(`^${name}=(\\S+)$`, "m").exec(current)?.[1] ?? null;
+}
+
+function ensureDevVar(name: string, make: () => string): string {
+  const found = devVar(name);
   if (found) return found;
-  const key = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
-  writeFileSync(file, `${current.replace(/^SECRETS_KEY=.*\n?/m, "")}SECRETS_KEY=${key}\n`);
-  return key;
+  const file = join(ROOT, ".dev.vars");
+  const current = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const value = make();
+  writeFileSync(file, `${current.replace(new RegExp(`^${name}=.*\\n?`, "m"), "")}${name}=${value}\n`);
+  return value;
+}
+
+/**
+ * `.dev.vars` with a random SECRETS_KEY (the local data is encrypted with it) and HEALTH_KEY (the deep
+ * health checks' bearer key), each written once; returns SECRETS_KEY.
+ */
+export function ensureDevVars(): string {
+  const random = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
+  ensureDevVar("HEALTH_KEY", () => random().replace(/[+/=]/g, ""));
+  return ensureDevVar("SECRETS_KEY", random);
 }

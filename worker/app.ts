@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { except } from "hono/combine";
 import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
 import { requireAuth } from "./auth/middleware.ts";
 import { sameOrigin } from "./auth/same-origin.ts";
 import { apiKeyRoutes } from "./auth/keys.ts";
@@ -16,6 +17,7 @@ import { trackingNumberRoutes } from "./numbers/routes.ts";
 import { inboundWebhooks } from "./webhooks/inbound.ts";
 import { ADAPTERS } from "./providers/index.ts";
 import type { AppEnv } from "./env.ts";
+import { timingSafeEqualText } from "./lib/crypto.ts";
 import { apiError } from "./lib/errors.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -52,8 +54,40 @@ const webhooks = new Hono<AppEnv>().use(bodyLimit({ maxSize: MAX_BODY_BYTES, onE
 // Each provider's webhooks under /webhooks/<provider id>/, all through the one inbound flow.
 for (const adapter of ADAPTERS) webhooks.route(`/${adapter.id}`, inboundWebhooks(adapter));
 
+/**
+ * What every answer of the Worker says to a browser (the dashboard's own files get the same from
+ * client/public/_headers): run no script and load nothing but our own, never inside another site's
+ * frame, send no referrer to other sites, and https only once seen over https.
+ */
+export const SECURITY_HEADERS = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", "data:"],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+  xFrameOptions: "DENY",
+  referrerPolicy: "same-origin",
+  strictTransportSecurity: "max-age=31536000; includeSubDomains",
+  crossOriginResourcePolicy: "same-origin",
+});
+
+/** The deep health checks reach D1 and a Durable Object: only for those who hold HEALTH_KEY. */
+function healthKeyHeld(c: { env: Env; req: { header(name: string): string | undefined } }) {
+  const key = c.env.HEALTH_KEY;
+  return Boolean(key) && timingSafeEqualText(c.req.header("Authorization") ?? "", `Bearer ${key}`);
+}
+
 export const app = new Hono<AppEnv>()
+  // A WebSocket upgrade's answer is the Durable Object's own, headers immutable: no document to guard.
+  .use(except("/parties/*", SECURITY_HEADERS))
   .get("/health", (c) => c.json({ ok: true }))
+  .use("/health/*", async (c, next) => (healthKeyHeld(c) ? next() : apiError(c, 401, "The deep health checks take the HEALTH_KEY as a bearer key")))
   // The floors the benchmark measures against: one Durable Object round trip, one D1 query.
   .get("/health/durable-object", async (c) => c.json({ ok: true, at: await c.env.Switchboard.getByName(HEALTH_OBJECT).ping() }))
   .get("/health/d1", async (c) => c.json({ ok: true, one: (await c.env.DB.prepare("select 1 as one").first<{ one: number }>())?.one }))

@@ -1,6 +1,8 @@
 import { describe, expect, inject, it } from "vitest";
+import { devVar } from "../../scripts/lib.ts";
 
 const baseURL = inject("baseURL");
+const HEALTH = { headers: { Authorization: `Bearer ${devVar("HEALTH_KEY")}` } };
 
 describe("what the Worker answers, not the static assets", () => {
   // wrangler.toml's run_worker_first decides which paths reach the Worker; the rest get the app's page.
@@ -9,9 +11,26 @@ describe("what the Worker answers, not the static assets", () => {
     expect(res.headers.get("Content-Type") ?? "").not.toContain("text/html");
   });
 
-  it("health checks reach the Durable Object and D1", async () => {
-    expect(await (await fetch(`${baseURL}/health/durable-object`)).json()).toMatchObject({ ok: true, at: expect.any(Number) });
-    expect(await (await fetch(`${baseURL}/health/d1`)).json()).toEqual({ ok: true, one: 1 });
+  it("health checks reach the Durable Object and D1, for the holder of HEALTH_KEY only", async () => {
+    expect(await (await fetch(`${baseURL}/health/durable-object`, HEALTH)).json()).toMatchObject({ ok: true, at: expect.any(Number) });
+    expect(await (await fetch(`${baseURL}/health/d1`, HEALTH)).json()).toEqual({ ok: true, one: 1 });
+    for (const path of ["/health/durable-object", "/health/d1"]) expect((await fetch(`${baseURL}${path}`)).status).toBe(401);
+    expect((await fetch(`${baseURL}/health`)).status).toBe(200);
+  });
+
+  it("every answer, the Worker's and the dashboard's files alike, carries the browser security headers", async () => {
+    const index = await fetch(`${baseURL}/`);
+    const script = (await index.clone().text()).match(/src="(\/assets\/[^"]+\.js)"/)?.[1];
+    expect(script).toBeDefined();
+    for (const res of [index, await fetch(`${baseURL}${script}`), await fetch(`${baseURL}/api/auth/me`), await fetch(`${baseURL}/health`), await fetch(`${baseURL}/webhooks/twilio/voice`, { method: "POST" })]) {
+      const csp = res.headers.get("Content-Security-Policy") ?? "";
+      expect(csp, res.url).toContain("script-src 'self'");
+      expect(csp, res.url).toContain("frame-ancestors 'none'");
+      expect(res.headers.get("X-Content-Type-Options"), res.url).toBe("nosniff");
+      expect(res.headers.get("X-Frame-Options"), res.url).toBe("DENY");
+      expect(res.headers.get("Referrer-Policy"), res.url).toBe("same-origin");
+      expect(res.headers.get("Strict-Transport-Security"), res.url).toContain("max-age=");
+    }
   });
 
   it("any other path is the dashboard", async () => {

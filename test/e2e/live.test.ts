@@ -7,11 +7,16 @@ const baseURL = inject("baseURL");
 const sim: SimulatorOptions = { url: baseURL, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring: 1.5, talk: 2.5 };
 let browser: Browser;
 let page: Page;
+/** What the browser refused under the dashboard's Content-Security-Policy: must stay empty. */
+const refused: string[] = [];
 
 beforeAll(async () => {
   browser = await launch();
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
+  page.on("console", (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text());
+  });
   await page.goto("/");
   await page.getByLabel("Email").fill("agent@demo.test");
   await page.getByLabel("Password").fill("demo-password");
@@ -20,6 +25,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+});
+
+it("the dashboard runs under its Content-Security-Policy: the live socket connects and nothing is refused", () => {
+  // beforeAll waited for "Live": the WebSocket connected under connect-src 'self'.
+  expect(refused).toEqual([]);
 });
 
 describe("a simulated call on an open dashboard", () => {
