@@ -123,6 +123,8 @@ export const campaignInput = z.object({
   endsOn: isoDate.nullish(),
 });
 export const campaignUpdate = campaignInput.partial().refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+/** A new campaign: it may not end before it starts (an update is checked against what is stored). */
+export const campaignCreate = campaignInput.refine((v) => !v.startsOn || !v.endsOn || v.endsOn >= v.startsOn, { path: ["endsOn"], message: "must not be before startsOn" });
 
 export const campaignCostInput = z.object({ spentOn: isoDate, amountCents: cents.min(1, "must be more than zero"), note: optionalText(200) });
 

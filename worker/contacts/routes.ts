@@ -3,6 +3,7 @@ import { z } from "zod";
 import { contactCreate, contactListQuery, contactUpdate, phoneInput } from "../../schema/api.ts";
 import type { AppEnv } from "../env.ts";
 import { getDb } from "../../schema/d1.ts";
+import { isTenantCall } from "../calls/routes.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { addPhone, createContact, deleteContact, getContact, listContacts, normalisePhoneInputs, updateContact } from "./queries.ts";
@@ -39,6 +40,9 @@ export const contactRoutes = new Hono<AppEnv>()
     const { phones: typed, ...fields } = c.req.valid("json");
     const { phones, issues } = normalisePhoneInputs(typed, tenant.defaultCountry);
     if (issues.length) return invalidPhones(c, issues);
+    if (fields.createdFromCallId && !(await isTenantCall(c.env, tenant.id, fields.createdFromCallId))) {
+      return apiError(c, 400, "Invalid json: createdFromCallId: no such call", [{ path: "createdFromCallId", message: "no such call" }]);
+    }
     const db = getDb(c.env.DB);
     const id = await createContact(db, tenant.id, fields, phones);
     await contactsChanged(c, [id]);

@@ -7,7 +7,7 @@ import { and, count, desc, eq, gte, inArray, lte } from "drizzle-orm";
 import { z } from "zod";
 import {
   campaignCostInput,
-  campaignInput,
+  campaignCreate,
   campaignUpdate,
   incomeInput,
   incomeListQuery,
@@ -22,6 +22,7 @@ import { normalisePhoneInputs, type NormalisedPhoneInput } from "../contacts/que
 import { contactsChanged } from "../contacts/routes.ts";
 import type { AppEnv } from "../env.ts";
 import { chunks, getDb, type Db } from "../../schema/d1.ts";
+import { isTenantCall } from "../calls/routes.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { parseAmount, parseCsv, toCsv } from "./csv.ts";
@@ -67,7 +68,7 @@ export const campaignRoutes = new Hono<AppEnv>()
     ]);
     return c.json({ ...present(row), costs: costs.map((k) => ({ id: k.id, spentOn: k.spentOn, amountCents: k.amountCents, note: k.note })), trackingNumbers: numbers });
   })
-  .post("/", requireAdmin(), validate("json", campaignInput), async (c) => {
+  .post("/", requireAdmin(), validate("json", campaignCreate), async (c) => {
     const { tenant } = c.get("auth");
     const body = c.req.valid("json");
     const db = getDb(c.env.DB);
@@ -84,6 +85,11 @@ export const campaignRoutes = new Hono<AppEnv>()
       const twin = await sameName(db, tenant.id, body.name);
       if (twin && twin.id !== id) return apiError(c, 409, `There is a campaign called "${body.name}" already`);
     }
+    const before = await db.query.campaigns.findFirst({ columns: { startsOn: true, endsOn: true }, where: and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, id)) });
+    if (!before) return apiError(c, 404, "No such campaign");
+    const startsOn = body.startsOn === undefined ? before.startsOn : body.startsOn;
+    const endsOn = body.endsOn === undefined ? before.endsOn : body.endsOn;
+    if (startsOn && endsOn && endsOn < startsOn) return apiError(c, 400, `Invalid json: endsOn: the campaign would end (${endsOn}) before it starts (${startsOn})`, [{ path: "endsOn", message: "must not be before startsOn" }]);
     const [row] = await db.update(campaigns).set(body).where(and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, id))).returning();
     // The Switchboard holds each tracking number's campaign name for the calls it registers.
     if (row) await c.env.Switchboard.getByName(tenant.id).routingChanged();
@@ -180,6 +186,7 @@ export const incomeRoutes = new Hono<AppEnv>()
     const db = getDb(c.env.DB);
     if (!(await db.query.contacts.findFirst({ columns: { id: true }, where: and(eq(contacts.tenantId, tenant.id), eq(contacts.id, body.contactId)) })))
       return apiError(c, 400, "Invalid json: contactId: no such contact", [{ path: "contactId", message: "no such contact" }]);
+    if (body.callId && !(await isTenantCall(c.env, tenant.id, body.callId))) return apiError(c, 400, "Invalid json: callId: no such call", [{ path: "callId", message: "no such call" }]);
     if (body.reference && (await db.query.income.findFirst({ columns: { id: true }, where: and(eq(income.tenantId, tenant.id), eq(income.reference, body.reference)) })))
       return apiError(c, 409, `Income with reference ${body.reference} is recorded already`);
     const [row] = await db.insert(income).values({ ...body, id: crypto.randomUUID(), tenantId: tenant.id, callId: body.callId ?? null }).returning();

@@ -219,7 +219,9 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
       issues.push({ path: "terminationNumber", message: "give a termination number, a route or a fail-safe number: without one, every call to this number would hang up" });
     }
     if (issues.length) return invalid(c, issues);
-    if (await db.query.trackingNumbers.findFirst({ columns: { id: true }, where: eq(trackingNumbers.number, number!) })) return apiError(c, 409, `${number} is a tracking number already`);
+    const taken = await db.query.trackingNumbers.findFirst({ columns: { tenantId: true }, where: eq(trackingNumbers.number, number!) });
+    // Whose number it is stays theirs to know: another tenant's number is only "not available".
+    if (taken) return apiError(c, 409, taken.tenantId === tenant.id ? `${number} is one of your tracking numbers already` : `${number} is not available`);
     const shop = await numberShop(c, db, body.provider);
     if ("error" in shop) return apiError(c, 400, shop.error);
     const id = crypto.randomUUID();

@@ -47,6 +47,13 @@ function refuse(c: C, status: 400 | 403, message: string) {
   return c.text(message, status);
 }
 
+/**
+ * The one answer to a webhook we cannot vouch for, whatever the reason (an unknown number or tenant,
+ * another provider's number, a bad signature): a different answer for each would tell anyone which
+ * numbers are tracking numbers here.
+ */
+const NOT_VERIFIED = "Not a verified webhook for a number here";
+
 function markup(c: C, adapter: Adapter, body: string) {
   return c.body(body, 200, { "Content-Type": adapter.markup.contentType });
 }
@@ -130,7 +137,7 @@ async function voice(c: C, adapter: Adapter) {
   if (parsed.value.kind !== "call") return refuse(c, 400, "Not a new call");
   const event = parsed.value;
   const to = normaliseProviderNumber(event.to);
-  if (!to) return refuse(c, 403, "Unknown tracking number");
+  if (!to) return refuse(c, 403, NOT_VERIFIED);
   const db = getDb(c.env.DB);
   // Providers send E.164; a number without its "+" is read as North American.
   const callerNumber = normaliseProviderNumber(event.from);
@@ -141,8 +148,8 @@ async function voice(c: C, adapter: Adapter) {
     timing.mark("lookup");
     // Without the tenant we can neither verify nor route: say so rather than leave the caller in silence.
     if (degraded && !target) return markup(c, adapter, adapter.markup.render(APOLOGY));
-    if (!target) return refuse(c, 403, "Unknown tracking number");
-    if (!target.account || target.account.provider !== adapter.id) return refuse(c, 403, `This number does not take ${adapter.name} calls`);
+    if (!target) return refuse(c, 403, NOT_VERIFIED);
+    if (!target.account || target.account.provider !== adapter.id) return refuse(c, 403, NOT_VERIFIED);
     let valid: boolean;
     try {
       valid = await verified(c, adapter, request, target.account);
@@ -156,7 +163,7 @@ async function voice(c: C, adapter: Adapter) {
       forgetRecent(to); // the account's credentials may have changed
       continue;
     }
-    if (!valid) return refuse(c, 403, "Invalid signature");
+    if (!valid) return refuse(c, 403, NOT_VERIFIED);
 
     const { tenant, tracking, campaign } = target;
     const route = {
@@ -189,7 +196,7 @@ async function voice(c: C, adapter: Adapter) {
       if ("notMine" in registration) {
         forgetRecent(to);
         if (recent) continue;
-        return refuse(c, 403, "Unknown tracking number");
+        return refuse(c, 403, NOT_VERIFIED);
       }
       decision = registration.decision;
     } catch (err) {
@@ -202,7 +209,7 @@ async function voice(c: C, adapter: Adapter) {
     c.header("Server-Timing", timing.header());
     return markup(c, adapter, adapter.markup.render(decision, callbackUrl(c, adapter, tenant.id)));
   }
-  return refuse(c, 403, "Unknown tracking number");
+  return refuse(c, 403, NOT_VERIFIED);
 }
 
 /**
@@ -241,9 +248,9 @@ async function callback(c: C, adapter: Adapter, path: string) {
   const event = parsed.value;
   const db = getDb(c.env.DB);
   const tenantId = await tenantOf(c, db, event);
-  if (!tenantId) return refuse(c, 403, "Unknown tenant");
+  if (!tenantId) return refuse(c, 403, NOT_VERIFIED);
   const account = await recently(recentAccounts, `${tenantId}:${adapter.id}:${event.account}`, () => findProviderAccount(db, tenantId, adapter.id, event.account));
-  if (!account || !(await verified(c, adapter, request, account))) return refuse(c, 403, "Invalid signature");
+  if (!account || !(await verified(c, adapter, request, account))) return refuse(c, 403, NOT_VERIFIED);
 
   const switchboard = c.env.Switchboard.getByName(tenantId);
   const render = (decision: RoutingDecision) => markup(c, adapter, adapter.markup.render(decision, callbackUrl(c, adapter, tenantId)));

@@ -163,7 +163,7 @@ export function CallDetail({ id }: { id: string }) {
             <dd>{formatDuration(c.talkSeconds)}</dd>
           </>
         )}
-        {c.recordingUrl && (
+        {c.recordingUrl?.startsWith("https://") && (
           <>
             <dt>Recording</dt>
             <dd>

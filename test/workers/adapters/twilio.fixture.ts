@@ -53,6 +53,11 @@ export const twilioFixture: AdapterFixture<TwilioCredentials> = {
     { path: "leg-status", body: form({ CallSid: hexId("CA"), AccountSid: hexId("AC"), CallStatus: "ringing" }) },
     { path: "gather", body: form({ CallSid: hexId("CA"), AccountSid: hexId("AC"), Digits: "abc" }) },
     { path: "whisper", body: form({ CallSid: hexId("CA"), AccountSid: hexId("AC") }) },
+    // A recording is a link on the dashboard: only https on Twilio's own hosts.
+    ...["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "http://api.twilio.com/rec/RE1", "https://api.twilio.com.evil.test/rec"].flatMap((url) => [
+      { path: "recording", body: form({ CallSid: hexId("CA"), AccountSid: hexId("AC"), RecordingUrl: url }) },
+      { path: "voicemail-done", body: form({ CallSid: hexId("CA"), AccountSid: hexId("AC"), RecordingUrl: url }) },
+    ]),
   ],
   tamper: (request) => ({ ...request, body: `${request.body}&Tampered=1` }),
   golden: [

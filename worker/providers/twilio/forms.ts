@@ -51,11 +51,14 @@ export const gatherForm = z.object({
   Digits: z.string().regex(/^[0-9*#]{0,20}$/, "keys 0-9, * and # only").optional(),
 });
 
+/** Where Twilio keeps recordings: https, on its own hosts. The dashboard links to it: nothing else may pass. */
+const recordingUrl = z.url({ protocol: /^https$/, hostname: /^([a-z0-9-]+\.)*twilio\.com$/, error: "must be an https URL on twilio.com" }).max(500);
+
 /** A recording (of a dialled call or a voicemail) is ready. */
 export const recordingForm = z.object({
   CallSid: callSid,
   AccountSid: accountSid,
-  RecordingUrl: z.url().max(500).optional(),
+  RecordingUrl: recordingUrl.optional(),
   RecordingSid: z.string().max(64).optional(),
   RecordingStatus: z.enum(["in-progress", "completed", "absent", "failed"]).optional(),
   RecordingDuration: count.optional(),
