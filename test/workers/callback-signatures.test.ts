@@ -69,7 +69,7 @@ const callbacks: [endpoint: string, setup: () => Promise<Callback>][] = [
       expect(callback).toContain("/webhooks/twilio/recording?tenant=");
       const recording = `https://api.twilio.com/2010-04-01/Accounts/${t.accountSid}/Recordings/${hexId("RE")}`;
       const params = { AccountSid: t.accountSid, CallSid: started.callSid, RecordingSid: hexId("RE"), RecordingUrl: recording, RecordingStatus: "completed", RecordingDuration: "12" };
-      return { t, path: pathOf(callback!), params, tamper: { RecordingUrl: "https://attacker.example/recording.mp3" }, accepted: 204 };
+      return { t, path: pathOf(callback!), params, tamper: { RecordingUrl: `${recording}-tampered` }, accepted: 204 };
     },
   ],
   [
@@ -85,7 +85,7 @@ const callbacks: [endpoint: string, setup: () => Promise<Callback>][] = [
       expect(action).toContain("/webhooks/twilio/voicemail-done?tenant=");
       const recording = `https://api.twilio.com/2010-04-01/Accounts/${t.accountSid}/Recordings/${hexId("RE")}`;
       const params = { AccountSid: t.accountSid, CallSid: started.callSid, RecordingUrl: recording, RecordingDuration: "9" };
-      return { t, path: pathOf(action!), params, tamper: { RecordingUrl: "https://attacker.example/voicemail.mp3" }, accepted: 200 };
+      return { t, path: pathOf(action!), params, tamper: { RecordingUrl: `${recording}-tampered` }, accepted: 200 };
     },
   ],
 ];
