@@ -96,11 +96,17 @@ export const callUpdate = z
   .refine((v) => v.savePhone === undefined || typeof v.contactId === "string", { message: "savePhone needs a contactId", path: ["savePhone"] });
 export type CallUpdate = z.input<typeof callUpdate>;
 
+/** Dates the product deals in: 1970 to 2199 (beyond, time-zone arithmetic has nothing to say). */
+const FIRST_DAY = "1970-01-01";
+const LAST_DAY = "2199-12-31";
+const isoDate = z.iso.date("must be a date like 2026-11-21").refine((d) => d >= FIRST_DAY && d <= LAST_DAY, `must be between ${FIRST_DAY} and ${LAST_DAY}`);
+const epochMs = z.coerce.number().int().min(0).max(Date.UTC(2200, 0, 1), `must be before ${LAST_DAY} ends`);
+
 export const callListQuery = z.object({
   /** Calls started at or after: epoch ms, or a date (YYYY-MM-DD) in the tenant's time zone. */
-  from: z.union([z.iso.date(), z.coerce.number().int().min(0)]).optional(),
+  from: z.union([isoDate, epochMs]).optional(),
   /** Calls started before: epoch ms (exclusive), or a date in the tenant's time zone (that day included). */
-  to: z.union([z.iso.date(), z.coerce.number().int().min(0)]).optional(),
+  to: z.union([isoDate, epochMs]).optional(),
   trackingNumberId: z.string().max(100).optional(),
   campaignId: z.string().max(100).optional(),
   contactId: z.string().max(100).optional(),
@@ -111,7 +117,6 @@ export const callListQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-const isoDate = z.iso.date("must be a date like 2026-11-21");
 const cents = z.number().int("must be whole cents").min(-100_000_000_00).max(100_000_000_00);
 
 export const campaignInput = z.object({

@@ -87,3 +87,57 @@ describe("campaign dates", () => {
     expect((await apiJson({ cookie }, "PATCH", `/api/campaigns/${ok.body.id}`, { startsOn: null, endsOn: "2026-10-01" })).status).toBe(200);
   });
 });
+
+describe("valid-looking input gets an answer, never a 5xx", () => {
+  it("searches take the longest text the schema allows (D1 refuses LIKE patterns of 50 bytes)", async () => {
+    const t = await createTwilioTenant();
+    const cookie = await login(t.adminEmail);
+    const long = "Archer ".repeat(14).trim();
+    expect(long.length).toBeGreaterThan(49);
+    await apiJson({ cookie }, "POST", "/api/contacts", { kind: "customer", name: long, phones: [] });
+    const contacts = await apiJson<{ items: { name: string }[] }>({ cookie }, "GET", `/api/contacts?q=${encodeURIComponent(long)}`);
+    expect(contacts.status).toBe(200);
+    expect(contacts.body.items.map((c) => c.name)).toEqual([long]);
+    expect((await apiJson({ cookie }, "GET", `/api/contacts?q=${"9".repeat(60)}`)).status).toBe(200);
+    for (const q of [long.slice(0, 100), "%_\\".repeat(30), "4".repeat(100)]) {
+      expect((await apiJson({ cookie }, "GET", `/api/calls?q=${encodeURIComponent(q)}`)).status, q).toBe(200);
+    }
+    // What LIKE treated as wildcards is plain text.
+    expect((await apiJson<{ items: unknown[] }>({ cookie }, "GET", `/api/contacts?q=${encodeURIComponent("%")}`)).body.items).toEqual([]);
+  });
+
+  it("dates far outside the product's years are a 400 with the reason, on the call log, its CSV and the reports", async () => {
+    const t = await createTwilioTenant();
+    const cookie = await login(t.adminEmail);
+    for (const path of ["/api/calls?to=9999-12-31", "/api/calls.csv?from=0001-01-01", "/api/calls?to=8640000000000001", "/api/reports/campaigns?from=9999-01-01&to=9999-12-31", "/api/reports/campaigns.csv?from=2199-12-31&to=2200-01-01", "/api/income?from=9999-12-31"]) {
+      const res = await apiJson<{ error: string }>({ cookie }, "GET", path);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error, path).toMatch(/^Invalid query: (from|to): must be (between 1970-01-01 and 2199-12-31|before 2199-12-31 ends)|Invalid query: (from|to): /);
+    }
+    expect((await apiJson({ cookie }, "GET", "/api/calls?from=2199-12-31&to=2199-12-31")).status).toBe(200);
+  });
+
+  it("refuses a body past the limit with 413 whatever the transfer encoding, every time", async () => {
+    const t = await createTwilioTenant();
+    const cookie = await login(t.adminEmail);
+    const { exports } = await import("cloudflare:workers");
+    // A stream: no Content-Length, as a chunked upload arrives.
+    const stream = (bytes: number) => {
+      let sent = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent >= bytes) return controller.close();
+          const chunk = new Uint8Array(Math.min(64 * 1024, bytes - sent)).fill(0x61);
+          sent += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      });
+    };
+    for (let i = 0; i < 12; i++) {
+      const webhook = await exports.default.fetch(new Request("http://switchboard.test/webhooks/twilio/voice", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: stream(10 * 1024 * 1024), duplex: "half" } as RequestInit));
+      expect(webhook.status, `webhook, try ${i}`).toBe(413);
+      const api = await exports.default.fetch(new Request("http://switchboard.test/api/contacts", { method: "POST", headers: { "Content-Type": "application/json", Cookie: cookie, Origin: "http://switchboard.test" }, body: stream(10 * 1024 * 1024), duplex: "half" } as RequestInit));
+      expect(api.status, `api, try ${i}`).toBe(413);
+    }
+  });
+});

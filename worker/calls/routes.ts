@@ -3,7 +3,7 @@
  * a follow-up reminder, and the contact the call belongs to (Select customer, save phone number).
  */
 import { Hono, type Context } from "hono";
-import { and, count, desc, eq, gte, inArray, like, lt, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { ensureCallLogRow } from "../../party/call-log.ts";
 import { callListQuery, callUpdate } from "../../schema/api.ts";
@@ -14,7 +14,7 @@ import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { phoneDigits } from "../../schema/phone.ts";
 import { toCsv } from "../marketing/csv.ts";
-import { escapeLike } from "../lib/like.ts";
+import { contains } from "../lib/contains.ts";
 import { nextDay, startOfDay } from "../lib/zoned.ts";
 import { isTerminal } from "../../schema/calls.ts";
 import { contactsChanged } from "../contacts/routes.ts";
@@ -101,8 +101,7 @@ function callFilters(tenant: { id: string; timeZone: string }, q: z.infer<typeof
   else if (q.status) filters.push(eq(calls.status, q.status));
   if (q.q) {
     const digits = phoneDigits(q.q);
-    const byName = sql`${calls.callerName} like ${`%${escapeLike(q.q)}%`} escape '\\'`;
-    filters.push(digits.length >= 3 && !/\p{L}/u.test(q.q) ? like(calls.fromNumber, `%${digits}%`) : byName);
+    filters.push(digits.length >= 3 && !/\p{L}/u.test(q.q) ? contains(calls.fromNumber, digits) : contains(calls.callerName, q.q));
   }
   return and(...filters);
 }

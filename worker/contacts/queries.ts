@@ -1,10 +1,10 @@
 /** Contacts and their phones in D1. Every function takes the tenant explicitly. */
-import { and, asc, count, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, inArray, or, type SQL } from "drizzle-orm";
 import type { PhoneInput, PhoneRecord } from "../../schema/api.ts";
 import { contactPhones, contacts, type ContactKind, type PhoneLabel } from "../../schema/db.ts";
 import { normalisePhone, phoneDigits } from "../../schema/phone.ts";
 import { callerMatchQuery, chunks, type Db } from "../../schema/d1.ts";
-import { escapeLike } from "../lib/like.ts";
+import { contains } from "../lib/contains.ts";
 
 export type ContactFields = {
   kind: ContactKind;
@@ -75,15 +75,14 @@ export async function listContacts(db: Db, tenantId: string, search: ContactSear
     const alternatives: SQL[] = [];
     const hasLetters = /\p{L}/u.test(q);
     if (hasLetters) {
-      const pattern = `%${escapeLike(q)}%`;
-      alternatives.push(sql`${contacts.name} like ${pattern} escape '\\'`, sql`${contacts.company} like ${pattern} escape '\\'`);
+      alternatives.push(contains(contacts.name, q), contains(contacts.company, q));
     }
     const phone = hasLetters ? null : normalisePhone(q, country);
     const digits = phoneDigits(q);
     const phoneFilter = phone
       ? eq(contactPhones.number, phone.number)
       : !hasLetters && digits.length >= 3
-        ? like(contactPhones.number, `%${digits}%`)
+        ? contains(contactPhones.number, digits)
         : null;
     if (phoneFilter) {
       alternatives.push(
