@@ -93,6 +93,10 @@ export function callsPendingLog(sql: SqlStorage): StoredCall[] {
   return sql.exec<CallRow>("select call, memory, decision, log_pending, updated_at from calls where log_pending = 1").toArray().map(readCall);
 }
 
+export function hasCallsPendingLog(sql: SqlStorage): boolean {
+  return sql.exec("select 1 from calls where log_pending = 1 limit 1").toArray().length > 0;
+}
+
 export function setLogPending(sql: SqlStorage, id: string, pending: boolean) {
   sql.exec("update calls set log_pending = ? where id = ?", pending ? 1 : 0, id);
 }

@@ -4,7 +4,7 @@ import type { Answer, ArrivingCall, CallProgress, Registration } from "../teleph
 import { clientMessage, connectQuery, type EventMessage, type ServerMessage } from "../schema/messages.ts";
 import { getDb } from "../schema/d1.ts";
 import { CallerIndex } from "./caller-index.ts";
-import { CallLogWriter } from "./call-log.ts";
+import { CallLogWriter, LOG_RETRY_MS } from "./call-log.ts";
 import * as callers from "./callers.ts";
 import { loadRoutingConfig, type SwitchboardConfig } from "./config.ts";
 import * as pipeline from "./pipeline.ts";
@@ -39,6 +39,10 @@ export class Switchboard extends Server<Env> {
     // Synchronous SQLite: the schema is in place before any request or RPC is handled.
     store.migrate(ctx.storage.sql);
     callers.migrateCallers(ctx.storage.sql);
+    // The instance before this one may have gone (evicted, crashed) between a call's end and its
+    // call-log write: resume it now rather than when the alarm next runs. The name (the tenant) is
+    // known here when the stub was made by name, as the Worker always makes it.
+    if (ctx.id.name !== undefined) this.#callLog.resume();
   }
 
   // Made on first use: partyserver knows the Switchboard's name (the tenant's id) only once it is asked for something.
@@ -61,7 +65,10 @@ export class Switchboard extends Server<Env> {
   }
 
   #log(calls: LiveCall[]) {
+    if (calls.length === 0) return;
     this.#callLog.queue(calls);
+    // The settle timer lives in memory; if this instance goes before it fires, the alarm writes the call.
+    void this.#scheduleAlarm(Date.now() + LOG_RETRY_MS).catch((err: unknown) => console.error("could not set the alarm", err));
   }
 
   #context(): pipeline.PipelineContext {
@@ -273,9 +280,8 @@ export class Switchboard extends Server<Env> {
     this.#alarmAt = null;
     const ctx = this.#context();
     pipeline.fireReminders(ctx);
-    // The calls the sweep ends are marked pending like any other ended call: one list covers both.
+    // The calls the sweep ends are marked pending like any other ended call: the flush writes every pending call.
     pipeline.sweep(ctx);
-    this.#log(store.callsPendingLog(ctx.sql).map((s) => s.call));
     await this.flushCallLog();
     if (store.activeCalls(ctx.sql).length > 0 || store.callsPendingLog(ctx.sql).length > 0) {
       await this.#scheduleAlarm(Date.now() + SWEEP_EVERY_MS);
