@@ -44,3 +44,10 @@ export type ClientMessage = z.infer<typeof clientMessage>;
 
 /** The query a client connects with: `since` is the last seq it saw, when it reconnects. */
 export const connectQuery = z.object({ since: z.optional(z.coerce.number().check(z.int(), z.nonnegative())) });
+
+/**
+ * How the server closes a socket, beyond the standard codes (RFC 6455 leaves 4000–4999 to
+ * applications). A dashboard reconnects after any close except CLOSE_SESSION_ENDED: its session is
+ * gone (logged out, expired, the user removed), so it shows the login screen instead.
+ */
+export const CLOSE_SESSION_ENDED = 4401;

@@ -1,7 +1,11 @@
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { SESSION_CHECK_MS, type SocketSession } from "../../party/sessions.ts";
 import type { Switchboard } from "../../party/switchboard.ts";
-import { createTenant, login } from "./helpers.ts";
+import { CLOSE_SESSION_ENDED } from "../../schema/messages.ts";
+import { sessionIdOf } from "../../worker/auth/sessions.ts";
+import { call, createTenant, login } from "./helpers.ts";
 import { Dashboard, openSocket } from "./socket.ts";
 import { createTwilioTenant, dialAction, hexId, leg, startCall, switchboardOf } from "./twilio-helpers.ts";
 
@@ -150,5 +154,96 @@ describe("reconnecting", () => {
     expect(messages.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(messages.at(-2)).toMatchObject({ type: "call", call: { status: "completed", talkSeconds: 9 } });
     dashboard.close();
+  });
+});
+
+/** The id D1 keys a cookie's session by. */
+const sessionOfCookie = (cookie: string) => sessionIdOf(cookie.slice(cookie.indexOf("=") + 1));
+const userIdOf = async (email: string) => (await env.DB.prepare("select id from users where email = ?").bind(email).first<{ id: string }>())!.id;
+
+/** A ping is answered: the socket is open and served. */
+async function answersPing(d: Dashboard) {
+  const before = d.messages.length;
+  d.send(JSON.stringify({ type: "ping" }));
+  const messages = await d.waitFor(before + 1);
+  expect(messages.at(-1)?.type).toBe("pong");
+  expect(d.closed).toBe(false);
+}
+
+describe("sessions that end", () => {
+  it("logout closes that session's sockets at once with 4401; the user's other session and another user's socket stay open", async () => {
+    const t = await createTwilioTenant();
+    const [adminCookie, adminElsewhere, agentCookie] = [await login(t.adminEmail), await login(t.adminEmail), await login(t.agentEmail)];
+    const loggingOut = await Dashboard.connect(t.slug, adminCookie);
+    const otherSession = await Dashboard.connect(t.slug, adminElsewhere);
+    const agent = await Dashboard.connect(t.slug, agentCookie);
+    await Promise.all([loggingOut.waitFor(1), otherSession.waitFor(1), agent.waitFor(1)]);
+
+    expect((await call("/api/auth/logout", { method: "POST", cookie: adminCookie })).status).toBe(200);
+    // Closed by the logout itself: the periodic check is a minute away.
+    expect(await loggingOut.waitForClose(1000)).toEqual({ code: CLOSE_SESSION_ENDED, reason: "logged out" });
+
+    await startCall(t, "+14155550124");
+    for (const open of [otherSession, agent]) {
+      await open.waitFor(3);
+      await answersPing(open);
+    }
+    expect(loggingOut.messages).toHaveLength(1);
+    for (const d of [otherSession, agent]) d.close();
+  });
+
+  it("an expired session's socket is closed by the periodic check (the alarm, while sockets are open); another user's stays open", async () => {
+    const t = await createTwilioTenant();
+    const adminCookie = await login(t.adminEmail);
+    const expiring = await Dashboard.connect(t.slug, adminCookie);
+    const agent = await Dashboard.connect(t.slug, await login(t.agentEmail));
+    await Promise.all([expiring.waitFor(1), agent.waitFor(1)]);
+    const alarm = await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect(alarm!).toBeLessThanOrEqual(Date.now() + SESSION_CHECK_MS);
+
+    await env.DB.prepare("update sessions set expires_at = ? where id = ?").bind(Date.now() - 1, await sessionOfCookie(adminCookie)).run();
+    // Nobody logged out, and the socket keeps the expiry it opened with: only the check can see this.
+    expect(await expiring.settle()).toHaveLength(1);
+    expect(expiring.closed).toBe(false);
+    expect(await runDurableObjectAlarm(switchboardOf(t))).toBe(true);
+    expect(await expiring.waitForClose()).toEqual({ code: CLOSE_SESSION_ENDED, reason: "session expired" });
+    await answersPing(agent);
+    // A socket is still open: the check comes round again.
+    expect(await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.getAlarm())).not.toBeNull();
+    agent.close();
+  });
+
+  it("a message after the session's expiry closes the socket without waiting for the check", async () => {
+    const t = await createTwilioTenant();
+    const d = await Dashboard.connect(t.slug, await login(t.adminEmail));
+    await d.waitFor(1);
+    await runInDurableObject(switchboardOf(t), (instance: Switchboard) => {
+      for (const connection of instance.getConnections<SocketSession>()) connection.setState({ ...connection.state!, expiresAt: Date.now() - 1 });
+    });
+    d.send(JSON.stringify({ type: "ping" }));
+    expect(await d.waitForClose()).toEqual({ code: CLOSE_SESSION_ENDED, reason: "session expired" });
+    expect(d.messages).toHaveLength(1);
+  });
+
+  it("a removed user's sockets close: at once when the Switchboard is told (by user), or at the next check once D1 no longer has the user", async () => {
+    const t = await createTwilioTenant();
+    const agentId = await userIdOf(t.agentEmail);
+    const desk = await Dashboard.connect(t.slug, await login(t.agentEmail));
+    const phone = await Dashboard.connect(t.slug, await login(t.agentEmail));
+    const admin = await Dashboard.connect(t.slug, await login(t.adminEmail));
+    await Promise.all([desk.waitFor(1), phone.waitFor(1), admin.waitFor(1)]);
+    expect(await switchboardOf(t).closeSessions({ userId: agentId }, "user removed")).toBe(2);
+    for (const d of [desk, phone]) expect(await d.waitForClose(1000)).toEqual({ code: CLOSE_SESSION_ENDED, reason: "user removed" });
+    await answersPing(admin);
+
+    const again = await Dashboard.connect(t.slug, await login(t.agentEmail));
+    await again.waitFor(1);
+    await env.DB.prepare("delete from sessions where user_id = ?").bind(agentId).run();
+    await env.DB.prepare("delete from users where id = ?").bind(agentId).run();
+    await runDurableObjectAlarm(switchboardOf(t));
+    expect(await again.waitForClose()).toEqual({ code: CLOSE_SESSION_ENDED, reason: "session ended" });
+    await answersPing(admin);
+    admin.close();
   });
 });
