@@ -9,6 +9,7 @@ import * as callers from "./callers.ts";
 import { loadRoutingConfig, type SwitchboardConfig } from "./config.ts";
 import * as pipeline from "./pipeline.ts";
 import { endedSessions, SESSION_CHECK_MS, sessionTag, socketSession, type SocketSession } from "./sessions.ts";
+import { SocketLimits } from "./socket-limits.ts";
 import type { RoutingConfig } from "./routing.ts";
 import * as store from "./store.ts";
 
@@ -70,6 +71,9 @@ export class Switchboard extends Server<Env> {
   get #callLog() {
     return (this.#callLogWriter ??= new CallLogWriter({ d1: this.env.DB, tenantId: this.name, sql: this.ctx.storage.sql, retryAt: (at) => this.#scheduleAlarm(at) }));
   }
+
+  /** Size and rate limits of the sockets' messages. */
+  #limits = new SocketLimits();
 
   #log(calls: LiveCall[]) {
     if (calls.length === 0) return;
@@ -267,6 +271,11 @@ export class Switchboard extends Server<Env> {
   }
 
   override onMessage(connection: Connection<ConnectionState>, raw: WSMessage) {
+    const refused = this.#limits.admit(connection.id, raw);
+    if (refused) {
+      closeQuietly(connection, refused.code, refused.reason);
+      return;
+    }
     // Between the alarm's checks, a message is the moment to notice that the socket's session has expired.
     const session = socketSession(connection.state);
     if (session && session.expiresAt <= Date.now()) {
@@ -297,6 +306,14 @@ export class Switchboard extends Server<Env> {
         throw new Error(`unhandled client message ${JSON.stringify(unreachable)}`);
       }
     }
+  }
+
+  override onClose(connection: Connection) {
+    this.#limits.forget(connection.id);
+  }
+
+  override onError(connection: Connection) {
+    this.#limits.forget(connection.id);
   }
 
   #send(connection: Connection, message: ServerMessage) {

@@ -2,8 +2,9 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SESSION_CHECK_MS, type SocketSession } from "../../party/sessions.ts";
+import * as store from "../../party/store.ts";
 import type { Switchboard } from "../../party/switchboard.ts";
-import { CLOSE_SESSION_ENDED } from "../../schema/messages.ts";
+import { CLIENT_MESSAGE_BURST, CLOSE_SESSION_ENDED, MAX_CLIENT_MESSAGE_BYTES } from "../../schema/messages.ts";
 import { sessionIdOf } from "../../worker/auth/sessions.ts";
 import { call, createTenant, login } from "./helpers.ts";
 import { Dashboard, openSocket } from "./socket.ts";
@@ -245,5 +246,63 @@ describe("sessions that end", () => {
     expect(await again.waitForClose()).toEqual({ code: CLOSE_SESSION_ENDED, reason: "session ended" });
     await answersPing(admin);
     admin.close();
+  });
+});
+
+describe("socket limits", () => {
+  it(`a message over ${MAX_CLIENT_MESSAGE_BYTES} bytes closes its socket with 1009; a dashboard's largest message does not`, async () => {
+    const t = await createTwilioTenant();
+    const cookie = await login(t.adminEmail);
+    const big = await Dashboard.connect(t.slug, cookie);
+    const normal = await Dashboard.connect(t.slug, cookie);
+    await Promise.all([big.waitFor(1), normal.waitFor(1)]);
+    big.send(JSON.stringify({ type: "ping", pad: "x".repeat(MAX_CLIENT_MESSAGE_BYTES) }));
+    expect(await big.waitForClose()).toEqual({ code: 1009, reason: "message too big" });
+    expect(big.messages).toHaveLength(1);
+    // A hundred notification ids of ours, as long as they come (a reminder's): the most a dashboard sends.
+    const ids = Array.from({ length: 100 }, () => `${crypto.randomUUID()}:reminder:${Date.now()}`);
+    normal.send(JSON.stringify({ type: "mark-read", ids }));
+    await answersPing(normal);
+    expect(normal.messages.filter((m) => m.type === "error")).toEqual([]);
+    normal.close();
+  });
+
+  it(`a socket that sends more than ${CLIENT_MESSAGE_BURST} messages at once is closed with 1008; a dashboard at a person's pace is not`, async () => {
+    const t = await createTwilioTenant();
+    const cookie = await login(t.adminEmail);
+    const flood = await Dashboard.connect(t.slug, cookie);
+    const person = await Dashboard.connect(t.slug, cookie);
+    await Promise.all([flood.waitFor(1), person.waitFor(1)]);
+    for (let i = 0; i < 2000; i++) flood.send(JSON.stringify({ type: "mark-read", ids: [`n${i}`] }));
+    expect(await flood.waitForClose()).toEqual({ code: 1008, reason: "too many messages" });
+
+    // Ten clicks and pings a second for two seconds: within the burst and the refill.
+    for (let i = 0; i < 20; i++) {
+      person.send(JSON.stringify(i % 2 ? { type: "ping" } : { type: "mark-read", ids: [`n${i}`] }));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await answersPing(person);
+    expect(person.messages.filter((m) => m.type === "pong")).toHaveLength(11);
+    // The flood did not stop the tenant's calls.
+    const seen = person.messages.length;
+    await startCall(t, "+14155550124");
+    await person.waitFor(seen + 2);
+    person.close();
+  }, 10_000);
+
+  it("mark-read marks many ids in one statement: only known notifications, each once, in the order given", async () => {
+    const t = await createTwilioTenant();
+    await startCall(t, "+14155550124");
+    await startCall(t, "+14155550125");
+    await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => {
+      const sql = state.storage.sql;
+      const known = store.recentNotifications(sql).map((n) => n.id);
+      expect(known).toHaveLength(2);
+      expect(store.markRead(sql, "u1", [known[1]!, "unknown", known[1]!, known[0]!])).toEqual([known[1], known[0]]);
+      expect(store.markRead(sql, "u1", known)).toEqual([]);
+      expect(store.markRead(sql, "u2", "all").sort()).toEqual([...known].sort());
+      expect(store.markRead(sql, "u2", "all")).toEqual([]);
+      expect(store.readAmong(sql, "u1", known)).toEqual(known);
+    });
   });
 });
