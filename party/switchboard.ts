@@ -19,7 +19,7 @@ export const USER_HEADER = "x-switchboard-user";
 export const SESSION_HEADER = "x-switchboard-session";
 export const SESSION_EXPIRES_HEADER = "x-switchboard-session-expires";
 
-/** Who closes a socket whose state predates sessions in it: it reconnects and is opened with one (1012: service restart). */
+/** How a socket opened before sockets kept their session is closed: 1012 (service restart), so it reconnects and gets one. */
 const CLOSE_RECONNECT = 1012;
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
@@ -253,10 +253,16 @@ export class Switchboard extends Server<Env> {
   // Lifecycle ----------------------------------------------------------------------------------
 
   override async onConnect(connection: Connection<ConnectionState>, ctx: ConnectionContext) {
+    this.#greet(connection, ctx);
+    // After the greeting, which must not wait: while this socket is open, the alarm checks its session.
+    await this.#scheduleAlarm(Date.now() + SESSION_CHECK_MS);
+  }
+
+  /** The socket's first messages: what it missed since `since`, or a snapshot. */
+  #greet(connection: Connection<ConnectionState>, ctx: ConnectionContext) {
     const session = sessionOf(ctx.request);
     const { userId } = session;
     connection.setState(session);
-    await this.#scheduleAlarm(Date.now() + SESSION_CHECK_MS);
     const query = connectQuery.safeParse({ since: new URL(ctx.request.url).searchParams.get("since") ?? undefined });
     const since = query.success ? query.data.since : undefined;
     if (since !== undefined) {
