@@ -118,21 +118,37 @@ export class CallLogWriter {
   queue(ended: LiveCall[]) {
     if (ended.length === 0) return;
     for (const call of ended) this.#queue.set(call.id, call);
+    this.#settleLater();
+  }
+
+  /**
+   * Picks up what a previous instance left: calls storage marks pending (it was evicted or crashed
+   * between a call's end and its write) are written after the settle time, as if just queued.
+   */
+  resume() {
+    if (store.hasCallsPendingLog(this.#options.sql)) this.#settleLater();
+  }
+
+  #settleLater() {
     this.#timer ??= setTimeout(() => void this.flush(), this.#options.settleMs ?? LOG_SETTLE_MS);
   }
 
   /**
-   * Writes what waits now (after the write in flight) and resolves once it is in D1, or failed
-   * (never rejects: what fails stays pending for the alarm).
+   * Writes every call waiting for the log now (after the write in flight) and resolves once they
+   * are in D1, or failed (never rejects: what fails stays pending for the alarm). "Waiting" is what
+   * storage marks pending, not only this instance's queue: a call whose instance was evicted or
+   * crashed before its write is written by the next reader of the log, not minutes later by the alarm.
    */
   flush(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     this.#inFlight = this.#inFlight
       .then(() => {
-        const batch = [...this.#queue.values()];
+        // Storage has each call's latest state; the queue's is the same or newer (a caller that queues without storing).
+        const waiting = new Map(store.callsPendingLog(this.#options.sql).map((s) => [s.call.id, s.call]));
+        for (const [id, call] of this.#queue) waiting.set(id, call);
         this.#queue.clear();
-        return this.#write(batch);
+        return this.#write([...waiting.values()]);
       })
       .catch((err: unknown) => console.error("call log write failed", err));
     return this.#inFlight;

@@ -93,6 +93,10 @@ export function callsPendingLog(sql: SqlStorage): StoredCall[] {
   return sql.exec<CallRow>("select call, memory, decision, log_pending, updated_at from calls where log_pending = 1").toArray().map(readCall);
 }
 
+export function hasCallsPendingLog(sql: SqlStorage): boolean {
+  return sql.exec("select 1 from calls where log_pending = 1 limit 1").toArray().length > 0;
+}
+
 export function setLogPending(sql: SqlStorage, id: string, pending: boolean) {
   sql.exec("update calls set log_pending = ? where id = ?", pending ? 1 : 0, id);
 }
@@ -141,18 +145,31 @@ export function eventsSince(sql: SqlStorage, since: number, userId: string): Eve
     .filter((e) => e.type !== "read" || e.userId === userId);
 }
 
-/** Marks notifications read for a user; returns the ids that were not read before. */
+/**
+ * Marks notifications read for a user; returns the ids that were not read before (in the order
+ * given). One statement however many ids: a message's work is one write, not two queries per id.
+ */
 export function markRead(sql: SqlStorage, userId: string, ids: string[] | "all"): string[] {
-  const wanted =
-    ids === "all"
-      ? sql.exec<{ id: string }>("select id from notifications where id not in (select notification_id from notification_reads where user_id = ?)", userId).toArray().map((r) => r.id)
-      : ids;
-  const fresh: string[] = [];
-  for (const id of new Set(wanted)) {
-    const known = sql.exec("select 1 from notifications where id = ?", id).toArray().length > 0;
-    if (known && sql.exec("insert or ignore into notification_reads (user_id, notification_id) values (?, ?)", userId, id).rowsWritten > 0) fresh.push(id);
+  if (ids === "all") {
+    return sql
+      .exec<{ id: string }>("insert or ignore into notification_reads (user_id, notification_id) select ?, id from notifications returning notification_id as id", userId)
+      .toArray()
+      .map((r) => r.id);
   }
-  return fresh;
+  if (ids.length === 0) return [];
+  const fresh = new Set(
+    sql
+      .exec<{ id: string }>(
+        `insert or ignore into notification_reads (user_id, notification_id)
+         select ?, n.id from notifications n where n.id in (select value from json_each(?))
+         returning notification_id as id`,
+        userId,
+        JSON.stringify(ids),
+      )
+      .toArray()
+      .map((r) => r.id),
+  );
+  return [...new Set(ids)].filter((id) => fresh.has(id));
 }
 
 export function readAmong(sql: SqlStorage, userId: string, ids: string[]): string[] {

@@ -1,22 +1,30 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import type { CallerType, LiveCall } from "../schema/calls.ts";
 import type { Answer, ArrivingCall, CallProgress, Registration } from "../telephony/contract.ts";
-import { clientMessage, connectQuery, type EventMessage, type ServerMessage } from "../schema/messages.ts";
+import { CLOSE_SESSION_ENDED, clientMessage, connectQuery, type EventMessage, type ServerMessage } from "../schema/messages.ts";
 import { getDb } from "../schema/d1.ts";
 import { CallerIndex } from "./caller-index.ts";
-import { CallLogWriter } from "./call-log.ts";
+import { CallLogWriter, LOG_RETRY_MS } from "./call-log.ts";
 import * as callers from "./callers.ts";
 import { loadRoutingConfig, type SwitchboardConfig } from "./config.ts";
 import * as pipeline from "./pipeline.ts";
+import { endedSessions, SESSION_CHECK_MS, sessionTag, socketSession, type SocketSession } from "./sessions.ts";
+import { SocketLimits } from "./socket-limits.ts";
 import type { RoutingConfig } from "./routing.ts";
 import * as store from "./store.ts";
 
 /** Set by the Worker, after it checked the session, on the upgrade request it forwards. */
 export const USER_HEADER = "x-switchboard-user";
+/** The session's id (the SHA-256 of its cookie, as D1 keys it) and expiry (epoch ms), set beside USER_HEADER. */
+export const SESSION_HEADER = "x-switchboard-session";
+export const SESSION_EXPIRES_HEADER = "x-switchboard-session-expires";
+
+/** How a socket opened before sockets kept their session is closed: 1012 (service restart), so it reconnects and gets one. */
+const CLOSE_RECONNECT = 1012;
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 
-type ConnectionState = { userId: string };
+type ConnectionState = SocketSession;
 
 /**
  * One per tenant, named by the tenant's id: live calls, routing counters, notifications and the
@@ -39,6 +47,10 @@ export class Switchboard extends Server<Env> {
     // Synchronous SQLite: the schema is in place before any request or RPC is handled.
     store.migrate(ctx.storage.sql);
     callers.migrateCallers(ctx.storage.sql);
+    // The instance before this one may have gone (evicted, crashed) between a call's end and its
+    // call-log write: resume it now rather than when the alarm next runs. The name (the tenant) is
+    // known here when the stub was made by name, as the Worker always makes it.
+    if (ctx.id.name !== undefined) this.#callLog.resume();
   }
 
   // Made on first use: partyserver knows the Switchboard's name (the tenant's id) only once it is asked for something.
@@ -60,8 +72,14 @@ export class Switchboard extends Server<Env> {
     return (this.#callLogWriter ??= new CallLogWriter({ d1: this.env.DB, tenantId: this.name, sql: this.ctx.storage.sql, retryAt: (at) => this.#scheduleAlarm(at) }));
   }
 
+  /** Size and rate limits of the sockets' messages. */
+  #limits = new SocketLimits();
+
   #log(calls: LiveCall[]) {
+    if (calls.length === 0) return;
     this.#callLog.queue(calls);
+    // The settle timer lives in memory; if this instance goes before it fires, the alarm writes the call.
+    void this.#scheduleAlarm(Date.now() + LOG_RETRY_MS).catch((err: unknown) => console.error("could not set the alarm", err));
   }
 
   #context(): pipeline.PipelineContext {
@@ -88,7 +106,8 @@ export class Switchboard extends Server<Env> {
   }
 
   override getConnectionTags(_connection: Connection, ctx: ConnectionContext) {
-    return [userTag(ctx.request.headers.get(USER_HEADER) ?? "")];
+    const { userId, sessionId } = sessionOf(ctx.request);
+    return [userTag(userId), sessionTag(sessionId)];
   }
 
   async #routingConfig(): Promise<SwitchboardConfig> {
@@ -177,6 +196,18 @@ export class Switchboard extends Server<Env> {
     return this.#callLog.flush();
   }
 
+  /**
+   * A session ended (logout; a password change or a removed user, by user): its sockets close now,
+   * with CLOSE_SESSION_ENDED, so a dashboard shows the login screen instead of reconnecting.
+   * Returns how many closed.
+   */
+  closeSessions(target: { sessionId: string } | { userId: string }, reason: string): number {
+    const tag = "sessionId" in target ? sessionTag(target.sessionId) : userTag(target.userId);
+    let closed = 0;
+    for (const connection of this.getConnections(tag)) closed += closeQuietly(connection, CLOSE_SESSION_ENDED, reason);
+    return closed;
+  }
+
   /** Answers at once: the health check's (and the benchmark's) Durable Object round trip. */
   ping() {
     return Date.now();
@@ -221,9 +252,17 @@ export class Switchboard extends Server<Env> {
 
   // Lifecycle ----------------------------------------------------------------------------------
 
-  override onConnect(connection: Connection<ConnectionState>, ctx: ConnectionContext) {
-    const userId = ctx.request.headers.get(USER_HEADER) ?? "";
-    connection.setState({ userId });
+  override async onConnect(connection: Connection<ConnectionState>, ctx: ConnectionContext) {
+    this.#greet(connection, ctx);
+    // After the greeting, which must not wait: while this socket is open, the alarm checks its session.
+    await this.#scheduleAlarm(Date.now() + SESSION_CHECK_MS);
+  }
+
+  /** The socket's first messages: what it missed since `since`, or a snapshot. */
+  #greet(connection: Connection<ConnectionState>, ctx: ConnectionContext) {
+    const session = sessionOf(ctx.request);
+    const { userId } = session;
+    connection.setState(session);
     const query = connectQuery.safeParse({ since: new URL(ctx.request.url).searchParams.get("since") ?? undefined });
     const since = query.success ? query.data.since : undefined;
     if (since !== undefined) {
@@ -238,6 +277,17 @@ export class Switchboard extends Server<Env> {
   }
 
   override onMessage(connection: Connection<ConnectionState>, raw: WSMessage) {
+    const refused = this.#limits.admit(connection.id, raw);
+    if (refused) {
+      closeQuietly(connection, refused.code, refused.reason);
+      return;
+    }
+    // Between the alarm's checks, a message is the moment to notice that the socket's session has expired.
+    const session = socketSession(connection.state);
+    if (session && session.expiresAt <= Date.now()) {
+      closeQuietly(connection, CLOSE_SESSION_ENDED, "session expired");
+      return;
+    }
     const seq = store.currentSeq(this.ctx.storage.sql);
     let data: unknown;
     try {
@@ -264,8 +314,39 @@ export class Switchboard extends Server<Env> {
     }
   }
 
+  override onClose(connection: Connection) {
+    this.#limits.forget(connection.id);
+  }
+
+  override onError(connection: Connection) {
+    this.#limits.forget(connection.id);
+  }
+
   #send(connection: Connection, message: ServerMessage) {
     connection.send(JSON.stringify(message));
+  }
+
+  /**
+   * Closes the sockets whose session is over, checked against D1: expired, logged out, its user
+   * removed. When D1 cannot answer, the sockets stay: the next check tries again.
+   */
+  async #checkSessions() {
+    const open: [Connection, SocketSession][] = [];
+    for (const connection of this.getConnections()) {
+      const session = socketSession(connection.state);
+      if (session) open.push([connection, session]);
+      else closeQuietly(connection, CLOSE_RECONNECT, "reconnect");
+    }
+    if (open.length === 0) return;
+    try {
+      const ended = await endedSessions(this.env.DB, open.map(([, s]) => s.sessionId));
+      for (const [connection, session] of open) {
+        const reason = ended.get(session.sessionId);
+        if (reason) closeQuietly(connection, CLOSE_SESSION_ENDED, reason);
+      }
+    } catch (err) {
+      console.error("could not check the sockets' sessions", err);
+    }
   }
 
   override async onAlarm() {
@@ -273,15 +354,34 @@ export class Switchboard extends Server<Env> {
     this.#alarmAt = null;
     const ctx = this.#context();
     pipeline.fireReminders(ctx);
-    // The calls the sweep ends are marked pending like any other ended call: one list covers both.
+    // The calls the sweep ends are marked pending like any other ended call: the flush writes every pending call.
     pipeline.sweep(ctx);
-    this.#log(store.callsPendingLog(ctx.sql).map((s) => s.call));
     await this.flushCallLog();
     if (store.activeCalls(ctx.sql).length > 0 || store.callsPendingLog(ctx.sql).length > 0) {
       await this.#scheduleAlarm(Date.now() + SWEEP_EVERY_MS);
     }
     const reminder = store.nextReminderAt(ctx.sql);
     if (reminder !== null) await this.#scheduleAlarm(reminder);
+    await this.#checkSessions();
+    // While sockets are open the check comes round again; without them the alarm may rest.
+    if (!this.getConnections()[Symbol.iterator]().next().done) await this.#scheduleAlarm(Date.now() + SESSION_CHECK_MS);
+  }
+}
+
+/** What the Worker vouched for on the upgrade request: the user and their session. */
+function sessionOf(request: Request): SocketSession {
+  const headers = request.headers;
+  return { userId: headers.get(USER_HEADER) ?? "", sessionId: headers.get(SESSION_HEADER) ?? "", expiresAt: Number(headers.get(SESSION_EXPIRES_HEADER) ?? 0) };
+}
+
+/** Closes a socket unless it is closing already (close() throws then); 1 if it closed it, else 0. */
+function closeQuietly(connection: Connection, code: number, reason: string): number {
+  if (connection.readyState !== WebSocket.OPEN) return 0;
+  try {
+    connection.close(code, reason);
+    return 1;
+  } catch {
+    return 0;
   }
 }
 

@@ -34,13 +34,36 @@ export type EventMessage = z.infer<typeof callMessage> | z.infer<typeof notifica
 export type NewEvent = EventMessage extends infer E ? (E extends EventMessage ? Omit<E, "seq"> : never) : never;
 
 export const pingMessage = z.object({ type: z.literal("ping") });
-/** Marks notifications read for this user: the ids given, or every notification so far. */
+/**
+ * Marks notifications read for this user: the ids given, or every notification so far. A dashboard
+ * holds the 50 latest and sends one id per click, or "all"; a hundred ids of ours fit the size cap.
+ */
 export const markReadMessage = z.object({
   type: z.literal("mark-read"),
-  ids: z.union([z.array(z.string().check(z.maxLength(200))).check(z.maxLength(500)), z.literal("all")]),
+  ids: z.union([z.array(z.string().check(z.maxLength(64))).check(z.maxLength(100)), z.literal("all")]),
 });
 export const clientMessage = z.discriminatedUnion("type", [pingMessage, markReadMessage]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 /** The query a client connects with: `since` is the last seq it saw, when it reconnects. */
 export const connectQuery = z.object({ since: z.optional(z.coerce.number().check(z.int(), z.nonnegative())) });
+
+/**
+ * How the server closes a socket, beyond the standard codes (RFC 6455 leaves 4000–4999 to
+ * applications). A dashboard reconnects after any close except CLOSE_SESSION_ENDED: its session is
+ * gone (logged out, expired, the user removed), so it shows the login screen instead.
+ */
+export const CLOSE_SESSION_ENDED = 4401;
+/** A message larger than MAX_CLIENT_MESSAGE_BYTES (standard code). */
+export const CLOSE_TOO_BIG = 1009;
+/** More messages than the rate limit allows (standard code: policy violation). */
+export const CLOSE_POLICY = 1008;
+
+/** The largest message a client may send; a mark-read of a hundred of our ids is under 7 KB. */
+export const MAX_CLIENT_MESSAGE_BYTES = 8 * 1024;
+/**
+ * Messages a socket may send: a burst of CLIENT_MESSAGE_BURST, refilled at CLIENT_MESSAGES_PER_SECOND.
+ * A dashboard sends a ping every 25 s and a mark-read per click; a script that floods is cut off.
+ */
+export const CLIENT_MESSAGE_BURST = 60;
+export const CLIENT_MESSAGES_PER_SECOND = 5;

@@ -2,12 +2,15 @@
  * The realtime socket, /parties/switchboard/<tenant-slug>. Everything is checked here, in the
  * Worker, before the tenant's Durable Object is reached: a WebSocket upgrade, from an allowed
  * Origin (browsers send it; a page on another site must not ride on the cookie), with a valid
- * session, for the session's own tenant.
+ * session, for the session's own tenant. The Switchboard is told the user and the session (its id
+ * and expiry), so the socket closes when the session ends.
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { USER_HEADER } from "../party/switchboard.ts";
+import { SESSION_EXPIRES_HEADER, SESSION_HEADER, USER_HEADER } from "../party/switchboard.ts";
+import { getDb } from "../schema/d1.ts";
 import { authenticate } from "./auth/middleware.ts";
+import { sessionExpiry, sessionIdOf } from "./auth/sessions.ts";
 import type { AppEnv } from "./env.ts";
 import { apiError } from "./lib/errors.ts";
 import { validate } from "./lib/validate.ts";
@@ -44,6 +47,12 @@ export const realtimeRoutes = new Hono<AppEnv>().get("/switchboard/:slug", valid
     if (name.startsWith("x-partykit-") || name.startsWith("x-switchboard-")) internal.push(name);
   });
   for (const name of internal) headers.delete(name);
+  // The socket lives no longer than this session: the Switchboard keeps its id and expiry to close it.
+  const sessionId = await sessionIdOf(auth.sessionToken);
+  const expiresAt = await sessionExpiry(getDb(c.env.DB), sessionId);
+  if (expiresAt === null) return apiError(c, 401, "Not logged in");
   headers.set(USER_HEADER, auth.user.id);
+  headers.set(SESSION_HEADER, sessionId);
+  headers.set(SESSION_EXPIRES_HEADER, String(expiresAt));
   return c.env.Switchboard.getByName(auth.tenant.id).fetch(new Request(c.req.url, { headers }));
 });

@@ -9,7 +9,7 @@ import { Login } from "./Login.tsx";
 import { here } from "./router.ts";
 import { lazy } from "./lazy.tsx";
 import { Dashboard } from "./screens/Dashboard.tsx";
-import { loadMe, me, type Me } from "./session.ts";
+import { loadMe, me, sessionEnded, type Me } from "./session.ts";
 import "./styles.css";
 
 const ContactList = lazy(() => import("./screens/Contacts.tsx").then((m) => m.ContactList));
@@ -50,7 +50,7 @@ function Screen({ store }: { store: LiveStore }) {
 
 function Shell({ current }: { current: Me }) {
   const store = useMemo(() => createLiveStore(current.user.popupOn, alertIncoming), [current.user.id, current.user.popupOn]);
-  useEffect(() => connectLive(store, current.tenant.slug), [store, current.tenant.slug]);
+  useEffect(() => connectLive(store, current.tenant.slug, sessionEnded), [store, current.tenant.slug]);
   return (
     <>
       <Header store={store} me={current} />

@@ -28,3 +28,8 @@ export async function logOut() {
   await api("POST", "/api/auth/logout");
   me.value = null;
 }
+
+/** The server ended this session (logout in another tab, expiry): back to the login screen. */
+export function sessionEnded() {
+  me.value = null;
+}

@@ -84,6 +84,19 @@ describe("the call log's write-behind", () => {
     });
   });
 
+  it("writes, when flushed, the calls storage marks pending that this writer never queued (its instance went before their write)", async () => {
+    const t = await createTwilioTenant();
+    await runInDurableObject(switchboardOf(t), async (_: Switchboard, state) => {
+      const sql = state.storage.sql;
+      const left = endedCall(t);
+      stored(sql, left);
+      const writer = new CallLogWriter({ d1: env.DB, tenantId: t.id, sql, retryAt: () => Promise.reject(new Error("no retry expected")), settleMs: 60_000 });
+      await writer.flush();
+      expect(await rowOf(left)).toEqual({ status: "completed", duration_seconds: 60 });
+      expect(pendingOf(sql, left)).toBe(false);
+    });
+  });
+
   it("keeps a call D1 refused pending and asks for a retry, without rejecting", async () => {
     const t = await createTwilioTenant();
     await runInDurableObject(switchboardOf(t), async (_: Switchboard, state) => {

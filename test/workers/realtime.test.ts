@@ -1,7 +1,12 @@
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { SESSION_CHECK_MS, type SocketSession } from "../../party/sessions.ts";
+import * as store from "../../party/store.ts";
 import type { Switchboard } from "../../party/switchboard.ts";
-import { createTenant, login } from "./helpers.ts";
+import { CLIENT_MESSAGE_BURST, CLOSE_SESSION_ENDED, MAX_CLIENT_MESSAGE_BYTES } from "../../schema/messages.ts";
+import { sessionIdOf } from "../../worker/auth/sessions.ts";
+import { call, createTenant, login } from "./helpers.ts";
 import { Dashboard, openSocket } from "./socket.ts";
 import { createTwilioTenant, dialAction, hexId, leg, startCall, switchboardOf } from "./twilio-helpers.ts";
 
@@ -150,5 +155,154 @@ describe("reconnecting", () => {
     expect(messages.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(messages.at(-2)).toMatchObject({ type: "call", call: { status: "completed", talkSeconds: 9 } });
     dashboard.close();
+  });
+});
+
+/** The id D1 keys a cookie's session by. */
+const sessionOfCookie = (cookie: string) => sessionIdOf(cookie.slice(cookie.indexOf("=") + 1));
+const userIdOf = async (email: string) => (await env.DB.prepare("select id from users where email = ?").bind(email).first<{ id: string }>())!.id;
+
+/** A ping is answered: the socket is open and served. */
+async function answersPing(d: Dashboard) {
+  const before = d.messages.length;
+  d.send(JSON.stringify({ type: "ping" }));
+  const messages = await d.waitFor(before + 1);
+  expect(messages.at(-1)?.type).toBe("pong");
+  expect(d.closed).toBe(false);
+}
+
+describe("sessions that end", () => {
+  it("logout closes that session's sockets at once with 4401; the user's other session and another user's socket stay open", async () => {
+    const t = await createTwilioTenant();
+    const [adminCookie, adminElsewhere, agentCookie] = [await login(t.adminEmail), await login(t.adminEmail), await login(t.agentEmail)];
+    const loggingOut = await Dashboard.connect(t.slug, adminCookie);
+    const otherSession = await Dashboard.connect(t.slug, adminElsewhere);
+    const agent = await Dashboard.connect(t.slug, agentCookie);
+    await Promise.all([loggingOut.waitFor(1), otherSession.waitFor(1), agent.waitFor(1)]);
+
+    expect((await call("/api/auth/logout", { method: "POST", cookie: adminCookie })).status).toBe(200);
+    // Closed by the logout itself: the periodic check is a minute away.
+    expect(await loggingOut.waitForClose(1000)).toEqual({ code: CLOSE_SESSION_ENDED, reason: "logged out" });
+
+    await startCall(t, "+14155550124");
+    for (const open of [otherSession, agent]) {
+      await open.waitFor(3);
+      await answersPing(open);
+    }
+    expect(loggingOut.messages).toHaveLength(1);
+    for (const d of [otherSession, agent]) d.close();
+  });
+
+  it("an expired session's socket is closed by the periodic check (the alarm, while sockets are open); another user's stays open", async () => {
+    const t = await createTwilioTenant();
+    const adminCookie = await login(t.adminEmail);
+    const expiring = await Dashboard.connect(t.slug, adminCookie);
+    const agent = await Dashboard.connect(t.slug, await login(t.agentEmail));
+    await Promise.all([expiring.waitFor(1), agent.waitFor(1)]);
+    const alarm = await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect(alarm!).toBeLessThanOrEqual(Date.now() + SESSION_CHECK_MS);
+
+    await env.DB.prepare("update sessions set expires_at = ? where id = ?").bind(Date.now() - 1, await sessionOfCookie(adminCookie)).run();
+    // Nobody logged out, and the socket keeps the expiry it opened with: only the check can see this.
+    expect(await expiring.settle()).toHaveLength(1);
+    expect(expiring.closed).toBe(false);
+    expect(await runDurableObjectAlarm(switchboardOf(t))).toBe(true);
+    expect(await expiring.waitForClose()).toEqual({ code: CLOSE_SESSION_ENDED, reason: "session expired" });
+    await answersPing(agent);
+    // A socket is still open: the check comes round again.
+    expect(await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.getAlarm())).not.toBeNull();
+    agent.close();
+  });
+
+  it("a message after the session's expiry closes the socket without waiting for the check", async () => {
+    const t = await createTwilioTenant();
+    const d = await Dashboard.connect(t.slug, await login(t.adminEmail));
+    await d.waitFor(1);
+    await runInDurableObject(switchboardOf(t), (instance: Switchboard) => {
+      for (const connection of instance.getConnections<SocketSession>()) connection.setState({ ...connection.state!, expiresAt: Date.now() - 1 });
+    });
+    d.send(JSON.stringify({ type: "ping" }));
+    expect(await d.waitForClose()).toEqual({ code: CLOSE_SESSION_ENDED, reason: "session expired" });
+    expect(d.messages).toHaveLength(1);
+  });
+
+  it("a removed user's sockets close: at once when the Switchboard is told (by user), or at the next check once D1 no longer has the user", async () => {
+    const t = await createTwilioTenant();
+    const agentId = await userIdOf(t.agentEmail);
+    const desk = await Dashboard.connect(t.slug, await login(t.agentEmail));
+    const phone = await Dashboard.connect(t.slug, await login(t.agentEmail));
+    const admin = await Dashboard.connect(t.slug, await login(t.adminEmail));
+    await Promise.all([desk.waitFor(1), phone.waitFor(1), admin.waitFor(1)]);
+    expect(await switchboardOf(t).closeSessions({ userId: agentId }, "user removed")).toBe(2);
+    for (const d of [desk, phone]) expect(await d.waitForClose(1000)).toEqual({ code: CLOSE_SESSION_ENDED, reason: "user removed" });
+    await answersPing(admin);
+
+    const again = await Dashboard.connect(t.slug, await login(t.agentEmail));
+    await again.waitFor(1);
+    await env.DB.prepare("delete from sessions where user_id = ?").bind(agentId).run();
+    await env.DB.prepare("delete from users where id = ?").bind(agentId).run();
+    await runDurableObjectAlarm(switchboardOf(t));
+    expect(await again.waitForClose()).toEqual({ code: CLOSE_SESSION_ENDED, reason: "session ended" });
+    await answersPing(admin);
+    admin.close();
+  });
+});
+
+describe("socket limits", () => {
+  it(`a message over ${MAX_CLIENT_MESSAGE_BYTES} bytes closes its socket with 1009; a dashboard's largest message does not`, async () => {
+    const t = await createTwilioTenant();
+    const cookie = await login(t.adminEmail);
+    const big = await Dashboard.connect(t.slug, cookie);
+    const normal = await Dashboard.connect(t.slug, cookie);
+    await Promise.all([big.waitFor(1), normal.waitFor(1)]);
+    big.send(JSON.stringify({ type: "ping", pad: "x".repeat(MAX_CLIENT_MESSAGE_BYTES) }));
+    expect(await big.waitForClose()).toEqual({ code: 1009, reason: "message too big" });
+    expect(big.messages).toHaveLength(1);
+    // A hundred notification ids of ours, as long as they come (a reminder's): the most a dashboard sends.
+    const ids = Array.from({ length: 100 }, () => `${crypto.randomUUID()}:reminder:${Date.now()}`);
+    normal.send(JSON.stringify({ type: "mark-read", ids }));
+    await answersPing(normal);
+    expect(normal.messages.filter((m) => m.type === "error")).toEqual([]);
+    normal.close();
+  });
+
+  it(`a socket that sends more than ${CLIENT_MESSAGE_BURST} messages at once is closed with 1008; a dashboard at a person's pace is not`, async () => {
+    const t = await createTwilioTenant();
+    const cookie = await login(t.adminEmail);
+    const flood = await Dashboard.connect(t.slug, cookie);
+    const person = await Dashboard.connect(t.slug, cookie);
+    await Promise.all([flood.waitFor(1), person.waitFor(1)]);
+    for (let i = 0; i < 2000; i++) flood.send(JSON.stringify({ type: "mark-read", ids: [`n${i}`] }));
+    expect(await flood.waitForClose()).toEqual({ code: 1008, reason: "too many messages" });
+
+    // Ten clicks and pings a second for two seconds: within the burst and the refill.
+    for (let i = 0; i < 20; i++) {
+      person.send(JSON.stringify(i % 2 ? { type: "ping" } : { type: "mark-read", ids: [`n${i}`] }));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await answersPing(person);
+    expect(person.messages.filter((m) => m.type === "pong")).toHaveLength(11);
+    // The flood did not stop the tenant's calls.
+    const seen = person.messages.length;
+    await startCall(t, "+14155550124");
+    await person.waitFor(seen + 2);
+    person.close();
+  }, 10_000);
+
+  it("mark-read marks many ids in one statement: only known notifications, each once, in the order given", async () => {
+    const t = await createTwilioTenant();
+    await startCall(t, "+14155550124");
+    await startCall(t, "+14155550125");
+    await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => {
+      const sql = state.storage.sql;
+      const known = store.recentNotifications(sql).map((n) => n.id);
+      expect(known).toHaveLength(2);
+      expect(store.markRead(sql, "u1", [known[1]!, "unknown", known[1]!, known[0]!])).toEqual([known[1], known[0]]);
+      expect(store.markRead(sql, "u1", known)).toEqual([]);
+      expect(store.markRead(sql, "u2", "all").sort()).toEqual([...known].sort());
+      expect(store.markRead(sql, "u2", "all")).toEqual([]);
+      expect(store.readAmong(sql, "u1", known)).toEqual(known);
+    });
   });
 });

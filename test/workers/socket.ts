@@ -16,6 +16,9 @@ export class Dashboard {
   readonly messages: ServerMessage[] = [];
   readonly invalid: unknown[] = [];
   closed = false;
+  /** The server's close code and reason, once it closed the socket. */
+  closeCode: number | null = null;
+  closeReason = "";
   readonly ws: WebSocket;
   private constructor(ws: WebSocket) {
     this.ws = ws;
@@ -26,7 +29,11 @@ export class Dashboard {
       if (parsed.success) this.messages.push(parsed.data);
       else this.invalid.push(data);
     });
-    ws.addEventListener("close", () => (this.closed = true));
+    ws.addEventListener("close", (event) => {
+      this.closed = true;
+      this.closeCode = event.code;
+      this.closeReason = event.reason;
+    });
   }
 
   static async connect(slug: string, cookie: string, since?: number) {
@@ -43,6 +50,16 @@ export class Dashboard {
       await new Promise((r) => setTimeout(r, 5));
     }
     return this.messages;
+  }
+
+  /** Waits until the server has closed the socket; returns its code and reason. */
+  async waitForClose(limitMs = 5000) {
+    const until = Date.now() + limitMs;
+    while (!this.closed) {
+      if (Date.now() > until) throw new Error(`the socket is still open after ${limitMs} ms`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return { code: this.closeCode, reason: this.closeReason };
   }
 
   /** Lets in-flight messages land, then returns everything received. */

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import { advance, type CallMemory } from "../../party/calls.ts";
+import { LOG_RETRY_MS } from "../../party/call-log.ts";
 import { ANSWERED_STALE_MS, RINGING_STALE_MS } from "../../party/pipeline.ts";
 import type { Switchboard } from "../../party/switchboard.ts";
 import type { LiveCall } from "../../schema/calls.ts";
@@ -113,6 +114,58 @@ describe("the call log, off the caller's path", () => {
     const list = await call("/api/calls?status=missed", { cookie: await login(t.adminEmail) });
     expect(list.status).toBe(200);
     expect(((await list.json()) as { items: { providerCallId: string; status: string }[] }).items).toMatchObject([{ providerCallId: started.callSid, status: "no-answer" }]);
+  });
+});
+
+describe("the call log across an eviction or a crash", () => {
+  const logRow = (t: { id: string }, callSid: string) => env.DB.prepare("select status from calls where tenant_id = ? and provider_call_id = ?").bind(t.id, callSid).first();
+  const listed = async (t: { id: string; adminEmail: string }) => {
+    const res = await call("/api/calls", { cookie: await login(t.adminEmail) });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { items: { providerCallId: string; status: string }[] }).items;
+  };
+  // The two ways an instance goes before its settle timer writes the call: torn down gracefully, or killed.
+  const endings = {
+    evicted: (t: { id: string }) => evictDurableObject(switchboardOf(t)),
+    aborted: (t: { id: string }) =>
+      runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.abort("crash in a test")).then(
+        () => undefined,
+        () => undefined, // the abort rejects the call that made it
+      ),
+  };
+
+  for (const [how, end] of Object.entries(endings)) {
+    it(`a call that ended just before the Switchboard was ${how} is in the call log at once`, async () => {
+      const t = await createTwilioTenant();
+      const started = await startCall(t, "+14155550124");
+      await parentStatus(t, started.callSid, "busy");
+      await end(t);
+      expect(await listed(t)).toMatchObject([{ providerCallId: started.callSid, status: "busy" }]);
+    });
+  }
+
+  it("its first use after a crash resumes the writes storage marks pending, without anyone reading the log", async () => {
+    const t = await createTwilioTenant();
+    const started = await startCall(t, "+14155550124");
+    await parentStatus(t, started.callSid, "no-answer");
+    await endings.aborted(t);
+    // Any use: the health check's round trip.
+    await switchboardOf(t).ping();
+    await vi.waitFor(async () => expect(await logRow(t, started.callSid)).toEqual({ status: "no-answer" }), { timeout: 10_000, interval: 100 });
+  }, 15_000);
+
+  it("asks for the alarm within a retry's time once a call waits for its write, so an instance that dies unused still writes it", async () => {
+    const t = await createTwilioTenant();
+    const before = Date.now();
+    const started = await startCall(t, "+14155550124");
+    await parentStatus(t, started.callSid, "busy");
+    const alarm = await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect(alarm!).toBeLessThanOrEqual(Date.now() + LOG_RETRY_MS);
+    expect(alarm!).toBeGreaterThanOrEqual(before);
+    await endings.aborted(t);
+    await runDurableObjectAlarm(switchboardOf(t));
+    expect(await logRow(t, started.callSid)).toEqual({ status: "busy" });
   });
 });
 

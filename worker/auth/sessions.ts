@@ -1,0 +1,33 @@
+/**
+ * A session ends everywhere at once: besides its D1 row, the dashboards' sockets opened with it,
+ * which the tenant's Switchboard holds. The Switchboard also checks its sockets' sessions against
+ * D1 every minute, so a session that ends without a word here (it expires) is not missed for long.
+ */
+import { eq } from "drizzle-orm";
+import { sessions } from "../../schema/db.ts";
+import type { Db } from "../../schema/d1.ts";
+import { sha256Hex } from "../lib/crypto.ts";
+
+/** The session's id as D1 keys it (and the Switchboard tags its sockets): the SHA-256 of the cookie's token. */
+export function sessionIdOf(token: string) {
+  return sha256Hex(token);
+}
+
+/** When the session expires (epoch ms), or null if it is gone. */
+export async function sessionExpiry(db: Db, sessionId: string): Promise<number | null> {
+  const row = await db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.id, sessionId)).get();
+  return row?.expiresAt ?? null;
+}
+
+/**
+ * Closes the sockets of a session (logout), or of every session of a user (for a password change or a
+ * removed user), on the tenant's Switchboard. Never throws: the session is over in D1 already, and
+ * the Switchboard's own check closes what this could not reach within a minute.
+ */
+export async function closeSessionSockets(env: Env, tenantId: string, target: { sessionId: string } | { userId: string }, reason: string) {
+  try {
+    await env.Switchboard.getByName(tenantId).closeSessions(target, reason);
+  } catch (err) {
+    console.error("could not close the sockets of an ended session; the Switchboard's check will", err);
+  }
+}
