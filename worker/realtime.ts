@@ -8,9 +8,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { SESSION_EXPIRES_HEADER, SESSION_HEADER, USER_HEADER } from "../party/switchboard.ts";
-import { getDb } from "../schema/d1.ts";
 import { authenticate } from "./auth/middleware.ts";
-import { sessionExpiry, sessionIdOf } from "./auth/sessions.ts";
 import type { AppEnv } from "./env.ts";
 import { apiError } from "./lib/errors.ts";
 import { validate } from "./lib/validate.ts";
@@ -48,11 +46,8 @@ export const realtimeRoutes = new Hono<AppEnv>().get("/switchboard/:slug", valid
   });
   for (const name of internal) headers.delete(name);
   // The socket lives no longer than this session: the Switchboard keeps its id and expiry to close it.
-  const sessionId = await sessionIdOf(auth.sessionToken);
-  const expiresAt = await sessionExpiry(getDb(c.env.DB), sessionId);
-  if (expiresAt === null) return apiError(c, 401, "Not logged in");
   headers.set(USER_HEADER, auth.user.id);
-  headers.set(SESSION_HEADER, sessionId);
-  headers.set(SESSION_EXPIRES_HEADER, String(expiresAt));
+  headers.set(SESSION_HEADER, auth.session.id);
+  headers.set(SESSION_EXPIRES_HEADER, String(auth.session.expiresAt));
   return c.env.Switchboard.getByName(auth.tenant.id).fetch(new Request(c.req.url, { headers }));
 });

@@ -13,7 +13,7 @@ export type AuthUser = { id: string; email: string; name: string; role: "admin" 
 
 /** Who is asking: a logged-in user (session cookie) or a program (API key). Always one tenant. */
 export type AuthContext =
-  | { via: "session"; tenant: AuthTenant; user: AuthUser; sessionToken: string }
+  | { via: "session"; tenant: AuthTenant; user: AuthUser; sessionToken: string; session: { id: string; expiresAt: number } }
   | { via: "api-key"; tenant: AuthTenant; apiKey: { id: string; name: string } };
 
 const BEARER = /^Bearer\s+(\S+)$/i;
@@ -36,7 +36,7 @@ export async function authenticate(c: Context<AppEnv>): Promise<{ ok: true; auth
   if (!token) return { ok: false, error: "Not logged in" };
   const session = await resolveSession(db, token);
   if (!session.ok) return { ok: false, error: session.reason === "expired" ? "Session expired; log in again" : "Not logged in" };
-  return { ok: true, auth: { via: "session", tenant: session.tenant, user: session.user, sessionToken: token } };
+  return { ok: true, auth: { via: "session", tenant: session.tenant, user: session.user, sessionToken: token, session: session.session } };
 }
 
 /** Every /api/ route behind this acts on the tenant of the session or key, never one the client names. */

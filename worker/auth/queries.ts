@@ -48,7 +48,7 @@ export async function resolveSession(db: Db, token: string, now = Date.now()) {
     await db.delete(sessions).where(eq(sessions.id, id));
     return { ok: false as const, reason: "expired" as const };
   }
-  return { ok: true as const, user: row.user, tenant: row.tenant };
+  return { ok: true as const, user: row.user, tenant: row.tenant, session: { id, expiresAt: row.expiresAt } };
 }
 
 export async function createApiKey(db: Db, tenantId: string, name: string) {

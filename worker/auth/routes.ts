@@ -7,7 +7,7 @@ import { verifyPassword } from "../lib/crypto.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { SESSION_COOKIE, requireAuth } from "./middleware.ts";
-import { closeSessionSockets, sessionIdOf } from "./sessions.ts";
+import { closeSessionSockets } from "./sessions.ts";
 import { SESSION_TTL_MS, clearLoginFailures, createSession, deleteSession, findUserByEmail, loginLockedFor, recordLoginFailure } from "./queries.ts";
 import { tenants } from "../../schema/db.ts";
 import { eq } from "drizzle-orm";
@@ -51,7 +51,7 @@ export const authRoutes = new Hono<AppEnv>()
     if (auth.via === "session") {
       await deleteSession(getDb(c.env.DB), auth.sessionToken);
       // The dashboards open with this session stop receiving calls now, not when they next reconnect.
-      await closeSessionSockets(c.env, auth.tenant.id, { sessionId: await sessionIdOf(auth.sessionToken) }, "logged out");
+      await closeSessionSockets(c.env, auth.tenant.id, { sessionId: auth.session.id }, "logged out");
     }
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
     return c.json({ ok: true });

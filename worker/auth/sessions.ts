@@ -3,20 +3,11 @@
  * which the tenant's Switchboard holds. The Switchboard also checks its sockets' sessions against
  * D1 every minute, so a session that ends without a word here (it expires) is not missed for long.
  */
-import { eq } from "drizzle-orm";
-import { sessions } from "../../schema/db.ts";
-import type { Db } from "../../schema/d1.ts";
 import { sha256Hex } from "../lib/crypto.ts";
 
 /** The session's id as D1 keys it (and the Switchboard tags its sockets): the SHA-256 of the cookie's token. */
 export function sessionIdOf(token: string) {
   return sha256Hex(token);
-}
-
-/** When the session expires (epoch ms), or null if it is gone. */
-export async function sessionExpiry(db: Db, sessionId: string): Promise<number | null> {
-  const row = await db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.id, sessionId)).get();
-  return row?.expiresAt ?? null;
 }
 
 /**
