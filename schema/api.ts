@@ -3,7 +3,7 @@
  * client (which sends).
  */
 import { z } from "zod";
-import { CONTACT_KINDS, PHONE_LABELS, USER_ROLES, type PhoneLabel } from "./constants.ts";
+import { API_SCOPES, CONTACT_KINDS, PHONE_LABELS, USER_ROLES, type PhoneLabel } from "./constants.ts";
 
 const trimmed = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) =>
@@ -70,7 +70,13 @@ export const contactListQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-export const apiKeyCreate = z.object({ name: trimmed(100) });
+export const apiKeyCreate = z.object({
+  name: trimmed(100),
+  /** What the key may do at most, as a user's role; an agent's by default. */
+  role: z.enum(USER_ROLES).default("agent"),
+  /** What it may touch; by default every ordinary scope. Powers are granted only from an admin's session. */
+  scopes: z.array(z.enum(API_SCOPES)).max(API_SCOPES.length).optional(),
+});
 
 export const userRole = z.enum(USER_ROLES);
 

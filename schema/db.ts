@@ -4,7 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { CALL_STATUSES, CONTACT_KINDS, PHONE_LABELS, PROVIDERS, USER_ROLES } from "./constants.ts";
+import { CALL_STATUSES, CONTACT_KINDS, ORDINARY_SCOPES, PHONE_LABELS, PROVIDERS, USER_ROLES, type ApiScope } from "./constants.ts";
 
 export * from "./constants.ts";
 
@@ -67,6 +67,16 @@ export const apiKeys = sqliteTable(
     prefix: text("prefix").notNull(),
     /** SHA-256 of the whole key. */
     keyHash: text("key_hash").notNull(),
+    /** As a user's role: what the key may do at most (a key made before roles acts as an admin). */
+    role: text("role", { enum: USER_ROLES }).notNull().default("admin"),
+    /** The resources it may read or write, and any power an admin's session granted (ApiScope[]). */
+    scopes: text("scopes", { mode: "json" })
+      .notNull()
+      .$type<ApiScope[]>()
+      .default(sql`'${sql.raw(JSON.stringify(ORDINARY_SCOPES))}'`),
+    /** Who made it: a user's session, or another key (revoked with it). */
+    createdByUserId: text("created_by_user_id"),
+    createdByKeyId: text("created_by_key_id"),
     createdAt: createdAt(),
     lastUsedAt: integer("last_used_at"),
     revokedAt: integer("revoked_at"),
@@ -168,6 +178,9 @@ export const providerAccounts = sqliteTable(
     /** Numbers are "bought" from the fictional 555-01xx ranges instead of the provider (demos, offline). */
     sandbox: integer("sandbox", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
+    /** When the credentials were last changed, and by whom (a user's name, or "API key <name>"): shown to admins. */
+    updatedAt: integer("updated_at"),
+    updatedBy: text("updated_by"),
   },
   (t) => [uniqueIndex("provider_accounts_tenant_provider").on(t.tenantId, t.provider)],
 );

@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { requireAuth } from "./auth/middleware.ts";
 import { sameOrigin } from "./auth/same-origin.ts";
+import { requireKeyScope } from "./auth/scopes.ts";
 import { apiKeyRoutes } from "./auth/keys.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { callCsvRoutes, callRoutes } from "./calls/routes.ts";
@@ -30,8 +31,8 @@ const api = new Hono<AppEnv>()
     except("/api/*/import", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => apiError(c, 413, `Request body is larger than ${MAX_BODY_BYTES / 1024} KB`) })),
     // Cookies ride along on cross-site requests; a bearer key does not, so only cookie requests need the check.
     except((c) => c.req.header("Authorization") !== undefined, sameOrigin()),
-    // Everything but logging in needs a session or an API key.
-    except("/api/auth/login", requireAuth()),
+    // Everything but logging in needs a session or an API key; a key, the scope of what it asks.
+    except("/api/auth/login", requireAuth(), requireKeyScope()),
   )
   .route("/auth", authRoutes)
   .use("/*/import", bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => apiError(c, 413, `File is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`) }))

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { providerAccounts } from "../../schema/db.ts";
 import { encryptSecret } from "../../worker/lib/crypto.ts";
-import { db, login, tableCounts } from "./helpers.ts";
+import { db, login, PASSWORD, tableCounts } from "./helpers.ts";
 import { apiJson } from "./routing-helpers.ts";
 import { createTwilioTenant, hexId, pathOf, postTwilio, voiceParams, type TwilioTenant } from "./twilio-helpers.ts";
 import { eq } from "drizzle-orm";
@@ -156,13 +156,13 @@ describe("provider credentials", () => {
     const t = await createTwilioTenant();
     const u = await admin(t);
     const sid = hexId("AC");
-    const saved = await apiJson<Record<string, unknown>>(u, "PUT", "/api/provider-accounts/twilio", { accountSid: sid, authToken: "s3cret-token-value" });
-    expect(saved.body).toEqual({ id: expect.any(String), provider: "twilio", accountId: sid, accountSid: sid, sandbox: false, createdAt: expect.any(Number) });
+    const saved = await apiJson<Record<string, unknown>>(u, "PUT", "/api/provider-accounts/twilio", { accountSid: sid, authToken: "s3cret-token-value", currentPassword: PASSWORD });
+    expect(saved.body).toEqual({ id: expect.any(String), provider: "twilio", accountId: sid, accountSid: sid, sandbox: false, createdAt: expect.any(Number), updatedAt: expect.any(Number), updatedBy: expect.any(String) });
     const list = await apiJson(u, "GET", "/api/provider-accounts");
     expect(JSON.stringify(list.body)).not.toContain("s3cret");
     const stored = await env.DB.prepare("select credentials_encrypted from provider_accounts where tenant_id = ?").bind(t.id).first<{ credentials_encrypted: string }>();
     expect(stored?.credentials_encrypted).not.toContain("s3cret");
-    expect((await apiJson(u, "PUT", "/api/provider-accounts/twilio", { accountSid: "nope", authToken: "x" })).status).toBe(400);
+    expect((await apiJson(u, "PUT", "/api/provider-accounts/twilio", { accountSid: "nope", authToken: "x", currentPassword: PASSWORD })).status).toBe(400);
   });
 
   it("one account per provider: read one, refused for a provider Switchboard does not speak, deleted only once no number uses it", async () => {
@@ -172,7 +172,7 @@ describe("provider credentials", () => {
     expect(one.body).toMatchObject({ provider: "twilio", accountId: t.accountSid, accountSid: t.accountSid });
     expect(JSON.stringify(one.body)).not.toContain(t.token);
     // Saving again replaces the account's credentials: still one account.
-    await apiJson(u, "PUT", "/api/provider-accounts/twilio", { accountSid: t.accountSid, authToken: "another-token-value" });
+    expect((await apiJson(u, "PUT", "/api/provider-accounts/twilio", { accountSid: t.accountSid, authToken: "another-token-value", currentPassword: PASSWORD })).status).toBe(200);
     expect((await apiJson<{ items: unknown[] }>(u, "GET", "/api/provider-accounts")).body.items).toHaveLength(1);
     for (const provider of ["nope", "sandbox"]) {
       const refused = await apiJson<{ error: string }>(u, "PUT", `/api/provider-accounts/${provider}`, { accountSid: t.accountSid, authToken: "x".repeat(10) });

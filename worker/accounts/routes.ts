@@ -8,10 +8,10 @@ import { Hono, type Context } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "../../schema/d1.ts";
-import { providerAccounts, trackingNumbers } from "../../schema/db.ts";
+import { providerAccounts, trackingNumbers, users } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
 import { requireAdmin } from "../auth/middleware.ts";
-import { encryptSecret } from "../lib/crypto.ts";
+import { encryptSecret, verifyPassword } from "../lib/crypto.ts";
 import { apiError } from "../lib/errors.ts";
 import { refuseInvalid, validate } from "../lib/validate.ts";
 import { adapterOf, credentialsOf, providerIds } from "../providers/index.ts";
@@ -20,8 +20,11 @@ type C = Context<AppEnv>;
 type Row = typeof providerAccounts.$inferSelect;
 
 const providerParam = z.object({ provider: z.enum(providerIds, "must be a provider Switchboard speaks") });
-/** Not a credential: whether numbers come from the sandbox's fictional range instead of the provider. */
-const settings = z.object({ sandbox: z.boolean().default(false) });
+/**
+ * Not credentials: whether numbers come from the sandbox's fictional range instead of the provider,
+ * and, from a user's session, that user's current password, which confirms the change.
+ */
+const settings = z.object({ sandbox: z.boolean().default(false), currentPassword: z.string().max(200).optional() });
 
 async function present(c: C, row: Row) {
   const adapter = adapterOf(row.provider);
@@ -31,7 +34,7 @@ async function present(c: C, row: Row) {
   } catch (err) {
     console.error("cannot open the credentials of provider account", row.id, err);
   }
-  return { id: row.id, provider: row.provider, accountId: row.externalId, ...shown, sandbox: row.sandbox, createdAt: row.createdAt };
+  return { id: row.id, provider: row.provider, accountId: row.externalId, ...shown, sandbox: row.sandbox, createdAt: row.createdAt, updatedAt: row.updatedAt, updatedBy: row.updatedBy };
 }
 
 const scope = (c: C, provider: string) => and(eq(providerAccounts.tenantId, c.get("auth").tenant.id), eq(providerAccounts.provider, provider as Row["provider"]));
@@ -53,12 +56,22 @@ export const providerAccountRoutes = new Hono<AppEnv>()
     // The credentials are the provider's: its adapter's schema reads them, beside our own settings.
     const body = z.intersection(adapter.credentials, settings).safeParse(await c.req.json().catch(() => undefined));
     if (!body.success) return refuseInvalid(c, "json", body.error);
-    const credentials = adapter.credentials.parse(body.data);
     const db = getDb(c.env.DB);
+    // Whoever holds a session may not re-point the tenant's calls without knowing its password.
+    const auth = c.get("auth");
+    if (auth.via === "session") {
+      const user = await db.query.users.findFirst({ columns: { passwordHash: true }, where: eq(users.id, auth.user.id) });
+      if (!body.data.currentPassword || !user || !(await verifyPassword(body.data.currentPassword, user.passwordHash))) {
+        return apiError(c, 403, "Confirm the change with your current password (currentPassword)");
+      }
+    }
+    const credentials = adapter.credentials.parse(body.data);
     const values = {
       externalId: adapter.accountOf(credentials),
       credentialsEncrypted: await encryptSecret(JSON.stringify(credentials), c.env.SECRETS_KEY),
       sandbox: body.data.sandbox,
+      updatedAt: Date.now(),
+      updatedBy: auth.via === "session" ? auth.user.name : `API key ${auth.apiKey.name}`,
     };
     const existing = await db.query.providerAccounts.findFirst({ columns: { id: true }, where: scope(c, adapter.id) });
     const [row] = existing

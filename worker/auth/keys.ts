@@ -1,35 +1,93 @@
-import { Hono } from "hono";
-import { and, desc, eq, isNull } from "drizzle-orm";
+/**
+ * API keys for programs (an accounting system, a PBX). Least privilege: a key has a role and scopes;
+ * admins make them from their session (and alone may grant the powers keys:manage and
+ * providers:manage); a key with keys:manage makes keys no stronger than itself, never with a power;
+ * revoking a key revokes the keys it made.
+ */
+import { Hono, type Context } from "hono";
+import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeyCreate } from "../../schema/api.ts";
-import { apiKeys } from "../../schema/db.ts";
+import { ORDINARY_SCOPES, POWER_SCOPES, type ApiScope } from "../../schema/constants.ts";
+import { apiKeys, users } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
-import { getDb } from "../../schema/d1.ts";
+import { getDb, type Db } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { requireAdmin } from "./middleware.ts";
 import { createApiKey } from "./queries.ts";
 
-/** API keys for programs (an accounting system, a PBX): admins create and revoke them. */
+const POWERS: readonly ApiScope[] = POWER_SCOPES;
+
+/** Revokes these keys and, after them, every key they made (and so on). */
+export async function revokeKeys(db: Db, tenantId: string, ids: string[], now = Date.now()) {
+  let next = ids;
+  const revoked: string[] = [];
+  while (next.length) {
+    const done = await db
+      .update(apiKeys)
+      .set({ revokedAt: now })
+      .where(and(eq(apiKeys.tenantId, tenantId), inArray(apiKeys.id, next), isNull(apiKeys.revokedAt)))
+      .returning({ id: apiKeys.id });
+    revoked.push(...done.map((d) => d.id));
+    const children = await db.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), inArray(apiKeys.createdByKeyId, next), isNull(apiKeys.revokedAt)));
+    next = children.map((k) => k.id);
+  }
+  return revoked;
+}
+
+/** Revokes every key a user made, and the keys those made: for a user who is removed or disabled. */
+export async function revokeKeysOfUser(db: Db, tenantId: string, userId: string) {
+  const theirs = await db.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.createdByUserId, userId), isNull(apiKeys.revokedAt)));
+  return revokeKeys(db, tenantId, theirs.map((k) => k.id));
+}
+
+/** The role and scopes a new key may have, given who asks; or why not. */
+function grant(c: Context<AppEnv>, wanted: { role: "admin" | "agent"; scopes?: ApiScope[] | undefined }): { role: "admin" | "agent"; scopes: ApiScope[] } | { refused: string } {
+  const auth = c.get("auth");
+  const scopes = [...new Set(wanted.scopes ?? ORDINARY_SCOPES)];
+  if (auth.via === "session") return { role: wanted.role, scopes };
+  // A key makes keys no stronger than itself, and never with a power.
+  if (wanted.role === "admin" && auth.apiKey.role !== "admin") return { refused: "a key may not make a key with a stronger role than its own" };
+  const powers = scopes.filter((s) => POWERS.includes(s));
+  if (powers.length) return { refused: `only an admin's session grants ${powers.join(" and ")}` };
+  const beyond = scopes.filter((s) => !auth.apiKey.scopes.includes(s));
+  if (beyond.length) return { refused: `a key may not grant scopes it does not have: ${beyond.join(", ")}` };
+  return { role: wanted.role, scopes };
+}
+
 export const apiKeyRoutes = new Hono<AppEnv>()
   .use(requireAdmin())
   .get("/", async (c) => {
     const rows = await getDb(c.env.DB)
-      .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt })
+      .select({
+        id: apiKeys.id,
+        name: apiKeys.name,
+        prefix: apiKeys.prefix,
+        role: apiKeys.role,
+        scopes: apiKeys.scopes,
+        createdByUserId: apiKeys.createdByUserId,
+        createdBy: users.name,
+        createdByKeyId: apiKeys.createdByKeyId,
+        createdAt: apiKeys.createdAt,
+        lastUsedAt: apiKeys.lastUsedAt,
+      })
       .from(apiKeys)
+      .leftJoin(users, eq(users.id, apiKeys.createdByUserId))
       .where(and(eq(apiKeys.tenantId, c.get("auth").tenant.id), isNull(apiKeys.revokedAt)))
       .orderBy(desc(apiKeys.createdAt));
     return c.json({ items: rows });
   })
   .post("/", validate("json", apiKeyCreate), async (c) => {
+    const auth = c.get("auth");
+    const body = c.req.valid("json");
+    const granted = grant(c, body);
+    if ("refused" in granted) return apiError(c, 403, `Refused: ${granted.refused}`);
+    const by = auth.via === "session" ? { createdByUserId: auth.user.id } : { createdByKeyId: auth.apiKey.id };
     // The key itself is shown once, here; only its hash is kept.
-    return c.json(await createApiKey(getDb(c.env.DB), c.get("auth").tenant.id, c.req.valid("json").name), 201);
+    return c.json(await createApiKey(getDb(c.env.DB), auth.tenant.id, { name: body.name, ...granted, ...by }), 201);
   })
   .delete("/:id", validate("param", z.object({ id: z.string().min(1).max(100) })), async (c) => {
-    const revoked = await getDb(c.env.DB)
-      .update(apiKeys)
-      .set({ revokedAt: Date.now() })
-      .where(and(eq(apiKeys.tenantId, c.get("auth").tenant.id), eq(apiKeys.id, c.req.valid("param").id), isNull(apiKeys.revokedAt)))
-      .returning({ id: apiKeys.id });
+    const revoked = await revokeKeys(getDb(c.env.DB), c.get("auth").tenant.id, [c.req.valid("param").id]);
     return revoked.length ? c.body(null, 204) : apiError(c, 404, "No such API key");
   });

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import type { ApiScope, UserRole } from "../../schema/constants.ts";
 import type { AppEnv } from "../env.ts";
 import { getDb } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
@@ -9,12 +10,12 @@ import { resolveApiKey, resolveSession, touchApiKey } from "./queries.ts";
 export const SESSION_COOKIE = "sb_session";
 
 export type AuthTenant = { id: string; slug: string; name: string; timeZone: string; defaultCountry: string };
-export type AuthUser = { id: string; email: string; name: string; role: "admin" | "agent"; popupOn: "ring" | "answer" };
+export type AuthUser = { id: string; email: string; name: string; role: UserRole; popupOn: "ring" | "answer" };
 
 /** Who is asking: a logged-in user (session cookie) or a program (API key). Always one tenant. */
 export type AuthContext =
   | { via: "session"; tenant: AuthTenant; user: AuthUser; sessionToken: string; session: { id: string; expiresAt: number } }
-  | { via: "api-key"; tenant: AuthTenant; apiKey: { id: string; name: string } };
+  | { via: "api-key"; tenant: AuthTenant; apiKey: { id: string; name: string; role: UserRole; scopes: ApiScope[] } };
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
@@ -30,7 +31,8 @@ export async function authenticate(c: Context<AppEnv>): Promise<{ ok: true; auth
     if (!found.apiKey.lastUsedAt || Date.now() - found.apiKey.lastUsedAt > 60_000) {
       c.executionCtx.waitUntil(touchApiKey(db, found.apiKey.id).catch(() => undefined));
     }
-    return { ok: true, auth: { via: "api-key", tenant: found.tenant, apiKey: { id: found.apiKey.id, name: found.apiKey.name } } };
+    const { id, name, role, scopes } = found.apiKey;
+    return { ok: true, auth: { via: "api-key", tenant: found.tenant, apiKey: { id, name, role, scopes } } };
   }
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return { ok: false, error: "Not logged in" };
@@ -52,8 +54,9 @@ export function requireAuth() {
 export function requireAdmin() {
   return createMiddleware<AppEnv>(async function requireAdmin(c, next) {
     const auth = c.get("auth");
-    // An API key is issued by an admin and acts for the tenant as a whole.
-    if (auth.via === "session" && auth.user.role !== "admin") return apiError(c, 403, "Only an admin may do this");
+    // A key acts with the role it was given (its scopes are checked apart, by requireKeyScope).
+    const role = auth.via === "session" ? auth.user.role : auth.apiKey.role;
+    if (role !== "admin") return apiError(c, 403, "Only an admin may do this");
     await next();
   });
 }

@@ -2,6 +2,7 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { apiKeys, loginThrottle, sessions, tenants, users } from "../../schema/db.ts";
 import type { Db } from "../../schema/d1.ts";
+import type { ApiScope, UserRole } from "../../schema/constants.ts";
 import { randomToken, sha256Hex } from "../lib/crypto.ts";
 
 export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
@@ -51,18 +52,20 @@ export async function resolveSession(db: Db, token: string, now = Date.now()) {
   return { ok: true as const, user: row.user, tenant: row.tenant, session: { id, expiresAt: row.expiresAt } };
 }
 
-export async function createApiKey(db: Db, tenantId: string, name: string) {
+type NewKey = { name: string; role: UserRole; scopes: ApiScope[]; createdByUserId?: string; createdByKeyId?: string };
+
+export async function createApiKey(db: Db, tenantId: string, fields: NewKey) {
   const key = `sb_${randomToken(24)}`;
   const id = crypto.randomUUID();
   const prefix = key.slice(0, 10);
-  await db.insert(apiKeys).values({ id, tenantId, name, prefix, keyHash: await sha256Hex(key), createdAt: Date.now() });
-  return { id, name, prefix, key };
+  await db.insert(apiKeys).values({ id, tenantId, ...fields, prefix, keyHash: await sha256Hex(key), createdAt: Date.now() });
+  return { id, name: fields.name, prefix, role: fields.role, scopes: fields.scopes, key };
 }
 
 export async function resolveApiKey(db: Db, key: string) {
   return db
     .select({
-      apiKey: { id: apiKeys.id, name: apiKeys.name, lastUsedAt: apiKeys.lastUsedAt },
+      apiKey: { id: apiKeys.id, name: apiKeys.name, lastUsedAt: apiKeys.lastUsedAt, role: apiKeys.role, scopes: apiKeys.scopes },
       tenant: { id: tenants.id, slug: tenants.slug, name: tenants.name, timeZone: tenants.timeZone, defaultCountry: tenants.defaultCountry },
     })
     .from(apiKeys)
