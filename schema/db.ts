@@ -85,12 +85,21 @@ export const apiKeys = sqliteTable(
 );
 
 /** Failed logins per account (lower-cased email), whether or not the account exists. */
-export const loginThrottle = sqliteTable("login_throttle", {
-  email: text("email").primaryKey(),
-  failures: integer("failures").notNull().default(0),
-  windowStartedAt: integer("window_started_at").notNull(),
-  lockedUntil: integer("locked_until"),
-});
+/**
+ * Failed logins in a window, per account (`account:<email>`) and per client (`client:<address>`);
+ * rows whose window has passed are deleted as new failures come in.
+ */
+export const loginThrottle = sqliteTable(
+  "login_throttle",
+  {
+    key: text("key").primaryKey(),
+    failures: integer("failures").notNull().default(0),
+    windowStartedAt: integer("window_started_at").notNull(),
+    /** No attempt is checked before this moment (epoch ms): the account's delay, or the client's lock. */
+    nextAttemptAt: integer("next_attempt_at"),
+  },
+  (t) => [index("login_throttle_window").on(t.windowStartedAt)],
+);
 
 export const contacts = sqliteTable(
   "contacts",

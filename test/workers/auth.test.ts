@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { loginThrottle, sessions, users } from "../../schema/db.ts";
-import { createSession, SESSION_TTL_MS, THROTTLE_MAX_FAILURES } from "../../worker/auth/queries.ts";
+import { createSession, SESSION_TTL_MS, CLIENT_MAX_FAILURES, THROTTLE_WINDOW_MS } from "../../worker/auth/queries.ts";
 import { call, createTenant, db, login, PASSWORD, tableCounts } from "./helpers.ts";
 
 describe("login", () => {
@@ -50,25 +50,56 @@ describe("login", () => {
     }
   });
 
-  it("locks an account after repeated failures, even against the right password, and says when to retry", async () => {
+  const attempt = (email: string, password: string, client = "203.0.113.7") =>
+    call("/api/auth/login", { method: "POST", json: { email, password }, headers: { "CF-Connecting-IP": client } });
+
+  it("slows a guesser down account by account, a growing wait that says when to retry, and never locks the owner out for long", async () => {
     const t = await createTenant();
-    for (let i = 0; i < THROTTLE_MAX_FAILURES; i++) {
-      const res = await call("/api/auth/login", { method: "POST", json: { email: t.agentEmail, password: `guess-${i}` } });
-      expect(res.status).toBe(401);
-    }
-    const locked = await call("/api/auth/login", { method: "POST", json: { email: t.agentEmail, password: PASSWORD } });
-    expect(locked.status).toBe(429);
-    expect(Number(locked.headers.get("Retry-After"))).toBeGreaterThan(0);
-    expect((await locked.json<{ error: string }>()).error).toMatch(/Too many failed logins.*try again in 15 minutes/);
-    // Per account: the admin of the same tenant is not locked out.
+    // Two failures cost nothing; from the third on, the next attempt waits 1 s, then 2 s, 4 s … (each
+    // from another client, so that no client's own limit comes into it).
+    for (let i = 0; i < 3; i++) expect((await attempt(t.agentEmail, `guess-${i}`, `198.51.100.${i}`)).status).toBe(401);
+    const waiting = await attempt(t.agentEmail, PASSWORD, "198.51.100.4");
+    expect(waiting.status).toBe(429);
+    expect(Number(waiting.headers.get("Retry-After"))).toBe(1);
+    expect((await waiting.json<{ error: string }>()).error).toBe("Too many failed logins for this account; try again in 1 second");
+    // However many failures pile up, the wait stops at a minute: the owner is slowed, not locked out.
+    await db().update(loginThrottle).set({ failures: 500, nextAttemptAt: null }).where(eq(loginThrottle.key, `account:${t.agentEmail}`));
+    expect((await attempt(t.agentEmail, "guess-501", "198.51.100.5")).status).toBe(401);
+    const capped = await attempt(t.agentEmail, PASSWORD, "198.51.100.6");
+    expect(Number(capped.headers.get("Retry-After"))).toBe(60);
+    // Once the wait is over the right password works, and clears the account's failures.
+    await db().update(loginThrottle).set({ nextAttemptAt: Date.now() - 1 }).where(eq(loginThrottle.key, `account:${t.agentEmail}`));
+    expect((await attempt(t.agentEmail, PASSWORD, "198.51.100.7")).status).toBe(200);
+    expect(await db().query.loginThrottle.findFirst({ where: eq(loginThrottle.key, `account:${t.agentEmail}`) })).toBeUndefined();
+    // Per account: the admin of the same tenant never waited.
     expect(await login(t.adminEmail)).toMatch(/^sb_session=/);
+  });
+
+  it("stops a client that fails too often, for every account, and only that client", async () => {
+    const others = await Promise.all(Array.from({ length: 6 }, () => createTenant()));
+    // Spread over twelve accounts, two failures each at most: no account's own wait comes into it.
+    const emails = others.flatMap((o) => [o.agentEmail, o.adminEmail]);
+    for (let i = 0; i < CLIENT_MAX_FAILURES; i++) expect((await attempt(emails[i % emails.length]!, `guess-${i}`, "192.0.2.66")).status, `failure ${i}`).toBe(401);
+    const stopped = await attempt(others[0]!.agentEmail, PASSWORD, "192.0.2.66");
+    expect(stopped.status).toBe(429);
+    expect((await stopped.json<{ error: string }>()).error).toMatch(/^Too many failed logins from here; try again in 1[45] minutes$/);
+    expect((await attempt(others[0]!.agentEmail, PASSWORD, "192.0.2.67")).status).toBe(200);
+  });
+
+  it("forgets failures whose window is over, so the table does not grow with every unknown email", async () => {
+    const before = Date.now() - THROTTLE_WINDOW_MS - 1000;
+    await db().insert(loginThrottle).values([{ key: "account:old-1@example.test", failures: 2, windowStartedAt: before }, { key: "client:old", failures: 4, windowStartedAt: before }]);
+    await attempt(`nobody-${crypto.randomUUID()}@example.test`, "x", "192.0.2.1");
+    const keys = (await db().select({ key: loginThrottle.key }).from(loginThrottle)).map((r) => r.key);
+    expect(keys).not.toContain("account:old-1@example.test");
+    expect(keys).not.toContain("client:old");
   });
 
   it("forgets earlier failures after a successful login", async () => {
     const t = await createTenant();
-    await call("/api/auth/login", { method: "POST", json: { email: t.agentEmail, password: "nope" } });
+    await attempt(t.agentEmail, "nope");
     await login(t.agentEmail);
-    expect(await db().query.loginThrottle.findFirst({ where: eq(loginThrottle.email, t.agentEmail) })).toBeUndefined();
+    expect(await db().query.loginThrottle.findFirst({ where: eq(loginThrottle.key, `account:${t.agentEmail}`) })).toBeUndefined();
   });
 
   it("refuses bad bodies with 400 and a message, writing nothing", async () => {

@@ -1,5 +1,5 @@
-/** Auth records in D1: sessions, API keys and the per-account login throttle. */
-import { and, eq, gt, isNull } from "drizzle-orm";
+/** Auth records in D1: sessions, API keys and the login throttle (per account and per client). */
+import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 import { apiKeys, loginThrottle, sessions, tenants, users } from "../../schema/db.ts";
 import type { Db } from "../../schema/d1.ts";
 import type { ApiScope, UserRole } from "../../schema/constants.ts";
@@ -7,7 +7,6 @@ import { randomToken, sha256Hex } from "../lib/crypto.ts";
 
 export const SESSION_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
-export const THROTTLE_MAX_FAILURES = 5;
 
 export async function findUserByEmail(db: Db, email: string) {
   return db.query.users.findFirst({ where: eq(users.email, email) });
@@ -78,22 +77,53 @@ export async function touchApiKey(db: Db, id: string, now = Date.now()) {
   await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, id));
 }
 
-/** Milliseconds until this account may try again, or 0. */
-export async function loginLockedFor(db: Db, email: string, now = Date.now()) {
-  const row = await db.query.loginThrottle.findFirst({ where: and(eq(loginThrottle.email, email), gt(loginThrottle.lockedUntil, now)) });
-  return row?.lockedUntil ? row.lockedUntil - now : 0;
+/**
+ * Login throttling that slows a guesser without locking anyone out: an account's failures make each
+ * next attempt wait longer (from the fourth failure on: 1 s, 2 s, 4 s … at most a minute), and a
+ * client that fails too often (20 in the window, whatever the accounts) waits out the window.
+ */
+const ACCOUNT_FREE_FAILURES = 3;
+const ACCOUNT_MAX_DELAY_MS = 60_000;
+export const CLIENT_MAX_FAILURES = 20;
+
+const accountKey = (email: string) => `account:${email.toLowerCase()}`;
+const clientKey = (client: string) => `client:${client}`;
+
+/** How long an account waits after `failures` failures in the window. */
+export function accountDelayMs(failures: number) {
+  return failures < ACCOUNT_FREE_FAILURES ? 0 : Math.min(1000 * 2 ** (failures - ACCOUNT_FREE_FAILURES), ACCOUNT_MAX_DELAY_MS);
 }
 
-/** Counts a failed login; the fifth failure inside the window locks the account for a window. */
-export async function recordLoginFailure(db: Db, email: string, now = Date.now()) {
-  const row = await db.query.loginThrottle.findFirst({ where: eq(loginThrottle.email, email) });
-  const fresh = !row || now - row.windowStartedAt > THROTTLE_WINDOW_MS;
-  const failures = fresh ? 1 : row.failures + 1;
-  const lockedUntil = failures >= THROTTLE_MAX_FAILURES ? now + THROTTLE_WINDOW_MS : null;
-  const values = { email, failures, windowStartedAt: fresh ? now : row.windowStartedAt, lockedUntil };
-  await db.insert(loginThrottle).values(values).onConflictDoUpdate({ target: loginThrottle.email, set: values });
+/** Milliseconds until this account may be tried again from this client, and which of the two waits; 0 when it may now. */
+export async function loginWait(db: Db, email: string, client: string, now = Date.now()) {
+  const rows = await db.select().from(loginThrottle).where(inArray(loginThrottle.key, [accountKey(email), clientKey(client)]));
+  let wait = { ms: 0, who: "account" as "account" | "client" };
+  for (const row of rows) {
+    const ms = (row.nextAttemptAt ?? 0) - now;
+    if (now - row.windowStartedAt <= THROTTLE_WINDOW_MS && ms > wait.ms) wait = { ms, who: row.key.startsWith("client:") ? "client" : "account" };
+  }
+  return wait;
 }
 
+/** Counts a failed login against the account and the client, and forgets windows that are over. */
+export async function recordLoginFailure(db: Db, email: string, client: string, now = Date.now()) {
+  const rows = await db.select().from(loginThrottle).where(inArray(loginThrottle.key, [accountKey(email), clientKey(client)]));
+  const next = (key: string, nextAttemptAt: (failures: number, windowStartedAt: number) => number | null) => {
+    const row = rows.find((r) => r.key === key);
+    const fresh = !row || now - row.windowStartedAt > THROTTLE_WINDOW_MS;
+    const failures = fresh ? 1 : row.failures + 1;
+    const windowStartedAt = fresh ? now : row.windowStartedAt;
+    const values = { key, failures, windowStartedAt, nextAttemptAt: nextAttemptAt(failures, windowStartedAt) };
+    return db.insert(loginThrottle).values(values).onConflictDoUpdate({ target: loginThrottle.key, set: values });
+  };
+  await db.batch([
+    next(accountKey(email), (failures) => (accountDelayMs(failures) ? now + accountDelayMs(failures) : null)),
+    next(clientKey(client), (failures, windowStartedAt) => (failures >= CLIENT_MAX_FAILURES ? windowStartedAt + THROTTLE_WINDOW_MS : null)),
+    db.delete(loginThrottle).where(lt(loginThrottle.windowStartedAt, now - THROTTLE_WINDOW_MS)),
+  ]);
+}
+
+/** A right password clears the account's failures (not the client's: a guesser may know one password). */
 export async function clearLoginFailures(db: Db, email: string) {
-  await db.delete(loginThrottle).where(eq(loginThrottle.email, email));
+  await db.delete(loginThrottle).where(eq(loginThrottle.key, accountKey(email)));
 }

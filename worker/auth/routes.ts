@@ -8,9 +8,14 @@ import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { SESSION_COOKIE, requireAuth } from "./middleware.ts";
 import { closeSessionSockets } from "./sessions.ts";
-import { SESSION_TTL_MS, clearLoginFailures, createSession, deleteSession, findUserByEmail, loginLockedFor, recordLoginFailure } from "./queries.ts";
+import { SESSION_TTL_MS, clearLoginFailures, createSession, deleteSession, findUserByEmail, loginWait, recordLoginFailure } from "./queries.ts";
 import { tenants } from "../../schema/db.ts";
 import { eq } from "drizzle-orm";
+
+/** The client asking: the address Cloudflare saw (`CF-Connecting-IP`); locally, there is one client. */
+function clientOf(c: { req: { header(name: string): string | undefined } }) {
+  return c.req.header("CF-Connecting-IP") ?? "local";
+}
 
 // Verified when the email is unknown, so that a wrong email costs as long as a wrong password.
 const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
@@ -19,16 +24,18 @@ export const authRoutes = new Hono<AppEnv>()
   .post("/login", validate("json", loginBody), async (c) => {
     const { email, password } = c.req.valid("json");
     const db = getDb(c.env.DB);
-    const lockedFor = await loginLockedFor(db, email);
-    if (lockedFor > 0) {
-      const minutes = Math.ceil(lockedFor / 60_000);
-      c.header("Retry-After", String(Math.ceil(lockedFor / 1000)));
-      return apiError(c, 429, `Too many failed logins for this account; try again in ${minutes} minute${minutes === 1 ? "" : "s"}`);
+    const client = clientOf(c);
+    const wait = await loginWait(db, email, client);
+    if (wait.ms > 0) {
+      const seconds = Math.ceil(wait.ms / 1000);
+      c.header("Retry-After", String(seconds));
+      const when = seconds > 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} second${seconds === 1 ? "" : "s"}`;
+      return apiError(c, 429, wait.who === "account" ? `Too many failed logins for this account; try again in ${when}` : `Too many failed logins from here; try again in ${when}`);
     }
     const user = await findUserByEmail(db, email);
     const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !valid) {
-      await recordLoginFailure(db, email);
+      await recordLoginFailure(db, email, client);
       return apiError(c, 401, "Wrong email or password");
     }
     await clearLoginFailures(db, email);
