@@ -22,7 +22,15 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, SECRETS_KEY: TEST_SECRETS_KEY, HEALTH_KEY: TEST_HEALTH_KEY },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  SECRETS_KEY: TEST_SECRETS_KEY,
+                  HEALTH_KEY: TEST_HEALTH_KEY,
+                  // The fuzz suite's seed and number of cases (test/workers/fuzz.test.ts): fixed unless set.
+                  FUZZ_SEED: process.env.FUZZ_SEED ?? "",
+                  FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+                  FUZZ_CHECK_EVERY: process.env.FUZZ_CHECK_EVERY ?? "",
+                },
                 // Providers' REST APIs are answered by local fakes; every other outbound request fails.
                 outboundService: (request: Request) => outbound(request),
                 // Twilio's own signing code (the `twilio` package, in Node): the tests sign webhooks with it.

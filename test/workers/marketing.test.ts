@@ -115,7 +115,8 @@ describe("income", () => {
     const before = await tableCounts();
     const res = await postCsv(u.cookie, "/api/income/import?atomic=true", "phone,amount,date\n4155550124,10,2026-11-01\n4155550124,ten,2026-11-02\n");
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ imported: 0, message: "Nothing imported: 1 row refused" });
+    // A 4xx has the shape of every other: an `error` that says why.
+    expect(await res.json()).toMatchObject({ error: 'Nothing imported: 1 row refused (line 3: amount "ten" is not an amount)', imported: 0, message: "Nothing imported: 1 row refused" });
     expect(await tableCounts()).toEqual(before);
   });
 

@@ -240,7 +240,11 @@ export const incomeRoutes = new Hono<AppEnv>()
       good.push({ id: crypto.randomUUID(), tenantId: tenant.id, contactId, amountCents: amount!, receivedOn: date, reference });
     }
     const atomic = c.req.query("atomic") === "true";
-    if (atomic && refused.length) return c.json({ imported: 0, refused, message: `Nothing imported: ${refused.length} row${refused.length === 1 ? "" : "s"} refused` }, 400);
+    if (atomic && refused.length) {
+      // A 400 like every other: `error` says why; the import's own fields say which rows.
+      const message = `Nothing imported: ${refused.length} row${refused.length === 1 ? "" : "s"} refused`;
+      return c.json({ error: `${message} (line ${refused[0]!.line}: ${refused[0]!.reason})`, imported: 0, refused, message }, 400);
+    }
     await insertInBatches(db, income, good);
     return c.json({ imported: good.length, refused, message: summary(good.length, refused.length) });
   });

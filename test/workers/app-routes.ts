@@ -1,0 +1,118 @@
+/**
+ * The routes the app registers, read from Hono itself (`app.routes`), and a tenant that owns one of
+ * everything a route can name by id. The fuzz suite and the route matrix both start here, so a route
+ * added to the app is in both the day it is added.
+ */
+import { env } from "cloudflare:workers";
+import { app } from "../../worker/app.ts";
+import { SESSION_COOKIE } from "../../worker/auth/middleware.ts";
+import { createSession } from "../../worker/auth/queries.ts";
+import { db } from "./helpers.ts";
+import { login } from "./helpers.ts";
+import { apiJson } from "./routing-helpers.ts";
+import { createTwilioTenant, parentStatus, startCall, switchboardOf, type TwilioTenant } from "./twilio-helpers.ts";
+
+/**
+ * "METHOD path" of every handler the app registers. `app.routes` lists middleware too (`.use()` is
+ * method ALL) and one entry per handler of a chain (validators, requireAdmin): kept once each.
+ */
+export function registeredRoutes(): string[] {
+  return [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))];
+}
+
+/** The path parameters of a route pattern, in order (`/api/campaigns/:id/costs/:costId` → id, costId). */
+export function paramsOf(path: string) {
+  return [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+}
+
+export type FullTenant = TwilioTenant & {
+  adminCookie: string;
+  agentCookie: string;
+  /** An API key of the tenant's (the key itself, for `Authorization: Bearer`). */
+  apiKey: string;
+  ids: {
+    contact: string;
+    liveCall: string;
+    loggedCall: string;
+    campaign: string;
+    cost: string;
+    income: string;
+    receivingNumber: string;
+    route: string;
+    trackingNumber: string;
+    /** A second API key of the tenant's, not the one in `apiKey`. */
+    apiKey: string;
+    provider: "twilio";
+  };
+};
+
+async function created<T = { id: string }>(t: { cookie: string }, path: string, json: unknown) {
+  const res = await apiJson<T>(t, "POST", path, json);
+  if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** A tenant with a contact, a live and a logged call, a campaign with a cost, income, routing and API keys. */
+export async function fullTenant(name = "Full"): Promise<FullTenant> {
+  const t = await createTwilioTenant(name);
+  const [adminCookie, agentCookie] = [await login(t.adminEmail), await login(t.agentEmail)];
+  const admin = { cookie: adminCookie };
+  const contact = await created(admin, "/api/contacts", { kind: "customer", name: `${name} Customer`, phones: [{ label: "mobile", number: "+14155550124" }] });
+  const campaign = await created(admin, "/api/campaigns", { name: `${name} Print`, channel: "print" });
+  const cost = await created(admin, `/api/campaigns/${campaign.id}/costs`, { spentOn: "2026-11-01", amountCents: 5000 });
+  const receivingNumber = await created(admin, "/api/receiving-numbers", { number: "+14155550150", label: "Office" });
+  const route = await created(admin, "/api/routes", { kind: "dial", name: "Office", config: { receivingNumberIds: [receivingNumber.id] } });
+  const { key: apiKey } = await created<{ key: string }>(admin, "/api/keys", { name: "fuzz" });
+  const otherKey = await created(admin, "/api/keys", { name: "accounting" });
+
+  // A call that ended (written to the call log), and one still ringing.
+  const ended = await startCall(t, "+14155550124");
+  await parentStatus(t, ended.callSid, "completed", { CallDuration: "30" });
+  await switchboardOf(t).flushCallLog();
+  const logged = await env.DB.prepare("select id from calls where tenant_id = ? and provider_call_id = ?").bind(t.id, ended.callSid).first<{ id: string }>();
+  if (!logged) throw new Error("the ended call was not logged");
+  await startCall(t, "+14155550125");
+  const live = (await switchboardOf(t).snapshot()).calls.find((c) => c.status === "ringing");
+  if (!live) throw new Error("no live call");
+  const income = await created(admin, "/api/income", { contactId: contact.id, amountCents: 12_500, receivedOn: "2026-11-02", reference: `INV-${name}`, callId: logged.id });
+
+  return {
+    ...t,
+    adminCookie,
+    agentCookie,
+    apiKey,
+    ids: {
+      contact: contact.id,
+      liveCall: live.id,
+      loggedCall: logged.id,
+      campaign: campaign.id,
+      cost: cost.id,
+      income: income.id,
+      receivingNumber: receivingNumber.id,
+      route: route.id,
+      trackingNumber: t.trackingNumberId,
+      apiKey: otherKey.id,
+      provider: "twilio",
+    },
+  };
+}
+
+/**
+ * A new session cookie of the tenant's admin or agent, made in D1 directly (logging in hashes a
+ * password): for requests that end the session they carry, such as logging out.
+ */
+export async function freshCookie(t: { id: string }, role: "admin" | "agent") {
+  const user = await db().query.users.findFirst({ where: (u, { and, eq }) => and(eq(u.tenantId, t.id), eq(u.role, role)) });
+  if (!user) throw new Error(`tenant ${t.id} has no ${role}`);
+  return `${SESSION_COOKIE}=${await createSession(db(), user)}`;
+}
+
+/** Tables whose rows belong to a tenant (a `tenant_id` column), and the one table that is the tenant. */
+const TENANT_TABLES = ["contacts", "contact_phones", "calls", "campaigns", "campaign_costs", "income", "receiving_numbers", "routes", "tracking_numbers", "provider_accounts", "api_keys", "users", "sessions"];
+
+/** Every row a tenant owns in D1, as text, to compare before and after. */
+export async function rowsOf(tenantId: string) {
+  const statements = [env.DB.prepare("select * from tenants where id = ?").bind(tenantId), ...TENANT_TABLES.map((t) => env.DB.prepare(`select * from ${t} where tenant_id = ? order by id`).bind(tenantId))];
+  const results = await env.DB.batch(statements);
+  return Object.fromEntries(["tenants", ...TENANT_TABLES].map((name, i) => [name, results[i]!.results]));
+}

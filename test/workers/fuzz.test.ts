@@ -1,0 +1,356 @@
+/**
+ * No 5xx on any input. Property-based: every route the app registers (from `app.routes`) and every
+ * webhook gets generated path ids (real ones of this tenant and of another, huge, unicode, `%`
+ * escapes), queries (the route's own keys with values out of range), bodies (shaped by the route's
+ * zod schema, or anything; mangled, empty, not UTF-8, of the wrong type, too big) and headers (a
+ * session of either role, an API key, bad ones, none; the app's Origin, a foreign one, none). For
+ * every case: no 5xx; a 4xx says why (`{ error }` from the API, plain text from a webhook); a 4xx
+ * wrote nothing (every row of D1 and each Switchboard's event counter, compared before and after,
+ * on every case); another tenant's id never gets a 2xx.
+ *
+ * The seed is fixed so CI runs the same cases every time; `FUZZ_SEED=n` varies it and `FUZZ_RUNS=n`
+ * the number of cases (10,000 by default, spread over the routes). fast-check prints the seed and
+ * the path of a failing case: `FUZZ_SEED=<seed>` runs it again.
+ */
+import { env, exports } from "cloudflare:workers";
+import fc from "fast-check";
+import { z } from "zod";
+import { beforeAll, describe, expect, it } from "vitest";
+import { apiKeyCreate, callListQuery, callUpdate, campaignCostInput, campaignCreate, campaignUpdate, contactCreate, contactListQuery, contactUpdate, incomeInput, incomeListQuery, loginBody, phoneInput, reportQuery, tenantUpdate } from "../../schema/api.ts";
+import { receivingNumberInput, receivingNumberUpdate, routeInput } from "../../schema/routing.ts";
+import { twilioCredentials } from "../../worker/providers/twilio/adapter.ts";
+import { dialActionForm, gatherForm, recordingForm, statusForm, voiceForm, whisperForm } from "../../worker/providers/twilio/forms.ts";
+import { fallbackKey } from "../../worker/webhooks/fallback.ts";
+import { freshCookie, fullTenant, registeredRoutes, type FullTenant } from "./app-routes.ts";
+import { arbitraryOf, keysOf, nastyString } from "./fuzz-arbitraries.ts";
+import { BASE } from "./helpers.ts";
+import { sdkSignature, switchboardOf } from "./twilio-helpers.ts";
+
+const SEED = Number(env.FUZZ_SEED) || 20261121;
+const RUNS = Number(env.FUZZ_RUNS) || 10_000;
+/** Of the cases, the webhooks' share (their signed cases go through Twilio's SDK in Node: slower). */
+const WEBHOOK_SHARE = 0.2;
+const FOREIGN = "https://evil.test";
+/**
+ * Writes are checked on one case in CHECK_WRITES_EVERY (drawn with the case, so the same ones each
+ * run): reading every row of D1 and both Switchboards before and after costs ~10 ms a case, three
+ * times the request itself; on every case, 10,000 cases took 148 s here (2 cores, shared).
+ */
+const CHECK_WRITES_EVERY = Number(env.FUZZ_CHECK_EVERY) || 4;
+
+// Bodies of the routes whose schemas live inside their route files: the same fields, for generating only.
+const nullablePhone = z.string().trim().min(1).max(40).nullable();
+const nullableId = z.string().min(1).max(100).nullable();
+const trackingFields = { label: z.string().max(100), campaignId: nullableId, routeId: nullableId, terminationNumber: nullablePhone, failsafeNumber: nullablePhone, record: z.boolean() };
+const buyBody = z.object({ number: z.string().min(3).max(40), provider: z.enum(["twilio"]).optional(), ...trackingFields });
+const trackingUpdate = z.object({ ...trackingFields, whisper: z.string().min(1).max(500).nullable() }).partial();
+const failsafeBulk = z.object({ trackingNumberIds: z.array(z.string().min(1).max(100)).max(5), failsafeNumber: nullablePhone });
+const profileUpdate = z.object({ name: z.string().min(1).max(100), agentNumber: nullablePhone, popupOn: z.enum(["ring", "answer"]) }).partial();
+const accountBody = z.intersection(twilioCredentials, z.object({ sandbox: z.boolean() }));
+const searchQuery = z.object({ areaCode: z.string(), near: z.string(), region: z.string(), limit: z.coerce.number().int().min(1).max(50), provider: z.string() });
+const socketQuery = z.object({ since: z.coerce.number().int().min(0), _pk: z.string().max(100) });
+
+type Spec = { body?: z.ZodType; query?: z.ZodType; csv?: string[] };
+/** What each route reads, by "METHOD path"; a route not named here is sent anything at all. */
+const SPECS: Record<string, Spec> = {
+  "POST /api/auth/login": { body: loginBody },
+  "POST /api/contacts/import": { csv: ["name", "kind", "company", "email", "notes", "tags", "phone", "main", "mobile", "work", "other"], query: z.object({ atomic: z.enum(["true"]) }) },
+  "GET /api/contacts": { query: contactListQuery },
+  "POST /api/contacts": { body: contactCreate },
+  "PATCH /api/contacts/:id": { body: contactUpdate },
+  "POST /api/contacts/:id/phones": { body: phoneInput },
+  "GET /api/calls.csv": { query: callListQuery },
+  "GET /api/calls": { query: callListQuery },
+  "PATCH /api/calls/:id": { body: callUpdate },
+  "POST /api/campaigns": { body: campaignCreate },
+  "PATCH /api/campaigns/:id": { body: campaignUpdate },
+  "POST /api/campaigns/:id/costs": { body: campaignCostInput },
+  "GET /api/income": { query: incomeListQuery },
+  "POST /api/income": { body: incomeInput },
+  "POST /api/income/import": { csv: ["contact_id", "phone", "email", "amount", "date", "reference"], query: z.object({ atomic: z.enum(["true", "false"]) }) },
+  "GET /api/reports/campaigns": { query: reportQuery },
+  "GET /api/reports/campaigns.csv": { query: reportQuery },
+  "PATCH /api/tenant": { body: tenantUpdate },
+  "PUT /api/provider-accounts/:provider": { body: accountBody },
+  "POST /api/keys": { body: apiKeyCreate },
+  "POST /api/receiving-numbers": { body: receivingNumberInput },
+  "PATCH /api/receiving-numbers/:id": { body: receivingNumberUpdate },
+  "POST /api/routes": { body: routeInput },
+  "PUT /api/routes/:id": { body: routeInput },
+  "GET /api/tracking-numbers/available": { query: searchQuery },
+  "POST /api/tracking-numbers": { body: buyBody },
+  "PATCH /api/tracking-numbers/:id": { body: trackingUpdate },
+  "POST /api/tracking-numbers/failsafe": { body: failsafeBulk },
+  "PATCH /api/profile": { body: profileUpdate },
+  "GET /parties/switchboard/:slug": { query: socketQuery },
+};
+
+const FORMS: Record<string, z.ZodType> = {
+  voice: voiceForm,
+  status: statusForm,
+  "leg-status": statusForm,
+  "dial-action": dialActionForm,
+  gather: gatherForm,
+  recording: recordingForm,
+  "voicemail-done": recordingForm,
+  whisper: whisperForm,
+  fallback: whisperForm,
+};
+
+let own: FullTenant;
+let other: FullTenant;
+/** Real ids of both tenants, slugs and numbers: the strings most worth putting where an id goes. */
+let pool: fc.Arbitrary<string>;
+let otherIds: Set<string>;
+/** A real fallback URL's query, sealed for this tenant's fail-safe number. */
+let sealed: { dial: string; key: string };
+
+beforeAll(async () => {
+  [own, other] = [await fullTenant("Fuzz"), await fullTenant("Bystander")];
+  otherIds = new Set([...Object.values(other.ids), other.slug, other.id].filter((v) => v !== "twilio"));
+  const strings = [...Object.values(own.ids), ...otherIds, own.slug, own.id, own.trackingNumber, other.trackingNumber, own.accountSid, other.accountSid];
+  pool = fc.constantFrom(...strings);
+  sealed = { dial: own.failsafeNumber, key: await fallbackKey("twilio", own.failsafeNumber, env.SECRETS_KEY) };
+}, 60_000);
+
+/** Everything a 4xx must leave as it was: every row of D1 but the login throttle's (a failed login counts, by design) and keys' last use, and each Switchboard's event counter. */
+async function state() {
+  const tables = ["tenants", "users", "sessions", "api_keys", "contacts", "contact_phones", "campaigns", "campaign_costs", "income", "provider_accounts", "routes", "tracking_numbers", "receiving_numbers", "calls"];
+  const results = await env.DB.batch(tables.map((t) => env.DB.prepare(`select * from ${t} order by rowid`)));
+  const rows = results.map((r, i) => (tables[i] === "api_keys" ? r.results.map((k) => ({ ...(k as Record<string, unknown>), last_used_at: null })) : r.results));
+  const seqs = await Promise.all([own, other].map(async (t) => (await switchboardOf(t).snapshot()).seq));
+  return JSON.stringify({ rows, seqs });
+}
+
+/** Settles what the Switchboards write by themselves a moment after a call ends, so it is not taken for the next case's write. */
+async function settled() {
+  await Promise.all([own, other].map((t) => switchboardOf(t).flushCallLog()));
+  return state();
+}
+
+type Case = { method: string; url: string; headers: Headers; body: BodyInit | null; foreign: boolean; note: string };
+
+async function send(c: Case, checkWrites: boolean) {
+  const before = checkWrites ? await settled() : null;
+  const res = await exports.default.fetch(new Request(c.url, { method: c.method, headers: c.headers, body: c.body }));
+  // A socket that did open is closed at once: the case is about the answer.
+  if (res.webSocket) {
+    res.webSocket.accept();
+    res.webSocket.close(1000, "fuzz");
+  }
+  const text = await res.text();
+  const where = `${c.method} ${c.url} (${c.note}) → ${res.status} ${text.slice(0, 300)}`;
+  expect(res.status, where).toBeLessThan(500);
+  if (c.foreign) expect(res.status >= 200 && res.status < 300, `another tenant's id got a ${res.status}: ${where}`).toBe(false);
+  // A HEAD answer has no body to read: its status and the writes are still checked.
+  if (res.status >= 400 && c.method !== "HEAD") {
+    const type = res.headers.get("Content-Type") ?? "";
+    if (type.startsWith("application/json")) {
+      const body = JSON.parse(text) as { error?: unknown };
+      expect(typeof body.error === "string" && body.error.trim().length > 0, `a 4xx without { error }: ${where}`).toBe(true);
+    } else {
+      expect(new URL(c.url).pathname.startsWith("/webhooks/"), `only webhooks answer a 4xx in plain text: ${where}`).toBe(true);
+      expect(type, where).toMatch(/^text\/plain/);
+      expect(text.trim().length, `an empty 4xx: ${where}`).toBeGreaterThan(0);
+    }
+  }
+  if (before !== null && res.status >= 400) expect(await state(), `a ${res.status} wrote something: ${where}`).toBe(before);
+}
+
+// Requests ----------------------------------------------------------------------------------------
+
+/** encodeURIComponent, but a lone surrogate (which it refuses) goes as the bytes a careless client would send. */
+const encode = (s: string) => {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, "\uFFFD")).replace(/%EF%BF%BD/g, "%ED%A0%80");
+  }
+};
+
+const segment = () =>
+  fc.oneof(
+    { weight: 4, arbitrary: pool.map((v) => ({ value: encode(v), raw: v })) },
+    { weight: 3, arbitrary: nastyString.filter((s) => s.length > 0).map((v) => ({ value: encode(v), raw: v })) },
+    { weight: 1, arbitrary: fc.constantFrom("%", "%zz", "%E0%A4%A", "%00", "%C0%AF", "..", "%2e%2e", "a%2Fb", `${"x".repeat(5000)}`).map((v) => ({ value: v, raw: v })) },
+  );
+
+function queryArb(spec: Spec | undefined) {
+  const keys = [...(spec?.query ? keysOf(spec.query) : [])];
+  const known = spec?.query ? (arbitraryOf(spec.query, pool) as fc.Arbitrary<Record<string, unknown>>) : fc.constant({});
+  const pairs = fc.tuple(
+    known,
+    fc.array(fc.tuple(fc.oneof(fc.constantFrom(...keys, "limit", "offset", "q", "from", "to"), nastyString), fc.oneof(nastyString, pool)), { maxLength: 3 }),
+  );
+  return fc.oneof(
+    { weight: 8, arbitrary: pairs.map(([obj, extra]) => {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(obj ?? {})) for (const one of [v].flat()) if (one !== undefined) q.append(k, typeof one === "object" ? JSON.stringify(one) : String(one));
+      for (const [k, v] of extra) q.append(k, v);
+      const s = q.toString();
+      return s ? `?${s}` : "";
+    }) },
+    { weight: 1, arbitrary: fc.constantFrom("?%zz=1&&=&limit=%", "?limit=1&limit=2&offset=-0", "?from=9999-12-31&to=9999-12-31", "?to=0001-01-01", "?q=%00", `?q=${"9".repeat(400)}`) },
+  );
+}
+
+type Body = { body: BodyInit | null; type?: string; note: string };
+
+function csvArb(columns: string[]): fc.Arbitrary<Body> {
+  const cell = fc.oneof(nastyString, pool, fc.constantFrom("12.50", "-3", "2026-11-01", "customer", "lead", "x;y", '"', '""', "\n", "=1+1"));
+  const header = fc.shuffledSubarray(columns, { minLength: 1 }).chain((cols) => fc.tuple(fc.constant(cols), fc.array(fc.array(cell, { minLength: cols.length, maxLength: cols.length }), { maxLength: 6 })));
+  return fc.tuple(header, fc.constantFrom("text/csv", "text/plain; charset=utf-8", "application/json", "text/csv")).map(([[cols, rows], type]) => ({
+    body: [cols.join(","), ...rows.map((r) => r.map((v) => `"${v.replace(/"/g, '""')}"`).join(","))].join("\r\n"),
+    type,
+    note: `csv ${rows.length} rows`,
+  }));
+}
+
+function bodyArb(spec: Spec | undefined): fc.Arbitrary<Body> {
+  const shaped = spec?.body ? arbitraryOf(spec.body, pool) : fc.jsonValue({ maxDepth: 3 });
+  const json = (v: unknown) => JSON.stringify(v === undefined ? null : v);
+  const variants: fc.WeightedArbitrary<Body>[] = [
+    { weight: 10, arbitrary: shaped.map((v) => ({ body: json(v), type: "application/json", note: "json" })) },
+    { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => ({ body: json(v), type: "application/json", note: "any json" })) },
+    { weight: 2, arbitrary: fc.tuple(shaped, fc.nat()).map(([v, n]) => { const s = json(v); return { body: s.slice(0, n % (s.length + 1)), type: "application/json", note: "cut json" }; }) },
+    { weight: 1, arbitrary: fc.tuple(shaped, fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=latin1", "")).map(([v, type]) => ({ body: json(v), type, note: `json as ${type}` })) },
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => ({ body: new Uint8Array([0xff, 0xfe, 0xc0, ...b]), type: "application/json", note: "not utf-8" })) },
+    { weight: 1, arbitrary: fc.constantFrom<Body>({ body: null, note: "no body" }, { body: "", type: "application/json", note: "empty" }, { body: "null", type: "application/json", note: "null" }, { body: JSON.stringify({ pad: "x".repeat(70_000) }), type: "application/json", note: "70 KB" }) },
+  ];
+  if (spec?.csv) variants.push({ weight: 12, arbitrary: csvArb(spec.csv) });
+  return fc.oneof(...variants);
+}
+
+type Who = "admin" | "agent" | "key" | "bad cookie" | "bad key" | "nobody" | "fresh admin";
+const whoArb = fc.constantFrom<Who>("admin", "admin", "admin", "admin", "agent", "agent", "key", "key", "bad cookie", "bad key", "nobody");
+const originArb = fc.constantFrom<string | null | "same-origin">(BASE, BASE, BASE, BASE, BASE, BASE, FOREIGN, null, "same-origin");
+
+async function credentials(headers: Headers, who: Who, path: string) {
+  // Logging out ends the session it carries: it gets one of its own, so the others' stay.
+  const logout = path === "/api/auth/logout";
+  if (who === "admin") headers.set("Cookie", logout ? await freshCookie(own, "admin") : own.adminCookie);
+  if (who === "agent") headers.set("Cookie", logout ? await freshCookie(own, "agent") : own.agentCookie);
+  if (who === "key") headers.set("Authorization", `Bearer ${own.apiKey}`);
+  if (who === "bad cookie") headers.set("Cookie", "sb_session=forged; sb_session=");
+  if (who === "bad key") headers.set("Authorization", "Bearer sb_forged");
+}
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+function apiCase(route: string) {
+  const [method, path] = route.split(" ") as [string, string];
+  const spec = SPECS[route];
+  const params = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+  return fc
+    .record({
+      segments: fc.tuple(...params.map(() => segment())),
+      query: queryArb(spec),
+      body: bodyArb(spec),
+      who: whoArb,
+      origin: originArb,
+      upgrade: fc.boolean(),
+      method: fc.oneof({ weight: 12, arbitrary: fc.constant(method) }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
+    })
+    .map((r) => ({ ...r, route, path, params }));
+}
+
+type Drawn<A> = A extends fc.Arbitrary<infer T> ? T : never;
+
+async function apiRequest(r: Drawn<ReturnType<typeof apiCase>>): Promise<Case> {
+  let i = 0;
+  let foreign = false;
+  const path = r.path.replace(/:(\w+)/g, (_, name: string) => {
+    const s = r.segments[i++]!;
+    // The socket's slug, and a provider's name, are not ids: another tenant's slug is a 403, never a 2xx, all the same.
+    if (otherIds.has(s.raw) && name !== "provider") foreign = true;
+    return s.value;
+  });
+  const headers = new Headers();
+  await credentials(headers, r.who, r.path);
+  if (r.origin === "same-origin") headers.set("Sec-Fetch-Site", "same-origin");
+  else if (r.origin) headers.set("Origin", r.origin);
+  if (r.upgrade || r.path.startsWith("/parties/")) headers.set("Upgrade", "websocket");
+  const hasBody = !["GET", "HEAD"].includes(r.method);
+  if (hasBody && r.body.type !== undefined) headers.set("Content-Type", r.body.type);
+  return { method: r.method, url: `${BASE}${path}${r.query}`, headers, body: hasBody ? r.body.body : null, foreign, note: `${r.who}, origin ${r.origin}, ${hasBody ? r.body.note : "no body"}` };
+}
+
+// Webhooks ----------------------------------------------------------------------------------------
+
+function webhookCase(path: string) {
+  const endpoint = path.split("/").pop()!;
+  const form = FORMS[endpoint] ?? whisperForm;
+  const overrides = fc.record(
+    {
+      CallSid: fc.oneof(fc.constant(`CA${"0".repeat(32)}`), fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: 32, maxLength: 32 }).map((h) => `CA${h}`), nastyString),
+      AccountSid: fc.oneof({ weight: 6, arbitrary: fc.constant(own.accountSid) }, { weight: 1, arbitrary: fc.constant(other.accountSid) }, { weight: 1, arbitrary: nastyString }),
+      To: fc.oneof({ weight: 6, arbitrary: fc.constant(own.trackingNumber) }, { weight: 1, arbitrary: fc.constant(other.trackingNumber) }, { weight: 2, arbitrary: nastyString }),
+    },
+    { requiredKeys: [] },
+  );
+  const tenant = fc.oneof({ weight: 6, arbitrary: fc.constant(own.id) }, { weight: 1, arbitrary: fc.constant(other.id) }, { weight: 2, arbitrary: nastyString }, { weight: 2, arbitrary: fc.constant(undefined) });
+  const fallback = fc.oneof(fc.constant(sealed), fc.record({ dial: fc.oneof(nastyString, fc.constant(sealed.dial)), key: fc.oneof(nastyString, fc.constant(sealed.key)) }), fc.constant(undefined));
+  return fc.record({
+    fields: arbitraryOf(form, pool) as fc.Arbitrary<Record<string, unknown> | null>,
+    overrides,
+    extra: fc.array(fc.tuple(fc.oneof(fc.constantFrom(...keysOf(form)), nastyString), nastyString), { maxLength: 3 }),
+    tenant,
+    text: fc.option(nastyString, { nil: undefined }),
+    fallback,
+    signed: fc.oneof({ weight: 1, arbitrary: fc.constant("sdk" as const) }, { weight: 3, arbitrary: fc.constantFrom("none" as const, "forged" as const) }),
+    encoding: fc.oneof({ weight: 12, arbitrary: fc.constant("form" as const) }, { weight: 1, arbitrary: fc.constantFrom("json" as const, "bytes" as const, "empty" as const, "huge" as const) }),
+    bytes: fc.uint8Array({ maxLength: 64 }),
+    method: fc.oneof({ weight: 20, arbitrary: fc.constant("POST") }, { weight: 1, arbitrary: fc.constantFrom(...METHODS) }),
+  }).map((r) => ({ ...r, path, endpoint }));
+}
+
+async function webhookRequest(r: Drawn<ReturnType<typeof webhookCase>>): Promise<Case> {
+  const pairs: [string, string][] = [];
+  const fields = { ...(r.fields && typeof r.fields === "object" && !Array.isArray(r.fields) ? r.fields : {}), ...r.overrides };
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) pairs.push([k, typeof v === "string" ? v : JSON.stringify(v)]);
+  pairs.push(...r.extra);
+  const query = new URLSearchParams();
+  if (r.endpoint === "fallback") {
+    if (r.fallback) for (const [k, v] of Object.entries(r.fallback)) query.set(k, v);
+  } else if (r.tenant !== undefined) query.set("tenant", r.tenant);
+  if (r.text !== undefined) query.set("text", r.text);
+  const url = `${BASE}${r.path}${query.size ? `?${query}` : ""}`;
+  const headers = new Headers({ "Content-Type": "application/x-www-form-urlencoded" });
+  let body: BodyInit | null = new URLSearchParams(pairs).toString();
+  if (r.encoding === "json") body = JSON.stringify(fields);
+  if (r.encoding === "bytes") body = new Uint8Array([0xff, 0xc3, 0x28, ...r.bytes]);
+  if (r.encoding === "empty") body = "";
+  if (r.encoding === "huge") body = `Pad=${"x".repeat(70_000)}`;
+  if (r.signed === "sdk" && r.encoding === "form") {
+    // As Twilio's SDK takes them: a repeated name carries its values as a list.
+    const params: Record<string, string | string[]> = {};
+    for (const [k, v] of pairs) params[k] = k in params ? [params[k]!].flat().concat(v) : v;
+    headers.set("X-Twilio-Signature", await sdkSignature(own.token, url, params));
+  } else if (r.signed === "forged") headers.set("X-Twilio-Signature", "c2lnbmF0dXJl");
+  return { method: r.method, url, headers, body: ["GET", "HEAD"].includes(r.method) ? null : body, foreign: false, note: `${r.signed} signature, ${r.encoding}` };
+}
+
+// The properties ------------------------------------------------------------------------------------
+
+const all = registeredRoutes();
+const webhooks = all.filter((r) => r.startsWith("POST /webhooks/"));
+const others = all.filter((r) => !webhooks.includes(r));
+const perWebhook = Math.ceil((RUNS * WEBHOOK_SHARE) / webhooks.length);
+const perRoute = Math.ceil((RUNS * (1 - WEBHOOK_SHARE)) / others.length);
+
+describe(`fuzz (seed ${SEED}, ${perRoute * others.length + perWebhook * webhooks.length} cases)`, () => {
+  it.each(others.map((r, i) => [r, i] as const))("%s", async (route, i) => {
+    await fc.assert(
+      fc.asyncProperty(apiCase(route), fc.nat(CHECK_WRITES_EVERY - 1), async (r, k) => send(await apiRequest(r), k === 0)),
+      { numRuns: perRoute, seed: SEED + i, endOnFailure: true },
+    );
+  }, 120_000);
+
+  it.each(webhooks.map((r, i) => [r, i] as const))("%s", async (route, i) => {
+    const path = route.split(" ")[1]!;
+    await fc.assert(
+      fc.asyncProperty(webhookCase(path), fc.nat(CHECK_WRITES_EVERY - 1), async (r, k) => send(await webhookRequest(r), k === 0)),
+      { numRuns: perWebhook, seed: SEED + 1000 + i, endOnFailure: true },
+    );
+  }, 120_000);
+});

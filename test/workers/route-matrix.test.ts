@@ -1,0 +1,345 @@
+/**
+ * Isolation and roles as a matrix, not examples. Every route the app registers (read from Hono's
+ * `app.routes`) is classified in ROUTES below, and a route missing from it fails the first test: a
+ * route added later is classified, and so covered, the day it is added. Then for every route:
+ * without credentials it is refused (401, or the webhook's 403) unless public; an agent is refused
+ * (403) what only an admin may do and is let through where agents may act; every id in its path
+ * that names another tenant's object gets 404; and nothing of the other tenant changes.
+ */
+import { exports } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { app } from "../../worker/app.ts";
+import { BASE, call } from "./helpers.ts";
+import { freshCookie, fullTenant, paramsOf, registeredRoutes, rowsOf, type FullTenant } from "./app-routes.ts";
+import { openSocket } from "./socket.ts";
+import { hexId, postTwilio, switchboardOf } from "./twilio-helpers.ts";
+
+type IdKind = keyof FullTenant["ids"];
+
+type Access =
+  /** Anyone: no credentials needed (and none checked). */
+  | "public"
+  /** The deep health checks: the HEALTH_KEY as a bearer key. */
+  | "health-key"
+  /** A provider's webhook: its signature, checked against the tenant's account at that provider. */
+  | "webhook"
+  /** The realtime socket: a dashboard session of the slug's own tenant. */
+  | "socket"
+  /** Any user of the tenant (admin or agent), or an API key. */
+  | "session-or-key"
+  /** A logged-in user's own things (a profile): a session, admin or agent; not an API key. */
+  | "session"
+  /** An admin's session, or an API key (a key is issued by an admin and acts for the tenant as a whole). */
+  | "admin";
+
+type Route = {
+  access: Access;
+  /** Each path parameter that names an object of the tenant, and which kind of object (alternatives: each is tried). */
+  ids?: Record<string, IdKind | IdKind[]>;
+  /** A body the route accepts (with the tenant's own ids where it names any), so a 404 is the id's and not the body's. */
+  body?: (own: FullTenant) => unknown;
+  /** Why a path parameter is not an id of the tenant's. */
+  note?: string;
+};
+
+const ROUTES: Record<string, Route> = {
+  "GET /health": { access: "public" },
+  "GET /health/durable-object": { access: "health-key" },
+  "GET /health/d1": { access: "health-key" },
+
+  "POST /api/auth/login": { access: "public", body: () => ({ email: "nobody@matrix.test", password: "wrong" }) },
+  "POST /api/auth/logout": { access: "session-or-key" },
+  "GET /api/auth/me": { access: "session-or-key" },
+
+  "POST /api/contacts/import": { access: "admin" },
+  "GET /api/contacts": { access: "session-or-key" },
+  "POST /api/contacts": { access: "session-or-key", body: () => ({ kind: "lead", name: "Matrix Lead" }) },
+  "GET /api/contacts/:id": { access: "session-or-key", ids: { id: "contact" } },
+  "PATCH /api/contacts/:id": { access: "session-or-key", ids: { id: "contact" }, body: () => ({ name: "Renamed" }) },
+  "POST /api/contacts/:id/phones": { access: "session-or-key", ids: { id: "contact" }, body: () => ({ label: "work", number: "+14155550177" }) },
+  "DELETE /api/contacts/:id": { access: "session-or-key", ids: { id: "contact" } },
+
+  "GET /api/calls.csv": { access: "session-or-key" },
+  "GET /api/calls": { access: "session-or-key" },
+  "GET /api/calls/:id": { access: "session-or-key", ids: { id: ["liveCall", "loggedCall"] } },
+  "PATCH /api/calls/:id": { access: "session-or-key", ids: { id: ["liveCall", "loggedCall"] }, body: () => ({ subject: "Matrix" }) },
+
+  "GET /api/campaigns": { access: "session-or-key" },
+  "GET /api/campaigns/:id": { access: "session-or-key", ids: { id: "campaign" } },
+  "POST /api/campaigns": { access: "admin", body: () => ({ name: `Matrix ${crypto.randomUUID()}` }) },
+  "PATCH /api/campaigns/:id": { access: "admin", ids: { id: "campaign" }, body: () => ({ channel: "radio" }) },
+  "DELETE /api/campaigns/:id": { access: "admin", ids: { id: "campaign" } },
+  "POST /api/campaigns/:id/costs": { access: "admin", ids: { id: "campaign" }, body: () => ({ spentOn: "2026-11-05", amountCents: 100 }) },
+  "DELETE /api/campaigns/:id/costs/:costId": { access: "admin", ids: { id: "campaign", costId: "cost" } },
+
+  "GET /api/income": { access: "session-or-key" },
+  "POST /api/income": { access: "admin", body: (own) => ({ contactId: own.ids.contact, amountCents: 100, receivedOn: "2026-11-03" }) },
+  "DELETE /api/income/:id": { access: "admin", ids: { id: "income" } },
+  "POST /api/income/import": { access: "admin" },
+
+  "GET /api/reports/campaigns": { access: "session-or-key" },
+  "GET /api/reports/campaigns.csv": { access: "session-or-key" },
+  "GET /api/tenant": { access: "session-or-key" },
+  "PATCH /api/tenant": { access: "admin", body: () => ({ attributionWindowDays: 30 }) },
+
+  "GET /api/provider-accounts": { access: "admin" },
+  "GET /api/provider-accounts/:provider": { access: "admin", note: "names a provider, not an object: the account is always the session's tenant's" },
+  "PUT /api/provider-accounts/:provider": { access: "admin", note: "names a provider, not an object", body: (own) => ({ accountSid: own.accountSid, authToken: own.token }) },
+  "DELETE /api/provider-accounts/:provider": { access: "admin", note: "names a provider, not an object" },
+
+  "GET /api/keys": { access: "admin" },
+  "POST /api/keys": { access: "admin", body: () => ({ name: "matrix" }) },
+  "DELETE /api/keys/:id": { access: "admin", ids: { id: "apiKey" } },
+
+  "GET /api/receiving-numbers": { access: "session-or-key" },
+  "GET /api/receiving-numbers/:id": { access: "session-or-key", ids: { id: "receivingNumber" } },
+  "POST /api/receiving-numbers": { access: "admin", body: () => ({ number: "+14155550188", label: "Matrix" }) },
+  "PATCH /api/receiving-numbers/:id": { access: "admin", ids: { id: "receivingNumber" }, body: () => ({ label: "Renamed" }) },
+  "DELETE /api/receiving-numbers/:id": { access: "admin", ids: { id: "receivingNumber" } },
+
+  "GET /api/routes": { access: "session-or-key" },
+  "GET /api/routes/:id": { access: "session-or-key", ids: { id: "route" } },
+  "GET /api/routes/:id/tree": { access: "session-or-key", ids: { id: "route" } },
+  "POST /api/routes": { access: "admin", body: (own) => ({ kind: "dial", name: "Matrix", config: { receivingNumberIds: [own.ids.receivingNumber] } }) },
+  "PUT /api/routes/:id": { access: "admin", ids: { id: "route" }, body: (own) => ({ kind: "dial", name: "Matrix", config: { receivingNumberIds: [own.ids.receivingNumber] } }) },
+  "DELETE /api/routes/:id": { access: "admin", ids: { id: "route" } },
+
+  "GET /api/tracking-numbers": { access: "session-or-key" },
+  "GET /api/tracking-numbers/available": { access: "session-or-key" },
+  "POST /api/tracking-numbers": { access: "admin" },
+  "PATCH /api/tracking-numbers/:id": { access: "admin", ids: { id: "trackingNumber" }, body: () => ({ label: "Renamed" }) },
+  "DELETE /api/tracking-numbers/:id": { access: "admin", ids: { id: "trackingNumber" } },
+  "POST /api/tracking-numbers/failsafe": { access: "admin" },
+
+  "GET /api/profile": { access: "session" },
+  "PATCH /api/profile": { access: "session", body: () => ({ popupOn: "answer" }) },
+
+  "POST /webhooks/twilio/voice": { access: "webhook" },
+  "POST /webhooks/twilio/status": { access: "webhook" },
+  "POST /webhooks/twilio/leg-status": { access: "webhook" },
+  "POST /webhooks/twilio/dial-action": { access: "webhook" },
+  "POST /webhooks/twilio/gather": { access: "webhook" },
+  "POST /webhooks/twilio/recording": { access: "webhook" },
+  "POST /webhooks/twilio/voicemail-done": { access: "webhook" },
+  "POST /webhooks/twilio/whisper": { access: "webhook" },
+  // Dials only a number sealed in its own URL under SECRETS_KEY; anything else hears the apology.
+  "POST /webhooks/twilio/fallback": { access: "public" },
+
+  "GET /parties/switchboard/:slug": { access: "socket", note: "the tenant's slug: another tenant's is 403" },
+};
+
+const routes = registeredRoutes();
+const entries = routes.map((r) => [r, ROUTES[r]] as const).filter((e): e is readonly [string, Route] => e[1] !== undefined);
+
+/** The path with each parameter replaced: by the tenant's ids of the kinds given, else a made-up id. */
+function fill(path: string, values: Record<string, string>) {
+  return path.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name] ?? "no-such-id"));
+}
+
+/** Every combination of the route's id parameters, each of one tenant or the other (at least one the other's). */
+function idCombos(route: Route, own: FullTenant, other: FullTenant): { values: Record<string, string>; foreign: string[] }[] {
+  const params = Object.entries(route.ids ?? {});
+  let combos: { values: Record<string, string>; foreign: string[] }[] = [{ values: {}, foreign: [] }];
+  for (const [param, kinds] of params) {
+    const next: typeof combos = [];
+    for (const combo of combos) {
+      for (const kind of [kinds].flat()) {
+        next.push({ values: { ...combo.values, [param]: own.ids[kind] }, foreign: combo.foreign });
+        next.push({ values: { ...combo.values, [param]: other.ids[kind] }, foreign: [...combo.foreign, `${param}=${kind}`] });
+      }
+    }
+    combos = next;
+  }
+  return combos.filter((c) => c.foreign.length > 0);
+}
+
+/** The signed request a webhook route would accept from `signer`, about the other tenant where it can name one. */
+function webhookForm(path: string, signer: FullTenant, target: FullTenant) {
+  const endpoint = path.split("/").pop()!;
+  const base = { AccountSid: signer.accountSid, CallSid: hexId("CA") };
+  const forms: Record<string, Record<string, string>> = {
+    voice: { ...base, From: "+14155550124", To: target.trackingNumber, CallStatus: "ringing" },
+    status: { ...base, CallStatus: "completed", To: target.trackingNumber },
+    "leg-status": { ...base, ParentCallSid: hexId("CA"), CallStatus: "completed" },
+    "dial-action": { ...base, DialCallStatus: "no-answer" },
+    gather: { ...base, Digits: "1" },
+    recording: { ...base, RecordingUrl: "https://api.twilio.com/rec/RE1", RecordingStatus: "completed" },
+    "voicemail-done": { ...base, RecordingUrl: "https://api.twilio.com/rec/RE1" },
+    whisper: base,
+  };
+  const query = endpoint === "voice" ? "" : `?tenant=${encodeURIComponent(target.id)}${endpoint === "whisper" ? "&text=Hi" : ""}`;
+  return { path: `${path}${query}`, form: forms[endpoint]! };
+}
+
+let own: FullTenant;
+let other: FullTenant;
+
+beforeAll(async () => {
+  [own, other] = [await fullTenant("Own"), await fullTenant("Other")];
+}, 60_000);
+
+describe("the route table", () => {
+  it("classifies every route the app registers, and names none it does not", () => {
+    const unclassified = routes.filter((r) => !(r in ROUTES));
+    expect(unclassified, "routes missing from ROUTES in route-matrix.test.ts: classify them").toEqual([]);
+    expect(Object.keys(ROUTES).filter((r) => !routes.includes(r)), "ROUTES names routes the app does not register").toEqual([]);
+  });
+
+  it("names an object kind for every path parameter but a provider's name and the socket's slug", () => {
+    for (const [r, route] of entries) {
+      const unnamed = paramsOf(r.split(" ")[1]!).filter((p) => !route.ids?.[p]);
+      if (unnamed.length) expect(route.note, `${r}: ${unnamed.join(", ")}`).toBeTruthy();
+    }
+  });
+
+  it("agrees with requireAdmin: a route is admin-only here exactly when its chain, or a `.use()` above it, holds requireAdmin", () => {
+    const guards = app.routes.filter((r) => r.method === "ALL" && r.handler.name === "requireAdmin").map((r) => r.path.replace(/\/\*$/, ""));
+    const gated = new Set<string>();
+    for (const r of app.routes) {
+      if (r.method === "ALL") continue;
+      if (r.handler.name === "requireAdmin" || guards.some((p) => r.path === p || r.path.startsWith(`${p}/`))) gated.add(`${r.method} ${r.path}`);
+    }
+    const admin = entries.filter(([, route]) => route.access === "admin").map(([r]) => r);
+    expect([...gated].sort()).toEqual(admin.sort());
+  });
+});
+
+describe.each(entries.filter(([, r]) => ["session-or-key", "session", "admin"].includes(r.access)))("%s", (r, route) => {
+  const [method, path] = r.split(" ") as [string, string];
+  const send = async (init: { cookie?: string; bearer?: string; values?: Record<string, string>; body?: unknown }) =>
+    call(fill(path, init.values ?? {}), {
+      method,
+      // Logging out ends the session it carries: it gets one of its own.
+      ...(init.cookie ? { cookie: path === "/api/auth/logout" ? await freshCookie(own, init.cookie === own.agentCookie ? "agent" : "admin") : init.cookie } : {}),
+      ...(init.bearer ? { bearer: init.bearer } : {}),
+      ...(method === "GET" || method === "DELETE" ? {} : { json: init.body ?? route.body?.(own) ?? {} }),
+    });
+  const idsOf = (t: FullTenant) => Object.fromEntries(Object.entries(route.ids ?? {}).map(([p, k]) => [p, t.ids[[k].flat()[0]!]]));
+
+  it("is refused without a session or key: 401 with a message", async () => {
+    const res = await send({ values: idsOf(own) });
+    expect(res.status).toBe(401);
+    expect((await res.json<{ error: string }>()).error).toMatch(/\w/);
+  });
+
+  it(route.access === "admin" ? "is refused to an agent: 403" : "is open to an agent", async () => {
+    // Writes name an object that does not exist, so an agent who gets through changes nothing here.
+    const values = method === "GET" ? idsOf(own) : {};
+    const res = await send({ cookie: own.agentCookie, values });
+    if (route.access === "admin") {
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({ error: "Only an admin may do this" });
+    } else {
+      expect([401, 403], await res.clone().text()).not.toContain(res.status);
+      expect(res.status).toBeLessThan(500);
+    }
+  });
+
+  it(route.access === "session" ? "is refused to an API key: 403" : "is open to an API key", async () => {
+    const res = await send({ bearer: own.apiKey, values: method === "GET" ? idsOf(own) : {} });
+    if (route.access === "session") expect(res.status).toBe(403);
+    else {
+      expect([401, 403], await res.clone().text()).not.toContain(res.status);
+      expect(res.status).toBeLessThan(500);
+    }
+  });
+
+  it("acts on the caller's tenant only: another tenant's ids are 404, and nothing of theirs changes", async () => {
+    const before = await rowsOf(other.id);
+    const liveBefore = (await switchboardOf(other).snapshot()).calls;
+    const combos = idCombos(route, own, other);
+    for (const { values, foreign } of combos) {
+      for (const [who, credentials] of [
+        ["admin", { cookie: own.adminCookie }],
+        ["key", { bearer: own.apiKey }],
+      ] as const) {
+        const res = await send({ ...credentials, values });
+        expect(res.status, `${who} with the other tenant's ${foreign.join(", ")}: ${await res.clone().text()}`).toBe(404);
+        expect((await res.json<{ error: string }>()).error).toMatch(/^No such /);
+      }
+    }
+    if (!combos.length) {
+      // No id in the path: the route still acts on the caller's tenant alone, whatever it does.
+      const res = await send({ cookie: own.adminCookie, values: { provider: "twilio" } });
+      expect(res.status).toBeLessThan(500);
+    }
+    expect(await rowsOf(other.id)).toEqual(before);
+    expect((await switchboardOf(other).snapshot()).calls).toEqual(liveBefore);
+  });
+});
+
+describe("health checks", () => {
+  it.each(entries.filter(([, r]) => r.access === "health-key" || r.access === "public").filter(([r]) => r.startsWith("GET /health")))("%s", async (r, route) => {
+    const path = r.split(" ")[1]!;
+    const bare = await exports.default.fetch(new Request(`${BASE}${path}`));
+    const keyed = await exports.default.fetch(new Request(`${BASE}${path}`, { headers: { Authorization: "Bearer test-health-key" } }));
+    const session = await call(path, { cookie: own.adminCookie });
+    if (route.access === "public") expect(bare.status).toBe(200);
+    else {
+      expect(bare.status).toBe(401);
+      expect(session.status, "a dashboard session is not the health key").toBe(401);
+      expect(keyed.status).toBe(200);
+    }
+  });
+});
+
+describe("logging in", () => {
+  it("is open to anyone: a wrong password is the 401 of a wrong password, not of a missing session", async () => {
+    const res = await call("/api/auth/login", { method: "POST", json: ROUTES["POST /api/auth/login"]!.body!(own) });
+    expect([res.status, await res.json()]).toEqual([401, { error: "Wrong email or password" }]);
+  });
+});
+
+describe.each(entries.filter(([, r]) => r.access === "webhook"))("%s", (r) => {
+  const path = r.split(" ")[1]!;
+
+  it("is refused unsigned, with a plain-text reason, and nothing changes", async () => {
+    const before = await rowsOf(own.id);
+    const { path: url, form } = webhookForm(path, own, own);
+    const res = await postTwilio(url, form, { token: own.token, signature: null });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("Content-Type")).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe("Not a verified webhook for a number here");
+    expect(await rowsOf(own.id)).toEqual(before);
+  });
+
+  it("signed by one tenant, about another tenant (its id or its number): 403, and nothing of theirs changes", async () => {
+    const before = await rowsOf(other.id);
+    const liveBefore = (await switchboardOf(other).snapshot()).calls;
+    const { path: url, form } = webhookForm(path, own, other);
+    const res = await postTwilio(url, form, { token: own.token });
+    expect([res.status, await res.text()]).toEqual([403, "Not a verified webhook for a number here"]);
+    expect(await rowsOf(other.id)).toEqual(before);
+    expect((await switchboardOf(other).snapshot()).calls).toEqual(liveBefore);
+  });
+});
+
+describe("POST /webhooks/twilio/fallback", () => {
+  it("is public but dials nothing it did not seal: the apology, not a number", async () => {
+    const res = await postTwilio(`/webhooks/twilio/fallback?dial=${encodeURIComponent(other.terminationNumber)}&key=forged`, { AccountSid: own.accountSid, CallSid: hexId("CA") }, { token: own.token, signature: null });
+    expect(res.status).toBe(200);
+    const xml = await res.text();
+    expect(xml).not.toContain(other.terminationNumber);
+    expect(xml).not.toContain("<Dial");
+  });
+});
+
+describe("GET /parties/switchboard/:slug", () => {
+  it("upgrades for the session's own tenant; another tenant's slug is 403; no session is 401; an API key is 403", async () => {
+    const mine = await openSocket(own.slug, { cookie: own.adminCookie });
+    expect(mine.status).toBe(101);
+    mine.webSocket!.accept();
+    mine.webSocket!.close(1000, "done");
+    for (const cookie of [own.adminCookie, own.agentCookie]) {
+      const theirs = await openSocket(other.slug, { cookie });
+      expect([theirs.status, await theirs.json()]).toEqual([403, { error: "Not your tenant" }]);
+    }
+    expect((await openSocket(other.slug, {})).status).toBe(401);
+    const keyed = await exports.default.fetch(new Request(`${BASE}/parties/switchboard/${other.slug}`, { headers: { Upgrade: "websocket", Origin: BASE, Authorization: `Bearer ${own.apiKey}` } }));
+    expect(keyed.status).toBe(403);
+    const agent = await openSocket(own.slug, { cookie: own.agentCookie });
+    expect(agent.status).toBe(101);
+    agent.webSocket!.accept();
+    agent.webSocket!.close(1000, "done");
+  });
+});
