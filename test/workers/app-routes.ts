@@ -3,6 +3,7 @@
  * everything a route can name by id. The fuzz suite and the route matrix both start here, so a route
  * added to the app is in both the day it is added.
  */
+import { API_SCOPES } from "../../schema/constants.ts";
 import { env } from "cloudflare:workers";
 import { app } from "../../worker/app.ts";
 import { SESSION_COOKIE } from "../../worker/auth/middleware.ts";
@@ -30,6 +31,8 @@ export type FullTenant = TwilioTenant & {
   agentCookie: string;
   /** An API key of the tenant's (the key itself, for `Authorization: Bearer`). */
   apiKey: string;
+  /** A key with an agent's role and every ordinary scope (the default a key is made with). */
+  agentKey: string;
   ids: {
     contact: string;
     liveCall: string;
@@ -62,8 +65,10 @@ export async function fullTenant(name = "Full"): Promise<FullTenant> {
   const cost = await created(admin, `/api/campaigns/${campaign.id}/costs`, { spentOn: "2026-11-01", amountCents: 5000 });
   const receivingNumber = await created(admin, "/api/receiving-numbers", { number: "+14155550150", label: "Office" });
   const route = await created(admin, "/api/routes", { kind: "dial", name: "Office", config: { receivingNumberIds: [receivingNumber.id] } });
-  const { key: apiKey } = await created<{ key: string }>(admin, "/api/keys", { name: "fuzz" });
+  // An admin's key with every scope and both powers: the strongest a key can be (api-keys.test.ts holds the weaker ones to their limits).
+  const { key: apiKey } = await created<{ key: string }>(admin, "/api/keys", { name: "fuzz", role: "admin", scopes: [...API_SCOPES] });
   const otherKey = await created(admin, "/api/keys", { name: "accounting" });
+  const { key: agentKey } = await created<{ key: string }>(admin, "/api/keys", { name: "agent's" });
 
   // A call that ended (written to the call log), and one still ringing.
   const ended = await startCall(t, "+14155550124");
@@ -80,6 +85,7 @@ export async function fullTenant(name = "Full"): Promise<FullTenant> {
     ...t,
     adminCookie,
     agentCookie,
+    agentKey,
     apiKey,
     ids: {
       contact: contact.id,

@@ -235,6 +235,19 @@ describe.each(entries.filter(([, r]) => ["session-or-key", "session", "admin"].i
     }
   });
 
+  it(route.access === "admin" ? "is refused to a key with an agent's role: 403" : "is open to a key with an agent's role, within its scopes", async () => {
+    const values = method === "GET" ? idsOf(own) : {};
+    const res = await send({ bearer: own.agentKey, values });
+    if (route.access === "admin") {
+      expect(res.status).toBe(403);
+      // Its role refuses it, or, for the powers' routes, its scopes first.
+      expect((await res.json<{ error: string }>()).error).toMatch(/^(Only an admin may do this|This API key does not have the (keys|providers):manage scope)$/);
+    } else if (route.access !== "session") {
+      expect([401, 403], await res.clone().text()).not.toContain(res.status);
+      expect(res.status).toBeLessThan(500);
+    }
+  });
+
   it(route.access === "session" ? "is refused to an API key: 403" : "is open to an API key", async () => {
     const res = await send({ bearer: own.apiKey, values: method === "GET" ? idsOf(own) : {} });
     if (route.access === "session") expect(res.status).toBe(403);
