@@ -1,12 +1,12 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SESSION_CHECK_MS, type SocketSession } from "../../party/sessions.ts";
 import * as store from "../../party/store.ts";
 import type { Switchboard } from "../../party/switchboard.ts";
 import { CLIENT_MESSAGE_BURST, CLOSE_SESSION_ENDED, MAX_CLIENT_MESSAGE_BYTES } from "../../schema/messages.ts";
 import { sessionIdOf } from "../../worker/auth/sessions.ts";
-import { call, createTenant, login } from "./helpers.ts";
+import { BASE, call, createTenant, login } from "./helpers.ts";
 import { Dashboard, openSocket } from "./socket.ts";
 import { createTwilioTenant, dialAction, hexId, leg, startCall, switchboardOf } from "./twilio-helpers.ts";
 
@@ -23,6 +23,11 @@ describe("who may open the realtime socket", () => {
       [await openSocket(b.slug, { cookie: cookieA }), 403, "Not your tenant"],
       [await openSocket(a.slug, { cookie: cookieA, upgrade: false }), 426, "Expected a WebSocket upgrade"],
     ];
+    // A real, valid key of tenant A, for A's own socket: refused because it is a key, not a session.
+    const { key } = await (await call("/api/keys", { method: "POST", cookie: cookieA, json: { name: "Realtime" } })).json<{ key: string }>();
+    expect((await call("/api/auth/me", { bearer: key })).status).toBe(200);
+    const withKey = new Request(`${BASE}/parties/switchboard/${a.slug}`, { headers: { Upgrade: "websocket", Origin: BASE, Authorization: `Bearer ${key}` } });
+    expectations.push([await exports.default.fetch(withKey), 403, "The realtime socket takes a dashboard session"]);
     for (const [res, status, error] of expectations) {
       expect(res.status).toBe(status);
       expect(await res.json()).toEqual({ error });
