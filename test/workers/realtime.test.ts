@@ -57,6 +57,8 @@ describe("live events", () => {
     await Promise.all([one.waitFor(1), two.waitFor(1), stranger.waitFor(1)]);
 
     const started = await startCall(t, "+14155550124");
+    // The other tenant has a call of its own at the same time: news that must not cross either way.
+    const theirs = await startCall(other, "+14155550199");
     const legSid = hexId("CA");
     await leg(t, started.legStatus!, started.callSid, legSid, "in-progress", { SequenceNumber: "2" });
     await dialAction(t, started.dialAction!, started.callSid, "completed", { DialCallSid: legSid, DialCallDuration: "12" });
@@ -72,7 +74,12 @@ describe("live events", () => {
       expect(dashboard.invalid).toEqual([]);
       expect(await dashboard.settle()).toHaveLength(expected.length);
     }
-    expect(await stranger.settle()).toHaveLength(1);
+    // (This tenant's dashboards got exactly their six messages above: none of the other tenant's call.)
+    // The stranger saw its own call ring and nothing of this tenant's.
+    const strangers = await stranger.settle();
+    expect(strangers.map((m) => (m.type === "call" ? `call:${m.call.status}` : m.type === "notification" ? `notification:${m.notification.kind}` : m.type))).toEqual(["snapshot", "call:ringing", "notification:incoming-call"]);
+    expect(strangers.flatMap((m) => (m.type === "call" ? [m.call.providerCallId] : []))).toEqual([theirs.callSid]);
+    expect(JSON.stringify(strangers)).not.toContain("+14155550124");
     for (const d of [one, two, stranger]) d.close();
   });
 
