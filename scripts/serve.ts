@@ -1,7 +1,7 @@
 /**
  * Starts the app as `npm run dev` does, on a port of its own and with local state in a fresh
  * temporary folder (a developer's data is never touched), and stops it again: for the end-to-end
- * tests and the benchmark.
+ * tests and the benchmark. Port 0 lets the OS pick a free one: wrangler binds it and reports it.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -9,12 +9,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, TOOL_ENV } from "./lib.ts";
 
-/** `group`: the server's process group (wrangler and its workerd processes), for the benchmark's CPU figures. */
-export type DevServer = { baseURL: string; stop: () => Promise<void>; group: number };
+/**
+ * `port`: the one it listens on (the OS's pick when asked for 0). `group`: the server's process group
+ * (wrangler and its workerd processes), for the benchmark's CPU figures.
+ */
+export type DevServer = { baseURL: string; port: number; stop: () => Promise<void>; group: number };
+
+// wrangler's line once it listens, the OS's pick of port included (colours stripped first).
+const READY = /Ready on (http:\/\/127\.0\.0\.1:(\d+))/;
+const COLOURS = /\x1b\[[0-9;]*m/g;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startDevServer(port: number, { timeoutMs = 120_000 } = {}): Promise<DevServer> {
+export async function startDevServer(port = 0, { timeoutMs = 120_000 } = {}): Promise<DevServer> {
   const state = mkdtempSync(join(tmpdir(), "switchboard-"));
   // Its own process group, so stopping it stops wrangler and workerd with it.
   const server = spawn(process.execPath, [join(ROOT, "scripts", "dev.ts"), "--skip-build", "--port", String(port), "--persist-to", state], {
@@ -26,7 +33,6 @@ export async function startDevServer(port: number, { timeoutMs = 120_000 } = {})
   let log = "";
   server.stdout?.on("data", (d: Buffer) => (log += d.toString()));
   server.stderr?.on("data", (d: Buffer) => (log += d.toString()));
-  const baseURL = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (server.pid && server.exitCode === null) {
       const exited = new Promise((r) => server.once("exit", r));
@@ -41,12 +47,18 @@ export async function startDevServer(port: number, { timeoutMs = 120_000 } = {})
     const failure = server.exitCode !== null ? "exited" : Date.now() > until ? "did not answer in time" : null;
     if (failure) {
       await stop();
-      throw new Error(`dev server on ${baseURL} ${failure}:\n${log}`);
+      throw new Error(`dev server on port ${port || "(any)"} ${failure}:\n${log}`);
     }
-    try {
-      if ((await fetch(`${baseURL}/health`)).ok) return { baseURL, stop, group: server.pid! };
-    } catch {
-      // not listening yet
+    // Only the address wrangler says it serves on is asked: another server on the same port must
+    // never pass for ours (a forced port that is taken makes wrangler exit instead).
+    const ready = READY.exec(log.replace(COLOURS, ""));
+    if (ready) {
+      const baseURL = ready[1]!;
+      try {
+        if ((await fetch(`${baseURL}/health`)).ok) return { baseURL, port: Number(ready[2]), stop, group: server.pid! };
+      } catch {
+        // not answering yet
+      }
     }
     await sleep(250);
   }

@@ -1,12 +1,12 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SESSION_CHECK_MS, type SocketSession } from "../../party/sessions.ts";
 import * as store from "../../party/store.ts";
 import type { Switchboard } from "../../party/switchboard.ts";
 import { CLIENT_MESSAGE_BURST, CLOSE_SESSION_ENDED, MAX_CLIENT_MESSAGE_BYTES } from "../../schema/messages.ts";
 import { sessionIdOf } from "../../worker/auth/sessions.ts";
-import { call, createTenant, login } from "./helpers.ts";
+import { BASE, call, createTenant, login } from "./helpers.ts";
 import { Dashboard, openSocket } from "./socket.ts";
 import { createTwilioTenant, dialAction, hexId, leg, startCall, switchboardOf } from "./twilio-helpers.ts";
 
@@ -23,6 +23,11 @@ describe("who may open the realtime socket", () => {
       [await openSocket(b.slug, { cookie: cookieA }), 403, "Not your tenant"],
       [await openSocket(a.slug, { cookie: cookieA, upgrade: false }), 426, "Expected a WebSocket upgrade"],
     ];
+    // A real, valid key of tenant A, for A's own socket: refused because it is a key, not a session.
+    const { key } = await (await call("/api/keys", { method: "POST", cookie: cookieA, json: { name: "Realtime" } })).json<{ key: string }>();
+    expect((await call("/api/auth/me", { bearer: key })).status).toBe(200);
+    const withKey = new Request(`${BASE}/parties/switchboard/${a.slug}`, { headers: { Upgrade: "websocket", Origin: BASE, Authorization: `Bearer ${key}` } });
+    expectations.push([await exports.default.fetch(withKey), 403, "The realtime socket takes a dashboard session"]);
     for (const [res, status, error] of expectations) {
       expect(res.status).toBe(status);
       expect(await res.json()).toEqual({ error });
@@ -52,6 +57,8 @@ describe("live events", () => {
     await Promise.all([one.waitFor(1), two.waitFor(1), stranger.waitFor(1)]);
 
     const started = await startCall(t, "+14155550124");
+    // The other tenant has a call of its own at the same time: news that must not cross either way.
+    const theirs = await startCall(other, "+14155550199");
     const legSid = hexId("CA");
     await leg(t, started.legStatus!, started.callSid, legSid, "in-progress", { SequenceNumber: "2" });
     await dialAction(t, started.dialAction!, started.callSid, "completed", { DialCallSid: legSid, DialCallDuration: "12" });
@@ -67,7 +74,12 @@ describe("live events", () => {
       expect(dashboard.invalid).toEqual([]);
       expect(await dashboard.settle()).toHaveLength(expected.length);
     }
-    expect(await stranger.settle()).toHaveLength(1);
+    // (This tenant's dashboards got exactly their six messages above: none of the other tenant's call.)
+    // The stranger saw its own call ring and nothing of this tenant's.
+    const strangers = await stranger.settle();
+    expect(strangers.map((m) => (m.type === "call" ? `call:${m.call.status}` : m.type === "notification" ? `notification:${m.notification.kind}` : m.type))).toEqual(["snapshot", "call:ringing", "notification:incoming-call"]);
+    expect(strangers.flatMap((m) => (m.type === "call" ? [m.call.providerCallId] : []))).toEqual([theirs.callSid]);
+    expect(JSON.stringify(strangers)).not.toContain("+14155550124");
     for (const d of [one, two, stranger]) d.close();
   });
 

@@ -151,13 +151,17 @@ describe("the campaign report", () => {
   it("reads dates in the tenant's time zone", async () => {
     const t = await createTenant("Zoned");
     await db().update(tenants).set({ timeZone: "America/Los_Angeles" }).where(eq(tenants.id, t.id));
-    const tid = crypto.randomUUID();
-    await db().insert(trackingNumbers).values({ id: tid, tenantId: t.id, number: uniqueNumber(), label: "x" });
-    const mk = (iso: string) => ({ id: crypto.randomUUID(), tenantId: t.id, provider: "twilio" as const, providerCallId: `CA${crypto.randomUUID()}`, fromNumber: "+14155550111", toNumber: "+1", trackingNumberId: tid, status: "completed" as const, startedAt: Date.parse(iso) });
-    // 23:30 on Oct 31 in Los Angeles is already November in UTC; 22:00 on Sep 30 there is October in UTC.
-    await db().insert(calls).values([mk("2026-11-01T06:30:00Z"), mk("2026-10-01T05:00:00Z")]);
+    // One tracking number per call, so the report says which call it counted (both counted as one
+    // number's calls would be 1 read in UTC too).
+    const [lateOct31, lateSep30] = [crypto.randomUUID(), crypto.randomUUID()];
+    await db().insert(trackingNumbers).values([lateOct31, lateSep30].map((id) => ({ id, tenantId: t.id, number: uniqueNumber(), label: "x" })));
+    const mk = (tid: string, iso: string) => ({ id: crypto.randomUUID(), tenantId: t.id, provider: "twilio" as const, providerCallId: `CA${crypto.randomUUID()}`, fromNumber: "+14155550111", toNumber: "+1", trackingNumberId: tid, status: "completed" as const, startedAt: Date.parse(iso) });
+    // 23:30 on Oct 31 in Los Angeles is already November in UTC: in the range there, not in UTC.
+    // 22:00 on Sep 30 there is already October in UTC: in the range in UTC, not there.
+    await db().insert(calls).values([mk(lateOct31, "2026-11-01T06:30:00Z"), mk(lateSep30, "2026-10-01T05:00:00Z")]);
     const r = await apiJson<{ trackingNumbers: { trackingNumberId: string; calls: number }[] }>({ cookie: await login(t.adminEmail) }, "GET", "/api/reports/campaigns?from=2026-10-01&to=2026-10-31");
-    expect(r.body.trackingNumbers.find((l) => l.trackingNumberId === tid)?.calls).toBe(1);
+    const counted = (tid: string) => r.body.trackingNumbers.find((l) => l.trackingNumberId === tid)?.calls ?? 0;
+    expect([counted(lateOct31), counted(lateSep30)]).toEqual([1, 0]);
   });
 
   it("refuses a bad range", async () => {
