@@ -85,8 +85,9 @@ function healthKeyHeld(c: { env: Env; req: { header(name: string): string | unde
 }
 
 export const app = new Hono<AppEnv>()
-  // A WebSocket upgrade's answer is the Durable Object's own, headers immutable: no document to guard.
-  .use(except("/parties/*", SECURITY_HEADERS))
+  // For browsers: a provider reads the webhooks' answers, and a WebSocket upgrade's answer is the
+  // Durable Object's own (its headers immutable), so neither carries them.
+  .use(except(["/parties/*", "/webhooks/*"], SECURITY_HEADERS))
   .get("/health", (c) => c.json({ ok: true }))
   .use("/health/*", async (c, next) => (healthKeyHeld(c) ? next() : apiError(c, 401, "The deep health checks take the HEALTH_KEY as a bearer key")))
   // The floors the benchmark measures against: one Durable Object round trip, one D1 query.
