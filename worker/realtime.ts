@@ -11,17 +11,8 @@ import { SESSION_EXPIRES_HEADER, SESSION_HEADER, USER_HEADER } from "../party/sw
 import { authenticate } from "./auth/middleware.ts";
 import type { AppEnv } from "./env.ts";
 import { apiError } from "./lib/errors.ts";
+import { originAllowed } from "./lib/origin.ts";
 import { validate } from "./lib/validate.ts";
-
-export function originAllowed(origin: string | undefined, requestUrl: string, allowed: string) {
-  if (!origin) return false;
-  if (origin === new URL(requestUrl).origin) return true;
-  return allowed
-    .split(",")
-    .map((o) => o.trim())
-    .filter(Boolean)
-    .includes(origin);
-}
 
 const query = z.object({
   since: z.coerce.number().int().min(0).optional(),

@@ -9,7 +9,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env.ts";
 import { apiError } from "../lib/errors.ts";
-import { originAllowed } from "../realtime.ts";
+import { originAllowed } from "../lib/origin.ts";
 
 const SAFE = /^(GET|HEAD|OPTIONS)$/;
 
