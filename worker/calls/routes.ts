@@ -83,12 +83,6 @@ async function findCall(c: C, id: string) {
   return live ? { row: null, live } : null;
 }
 
-/** Whether `id` names one of the tenant's calls, logged or live (ids sent by clients are checked so). */
-export async function isTenantCall(env: Env, tenantId: string, id: string) {
-  const row = await getDb(env.DB).select({ id: calls.id }).from(calls).where(and(eq(calls.tenantId, tenantId), eq(calls.id, id))).get();
-  return row !== undefined || (await env.Switchboard.getByName(tenantId).liveCall(id)) !== null;
-}
-
 function callFilters(tenant: { id: string; timeZone: string }, q: z.infer<typeof callListQuery>) {
   const filters: SQL[] = [eq(calls.tenantId, tenant.id)];
   // Dates are the tenant's days: from its first moment, to the end of the "to" day.

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { contactCreate, contactListQuery, contactUpdate, phoneInput } from "../../schema/api.ts";
 import type { AppEnv } from "../env.ts";
 import { getDb } from "../../schema/d1.ts";
-import { isTenantCall } from "../calls/routes.ts";
+import { isTenantCall } from "../calls/owned.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { addPhone, createContact, deleteContact, getContact, listContacts, normalisePhoneInputs, updateContact } from "./queries.ts";

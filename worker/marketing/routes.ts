@@ -22,7 +22,7 @@ import { normalisePhoneInputs, type NormalisedPhoneInput } from "../contacts/que
 import { contactsChanged } from "../contacts/routes.ts";
 import type { AppEnv } from "../env.ts";
 import { chunks, getDb, type Db } from "../../schema/d1.ts";
-import { isTenantCall } from "../calls/routes.ts";
+import { isTenantCall } from "../calls/owned.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { parseAmount, parseCsv, toCsv } from "./csv.ts";
