@@ -6,7 +6,7 @@ import { getDb, type Db } from "../../schema/d1.ts";
 import { hashPassword, verifyPassword } from "../lib/crypto.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
-import { SESSION_COOKIE, requireAuth } from "./middleware.ts";
+import { SESSION_COOKIE, requireAuth, requireSession } from "./middleware.ts";
 import { closeSessionSockets } from "./sessions.ts";
 import { SESSION_TTL_MS, clearLoginFailures, createSession, deleteSession, findUserByEmail, loginWait, recordLoginFailure } from "./queries.ts";
 import { sessions, tenants, users } from "../../schema/db.ts";
@@ -71,9 +71,9 @@ export const authRoutes = new Hono<AppEnv>()
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
     return c.json({ ok: true });
   })
-  .post("/password", requireAuth(), validate("json", passwordChange), async (c) => {
+  .post("/password", requireAuth(), requireSession("A password belongs to a logged-in user, not an API key"), validate("json", passwordChange), async (c) => {
     const auth = c.get("auth");
-    if (auth.via !== "session") return apiError(c, 403, "A password belongs to a logged-in user, not an API key");
+    if (auth.via !== "session") throw new Error("unreachable: requireSession let an API key through");
     const { current, next } = c.req.valid("json");
     const db = getDb(c.env.DB);
     const client = clientOf(c);
