@@ -3,6 +3,7 @@
  * client (which sends).
  */
 import { z } from "zod";
+import { isCommonPassword } from "./common-passwords.ts";
 import { API_SCOPES, CONTACT_KINDS, PHONE_LABELS, USER_ROLES, type PhoneLabel } from "./constants.ts";
 
 const trimmed = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
@@ -177,3 +178,35 @@ export const tenantUpdate = z
   })
   .partial()
   .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+
+/** A new password (sign-up, a change): at least 10 characters and not one of the most common. */
+export const newPassword = z
+  .string()
+  .min(10, "must be at least 10 characters")
+  .max(1024, "must be at most 1024 characters")
+  .refine((p) => !isCommonPassword(p), "is one of the most common passwords; choose another");
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be an IANA time zone like America/Los_Angeles");
+
+export const signupBody = z.object({
+  /** The business's name: the tenant's, and its slug's. */
+  business: trimmed(100),
+  name: trimmed(100),
+  email: loginBody.shape.email,
+  password: newPassword,
+  timeZone: timeZone.optional(),
+  country: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code like US").optional(),
+});
+export type SignupBody = z.infer<typeof signupBody>;
+
+export const passwordChange = z.object({
+  current: z.string().min(1, "must not be empty").max(1024),
+  next: newPassword,
+});

@@ -8,6 +8,7 @@ import { sameOrigin } from "./auth/same-origin.ts";
 import { requireKeyScope } from "./auth/scopes.ts";
 import { apiKeyRoutes } from "./auth/keys.ts";
 import { authRoutes } from "./auth/routes.ts";
+import { signupRoutes } from "./auth/signup.ts";
 import { callCsvRoutes, callRoutes } from "./calls/routes.ts";
 import { providerAccountRoutes } from "./accounts/routes.ts";
 import { campaignRoutes, contactImportRoutes, incomeRoutes, MAX_IMPORT_BYTES, reportRoutes, tenantRoutes } from "./marketing/routes.ts";
@@ -31,10 +32,11 @@ const api = new Hono<AppEnv>()
     except("/api/*/import", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => apiError(c, 413, `Request body is larger than ${MAX_BODY_BYTES / 1024} KB`) })),
     // Cookies ride along on cross-site requests; a bearer key does not, so only cookie requests need the check.
     except((c) => c.req.header("Authorization") !== undefined, sameOrigin()),
-    // Everything but logging in needs a session or an API key; a key, the scope of what it asks.
-    except("/api/auth/login", requireAuth(), requireKeyScope()),
+    // Everything but logging in and signing up needs a session or an API key; a key, the scope of what it asks.
+    except(["/api/auth/login", "/api/signup"], requireAuth(), requireKeyScope()),
   )
   .route("/auth", authRoutes)
+  .route("/signup", signupRoutes)
   .use("/*/import", bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => apiError(c, 413, `File is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`) }))
   .route("/contacts/import", contactImportRoutes)
   .route("/contacts", contactRoutes)

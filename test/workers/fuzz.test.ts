@@ -16,7 +16,7 @@ import { env, exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { z } from "zod";
 import { beforeAll, describe, expect, it } from "vitest";
-import { apiKeyCreate, callListQuery, callUpdate, campaignCostInput, campaignCreate, campaignUpdate, contactCreate, contactListQuery, contactUpdate, incomeInput, incomeListQuery, loginBody, phoneInput, reportQuery, tenantUpdate } from "../../schema/api.ts";
+import { apiKeyCreate, callListQuery, callUpdate, campaignCostInput, campaignCreate, campaignUpdate, contactCreate, contactListQuery, contactUpdate, incomeInput, incomeListQuery, loginBody, passwordChange, phoneInput, reportQuery, signupBody, tenantUpdate } from "../../schema/api.ts";
 import { receivingNumberInput, receivingNumberUpdate, routeInput } from "../../schema/routing.ts";
 import { twilioCredentials } from "../../worker/providers/twilio/adapter.ts";
 import { dialActionForm, gatherForm, recordingForm, statusForm, voiceForm, whisperForm } from "../../worker/providers/twilio/forms.ts";
@@ -54,6 +54,8 @@ type Spec = { body?: z.ZodType; query?: z.ZodType; csv?: string[] };
 /** What each route reads, by "METHOD path"; a route not named here is sent anything at all. */
 const SPECS: Record<string, Spec> = {
   "POST /api/auth/login": { body: loginBody },
+  "POST /api/auth/password": { body: passwordChange },
+  "POST /api/signup": { body: signupBody },
   "POST /api/contacts/import": { csv: ["name", "kind", "company", "email", "notes", "tags", "phone", "main", "mobile", "work", "other"], query: z.object({ atomic: z.enum(["true"]) }) },
   "GET /api/contacts": { query: contactListQuery },
   "POST /api/contacts": { body: contactCreate },

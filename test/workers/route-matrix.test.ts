@@ -50,6 +50,9 @@ const ROUTES: Record<string, Route> = {
   "POST /api/auth/login": { access: "public", body: () => ({ email: "nobody@matrix.test", password: "wrong" }) },
   "POST /api/auth/logout": { access: "session-or-key" },
   "GET /api/auth/me": { access: "session-or-key" },
+  // No body: a valid one (with the right current password) would end the fixtures' other sessions.
+  "POST /api/auth/password": { access: "session" },
+  "POST /api/signup": { access: "public", body: () => ({ business: "Matrix", name: "M", email: "not-an-email", password: "x" }) },
 
   "POST /api/contacts/import": { access: "admin" },
   "GET /api/contacts": { access: "session-or-key" },
@@ -324,6 +327,14 @@ describe.each(entries.filter(([, r]) => r.access === "webhook"))("%s", (r) => {
     expect([res.status, await res.text()]).toEqual([403, "Not a verified webhook for a number here"]);
     expect(await rowsOf(other.id)).toEqual(before);
     expect((await switchboardOf(other).snapshot()).calls).toEqual(liveBefore);
+  });
+});
+
+describe("signing up", () => {
+  it("is open to anyone: a bad body is the 400 of the body, not the 401 of a missing session", async () => {
+    const res = await call("/api/signup", { method: "POST", json: ROUTES["POST /api/signup"]!.body!(own) });
+    expect(res.status).toBe(400);
+    expect((await res.json<{ error: string }>()).error).toMatch(/\w/);
   });
 });
 

@@ -127,3 +127,22 @@ export async function recordLoginFailure(db: Db, email: string, client: string, 
 export async function clearLoginFailures(db: Db, email: string) {
   await db.delete(loginThrottle).where(eq(loginThrottle.key, accountKey(email)));
 }
+
+/**
+ * Sign-ups per client (`signup:<address>`), in the login throttle's table and window: every attempt
+ * that reaches the email check counts, so the 409 of a taken email cannot be used to list accounts
+ * faster than SIGNUPS_PER_CLIENT a window.
+ */
+export const SIGNUPS_PER_CLIENT = 10;
+const signupKey = (client: string) => `signup:${client}`;
+
+/** Counts a sign-up attempt; the milliseconds to wait when the client is over its limit, else 0. */
+export async function countSignup(db: Db, client: string, now = Date.now()) {
+  const key = signupKey(client);
+  const row = await db.query.loginThrottle.findFirst({ where: eq(loginThrottle.key, key) });
+  const fresh = !row || now - row.windowStartedAt > THROTTLE_WINDOW_MS;
+  if (!fresh && row.failures >= SIGNUPS_PER_CLIENT) return row.windowStartedAt + THROTTLE_WINDOW_MS - now;
+  const values = { key, failures: fresh ? 1 : row.failures + 1, windowStartedAt: fresh ? now : row.windowStartedAt, nextAttemptAt: null };
+  await db.insert(loginThrottle).values(values).onConflictDoUpdate({ target: loginThrottle.key, set: values });
+  return 0;
+}

@@ -1,20 +1,40 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
-import { loginBody } from "../../schema/api.ts";
+import { loginBody, passwordChange } from "../../schema/api.ts";
 import type { AppEnv } from "../env.ts";
-import { getDb } from "../../schema/d1.ts";
-import { verifyPassword } from "../lib/crypto.ts";
+import { getDb, type Db } from "../../schema/d1.ts";
+import { hashPassword, verifyPassword } from "../lib/crypto.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
-import { SESSION_COOKIE, requireAuth } from "./middleware.ts";
+import { SESSION_COOKIE, requireAuth, requireSession } from "./middleware.ts";
 import { closeSessionSockets } from "./sessions.ts";
 import { SESSION_TTL_MS, clearLoginFailures, createSession, deleteSession, findUserByEmail, loginWait, recordLoginFailure } from "./queries.ts";
-import { tenants } from "../../schema/db.ts";
-import { eq } from "drizzle-orm";
+import { sessions, tenants, users } from "../../schema/db.ts";
+import { and, eq, ne } from "drizzle-orm";
 
 /** The client asking: the address Cloudflare saw (`CF-Connecting-IP`); locally, there is one client. */
-function clientOf(c: { req: { header(name: string): string | undefined } }) {
+export function clientOf(c: { req: { header(name: string): string | undefined } }) {
   return c.req.header("CF-Connecting-IP") ?? "local";
+}
+
+/**
+ * Logs the user in: a new session, its cookie on the answer, and what the dashboard shows of who is
+ * in. Logging in and signing up answer alike.
+ */
+export async function startSession(c: Context<AppEnv>, db: Db, user: typeof users.$inferSelect) {
+  const token = await createSession(db, user);
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: new URL(c.req.url).protocol === "https:",
+    path: "/",
+    maxAge: SESSION_TTL_MS / 1000,
+  });
+  const tenant = await db.query.tenants.findFirst({ where: eq(tenants.id, user.tenantId) });
+  return {
+    user: { id: user.id, email: user.email, name: user.name, role: user.role, popupOn: user.popupOn },
+    tenant: tenant && { id: tenant.id, slug: tenant.slug, name: tenant.name },
+  };
 }
 
 // Verified when the email is unknown, so that a wrong email costs as long as a wrong password.
@@ -39,19 +59,7 @@ export const authRoutes = new Hono<AppEnv>()
       return apiError(c, 401, "Wrong email or password");
     }
     await clearLoginFailures(db, email);
-    const token = await createSession(db, user);
-    setCookie(c, SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: "Lax",
-      secure: new URL(c.req.url).protocol === "https:",
-      path: "/",
-      maxAge: SESSION_TTL_MS / 1000,
-    });
-    const tenant = await db.query.tenants.findFirst({ where: eq(tenants.id, user.tenantId) });
-    return c.json({
-      user: { id: user.id, email: user.email, name: user.name, role: user.role, popupOn: user.popupOn },
-      tenant: tenant && { id: tenant.id, slug: tenant.slug, name: tenant.name },
-    });
+    return c.json(await startSession(c, db, user));
   })
   .post("/logout", requireAuth(), async (c) => {
     const auth = c.get("auth");
@@ -62,6 +70,36 @@ export const authRoutes = new Hono<AppEnv>()
     }
     deleteCookie(c, SESSION_COOKIE, { path: "/" });
     return c.json({ ok: true });
+  })
+  .post("/password", requireAuth(), requireSession("A password belongs to a logged-in user, not an API key"), validate("json", passwordChange), async (c) => {
+    const auth = c.get("auth");
+    if (auth.via !== "session") throw new Error("unreachable: requireSession let an API key through");
+    const { current, next } = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const client = clientOf(c);
+    // Whoever holds a stolen session guesses the password here as at the login: the same throttle.
+    const wait = await loginWait(db, auth.user.email, client);
+    if (wait.ms > 0) {
+      c.header("Retry-After", String(Math.ceil(wait.ms / 1000)));
+      return apiError(c, 429, "Too many wrong passwords; try again later");
+    }
+    const user = await db.query.users.findFirst({ columns: { passwordHash: true }, where: eq(users.id, auth.user.id) });
+    if (!user || !(await verifyPassword(current, user.passwordHash))) {
+      await recordLoginFailure(db, auth.user.email, client);
+      return apiError(c, 403, "Wrong current password");
+    }
+    const [, ended] = await db.batch([
+      db.update(users).set({ passwordHash: await hashPassword(next) }).where(eq(users.id, auth.user.id)),
+      // Every other session of the user ends: whoever else held one must now know the new password.
+      db
+        .delete(sessions)
+        .where(and(eq(sessions.userId, auth.user.id), ne(sessions.id, auth.session.id)))
+        .returning({ id: sessions.id }),
+    ]);
+    await clearLoginFailures(db, auth.user.email);
+    // Their sockets close now, session by session, so this dashboard's own stay open.
+    await Promise.all(ended.map((s) => closeSessionSockets(c.env, auth.tenant.id, { sessionId: s.id }, "password changed")));
+    return c.json({ ok: true, endedSessions: ended.length });
   })
   .get("/me", requireAuth(), (c) => {
     const auth = c.get("auth");

@@ -13,6 +13,7 @@ type Resource = "calls" | "contacts" | "routing" | "numbers" | "marketing" | "se
 /** The first segment of /api/<segment>/… → what it is about. */
 const RESOURCES: Record<string, Resource | ApiScope | "anyone" | "users only"> = {
   auth: "anyone",
+  signup: "anyone",
   calls: "calls",
   "calls.csv": "calls",
   contacts: "contacts",

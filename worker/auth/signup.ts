@@ -1,0 +1,82 @@
+/**
+ * Self-service sign-up, `POST /api/signup`: a new tenant, its first user as admin, and a sandbox
+ * Twilio account so numbers can be bought (from the fictional range) before any real provider is
+ * set up. Public like the login, and throttled per client; `SIGNUP = "closed"` turns it off.
+ */
+import { Hono } from "hono";
+import { eq, like, or } from "drizzle-orm";
+import { signupBody } from "../../schema/api.ts";
+import { getDb, type Db } from "../../schema/d1.ts";
+import { providerAccounts, tenants, users } from "../../schema/db.ts";
+import type { AppEnv } from "../env.ts";
+import { encryptSecret, hashPassword, randomBytes, randomToken } from "../lib/crypto.ts";
+import { apiError } from "../lib/errors.ts";
+import { validate } from "../lib/validate.ts";
+import { clientOf, startSession } from "./routes.ts";
+import { countSignup, findUserByEmail } from "./queries.ts";
+
+const EMAIL_TAKEN = "An account with this email already exists; log in instead";
+
+/** `Acme Plumbing & Heating` → `acme-plumbing-heating`: lower-case ASCII letters, digits and dashes. */
+export function slugOf(business: string) {
+  const slug = business
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40)
+    .replace(/-+$/, "");
+  return slug || "tenant";
+}
+
+/** The slug, or the slug with the first free `-2`, `-3`… when another tenant has it. */
+async function freeSlug(db: Db, base: string) {
+  const taken = new Set((await db.select({ slug: tenants.slug }).from(tenants).where(or(eq(tenants.slug, base), like(tenants.slug, `${base}-%`)))).map((t) => t.slug));
+  if (!taken.has(base)) return base;
+  let n = 2;
+  while (taken.has(`${base}-${n}`)) n++;
+  return `${base}-${n}`;
+}
+
+/** Credentials no one else has: a sandbox account is never called, but its webhooks are signed with the token. */
+function sandboxTwilioCredentials() {
+  const hex = [...randomBytes(16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return { accountSid: `AC${hex}`, authToken: randomToken(24) };
+}
+
+export const signupRoutes = new Hono<AppEnv>().post("/", validate("json", signupBody), async (c) => {
+  if (c.env.SIGNUP === "closed") return apiError(c, 403, "Sign-up is closed here; ask an admin of your business for an account");
+  const body = c.req.valid("json");
+  const db = getDb(c.env.DB);
+  const wait = await countSignup(db, clientOf(c));
+  if (wait > 0) {
+    c.header("Retry-After", String(Math.ceil(wait / 1000)));
+    return apiError(c, 429, "Too many sign-ups from here; try again later");
+  }
+  if (await findUserByEmail(db, body.email)) return apiError(c, 409, EMAIL_TAKEN);
+
+  const passwordHash = await hashPassword(body.password);
+  const credentials = sandboxTwilioCredentials();
+  const credentialsEncrypted = await encryptSecret(JSON.stringify(credentials), c.env.SECRETS_KEY);
+  const base = slugOf(body.business);
+  // Two sign-ups may pick the same free slug (or email) at once: the unique indexes decide, and the loser tries again.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const tenantId = `tnt_${crypto.randomUUID()}`;
+    const user = { id: `usr_${crypto.randomUUID()}`, tenantId, email: body.email, name: body.name, role: "admin" as const, passwordHash };
+    try {
+      await db.batch([
+        db.insert(tenants).values({ id: tenantId, slug: await freeSlug(db, base), name: body.business, ...(body.timeZone ? { timeZone: body.timeZone } : {}), ...(body.country ? { defaultCountry: body.country } : {}) }),
+        db.insert(users).values(user),
+        db.insert(providerAccounts).values({ id: `pra_${crypto.randomUUID()}`, tenantId, provider: "twilio", externalId: credentials.accountSid, credentialsEncrypted, sandbox: true, updatedBy: body.name }),
+      ]);
+    } catch (err) {
+      if (!/UNIQUE/i.test(`${String(err)} ${String((err as { cause?: unknown }).cause)}`)) throw err;
+      if (await findUserByEmail(db, body.email)) return apiError(c, 409, EMAIL_TAKEN);
+      continue;
+    }
+    const created = await db.query.users.findFirst({ where: eq(users.id, user.id) });
+    return c.json(await startSession(c, db, created!), 201);
+  }
+  return apiError(c, 503, "Could not pick a free address for the business; try again");
+});
