@@ -83,4 +83,10 @@ async function main() {
   }
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  // A mistyped flag (an unknown --provider, an --outcome) is said in one line, not with a stack.
+  await main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = 1;
+  });
+}
