@@ -68,9 +68,14 @@ export type TrackingRoute = {
 
 export const FAILSAFE_RING_SECONDS = 30;
 
+/** The number the fail-safe dials: the fail-safe number, else the termination number, never the tracking number itself. */
+export function failsafeTarget(route: Pick<TrackingRoute, "failsafeNumber" | "terminationNumber" | "trackingNumber">): string | null {
+  return [route.failsafeNumber, route.terminationNumber].find((n) => n && n !== route.trackingNumber) ?? null;
+}
+
 /** The answer when anything inside fails: dial the fail-safe number, else the termination number. */
 export function failsafeDecision(route: Pick<TrackingRoute, "failsafeNumber" | "terminationNumber" | "trackingNumber">): RoutingDecision {
-  const number = [route.failsafeNumber, route.terminationNumber].find((n) => n && n !== route.trackingNumber);
+  const number = failsafeTarget(route);
   return number
     ? { steps: [{ kind: "dial", targets: [{ number }], ringSeconds: FAILSAFE_RING_SECONDS, record: false }], reason: "fail-safe" }
     : { steps: [{ kind: "hangup" }], reason: "no fail-safe or termination number is set" };

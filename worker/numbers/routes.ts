@@ -69,14 +69,16 @@ type Account = typeof providerAccounts.$inferSelect;
 type Shop = { shop: NumberShop; account: Account | null; webhooks: (t: { number: string; failsafeNumber: string | null; terminationNumber: string | null }) => Promise<NumberWebhooks> };
 
 /**
- * Where the tenant's numbers come from: the provider account `provider` names (else the first one
- * set up), through its adapter's number shop; the sandbox when the account is a sandbox or there is
- * none. `error` when the tenant has no account at that provider, or the provider sells no numbers.
+ * Where the tenant's numbers come from: the provider account `provider` names, or the one with id
+ * `accountId` (a number's own), else the first one set up, through its adapter's number shop; the
+ * sandbox when the account is a sandbox or there is none. `error` when the tenant has no account at
+ * that provider, or the provider sells no numbers.
  */
-async function numberShop(c: C, db: Db, provider?: string): Promise<Shop | { error: string }> {
+async function numberShop(c: C, db: Db, pick: { provider?: string | undefined; accountId?: string | null } = {}): Promise<Shop | { error: string }> {
   const { tenant } = c.get("auth");
+  const { provider, accountId } = pick;
   const accounts = await db.select().from(providerAccounts).where(eq(providerAccounts.tenantId, tenant.id)).orderBy(asc(providerAccounts.createdAt));
-  const account = (provider ? accounts.find((a) => a.provider === provider) : accounts[0]) ?? null;
+  const account = (provider ? accounts.find((a) => a.provider === provider) : accounts.find((a) => a.id === accountId) ?? accounts[0]) ?? null;
   if (provider && !account) return { error: `No ${adapterOf(provider)?.name ?? provider} account: add one under provider accounts first` };
   const adapter = account ? adapterOf(account.provider) : undefined;
   const origin = new URL(c.req.url).origin;
@@ -119,9 +121,7 @@ async function checkRefs(db: Db, tenantId: string, body: { campaignId?: string |
 
 /** The shop of the account a number was bought through. */
 function shopOf(c: C, db: Db, row: typeof trackingNumbers.$inferSelect) {
-  return db.query.providerAccounts
-    .findFirst({ columns: { provider: true }, where: and(eq(providerAccounts.tenantId, row.tenantId), eq(providerAccounts.id, row.providerAccountId ?? "")) })
-    .then((account) => numberShop(c, db, account?.provider));
+  return numberShop(c, db, { accountId: row.providerAccountId });
 }
 
 function dropUndefined<T extends object>(o: T) {
@@ -193,7 +193,7 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
   .get("/available", validate("query", searchQuery), async (c) => {
     const db = getDb(c.env.DB);
     const { provider, ...q } = c.req.valid("query");
-    const shop = await numberShop(c, db, provider);
+    const shop = await numberShop(c, db, { provider });
     if ("error" in shop) return apiError(c, 400, shop.error);
     let near = q.near;
     if (near) {
@@ -222,7 +222,7 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     const taken = await db.query.trackingNumbers.findFirst({ columns: { tenantId: true }, where: eq(trackingNumbers.number, number!) });
     // Whose number it is stays theirs to know: another tenant's number is only "not available".
     if (taken) return apiError(c, 409, taken.tenantId === tenant.id ? `${number} is one of your tracking numbers already` : `${number} is not available`);
-    const shop = await numberShop(c, db, body.provider);
+    const shop = await numberShop(c, db, { provider: body.provider });
     if ("error" in shop) return apiError(c, 400, shop.error);
     const id = crypto.randomUUID();
     let purchase;

@@ -19,6 +19,7 @@ import { normaliseProviderNumber } from "../../schema/phone.ts";
 import {
   APOLOGY,
   failsafeDecision,
+  failsafeTarget,
   HANG_UP,
   type Answer,
   type ArrivingCall,
@@ -80,7 +81,7 @@ function callbackUrl(c: C, adapter: Adapter, tenantId: string): CallbackUrl {
 
 /** Where a tracking number's provider sends its calls: our voice webhook, status callback and fallback. */
 export async function numberWebhooks(adapter: Adapter, origin: string, tenantId: string, failsafe: { failsafeNumber: string | null; terminationNumber: string | null; number: string }, secretsKey: string) {
-  const dial = [failsafe.failsafeNumber, failsafe.terminationNumber].find((n) => n && n !== failsafe.number) ?? "";
+  const dial = failsafeTarget({ ...failsafe, trackingNumber: failsafe.number }) ?? "";
   const base = `${origin}/webhooks/${adapter.id}`;
   return {
     voiceUrl: `${base}/${adapter.paths.voice}`,
