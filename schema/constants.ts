@@ -3,17 +3,25 @@ export const CONTACT_KINDS = ["customer", "vendor", "employee", "lead"] as const
 export type ContactKind = (typeof CONTACT_KINDS)[number];
 export const PHONE_LABELS = ["main", "mobile", "work", "other"] as const;
 export type PhoneLabel = (typeof PHONE_LABELS)[number];
-export const USER_ROLES = ["admin", "agent"] as const;
+/**
+ * Who a user is to the business: `admin` (everything), `manager` (everything but users, API keys and
+ * provider accounts), `agent` (calls, popups, contacts, their own profile), `reporting` (read-only:
+ * the call log and reports). What each may do is ROLE_SCOPES below; the server checks it on every route.
+ */
+export const USER_ROLES = ["admin", "manager", "agent", "reporting"] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 /**
- * What an API key may touch, each a resource and read or write. A key holds a list of them (and a
- * role, as a user does); `keys:manage` and `providers:manage` are powers only an admin's session grants.
+ * What a request may touch, each a resource and read or write. A role grants a set of them
+ * (ROLE_SCOPES); an API key holds a list of them and a role, and may do what both allow. The powers
+ * (`keys:manage`, `providers:manage`, `users:manage`, `audit:read`) are an admin's, and only an
+ * admin's session grants them to a key.
  */
 export const ORDINARY_SCOPES = [
   "calls:read",
   "calls:write",
   "contacts:read",
   "contacts:write",
+  "contacts:import",
   "routing:read",
   "routing:write",
   "numbers:read",
@@ -23,9 +31,17 @@ export const ORDINARY_SCOPES = [
   "settings:read",
   "settings:write",
 ] as const;
-export const POWER_SCOPES = ["keys:manage", "providers:manage"] as const;
+export const POWER_SCOPES = ["keys:manage", "providers:manage", "users:manage", "audit:read"] as const;
 export const API_SCOPES = [...ORDINARY_SCOPES, ...POWER_SCOPES] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
+/** The roles table of the README, as data: what each role may do. */
+export const ROLE_SCOPES: Record<UserRole, readonly ApiScope[]> = {
+  admin: API_SCOPES,
+  manager: ORDINARY_SCOPES,
+  agent: ["calls:read", "calls:write", "contacts:read", "contacts:write", "settings:read"],
+  reporting: ["calls:read", "marketing:read", "settings:read"],
+};
+export const mayDo = (role: UserRole, scope: ApiScope) => ROLE_SCOPES[role].includes(scope);
 export const CALL_STATUSES = ["ringing", "in-progress", "completed", "no-answer", "busy", "failed", "canceled"] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
 export const PROVIDERS = ["twilio", "signalwire", "telnyx", "plivo", "vonage", "pbx", "sandbox"] as const;

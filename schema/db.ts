@@ -4,9 +4,12 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { CALL_STATUSES, CONTACT_KINDS, ORDINARY_SCOPES, PHONE_LABELS, PROVIDERS, USER_ROLES, type ApiScope } from "./constants.ts";
+import { CALL_STATUSES, CONTACT_KINDS, PHONE_LABELS, PROVIDERS, USER_ROLES, type ApiScope } from "./constants.ts";
 
 export * from "./constants.ts";
+
+/** The ordinary scopes as migration 0002 gave them to the keys made before it. */
+const SCOPES_OF_KEYS_BEFORE_SCOPES = ["calls:read", "calls:write", "contacts:read", "contacts:write", "routing:read", "routing:write", "numbers:read", "numbers:write", "marketing:read", "marketing:write", "settings:read", "settings:write"];
 
 const id = () => text("id").primaryKey();
 const tenantId = () => text("tenant_id").notNull().references(() => tenants.id, { onDelete: "cascade" });
@@ -40,6 +43,8 @@ export const users = sqliteTable(
     /** The number an agent takes calls on now (routing's "dial agent"). */
     agentNumber: text("agent_number"),
     createdAt: createdAt(),
+    /** Set when an admin disables the user: no login, no session, no socket, no key of theirs. */
+    disabledAt: integer("disabled_at"),
   },
   (t) => [uniqueIndex("users_email").on(t.email), index("users_tenant").on(t.tenantId)],
 );
@@ -69,11 +74,14 @@ export const apiKeys = sqliteTable(
     keyHash: text("key_hash").notNull(),
     /** As a user's role: what the key may do at most (a key made before roles acts as an admin). */
     role: text("role", { enum: USER_ROLES }).notNull().default("admin"),
-    /** The resources it may read or write, and any power an admin's session granted (ApiScope[]). */
+    /**
+     * The resources it may read or write, and any power an admin's session granted (ApiScope[]). Keys
+     * are made with their scopes named; the default is what keys made before scopes were given (0002).
+     */
     scopes: text("scopes", { mode: "json" })
       .notNull()
       .$type<ApiScope[]>()
-      .default(sql`'${sql.raw(JSON.stringify(ORDINARY_SCOPES))}'`),
+      .default(sql`'${sql.raw(JSON.stringify(SCOPES_OF_KEYS_BEFORE_SCOPES))}'`),
     /** Who made it: a user's session, or another key (revoked with it). */
     createdByUserId: text("created_by_user_id"),
     createdByKeyId: text("created_by_key_id"),
@@ -84,7 +92,6 @@ export const apiKeys = sqliteTable(
   (t) => [uniqueIndex("api_keys_hash").on(t.keyHash), index("api_keys_tenant").on(t.tenantId)],
 );
 
-/** Failed logins per account (lower-cased email), whether or not the account exists. */
 /**
  * Failed logins in a window, per account (`account:<email>`) and per client (`client:<address>`);
  * rows whose window has passed are deleted as new failures come in.
@@ -309,4 +316,75 @@ export const income = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("income_tenant_contact").on(t.tenantId, t.contactId), uniqueIndex("income_tenant_reference").on(t.tenantId, t.reference)],
+);
+
+/**
+ * An invitation to join a tenant: a single-use link whose token only the admin who made it saw (its
+ * SHA-256 is kept). Accepted once, within its time; deleting it withdraws it.
+ */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    email: text("email").notNull(),
+    role: text("role", { enum: USER_ROLES }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdByUserId: text("created_by_user_id"),
+    /** Who made it, as shown: a user's name or "API key <name>". */
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at").notNull(),
+    acceptedAt: integer("accepted_at"),
+    acceptedUserId: text("accepted_user_id"),
+  },
+  (t) => [uniqueIndex("invitations_token").on(t.tokenHash), index("invitations_tenant").on(t.tenantId)],
+);
+
+/**
+ * A single-use link to set a user's password: made by an admin for a user who forgot theirs, or by
+ * the operator's CLI for a new tenant's first admin. Only the token's SHA-256 is kept.
+ */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [uniqueIndex("password_resets_token").on(t.tokenHash), index("password_resets_user").on(t.userId)],
+);
+
+/**
+ * Who changed what, and when: users, roles, keys, provider accounts, numbers, routes, campaigns and
+ * tenant settings. Append-only: the migration's triggers refuse every UPDATE and DELETE.
+ */
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: id(),
+    tenantId: text("tenant_id").notNull(),
+    at: integer("at").notNull(),
+    /** A user (by session), an API key, or the operator's CLI. */
+    actorType: text("actor_type", { enum: ["user", "api-key", "operator"] }).notNull(),
+    actorId: text("actor_id"),
+    /** As it was when it acted: a name survives the user's later renaming. */
+    actorName: text("actor_name").notNull(),
+    /** What was done, `<thing>.<verb>` (`user.disabled`, `route.updated`, `tenant.updated`). */
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    /** One line for people: "Changed Sam Lee's role from agent to manager". */
+    summary: text("summary").notNull(),
+    /** What changed, for programs (JSON). */
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index("audit_events_tenant_at").on(t.tenantId, t.at)],
 );

@@ -5,7 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { requireAuth } from "./auth/middleware.ts";
 import { sameOrigin } from "./auth/same-origin.ts";
-import { requireKeyScope } from "./auth/scopes.ts";
+import { authorize } from "./auth/scopes.ts";
 import { apiKeyRoutes } from "./auth/keys.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { signupRoutes } from "./auth/signup.ts";
@@ -32,8 +32,9 @@ const api = new Hono<AppEnv>()
     except("/api/*/import", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => apiError(c, 413, `Request body is larger than ${MAX_BODY_BYTES / 1024} KB`) })),
     // Cookies ride along on cross-site requests; a bearer key does not, so only cookie requests need the check.
     except((c) => c.req.header("Authorization") !== undefined, sameOrigin()),
-    // Everything but logging in and signing up needs a session or an API key; a key, the scope of what it asks.
-    except(["/api/auth/login", "/api/signup"], requireAuth(), requireKeyScope()),
+    // Everything but what gets a newcomer in needs a session or an API key, and what it asks must be
+    // within the user's role (a key: its role and its scopes).
+    except(["/api/auth/login", "/api/auth/reset", "/api/signup", "/api/invitations/accept"], requireAuth(), authorize()),
   )
   .route("/auth", authRoutes)
   .route("/signup", signupRoutes)

@@ -1,9 +1,10 @@
 /** Who is logged in, as a signal the whole app reads. */
 import { signal } from "@preact/signals";
+import type { UserRole } from "../../schema/constants.ts";
 import { api, ApiFailure } from "./api.ts";
 
 export type Me = {
-  user: { id: string; email: string; name: string; role: "admin" | "agent"; popupOn: "ring" | "answer" };
+  user: { id: string; email: string; name: string; role: UserRole; popupOn: "ring" | "answer" };
   tenant: { id: string; slug: string; name: string; timeZone: string };
 };
 

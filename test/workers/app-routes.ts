@@ -3,7 +3,7 @@
  * everything a route can name by id. The fuzz suite and the route matrix both start here, so a route
  * added to the app is in both the day it is added.
  */
-import { API_SCOPES } from "../../schema/constants.ts";
+import { API_SCOPES, type UserRole } from "../../schema/constants.ts";
 import { env } from "cloudflare:workers";
 import { app } from "../../worker/app.ts";
 import { SESSION_COOKIE } from "../../worker/auth/middleware.ts";
@@ -29,6 +29,8 @@ export function paramsOf(path: string) {
 export type FullTenant = TwilioTenant & {
   adminCookie: string;
   agentCookie: string;
+  managerCookie: string;
+  reportingCookie: string;
   /** An API key of the tenant's (the key itself, for `Authorization: Bearer`). */
   apiKey: string;
   /** A key with an agent's role and every ordinary scope (the default a key is made with). */
@@ -58,7 +60,7 @@ async function created<T = { id: string }>(t: { cookie: string }, path: string, 
 /** A tenant with a contact, a live and a logged call, a campaign with a cost, income, routing and API keys. */
 export async function fullTenant(name = "Full"): Promise<FullTenant> {
   const t = await createTwilioTenant(name);
-  const [adminCookie, agentCookie] = [await login(t.adminEmail), await login(t.agentEmail)];
+  const [adminCookie, agentCookie, managerCookie, reportingCookie] = [await login(t.adminEmail), await login(t.agentEmail), await login(t.managerEmail), await login(t.reportingEmail)];
   const admin = { cookie: adminCookie };
   const contact = await created(admin, "/api/contacts", { kind: "customer", name: `${name} Customer`, phones: [{ label: "mobile", number: "+14155550124" }] });
   const campaign = await created(admin, "/api/campaigns", { name: `${name} Print`, channel: "print" });
@@ -85,6 +87,8 @@ export async function fullTenant(name = "Full"): Promise<FullTenant> {
     ...t,
     adminCookie,
     agentCookie,
+    managerCookie,
+    reportingCookie,
     agentKey,
     apiKey,
     ids: {
@@ -104,10 +108,10 @@ export async function fullTenant(name = "Full"): Promise<FullTenant> {
 }
 
 /**
- * A new session cookie of the tenant's admin or agent, made in D1 directly (logging in hashes a
+ * A new session cookie of the tenant's user of this role, made in D1 directly (logging in hashes a
  * password): for requests that end the session they carry, such as logging out.
  */
-export async function freshCookie(t: { id: string }, role: "admin" | "agent") {
+export async function freshCookie(t: { id: string }, role: UserRole) {
   const user = await db().query.users.findFirst({ where: (u, { and, eq }) => and(eq(u.tenantId, t.id), eq(u.role, role)) });
   if (!user) throw new Error(`tenant ${t.id} has no ${role}`);
   return `${SESSION_COOKIE}=${await createSession(db(), user)}`;

@@ -200,7 +200,7 @@ describe("API keys", () => {
     const agent = await login(a.agentEmail);
     const refused = await call("/api/keys", { method: "POST", cookie: agent, json: { name: "x" } });
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toEqual({ error: "Only an admin may do this" });
+    expect(await refused.json()).toEqual({ error: "An agent may not do this" });
 
     const { id, key } = await (await call("/api/keys", { method: "POST", cookie: await login(a.adminEmail), json: { name: "A's" } })).json<{ id: string; key: string }>();
     const otherAdmin = await login(b.adminEmail);

@@ -11,16 +11,17 @@ let counter = 0;
 let passwordHash: Promise<string> | undefined;
 export const PASSWORD = "correct horse battery staple";
 
-export type TestTenant = { id: string; slug: string; adminEmail: string; agentEmail: string };
+export type TestTenant = { id: string; slug: string; adminEmail: string; agentEmail: string; managerEmail: string; reportingEmail: string };
 
-/** A fresh tenant with an admin and an agent, both with PASSWORD. */
+/** A fresh tenant with a user of each role (admin, manager, agent, reporting), all with PASSWORD. */
 export async function createTenant(name = "Tenant"): Promise<TestTenant> {
   const n = ++counter;
   const id = `tnt_${crypto.randomUUID()}`;
   const slug = `${name.toLowerCase().replace(/\W+/g, "-")}-${n}-${id.slice(-6)}`;
   passwordHash ??= hashPassword(PASSWORD);
   const hash = await passwordHash;
-  const t = { id, slug, adminEmail: `admin-${n}-${id.slice(-8)}@${slug}.test`, agentEmail: `agent-${n}-${id.slice(-8)}@${slug}.test` };
+  const email = (role: string) => `${role}-${n}-${id.slice(-8)}@${slug}.test`;
+  const t = { id, slug, adminEmail: email("admin"), agentEmail: email("agent"), managerEmail: email("manager"), reportingEmail: email("reporting") };
   await db().batch([
     db().insert(tenants).values({ id, slug, name }),
     db()
@@ -28,6 +29,8 @@ export async function createTenant(name = "Tenant"): Promise<TestTenant> {
       .values([
         { id: `usr_${crypto.randomUUID()}`, tenantId: id, email: t.adminEmail, name: "Admin", role: "admin", passwordHash: hash },
         { id: `usr_${crypto.randomUUID()}`, tenantId: id, email: t.agentEmail, name: "Agent", role: "agent", passwordHash: hash },
+        { id: `usr_${crypto.randomUUID()}`, tenantId: id, email: t.managerEmail, name: "Manager", role: "manager", passwordHash: hash },
+        { id: `usr_${crypto.randomUUID()}`, tenantId: id, email: t.reportingEmail, name: "Reporting", role: "reporting", passwordHash: hash },
       ]),
   ]);
   return t;

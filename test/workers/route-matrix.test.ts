@@ -2,13 +2,15 @@
  * Isolation and roles as a matrix, not examples. Every route the app registers (read from Hono's
  * `app.routes`) is classified in ROUTES below, and a route missing from it fails the first test: a
  * route added later is classified, and so covered, the day it is added. Then for every route:
- * without credentials it is refused (401, or the webhook's 403) unless public; an agent is refused
- * (403) what only an admin may do and is let through where agents may act; every id in its path
- * that names another tenant's object gets 404; and nothing of the other tenant changes.
+ * without credentials it is refused (401, or the webhook's 403) unless public; each role (admin,
+ * manager, agent, reporting) is let through exactly where the README's roles table lets it, and
+ * refused (403) elsewhere; a key is held to its role and its scopes; every id in its path that names
+ * another tenant's object gets 404; and nothing of the other tenant changes.
  */
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { app } from "../../worker/app.ts";
+import { ORDINARY_SCOPES, USER_ROLES, type ApiScope, type UserRole } from "../../schema/constants.ts";
+import { scopeNeeded } from "../../worker/auth/scopes.ts";
 import { BASE, call } from "./helpers.ts";
 import { freshCookie, fullTenant, paramsOf, registeredRoutes, rowsOf, type FullTenant } from "./app-routes.ts";
 import { openSocket } from "./socket.ts";
@@ -25,12 +27,27 @@ type Access =
   | "webhook"
   /** The realtime socket: a dashboard session of the slug's own tenant. */
   | "socket"
-  /** Any user of the tenant (admin or agent), or an API key. */
-  | "session-or-key"
-  /** A logged-in user's own things (a profile): a session, admin or agent; not an API key. */
+  /** Anyone signed in: a session of any role, or an API key. */
+  | "signed-in"
+  /** A logged-in user's own things (a profile): a session of any role; not an API key. */
   | "session"
-  /** An admin's session, or an API key (a key is issued by an admin and acts for the tenant as a whole). */
-  | "admin";
+  /** What needs this scope: a session whose role grants it, or a key that holds it and whose role grants it. */
+  | ApiScope;
+
+/**
+ * The README's roles table, written out here rather than read from ROLE_SCOPES, so that a change to
+ * what a role may do is a change to this test too.
+ */
+const ROLES_TABLE: Record<UserRole, "all" | ApiScope[]> = {
+  admin: "all",
+  manager: [...ORDINARY_SCOPES],
+  agent: ["calls:read", "calls:write", "contacts:read", "contacts:write", "settings:read"],
+  reporting: ["calls:read", "marketing:read", "settings:read"],
+};
+const roleMay = (role: UserRole, access: Access) => access === "signed-in" || access === "session" || ROLES_TABLE[role] === "all" || (ROLES_TABLE[role] as string[]).includes(access);
+const COOKIE_OF: Record<UserRole, keyof FullTenant> = { admin: "adminCookie", manager: "managerCookie", agent: "agentCookie", reporting: "reportingCookie" };
+/** What the fixture's weaker key may do: an agent's role, and every ordinary scope. */
+const agentKeyMay = (access: Access) => access === "signed-in" || (access !== "session" && (ORDINARY_SCOPES as readonly string[]).includes(access) && roleMay("agent", access));
 
 type Route = {
   access: Access;
@@ -48,71 +65,71 @@ const ROUTES: Record<string, Route> = {
   "GET /health/d1": { access: "health-key" },
 
   "POST /api/auth/login": { access: "public", body: () => ({ email: "nobody@matrix.test", password: "wrong" }) },
-  "POST /api/auth/logout": { access: "session-or-key" },
-  "GET /api/auth/me": { access: "session-or-key" },
+  "POST /api/auth/logout": { access: "signed-in" },
+  "GET /api/auth/me": { access: "signed-in" },
   // No body: a valid one (with the right current password) would end the fixtures' other sessions.
   "POST /api/auth/password": { access: "session" },
   "POST /api/signup": { access: "public", body: () => ({ business: "Matrix", name: "M", email: "not-an-email", password: "x" }) },
 
-  "POST /api/contacts/import": { access: "admin" },
-  "GET /api/contacts": { access: "session-or-key" },
-  "POST /api/contacts": { access: "session-or-key", body: () => ({ kind: "lead", name: "Matrix Lead" }) },
-  "GET /api/contacts/:id": { access: "session-or-key", ids: { id: "contact" } },
-  "PATCH /api/contacts/:id": { access: "session-or-key", ids: { id: "contact" }, body: () => ({ name: "Renamed" }) },
-  "POST /api/contacts/:id/phones": { access: "session-or-key", ids: { id: "contact" }, body: () => ({ label: "work", number: "+14155550177" }) },
-  "DELETE /api/contacts/:id": { access: "session-or-key", ids: { id: "contact" } },
+  "POST /api/contacts/import": { access: "contacts:import" },
+  "GET /api/contacts": { access: "contacts:read" },
+  "POST /api/contacts": { access: "contacts:write", body: () => ({ kind: "lead", name: "Matrix Lead" }) },
+  "GET /api/contacts/:id": { access: "contacts:read", ids: { id: "contact" } },
+  "PATCH /api/contacts/:id": { access: "contacts:write", ids: { id: "contact" }, body: () => ({ name: "Renamed" }) },
+  "POST /api/contacts/:id/phones": { access: "contacts:write", ids: { id: "contact" }, body: () => ({ label: "work", number: "+14155550177" }) },
+  "DELETE /api/contacts/:id": { access: "contacts:write", ids: { id: "contact" } },
 
-  "GET /api/calls.csv": { access: "session-or-key" },
-  "GET /api/calls": { access: "session-or-key" },
-  "GET /api/calls/:id": { access: "session-or-key", ids: { id: ["liveCall", "loggedCall"] } },
-  "PATCH /api/calls/:id": { access: "session-or-key", ids: { id: ["liveCall", "loggedCall"] }, body: () => ({ subject: "Matrix" }) },
+  "GET /api/calls.csv": { access: "calls:read" },
+  "GET /api/calls": { access: "calls:read" },
+  "GET /api/calls/:id": { access: "calls:read", ids: { id: ["liveCall", "loggedCall"] } },
+  "PATCH /api/calls/:id": { access: "calls:write", ids: { id: ["liveCall", "loggedCall"] }, body: () => ({ subject: "Matrix" }) },
 
-  "GET /api/campaigns": { access: "session-or-key" },
-  "GET /api/campaigns/:id": { access: "session-or-key", ids: { id: "campaign" } },
-  "POST /api/campaigns": { access: "admin", body: () => ({ name: `Matrix ${crypto.randomUUID()}` }) },
-  "PATCH /api/campaigns/:id": { access: "admin", ids: { id: "campaign" }, body: () => ({ channel: "radio" }) },
-  "DELETE /api/campaigns/:id": { access: "admin", ids: { id: "campaign" } },
-  "POST /api/campaigns/:id/costs": { access: "admin", ids: { id: "campaign" }, body: () => ({ spentOn: "2026-11-05", amountCents: 100 }) },
-  "DELETE /api/campaigns/:id/costs/:costId": { access: "admin", ids: { id: "campaign", costId: "cost" } },
+  "GET /api/campaigns": { access: "marketing:read" },
+  "GET /api/campaigns/:id": { access: "marketing:read", ids: { id: "campaign" } },
+  "POST /api/campaigns": { access: "marketing:write", body: () => ({ name: `Matrix ${crypto.randomUUID()}` }) },
+  "PATCH /api/campaigns/:id": { access: "marketing:write", ids: { id: "campaign" }, body: () => ({ channel: "radio" }) },
+  "DELETE /api/campaigns/:id": { access: "marketing:write", ids: { id: "campaign" } },
+  "POST /api/campaigns/:id/costs": { access: "marketing:write", ids: { id: "campaign" }, body: () => ({ spentOn: "2026-11-05", amountCents: 100 }) },
+  "DELETE /api/campaigns/:id/costs/:costId": { access: "marketing:write", ids: { id: "campaign", costId: "cost" } },
 
-  "GET /api/income": { access: "session-or-key" },
-  "POST /api/income": { access: "admin", body: (own) => ({ contactId: own.ids.contact, amountCents: 100, receivedOn: "2026-11-03" }) },
-  "DELETE /api/income/:id": { access: "admin", ids: { id: "income" } },
-  "POST /api/income/import": { access: "admin" },
+  "GET /api/income": { access: "marketing:read" },
+  "POST /api/income": { access: "marketing:write", body: (own) => ({ contactId: own.ids.contact, amountCents: 100, receivedOn: "2026-11-03" }) },
+  "DELETE /api/income/:id": { access: "marketing:write", ids: { id: "income" } },
+  "POST /api/income/import": { access: "marketing:write" },
 
-  "GET /api/reports/campaigns": { access: "session-or-key" },
-  "GET /api/reports/campaigns.csv": { access: "session-or-key" },
-  "GET /api/tenant": { access: "session-or-key" },
-  "PATCH /api/tenant": { access: "admin", body: () => ({ attributionWindowDays: 30 }) },
+  "GET /api/reports/campaigns": { access: "marketing:read" },
+  "GET /api/reports/campaigns.csv": { access: "marketing:read" },
+  "GET /api/tenant": { access: "settings:read" },
+  "PATCH /api/tenant": { access: "settings:write", body: () => ({ attributionWindowDays: 30 }) },
 
-  "GET /api/provider-accounts": { access: "admin" },
-  "GET /api/provider-accounts/:provider": { access: "admin", note: "names a provider, not an object: the account is always the session's tenant's" },
-  "PUT /api/provider-accounts/:provider": { access: "admin", note: "names a provider, not an object", body: (own) => ({ accountSid: own.accountSid, authToken: own.token }) },
-  "DELETE /api/provider-accounts/:provider": { access: "admin", note: "names a provider, not an object" },
+  "GET /api/provider-accounts": { access: "providers:manage" },
+  "GET /api/provider-accounts/:provider": { access: "providers:manage", note: "names a provider, not an object: the account is always the session's tenant's" },
+  "PUT /api/provider-accounts/:provider": { access: "providers:manage", note: "names a provider, not an object", body: (own) => ({ accountSid: own.accountSid, authToken: own.token }) },
+  "DELETE /api/provider-accounts/:provider": { access: "providers:manage", note: "names a provider, not an object" },
 
-  "GET /api/keys": { access: "admin" },
-  "POST /api/keys": { access: "admin", body: () => ({ name: "matrix" }) },
-  "DELETE /api/keys/:id": { access: "admin", ids: { id: "apiKey" } },
+  "GET /api/keys": { access: "keys:manage" },
+  "POST /api/keys": { access: "keys:manage", body: () => ({ name: "matrix" }) },
+  "DELETE /api/keys/:id": { access: "keys:manage", ids: { id: "apiKey" } },
 
-  "GET /api/receiving-numbers": { access: "session-or-key" },
-  "GET /api/receiving-numbers/:id": { access: "session-or-key", ids: { id: "receivingNumber" } },
-  "POST /api/receiving-numbers": { access: "admin", body: () => ({ number: "+14155550188", label: "Matrix" }) },
-  "PATCH /api/receiving-numbers/:id": { access: "admin", ids: { id: "receivingNumber" }, body: () => ({ label: "Renamed" }) },
-  "DELETE /api/receiving-numbers/:id": { access: "admin", ids: { id: "receivingNumber" } },
+  "GET /api/receiving-numbers": { access: "routing:read" },
+  "GET /api/receiving-numbers/:id": { access: "routing:read", ids: { id: "receivingNumber" } },
+  "POST /api/receiving-numbers": { access: "routing:write", body: () => ({ number: "+14155550188", label: "Matrix" }) },
+  "PATCH /api/receiving-numbers/:id": { access: "routing:write", ids: { id: "receivingNumber" }, body: () => ({ label: "Renamed" }) },
+  "DELETE /api/receiving-numbers/:id": { access: "routing:write", ids: { id: "receivingNumber" } },
 
-  "GET /api/routes": { access: "session-or-key" },
-  "GET /api/routes/:id": { access: "session-or-key", ids: { id: "route" } },
-  "GET /api/routes/:id/tree": { access: "session-or-key", ids: { id: "route" } },
-  "POST /api/routes": { access: "admin", body: (own) => ({ kind: "dial", name: "Matrix", config: { receivingNumberIds: [own.ids.receivingNumber] } }) },
-  "PUT /api/routes/:id": { access: "admin", ids: { id: "route" }, body: (own) => ({ kind: "dial", name: "Matrix", config: { receivingNumberIds: [own.ids.receivingNumber] } }) },
-  "DELETE /api/routes/:id": { access: "admin", ids: { id: "route" } },
+  "GET /api/routes": { access: "routing:read" },
+  "GET /api/routes/:id": { access: "routing:read", ids: { id: "route" } },
+  "GET /api/routes/:id/tree": { access: "routing:read", ids: { id: "route" } },
+  "POST /api/routes": { access: "routing:write", body: (own) => ({ kind: "dial", name: "Matrix", config: { receivingNumberIds: [own.ids.receivingNumber] } }) },
+  "PUT /api/routes/:id": { access: "routing:write", ids: { id: "route" }, body: (own) => ({ kind: "dial", name: "Matrix", config: { receivingNumberIds: [own.ids.receivingNumber] } }) },
+  "DELETE /api/routes/:id": { access: "routing:write", ids: { id: "route" } },
 
-  "GET /api/tracking-numbers": { access: "session-or-key" },
-  "GET /api/tracking-numbers/available": { access: "session-or-key" },
-  "POST /api/tracking-numbers": { access: "admin" },
-  "PATCH /api/tracking-numbers/:id": { access: "admin", ids: { id: "trackingNumber" }, body: () => ({ label: "Renamed" }) },
-  "DELETE /api/tracking-numbers/:id": { access: "admin", ids: { id: "trackingNumber" } },
-  "POST /api/tracking-numbers/failsafe": { access: "admin" },
+  "GET /api/tracking-numbers": { access: "numbers:read" },
+  "GET /api/tracking-numbers/available": { access: "numbers:read" },
+  "POST /api/tracking-numbers": { access: "numbers:write" },
+  "PATCH /api/tracking-numbers/:id": { access: "numbers:write", ids: { id: "trackingNumber" }, body: () => ({ label: "Renamed" }) },
+  "DELETE /api/tracking-numbers/:id": { access: "numbers:write", ids: { id: "trackingNumber" } },
+  "POST /api/tracking-numbers/failsafe": { access: "numbers:write" },
 
   "GET /api/profile": { access: "session" },
   "PATCH /api/profile": { access: "session", body: () => ({ popupOn: "answer" }) },
@@ -195,25 +212,25 @@ describe("the route table", () => {
     }
   });
 
-  it("agrees with requireAdmin: a route is admin-only here exactly when its chain, or a `.use()` above it, holds requireAdmin", () => {
-    const guards = app.routes.filter((r) => r.method === "ALL" && r.handler.name === "requireAdmin").map((r) => r.path.replace(/\/\*$/, ""));
-    const gated = new Set<string>();
-    for (const r of app.routes) {
-      if (r.method === "ALL") continue;
-      if (r.handler.name === "requireAdmin" || guards.some((p) => r.path === p || r.path.startsWith(`${p}/`))) gated.add(`${r.method} ${r.path}`);
+  it("agrees with the server's own reading: each route needs the scope named here", () => {
+    for (const [r, route] of entries) {
+      if (["public", "health-key", "webhook", "socket"].includes(route.access)) continue;
+      const [method, path] = r.split(" ") as [string, string];
+      const expected = route.access === "signed-in" ? "anyone" : route.access === "session" ? null : route.access;
+      expect(scopeNeeded(method, fill(path, {})), r).toBe(expected);
     }
-    const admin = entries.filter(([, route]) => route.access === "admin").map(([r]) => r);
-    expect([...gated].sort()).toEqual(admin.sort());
   });
 });
 
-describe.each(entries.filter(([, r]) => ["session-or-key", "session", "admin"].includes(r.access)))("%s", (r, route) => {
+/** Routes whose callers are not the tenant's users or keys: tested apart, below. */
+const NOT_USERS: Access[] = ["public", "health-key", "webhook", "socket"];
+describe.each(entries.filter(([, r]) => !NOT_USERS.includes(r.access)))("%s", (r, route) => {
   const [method, path] = r.split(" ") as [string, string];
   const send = async (init: { cookie?: string; bearer?: string; values?: Record<string, string>; body?: unknown }) =>
     call(fill(path, init.values ?? {}), {
       method,
       // Logging out ends the session it carries: it gets one of its own.
-      ...(init.cookie ? { cookie: path === "/api/auth/logout" ? await freshCookie(own, init.cookie === own.agentCookie ? "agent" : "admin") : init.cookie } : {}),
+      ...(init.cookie ? { cookie: path === "/api/auth/logout" ? await freshCookie(own, USER_ROLES.find((role) => own[COOKIE_OF[role]] === init.cookie)!) : init.cookie } : {}),
       ...(init.bearer ? { bearer: init.bearer } : {}),
       ...(method === "GET" || method === "DELETE" ? {} : { json: init.body ?? route.body?.(own) ?? {} }),
     });
@@ -225,29 +242,29 @@ describe.each(entries.filter(([, r]) => ["session-or-key", "session", "admin"].i
     expect((await res.json<{ error: string }>()).error).toMatch(/\w/);
   });
 
-  it(route.access === "admin" ? "is refused to an agent: 403" : "is open to an agent", async () => {
-    // Writes name an object that does not exist, so an agent who gets through changes nothing here.
+  it.each(USER_ROLES)(`to a session of each role: as the roles table says (%s)`, async (role) => {
+    // Writes name an object that does not exist, so a role that gets through changes nothing here.
     const values = method === "GET" ? idsOf(own) : {};
-    const res = await send({ cookie: own.agentCookie, values });
-    if (route.access === "admin") {
-      expect(res.status).toBe(403);
-      expect(await res.json()).toEqual({ error: "Only an admin may do this" });
-    } else {
+    const res = await send({ cookie: own[COOKIE_OF[role]] as string, values });
+    if (roleMay(role, route.access)) {
       expect([401, 403], await res.clone().text()).not.toContain(res.status);
       expect(res.status).toBeLessThan(500);
+    } else {
+      expect(res.status).toBe(403);
+      expect((await res.json<{ error: string }>()).error).toMatch(/^An? [\w ]+ may not do this$/);
     }
   });
 
-  it(route.access === "admin" ? "is refused to a key with an agent's role: 403" : "is open to a key with an agent's role, within its scopes", async () => {
+  it(agentKeyMay(route.access) ? "is open to a key with an agent's role, within its scopes" : "is refused to a key with an agent's role: 403", async () => {
     const values = method === "GET" ? idsOf(own) : {};
     const res = await send({ bearer: own.agentKey, values });
-    if (route.access === "admin") {
-      expect(res.status).toBe(403);
-      // Its role refuses it, or, for the powers' routes, its scopes first.
-      expect((await res.json<{ error: string }>()).error).toMatch(/^(Only an admin may do this|This API key does not have the (keys|providers):manage scope)$/);
-    } else if (route.access !== "session") {
+    if (agentKeyMay(route.access)) {
       expect([401, 403], await res.clone().text()).not.toContain(res.status);
       expect(res.status).toBeLessThan(500);
+    } else {
+      expect(res.status).toBe(403);
+      // Its scopes refuse it (the powers, which only an admin's session grants), or else its role.
+      expect((await res.json<{ error: string }>()).error).toMatch(/^(This API key has the agent role, which may not do this|This API key does not have the [a-z]+:[a-z]+ scope|This route is for a user's session, not an API key)$/);
     }
   });
 

@@ -97,12 +97,17 @@ describe("the routing API refuses configurations that cannot work", () => {
     expect((await apiJson<{ items: unknown[] }>(t, "GET", "/api/routes")).body.items).toEqual([]);
   });
 
-  it("agents may read the configuration but only admins change it", async () => {
+  it("managers read and change the configuration; agents and reporting users do neither", async () => {
     const t = await routingTenant();
     const { login } = await import("./helpers.ts");
-    const agent = { cookie: await login(t.agentEmail) };
-    expect((await apiJson(agent, "GET", "/api/routes")).status).toBe(200);
-    expect((await apiJson(agent, "POST", "/api/receiving-numbers", { number: "+14155559876", label: "x" })).status).toBe(403);
+    const manager = { cookie: await login(t.managerEmail) };
+    expect((await apiJson(manager, "GET", "/api/routes")).status).toBe(200);
+    expect((await apiJson(manager, "POST", "/api/receiving-numbers", { number: "+14155559876", label: "x" })).status).toBe(201);
+    for (const email of [t.agentEmail, t.reportingEmail]) {
+      const user = { cookie: await login(email) };
+      expect((await apiJson(user, "GET", "/api/routes")).status).toBe(403);
+      expect((await apiJson(user, "POST", "/api/receiving-numbers", { number: "+14155559875", label: "x" })).status).toBe(403);
+    }
   });
 });
 

@@ -195,7 +195,7 @@ describe("POST /api/auth/password", () => {
     const { key } = await made.json<{ key: string }>();
     for (const json of [{ current: PASSWORD, next: "a brand new passphrase" }, {}]) {
       const res = await call("/api/auth/password", { method: "POST", bearer: key, json });
-      expect([res.status, await res.json()]).toEqual([403, { error: "A password belongs to a logged-in user, not an API key" }]);
+      expect([res.status, await res.json()]).toEqual([403, { error: "This route is for a user's session, not an API key" }]);
     }
   });
 });

@@ -10,7 +10,6 @@ import { z } from "zod";
 import { getDb } from "../../schema/d1.ts";
 import { providerAccounts, trackingNumbers, users } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
-import { requireAdmin } from "../auth/middleware.ts";
 import { encryptSecret, verifyPassword } from "../lib/crypto.ts";
 import { apiError } from "../lib/errors.ts";
 import { refuseInvalid, validate } from "../lib/validate.ts";
@@ -40,7 +39,6 @@ async function present(c: C, row: Row) {
 const scope = (c: C, provider: string) => and(eq(providerAccounts.tenantId, c.get("auth").tenant.id), eq(providerAccounts.provider, provider as Row["provider"]));
 
 export const providerAccountRoutes = new Hono<AppEnv>()
-  .use(requireAdmin())
   .get("/", async (c) => {
     const rows = await getDb(c.env.DB).select().from(providerAccounts).where(eq(providerAccounts.tenantId, c.get("auth").tenant.id));
     return c.json({ items: await Promise.all(rows.map((r) => present(c, r))) });

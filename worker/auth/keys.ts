@@ -8,13 +8,12 @@ import { Hono, type Context } from "hono";
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeyCreate } from "../../schema/api.ts";
-import { ORDINARY_SCOPES, POWER_SCOPES, type ApiScope } from "../../schema/constants.ts";
+import { mayDo, ORDINARY_SCOPES, POWER_SCOPES, ROLE_SCOPES, type ApiScope, type UserRole } from "../../schema/constants.ts";
 import { apiKeys, users } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
 import { getDb, type Db } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
-import { requireAdmin } from "./middleware.ts";
 import { createApiKey } from "./queries.ts";
 
 const POWERS: readonly ApiScope[] = POWER_SCOPES;
@@ -43,12 +42,12 @@ export async function revokeKeysOfUser(db: Db, tenantId: string, userId: string)
 }
 
 /** The role and scopes a new key may have, given who asks; or why not. */
-function grant(c: Context<AppEnv>, wanted: { role: "admin" | "agent"; scopes?: ApiScope[] | undefined }): { role: "admin" | "agent"; scopes: ApiScope[] } | { refused: string } {
+function grant(c: Context<AppEnv>, wanted: { role: UserRole; scopes?: ApiScope[] | undefined }): { role: UserRole; scopes: ApiScope[] } | { refused: string } {
   const auth = c.get("auth");
   const scopes = [...new Set(wanted.scopes ?? ORDINARY_SCOPES)];
   if (auth.via === "session") return { role: wanted.role, scopes };
   // A key makes keys no stronger than itself, and never with a power.
-  if (wanted.role === "admin" && auth.apiKey.role !== "admin") return { refused: "a key may not make a key with a stronger role than its own" };
+  if (ROLE_SCOPES[wanted.role].some((s) => !mayDo(auth.apiKey.role, s))) return { refused: "a key may not make a key with a stronger role than its own" };
   const powers = scopes.filter((s) => POWERS.includes(s));
   if (powers.length) return { refused: `only an admin's session grants ${powers.join(" and ")}` };
   const beyond = scopes.filter((s) => !auth.apiKey.scopes.includes(s));
@@ -57,7 +56,6 @@ function grant(c: Context<AppEnv>, wanted: { role: "admin" | "agent"; scopes?: A
 }
 
 export const apiKeyRoutes = new Hono<AppEnv>()
-  .use(requireAdmin())
   .get("/", async (c) => {
     const rows = await getDb(c.env.DB)
       .select({

@@ -35,6 +35,7 @@ export async function resolveSession(db: Db, token: string, now = Date.now()) {
   const row = await db
     .select({
       expiresAt: sessions.expiresAt,
+      disabledAt: users.disabledAt,
       user: { id: users.id, email: users.email, name: users.name, role: users.role, popupOn: users.popupOn },
       tenant: { id: tenants.id, slug: tenants.slug, name: tenants.name, timeZone: tenants.timeZone, defaultCountry: tenants.defaultCountry },
     })
@@ -44,6 +45,8 @@ export async function resolveSession(db: Db, token: string, now = Date.now()) {
     .where(eq(sessions.id, id))
     .get();
   if (!row) return { ok: false as const, reason: "unknown" as const };
+  // Disabling a user deletes their sessions; this holds even for one made in the same instant.
+  if (row.disabledAt !== null) return { ok: false as const, reason: "disabled" as const };
   if (row.expiresAt <= now) {
     await db.delete(sessions).where(eq(sessions.id, id));
     return { ok: false as const, reason: "expired" as const };

@@ -10,7 +10,6 @@ import { z } from "zod";
 import { calls, campaigns, providerAccounts, routes, trackingNumbers } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
 import { chunks, getDb, type Db } from "../../schema/d1.ts";
-import { requireAdmin } from "../auth/middleware.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { localDate, startOfDay } from "../lib/zoned.ts";
@@ -207,7 +206,7 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
       return providerFailure(c, err);
     }
   })
-  .post("/", requireAdmin(), validate("json", buyBody), async (c) => {
+  .post("/", validate("json", buyBody), async (c) => {
     const { tenant } = c.get("auth");
     const body = c.req.valid("json");
     const db = getDb(c.env.DB);
@@ -251,7 +250,7 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     await routingChanged(c);
     return c.json(presentTracking(row!), 201);
   })
-  .patch("/:id", requireAdmin(), validate("param", idParam), validate("json", trackingUpdate), async (c) => {
+  .patch("/:id", validate("param", idParam), validate("json", trackingUpdate), async (c) => {
     const { tenant } = c.get("auth");
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
@@ -277,7 +276,7 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     await routingChanged(c);
     return c.json(presentTracking(row!));
   })
-  .delete("/:id", requireAdmin(), validate("param", idParam), async (c) => {
+  .delete("/:id", validate("param", idParam), async (c) => {
     const { tenant } = c.get("auth");
     const db = getDb(c.env.DB);
     const scope = and(eq(trackingNumbers.tenantId, tenant.id), eq(trackingNumbers.id, c.req.valid("param").id));
@@ -297,7 +296,7 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     await routingChanged(c);
     return c.json({ deleted: row.number, released: row.providerNumberId !== null, message: `${row.number} no longer routes or tracks calls` });
   })
-  .post("/failsafe", requireAdmin(), validate("json", failsafeBulk), async (c) => {
+  .post("/failsafe", validate("json", failsafeBulk), async (c) => {
     const { tenant } = c.get("auth");
     const { trackingNumberIds, failsafeNumber: raw } = c.req.valid("json");
     const db = getDb(c.env.DB);
