@@ -111,6 +111,18 @@ const ROUTES: Record<string, Route> = {
   "POST /api/keys": { access: "keys:manage", body: () => ({ name: "matrix" }) },
   "DELETE /api/keys/:id": { access: "keys:manage", ids: { id: "apiKey" } },
 
+  "GET /api/users": { access: "users:manage" },
+  "PATCH /api/users/:id": { access: "users:manage", ids: { id: "user" }, body: () => ({ role: "reporting" }) },
+  "POST /api/users/:id/reset-link": { access: "users:manage", ids: { id: "user" } },
+  "GET /api/invitations": { access: "users:manage" },
+  "POST /api/invitations": { access: "users:manage", body: () => ({ email: `matrix-${crypto.randomUUID()}@matrix.test`, role: "agent" }) },
+  "DELETE /api/invitations/:id": { access: "users:manage", ids: { id: "invitation" } },
+  // Public: the token in the body or query is all the credential there is; an unknown one is 404.
+  "GET /api/invitations/accept": { access: "public" },
+  "POST /api/invitations/accept": { access: "public" },
+  "GET /api/auth/reset": { access: "public" },
+  "POST /api/auth/reset": { access: "public" },
+
   "GET /api/receiving-numbers": { access: "routing:read" },
   "GET /api/receiving-numbers/:id": { access: "routing:read", ids: { id: "receivingNumber" } },
   "POST /api/receiving-numbers": { access: "routing:write", body: () => ({ number: "+14155550188", label: "Matrix" }) },
@@ -344,6 +356,21 @@ describe.each(entries.filter(([, r]) => r.access === "webhook"))("%s", (r) => {
     expect([res.status, await res.text()]).toEqual([403, "Not a verified webhook for a number here"]);
     expect(await rowsOf(other.id)).toEqual(before);
     expect((await switchboardOf(other).snapshot()).calls).toEqual(liveBefore);
+  });
+});
+
+describe("the public routes of single-use links", () => {
+  it.each(["GET /api/invitations/accept", "POST /api/invitations/accept", "GET /api/auth/reset", "POST /api/auth/reset"])("%s: an unknown token is 404 without a session, and changes nothing", async (r) => {
+    const [method, path] = r.split(" ") as [string, string];
+    const token = "A".repeat(43);
+    const before = await rowsOf(own.id);
+    const res =
+      method === "GET"
+        ? await call(`${path}?token=${token}`)
+        : await call(path, { method, json: path.endsWith("accept") ? { token, name: "Nobody", password: "a long enough passphrase" } : { token, password: "a long enough passphrase" } });
+    expect(res.status, await res.clone().text()).toBe(404);
+    expect((await res.json<{ error: string }>()).error).toMatch(/not valid/);
+    expect(await rowsOf(own.id)).toEqual(before);
   });
 });
 
