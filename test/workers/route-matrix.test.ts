@@ -5,7 +5,9 @@
  * without credentials it is refused (401, or the webhook's 403) unless public; each role (admin,
  * manager, agent, reporting) is let through exactly where the README's roles table lets it, and
  * refused (403) elsewhere; a key is held to its role and its scopes; every id in its path that names
- * another tenant's object gets 404; and nothing of the other tenant changes.
+ * another tenant's object gets 404; and nothing of the other tenant changes. A business that signed
+ * itself up is tried on every route too, naming the other tenant's ids: 404, nothing of theirs in any
+ * answer, nothing of theirs changed.
  */
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -310,6 +312,47 @@ describe.each(entries.filter(([, r]) => !NOT_USERS.includes(r.access)))("%s", (r
     }
     expect(await rowsOf(other.id)).toEqual(before);
     expect((await switchboardOf(other).snapshot()).calls).toEqual(liveBefore);
+  });
+});
+
+describe("a business that signed itself up", () => {
+  let newcomer: { id: string; slug: string };
+  beforeAll(async () => {
+    const res = await call("/api/signup", { method: "POST", headers: { "CF-Connecting-IP": "192.0.2.77" }, json: { business: "Newcomer Plumbing", name: "Nova", email: `nova-${crypto.randomUUID()}@newcomer.test`, password: "a brand new business at last" } });
+    if (res.status !== 201) throw new Error(`sign-up: ${res.status} ${await res.text()}`);
+    newcomer = (await res.json<{ tenant: { id: string; slug: string } }>()).tenant;
+  });
+  /** What of the other tenant a leak would show: its ids, slug and numbers. */
+  const secretsOf = (t: FullTenant) => [...Object.values(t.ids).filter((v) => v !== "twilio"), t.id, t.slug, t.trackingNumber, t.accountSid];
+
+  it.each(entries.filter(([, r]) => !NOT_USERS.includes(r.access)))("%s: sees nothing of another tenant and changes nothing of theirs", async (r, route) => {
+    const [method, path] = r.split(" ") as [string, string];
+    const before = await rowsOf(other.id);
+    const liveBefore = (await switchboardOf(other).snapshot()).calls;
+    // Its admin's own session each time (logging out ends the one it carries), naming the other tenant's ids everywhere.
+    const cookie = await freshCookie(newcomer, "admin");
+    const values = Object.fromEntries(Object.entries(route.ids ?? {}).map(([p, k]) => [p, other.ids[[k].flat()[0]!]]));
+    const url = fill(path, { provider: "twilio", ...values });
+    const body = method === "GET" || method === "DELETE" ? undefined : (route.body?.(other) ?? {});
+    const res = await call(url, { method, cookie, ...(body === undefined ? {} : { json: body }) });
+    expect(res.status, await res.clone().text()).toBeLessThan(500);
+    if (route.ids) expect(res.status).toBe(404);
+    const text = await res.text();
+    // An id the request itself sent may be named back ("no such receiving number …"); nothing else of theirs.
+    const sent = `${url} ${JSON.stringify(body)}`;
+    for (const secret of secretsOf(other).filter((x) => !sent.includes(x))) expect(text, `${r} answered with the other tenant's ${secret}`).not.toContain(secret);
+    expect(await rowsOf(other.id)).toEqual(before);
+    expect((await switchboardOf(other).snapshot()).calls).toEqual(liveBefore);
+  });
+
+  it("its dashboards' socket reaches its own tenant only", async () => {
+    const cookie = await freshCookie(newcomer, "admin");
+    const theirs = await openSocket(other.slug, { cookie });
+    expect([theirs.status, await theirs.json()]).toEqual([403, { error: "Not your tenant" }]);
+    const mine = await openSocket(newcomer.slug, { cookie });
+    expect(mine.status).toBe(101);
+    mine.webSocket!.accept();
+    mine.webSocket!.close(1000, "done");
   });
 });
 
