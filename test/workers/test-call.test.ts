@@ -6,13 +6,16 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import type { Switchboard } from "../../party/switchboard.ts";
+import { providerAccounts } from "../../schema/db.ts";
+import { encryptSecret } from "../../worker/lib/crypto.ts";
 import { TEST_CALL_RING_SECONDS, TEST_CALLER } from "../../worker/numbers/test-call.ts";
-import { call, login } from "./helpers.ts";
+import { call, db, login } from "./helpers.ts";
 import { buySandboxNumber, signUp } from "./sandbox.ts";
 import { Dashboard } from "./socket.ts";
-import { createTwilioTenant, switchboardOf } from "./twilio-helpers.ts";
+import { createTwilioTenant, hexId, switchboardOf } from "./twilio-helpers.ts";
 
 type Placed = { callId: string | null; providerCallId: string; from: string; to: string; endsAt: number };
 
@@ -89,6 +92,29 @@ describe("POST /api/tracking-numbers/:id/test-call", () => {
     // The number is free again.
     const next = await testCall(t.cookie, number.id);
     expect(next.status).toBe(202);
+    dashboard.close();
+  });
+
+  it("its end is verified like any webhook: signed for credentials the account no longer has, it is refused and changes nothing", async () => {
+    const t = await signUp();
+    const number = await buySandboxNumber(t);
+    const dashboard = await Dashboard.connect(t.tenant.slug, t.cookie);
+    await dashboard.waitFor(1);
+    const placed = await (await testCall(t.cookie, number.id)).json<Placed>();
+    await dashboard.waitFor(3);
+
+    // The account's credentials change while the call rings: the end was signed with the old ones.
+    const accountSid = hexId("AC");
+    await db()
+      .update(providerAccounts)
+      .set({ externalId: accountSid, credentialsEncrypted: await encryptSecret(JSON.stringify({ accountSid, authToken: `token-${crypto.randomUUID()}` }), env.SECRETS_KEY) })
+      .where(eq(providerAccounts.tenantId, t.tenant.id));
+    await ringOut(t.tenant.id);
+    await runDurableObjectAlarm(switchboardOf(t.tenant));
+    expect(seen(dashboard)).toEqual(["snapshot", "call:ringing", "notification:incoming-call"]);
+    expect(await loggedRows(t.tenant.id, placed.providerCallId)).toEqual([]);
+    // A refusal is not tried again: the sweep ends the call, as it ends any call whose end was lost.
+    expect(await runInDurableObject(switchboardOf(t.tenant), (_: Switchboard, state) => state.storage.sql.exec("select count(*) as n from sandbox_calls").one().n)).toBe(0);
     dashboard.close();
   });
 
