@@ -34,7 +34,14 @@ export type CallProgress = {
 
 // Routing decisions -----------------------------------------------------------------------------
 
+/**
+ * A ring target is a phone number (E.164) or a SIP URI (`sip:frontdesk@pbx.example.com`, `sips:…`):
+ * a desk phone on a PBX rung directly. Each provider's markup dials either in its own way.
+ */
+export const isSipUri = (target: string) => /^sips?:/i.test(target);
+
 export type DialTarget = {
+  /** E.164, or a SIP URI (see isSipUri). */
   number: string;
   /** Digits sent once answered (an extension), after `extensionDelaySeconds`. */
   extension?: string | null;
