@@ -106,6 +106,7 @@ const ROUTES: Record<string, Route> = {
   "GET /api/provider-accounts/:provider": { access: "providers:manage", note: "names a provider, not an object: the account is always the session's tenant's" },
   "PUT /api/provider-accounts/:provider": { access: "providers:manage", note: "names a provider, not an object", body: (own) => ({ accountSid: own.accountSid, authToken: own.token }) },
   "DELETE /api/provider-accounts/:provider": { access: "providers:manage", note: "names a provider, not an object" },
+  "POST /api/provider-accounts/:provider/test": { access: "providers:manage", note: "names a provider, not an object", body: (own) => ({ accountSid: own.accountSid, authToken: own.token }) },
 
   "GET /api/keys": { access: "keys:manage" },
   "POST /api/keys": { access: "keys:manage", body: () => ({ name: "matrix" }) },
@@ -130,6 +131,8 @@ const ROUTES: Record<string, Route> = {
   "PATCH /api/tracking-numbers/:id": { access: "numbers:write", ids: { id: "trackingNumber" }, body: () => ({ label: "Renamed" }) },
   "DELETE /api/tracking-numbers/:id": { access: "numbers:write", ids: { id: "trackingNumber" } },
   "POST /api/tracking-numbers/failsafe": { access: "numbers:write" },
+
+  "GET /api/audit": { access: "audit:read" },
 
   "GET /api/profile": { access: "session" },
   "PATCH /api/profile": { access: "session", body: () => ({ popupOn: "answer" }) },
