@@ -56,6 +56,15 @@ function grant(c: Context<AppEnv>, wanted: { role: UserRole; scopes?: ApiScope[]
   return { role: wanted.role, scopes };
 }
 
+/** "every ordinary scope and keys:manage", or the scopes one by one: a line people can read. */
+function scopesInWords(scopes: ApiScope[]) {
+  const powers = scopes.filter((s) => POWERS.includes(s));
+  const ordinary = scopes.filter((s) => !POWERS.includes(s));
+  const all = ORDINARY_SCOPES.every((s) => ordinary.includes(s));
+  const parts = [...(all ? ["every ordinary scope"] : ordinary.length ? [`scopes ${ordinary.join(", ")}`] : []), ...powers];
+  return parts.length ? parts.join(" and ") : "no scope";
+}
+
 export const apiKeyRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const rows = await getDb(c.env.DB)
@@ -89,7 +98,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
       action: "key.created",
       targetType: "api-key",
       targetId: made.id,
-      summary: `Created API key "${made.name}" (${made.prefix}…) with the ${made.role} role and scopes ${made.scopes.join(", ") || "(none)"}`,
+      summary: `Created API key "${made.name}" (${made.prefix}…) with the ${made.role} role and ${scopesInWords(made.scopes)}`,
       details: { name: made.name, prefix: made.prefix, role: made.role, scopes: made.scopes },
     });
     return c.json(made, 201);

@@ -338,12 +338,12 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     await db.batch(updates as [(typeof updates)[number], ...typeof updates]);
     await routingChanged(c);
     const numbers = rows.map((r) => r.number).sort();
-    const listed = numbers.length <= 5 ? `: ${numbers.join(", ")}` : "";
+    const which = numbers.length <= 5 ? numbers.join(", ") : plural(numbers.length, "tracking number");
     noteAudit(c, {
       action: "tracking_number.failsafe_set",
       targetType: "tracking-number",
       ...(ids.length === 1 ? { targetId: ids[0]! } : {}),
-      summary: failsafeNumber ? `Set the fail-safe number of ${plural(ids.length, "tracking number")} to ${failsafeNumber}${listed}` : `Cleared the fail-safe number of ${plural(ids.length, "tracking number")}${listed}`,
+      summary: failsafeNumber ? `Set the fail-safe number of ${which} to ${failsafeNumber}` : `Cleared the fail-safe number of ${which}`,
       details: { failsafeNumber: failsafeNumber ?? null, trackingNumberIds: ids, numbers, previous: Object.fromEntries(rows.map((r) => [r.number, r.failsafeNumber])) },
     });
     return c.json({ updated: ids.length, failsafeNumber: failsafeNumber ?? null });
