@@ -63,10 +63,11 @@ export function genericNote(method: string, pattern: string, path: string, thing
   const patternParts = pattern.split("/");
   const pathParts = path.split("/");
   const ids = patternParts.flatMap((part, i) => (part.startsWith(":") && pathParts[i] ? [decodeURIComponent(pathParts[i]!)] : []));
-  const words_ = patternParts.filter((p) => p && p !== "api" && !p.startsWith(":"));
+  // `/api/campaigns/:id/costs` → `campaigns.costs`: the pattern's words, without the ids.
+  const resource = patternParts.filter((p) => p && p !== "api" && !p.startsWith(":"));
   const targetId = ids.at(-1);
   return {
-    action: `${words_.join(".")}.${verb}`,
+    action: `${resource.join(".")}.${verb}`,
     summary: `${words} ${thing}${targetId ? ` ${targetId}` : ""}`,
     ...(targetId ? { targetType: thing, targetId } : {}),
   };
