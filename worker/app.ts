@@ -7,10 +7,11 @@ import { auditLog } from "./audit/log.ts";
 import { auditRoutes } from "./audit/routes.ts";
 import { requireAuth } from "./auth/middleware.ts";
 import { sameOrigin } from "./auth/same-origin.ts";
-import { authorize } from "./auth/scopes.ts";
+import { authorize, isPublic } from "./auth/scopes.ts";
 import { apiKeyRoutes } from "./auth/keys.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { signupRoutes } from "./auth/signup.ts";
+import { invitationRoutes, resetRoutes, userRoutes } from "./auth/team.ts";
 import { callCsvRoutes, callRoutes } from "./calls/routes.ts";
 import { providerAccountRoutes } from "./accounts/routes.ts";
 import { campaignRoutes, contactImportRoutes, incomeRoutes, MAX_IMPORT_BYTES, reportRoutes, tenantRoutes } from "./marketing/routes.ts";
@@ -18,6 +19,7 @@ import { contactRoutes } from "./contacts/routes.ts";
 import { realtimeRoutes } from "./realtime.ts";
 import { profileRoutes, receivingNumberRoutes, routeRoutes } from "./routing/routes.ts";
 import { trackingNumberRoutes } from "./numbers/routes.ts";
+import { setupRoutes } from "./setup/routes.ts";
 import { inboundWebhooks } from "./webhooks/inbound.ts";
 import { ADAPTERS } from "./providers/index.ts";
 import type { AppEnv } from "./env.ts";
@@ -36,10 +38,11 @@ const api = new Hono<AppEnv>()
     except((c) => c.req.header("Authorization") !== undefined, sameOrigin()),
     // Everything but what gets a newcomer in needs a session or an API key, and what it asks must be
     // within the user's role (a key: its role and its scopes).
-    except(["/api/auth/login", "/api/auth/reset", "/api/signup", "/api/invitations/accept"], requireAuth(), authorize()),
+    except((c) => isPublic(c.req.method, c.req.path), requireAuth(), authorize()),
     // After the checks, so what they refuse is never logged; around every route, so none can forget.
     auditLog(),
   )
+  .route("/auth/reset", resetRoutes)
   .route("/auth", authRoutes)
   .route("/signup", signupRoutes)
   .use("/*/import", bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => apiError(c, 413, `File is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`) }))
@@ -53,10 +56,13 @@ const api = new Hono<AppEnv>()
   .route("/tenant", tenantRoutes)
   .route("/provider-accounts", providerAccountRoutes)
   .route("/keys", apiKeyRoutes)
+  .route("/users", userRoutes)
+  .route("/invitations", invitationRoutes)
   .route("/receiving-numbers", receivingNumberRoutes)
   .route("/routes", routeRoutes)
   .route("/tracking-numbers", trackingNumberRoutes)
   .route("/profile", profileRoutes)
+  .route("/setup", setupRoutes)
   .route("/audit", auditRoutes);
 
 const webhooks = new Hono<AppEnv>().use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text(`Request body is larger than ${MAX_BODY_BYTES / 1024} KB`, 413) }));

@@ -8,6 +8,7 @@ import { dialActionForm, gatherForm, recordingForm, reportTime, statusForm, voic
 import { checkTwilioAccount } from "./account.ts";
 import { TwilioNumbers } from "./numbers.ts";
 import { verifyTwilioSignature } from "./signature.ts";
+import { twilioSimulator } from "./simulator.ts";
 import { renderTwiml, renderWhisper, twilioCallbacks } from "./twiml.ts";
 
 export const twilioCredentials = z.object({
@@ -101,4 +102,5 @@ export const twilio: TelephonyAdapter<TwilioCredentials> = {
   },
   check: (credentials) => checkTwilioAccount(credentials.accountSid, credentials.authToken),
   numbers: (credentials) => new TwilioNumbers(credentials.accountSid, credentials.authToken),
+  simulator: (credentials) => twilioSimulator(credentials.accountSid, credentials.authToken),
 };
