@@ -22,12 +22,15 @@ import { fullTenant, registeredRoutes, type FullTenant } from "./app-routes.ts";
 import { call, createTenant, db, login, PASSWORD } from "./helpers.ts";
 import { uniqueNumber } from "./twilio-helpers.ts";
 
-type Sent = { method: string; path: string; json?: unknown; csv?: string; cookie?: string; bearer?: string };
+/** A request: as the tenant's admin unless it names a cookie or a key, or is `anonymous` (a public route). */
+type Sent = { method: string; path: string; json?: unknown; csv?: string; cookie?: string; bearer?: string; anonymous?: boolean };
 type Recipe = {
   /** The event's action. */
   action: string;
   /** Makes what the request needs (a fresh object to delete), then the request; by default as the tenant's admin. */
   request: (t: FullTenant) => Promise<Sent> | Sent;
+  /** The same request, refused (a 4xx); by default sent as the tenant's agent, whom none of these routes admit. */
+  refused?: (sent: Sent) => Sent;
 };
 
 let own: FullTenant;
@@ -45,8 +48,46 @@ const freshReceiving = () => post("/api/receiving-numbers", { number: uniqueNumb
 /** A fictional 555-01xx number no other tenant has, which the sandbox and the Twilio fake both sell. */
 const sellable = () => `+1${["206", "312", "512", "617", "303"][Math.floor(Math.random() * 5)]}55501${String(Math.floor(Math.random() * 100)).padStart(2, "0")}`;
 
+/** A teammate of the tenant's, made in D1, for a route to act on. */
+async function teammate(t: FullTenant, role: "agent" | "manager" = "agent") {
+  const id = `usr_${crypto.randomUUID()}`;
+  await db().insert(users).values({ id, tenantId: t.id, email: `mate-${id}@audit.test`, name: `Mate ${id.slice(-4)}`, role, passwordHash: "none" });
+  return id;
+}
+/** The token of a link a route answered with (`…/#/invite/<token>`). */
+const tokenOf = (url: string) => url.split("/").pop()!;
+const noSuchToken = (sent: Sent): Sent => ({ ...sent, json: { ...(sent.json as object), token: "no-such-token-0123456789abcdefghijklmnopqrstuv" } });
+
 /** Each audited route, and a request that makes it succeed. */
 const AUDITED: Record<string, Recipe> = {
+  "PATCH /api/users/:id": { action: "user.role_changed", request: async (t) => ({ method: "PATCH", path: `/api/users/${await teammate(t)}`, json: { role: "manager" } }) },
+  "POST /api/users/:id/reset-link": { action: "user.reset_link_created", request: async (t) => ({ method: "POST", path: `/api/users/${await teammate(t)}/reset-link`, json: {} }) },
+  "POST /api/invitations": { action: "invitation.created", request: () => ({ method: "POST", path: "/api/invitations", json: { email: `invitee-${crypto.randomUUID()}@audit.test`, role: "agent" } }) },
+  "DELETE /api/invitations/:id": {
+    action: "invitation.withdrawn",
+    request: async () => ({ method: "DELETE", path: `/api/invitations/${(await post("/api/invitations", { email: `withdrawn-${crypto.randomUUID()}@audit.test`, role: "agent" })).id}` }),
+  },
+  "POST /api/invitations/accept": {
+    action: "invitation.accepted",
+    // Public: the newcomer is the actor, named by the route.
+    request: async () => {
+      const { url } = await post<{ url: string }>("/api/invitations", { email: `newcomer-${crypto.randomUUID()}@audit.test`, role: "agent" });
+      const password = `newcomer passphrase ${crypto.randomUUID()}`;
+      secrets.push(password, tokenOf(url));
+      return { method: "POST", path: "/api/invitations/accept", json: { token: tokenOf(url), name: "Nia Newcomer", password }, anonymous: true };
+    },
+    refused: noSuchToken,
+  },
+  "POST /api/auth/reset": {
+    action: "user.password_set",
+    request: async (t) => {
+      const { url } = await post<{ url: string }>(`/api/users/${await teammate(t)}/reset-link`, {});
+      const password = `reset passphrase ${crypto.randomUUID()}`;
+      secrets.push(password, tokenOf(url));
+      return { method: "POST", path: "/api/auth/reset", json: { token: tokenOf(url), password }, anonymous: true };
+    },
+    refused: noSuchToken,
+  },
   "POST /api/auth/password": {
     action: "user.password_changed",
     // A user of its own: a changed password must not end the sessions the other cases use.
@@ -119,6 +160,7 @@ const NOT_AUDITED: Record<string, string> = {
   "PATCH /api/calls/:id": "call notes are daily work",
   "PATCH /api/profile": "a user's own popup and number",
   "POST /api/provider-accounts/:provider/test": "tries credentials; changes nothing",
+  "POST /api/tracking-numbers/:id/test-call": "a test call is a call (in the call log), not a change to any setting",
 };
 
 const mutating = registeredRoutes().filter((r) => /^(POST|PUT|PATCH|DELETE) \/api\//.test(r));
@@ -131,7 +173,7 @@ async function eventsOf(tenantId: string) {
 
 async function send(r: Sent) {
   const headers = r.csv !== undefined ? { "Content-Type": "text/csv" } : undefined;
-  const auth = r.bearer ? { bearer: r.bearer } : { cookie: r.cookie ?? own.adminCookie };
+  const auth = r.anonymous ? {} : r.bearer ? { bearer: r.bearer } : { cookie: r.cookie ?? own.adminCookie };
   return call(r.path, { method: r.method, ...auth, ...(r.json !== undefined ? { json: r.json } : {}), ...(r.csv !== undefined ? { body: r.csv, headers } : {}) });
 }
 
@@ -192,12 +234,18 @@ describe.each(Object.entries(AUDITED))("%s", (route, recipe) => {
     const sent = await recipe.request(own);
     const before = await eventsOf(own.id);
     // An agent may not do any of these, but change their own password: that one, with a wrong current password.
-    const refused = route === "POST /api/auth/password" ? { ...sent, json: { current: "not the password", next: "another new passphrase" } } : { ...sent, cookie: own.agentCookie };
+    const refused = recipe.refused?.(sent) ?? (route === "POST /api/auth/password" ? { ...sent, json: { current: "not the password", next: "another new passphrase" } } : { ...sent, cookie: own.agentCookie });
     const res = await send(refused);
-    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status, await res.clone().text()).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
-    // And an id that is not the tenant's: 404, nothing written.
-    if (route.includes(":id")) expect((await send({ ...sent, path: sent.path.replace(/\/[^/]+$/, "/no-such-id") })).status).toBe(404);
+    // And the route's last id, one that is not the tenant's: 404, nothing written.
+    const pattern = route.split(" ")[1]!.split("/");
+    const last = pattern.findLastIndex((part) => part.startsWith(":") && part !== ":provider");
+    if (last > 0) {
+      const path = sent.path.split("/").map((part, i) => (i === last ? "no-such-id" : part)).join("/");
+      const res = await send({ ...sent, path });
+      expect([res.status, (await res.json<{ error: string }>()).error], path).toEqual([404, expect.stringMatching(/^No such /)]);
+    }
     expect(await eventsOf(own.id)).toEqual(before);
   });
 });

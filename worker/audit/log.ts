@@ -37,6 +37,8 @@ const AUDITED: [RegExp, string][] = [
 const NOT_CHANGES: RegExp[] = [
   // Trying credentials against the provider stores nothing.
   /^\/api\/provider-accounts\/[^/]+\/test\/?$/,
+  // A test call is a call (daily work, in the call log), not a change to how calls are handled.
+  /^\/api\/tracking-numbers\/[^/]+\/test-call\/?$/,
 ];
 
 const READS = /^(GET|HEAD|OPTIONS)$/;
