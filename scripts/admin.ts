@@ -142,7 +142,7 @@ function insert(table: string, row: Record<string, string | number | boolean | n
 /** A one-time link: the token goes to the operator only; its SHA-256 is kept (as a session's is). */
 async function resetRow(tenantId: string, userId: string, now: number) {
   const token = randomToken(32);
-  const row = insert("password_resets", { id: `pwr_${crypto.randomUUID()}`, tenant_id: tenantId, user_id: userId, token_hash: await sha256Hex(token), created_by: "operator", created_at: now, expires_at: now + RESET_TTL_MS });
+  const row = insert("password_resets", { id: `rst_${crypto.randomUUID()}`, tenant_id: tenantId, user_id: userId, token_hash: await sha256Hex(token), created_by: "operator", created_at: now, expires_at: now + RESET_TTL_MS });
   return { token, row };
 }
 
