@@ -7,7 +7,8 @@
  *   npm run bench -- --ring 0 --talk 0              saturated: every call's requests back to back
  *   npm run bench -- --rate 100 --duration 30       open loop: 100 new calls a second for 30 s
  *   npm run bench -- --match 100000,1000000         caller matching at scale (local D1 only)
- *   npm run bench -- --provider twilio              whose webhooks the calls are (scripts/networks/)
+ *   npm run bench -- --provider twilio              whose webhooks the main run's calls are (scripts/networks/)
+ *   npm run bench -- --provider-calls 40            then 40 calls through each provider, side by side (0: none)
  *
  * It starts the app as `npm run dev` does (its own port and local state), seeds the known callers
  * it needs, connects K dashboards to the realtime socket, drives whole calls (ring, answer, hang up,
@@ -24,7 +25,7 @@ import { Worker } from "node:worker_threads";
 import type { DashboardReport } from "./bench-dashboards.ts";
 import { CALLERS_DDL, ENTRY_SQL, SEEN_SQL } from "../party/callers-sql.ts";
 import { gzipSync } from "node:zlib";
-import { networkFor } from "./networks/index.ts";
+import { NETWORKS, networkFor } from "./networks/index.ts";
 import type { Network, SimulatedCall, Send } from "./networks/network.ts";
 import { devVar, ROOT, run, VITE } from "./lib.ts";
 import { startDevServer } from "./serve.ts";
@@ -40,6 +41,8 @@ const { values: flags } = parseArgs({
     match: { type: "string" },
     ring: { type: "string", default: "0.5" },
     provider: { type: "string", default: "twilio" },
+    /** Calls per provider in the side-by-side pass over every provider (0 skips it). */
+    "provider-calls": { type: "string", default: "40" },
     talk: { type: "string", default: "1" },
     port: { type: "string", default: "8795" },
     "skip-build": { type: "boolean", default: false },
@@ -276,6 +279,61 @@ function clientSize() {
   return { initialGzipKB: Math.round(initial / 100) / 10, allGzipKB: Math.round(total / 100) / 10 };
 }
 
+type Dashboards = Awaited<ReturnType<typeof openDashboards>>;
+
+/**
+ * The same calls through every provider's webhooks, one provider after another, on the same server
+ * and dashboards: webhook → markup and webhook → popup for each, beside each other and against the
+ * Durable Object floor of the same run.
+ */
+async function providerPass(base: string, dashboards: Dashboards, callers: string[], pace: Pace, concurrency: number, perProvider: number, doFloor: number) {
+  const ratio = (x: number) => Math.round((x / doFloor) * 100) / 100;
+  const rows: Record<string, { calls: number; errors: number; errorSamples: (string | undefined)[]; webhookToMarkup: Stats & { ratioP50ToDurableObjectFloor: number }; webhookToPopup: Stats & { ratioP50ToDurableObjectFloor: number } }> = {};
+  for (const provider of Object.keys(NETWORKS)) {
+    const network = networkFor(provider, base);
+    // Warm up this provider's code paths (its adapter, its first account lookups).
+    for (let i = 0; i < 3; i++) await driveCall(network, { ring: 0, talk: 0 }, callers[i % callers.length]!, network.demoNumber);
+    await sleep(300);
+    await dashboards.reset();
+    const results: CallResult[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < perProvider) {
+          const i = next++;
+          results.push(await driveCall(network, pace, i % 2 === 0 ? callers[i % callers.length]! : `+1415310${String(i % 10000).padStart(4, "0")}`, network.demoNumber));
+        }
+      }),
+    );
+    const ok = results.filter((r) => r.ok);
+    // Until every dashboard has seen every call ring (at most 5 s).
+    const until = performance.now() + 5000;
+    let seen = await dashboards.report();
+    while (performance.now() < until && seen.some((d) => ok.some((r) => !new Map(d.ringingAt).has(r.callSid)))) {
+      await sleep(100);
+      seen = await dashboards.report();
+    }
+    const popupMs: number[] = [];
+    for (const d of seen) {
+      const ringingAt = new Map(d.ringingAt);
+      for (const r of ok) {
+        const at = ringingAt.get(r.callSid);
+        if (at !== undefined) popupMs.push(at - r.startedAt);
+      }
+    }
+    const markup = stats(ok.map((r) => r.twimlMs));
+    const popup = stats(popupMs);
+    rows[provider] = {
+      calls: results.length,
+      errors: results.length - ok.length,
+      errorSamples: results.filter((r) => !r.ok).slice(0, 2).map((r) => r.error),
+      webhookToMarkup: { ...markup, ratioP50ToDurableObjectFloor: ratio(markup.p50) },
+      webhookToPopup: { ...popup, ratioP50ToDurableObjectFloor: ratio(popup.p50) },
+    };
+  }
+  return rows;
+}
+
 async function loadBench() {
   const port = Number(flags.port);
   const k = Number(flags.dashboards);
@@ -370,6 +428,8 @@ async function loadBench() {
     // The calls' CPU, their dashboards' included, above what the idle sample spent (the floor
     // probes ran then too).
     const cpu = cpuUse(idleFrom, cpuBefore, cpuSeconds(group, port), results.filter((r) => r.ok).length, (performance.now() - started) / 1000);
+    const perProvider = Number(flags["provider-calls"]);
+    const providers = perProvider > 0 ? await providerPass(base, dashboards, callers, pace, c, perProvider, floors.durableObject.p50) : null;
     await dashboards.close();
 
     const popupMs: number[] = [];
@@ -424,6 +484,7 @@ async function loadBench() {
       missingFromCallLog: Math.max(0, results.filter((r) => r.ok).length - logged),
       cpu,
       dashboardErrors: seen.flatMap((d) => d.errors).length,
+      providers,
       client: clientSize(),
     };
   } finally {
@@ -581,6 +642,14 @@ function printLoad(r: Awaited<ReturnType<typeof loadBench>>) {
     console.log(`CPU, ms per call (cores busy): ${parts.map(([name, u]) => `${name} ${u.msPerCall} (${u.cores})`).join(" · ")} — ${cores} of ${r.machine.cpus} cores`);
   }
   if (r.errorSamples.length) console.log(`error samples: ${r.errorSamples.join(" | ")}`);
+  if (r.providers) {
+    console.log(`\neach provider, ${Object.values(r.providers)[0]?.calls ?? 0} calls (p50 / p95 ms; ×: p50 against the idle Durable Object floor)`);
+    console.log(`${"provider".padEnd(12)} ${"webhook → markup".padStart(26)} ${"webhook → popup".padStart(26)}  errors`);
+    for (const [name, p] of Object.entries(r.providers)) {
+      const cell = (s: Stats & { ratioP50ToDurableObjectFloor: number }) => `${s.p50} / ${s.p95} (×${s.ratioP50ToDurableObjectFloor})`.padStart(26);
+      console.log(`${name.padEnd(12)} ${cell(p.webhookToMarkup)} ${cell(p.webhookToPopup)}  ${p.errors}${p.errorSamples.length ? ` (${p.errorSamples.join(" | ")})` : ""}`);
+    }
+  }
   if (r.client) console.log(`client JavaScript gzipped: ${r.client.initialGzipKB} KB for the dashboard, ${r.client.allGzipKB} KB with every lazy screen`);
 }
 
