@@ -1,5 +1,9 @@
 /** Plivo's webhooks as the tests send them: signed by Plivo's own SDK (PLIVO_SDK, in Node). */
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { campaigns, providerAccounts, trackingNumbers } from "../../schema/db.ts";
+import { encryptSecret } from "../../worker/lib/crypto.ts";
+import { BASE, createTenant, db, type TestTenant } from "./helpers.ts";
+import { uniqueNumber } from "./twilio-helpers.ts";
 import { requestNonce } from "../../worker/providers/plivo/signature.ts";
 
 async function askSdk<T>(path: string, body: unknown): Promise<T> {
@@ -34,3 +38,39 @@ export async function plivoHeaders(token: string, url: string, body: string) {
 
 /** A Plivo auth id no other test uses. */
 export const plivoAuthId = () => `MA${[...crypto.getRandomValues(new Uint8Array(18))].map((b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[b % 36]).join("")}`;
+
+
+export type PlivoTenant = TestTenant & { authId: string; token: string; accountId: string; trackingNumber: string; trackingNumberId: string; terminationNumber: string; failsafeNumber: string };
+
+/** A tenant with a Plivo account (real, not sandbox unless asked) and a tracking number on it. */
+export async function createPlivoTenant(name = "Plivo calls", opts: { sandbox?: boolean } = {}): Promise<PlivoTenant> {
+  const t = await createTenant(name);
+  const authId = plivoAuthId();
+  const token = `token-${crypto.randomUUID()}`;
+  const accountId = crypto.randomUUID();
+  const trackingNumberId = crypto.randomUUID();
+  const campaignId = crypto.randomUUID();
+  const [trackingNumber, terminationNumber, failsafeNumber] = [uniqueNumber(), uniqueNumber(), uniqueNumber()];
+  await db().batch([
+    db().insert(providerAccounts).values({ id: accountId, tenantId: t.id, provider: "plivo", externalId: authId, credentialsEncrypted: await encryptSecret(JSON.stringify({ authId, authToken: token }), env.SECRETS_KEY), sandbox: opts.sandbox ?? false }),
+    db().insert(campaigns).values({ id: campaignId, tenantId: t.id, name: "Website", channel: "website" }),
+    db().insert(trackingNumbers).values({ id: trackingNumberId, tenantId: t.id, number: trackingNumber, label: "Plivo line", campaignId, terminationNumber, failsafeNumber, providerAccountId: accountId }),
+  ]);
+  return { ...t, authId, token, accountId, trackingNumber, trackingNumberId, terminationNumber, failsafeNumber };
+}
+
+/**
+ * POSTs a form to a Plivo webhook path (with its query) as Plivo would, V3-signed by its SDK with
+ * `token` (over `signUrl`, by default the URL posted to); `signed: false` sends no signature.
+ */
+export async function postPlivo(pathAndQuery: string, params: Record<string, string>, opts: { token: string; signed?: boolean; signUrl?: string }) {
+  const url = `${BASE}${pathAndQuery}`;
+  const body = new URLSearchParams(params).toString();
+  const headers = opts.signed === false ? new Headers({ "Content-Type": "application/x-www-form-urlencoded" }) : await plivoHeaders(opts.token, opts.signUrl ?? url, body);
+  return exports.default.fetch(new Request(url, { method: "POST", headers, body }));
+}
+
+/** Plivo's answer-URL form for a call from `from` to the tenant's number (digits, no "+"). */
+export function plivoVoice(t: PlivoTenant, from: string, callUuid: string = crypto.randomUUID()) {
+  return { CallUUID: callUuid, From: from.replace(/^\+/, ""), To: t.trackingNumber.replace(/^\+/, ""), CallStatus: "ringing", Direction: "inbound" };
+}
