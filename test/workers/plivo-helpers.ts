@@ -74,3 +74,23 @@ export async function postPlivo(pathAndQuery: string, params: Record<string, str
 export function plivoVoice(t: PlivoTenant, from: string, callUuid: string = crypto.randomUUID()) {
   return { CallUUID: callUuid, From: from.replace(/^\+/, ""), To: t.trackingNumber.replace(/^\+/, ""), CallStatus: "ringing", Direction: "inbound" };
 }
+
+/**
+ * The request a Plivo webhook route would accept from `signer`'s account, about `target` (its
+ * number, or its tenant in the URL): for the route matrix's refusals.
+ */
+export function plivoWebhookForm(endpoint: string, signer: PlivoTenant, target: PlivoTenant) {
+  const callUuid = crypto.randomUUID();
+  const forms: Record<string, Record<string, string>> = {
+    voice: { ...plivoVoice(target, "+14155550124"), CallUUID: callUuid },
+    status: { CallUUID: callUuid, CallStatus: "completed", To: target.trackingNumber.slice(1) },
+    "leg-status": { CallUUID: callUuid, DialAction: "hangup", DialBLegUUID: crypto.randomUUID(), DialBLegStatus: "hangup" },
+    "dial-action": { CallUUID: callUuid, DialStatus: "no-answer", DialBLegUUID: "" },
+    gather: { CallUUID: callUuid, Digits: "1" },
+    recording: { CallUUID: callUuid, RecordUrl: "https://media.plivo.com/v1/Account/MA/Recording/1.mp3" },
+    "voicemail-done": { CallUUID: callUuid, RecordUrl: "https://media.plivo.com/v1/Account/MA/Recording/1.mp3" },
+    whisper: { CallUUID: callUuid },
+  };
+  const query = endpoint === "voice" ? `?auth_id=${signer.authId}` : `?tenant=${encodeURIComponent(target.id)}&auth_id=${signer.authId}${endpoint === "whisper" ? "&text=Hi" : ""}`;
+  return { path: `/webhooks/plivo/${endpoint}${query}`, form: forms[endpoint]! };
+}
