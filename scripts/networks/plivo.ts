@@ -28,7 +28,7 @@ export function readPlivoXml(xml: string) {
     dial: dialTag ? { action: attr(dialTag, "action"), callbackUrl: attr(dialTag, "callbackUrl"), timeout: Number(attr(dialTag, "timeout") ?? 30) } : null,
     // Plivo dials digits; the pipeline speaks E.164.
     targets: targets.map((t) => (/^\d+$/.test(t) ? `+${t}` : t)),
-    digits: digitsTag ? { action: attr(digitsTag, "action"), redirect: /<Redirect\b[^>]*>([^<]*)<\/Redirect>/.exec(xml)?.[1] } : null,
+    digits: digitsTag ? { action: attr(digitsTag, "action"), redirect: ((r) => (r === undefined ? undefined : text(r)))(/<Redirect\b[^>]*>([^<]*)<\/Redirect>/.exec(xml)?.[1]) } : null,
     voicemail: voicemail ? { action: attr(voicemail, "action"), callbackUrl: attr(voicemail, "callbackUrl") } : null,
     sessionRecording: session ? { callbackUrl: attr(session, "callbackUrl") } : null,
     hangup: /<Hangup\/>/.test(xml),
