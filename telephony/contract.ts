@@ -247,6 +247,11 @@ export interface TelephonyAdapter<Credentials = unknown> {
   describe(credentials: Credentials): Record<string, string>;
   /** Credentials stored before they were sealed as JSON (only Twilio's were): the bare secret, read. */
   legacyCredentials?(secret: string, account: string): Credentials;
+  /**
+   * For a provider whose webhooks do not name the account they come from (Plivo): the query that
+   * names it, added to every callback URL the markup names (the provider must sign the query).
+   */
+  accountQuery?(account: string): Record<string, string>;
   /** Paths under `/webhooks/<id>/` the provider posts to; `voice` is the one set on a number. */
   readonly paths: { voice: string; status: string; callbacks: readonly string[] };
   /** Reads a webhook (not yet trusted) into a normalised event; `message` says what is wrong. */

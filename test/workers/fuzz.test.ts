@@ -25,6 +25,7 @@ import { fallbackKey } from "../../worker/webhooks/fallback.ts";
 import { freshCookie, fullTenant, registeredRoutes, type FullTenant } from "./app-routes.ts";
 import { arbitraryOf, keysOf, nastyString } from "./fuzz-arbitraries.ts";
 import { BASE } from "./helpers.ts";
+import { addPlivoAccount, isPlivo, PLIVO_FORMS, signPlivoCase, type PlivoAccount } from "./plivo-fuzz.ts";
 import { sdkSignature, switchboardOf } from "./twilio-helpers.ts";
 
 const SEED = Number(env.FUZZ_SEED) || 20261121;
@@ -117,6 +118,8 @@ let pool: fc.Arbitrary<string>;
 let otherIds: Set<string>;
 /** A real fallback URL's query, sealed for this tenant's fail-safe number. */
 let sealed: { dial: string; key: string };
+/** The fuzzed tenant's Plivo account and number (the Plivo webhooks are signed with it). */
+let plivoOwn: PlivoAccount;
 
 beforeAll(async () => {
   [own, other] = [await fullTenant("Fuzz"), await fullTenant("Bystander")];
@@ -124,6 +127,7 @@ beforeAll(async () => {
   const strings = [...Object.values(own.ids), ...otherIds, own.slug, own.id, own.trackingNumber, other.trackingNumber, own.accountSid, other.accountSid];
   pool = fc.constantFrom(...strings);
   sealed = { dial: own.failsafeNumber, key: await fallbackKey("twilio", own.failsafeNumber, env.SECRETS_KEY) };
+  plivoOwn = await addPlivoAccount(own.id);
 }, 60_000);
 
 /** Everything a 4xx must leave as it was (the audit log too: a refused change is no event): every row of D1 but the login throttle's (a failed login counts, by design) and keys' last use, and each Switchboard's event counter. */
@@ -292,7 +296,7 @@ async function apiRequest(r: Drawn<ReturnType<typeof apiCase>>): Promise<Case> {
 
 function webhookCase(path: string) {
   const endpoint = path.split("/").pop()!;
-  const form = FORMS[endpoint] ?? whisperForm;
+  const form = (isPlivo(path) ? PLIVO_FORMS[endpoint] : FORMS[endpoint]) ?? whisperForm;
   const overrides = fc.record(
     {
       CallSid: fc.oneof(fc.constant(`CA${"0".repeat(32)}`), fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: 32, maxLength: 32 }).map((h) => `CA${h}`), nastyString),
@@ -327,6 +331,11 @@ async function webhookRequest(r: Drawn<ReturnType<typeof webhookCase>>): Promise
     if (r.fallback) for (const [k, v] of Object.entries(r.fallback)) query.set(k, v);
   } else if (r.tenant !== undefined) query.set("tenant", r.tenant);
   if (r.text !== undefined) query.set("text", r.text);
+  if (isPlivo(r.path) && r.endpoint !== "fallback") {
+    // Plivo's URLs name the account; its forms write our number as digits.
+    query.set("auth_id", plivoOwn.authId);
+    for (const pair of pairs) if (pair[0] === "To" && pair[1] === own.trackingNumber) pair[1] = plivoOwn.trackingNumber.slice(1);
+  }
   const url = `${BASE}${r.path}${query.size ? `?${query}` : ""}`;
   const headers = new Headers({ "Content-Type": "application/x-www-form-urlencoded" });
   let body: BodyInit | null = new URLSearchParams(pairs).toString();
@@ -334,7 +343,9 @@ async function webhookRequest(r: Drawn<ReturnType<typeof webhookCase>>): Promise
   if (r.encoding === "bytes") body = new Uint8Array([0xff, 0xc3, 0x28, ...r.bytes]);
   if (r.encoding === "empty") body = "";
   if (r.encoding === "huge") body = `Pad=${"x".repeat(70_000)}`;
-  if (r.signed === "sdk" && r.encoding === "form") {
+  if (isPlivo(r.path) && r.signed !== "none" && r.encoding === "form") {
+    await signPlivoCase(headers, plivoOwn, url, body as string, r.signed);
+  } else if (r.signed === "sdk" && r.encoding === "form") {
     // As Twilio's SDK takes them: a repeated name carries its values as a list.
     const params: Record<string, string | string[]> = {};
     for (const [k, v] of pairs) params[k] = k in params ? [params[k]!].flat().concat(v) : v;

@@ -16,6 +16,7 @@ import { scopeNeeded } from "../../worker/auth/scopes.ts";
 import { BASE, call } from "./helpers.ts";
 import { freshCookie, fullTenant, paramsOf, registeredRoutes, rowsOf, type FullTenant } from "./app-routes.ts";
 import { openSocket } from "./socket.ts";
+import { createPlivoTenant, plivoWebhookForm, postPlivo, type PlivoTenant } from "./plivo-helpers.ts";
 import { hexId, postTwilio, switchboardOf } from "./twilio-helpers.ts";
 
 type IdKind = keyof FullTenant["ids"];
@@ -167,6 +168,16 @@ const ROUTES: Record<string, Route> = {
   "POST /webhooks/twilio/fallback": { access: "public" },
 
   "GET /parties/switchboard/:slug": { access: "socket", note: "the tenant's slug: another tenant's is 403" },
+
+  "POST /webhooks/plivo/voice": { access: "webhook" },
+  "POST /webhooks/plivo/status": { access: "webhook" },
+  "POST /webhooks/plivo/leg-status": { access: "webhook" },
+  "POST /webhooks/plivo/dial-action": { access: "webhook" },
+  "POST /webhooks/plivo/gather": { access: "webhook" },
+  "POST /webhooks/plivo/recording": { access: "webhook" },
+  "POST /webhooks/plivo/voicemail-done": { access: "webhook" },
+  "POST /webhooks/plivo/whisper": { access: "webhook" },
+  "POST /webhooks/plivo/fallback": { access: "public" },
 };
 
 const routes = registeredRoutes();
@@ -385,7 +396,7 @@ describe("logging in", () => {
   });
 });
 
-describe.each(entries.filter(([, r]) => r.access === "webhook"))("%s", (r) => {
+describe.each(entries.filter(([path, r]) => r.access === "webhook" && path.includes("/webhooks/twilio/")))("%s", (r) => {
   const path = r.split(" ")[1]!;
 
   it("is refused unsigned, with a plain-text reason, and nothing changes", async () => {
@@ -459,5 +470,31 @@ describe("GET /parties/switchboard/:slug", () => {
     expect(agent.status).toBe(101);
     agent.webSocket!.accept();
     agent.webSocket!.close(1000, "done");
+  });
+});
+
+describe.each(entries.filter(([path, r]) => r.access === "webhook" && path.includes("/webhooks/plivo/")))("%s", (r) => {
+  const endpoint = r.split("/").pop()!;
+  let mine: PlivoTenant;
+  let theirs: PlivoTenant;
+  beforeAll(async () => {
+    [mine, theirs] = [await createPlivoTenant("Own Plivo"), await createPlivoTenant("Other Plivo")];
+  });
+
+  it("is refused unsigned, with a plain-text reason, and nothing changes", async () => {
+    const before = await rowsOf(mine.id);
+    const { path, form } = plivoWebhookForm(endpoint, mine, mine);
+    const res = await postPlivo(path, form, { token: mine.token, signed: false });
+    expect([res.status, res.headers.get("Content-Type"), await res.text()]).toEqual([403, "text/plain; charset=UTF-8", "Not a verified webhook for a number here"]);
+    expect(await rowsOf(mine.id)).toEqual(before);
+  });
+
+  it("signed by one tenant's Plivo account, about another tenant (its id or its number): 403, and nothing of theirs changes", async () => {
+    const before = await rowsOf(theirs.id);
+    const { path, form } = plivoWebhookForm(endpoint, mine, theirs);
+    const res = await postPlivo(path, form, { token: mine.token });
+    expect([res.status, await res.text()]).toEqual([403, "Not a verified webhook for a number here"]);
+    expect(await rowsOf(theirs.id)).toEqual(before);
+    expect((await switchboardOf(theirs).snapshot()).calls).toEqual([]);
   });
 });

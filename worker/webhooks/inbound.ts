@@ -70,11 +70,12 @@ async function verified(c: C, adapter: Adapter, request: InboundRequest, account
   return adapter.verify(request, await credentialsOf(adapter, account, c.env.SECRETS_KEY));
 }
 
-/** Absolute URLs of the adapter's own webhook paths, naming the tenant. */
-function callbackUrl(c: C, adapter: Adapter, tenantId: string): CallbackUrl {
+/** Absolute URLs of the adapter's own webhook paths, naming the tenant (and the account, where the adapter asks). */
+function callbackUrl(c: C, adapter: Adapter, tenantId: string, account: string): CallbackUrl {
   const origin = new URL(c.req.url).origin;
+  const named = adapter.accountQuery?.(account) ?? {};
   return (path, query = {}) => {
-    const extra = Object.entries(query).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join("");
+    const extra = Object.entries({ ...named, ...query }).map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join("");
     return `${origin}/webhooks/${adapter.id}/${path}?tenant=${encodeURIComponent(tenantId)}${extra}`;
   };
 }
@@ -208,7 +209,7 @@ async function voice(c: C, adapter: Adapter) {
       c.executionCtx.waitUntil(withTimeout(late, LATE_REGISTRATION_MS).catch((e: unknown) => console.error("late registration failed too", e)));
     }
     c.header("Server-Timing", timing.header());
-    return markup(c, adapter, adapter.markup.render(decision, callbackUrl(c, adapter, tenant.id)));
+    return markup(c, adapter, adapter.markup.render(decision, callbackUrl(c, adapter, tenant.id, target.account.externalId)));
   }
   return refuse(c, 403, NOT_VERIFIED);
 }
@@ -254,7 +255,7 @@ async function callback(c: C, adapter: Adapter, path: string) {
   if (!account || !(await verified(c, adapter, request, account))) return refuse(c, 403, NOT_VERIFIED);
 
   const switchboard = c.env.Switchboard.getByName(tenantId);
-  const render = (decision: RoutingDecision) => markup(c, adapter, adapter.markup.render(decision, callbackUrl(c, adapter, tenantId)));
+  const render = (decision: RoutingDecision) => markup(c, adapter, adapter.markup.render(decision, callbackUrl(c, adapter, tenantId, account.externalId)));
   switch (event.kind) {
     case "call":
       return refuse(c, 400, "A new call goes to the voice webhook");

@@ -107,7 +107,13 @@ export function adapterContract<C>(f: AdapterFixture<C>) {
       const statusUrl = `${BASE}/webhooks/${adapter.id}/${adapter.paths.status}?tenant=t1`;
       const ring = await simulator.ring(call, voiceUrl);
       const end = await simulator.unanswered(call, statusUrl);
-      expect([ring.url, end.url]).toEqual([voiceUrl, statusUrl]);
+      // The URLs the number was pointed at; they name the account where the provider's webhooks do not (accountQuery).
+      const named = (url: string) => {
+        const parsed = new URL(url);
+        for (const [k, v] of Object.entries(adapter.accountQuery?.(account) ?? {})) parsed.searchParams.set(k, v);
+        return adapter.accountQuery ? parsed.toString() : url;
+      };
+      expect([ring.url, end.url]).toEqual([named(voiceUrl), named(statusUrl)]);
       for (const [webhook, path] of [[ring, adapter.paths.voice], [end, adapter.paths.status]] as const) {
         const signed: InboundRequest = { url: webhook.url, body: webhook.body, headers: new Headers(webhook.headers) };
         expect(await adapter.verify(signed, credentials), path).toBe(true);
