@@ -13,6 +13,7 @@ export const plivoFixture: AdapterFixture<PlivoCredentials> = {
   adapter: plivo,
   credentials: () => ({ authId: plivoAuthId(), authToken: `token-${crypto.randomUUID()}` }),
   otherCredentials: () => ({ authId: plivoAuthId(), authToken: `other-${crypto.randomUUID()}` }),
+  refusedCredentials: () => ({ authId: plivoAuthId(), authToken: `bad-${crypto.randomUUID()}` }),
   sign: (credentials, url, body) => plivoHeaders(credentials.authToken, url, body),
   samples: (account) => {
     const call = uuid();

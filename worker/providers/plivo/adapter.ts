@@ -10,6 +10,7 @@ import { ACCOUNT_PARAM } from "./account-url.ts";
 import { authId, dialActionForm, dialEventForm, digitsForm, hangupForm, recordForm, voiceForm, whisperForm } from "./forms.ts";
 import { PlivoNumbers } from "./numbers.ts";
 import { verifyPlivoSignature } from "./signature.ts";
+import { checkPlivoAccount } from "./account.ts";
 import { plivoSimulator } from "./simulator.ts";
 import { plivoCallbacks, renderPlivoWhisper, renderPlivoXml } from "./xml.ts";
 
@@ -141,5 +142,6 @@ export const plivo: TelephonyAdapter<PlivoCredentials> = {
     whisper: renderPlivoWhisper,
   },
   numbers: (credentials) => new PlivoNumbers(credentials.authId, credentials.authToken),
+  check: (credentials) => checkPlivoAccount(credentials.authId, credentials.authToken),
   simulator: (credentials) => plivoSimulator(credentials.authId, credentials.authToken),
 };
