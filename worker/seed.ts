@@ -6,6 +6,7 @@ import { campaigns, contactPhones, contacts, providerAccounts, receivingNumbers,
 import { normalisePhone } from "../schema/phone.ts";
 import type { Db } from "../schema/d1.ts";
 import { encryptSecret, hashPassword } from "./lib/crypto.ts";
+import { seedSignalWireDemo } from "./providers/signalwire/demo.ts";
 
 export const DEMO = {
   tenantId: "tnt_demo",
@@ -123,4 +124,5 @@ export async function seedDemo(db: Db, secretsKey: string) {
       .onConflictDoNothing(),
     db.insert(contactPhones).values(phoneRows).onConflictDoNothing(),
   ]);
+  await seedSignalWireDemo(db, t, DEMO.receivingNumber, secretsKey);
 }

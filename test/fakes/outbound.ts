@@ -3,9 +3,11 @@
  * that provider's documented shapes), by host; nothing else may leave.
  */
 import { fakeTwilio } from "./twilio-api.ts";
+import { fakeSignalWire, SIGNALWIRE_TEST_SPACE } from "./signalwire-api.ts";
 
 const FAKES: Record<string, { fetch: (request: Request) => Response | Promise<Response> }> = {
   "api.twilio.com": fakeTwilio,
+  [SIGNALWIRE_TEST_SPACE]: fakeSignalWire,
 };
 
 export function outbound(request: Request): Response | Promise<Response> {

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { providerAccounts, receivingNumbers, trackingNumbers } from "../../schema/db.ts";
 import { matchCaller } from "../../worker/contacts/queries.ts";
@@ -11,11 +11,11 @@ describe("the demo tenant", () => {
   it("is what the public contract says, and seeding twice changes nothing", async () => {
     await seedDemo(db(), env.SECRETS_KEY);
     const once = await tableCounts();
-    const token = (await db().query.providerAccounts.findFirst({ where: eq(providerAccounts.tenantId, DEMO.tenantId) }))!;
+    const token = (await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "twilio")) }))!;
     await seedDemo(db(), env.SECRETS_KEY);
     expect(await tableCounts()).toEqual(once);
     // Not re-encrypted or re-hashed either: the rows are untouched.
-    expect(await db().query.providerAccounts.findFirst({ where: eq(providerAccounts.tenantId, DEMO.tenantId) })).toEqual(token);
+    expect(await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "twilio")) })).toEqual(token);
 
     const cookie = await login("admin@demo.test", "demo-password");
     const me = await (await call("/api/auth/me", { cookie })).json<{ tenant: { slug: string }; user: { role: string } }>();
@@ -32,5 +32,14 @@ describe("the demo tenant", () => {
     expect(office?.label).toBe("Office");
 
     expect(await matchCaller(db(), DEMO.tenantId, "+14155550124")).toMatchObject({ kind: "customer", name: "Ann Archer", label: "mobile" });
+  });
+
+  it("has SPEC's SignalWire sandbox project, whose number rings the Office", async () => {
+    await seedDemo(db(), env.SECRETS_KEY);
+    const account = (await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "signalwire")) }))!;
+    expect(account).toMatchObject({ externalId: "00000000-0000-4000-8000-000000000000", sandbox: true });
+    expect(JSON.parse(await decryptSecret(account.credentialsEncrypted, env.SECRETS_KEY))).toEqual({ projectId: "00000000-0000-4000-8000-000000000000", signingKey: "demo-signalwire-signing-key" });
+    const tracking = await db().query.trackingNumbers.findFirst({ where: eq(trackingNumbers.number, "+14155550102") });
+    expect(tracking).toMatchObject({ tenantId: DEMO.tenantId, providerAccountId: account.id, routeId: null, terminationNumber: "+14155550150" });
   });
 });
