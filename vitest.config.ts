@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 import { outbound } from "./test/fakes/outbound.ts";
 import { plivoSdk } from "./test/fakes/plivo-sdk.ts";
 import { twilioSdk } from "./test/fakes/twilio-sdk.ts";
+import { signalwireSdk } from "./test/fakes/signalwire-sdk.ts";
 
 // Tests never reach Cloudflare: no telemetry, no sample `request.cf` download.
 process.env.WRANGLER_SEND_METRICS = "false";
@@ -39,6 +40,7 @@ export default defineConfig(async () => {
                   TWILIO_SDK: (request: Request) => twilioSdk(request),
                   // Plivo's V3 signature code (the `plivo` package, in Node): test/fakes/plivo-sdk.ts.
                   PLIVO_SDK: (request: Request) => plivoSdk(request),
+                  SIGNALWIRE_SDK: (request: Request) => signalwireSdk(request),
                 },
               },
             }),

@@ -32,8 +32,30 @@ export type Target = z.infer<typeof target>;
 export const hoursWindow = z.object({ day: weekday, from: clock, to: clock });
 export type HoursWindow = z.infer<typeof hoursWindow>;
 
+/**
+ * A SIP URI a call may ring directly (a desk phone on a PBX): `sip:` or `sips:`, a user part and a
+ * host (a name or IPv4), an optional port and transport. Strict on purpose: it is written into every
+ * provider's markup, so nothing that could close a tag, start an attribute or carry a header passes.
+ */
+export const SIP_URI = /^sips?:[A-Za-z0-9._~+=%-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::(?:6553[0-5]|655[0-2]\d|65[0-4]\d{2}|6[0-4]\d{3}|[1-5]\d{4}|[1-9]\d{0,3}))?(?:;transport=(?:udp|tcp|tls))?$/i;
+/** Whether a typed ring target means a SIP URI (then it must be one), not a phone number. */
+export const looksLikeSip = (raw: string) => /^\s*sips?:/i.test(raw);
+
+/** A phone number as typed (read with libphonenumber by the API), or a SIP URI (see SIP_URI). */
+export const ringTarget = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(200, "must be at most 200 characters")
+  .superRefine((value, ctx) => {
+    if (looksLikeSip(value)) {
+      if (!SIP_URI.test(value)) ctx.addIssue({ code: "custom", message: "must be a SIP URI like sip:frontdesk@pbx.example.com[:5060] (no spaces or angle brackets)" });
+    } else if (value.length > 40) ctx.addIssue({ code: "custom", message: "must be at most 40 characters (or a SIP URI)" });
+  });
+
 export const receivingNumberInput = z.object({
-  number: text(40),
+  /** A phone number, or a SIP URI to ring a desk phone on a PBX directly. */
+  number: ringTarget,
   /** ISO country whose national format `number` may be written in. */
   country: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code like US").default("US"),
   label: text(100),

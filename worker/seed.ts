@@ -7,6 +7,7 @@ import { normalisePhone } from "../schema/phone.ts";
 import type { Db } from "../schema/d1.ts";
 import { encryptSecret, hashPassword } from "./lib/crypto.ts";
 import { seedPlivoDemo } from "./providers/plivo/demo.ts";
+import { seedSignalWireDemo } from "./providers/signalwire/demo.ts";
 
 export const DEMO = {
   tenantId: "tnt_demo",
@@ -125,4 +126,5 @@ export async function seedDemo(db: Db, secretsKey: string) {
     db.insert(contactPhones).values(phoneRows).onConflictDoNothing(),
   ]);
   await seedPlivoDemo(db, t, DEMO.receivingNumber, secretsKey);
+  await seedSignalWireDemo(db, t, DEMO.receivingNumber, secretsKey);
 }

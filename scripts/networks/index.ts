@@ -1,11 +1,13 @@
 /** The providers the simulator and the benchmark can play, by id. */
 import type { Network } from "./network.ts";
 import { PlivoNetwork } from "./plivo.ts";
+import { signalwireNetwork } from "./signalwire.ts";
 import { TwilioNetwork } from "./twilio.ts";
 
 export const NETWORKS: Record<string, (url: string, credentials: { token?: string | undefined; account?: string | undefined }) => Network> = {
   twilio: (url, credentials) => new TwilioNetwork(url, credentials),
   plivo: (url, credentials) => new PlivoNetwork(url, credentials),
+  signalwire: signalwireNetwork,
 };
 
 export function networkFor(provider: string, url: string, credentials: { token?: string | undefined; account?: string | undefined } = {}): Network {

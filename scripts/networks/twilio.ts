@@ -1,11 +1,33 @@
 /**
  * Twilio as the simulator plays it: form webhooks signed with the account's auth token
  * (X-Twilio-Signature), the TwiML we answer read back, and the leg reports the TwiML asks for.
+ * SignalWire's LaML plays the same with its own dialect (./signalwire.ts).
  */
 import { twilioSignature } from "../../worker/providers/twilio/signature.ts";
 import { hex, type LegStatus, type Network, type Plan, type SimulatedCall } from "./network.ts";
 
 export const TWILIO_DEMO = { token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000" };
+
+/** What differs between providers that speak TwiML's forms: who they are, their demo, header, ids, recordings. */
+export type TwimlDialect = {
+  provider: string;
+  demoNumber: string;
+  demo: { token: string; account: string };
+  signatureHeader: string;
+  userAgent: string;
+  newCallId: () => string;
+  recordingUrl: (account: string, callId: string) => string;
+};
+
+const TWILIO: TwimlDialect = {
+  provider: "twilio",
+  demoNumber: "+14155550100",
+  demo: TWILIO_DEMO,
+  signatureHeader: "X-Twilio-Signature",
+  userAgent: "TwilioProxy/1.1 (switchboard-simulator)",
+  newCallId: () => `CA${hex(16)}`,
+  recordingUrl: (account, callId) => `https://api.twilio.com/2010-04-01/Accounts/${account}/Recordings/RE${callId.slice(2)}`,
+};
 
 function attr(tag: string, name: string) {
   const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
@@ -22,8 +44,9 @@ export function readTwiml(xml: string) {
   const dialTag = /<Dial\b[^>]*>/.exec(xml)?.[0];
   const gatherTag = /<Gather\b[^>]*>/.exec(xml)?.[0];
   const recordTag = /<Record\b[^>]*>/.exec(xml)?.[0];
-  const numbers = [...xml.matchAll(/<Number\b([^>]*)>([^<]*)<\/Number>/g)].map((m) => ({
-    number: m[2]!,
+  // A phone number is a <Number>; a desk phone rung directly, a <Sip>.
+  const numbers = [...xml.matchAll(/<(Number|Sip)\b([^>]*)>([^<]*)<\/\1>/g)].map((m) => ({
+    number: m[3]!.replace(/&amp;/g, "&"),
     statusCallback: attr(m[0], "statusCallback"),
     // Twilio reports only the leg's events asked for (its default: completed alone).
     events: (attr(m[0], "statusCallbackEvent") ?? "completed").split(/\s+/),
@@ -41,29 +64,33 @@ export function readTwiml(xml: string) {
 type TwilioPlan = Plan & { twiml: ReturnType<typeof readTwiml> };
 
 export class TwilioNetwork implements Network {
-  readonly provider: string = "twilio";
-  readonly demoNumber: string = "+14155550100";
+  readonly provider: string;
+  readonly demoNumber: string;
   readonly #url: string;
   readonly #token: string;
   readonly #account: string;
+  readonly #dialect: TwimlDialect;
   /** Each leg's next SequenceNumber, as Twilio numbers a leg's reports. */
   #legSeq = new Map<string, number>();
 
-  constructor(url: string, credentials: { token?: string | undefined; account?: string | undefined } = {}) {
+  constructor(url: string, credentials: { token?: string | undefined; account?: string | undefined } = {}, dialect: TwimlDialect = TWILIO) {
+    this.#dialect = dialect;
+    this.provider = dialect.provider;
+    this.demoNumber = dialect.demoNumber;
     this.#url = url;
-    this.#token = credentials.token ?? TWILIO_DEMO.token;
-    this.#account = credentials.account ?? TWILIO_DEMO.account;
+    this.#token = credentials.token ?? dialect.demo.token;
+    this.#account = credentials.account ?? dialect.demo.account;
   }
 
   newCallId() {
-    return `CA${hex(16)}`;
+    return this.#dialect.newCallId();
   }
 
-  /** POSTs a form the way Twilio does, signed with the account's auth token. */
+  /** POSTs a form the way Twilio does, signed with the account's auth token (SignalWire's: its signing key). */
   async #post(call: SimulatedCall, url: string, params: Record<string, string>, what: string) {
     const pairs = Object.entries(params);
     const signature = await twilioSignature(this.#token, url, pairs);
-    return call.send(url, { headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature, "User-Agent": "TwilioProxy/1.1 (switchboard-simulator)" }, body: new URLSearchParams(pairs).toString() }, what);
+    return call.send(url, { headers: { "Content-Type": "application/x-www-form-urlencoded", [this.#dialect.signatureHeader]: signature, "User-Agent": this.#dialect.userAgent }, body: new URLSearchParams(pairs).toString() }, what);
   }
 
   #base(call: SimulatedCall) {
@@ -78,7 +105,7 @@ export class TwilioNetwork implements Network {
   }
 
   ring(call: SimulatedCall) {
-    return this.#plan(call, `${this.#url}/webhooks/twilio/voice`, { ...this.#base(call), CallStatus: "ringing" }, "voice");
+    return this.#plan(call, `${this.#url}/webhooks/${this.provider}/voice`, { ...this.#base(call), CallStatus: "ringing" }, "voice");
   }
 
   pressKeys(call: SimulatedCall, plan: Plan, keys: string) {
@@ -88,9 +115,9 @@ export class TwilioNetwork implements Network {
 
   async leaveVoicemail(call: SimulatedCall, plan: Plan) {
     const { twiml } = plan as TwilioPlan;
-    const recording = `https://api.twilio.com/2010-04-01/Accounts/${this.#account}/Recordings/RE${call.id.slice(2)}`;
+    const recording = this.#dialect.recordingUrl(this.#account, call.id);
     if (twiml.record?.statusCallback) {
-      await this.#post(call, twiml.record.statusCallback, { ...this.#base(call), RecordingSid: `RE${call.id.slice(2)}`, RecordingUrl: recording, RecordingStatus: "completed", RecordingDuration: "4" }, "voicemail recording");
+      await this.#post(call, twiml.record.statusCallback, { ...this.#base(call), RecordingSid: recording.split("/").pop()!, RecordingUrl: recording, RecordingStatus: "completed", RecordingDuration: "4" }, "voicemail recording");
     }
     return this.#plan(call, twiml.record?.action, { ...this.#base(call), CallStatus: "in-progress", RecordingUrl: recording }, "voicemail left");
   }
@@ -113,6 +140,6 @@ export class TwilioNetwork implements Network {
   }
 
   async hangUp(call: SimulatedCall, durationSeconds: number) {
-    await this.#post(call, `${this.#url}/webhooks/twilio/status`, { ...this.#base(call), CallStatus: "completed", CallDuration: String(durationSeconds), SequenceNumber: "0", Timestamp: new Date().toUTCString() }, "status completed");
+    await this.#post(call, `${this.#url}/webhooks/${this.provider}/status`, { ...this.#base(call), CallStatus: "completed", CallDuration: String(durationSeconds), SequenceNumber: "0", Timestamp: new Date().toUTCString() }, "status completed");
   }
 }

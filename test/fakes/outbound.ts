@@ -4,10 +4,12 @@
  */
 import { fakePlivo } from "./plivo-api.ts";
 import { fakeTwilio } from "./twilio-api.ts";
+import { fakeSignalWire, SIGNALWIRE_TEST_SPACE } from "./signalwire-api.ts";
 
 const FAKES: Record<string, { fetch: (request: Request) => Response | Promise<Response> }> = {
   "api.twilio.com": fakeTwilio,
   "api.plivo.com": fakePlivo,
+  [SIGNALWIRE_TEST_SPACE]: fakeSignalWire,
 };
 
 export function outbound(request: Request): Response | Promise<Response> {

@@ -5,7 +5,9 @@
  * release, and Twilio's error bodies. The Workers tests route every outbound fetch here (miniflare's
  * outboundService). Numbers are fictional (555-01xx). By the auth token: one that starts with "bad"
  * is refused, as Twilio refuses wrong credentials; "suspended…" and "closed…" are accounts in that
- * status; "down…" gets the 503 of a Twilio that is having trouble.
+ * status; "down…" gets the 503 of a Twilio that is having trouble. SignalWire's compatibility API has
+ * the same number resources and shapes under its space's own base path, with UUIDs for ids:
+ * `twimlNumbersApi` serves either (test/fakes/signalwire-api.ts).
  */
 import { Hono } from "hono";
 
@@ -22,17 +24,13 @@ type Owned = {
   status_callback_method: string;
 };
 
-const owned = new Map<string, Owned>();
-
-function twilioError(status: number, code: number, message: string) {
-  return Response.json({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }, { status });
-}
-
 function hex(n: number) {
   return [...crypto.getRandomValues(new Uint8Array(n))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 const REGION_AREA_CODES: Record<string, string> = { CA: "415", NY: "212", IL: "312", TX: "512", WA: "206" };
+
+const twilioMoreInfo = (code: number) => `https://www.twilio.com/docs/errors/${code}`;
 
 /** The user and password of a request's basic auth, as Twilio reads them. */
 function basicAuth(header: string | undefined) {
@@ -43,14 +41,18 @@ function basicAuth(header: string | undefined) {
 
 const ACCOUNT_FILE = /^(AC[0-9a-fA-F]{32})\.json$/;
 
-/** `GET /2010-04-01/Accounts/{AccountSid}.json`: the Account resource (auth token and all, as Twilio sends it). */
-function fetchAccount(file: string, authorization: string | undefined) {
-  const sid = ACCOUNT_FILE.exec(file)?.[1];
+/**
+ * `GET …/Accounts/{AccountSid}.json`: the Account resource (auth token and all, as Twilio sends it),
+ * for a dialect's id pattern and error pages.
+ */
+export function twimlAccount(file: string, authorization: string | undefined, pattern = ACCOUNT_FILE, moreInfo = twilioMoreInfo, base = "/2010-04-01") {
+  const twilioError = (status: number, code: number, message: string) => Response.json({ code, message, more_info: moreInfo(code), status }, { status });
+  const sid = pattern.exec(file)?.[1];
   const { user, token } = basicAuth(authorization);
   if (token?.startsWith("down")) return twilioError(503, 20500, "Service Unavailable");
   if (!sid || user !== sid || !token || token.startsWith("bad")) return twilioError(401, 20003, "Authenticate");
   const status = token.startsWith("suspended") ? "suspended" : token.startsWith("closed") ? "closed" : "active";
-  const uri = `/2010-04-01/Accounts/${sid}.json`;
+  const uri = `${base}/Accounts/${sid}.json`;
   return Response.json({
     auth_token: token,
     date_created: "Thu, 30 Jul 2015 20:00:00 +0000",
@@ -65,86 +67,93 @@ function fetchAccount(file: string, authorization: string | undefined) {
   });
 }
 
-const numbersApi = new Hono<{ Variables: { account: string } }>({ strict: false })
-  .basePath("/2010-04-01/Accounts/:account")
-  .use(async (c, next) => {
-    const account = c.req.param("account")!;
-    const auth = c.req.header("Authorization") ?? "";
-    const [user, token] = atob(auth.replace(/^Basic /, "")).split(":");
-    if (!auth.startsWith("Basic ") || user !== account || !token || token.startsWith("bad")) return twilioError(401, 20003, "Authenticate");
-    c.set("account", account);
-    await next();
-  })
-  .get("/AvailablePhoneNumbers/:country/Local.json", (c) => {
-    const near = c.req.query("NearNumber");
-    const code = c.req.query("AreaCode") ?? (near ? near.replace(/^\+1/, "").slice(0, 3) : undefined) ?? REGION_AREA_CODES[c.req.query("InRegion") ?? ""];
-    const size = Number(c.req.query("PageSize") ?? 20);
-    if (!code) return twilioError(400, 21452, "No phone numbers found (give AreaCode, NearNumber or InRegion)");
-    // 999 has no numbers to offer, as an exhausted area code would.
-    const free = code === "999" ? [] : Array.from({ length: 100 }, (_, i) => `+1${code}55501${String(i).padStart(2, "0")}`).filter((n) => ![...owned.values()].some((o) => o.phone_number === n));
-    return c.json({
-      uri: c.req.path,
-      available_phone_numbers: free.slice(0, size).map((n) => ({
-        friendly_name: `(${code}) 555-${n.slice(-4)}`,
-        phone_number: n,
-        lata: "722",
-        rate_center: "SNFC CNTRL",
-        latitude: "37.780000",
-        longitude: "-122.390000",
-        locality: "San Francisco",
-        region: c.req.query("InRegion") ?? "CA",
-        postal_code: "94107",
-        iso_country: "US",
-        address_requirements: "none",
-        beta: false,
-        capabilities: { voice: true, SMS: true, MMS: true, fax: false },
-      })),
+/** Where the API lives, how it writes a number's id, and where its error codes are explained. */
+export type ApiDialect = { basePath: string; numberSid: () => string; moreInfo: (code: number) => string };
+
+export function twimlNumbersApi({ basePath, numberSid, moreInfo }: ApiDialect) {
+  const owned = new Map<string, Owned>();
+  const twilioError = (status: number, code: number, message: string) => Response.json({ code, message, more_info: moreInfo(code), status }, { status });
+  return new Hono<{ Variables: { account: string } }>({ strict: false })
+    .basePath(`${basePath}/Accounts/:account`)
+    .use(async (c, next) => {
+      const account = c.req.param("account")!;
+      const auth = c.req.header("Authorization") ?? "";
+      const [user, token] = atob(auth.replace(/^Basic /, "")).split(":");
+      if (!auth.startsWith("Basic ") || user !== account || !token || token.startsWith("bad")) return twilioError(401, 20003, "Authenticate");
+      c.set("account", account);
+      await next();
+    })
+    .get("/AvailablePhoneNumbers/:country/Local.json", (c) => {
+      const near = c.req.query("NearNumber");
+      const code = c.req.query("AreaCode") ?? (near ? near.replace(/^\+1/, "").slice(0, 3) : undefined) ?? REGION_AREA_CODES[c.req.query("InRegion") ?? ""];
+      const size = Number(c.req.query("PageSize") ?? 20);
+      if (!code) return twilioError(400, 21452, "No phone numbers found (give AreaCode, NearNumber or InRegion)");
+      // 999 has no numbers to offer, as an exhausted area code would.
+      const free = code === "999" ? [] : Array.from({ length: 100 }, (_, i) => `+1${code}55501${String(i).padStart(2, "0")}`).filter((n) => ![...owned.values()].some((o) => o.phone_number === n));
+      return c.json({
+        uri: c.req.path,
+        available_phone_numbers: free.slice(0, size).map((n) => ({
+          friendly_name: `(${code}) 555-${n.slice(-4)}`,
+          phone_number: n,
+          lata: "722",
+          rate_center: "SNFC CNTRL",
+          latitude: "37.780000",
+          longitude: "-122.390000",
+          locality: "San Francisco",
+          region: c.req.query("InRegion") ?? "CA",
+          postal_code: "94107",
+          iso_country: "US",
+          address_requirements: "none",
+          beta: false,
+          capabilities: { voice: true, SMS: true, MMS: true, fax: false },
+        })),
+      });
+    })
+    .post("/IncomingPhoneNumbers.json", async (c) => {
+      const form = new URLSearchParams(await c.req.text());
+      const number = form.get("PhoneNumber");
+      if (!number) return twilioError(400, 21421, "PhoneNumber is required");
+      if ([...owned.values()].some((o) => o.phone_number === number)) return twilioError(400, 21422, `Phone number ${number} is not available`);
+      const record: Owned = {
+        sid: numberSid(),
+        account_sid: c.get("account"),
+        phone_number: number,
+        friendly_name: form.get("FriendlyName") ?? number,
+        voice_url: form.get("VoiceUrl") ?? "",
+        voice_method: form.get("VoiceMethod") ?? "POST",
+        voice_fallback_url: form.get("VoiceFallbackUrl") ?? "",
+        voice_fallback_method: form.get("VoiceFallbackMethod") ?? "POST",
+        status_callback: form.get("StatusCallback") ?? "",
+        status_callback_method: form.get("StatusCallbackMethod") ?? "POST",
+      };
+      owned.set(record.sid, record);
+      return c.json({ ...record, capabilities: { voice: true, sms: true, mms: true }, date_created: new Date().toUTCString(), uri: `${c.req.path.replace(".json", "")}/${record.sid}.json` }, 201);
+    })
+    .get("/IncomingPhoneNumbers.json", (c) => {
+      const mine = [...owned.values()].filter((o) => o.account_sid === c.get("account") && (!c.req.query("PhoneNumber") || o.phone_number === c.req.query("PhoneNumber")));
+      return c.json({ incoming_phone_numbers: mine, uri: c.req.path });
+    })
+    .post("/IncomingPhoneNumbers/:file", async (c) => {
+      const sid = c.req.param("file").replace(/\.json$/, "");
+      const record = owned.get(sid);
+      if (!record || record.account_sid !== c.get("account")) return twilioError(404, 20404, `The requested resource ${basePath}/Accounts/${c.get("account")}/IncomingPhoneNumbers/${sid}.json was not found`);
+      const form = new URLSearchParams(await c.req.text());
+      const fields = { FriendlyName: "friendly_name", VoiceUrl: "voice_url", VoiceMethod: "voice_method", VoiceFallbackUrl: "voice_fallback_url", VoiceFallbackMethod: "voice_fallback_method", StatusCallback: "status_callback", StatusCallbackMethod: "status_callback_method" } as const;
+      for (const [param, field] of Object.entries(fields)) {
+        const value = form.get(param);
+        if (value !== null) record[field] = value;
+      }
+      return c.json({ ...record, capabilities: { voice: true, sms: true, mms: true }, uri: c.req.path });
+    })
+    .delete("/IncomingPhoneNumbers/:file", (c) => {
+      const sid = c.req.param("file").replace(/\.json$/, "");
+      const record = owned.get(sid);
+      if (!record || record.account_sid !== c.get("account")) return twilioError(404, 20404, `The requested resource ${basePath}/Accounts/${c.get("account")}/IncomingPhoneNumbers/${sid}.json was not found`);
+      owned.delete(sid);
+      return c.body(null, 204);
     });
-  })
-  .post("/IncomingPhoneNumbers.json", async (c) => {
-    const form = new URLSearchParams(await c.req.text());
-    const number = form.get("PhoneNumber");
-    if (!number) return twilioError(400, 21421, "PhoneNumber is required");
-    if ([...owned.values()].some((o) => o.phone_number === number)) return twilioError(400, 21422, `Phone number ${number} is not available`);
-    const record: Owned = {
-      sid: `PN${hex(16)}`,
-      account_sid: c.get("account"),
-      phone_number: number,
-      friendly_name: form.get("FriendlyName") ?? number,
-      voice_url: form.get("VoiceUrl") ?? "",
-      voice_method: form.get("VoiceMethod") ?? "POST",
-      voice_fallback_url: form.get("VoiceFallbackUrl") ?? "",
-      voice_fallback_method: form.get("VoiceFallbackMethod") ?? "POST",
-      status_callback: form.get("StatusCallback") ?? "",
-      status_callback_method: form.get("StatusCallbackMethod") ?? "POST",
-    };
-    owned.set(record.sid, record);
-    return c.json({ ...record, capabilities: { voice: true, sms: true, mms: true }, date_created: new Date().toUTCString(), uri: `${c.req.path.replace(".json", "")}/${record.sid}.json` }, 201);
-  })
-  .get("/IncomingPhoneNumbers.json", (c) => {
-    const mine = [...owned.values()].filter((o) => o.account_sid === c.get("account") && (!c.req.query("PhoneNumber") || o.phone_number === c.req.query("PhoneNumber")));
-    return c.json({ incoming_phone_numbers: mine, uri: c.req.path });
-  })
-  .post("/IncomingPhoneNumbers/:file", async (c) => {
-    const sid = c.req.param("file").replace(/\.json$/, "");
-    const record = owned.get(sid);
-    if (!record || record.account_sid !== c.get("account")) return twilioError(404, 20404, `The requested resource /2010-04-01/Accounts/${c.get("account")}/IncomingPhoneNumbers/${sid}.json was not found`);
-    const form = new URLSearchParams(await c.req.text());
-    const fields = { FriendlyName: "friendly_name", VoiceUrl: "voice_url", VoiceMethod: "voice_method", VoiceFallbackUrl: "voice_fallback_url", VoiceFallbackMethod: "voice_fallback_method", StatusCallback: "status_callback", StatusCallbackMethod: "status_callback_method" } as const;
-    for (const [param, field] of Object.entries(fields)) {
-      const value = form.get(param);
-      if (value !== null) record[field] = value;
-    }
-    return c.json({ ...record, capabilities: { voice: true, sms: true, mms: true }, uri: c.req.path });
-  })
-  .delete("/IncomingPhoneNumbers/:file", (c) => {
-    const sid = c.req.param("file").replace(/\.json$/, "");
-    const record = owned.get(sid);
-    if (!record || record.account_sid !== c.get("account")) return twilioError(404, 20404, `The requested resource /2010-04-01/Accounts/${c.get("account")}/IncomingPhoneNumbers/${sid}.json was not found`);
-    owned.delete(sid);
-    return c.body(null, 204);
-  });
+}
 
 export const fakeTwilio = new Hono({ strict: false })
-  .get("/2010-04-01/Accounts/:file", (c, next) => (c.req.param("file").endsWith(".json") ? fetchAccount(c.req.param("file"), c.req.header("Authorization")) : next()))
-  .route("/", numbersApi);
+  .get("/2010-04-01/Accounts/:file", (c, next) => (c.req.param("file").endsWith(".json") ? twimlAccount(c.req.param("file"), c.req.header("Authorization")) : next()))
+  .route("/", twimlNumbersApi({ basePath: "/2010-04-01", numberSid: () => `PN${hex(16)}`, moreInfo: (code) => `https://www.twilio.com/docs/errors/${code}` }));

@@ -6,6 +6,8 @@ declare namespace Cloudflare {
     TWILIO_SDK: Fetcher;
     /** Plivo's official SDK, in Node: signs (with its own V3 code) and validates webhooks (test/fakes/plivo-sdk.ts). */
     PLIVO_SDK: Fetcher;
+    /** SignalWire's official SDK, in Node: signs and validates LaML webhooks (test/fakes/signalwire-sdk.ts). */
+    SIGNALWIRE_SDK: Fetcher;
     /** The fuzz suite's seed and case count, from the environment of `vitest` (empty: the defaults). */
     FUZZ_SEED: string;
     FUZZ_RUNS: string;
@@ -16,6 +18,7 @@ interface Env {
   TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
   TWILIO_SDK: Fetcher;
   PLIVO_SDK: Fetcher;
+  SIGNALWIRE_SDK: Fetcher;
   FUZZ_SEED: string;
   FUZZ_RUNS: string;
   FUZZ_CHECK_EVERY: string;

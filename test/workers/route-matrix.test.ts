@@ -13,11 +13,13 @@ import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ORDINARY_SCOPES, USER_ROLES, type ApiScope, type UserRole } from "../../schema/constants.ts";
 import { scopeNeeded } from "../../worker/auth/scopes.ts";
+import { adapterOf } from "../../worker/providers/index.ts";
 import { BASE, call } from "./helpers.ts";
 import { freshCookie, fullTenant, paramsOf, registeredRoutes, rowsOf, type FullTenant } from "./app-routes.ts";
 import { openSocket } from "./socket.ts";
 import { createPlivoTenant, plivoWebhookForm, postPlivo, type PlivoTenant } from "./plivo-helpers.ts";
 import { hexId, postTwilio, switchboardOf } from "./twilio-helpers.ts";
+import { createSignalWireTenant, postSignalWire, signalwireWebhookForm, type SignalWireTenant } from "./signalwire-helpers.ts";
 
 type IdKind = keyof FullTenant["ids"];
 
@@ -61,6 +63,13 @@ type Route = {
   /** Why a path parameter is not an id of the tenant's. */
   note?: string;
 };
+
+/** A provider's webhook routes from its adapter's paths: each verified, and its fallback public (it dials only what it sealed). */
+function providerWebhooks(id: string): Record<string, Route> {
+  const adapter = adapterOf(id)!;
+  const paths = [adapter.paths.voice, ...adapter.paths.callbacks.filter((p) => p !== adapter.paths.voice)];
+  return { ...Object.fromEntries(paths.map((p) => [`POST /webhooks/${id}/${p}`, { access: "webhook" } as Route])), [`POST /webhooks/${id}/fallback`]: { access: "public" } };
+}
 
 const ROUTES: Record<string, Route> = {
   "GET /health": { access: "public" },
@@ -166,6 +175,7 @@ const ROUTES: Record<string, Route> = {
   "POST /webhooks/twilio/whisper": { access: "webhook" },
   // Dials only a number sealed in its own URL under SECRETS_KEY; anything else hears the apology.
   "POST /webhooks/twilio/fallback": { access: "public" },
+  ...providerWebhooks("signalwire"),
 
   "GET /parties/switchboard/:slug": { access: "socket", note: "the tenant's slug: another tenant's is 403" },
 
@@ -417,6 +427,25 @@ describe.each(entries.filter(([path, r]) => r.access === "webhook" && path.inclu
     expect([res.status, await res.text()]).toEqual([403, "Not a verified webhook for a number here"]);
     expect(await rowsOf(other.id)).toEqual(before);
     expect((await switchboardOf(other).snapshot()).calls).toEqual(liveBefore);
+  });
+});
+
+describe("SignalWire's webhooks", () => {
+  let mine: SignalWireTenant;
+  let theirs: SignalWireTenant;
+  beforeAll(async () => {
+    [mine, theirs] = [await createSignalWireTenant("Own SignalWire"), await createSignalWireTenant("Other SignalWire")];
+  });
+
+  it.each(entries.filter(([r, route]) => route.access === "webhook" && r.includes("/webhooks/signalwire/")).map(([r]) => r))("%s: refused unsigned, and signed by one tenant about another, changing nothing", async (r) => {
+    const path = r.split(" ")[1]!;
+    for (const [signer, target, signature] of [[mine, mine, null], [mine, theirs, undefined]] as const) {
+      const before = await rowsOf(target.id);
+      const { path: url, form } = signalwireWebhookForm(path, signer, target);
+      const res = await postSignalWire(url, form, { signingKey: signer.signingKey, signature });
+      expect([res.status, await res.text()], `${signature === null ? "unsigned" : "about another tenant"}`).toEqual([403, "Not a verified webhook for a number here"]);
+      expect(await rowsOf(target.id)).toEqual(before);
+    }
   });
 });
 

@@ -42,4 +42,13 @@ describe("the demo tenant", () => {
     const tracking = await db().query.trackingNumbers.findFirst({ where: eq(trackingNumbers.number, "+14155550104") });
     expect(tracking).toMatchObject({ tenantId: DEMO.tenantId, providerAccountId: plivo.id, terminationNumber: "+14155550150", routeId: null });
   });
+
+  it("has SPEC's SignalWire sandbox project, whose number rings the Office", async () => {
+    await seedDemo(db(), env.SECRETS_KEY);
+    const account = (await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "signalwire")) }))!;
+    expect(account).toMatchObject({ externalId: "00000000-0000-4000-8000-000000000000", sandbox: true });
+    expect(JSON.parse(await decryptSecret(account.credentialsEncrypted, env.SECRETS_KEY))).toEqual({ projectId: "00000000-0000-4000-8000-000000000000", signingKey: "demo-signalwire-signing-key" });
+    const tracking = await db().query.trackingNumbers.findFirst({ where: eq(trackingNumbers.number, "+14155550102") });
+    expect(tracking).toMatchObject({ tenantId: DEMO.tenantId, providerAccountId: account.id, routeId: null, terminationNumber: "+14155550150" });
+  });
 });

@@ -1,6 +1,7 @@
 /** Checks shared by every API that writes a number somewhere calls will ring. */
 import type { Context } from "hono";
 import { normalisePhone } from "../../schema/phone.ts";
+import { looksLikeSip, SIP_URI } from "../../schema/routing.ts";
 import type { AppEnv } from "../env.ts";
 import type { Db } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
@@ -13,6 +14,20 @@ export function phoneOrIssue(raw: string, country: string, path: string, issues:
   const parsed = normalisePhone(raw, country);
   if (!parsed) issues.push({ path, message: `"${raw}" is not a valid phone number` });
   return parsed?.number ?? null;
+}
+
+/**
+ * Reads a receiving number: a SIP URI as it was written (never through libphonenumber; its scheme
+ * in lower case, as providers expect it), else a phone number as phoneOrIssue reads it.
+ */
+export function ringTargetOrIssue(raw: string, country: string, path: string, issues: Issue[]) {
+  if (!looksLikeSip(raw)) return phoneOrIssue(raw, country, path, issues);
+  const uri = raw.trim();
+  if (!SIP_URI.test(uri)) {
+    issues.push({ path, message: `"${raw}" is not a valid SIP URI` });
+    return null;
+  }
+  return uri.replace(/^sips?:/i, (scheme) => scheme.toLowerCase());
 }
 
 /** Refuses numbers that are tracking numbers of any tenant: ringing one sends the call back into us. */

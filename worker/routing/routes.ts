@@ -13,7 +13,7 @@ import type { AppEnv } from "../env.ts";
 import { getDb } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
-import { invalid, phoneOrIssue, refuseLoops, routingChanged } from "./checks.ts";
+import { invalid, phoneOrIssue, refuseLoops, ringTargetOrIssue, routingChanged } from "./checks.ts";
 import { checkGraph, routeTree, type RoutingGraph } from "./graph.ts";
 import { loadGraph, presentRoute, receivingNumberByNumber } from "./queries.ts";
 import { changesOf, noteAudit } from "../audit/note.ts";
@@ -56,7 +56,7 @@ export const receivingNumberRoutes = new Hono<AppEnv>()
     const body = c.req.valid("json");
     const db = getDb(c.env.DB);
     const issues: { path: string; message: string }[] = [];
-    const number = phoneOrIssue(body.number, body.country, "number", issues);
+    const number = ringTargetOrIssue(body.number, body.country, "number", issues);
     if (number) await refuseLoops(db, [{ path: "number", number }], issues);
     if (number && (await receivingNumberByNumber(db, tenant.id, number))) issues.push({ path: "number", message: `${number} is a receiving number already` });
     if (issues.length) return invalid(c, issues);
@@ -83,7 +83,7 @@ export const receivingNumberRoutes = new Hono<AppEnv>()
     const issues: { path: string; message: string }[] = [];
     let number = current.number;
     if (body.number !== undefined) {
-      const parsed = phoneOrIssue(body.number, body.country ?? current.country, "number", issues);
+      const parsed = ringTargetOrIssue(body.number, body.country ?? current.country, "number", issues);
       if (parsed) {
         number = parsed;
         await refuseLoops(db, [{ path: "number", number }], issues);

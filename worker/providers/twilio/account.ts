@@ -16,35 +16,40 @@ const CHECK_TIMEOUT_MS = 10_000;
 const account = z.object({ sid: z.string(), friendly_name: z.string().nullish(), status: z.string() });
 const error = z.object({ code: z.number().optional(), message: z.string().optional() }).catch({});
 
-export async function checkTwilioAccount(accountSid: string, authToken: string): Promise<AccountCheck> {
+/** Whose Account resource this is: Twilio's, or a dialect's that serves the same (SignalWire's). */
+export type AccountDialect = { name: string; api: string; console: string; id: string; secret: string };
+const TWILIO: AccountDialect = { name: "Twilio", api: TWILIO_API, console: "the Twilio Console", id: "Account SID", secret: "Auth Token" };
+
+export async function checkTwilioAccount(accountSid: string, authToken: string, dialect: AccountDialect = TWILIO): Promise<AccountCheck> {
+  const { name: provider, console: where } = dialect;
   let res: Response;
   try {
     res = await withTimeout(
-      fetch(`${TWILIO_API}/Accounts/${encodeURIComponent(accountSid)}.json`, { headers: { Authorization: `Basic ${btoa(`${accountSid}:${authToken}`)}` } }),
+      fetch(`${dialect.api}/Accounts/${encodeURIComponent(accountSid)}.json`, { headers: { Authorization: `Basic ${btoa(`${accountSid}:${authToken}`)}` } }),
       CHECK_TIMEOUT_MS,
     );
   } catch (err) {
     const why = err instanceof TimeoutError ? `it did not answer within ${CHECK_TIMEOUT_MS / 1000} seconds` : "the connection failed";
-    return { ok: false, error: `Could not reach Twilio (${why}); try again in a few minutes` };
+    return { ok: false, error: `Could not reach ${provider} (${why}); try again in a few minutes` };
   }
   const body: unknown = await res.json().catch(() => undefined);
-  if (res.status === 401) return { ok: false, error: "Twilio did not accept these credentials: check the Account SID and the Auth Token (Twilio Console, Account info)" };
-  if (res.status === 404) return { ok: false, error: "Twilio has no account with this Account SID: check it in the Twilio Console" };
+  if (res.status === 401) return { ok: false, error: `${provider} did not accept these credentials: check the ${dialect.id} and the ${dialect.secret} (${where})` };
+  if (res.status === 404) return { ok: false, error: `${provider} has no account with this ${dialect.id}: check it in ${where}` };
   if (!res.ok) {
     const said = error.parse(body);
-    return { ok: false, error: `Twilio could not answer (HTTP ${res.status}${said.code ? `, error ${said.code}` : ""}); try again in a few minutes` };
+    return { ok: false, error: `${provider} could not answer (HTTP ${res.status}${said.code ? `, error ${said.code}` : ""}); try again in a few minutes` };
   }
   const found = account.safeParse(body);
-  if (!found.success) return { ok: false, error: "Twilio answered in a way Switchboard does not understand; try again in a few minutes" };
+  if (!found.success) return { ok: false, error: `${provider} answered in a way Switchboard does not understand; try again in a few minutes` };
   const name = found.data.friendly_name || found.data.sid;
   switch (found.data.status) {
     case "active":
       return { ok: true, account: name };
     case "suspended":
-      return { ok: false, error: `The Twilio account "${name}" is suspended: calls to its numbers are not answered. Check billing in the Twilio Console, or ask Twilio support` };
+      return { ok: false, error: `The ${provider} account "${name}" is suspended: calls to its numbers are not answered. Check billing in ${where}, or ask ${provider} support` };
     case "closed":
-      return { ok: false, error: `The Twilio account "${name}" is closed: use the credentials of an account that is open` };
+      return { ok: false, error: `The ${provider} account "${name}" is closed: use the credentials of an account that is open` };
     default:
-      return { ok: false, error: `The Twilio account "${name}" is ${found.data.status}, not active` };
+      return { ok: false, error: `The ${provider} account "${name}" is ${found.data.status}, not active` };
   }
 }

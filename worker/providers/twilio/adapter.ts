@@ -4,8 +4,8 @@
  */
 import { z } from "zod";
 import type { CallProgress, InboundEvent, InboundRequest, Parsed, TelephonyAdapter } from "../../../telephony/contract.ts";
-import { dialActionForm, gatherForm, recordingForm, reportTime, statusForm, voiceForm, whisperForm } from "./forms.ts";
 import { checkTwilioAccount } from "./account.ts";
+import { reportTime, TWILIO_FORMS, type TwimlForms } from "./forms.ts";
 import { TwilioNumbers } from "./numbers.ts";
 import { verifyTwilioSignature } from "./signature.ts";
 import { twilioSimulator } from "./simulator.ts";
@@ -42,47 +42,58 @@ function map<T, U>(parsed: Parsed<T>, to: (value: T) => U | string): Parsed<U> {
   return typeof mapped === "string" ? { ok: false, message: mapped } : { ok: true, value: mapped };
 }
 
-/** The webhooks of a Twilio call, by the path the voice response or the number names. */
-export function parseTwilio(path: string, request: InboundRequest): Parsed<InboundEvent> {
-  switch (path) {
-    case "voice":
-      return map(parseForm(voiceForm, request), (f): InboundEvent => ({ kind: "call", account: f.AccountSid, providerCallId: f.CallSid, from: f.From, to: f.To, forwardedFrom: f.ForwardedFrom ?? null }));
-    case "status":
-    case "leg-status":
-      return map(parseForm(statusForm, request), (f): InboundEvent | string => {
-        const leg = path === "status" ? "parent" : "dialled";
-        if (leg === "dialled" && !f.ParentCallSid) return "Invalid webhook form: ParentCallSid: required for a dialled leg";
-        const report: CallProgress = { leg, legId: f.CallSid, status: f.CallStatus, at: reportTime(f.Timestamp), sequenceNumber: f.SequenceNumber, durationSeconds: f.CallDuration };
-        return { kind: "progress", account: f.AccountSid, providerCallId: leg === "parent" ? f.CallSid : f.ParentCallSid!, report, to: leg === "parent" ? f.To : undefined };
-      });
-    case "dial-action":
-      return map(parseForm(dialActionForm, request), (f): InboundEvent => ({
-        kind: "dial-ended",
-        account: f.AccountSid,
-        providerCallId: f.CallSid,
-        report: { leg: "dialled", legId: f.DialCallSid ?? `${f.CallSid}:dial`, status: f.DialCallStatus === "answered" ? "completed" : f.DialCallStatus, at: Date.now(), durationSeconds: f.DialCallDuration },
-      }));
-    case "gather":
-      return map(parseForm(gatherForm, request), (f): InboundEvent => ({ kind: "menu", account: f.AccountSid, providerCallId: f.CallSid, digits: f.Digits ? f.Digits : null }));
-    case "recording":
-      return map(parseForm(recordingForm, request), (f): InboundEvent => ({
-        kind: "recording",
-        account: f.AccountSid,
-        providerCallId: f.CallSid,
-        url: f.RecordingUrl && (f.RecordingStatus ?? "completed") === "completed" ? f.RecordingUrl : null,
-      }));
-    case "voicemail-done":
-      return map(parseForm(recordingForm, request), (f): InboundEvent => ({ kind: "voicemail-done", account: f.AccountSid, providerCallId: f.CallSid, url: f.RecordingUrl ?? null }));
-    case "whisper":
-      return map(parseForm(whisperForm, request), (f): InboundEvent | string => {
-        const text = new URL(request.url).searchParams.get("text");
-        if (!text || text.length > 500) return "Invalid whisper: text is missing or longer than 500 characters";
-        return { kind: "whisper", account: f.AccountSid, text };
-      });
-    default:
-      return { ok: false, message: `No Twilio webhook at ${path}` };
-  }
+/**
+ * The webhooks of a call in TwiML's dialect of forms (Twilio's, or SignalWire's with its own ids),
+ * by the path the voice response or the number names.
+ */
+export function twimlParser(forms: TwimlForms, providerName: string) {
+  const { dialActionForm, gatherForm, recordingForm, statusForm, voiceForm, whisperForm } = forms;
+  return (path: string, request: InboundRequest): Parsed<InboundEvent> => {
+    switch (path) {
+      case "voice":
+        return map(parseForm(voiceForm, request), (f): InboundEvent => ({ kind: "call", account: f.AccountSid, providerCallId: f.CallSid, from: f.From, to: f.To, forwardedFrom: f.ForwardedFrom ?? null }));
+      case "status":
+      case "leg-status":
+        return map(parseForm(statusForm, request), (f): InboundEvent | string => {
+          const leg = path === "status" ? "parent" : "dialled";
+          if (leg === "dialled" && !f.ParentCallSid) return "Invalid webhook form: ParentCallSid: required for a dialled leg";
+          const report: CallProgress = { leg, legId: f.CallSid, status: f.CallStatus, at: reportTime(f.Timestamp), sequenceNumber: f.SequenceNumber, durationSeconds: f.CallDuration };
+          return { kind: "progress", account: f.AccountSid, providerCallId: leg === "parent" ? f.CallSid : f.ParentCallSid!, report, to: leg === "parent" ? f.To : undefined };
+        });
+      case "dial-action":
+        return map(parseForm(dialActionForm, request), (f): InboundEvent => ({
+          kind: "dial-ended",
+          account: f.AccountSid,
+          providerCallId: f.CallSid,
+          report: { leg: "dialled", legId: f.DialCallSid ?? `${f.CallSid}:dial`, status: f.DialCallStatus === "answered" ? "completed" : f.DialCallStatus, at: Date.now(), durationSeconds: f.DialCallDuration },
+        }));
+      case "gather":
+        return map(parseForm(gatherForm, request), (f): InboundEvent => ({ kind: "menu", account: f.AccountSid, providerCallId: f.CallSid, digits: f.Digits ? f.Digits : null }));
+      case "recording":
+        return map(parseForm(recordingForm, request), (f): InboundEvent => ({
+          kind: "recording",
+          account: f.AccountSid,
+          providerCallId: f.CallSid,
+          url: f.RecordingUrl && (f.RecordingStatus ?? "completed") === "completed" ? f.RecordingUrl : null,
+        }));
+      case "voicemail-done":
+        return map(parseForm(recordingForm, request), (f): InboundEvent => ({ kind: "voicemail-done", account: f.AccountSid, providerCallId: f.CallSid, url: f.RecordingUrl ?? null }));
+      case "whisper":
+        return map(parseForm(whisperForm, request), (f): InboundEvent | string => {
+          const text = new URL(request.url).searchParams.get("text");
+          if (!text || text.length > 500) return "Invalid whisper: text is missing or longer than 500 characters";
+          return { kind: "whisper", account: f.AccountSid, text };
+        });
+      default:
+        return { ok: false, message: `No ${providerName} webhook at ${path}` };
+    }
+  };
 }
+
+export const parseTwilio = twimlParser(TWILIO_FORMS, "Twilio");
+
+/** The paths TwiML's callbacks name (twilioCallbacks), and the number's voice and status webhooks. */
+export const TWIML_PATHS = { voice: "voice", status: "status", callbacks: ["status", "leg-status", "dial-action", "gather", "recording", "voicemail-done", "whisper"] } as const;
 
 export const twilio: TelephonyAdapter<TwilioCredentials> = {
   id: "twilio",
@@ -92,7 +103,7 @@ export const twilio: TelephonyAdapter<TwilioCredentials> = {
   describe: (credentials) => ({ accountSid: credentials.accountSid }),
   // An account saved before migration 0001 sealed its auth token alone.
   legacyCredentials: (authToken, accountSid) => twilioCredentials.parse({ accountSid, authToken }),
-  paths: { voice: "voice", status: "status", callbacks: ["status", "leg-status", "dial-action", "gather", "recording", "voicemail-done", "whisper"] },
+  paths: TWIML_PATHS,
   parse: parseTwilio,
   verify: (request, credentials) => verifyTwilioSignature(credentials.authToken, request.url, formPairs(request), request.headers.get("X-Twilio-Signature") ?? undefined),
   markup: {

@@ -1,71 +1,97 @@
-/** The form bodies Twilio posts, parsed with zod (only what we read; every field counts for the signature). */
+/**
+ * The form bodies Twilio posts, parsed with zod (only what we read; every field counts for the
+ * signature). SignalWire's LaML posts the same forms with ids of its own and its own recording
+ * hosts: `twimlForms` builds the schemas for either dialect.
+ */
 import { z } from "zod";
 import { PROGRESS_STATUSES } from "../../../telephony/contract.ts";
 
-const callSid = z.string().regex(/^CA[0-9a-fA-F]{32}$/, "must be a Twilio call SID (CA + 32 hex digits)");
-const accountSid = z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID (AC + 32 hex digits)");
 const phoneish = z.string().trim().min(1, "must not be empty").max(64);
 const count = z.coerce.number().int().min(0).max(10_000_000);
 
-/** The voice webhook: a call to one of our tracking numbers. */
-export const voiceForm = z.object({
-  CallSid: callSid,
-  AccountSid: accountSid,
-  From: phoneish,
-  To: phoneish,
-  CallStatus: z.enum(PROGRESS_STATUSES).optional(),
-  Direction: z.string().max(32).optional(),
-  ForwardedFrom: z.string().max(64).optional(),
-  CallerName: z.string().max(128).optional(),
+/** What differs between dialects of these forms: how ids are written, and where recordings live. */
+export type FormDialect = {
+  callSid: z.ZodType<string>;
+  accountSid: z.ZodType<string>;
+  /** Hosts recordings are kept on (https only); the dashboard links to them, so nothing else may pass. */
+  recordingHost: RegExp;
+  recordingHostName: string;
+};
+
+export function twimlForms({ callSid, accountSid, recordingHost, recordingHostName }: FormDialect) {
+  /** The voice webhook: a call to one of our tracking numbers. */
+  const voiceForm = z.object({
+    CallSid: callSid,
+    AccountSid: accountSid,
+    From: phoneish,
+    To: phoneish,
+    CallStatus: z.enum(PROGRESS_STATUSES).optional(),
+    Direction: z.string().max(32).optional(),
+    ForwardedFrom: z.string().max(64).optional(),
+    CallerName: z.string().max(128).optional(),
+  });
+
+  /** Status callback of the parent (caller's) call, or of a leg we dialled (with ParentCallSid). */
+  const statusForm = z.object({
+    CallSid: callSid,
+    AccountSid: accountSid,
+    ParentCallSid: callSid.optional(),
+    CallStatus: z.enum(PROGRESS_STATUSES),
+    // A dialled leg's To is a SIP URI when a desk phone was rung directly.
+    To: z.string().max(256).optional(),
+    From: z.string().max(256).optional(),
+    CallDuration: count.optional(),
+    SequenceNumber: count.optional(),
+    Timestamp: z.string().max(64).optional(),
+  });
+
+  /** The <Dial action> request: how the dialled step ended. */
+  const dialActionForm = z.object({
+    CallSid: callSid,
+    AccountSid: accountSid,
+    DialCallStatus: z.enum(["completed", "answered", "busy", "no-answer", "failed", "canceled"]),
+    DialCallSid: callSid.optional(),
+    DialCallDuration: count.optional(),
+  });
+
+  /** A voice menu's answer: the keys pressed, or none when the caller let it time out. */
+  const gatherForm = z.object({
+    CallSid: callSid,
+    AccountSid: accountSid,
+    Digits: z.string().regex(/^[0-9*#]{0,20}$/, "keys 0-9, * and # only").optional(),
+  });
+
+  const recordingUrl = z.url({ protocol: /^https$/, hostname: recordingHost, error: `must be an https URL on ${recordingHostName}` }).max(500);
+
+  /** A recording (of a dialled call or a voicemail) is ready. */
+  const recordingForm = z.object({
+    CallSid: callSid,
+    AccountSid: accountSid,
+    RecordingUrl: recordingUrl.optional(),
+    RecordingSid: z.string().max(64).optional(),
+    RecordingStatus: z.enum(["in-progress", "completed", "absent", "failed"]).optional(),
+    RecordingDuration: count.optional(),
+  });
+
+  /** The dialled leg asking what to whisper to whoever answered. */
+  const whisperForm = z.object({ CallSid: callSid, AccountSid: accountSid });
+
+  return { voiceForm, statusForm, dialActionForm, gatherForm, recordingForm, whisperForm };
+}
+
+export type TwimlForms = ReturnType<typeof twimlForms>;
+
+/** Twilio's own: ids are a two-letter prefix and 32 hex digits, recordings are on twilio.com. */
+export const TWILIO_FORMS = twimlForms({
+  callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, "must be a Twilio call SID (CA + 32 hex digits)"),
+  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID (AC + 32 hex digits)"),
+  recordingHost: /^([a-z0-9-]+\.)*twilio\.com$/,
+  recordingHostName: "twilio.com",
 });
+export const { voiceForm, statusForm, dialActionForm, gatherForm, recordingForm, whisperForm } = TWILIO_FORMS;
 export type VoiceForm = z.infer<typeof voiceForm>;
-
-/** Status callback of the parent (caller's) call, or of a leg we dialled (with ParentCallSid). */
-export const statusForm = z.object({
-  CallSid: callSid,
-  AccountSid: accountSid,
-  ParentCallSid: callSid.optional(),
-  CallStatus: z.enum(PROGRESS_STATUSES),
-  To: z.string().max(64).optional(),
-  From: z.string().max(64).optional(),
-  CallDuration: count.optional(),
-  SequenceNumber: count.optional(),
-  Timestamp: z.string().max(64).optional(),
-});
 export type StatusForm = z.infer<typeof statusForm>;
-
-/** The <Dial action> request: how the dialled step ended. */
-export const dialActionForm = z.object({
-  CallSid: callSid,
-  AccountSid: accountSid,
-  DialCallStatus: z.enum(["completed", "answered", "busy", "no-answer", "failed", "canceled"]),
-  DialCallSid: callSid.optional(),
-  DialCallDuration: count.optional(),
-});
 export type DialActionForm = z.infer<typeof dialActionForm>;
-
-/** A voice menu's answer: the keys pressed, or none when the caller let it time out. */
-export const gatherForm = z.object({
-  CallSid: callSid,
-  AccountSid: accountSid,
-  Digits: z.string().regex(/^[0-9*#]{0,20}$/, "keys 0-9, * and # only").optional(),
-});
-
-/** Where Twilio keeps recordings: https, on its own hosts. The dashboard links to it: nothing else may pass. */
-const recordingUrl = z.url({ protocol: /^https$/, hostname: /^([a-z0-9-]+\.)*twilio\.com$/, error: "must be an https URL on twilio.com" }).max(500);
-
-/** A recording (of a dialled call or a voicemail) is ready. */
-export const recordingForm = z.object({
-  CallSid: callSid,
-  AccountSid: accountSid,
-  RecordingUrl: recordingUrl.optional(),
-  RecordingSid: z.string().max(64).optional(),
-  RecordingStatus: z.enum(["in-progress", "completed", "absent", "failed"]).optional(),
-  RecordingDuration: count.optional(),
-});
-
-/** The dialled leg asking what to whisper to whoever answered. */
-export const whisperForm = z.object({ CallSid: callSid, AccountSid: accountSid });
 
 /** When the report happened: Twilio's RFC 1123 Timestamp when present and sane, else now. */
 export function reportTime(timestamp: string | undefined, now = Date.now()) {

@@ -1,6 +1,7 @@
 /**
  * Twilio's number shop through its REST API: search available local numbers, buy one pointing its
- * voice webhook, status callback and fallback at us, re-point it, release it.
+ * voice webhook, status callback and fallback at us, re-point it, release it. SignalWire's
+ * compatibility API has the same resources and shapes at its own base URL (see ShopDialect).
  */
 import { ProviderError, type NumberSearch, type NumberShop, type NumberWebhooks } from "../../../telephony/contract.ts";
 
@@ -22,29 +23,38 @@ function webhookFields(webhooks: NumberWebhooks) {
   };
 }
 
+/** What differs between the APIs of this shape: whose it is, where it is, and whether it searches near a number. */
+export type ShopDialect = { name: string; api: string; nearNumber: boolean };
+const TWILIO_SHOP: ShopDialect = { name: "Twilio", api: TWILIO_API, nearNumber: true };
+
 export class TwilioNumbers implements NumberShop {
   readonly #accountSid: string;
   readonly #authorization: string;
-  constructor(accountSid: string, authToken: string) {
+  readonly #dialect: ShopDialect;
+  constructor(accountSid: string, authToken: string, dialect: ShopDialect = TWILIO_SHOP) {
     this.#accountSid = accountSid;
     this.#authorization = `Basic ${btoa(`${accountSid}:${authToken}`)}`;
+    this.#dialect = dialect;
   }
 
   async #call(method: string, path: string, form?: Record<string, string>) {
-    const res = await fetch(`${TWILIO_API}/Accounts/${encodeURIComponent(this.#accountSid)}${path}`, {
+    const res = await fetch(`${this.#dialect.api}/Accounts/${encodeURIComponent(this.#accountSid)}${path}`, {
       method,
       headers: { Authorization: this.#authorization, ...(form ? { "Content-Type": "application/x-www-form-urlencoded" } : {}) },
       body: form ? new URLSearchParams(form).toString() : null,
     });
     if (res.ok) return res.status === 204 ? null : ((await res.json()) as unknown);
     const error = (await res.json().catch(() => ({}))) as TwilioError;
-    throw new ProviderError(`Twilio: ${error.message ?? res.statusText}${error.code ? ` (error ${error.code})` : ""}`, res.status);
+    throw new ProviderError(`${this.#dialect.name}: ${error.message ?? res.statusText}${error.code ? ` (error ${error.code})` : ""}`, res.status);
   }
 
   async search(query: NumberSearch) {
     const params = new URLSearchParams({ VoiceEnabled: "true", PageSize: String(query.limit) });
     if (query.areaCode) params.set("AreaCode", query.areaCode);
-    if (query.near) params.set("NearNumber", query.near);
+    // Where the API cannot search near a number, the number's area code comes closest.
+    const nearCode = query.near && !this.#dialect.nearNumber ? /^\+1(\d{3})/.exec(query.near)?.[1] : undefined;
+    if (query.near && this.#dialect.nearNumber) params.set("NearNumber", query.near);
+    else if (nearCode && !query.areaCode) params.set("AreaCode", nearCode);
     if (query.region) params.set("InRegion", query.region);
     const body = (await this.#call("GET", `/AvailablePhoneNumbers/US/Local.json?${params}`)) as { available_phone_numbers: TwilioAvailable[] };
     return body.available_phone_numbers.map((n) => ({ number: n.phone_number, friendlyName: n.friendly_name, locality: n.locality ?? null, region: n.region ?? null, isoCountry: n.iso_country }));

@@ -1,5 +1,5 @@
 /** Renders a routing decision as TwiML (also spoken by SignalWire and Telnyx TeXML). */
-import type { CallbackUrl, RoutingDecision, Step } from "../../../telephony/contract.ts";
+import { isSipUri, type CallbackUrl, type RoutingDecision, type Step } from "../../../telephony/contract.ts";
 
 /** Twilio's own hold music, for a queue whose route names none. */
 export const DEFAULT_HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3";
@@ -54,8 +54,10 @@ function renderStep(step: Step, urls: CallbackUrls): string {
     case "dial": {
       const numbers = step.targets
         .map((t) => {
+          const sip = isSipUri(t.number);
           const a = attrs({
-            sendDigits: t.extension ? sendDigits(t.extension, t.extensionDelaySeconds) : undefined,
+            // A SIP URI names the phone itself: <Sip> has no sendDigits (the extension is the URI's user part).
+            sendDigits: t.extension && !sip ? sendDigits(t.extension, t.extensionDelaySeconds) : undefined,
             url: t.whisper && urls.whisper ? urls.whisper(t.whisper) : undefined,
             statusCallback: urls.legStatus,
             // The answer and the end are what a leg changes on the call (initiated and ringing
@@ -63,7 +65,7 @@ function renderStep(step: Step, urls: CallbackUrls): string {
             statusCallbackEvent: urls.legStatus ? "answered completed" : undefined,
             statusCallbackMethod: urls.legStatus ? "POST" : undefined,
           });
-          return `<Number${a}>${escape(t.number)}</Number>`;
+          return sip ? `<Sip${a}>${escape(t.number)}</Sip>` : `<Number${a}>${escape(t.number)}</Number>`;
         })
         .join("");
       const dial = attrs({
