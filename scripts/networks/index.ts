@@ -1,9 +1,11 @@
 /** The providers the simulator and the benchmark can play, by id. */
 import type { Network } from "./network.ts";
+import { PbxNetwork } from "./pbx.ts";
 import { TwilioNetwork } from "./twilio.ts";
 
 export const NETWORKS: Record<string, (url: string, credentials: { token?: string | undefined; account?: string | undefined }) => Network> = {
   twilio: (url, credentials) => new TwilioNetwork(url, credentials),
+  pbx: (url, credentials) => new PbxNetwork(url, credentials),
 };
 
 export function networkFor(provider: string, url: string, credentials: { token?: string | undefined; account?: string | undefined } = {}): Network {
