@@ -61,7 +61,7 @@ export const pbx: TelephonyAdapter<PbxCredentials> = {
   routesItself: true,
   credentials: pbxCredentials,
   accountOf: () => PBX_ACCOUNT,
-  describe: () => ({ signing: "Standard Webhooks (whsec_ secret)" }),
+  describe: () => ({ signing: "Standard Webhooks" }),
   // One webhook for every event of a call.
   paths: { voice: "events", status: "events", callbacks: [] },
   parse: parsePbx,
