@@ -16,6 +16,7 @@ import { scopeNeeded } from "../../worker/auth/scopes.ts";
 import { BASE, call } from "./helpers.ts";
 import { freshCookie, fullTenant, paramsOf, registeredRoutes, rowsOf, type FullTenant } from "./app-routes.ts";
 import { openSocket } from "./socket.ts";
+import { createPbxTenant, pbxCallId, postPbx } from "./pbx-helpers.ts";
 import { hexId, postTwilio, switchboardOf } from "./twilio-helpers.ts";
 
 type IdKind = keyof FullTenant["ids"];
@@ -162,6 +163,8 @@ const ROUTES: Record<string, Route> = {
   "POST /webhooks/twilio/whisper": { access: "webhook" },
   // Dials only a number sealed in its own URL under SECRETS_KEY; anything else hears the apology.
   "POST /webhooks/twilio/fallback": { access: "public" },
+  // Every event of a PBX's call: the tenant is the dialled number's, the secret its PBX account's.
+  "POST /webhooks/pbx/events": { access: "webhook" },
 
   "GET /parties/switchboard/:slug": { access: "socket", note: "the tenant's slug: another tenant's is 403" },
 };
@@ -382,7 +385,7 @@ describe("logging in", () => {
   });
 });
 
-describe.each(entries.filter(([, r]) => r.access === "webhook"))("%s", (r) => {
+describe.each(entries.filter(([r, x]) => x.access === "webhook" && r.startsWith("POST /webhooks/twilio/")))("%s", (r) => {
   const path = r.split(" ")[1]!;
 
   it("is refused unsigned, with a plain-text reason, and nothing changes", async () => {
@@ -403,6 +406,25 @@ describe.each(entries.filter(([, r]) => r.access === "webhook"))("%s", (r) => {
     expect([res.status, await res.text()]).toEqual([403, "Not a verified webhook for a number here"]);
     expect(await rowsOf(other.id)).toEqual(before);
     expect((await switchboardOf(other).snapshot()).calls).toEqual(liveBefore);
+  });
+});
+
+describe("POST /webhooks/pbx/events", () => {
+  it("is refused unsigned, or signed by one tenant's PBX about another's number: 403, and nothing of theirs changes", async () => {
+    const [mine, theirs] = [await createPbxTenant("Own PBX"), await createPbxTenant("Other PBX")];
+    const event = (to: string) => ({ type: "call.ringing" as const, callId: pbxCallId(), from: "+14155550124", to, at: Date.now() });
+    for (const [who, res] of [
+      ["unsigned", await postPbx(event(mine.trackingNumber), { secret: null })],
+      ["another tenant's secret", await postPbx(event(theirs.trackingNumber), { secret: mine.secret })],
+    ] as const) {
+      expect(res.headers.get("Content-Type"), who).toMatch(/^text\/plain/);
+      expect([res.status, await res.text()], who).toEqual([403, "Not a verified webhook for a number here"]);
+    }
+    for (const t of [mine, theirs]) {
+      await switchboardOf(t).flushCallLog();
+      expect((await rowsOf(t.id)).calls).toEqual([]);
+      expect((await switchboardOf(t).snapshot()).calls).toEqual([]);
+    }
   });
 });
 
