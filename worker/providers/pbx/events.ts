@@ -18,8 +18,13 @@ export const pbxEvent = z.object({
     .transform((from) => from || "anonymous"),
   /** The tracking number dialled (the DID): it names the tenant. */
   to: z.string().trim().min(1, "must name the dialled number").max(64),
-  /** The extension that rings or answered, when the PBX says. */
-  extension: z.string().trim().min(1).max(32).optional(),
+  /** The extension that rings or answered, when the PBX says (a template's empty field: it does not). */
+  extension: z
+    .string()
+    .trim()
+    .max(32)
+    .optional()
+    .transform((extension) => extension || undefined),
   at: z.number().int().nonnegative().max(8_640_000_000_000_000),
 });
 export type PbxEvent = z.infer<typeof pbxEvent>;
