@@ -7,7 +7,7 @@
 import { isMissed, isTerminal, type CallerType, type LiveCall, type Notification } from "../schema/calls.ts";
 import type { EventMessage, NewEvent } from "../schema/messages.ts";
 import type { CallerIdentity } from "./callers.ts";
-import { failsafeDecision, HANG_UP, type ArrivingCall, type CallProgress, type Registration, type TrackingRoute } from "../telephony/contract.ts";
+import { failsafeDecision, HANG_UP, ROUTED_BY_PROVIDER, type ArrivingCall, type CallProgress, type Registration, type TrackingRoute } from "../telephony/contract.ts";
 import { advance, expire, type CallMemory, type Transition } from "./calls.ts";
 import {
   afterDial,
@@ -111,23 +111,35 @@ function adoptFailsafe(ctx: PipelineContext, stored: store.StoredCall, route: Tr
 }
 
 /**
- * Registers a new call and decides where it rings. A provider's retry of the same call gets the
- * same decision back and changes nothing; the Worker's late fail-safe registration of a call it
- * registered once already (that registration timed out) makes it the fail-safe call it became.
+ * Registers a new call and decides where it rings, then applies the report its webhook brought (a
+ * provider that routes calls itself reports every step on the call's one webhook, in any order: the
+ * first of them registers the call). A provider's retry of the same call gets the same decision
+ * back and changes nothing; the Worker's late fail-safe registration of a call it registered once
+ * already (that registration timed out) makes it the fail-safe call it became.
  */
 export function register(ctx: PipelineContext, input: IncomingCall, config: RoutingConfig): Registration & Effects {
+  const registered = registerOnce(ctx, input, config);
+  if (!input.report) return registered;
+  const reported = progress(ctx, input.provider, input.providerCallId, input.report);
+  return { ...registered, call: reported.call ?? registered.call, toLog: reported.toLog.length ? reported.toLog : registered.toLog };
+}
+
+function registerOnce(ctx: PipelineContext, input: IncomingCall, config: RoutingConfig): Registration & Effects {
   const existing = store.getCallByProviderId(ctx.sql, input.provider, input.providerCallId);
   if (existing && input.failsafe && !existing.call.failsafe) return adoptFailsafe(ctx, existing, input.route);
   if (existing) return { call: existing.call, decision: existing.decision, duplicate: true, toLog: [] };
 
-  const { route, failsafe, contactTags, forwardedFrom, ...fields } = input;
+  const { route, failsafe, unrouted, report, contactTags, forwardedFrom, ...fields } = input;
   const base = { callerNumber: fields.callerNumber, callerType: fields.callerType };
-  const loop = failsafe ? null : comesBack(ctx, config, fields.callerNumber, forwardedFrom);
-  const routed: Routed = failsafe
-    ? { decision: failsafeDecision(route), state: routeOver() }
-    : loop
-      ? hangup(`${loop} (a ring loop)`)
-      : startRouting(routingContext(ctx, config, route, base, contactTags));
+  // A call its provider routes rings nowhere we chose: it cannot loop back through us.
+  const loop = failsafe || unrouted ? null : comesBack(ctx, config, fields.callerNumber, forwardedFrom);
+  const routed: Routed = unrouted
+    ? { decision: ROUTED_BY_PROVIDER, state: routeOver() }
+    : failsafe
+      ? { decision: failsafeDecision(route), state: routeOver() }
+      : loop
+        ? hangup(`${loop} (a ring loop)`)
+        : startRouting(routingContext(ctx, config, route, base, contactTags));
   const { decision } = routed;
   let call: LiveCall = {
     ...fields,
@@ -143,8 +155,8 @@ export function register(ctx: PipelineContext, input: IncomingCall, config: Rout
     recordingUrl: null,
   };
   const memory: CallMemory = { dialOutcome: null, sequences: {}, routing: routed.state, tracking: route, contactTags };
-  // A call that cannot be put through at all ends at once, as failed.
-  const putThrough = decision.steps.some((s) => s.kind !== "hangup");
+  // A call that cannot be put through at all ends at once, as failed (its provider puts it through itself).
+  const putThrough = unrouted || decision.steps.some((s) => s.kind !== "hangup");
   if (!putThrough) call = { ...call, status: "failed", endedAt: ctx.now, durationSeconds: 0 };
   const ended = isTerminal(call.status);
   store.putCall(ctx.sql, { call, memory, decision, logPending: ended, updatedAt: ctx.now });

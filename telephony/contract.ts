@@ -5,7 +5,7 @@
  * below `worker/` and `party/` and imports neither.
  */
 import type { z } from "zod";
-import type { LiveCall } from "../schema/calls.ts";
+import type { CallerType, LiveCall } from "../schema/calls.ts";
 import type { Provider } from "../schema/constants.ts";
 
 export type { Provider };
@@ -96,6 +96,9 @@ export const APOLOGY: RoutingDecision = {
 
 export const HANG_UP: RoutingDecision = { steps: [{ kind: "hangup" }] };
 
+/** The decision kept for a call its provider routes itself (a PBX): none of ours. */
+export const ROUTED_BY_PROVIDER: RoutingDecision = { steps: [], reason: "the provider routes the call itself" };
+
 // The Worker and the Switchboard ----------------------------------------------------------------
 
 /** A new call as the Worker hands it to the tenant's Switchboard (which finds out who is calling). */
@@ -114,6 +117,13 @@ export type ArrivingCall = {
   forwardedFrom?: string | null;
   /** The Worker already answered with the fail-safe (the call is adopted late). */
   failsafe?: boolean;
+  /**
+   * The provider routes the call itself (a PBX): the call is identified, shown and logged, never
+   * routed (no decision, no ring-loop check, no fail-safe).
+   */
+  unrouted?: boolean;
+  /** What the webhook that brought the call says happened to it, applied once it is registered. */
+  report?: CallProgress;
 };
 
 export type Registration = { call: LiveCall; decision: RoutingDecision; duplicate: boolean };
@@ -132,7 +142,11 @@ export type InboundRequest = { url: string; headers: Headers; body: string };
  * callback is about when its URL does not name the tenant.
  */
 export type InboundEvent =
-  | { kind: "call"; account: string; providerCallId: string; from: string; to: string; forwardedFrom: string | null }
+  /**
+   * A call to a tracking number. A provider that routes calls itself names the call in every
+   * webhook, each with a `report` of what happened to it (ringing, answered, ended).
+   */
+  | { kind: "call"; account: string; providerCallId: string; from: string; to: string; forwardedFrom: string | null; report?: CallProgress | undefined }
   | { kind: "progress"; account: string; providerCallId: string; report: CallProgress; to?: string | undefined }
   /** A dial step ended: how, and what the caller does next (the answer is the next decision). */
   | { kind: "dial-ended"; account: string; providerCallId: string; report: CallProgress }
@@ -162,6 +176,17 @@ export interface Markup {
   render(decision: RoutingDecision, callback?: CallbackUrl): string;
   /** What the person who answers hears before the caller is put through. */
   whisper(text: string): string;
+}
+
+/** Who is calling, as the Switchboard found out: what a provider that routes calls itself is answered. */
+export type Caller = { type: CallerType; name: string | null; contactId: string | null };
+
+export const UNKNOWN_CALLER: Caller = { type: "unknown", name: null, contactId: null };
+
+/** The answer of a provider that routes calls itself: the caller, in its format, for its own display. */
+export interface CallerMarkup {
+  readonly contentType: string;
+  render(caller: Caller): string;
 }
 
 // Numbers ---------------------------------------------------------------------------------------
@@ -233,9 +258,29 @@ export interface CallSimulator {
 /**
  * One provider. The inbound flow parses a webhook with `parse`, finds the tenant and the account,
  * checks the request with `verify` against that account's credentials, hands the event to the
- * Switchboard, and answers with `markup`. Nothing else about the provider is known outside its folder.
+ * Switchboard, and answers: with `markup` where we route the call, with the `caller` where the
+ * provider routes it itself. Nothing else about the provider is known outside its folder.
  */
-export interface TelephonyAdapter<Credentials = unknown> {
+export type TelephonyAdapter<Credentials = unknown> = RoutingAdapter<Credentials> | CallerAdapter<Credentials>;
+
+/** A provider that asks us where each call rings, and follows our call-control markup. */
+export interface RoutingAdapter<Credentials = unknown> extends AdapterBase<Credentials> {
+  readonly routesItself?: false;
+  readonly markup: Markup;
+}
+
+/**
+ * A provider that routes calls itself (a PBX): each webhook is answered with who is calling, and
+ * its calls are registered without routing. It has no markup, no fallback and no fail-safe, but its
+ * answer keeps the same budget: the caller unknown rather than late.
+ */
+export interface CallerAdapter<Credentials = unknown> extends AdapterBase<Credentials> {
+  readonly routesItself: true;
+  readonly caller: CallerMarkup;
+  readonly markup?: never;
+}
+
+interface AdapterBase<Credentials> {
   readonly id: Provider;
   /** As people name it: "Twilio". */
   readonly name: string;
@@ -258,9 +303,11 @@ export interface TelephonyAdapter<Credentials = unknown> {
   parse(path: string, request: InboundRequest): Parsed<InboundEvent>;
   /** Whether the provider signed this request with these credentials, exactly as it documents. */
   verify(request: InboundRequest, credentials: Credentials): Promise<boolean>;
-  readonly markup: Markup;
-  /** Asks the provider whether it takes these credentials (one read, nothing changed there). */
-  check(credentials: Credentials): Promise<AccountCheck>;
+  /**
+   * Asks the provider whether it takes these credentials (one read, nothing changed there); absent
+   * where Switchboard never calls the provider (a PBX: its secret is checked on every event it sends).
+   */
+  check?(credentials: Credentials): Promise<AccountCheck>;
   /** The provider's number shop for this account; absent where numbers are set up at the provider. */
   numbers?(credentials: Credentials): NumberShop;
   /** Plays this provider's side of a call, for sandbox accounts' test calls; absent where it cannot. */

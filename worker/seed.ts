@@ -22,6 +22,9 @@ export const DEMO = {
   trackingNumber: "+14155550100",
   receivingNumber: "+14155550150",
   annArcherMobile: "+14155550124",
+  /** The PBX's: it routes its calls itself; Switchboard identifies the caller and shows the call. */
+  pbxSecret: "whsec_ZGVtby1wYngtd2ViaG9vay1zZWNyZXQtMzJieXRlcyE=",
+  pbxTrackingNumber: "+14155550106",
 } as const;
 
 type DemoContact = { id: string; kind: "customer" | "vendor" | "employee" | "lead"; name: string; company?: string; phones: [label: "main" | "mobile" | "work" | "other", typed: string][] };
@@ -40,6 +43,7 @@ export async function seedDemo(db: Db, secretsKey: string) {
   const t = DEMO.tenantId;
   const passwordHash = await hashPassword(DEMO.password);
   const twilioCredentials = await encryptSecret(JSON.stringify({ accountSid: DEMO.twilioAccountSid, authToken: DEMO.twilioAuthToken }), secretsKey);
+  const pbxCredentials = await encryptSecret(JSON.stringify({ secret: DEMO.pbxSecret }), secretsKey);
   const phoneRows = DEMO_CONTACTS.flatMap((c) =>
     c.phones.map(([label, typed], i) => {
       const parsed = normalisePhone(typed, "US");
@@ -63,6 +67,7 @@ export async function seedDemo(db: Db, secretsKey: string) {
       // A sandbox account: its webhooks are signed with the demo token; numbers are bought offline.
       .values({ id: "pra_demo_twilio", tenantId: t, provider: "twilio", externalId: DEMO.twilioAccountSid, credentialsEncrypted: twilioCredentials, sandbox: true })
       .onConflictDoNothing(),
+    db.insert(providerAccounts).values({ id: "pra_demo_pbx", tenantId: t, provider: "pbx", externalId: "pbx", credentialsEncrypted: pbxCredentials, sandbox: true }).onConflictDoNothing(),
     db
       .insert(campaigns)
       .values([
@@ -117,6 +122,8 @@ export async function seedDemo(db: Db, secretsKey: string) {
       .values([
         { id: "trk_demo_website", tenantId: t, number: DEMO.trackingNumber, label: "Website", campaignId: "cmp_demo_website", terminationNumber: DEMO.receivingNumber, failsafeNumber: "+14155550151", providerAccountId: "pra_demo_twilio" },
         { id: "trk_demo_yard", tenantId: t, number: "+14155550101", label: "Yard signs", campaignId: "cmp_demo_yard", terminationNumber: DEMO.receivingNumber, failsafeNumber: "+14155550151", routeId: "rte_demo_menu", providerAccountId: "pra_demo_twilio" },
+        // Rung by the office PBX, which routes it: nothing to ring here.
+        { id: "trk_demo_pbx", tenantId: t, number: DEMO.pbxTrackingNumber, label: "Office PBX", campaignId: "cmp_demo_website", providerAccountId: "pra_demo_pbx" },
       ])
       .onConflictDoNothing(),
     db

@@ -2,12 +2,14 @@
 import type { Network } from "./network.ts";
 import { PlivoNetwork } from "./plivo.ts";
 import { signalwireNetwork } from "./signalwire.ts";
+import { PbxNetwork } from "./pbx.ts";
 import { TwilioNetwork } from "./twilio.ts";
 
 export const NETWORKS: Record<string, (url: string, credentials: { token?: string | undefined; account?: string | undefined }) => Network> = {
   twilio: (url, credentials) => new TwilioNetwork(url, credentials),
   plivo: (url, credentials) => new PlivoNetwork(url, credentials),
   signalwire: signalwireNetwork,
+  pbx: (url, credentials) => new PbxNetwork(url, credentials),
 };
 
 export function networkFor(provider: string, url: string, credentials: { token?: string | undefined; account?: string | undefined } = {}): Network {

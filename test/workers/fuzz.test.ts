@@ -22,6 +22,8 @@ import { twilioCredentials } from "../../worker/providers/twilio/adapter.ts";
 import { auditQuery } from "../../worker/audit/routes.ts";
 import { dialActionForm, gatherForm, recordingForm, statusForm, voiceForm, whisperForm } from "../../worker/providers/twilio/forms.ts";
 import { fallbackKey } from "../../worker/webhooks/fallback.ts";
+import { pbxEvent } from "../../worker/providers/pbx/events.ts";
+import { createPbxTenant, signedHeaders, type PbxTenant } from "./pbx-helpers.ts";
 import { freshCookie, fullTenant, registeredRoutes, type FullTenant } from "./app-routes.ts";
 import { arbitraryOf, keysOf, nastyString } from "./fuzz-arbitraries.ts";
 import { BASE } from "./helpers.ts";
@@ -109,6 +111,8 @@ const FORMS: Record<string, z.ZodType> = {
   "voicemail-done": recordingForm,
   whisper: whisperForm,
   fallback: whisperForm,
+  // The PBX's JSON event (its cases are JSON, signed per Standard Webhooks: pbxCase below).
+  events: pbxEvent,
 };
 
 let own: FullTenant;
@@ -120,6 +124,8 @@ let otherIds: Set<string>;
 let sealed: { dial: string; key: string };
 /** The fuzzed tenant's Plivo account and number (the Plivo webhooks are signed with it). */
 let plivoOwn: PlivoAccount;
+/** The fuzzed tenant's PBX account and its number. */
+let ownPbx: PbxTenant;
 
 beforeAll(async () => {
   [own, other] = [await fullTenant("Fuzz"), await fullTenant("Bystander")];
@@ -128,6 +134,7 @@ beforeAll(async () => {
   pool = fc.constantFrom(...strings);
   sealed = { dial: own.failsafeNumber, key: await fallbackKey("twilio", own.failsafeNumber, env.SECRETS_KEY) };
   plivoOwn = await addPlivoAccount(own.id);
+  ownPbx = await createPbxTenant("Fuzz PBX", own);
 }, 60_000);
 
 /** Everything a 4xx must leave as it was (the audit log too: a refused change is no event): every row of D1 but the login throttle's (a failed login counts, by design) and keys' last use, and each Switchboard's event counter. */
@@ -297,7 +304,7 @@ async function apiRequest(r: Drawn<ReturnType<typeof apiCase>>): Promise<Case> {
 function webhookCase(path: string) {
   const endpoint = path.split("/").pop()!;
   const form = (isPlivo(path) ? PLIVO_FORMS[endpoint] : FORMS[endpoint]) ?? whisperForm;
-  const overrides = fc.record(
+  const overrides = endpoint === "events" ? pbxOverrides() : fc.record(
     {
       CallSid: fc.oneof(fc.constant(`CA${"0".repeat(32)}`), fc.string({ unit: fc.constantFrom(..."0123456789abcdef"), minLength: 32, maxLength: 32 }).map((h) => `CA${h}`), nastyString),
       AccountSid: fc.oneof({ weight: 6, arbitrary: fc.constant(own.accountSid) }, { weight: 1, arbitrary: fc.constant(other.accountSid) }, { weight: 1, arbitrary: nastyString }),
@@ -337,6 +344,7 @@ async function webhookRequest(r: Drawn<ReturnType<typeof webhookCase>>): Promise
     for (const pair of pairs) if (pair[0] === "To" && pair[1] === own.trackingNumber) pair[1] = plivoOwn.trackingNumber.slice(1);
   }
   const url = `${BASE}${r.path}${query.size ? `?${query}` : ""}`;
+  if (r.endpoint === "events") return pbxCase(r, fields, url);
   const headers = new Headers({ "Content-Type": "application/x-www-form-urlencoded" });
   let body: BodyInit | null = new URLSearchParams(pairs).toString();
   if (r.encoding === "json") body = JSON.stringify(fields);
@@ -351,6 +359,31 @@ async function webhookRequest(r: Drawn<ReturnType<typeof webhookCase>>): Promise
     for (const [k, v] of pairs) params[k] = k in params ? [params[k]!].flat().concat(v) : v;
     headers.set("X-Twilio-Signature", await sdkSignature(own.token, url, params));
   } else if (r.signed === "forged") headers.set("X-Twilio-Signature", "c2lnbmF0dXJl");
+  return { method: r.method, url, headers, body: ["GET", "HEAD"].includes(r.method) ? null : body, foreign: false, note: `${r.signed} signature, ${r.encoding}` };
+}
+
+/** The PBX event's fields worth aiming: its own number mostly, the call id, the time. */
+function pbxOverrides() {
+  return fc.record(
+    {
+      to: fc.oneof({ weight: 6, arbitrary: fc.constant(ownPbx.trackingNumber) }, { weight: 1, arbitrary: fc.constant(other.trackingNumber) }, { weight: 2, arbitrary: nastyString }),
+      callId: fc.oneof(fc.constant("1700000000.1"), nastyString),
+      at: fc.oneof(fc.constant(Date.now()), fc.integer(), fc.double(), nastyString),
+    },
+    { requiredKeys: [] },
+  );
+}
+
+/** A PBX case: the fields as JSON (extra pairs as extra keys), signed with the PBX's secret by the reference library, forged, or not at all. */
+function pbxCase(r: Drawn<ReturnType<typeof webhookCase>>, fields: Record<string, unknown>, url: string): Case {
+  let body: string | Uint8Array<ArrayBuffer> = JSON.stringify({ ...fields, ...Object.fromEntries(r.extra) });
+  if (r.encoding === "bytes") body = new Uint8Array([0xff, 0xc3, 0x28, ...r.bytes]);
+  if (r.encoding === "empty") body = "";
+  if (r.encoding === "huge") body = JSON.stringify({ ...fields, pad: "x".repeat(70_000) });
+  const headers =
+    r.signed === "sdk" && typeof body === "string"
+      ? signedHeaders(ownPbx.secret, body)
+      : new Headers({ "Content-Type": "application/json", ...(r.signed === "forged" ? { "webhook-id": "msg_1", "webhook-timestamp": String(Math.floor(Date.now() / 1000)), "webhook-signature": "v1,c2lnbmF0dXJl" } : {}) });
   return { method: r.method, url, headers, body: ["GET", "HEAD"].includes(r.method) ? null : body, foreign: false, note: `${r.signed} signature, ${r.encoding}` };
 }
 

@@ -18,6 +18,7 @@ import { BASE, call } from "./helpers.ts";
 import { freshCookie, fullTenant, paramsOf, registeredRoutes, rowsOf, type FullTenant } from "./app-routes.ts";
 import { openSocket } from "./socket.ts";
 import { createPlivoTenant, plivoWebhookForm, postPlivo, type PlivoTenant } from "./plivo-helpers.ts";
+import { createPbxTenant, pbxCallId, postPbx } from "./pbx-helpers.ts";
 import { hexId, postTwilio, switchboardOf } from "./twilio-helpers.ts";
 import { createSignalWireTenant, postSignalWire, signalwireWebhookForm, type SignalWireTenant } from "./signalwire-helpers.ts";
 
@@ -176,6 +177,8 @@ const ROUTES: Record<string, Route> = {
   // Dials only a number sealed in its own URL under SECRETS_KEY; anything else hears the apology.
   "POST /webhooks/twilio/fallback": { access: "public" },
   ...providerWebhooks("signalwire"),
+  // Every event of a PBX's call: the tenant is the dialled number's, the secret its PBX account's.
+  "POST /webhooks/pbx/events": { access: "webhook" },
 
   "GET /parties/switchboard/:slug": { access: "socket", note: "the tenant's slug: another tenant's is 403" },
 
@@ -445,6 +448,25 @@ describe("SignalWire's webhooks", () => {
       const res = await postSignalWire(url, form, { signingKey: signer.signingKey, signature });
       expect([res.status, await res.text()], `${signature === null ? "unsigned" : "about another tenant"}`).toEqual([403, "Not a verified webhook for a number here"]);
       expect(await rowsOf(target.id)).toEqual(before);
+    }
+  });
+});
+
+describe("POST /webhooks/pbx/events", () => {
+  it("is refused unsigned, or signed by one tenant's PBX about another's number: 403, and nothing of theirs changes", async () => {
+    const [mine, theirs] = [await createPbxTenant("Own PBX"), await createPbxTenant("Other PBX")];
+    const event = (to: string) => ({ type: "call.ringing" as const, callId: pbxCallId(), from: "+14155550124", to, at: Date.now() });
+    for (const [who, res] of [
+      ["unsigned", await postPbx(event(mine.trackingNumber), { secret: null })],
+      ["another tenant's secret", await postPbx(event(theirs.trackingNumber), { secret: mine.secret })],
+    ] as const) {
+      expect(res.headers.get("Content-Type"), who).toMatch(/^text\/plain/);
+      expect([res.status, await res.text()], who).toEqual([403, "Not a verified webhook for a number here"]);
+    }
+    for (const t of [mine, theirs]) {
+      await switchboardOf(t).flushCallLog();
+      expect((await rowsOf(t.id)).calls).toEqual([]);
+      expect((await switchboardOf(t).snapshot()).calls).toEqual([]);
     }
   });
 });

@@ -11,11 +11,12 @@ describe("the demo tenant", () => {
   it("is what the public contract says, and seeding twice changes nothing", async () => {
     await seedDemo(db(), env.SECRETS_KEY);
     const once = await tableCounts();
-    const token = (await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "twilio")) }))!;
+    const twilioAccount = and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "twilio"));
+    const token = (await db().query.providerAccounts.findFirst({ where: twilioAccount }))!;
     await seedDemo(db(), env.SECRETS_KEY);
     expect(await tableCounts()).toEqual(once);
     // Not re-encrypted or re-hashed either: the rows are untouched.
-    expect(await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "twilio")) })).toEqual(token);
+    expect(await db().query.providerAccounts.findFirst({ where: twilioAccount })).toEqual(token);
 
     const cookie = await login("admin@demo.test", "demo-password");
     const me = await (await call("/api/auth/me", { cookie })).json<{ tenant: { slug: string }; user: { role: string } }>();
@@ -32,6 +33,13 @@ describe("the demo tenant", () => {
     expect(office?.label).toBe("Office");
 
     expect(await matchCaller(db(), DEMO.tenantId, "+14155550124")).toMatchObject({ kind: "customer", name: "Ann Archer", label: "mobile" });
+
+    // The PBX's sandbox account and its number: the PBX routes the calls, so nothing rings here.
+    const pbx = (await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "pbx")) }))!;
+    expect(JSON.parse(await decryptSecret(pbx.credentialsEncrypted, env.SECRETS_KEY))).toEqual({ secret: "whsec_ZGVtby1wYngtd2ViaG9vay1zZWNyZXQtMzJieXRlcyE=" });
+    expect(pbx.sandbox).toBe(true);
+    const pbxNumber = await db().query.trackingNumbers.findFirst({ where: eq(trackingNumbers.number, "+14155550106") });
+    expect(pbxNumber).toMatchObject({ tenantId: DEMO.tenantId, providerAccountId: pbx.id, routeId: null, terminationNumber: null });
   });
 
   it("has the Plivo sandbox account and tracking number of the provider contract, ringing the Office", async () => {

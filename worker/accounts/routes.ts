@@ -146,5 +146,6 @@ export const providerAccountRoutes = new Hono<AppEnv>()
     }
     // A sandbox account's numbers are fictional and it is never called: there is nothing to test.
     if (sandbox) return c.json({ ok: true, account: `${adapter.accountOf(credentials)} (sandbox: not called)` });
+    if (!adapter.check) return c.json({ ok: true, account: `${adapter.name}: nothing to call (Switchboard checks the secret on every event it sends)` });
     return c.json(await adapter.check(credentials));
   });

@@ -3,7 +3,7 @@
  * (its voice webhook, status callback and fallback pointed at us), edit where it rings and what it
  * tracks, and delete it (routing and tracking stop; a number we bought is released at the provider).
  * The number shop is the tenant's provider account's, through its adapter, or the sandbox, whose
- * numbers also take test calls.
+ * numbers also take test calls; a provider that sells none here (a PBX) has its numbers added by hand.
  */
 import { Hono, type Context } from "hono";
 import { and, asc, count, eq, gte, inArray } from "drizzle-orm";
@@ -17,6 +17,7 @@ import { localDate, startOfDay } from "../lib/zoned.ts";
 import { invalid, phoneOrIssue, refuseLoops, routingChanged, type Issue } from "../routing/checks.ts";
 import { ProviderError, type NumberShop, type NumberWebhooks } from "../../telephony/contract.ts";
 import { adapterOf, credentialsOf, providerIds } from "../providers/index.ts";
+import { BroughtNumbers } from "../providers/brought/numbers.ts";
 import { SandboxNumbers } from "../providers/sandbox/numbers.ts";
 import { numberWebhooks } from "../webhooks/inbound.ts";
 import { placeTestCall, testCallBody } from "./test-call.ts";
@@ -68,13 +69,19 @@ const failsafeBulk = z.object({
 });
 
 type Account = typeof providerAccounts.$inferSelect;
-type Shop = { shop: NumberShop; account: Account | null; webhooks: (t: { number: string; failsafeNumber: string | null; terminationNumber: string | null }) => Promise<NumberWebhooks> };
+type Shop = {
+  shop: NumberShop;
+  account: Account | null;
+  webhooks: (t: { number: string; failsafeNumber: string | null; terminationNumber: string | null }) => Promise<NumberWebhooks>;
+  /** The account's provider routes its calls itself (a PBX): its numbers ring nothing of ours. */
+  routesItself: boolean;
+};
 
 /**
  * Where the tenant's numbers come from: the provider account `provider` names, or the one with id
  * `accountId` (a number's own), else the first one set up, through its adapter's number shop; the
- * sandbox when the account is a sandbox or there is none. `error` when the tenant has no account at
- * that provider, or the provider sells no numbers.
+ * sandbox when the account is a sandbox or there is none; numbers brought by hand where the provider
+ * sells none here. `error` when the tenant has no account at that provider.
  */
 async function numberShop(c: C, db: Db, pick: { provider?: string | undefined; accountId?: string | null } = {}): Promise<Shop | { error: string }> {
   const { tenant } = c.get("auth");
@@ -85,15 +92,17 @@ async function numberShop(c: C, db: Db, pick: { provider?: string | undefined; a
   const adapter = account ? adapterOf(account.provider) : undefined;
   const origin = new URL(c.req.url).origin;
   const webhooks: Shop["webhooks"] = (t) => (adapter ? numberWebhooks(adapter, origin, tenant.id, t, c.env.SECRETS_KEY) : Promise.resolve({ voiceUrl: "", statusCallbackUrl: "", fallbackUrl: "" }));
+  const routesItself = adapter?.routesItself === true;
   if (!account || account.sandbox) {
     const taken = async (numbers: string[]) => {
       const found = await Promise.all(chunks(numbers).map((part) => db.select({ n: trackingNumbers.number }).from(trackingNumbers).where(inArray(trackingNumbers.number, part))));
       return new Set(found.flat().map((r) => r.n));
     };
-    return { shop: new SandboxNumbers(taken), account, webhooks };
+    return { shop: new SandboxNumbers(taken), account, webhooks, routesItself };
   }
-  if (!adapter?.numbers) return { error: `${adapter?.name ?? account.provider} numbers are set up at the provider, not here` };
-  return { shop: adapter.numbers(await credentialsOf(adapter, account, c.env.SECRETS_KEY)), account, webhooks };
+  // Bring your own number: it is set up at the provider, and only recorded here.
+  if (!adapter?.numbers) return { shop: new BroughtNumbers(adapter?.name ?? account.provider), account, webhooks, routesItself };
+  return { shop: adapter.numbers(await credentialsOf(adapter, account, c.env.SECRETS_KEY)), account, webhooks, routesItself };
 }
 
 function providerFailure(c: C, err: unknown) {
@@ -220,14 +229,16 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     const number = phoneOrIssue(body.number, tenant.defaultCountry, "number", issues);
     const numbers = await readNumbers(db, tenant.defaultCountry, body, issues);
     await checkRefs(db, tenant.id, body, issues);
-    if (!body.routeId && !numbers.terminationNumber && !numbers.failsafeNumber) {
+    const shop = await numberShop(c, db, { provider: body.provider });
+    // A number whose provider routes its calls itself needs nothing to ring here.
+    const routesItself = !("error" in shop) && shop.routesItself;
+    if (!routesItself && !body.routeId && !numbers.terminationNumber && !numbers.failsafeNumber) {
       issues.push({ path: "terminationNumber", message: "give a termination number, a route or a fail-safe number: without one, every call to this number would hang up" });
     }
     if (issues.length) return invalid(c, issues);
     const taken = await db.query.trackingNumbers.findFirst({ columns: { tenantId: true }, where: eq(trackingNumbers.number, number!) });
     // Whose number it is stays theirs to know: another tenant's number is only "not available".
     if (taken) return apiError(c, 409, taken.tenantId === tenant.id ? `${number} is one of your tracking numbers already` : `${number} is not available`);
-    const shop = await numberShop(c, db, { provider: body.provider });
     if ("error" in shop) return apiError(c, 400, shop.error);
     const id = crypto.randomUUID();
     let purchase;

@@ -1,11 +1,14 @@
 /**
  * The webhooks of every provider, one flow for all: an adapter parses and verifies, this flow finds
  * the tenant and its account, hands the event to the tenant's Switchboard and answers in the
- * adapter's markup. Mounted at `/webhooks/<provider>/`, one sub-app per adapter.
+ * adapter's markup (or, to a provider that routes calls itself, with the caller). Mounted at
+ * `/webhooks/<provider>/`, one sub-app per adapter.
  *
  *   <voice>      a call to a tracking number (tenant from the dialled number); on the caller's
  *                critical path: whatever fails inside, it answers within the budget with markup
- *                that dials the fail-safe or termination number
+ *                that dials the fail-safe or termination number. A provider that routes calls
+ *                itself (a PBX) posts every event of a call here and is answered with who is
+ *                calling: unknown, rather than late, when the Switchboard cannot say in time
  *   <callbacks>  what the number or the voice response names (`?tenant=`, or the tracking number)
  *   fallback     what the provider asks when our voice webhook fails: dials the number the URL
  *                names (sealed with SECRETS_KEY), with neither D1 nor the Durable Object
@@ -21,11 +24,14 @@ import {
   failsafeDecision,
   failsafeTarget,
   HANG_UP,
+  UNKNOWN_CALLER,
   type Answer,
   type ArrivingCall,
+  type Caller,
   type CallbackUrl,
   type InboundEvent,
   type InboundRequest,
+  type RoutingAdapter,
   type RoutingDecision,
   type TelephonyAdapter,
 } from "../../telephony/contract.ts";
@@ -43,6 +49,8 @@ const LATE_REGISTRATION_MS = 10_000;
 
 type C = Context<AppEnv>;
 type Adapter = TelephonyAdapter<unknown>;
+/** An adapter whose provider asks us where calls ring (markup), as opposed to one that routes them itself. */
+type Router = RoutingAdapter<unknown>;
 
 function refuse(c: C, status: 400 | 403, message: string) {
   return c.text(message, status);
@@ -55,8 +63,21 @@ function refuse(c: C, status: 400 | 403, message: string) {
  */
 const NOT_VERIFIED = "Not a verified webhook for a number here";
 
-function markup(c: C, adapter: Adapter, body: string) {
+function markup(c: C, adapter: Router, body: string) {
   return c.body(body, 200, { "Content-Type": adapter.markup.contentType });
+}
+
+/** The answer to a provider that routes calls itself: who is calling. */
+function callerAnswer(c: C, adapter: Exclude<Adapter, Router>, caller: Caller) {
+  return c.body(adapter.caller.render(caller), 200, { "Content-Type": adapter.caller.contentType });
+}
+
+/**
+ * The answer to a call we cannot look up or verify right now: it may name nothing of the tenant.
+ * The caller hears an apology (nothing is dialled); a provider that routes itself, an unknown caller.
+ */
+function unvouched(c: C, adapter: Adapter) {
+  return adapter.routesItself ? callerAnswer(c, adapter, UNKNOWN_CALLER) : markup(c, adapter, adapter.markup.render(APOLOGY));
 }
 
 const utf8 = new TextDecoder();
@@ -71,7 +92,7 @@ async function verified(c: C, adapter: Adapter, request: InboundRequest, account
 }
 
 /** Absolute URLs of the adapter's own webhook paths, naming the tenant (and the account, where the adapter asks). */
-function callbackUrl(c: C, adapter: Adapter, tenantId: string, account: string): CallbackUrl {
+function callbackUrl(c: C, adapter: Router, tenantId: string, account: string): CallbackUrl {
   const origin = new URL(c.req.url).origin;
   const named = adapter.accountQuery?.(account) ?? {};
   return (path, query = {}) => {
@@ -149,7 +170,7 @@ async function voice(c: C, adapter: Adapter) {
     const { target, recent, degraded } = await lookup(db, to, fresh, remaining());
     timing.mark("lookup");
     // Without the tenant we can neither verify nor route: say so rather than leave the caller in silence.
-    if (degraded && !target) return markup(c, adapter, adapter.markup.render(APOLOGY));
+    if (degraded && !target) return unvouched(c, adapter);
     if (!target) return refuse(c, 403, NOT_VERIFIED);
     if (!target.account || target.account.provider !== adapter.id) return refuse(c, 403, NOT_VERIFIED);
     let valid: boolean;
@@ -158,7 +179,7 @@ async function voice(c: C, adapter: Adapter) {
     } catch (err) {
       // Unverified, the request may not learn the tenant's numbers: apologise without dialling.
       console.error("could not verify the voice webhook", err);
-      return markup(c, adapter, adapter.markup.render(APOLOGY));
+      return unvouched(c, adapter);
     }
     timing.mark("verify");
     if (!valid && recent) {
@@ -185,9 +206,10 @@ async function voice(c: C, adapter: Adapter) {
       trackingLabel: tracking.label,
       campaignId: campaign?.id ?? null,
       campaignName: campaign?.name ?? null,
-      startedAt: started,
+      startedAt: event.report?.at ?? started,
       route,
       forwardedFrom: event.forwardedFrom ? normaliseProviderNumber(event.forwardedFrom, tenant.defaultCountry) : null,
+      ...(adapter.routesItself ? { unrouted: true, report: event.report } : {}),
     };
     let decision: RoutingDecision;
     try {
@@ -200,13 +222,19 @@ async function voice(c: C, adapter: Adapter) {
         if (recent) continue;
         return refuse(c, 403, NOT_VERIFIED);
       }
+      if (adapter.routesItself) {
+        c.header("Server-Timing", timing.header());
+        const { callerType, callerName, contactId } = registration.call;
+        return callerAnswer(c, adapter, { type: callerType, name: callerName, contactId });
+      }
       decision = registration.decision;
     } catch (err) {
-      console.error("voice webhook fell back to the fail-safe", err);
-      decision = failsafeDecision(route);
-      // Best effort, after answering: let the dashboards see the call even though routing failed.
-      const late: Promise<Answer> = c.env.Switchboard.getByName(tenant.id).registerCall({ ...arriving, failsafe: true });
+      console.error(adapter.routesItself ? "the caller could not be identified in time" : "voice webhook fell back to the fail-safe", err);
+      // Best effort, after answering: let the dashboards see the call (and what happened to it) even so.
+      const late: Promise<Answer> = c.env.Switchboard.getByName(tenant.id).registerCall(adapter.routesItself ? arriving : { ...arriving, failsafe: true });
       c.executionCtx.waitUntil(withTimeout(late, LATE_REGISTRATION_MS).catch((e: unknown) => console.error("late registration failed too", e)));
+      if (adapter.routesItself) return callerAnswer(c, adapter, UNKNOWN_CALLER);
+      decision = failsafeDecision(route);
     }
     c.header("Server-Timing", timing.header());
     return markup(c, adapter, adapter.markup.render(decision, callbackUrl(c, adapter, tenant.id, target.account.externalId)));
@@ -243,7 +271,7 @@ async function tenantOf(c: C, db: Db, event: InboundEvent) {
   return to ? recently(recentTenants, to, () => tenantOfTrackingNumber(db, to)) : null;
 }
 
-async function callback(c: C, adapter: Adapter, path: string) {
+async function callback(c: C, adapter: Router, path: string) {
   const request = await inbound(c);
   const parsed = adapter.parse(path, request);
   if (!parsed.ok) return refuse(c, 400, parsed.message);
@@ -288,7 +316,7 @@ const fallbackQuery = z.object({ dial: z.string().max(32), key: z.string().max(1
  * The provider's fallback when our voice webhook failed or timed out: dials the number sealed in its
  * URL at purchase, reading neither D1 nor the Durable Object. A URL we did not seal gets the apology.
  */
-async function fallback(c: C, adapter: Adapter) {
+async function fallback(c: C, adapter: Router) {
   const query = fallbackQuery.safeParse({ dial: c.req.query("dial"), key: c.req.query("key") });
   const dial = query.success ? normaliseProviderNumber(query.data.dial) : null;
   if (!query.success || !dial || !(await verifyFallbackKey(adapter.id, dial, query.data.key, c.env.SECRETS_KEY).catch(() => false))) {
@@ -300,6 +328,8 @@ async function fallback(c: C, adapter: Adapter) {
 /** The webhooks of one provider, mounted at `/webhooks/<provider id>`. */
 export function inboundWebhooks(adapter: Adapter) {
   const app = new Hono<AppEnv>().post(`/${adapter.paths.voice}`, (c) => voice(c, adapter));
+  // A provider that routes calls itself says everything on its one webhook, and has no fallback to follow.
+  if (adapter.routesItself) return app;
   for (const path of adapter.paths.callbacks) app.post(`/${path}`, (c) => callback(c, adapter, path));
   return app.post("/fallback", (c) => fallback(c, adapter));
 }

@@ -3,12 +3,14 @@
  * runs one router suite over every router): signatures accepted and refused, every webhook it sends
  * parsed into the pipeline's events, every step kind rendered exactly, and one whole call's life
  * through the Worker and the tenant's Switchboard. A provider is added with a fixture, not a test.
+ * A provider that routes calls itself (a PBX: `routesItself`) renders no steps: its suite checks the
+ * caller it is answered with instead, and its calls' lives are identified and logged, not routed.
  */
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { simulateCall } from "../../../scripts/networks/call-life.ts";
 import { campaigns, providerAccounts, trackingNumbers } from "../../../schema/db.ts";
-import type { CallbackUrl, InboundEvent, InboundRequest, RoutingDecision, Step, TelephonyAdapter } from "../../../telephony/contract.ts";
+import type { CallbackUrl, Caller, InboundEvent, InboundRequest, Markup, RoutingDecision, Step, TelephonyAdapter } from "../../../telephony/contract.ts";
 import { encryptSecret } from "../../../worker/lib/crypto.ts";
 import { BASE, createTenant, db, tableCounts } from "../helpers.ts";
 import { switchboardOf, uniqueNumber } from "../twilio-helpers.ts";
@@ -18,8 +20,8 @@ export type AdapterFixture<C> = {
   /** Two accounts' credentials: what the first signed, the second must not verify. */
   credentials: () => C;
   otherCredentials: () => C;
-  /** Credentials the provider (its local fake) refuses, as it refuses a wrong secret. */
-  refusedCredentials: () => C;
+  /** Credentials the provider (its local fake) refuses, as it refuses a wrong secret; none where it is never called (no `check`). */
+  refusedCredentials?: () => C;
   /** Signs a webhook body posted to `url` exactly as the provider does (with its own SDK where there is one). */
   sign: (credentials: C, url: string, body: string) => Promise<Headers>;
   /** One webhook of every kind the provider sends: where it is posted, its body, and the event it means. */
@@ -28,10 +30,19 @@ export type AdapterFixture<C> = {
   malformed: { path: string; body: string }[];
   /** Changes a signed request so that its signature no longer holds. */
   tamper: (request: InboundRequest) => InboundRequest;
-  /** Each step kind's markup, exactly, with callbacks named as `callback` names them. */
-  golden: { step: Step; markup: string }[];
+  /** Whether the signature covers the URL (false: the scheme signs the body alone, as Standard Webhooks does). */
+  urlSigned?: boolean;
+  /**
+   * Whether the provider's own code accepts a request, for schemes whose signature the fixture cannot
+   * make again (each is made with a fresh message id and time): checked instead of comparing headers.
+   */
+  providerAccepts?: (credentials: C, request: InboundRequest) => Promise<boolean>;
+  /** Each step kind's markup, exactly, with callbacks named as `callback` names them (an adapter that routes calls itself: none). */
+  golden?: { step: Step; markup: string }[];
   /** A whole decision's document (the wrapper around the steps). */
-  document: (steps: string) => string;
+  document?: (steps: string) => string;
+  /** An adapter that routes calls itself: the answers it renders for these callers, exactly. */
+  callers?: { caller: Caller; answer: string }[];
   /** The simulator's side of this provider, for a call's life: its signing secret and account id. */
   network: (credentials: C) => { provider: string; token: string; account: string };
 };
@@ -54,7 +65,7 @@ export function adapterContract<C>(f: AdapterFixture<C>) {
         expect(await adapter.verify(signed, credentials), sample.path).toBe(true);
         expect(await adapter.verify(signed, f.otherCredentials()), sample.path).toBe(false);
         expect(await adapter.verify(f.tamper(signed), credentials), sample.path).toBe(false);
-        expect(await adapter.verify({ ...signed, url: url.replace("/webhooks/", "/elsewhere/") }, credentials), sample.path).toBe(false);
+        if (f.urlSigned !== false) expect(await adapter.verify({ ...signed, url: url.replace("/webhooks/", "/elsewhere/") }, credentials), sample.path).toBe(false);
         expect(await adapter.verify({ ...signed, headers: new Headers({ "Content-Type": signed.headers.get("Content-Type") ?? "" }) }, credentials), sample.path).toBe(false);
       }
     });
@@ -62,6 +73,8 @@ export function adapterContract<C>(f: AdapterFixture<C>) {
 
   describe("checking credentials", () => {
     it("says ok, naming the account, for credentials the provider takes; not ok, in words and without the secret, for others", async () => {
+      // A provider Switchboard never calls has nothing to check, and its fixture no credentials to refuse.
+      if (!adapter.check || !f.refusedCredentials) return expect([adapter.check, f.refusedCredentials]).toEqual([undefined, undefined]);
       const taken = await adapter.check(f.credentials());
       expect(taken.ok).toBe(true);
       if (taken.ok) expect(taken.account.length).toBeGreaterThan(0);
@@ -79,7 +92,8 @@ export function adapterContract<C>(f: AdapterFixture<C>) {
     it("reads every kind of webhook the provider sends into the pipeline's event", () => {
       const samples = f.samples(adapter.accountOf(f.credentials()));
       const kinds = new Set(samples.map((s) => s.event.kind));
-      expect([...kinds].sort()).toEqual(["call", "dial-ended", "menu", "progress", "recording", "voicemail-done", "whisper"]);
+      // A provider that routes calls itself names the call in each of its webhooks (with what happened to it).
+      expect([...kinds].sort()).toEqual(adapter.routesItself ? ["call"] : ["call", "dial-ended", "menu", "progress", "recording", "voicemail-done", "whisper"]);
       for (const path of adapter.paths.callbacks) expect(samples.some((s) => s.path === path), `a sample for ${path}`).toBe(true);
       for (const sample of samples) {
         const url = `${BASE}/webhooks/${adapter.id}/${sample.path}${sample.query ?? ""}`;
@@ -118,36 +132,38 @@ export function adapterContract<C>(f: AdapterFixture<C>) {
         const signed: InboundRequest = { url: webhook.url, body: webhook.body, headers: new Headers(webhook.headers) };
         expect(await adapter.verify(signed, credentials), path).toBe(true);
         expect(await adapter.verify(signed, f.otherCredentials()), path).toBe(false);
+        if (f.providerAccepts) {
+          expect(await f.providerAccepts(credentials, signed), path).toBe(true);
+          continue;
+        }
         // The signature the provider's own code computes for the same request.
         const expected: Record<string, string> = {};
         (await f.sign(credentials, webhook.url, webhook.body)).forEach((value, name) => (expected[name] = value));
         for (const [name, value] of Object.entries(expected)) expect(signed.headers.get(name), `${path}: ${name}`).toBe(value);
       }
-      expect(adapter.parse(adapter.paths.voice, { url: ring.url, body: ring.body, headers: new Headers() })).toEqual({ ok: true, value: { kind: "call", account, providerCallId: call.providerCallId, from: call.from, to: call.to, forwardedFrom: null } });
+      const rang = adapter.parse(adapter.paths.voice, { url: ring.url, body: ring.body, headers: new Headers() });
       const ended = adapter.parse(adapter.paths.status, { url: end.url, body: end.body, headers: new Headers() });
-      expect(ended).toMatchObject({ ok: true, value: { kind: "progress", account, providerCallId: call.providerCallId, report: { leg: "parent", legId: call.providerCallId, status: "no-answer", durationSeconds: 25 } } });
+      if (adapter.routesItself) {
+        // Its own events: the call rang, then ended unanswered (the pipeline reads that as missed).
+        const callOf = (status: string, at: unknown) => ({ ok: true, value: { kind: "call", account, providerCallId: call.providerCallId, from: call.from, to: call.to, forwardedFrom: null, report: { leg: "parent", legId: call.providerCallId, status, at } } });
+        expect(rang).toEqual(callOf("ringing", expect.any(Number)));
+        expect(ended).toEqual(callOf("completed", call.endsAt));
+      } else {
+        expect(rang).toEqual({ ok: true, value: { kind: "call", account, providerCallId: call.providerCallId, from: call.from, to: call.to, forwardedFrom: null } });
+        expect(ended).toMatchObject({ ok: true, value: { kind: "progress", account, providerCallId: call.providerCallId, report: { leg: "parent", legId: call.providerCallId, status: "no-answer", durationSeconds: 25 } } });
+      }
       expect(simulator.newCallId()).not.toBe(call.providerCallId);
     });
   });
 
-  describe("markup", () => {
-    it("renders every step kind exactly", () => {
-      expect(f.golden.map((g) => g.step.kind).sort()).toEqual([...STEP_KINDS].sort());
-      for (const { step, markup } of f.golden) expect(adapter.markup.render({ steps: [step] }, callback), step.kind).toBe(f.document(markup));
+  if (adapter.routesItself) {
+    describe("the caller answer", () => {
+      it("renders who is calling exactly, known or not", () => {
+        expect(f.callers?.some((c) => c.caller.type === "unknown"), "a fixture for an unknown caller").toBe(true);
+        for (const { caller, answer } of f.callers ?? []) expect(adapter.caller.render(caller), caller.type).toBe(answer);
+      });
     });
-
-    it("renders a decision's steps in order, and names no callback when given none", () => {
-      const decision: RoutingDecision = { steps: f.golden.map((g) => g.step) };
-      expect(adapter.markup.render(decision, callback)).toBe(f.document(f.golden.map((g) => g.markup).join("")));
-      expect(adapter.markup.render(decision)).not.toContain("tenant=");
-    });
-
-    it("escapes what people typed", () => {
-      const rendered = adapter.markup.render({ steps: [{ kind: "say", text: `<Hangup/> & "quotes"` }] });
-      expect(rendered).not.toContain("<Hangup/>");
-      expect(adapter.markup.whisper(`<Hangup/>`)).not.toContain("<Hangup/>");
-    });
-  });
+  } else markupContract(adapter.markup, f);
 
   describe("no input gets a 5xx", () => {
     it("answers generated webhooks on every path (mangled samples, junk, wrong or no signature) with a 2xx or a 4xx", async () => {
@@ -200,10 +216,11 @@ export function adapterContract<C>(f: AdapterFixture<C>) {
         "answered",
       );
       expect(life.error).toBeUndefined();
-      expect(life.steps.some((s) => s.startsWith("dial-action completed"))).toBe(true);
+      // A provider that routes calls itself reports the answer; the others follow our dial to its end.
+      expect(life.steps.some((s) => s.startsWith(adapter.routesItself ? "call.answered" : "dial-action completed")), life.steps.join("\n")).toBe(true);
       await switchboardOf(tenant).flushCallLog();
       const logged = await env.DB.prepare("select provider, status, termination_number, campaign_id from calls where tenant_id = ?").bind(tenant.id).all();
-      expect(logged.results).toEqual([{ provider: adapter.id, status: "completed", termination_number: terminationNumber, campaign_id: campaignId }]);
+      expect(logged.results).toEqual([{ provider: adapter.id, status: "completed", termination_number: adapter.routesItself ? null : terminationNumber, campaign_id: campaignId }]);
       expect((await switchboardOf(tenant).snapshot()).calls).toEqual([]);
 
       // The same call's voice webhook from another account of the provider is refused and writes nothing.
@@ -211,6 +228,30 @@ export function adapterContract<C>(f: AdapterFixture<C>) {
       const forged = await simulateCall({ url: BASE, ...f.network(f.otherCredentials()), ring: 0, talk: 0, fetch: (url, init) => exports.default.fetch(new Request(url, init)) }, "+14155550124", trackingNumber, "answered");
       expect(forged.error).toMatch(/voice answered 403/);
       expect(await tableCounts()).toEqual(before);
+    });
+  });
+}
+
+/** Call-control markup: every step kind exactly, in order, with callbacks only where given, escaped. */
+function markupContract<C>(markup: Markup, f: AdapterFixture<C>) {
+  const golden = f.golden ?? [];
+  const documentOf = f.document ?? ((steps: string) => steps);
+  describe("markup", () => {
+    it("renders every step kind exactly", () => {
+      expect(golden.map((g) => g.step.kind).sort()).toEqual([...STEP_KINDS].sort());
+      for (const { step, markup: expected } of golden) expect(markup.render({ steps: [step] }, callback), step.kind).toBe(documentOf(expected));
+    });
+
+    it("renders a decision's steps in order, and names no callback when given none", () => {
+      const decision: RoutingDecision = { steps: golden.map((g) => g.step) };
+      expect(markup.render(decision, callback)).toBe(documentOf(golden.map((g) => g.markup).join("")));
+      expect(markup.render(decision)).not.toContain("tenant=");
+    });
+
+    it("escapes what people typed", () => {
+      const rendered = markup.render({ steps: [{ kind: "say", text: `<Hangup/> & "quotes"` }] });
+      expect(rendered).not.toContain("<Hangup/>");
+      expect(markup.whisper(`<Hangup/>`)).not.toContain("<Hangup/>");
     });
   });
 }

@@ -5,7 +5,7 @@
  * V3 signs the query, so after verification the name is Plivo's word.
  */
 import { z } from "zod";
-import type { CallProgress, InboundEvent, InboundRequest, Parsed, ProgressStatus, TelephonyAdapter } from "../../../telephony/contract.ts";
+import type { CallProgress, InboundEvent, InboundRequest, Parsed, ProgressStatus, RoutingAdapter } from "../../../telephony/contract.ts";
 import { ACCOUNT_PARAM } from "./account-url.ts";
 import { authId, dialActionForm, dialEventForm, digitsForm, hangupForm, recordForm, voiceForm, whisperForm } from "./forms.ts";
 import { PlivoNumbers } from "./numbers.ts";
@@ -126,7 +126,7 @@ export function parsePlivo(path: string, request: InboundRequest): Parsed<Inboun
   }
 }
 
-export const plivo: TelephonyAdapter<PlivoCredentials> = {
+export const plivo: RoutingAdapter<PlivoCredentials> = {
   id: "plivo",
   name: "Plivo",
   credentials: plivoCredentials,

@@ -6,7 +6,7 @@
  * SignalWire's dialect: nothing here re-implements them.
  */
 import { z } from "zod";
-import { ProviderError, type NumberShop, type TelephonyAdapter } from "../../../telephony/contract.ts";
+import { ProviderError, type NumberShop, type RoutingAdapter } from "../../../telephony/contract.ts";
 import { formPairs, TWIML_PATHS, twimlParser } from "../twilio/adapter.ts";
 import { checkTwilioAccount } from "../twilio/account.ts";
 import { twimlForms } from "../twilio/forms.ts";
@@ -55,7 +55,7 @@ const noShop = (): NumberShop => {
   return { search: refuse, buy: refuse, configure: refuse, release: refuse };
 };
 
-export const signalwire: TelephonyAdapter<SignalWireCredentials> = {
+export const signalwire: RoutingAdapter<SignalWireCredentials> = {
   id: "signalwire",
   name: "SignalWire",
   credentials: signalwireCredentials,

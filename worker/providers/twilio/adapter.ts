@@ -3,7 +3,7 @@
  * request signature, TwiML, and its number shop. The paths are the README's public contract.
  */
 import { z } from "zod";
-import type { CallProgress, InboundEvent, InboundRequest, Parsed, TelephonyAdapter } from "../../../telephony/contract.ts";
+import type { CallProgress, InboundEvent, InboundRequest, Parsed, RoutingAdapter } from "../../../telephony/contract.ts";
 import { checkTwilioAccount } from "./account.ts";
 import { reportTime, TWILIO_FORMS, type TwimlForms } from "./forms.ts";
 import { TwilioNumbers } from "./numbers.ts";
@@ -95,7 +95,7 @@ export const parseTwilio = twimlParser(TWILIO_FORMS, "Twilio");
 /** The paths TwiML's callbacks name (twilioCallbacks), and the number's voice and status webhooks. */
 export const TWIML_PATHS = { voice: "voice", status: "status", callbacks: ["status", "leg-status", "dial-action", "gather", "recording", "voicemail-done", "whisper"] } as const;
 
-export const twilio: TelephonyAdapter<TwilioCredentials> = {
+export const twilio: RoutingAdapter<TwilioCredentials> = {
   id: "twilio",
   name: "Twilio",
   credentials: twilioCredentials,
