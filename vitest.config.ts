@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { outbound } from "./test/fakes/outbound.ts";
+import { telnyxSdk } from "./test/fakes/telnyx-sdk.ts";
 import { twilioSdk } from "./test/fakes/twilio-sdk.ts";
 
 // Tests never reach Cloudflare: no telemetry, no sample `request.cf` download.
@@ -34,7 +35,7 @@ export default defineConfig(async () => {
                 // Providers' REST APIs are answered by local fakes; every other outbound request fails.
                 outboundService: (request: Request) => outbound(request),
                 // Twilio's own signing code (the `twilio` package, in Node): the tests sign webhooks with it.
-                serviceBindings: { TWILIO_SDK: (request: Request) => twilioSdk(request) },
+                serviceBindings: { TWILIO_SDK: (request: Request) => twilioSdk(request), TELNYX_SDK: (request: Request) => telnyxSdk(request) },
               },
             }),
           ],

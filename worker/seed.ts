@@ -6,6 +6,7 @@ import { campaigns, contactPhones, contacts, providerAccounts, receivingNumbers,
 import { normalisePhone } from "../schema/phone.ts";
 import type { Db } from "../schema/d1.ts";
 import { encryptSecret, hashPassword } from "./lib/crypto.ts";
+import { TELNYX_DEMO } from "./providers/telnyx/demo.ts";
 
 export const DEMO = {
   tenantId: "tnt_demo",
@@ -38,6 +39,7 @@ export async function seedDemo(db: Db, secretsKey: string) {
   const t = DEMO.tenantId;
   const passwordHash = await hashPassword(DEMO.password);
   const twilioCredentials = await encryptSecret(JSON.stringify({ accountSid: DEMO.twilioAccountSid, authToken: DEMO.twilioAuthToken }), secretsKey);
+  const telnyxCredentials = await encryptSecret(JSON.stringify({ accountSid: TELNYX_DEMO.accountSid, publicKey: TELNYX_DEMO.publicKey }), secretsKey);
   const phoneRows = DEMO_CONTACTS.flatMap((c) =>
     c.phones.map(([label, typed], i) => {
       const parsed = normalisePhone(typed, "US");
@@ -122,5 +124,11 @@ export async function seedDemo(db: Db, secretsKey: string) {
       .values(DEMO_CONTACTS.map((c) => ({ id: c.id, tenantId: t, kind: c.kind, name: c.name, company: c.company ?? null, createdAt: now, updatedAt: now })))
       .onConflictDoNothing(),
     db.insert(contactPhones).values(phoneRows).onConflictDoNothing(),
+    // Telnyx (TeXML): a sandbox account whose webhooks are signed with the demo key pair (SPEC).
+    db.insert(providerAccounts).values({ id: "pra_demo_telnyx", tenantId: t, provider: "telnyx", externalId: TELNYX_DEMO.accountSid, credentialsEncrypted: telnyxCredentials, sandbox: true }).onConflictDoNothing(),
+    db
+      .insert(trackingNumbers)
+      .values({ id: "trk_demo_telnyx", tenantId: t, number: TELNYX_DEMO.trackingNumber, label: "Telnyx line", terminationNumber: DEMO.receivingNumber, providerAccountId: "pra_demo_telnyx" })
+      .onConflictDoNothing(),
   ]);
 }

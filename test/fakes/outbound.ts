@@ -2,10 +2,12 @@
  * Where a Worker's outbound requests go in the tests: each provider's REST API to its local fake (in
  * that provider's documented shapes), by host; nothing else may leave.
  */
+import { fakeTelnyx } from "./telnyx-api.ts";
 import { fakeTwilio } from "./twilio-api.ts";
 
 const FAKES: Record<string, { fetch: (request: Request) => Response | Promise<Response> }> = {
   "api.twilio.com": fakeTwilio,
+  "api.telnyx.com": fakeTelnyx,
 };
 
 export function outbound(request: Request): Response | Promise<Response> {

@@ -4,6 +4,8 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
     /** Twilio's official SDK, in Node: signs and validates webhooks (test/fakes/twilio-sdk.ts). */
     TWILIO_SDK: Fetcher;
+    /** Telnyx's official SDK (TelnyxWebhook), in Node, and Node's Ed25519 to sign (test/fakes/telnyx-sdk.ts). */
+    TELNYX_SDK: Fetcher;
     /** The fuzz suite's seed and case count, from the environment of `vitest` (empty: the defaults). */
     FUZZ_SEED: string;
     FUZZ_RUNS: string;
@@ -13,6 +15,7 @@ declare namespace Cloudflare {
 interface Env {
   TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
   TWILIO_SDK: Fetcher;
+  TELNYX_SDK: Fetcher;
   FUZZ_SEED: string;
   FUZZ_RUNS: string;
   FUZZ_CHECK_EVERY: string;

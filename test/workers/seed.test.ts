@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { providerAccounts, receivingNumbers, trackingNumbers } from "../../schema/db.ts";
 import { matchCaller } from "../../worker/contacts/queries.ts";
@@ -11,11 +11,11 @@ describe("the demo tenant", () => {
   it("is what the public contract says, and seeding twice changes nothing", async () => {
     await seedDemo(db(), env.SECRETS_KEY);
     const once = await tableCounts();
-    const token = (await db().query.providerAccounts.findFirst({ where: eq(providerAccounts.tenantId, DEMO.tenantId) }))!;
+    const token = (await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "twilio")) }))!;
     await seedDemo(db(), env.SECRETS_KEY);
     expect(await tableCounts()).toEqual(once);
     // Not re-encrypted or re-hashed either: the rows are untouched.
-    expect(await db().query.providerAccounts.findFirst({ where: eq(providerAccounts.tenantId, DEMO.tenantId) })).toEqual(token);
+    expect(await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "twilio")) })).toEqual(token);
 
     const cookie = await login("admin@demo.test", "demo-password");
     const me = await (await call("/api/auth/me", { cookie })).json<{ tenant: { slug: string }; user: { role: string } }>();
@@ -30,6 +30,12 @@ describe("the demo tenant", () => {
     expect(campaign?.name).toBe("Website");
     const office = await db().query.receivingNumbers.findFirst({ where: eq(receivingNumbers.number, "+14155550150") });
     expect(office?.label).toBe("Office");
+
+    // Telnyx's demo number (SPEC): its sandbox account holds the SPEC's public key, and it rings the Office.
+    const telnyx = (await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "telnyx")) }))!;
+    expect(telnyx.sandbox).toBe(true);
+    expect(JSON.parse(await decryptSecret(telnyx.credentialsEncrypted, env.SECRETS_KEY))).toMatchObject({ publicKey: "6XYJFvvZixGIUYZSs5L2mlmBlbEWDeZoRYHSIFidO/Q=", accountSid: telnyx.externalId });
+    expect(await db().query.trackingNumbers.findFirst({ where: eq(trackingNumbers.number, "+14155550103") })).toMatchObject({ tenantId: DEMO.tenantId, terminationNumber: "+14155550150", routeId: null, providerAccountId: telnyx.id });
 
     expect(await matchCaller(db(), DEMO.tenantId, "+14155550124")).toMatchObject({ kind: "customer", name: "Ann Archer", label: "mobile" });
   });
