@@ -12,7 +12,8 @@ type Application = { id: string; owner: string; friendly_name: string; voice_url
 type Order = { id: string; owner: string; status: "pending" | "success" | "failure"; connection_id: string; phone_numbers: { id: string; phone_number: string; status: string }[] };
 type PhoneNumber = { id: string; owner: string; phone_number: string; connection_id: string | null; status: string };
 
-export const telnyxState = { applications: new Map<string, Application>(), orders: new Map<string, Order>(), numbers: new Map<string, PhoneNumber>() };
+/** The fake's accounts (it runs in Node, beside miniflare: tests read it through the API, as a client would). */
+const telnyxState = { applications: new Map<string, Application>(), orders: new Map<string, Order>(), numbers: new Map<string, PhoneNumber>() };
 
 function telnyxError(status: number, code: string, title: string, detail?: string) {
   return Response.json({ errors: [{ code, title, detail: detail ?? title }] }, { status });
@@ -84,6 +85,12 @@ export const fakeTelnyx = new Hono<{ Variables: { owner: string } }>({ strict: f
     applicationFields(body, app);
     telnyxState.applications.set(app.id, app);
     return c.json({ data: { record_type: "texml_application", ...app, owner: undefined } }, 201);
+  })
+  .get("/texml_applications", (c) => c.json({ data: [...telnyxState.applications.values()].filter((a) => a.owner === c.get("owner")).map((a) => ({ record_type: "texml_application", ...a, owner: undefined })) }))
+  .get("/texml_applications/:id", (c) => {
+    const app = telnyxState.applications.get(c.req.param("id"));
+    if (!app || app.owner !== c.get("owner")) return telnyxError(404, "10005", "Resource not found");
+    return c.json({ data: { record_type: "texml_application", ...app, owner: undefined } });
   })
   .patch("/texml_applications/:id", async (c) => {
     const app = telnyxState.applications.get(c.req.param("id"));
