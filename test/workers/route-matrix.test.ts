@@ -16,6 +16,7 @@ import { scopeNeeded } from "../../worker/auth/scopes.ts";
 import { BASE, call } from "./helpers.ts";
 import { freshCookie, fullTenant, paramsOf, registeredRoutes, rowsOf, type FullTenant } from "./app-routes.ts";
 import { openSocket } from "./socket.ts";
+import { createTelnyxTenant, postTelnyx, telnyxWebhookForm, type TelnyxTenant } from "./telnyx-helpers.ts";
 import { hexId, postTwilio, switchboardOf } from "./twilio-helpers.ts";
 
 type IdKind = keyof FullTenant["ids"];
@@ -162,6 +163,16 @@ const ROUTES: Record<string, Route> = {
   "POST /webhooks/twilio/whisper": { access: "webhook" },
   // Dials only a number sealed in its own URL under SECRETS_KEY; anything else hears the apology.
   "POST /webhooks/twilio/fallback": { access: "public" },
+  // Telnyx's: tried below with Telnyx's own signature (test/workers/telnyx-helpers.ts).
+  "POST /webhooks/telnyx/voice": { access: "webhook" },
+  "POST /webhooks/telnyx/status": { access: "webhook" },
+  "POST /webhooks/telnyx/leg-status": { access: "webhook" },
+  "POST /webhooks/telnyx/dial-action": { access: "webhook" },
+  "POST /webhooks/telnyx/gather": { access: "webhook" },
+  "POST /webhooks/telnyx/recording": { access: "webhook" },
+  "POST /webhooks/telnyx/voicemail-done": { access: "webhook" },
+  "POST /webhooks/telnyx/whisper": { access: "webhook" },
+  "POST /webhooks/telnyx/fallback": { access: "public" },
 
   "GET /parties/switchboard/:slug": { access: "socket", note: "the tenant's slug: another tenant's is 403" },
 };
@@ -382,7 +393,7 @@ describe("logging in", () => {
   });
 });
 
-describe.each(entries.filter(([, r]) => r.access === "webhook"))("%s", (r) => {
+describe.each(entries.filter(([r, route]) => route.access === "webhook" && r.includes("/webhooks/twilio/")))("%s", (r) => {
   const path = r.split(" ")[1]!;
 
   it("is refused unsigned, with a plain-text reason, and nothing changes", async () => {
@@ -456,5 +467,34 @@ describe("GET /parties/switchboard/:slug", () => {
     expect(agent.status).toBe(101);
     agent.webSocket!.accept();
     agent.webSocket!.close(1000, "done");
+  });
+});
+
+describe.each(entries.filter(([r, route]) => route.access === "webhook" && r.includes("/webhooks/telnyx/")))("%s", (r) => {
+  const endpoint = r.split("/").pop()!;
+  let telnyxOwn: TelnyxTenant;
+  let telnyxOther: TelnyxTenant;
+  beforeAll(async () => {
+    [telnyxOwn, telnyxOther] = [await createTelnyxTenant(), await createTelnyxTenant()];
+  });
+
+  it("is refused unsigned, with a plain-text reason, and nothing changes", async () => {
+    const before = await rowsOf(telnyxOwn.id);
+    const { path, form } = telnyxWebhookForm(endpoint, telnyxOwn, telnyxOwn);
+    const res = await postTelnyx(path, telnyxOwn.credentials, form, { signed: false });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("Content-Type")).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe("Not a verified webhook for a number here");
+    expect(await rowsOf(telnyxOwn.id)).toEqual(before);
+  });
+
+  it("signed by one tenant, about another tenant (its id or its number): 403, and nothing of theirs changes", async () => {
+    const before = await rowsOf(telnyxOther.id);
+    const liveBefore = (await switchboardOf(telnyxOther).snapshot()).calls;
+    const { path, form } = telnyxWebhookForm(endpoint, telnyxOwn, telnyxOther);
+    const res = await postTelnyx(path, telnyxOwn.credentials, form);
+    expect([res.status, await res.text()]).toEqual([403, "Not a verified webhook for a number here"]);
+    expect(await rowsOf(telnyxOther.id)).toEqual(before);
+    expect((await switchboardOf(telnyxOther).snapshot()).calls).toEqual(liveBefore);
   });
 });

@@ -4,39 +4,24 @@
  * the key bind a webhook to a tenant), statuses that only move forward whatever order and repeats
  * TeXML sends them in, the number shop against the v2 API's fake, and the connection test.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { campaigns, providerAccounts, trackingNumbers } from "../../schema/db.ts";
 import { ProviderError } from "../../telephony/contract.ts";
-import { encryptSecret } from "../../worker/lib/crypto.ts";
 import { telnyx, verifyTelnyx, type TelnyxCredentials } from "../../worker/providers/telnyx/adapter.ts";
 import { TELNYX_DEMO } from "../../worker/providers/telnyx/demo.ts";
 import { TelnyxNumbers } from "../../worker/providers/telnyx/numbers.ts";
 import { telnyxCallId } from "../../worker/providers/telnyx/simulator.ts";
 import { telnyxCredentialsFor, telnyxKeyPair, telnyxSdkAccepts, telnyxSign } from "./adapters/telnyx.fixture.ts";
-import { BASE, createTenant, db, tableCounts } from "./helpers.ts";
-import { switchboardOf, uniqueNumber } from "./twilio-helpers.ts";
+import { BASE, tableCounts } from "./helpers.ts";
+import { createTelnyxTenant, postTelnyx } from "./telnyx-helpers.ts";
+import { switchboardOf } from "./twilio-helpers.ts";
 
 const form = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
-async function telnyxTenant(credentials: TelnyxCredentials) {
-  const tenant = await createTenant("Telnyx calls");
-  const trackingNumber = uniqueNumber();
-  const terminationNumber = uniqueNumber();
-  const accountId = crypto.randomUUID();
-  const campaignId = crypto.randomUUID();
-  await db().batch([
-    db().insert(providerAccounts).values({ id: accountId, tenantId: tenant.id, provider: "telnyx", externalId: credentials.accountSid, credentialsEncrypted: await encryptSecret(JSON.stringify(credentials), env.SECRETS_KEY) }),
-    db().insert(campaigns).values({ id: campaignId, tenantId: tenant.id, name: "Radio", channel: "radio" }),
-    db().insert(trackingNumbers).values({ id: crypto.randomUUID(), tenantId: tenant.id, number: trackingNumber, label: "Radio line", campaignId, terminationNumber, providerAccountId: accountId }),
-  ]);
-  return { tenant, credentials, trackingNumber, terminationNumber };
-}
+const telnyxTenant = createTelnyxTenant;
 
 async function post(path: string, credentials: TelnyxCredentials, params: Record<string, string>, timestamp?: number) {
-  const body = form(params);
-  const headers = { "Content-Type": "application/x-www-form-urlencoded", ...(await telnyxSign(credentials.sandboxPrivateKey!, body, timestamp)) };
-  return exports.default.fetch(new Request(`${BASE}${path}`, { method: "POST", headers, body }));
+  return postTelnyx(path, credentials, params, { timestamp });
 }
 
 describe("the replay window", () => {
