@@ -2,6 +2,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { outbound } from "./test/fakes/outbound.ts";
 import { plivoSdk } from "./test/fakes/plivo-sdk.ts";
+import { telnyxSdk } from "./test/fakes/telnyx-sdk.ts";
 import { twilioSdk } from "./test/fakes/twilio-sdk.ts";
 import { signalwireSdk } from "./test/fakes/signalwire-sdk.ts";
 
@@ -41,6 +42,7 @@ export default defineConfig(async () => {
                   // Plivo's V3 signature code (the `plivo` package, in Node): test/fakes/plivo-sdk.ts.
                   PLIVO_SDK: (request: Request) => plivoSdk(request),
                   SIGNALWIRE_SDK: (request: Request) => signalwireSdk(request),
+                  TELNYX_SDK: (request: Request) => telnyxSdk(request),
                 },
               },
             }),

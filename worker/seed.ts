@@ -8,6 +8,7 @@ import type { Db } from "../schema/d1.ts";
 import { encryptSecret, hashPassword } from "./lib/crypto.ts";
 import { seedPlivoDemo } from "./providers/plivo/demo.ts";
 import { seedSignalWireDemo } from "./providers/signalwire/demo.ts";
+import { TELNYX_DEMO } from "./providers/telnyx/demo.ts";
 
 export const DEMO = {
   tenantId: "tnt_demo",
@@ -44,6 +45,7 @@ export async function seedDemo(db: Db, secretsKey: string) {
   const passwordHash = await hashPassword(DEMO.password);
   const twilioCredentials = await encryptSecret(JSON.stringify({ accountSid: DEMO.twilioAccountSid, authToken: DEMO.twilioAuthToken }), secretsKey);
   const pbxCredentials = await encryptSecret(JSON.stringify({ secret: DEMO.pbxSecret }), secretsKey);
+  const telnyxCredentials = await encryptSecret(JSON.stringify({ accountSid: TELNYX_DEMO.accountSid, publicKey: TELNYX_DEMO.publicKey }), secretsKey);
   const phoneRows = DEMO_CONTACTS.flatMap((c) =>
     c.phones.map(([label, typed], i) => {
       const parsed = normalisePhone(typed, "US");
@@ -131,6 +133,12 @@ export async function seedDemo(db: Db, secretsKey: string) {
       .values(DEMO_CONTACTS.map((c) => ({ id: c.id, tenantId: t, kind: c.kind, name: c.name, company: c.company ?? null, createdAt: now, updatedAt: now })))
       .onConflictDoNothing(),
     db.insert(contactPhones).values(phoneRows).onConflictDoNothing(),
+    // Telnyx (TeXML): a sandbox account whose webhooks are signed with the demo key pair (SPEC).
+    db.insert(providerAccounts).values({ id: "pra_demo_telnyx", tenantId: t, provider: "telnyx", externalId: TELNYX_DEMO.accountSid, credentialsEncrypted: telnyxCredentials, sandbox: true }).onConflictDoNothing(),
+    db
+      .insert(trackingNumbers)
+      .values({ id: "trk_demo_telnyx", tenantId: t, number: TELNYX_DEMO.trackingNumber, label: "Telnyx line", terminationNumber: DEMO.receivingNumber, providerAccountId: "pra_demo_telnyx" })
+      .onConflictDoNothing(),
   ]);
   await seedPlivoDemo(db, t, DEMO.receivingNumber, secretsKey);
   await seedSignalWireDemo(db, t, DEMO.receivingNumber, secretsKey);

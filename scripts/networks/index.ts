@@ -3,6 +3,7 @@ import type { Network } from "./network.ts";
 import { PlivoNetwork } from "./plivo.ts";
 import { signalwireNetwork } from "./signalwire.ts";
 import { PbxNetwork } from "./pbx.ts";
+import { TelnyxNetwork } from "./telnyx.ts";
 import { TwilioNetwork } from "./twilio.ts";
 
 export const NETWORKS: Record<string, (url: string, credentials: { token?: string | undefined; account?: string | undefined }) => Network> = {
@@ -10,6 +11,7 @@ export const NETWORKS: Record<string, (url: string, credentials: { token?: strin
   plivo: (url, credentials) => new PlivoNetwork(url, credentials),
   signalwire: signalwireNetwork,
   pbx: (url, credentials) => new PbxNetwork(url, credentials),
+  telnyx: (url, credentials) => new TelnyxNetwork(url, credentials),
 };
 
 export function networkFor(provider: string, url: string, credentials: { token?: string | undefined; account?: string | undefined } = {}): Network {

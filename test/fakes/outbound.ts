@@ -3,6 +3,7 @@
  * that provider's documented shapes), by host; nothing else may leave.
  */
 import { fakePlivo } from "./plivo-api.ts";
+import { fakeTelnyx } from "./telnyx-api.ts";
 import { fakeTwilio } from "./twilio-api.ts";
 import { fakeSignalWire, SIGNALWIRE_TEST_SPACE } from "./signalwire-api.ts";
 
@@ -10,6 +11,7 @@ const FAKES: Record<string, { fetch: (request: Request) => Response | Promise<Re
   "api.twilio.com": fakeTwilio,
   "api.plivo.com": fakePlivo,
   [SIGNALWIRE_TEST_SPACE]: fakeSignalWire,
+  "api.telnyx.com": fakeTelnyx,
 };
 
 export function outbound(request: Request): Response | Promise<Response> {

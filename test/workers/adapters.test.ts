@@ -4,12 +4,13 @@ import { ADAPTERS } from "../../worker/providers/index.ts";
 import { adapterContract, type AdapterFixture } from "./adapters/contract.ts";
 import { plivoFixture } from "./adapters/plivo.fixture.ts";
 import { pbxFixture } from "./adapters/pbx.fixture.ts";
+import { telnyxFixture } from "./adapters/telnyx.fixture.ts";
 import { twilioFixture } from "./adapters/twilio.fixture.ts";
 import { signalwireFixture } from "./adapters/signalwire.fixture.ts";
 
 /** One suite per fixture, each keeping its own credential type. */
 const suite = <C>(fixture: AdapterFixture<C>) => ({ id: fixture.adapter.id, name: fixture.adapter.name, run: () => adapterContract(fixture) });
-const SUITES = [suite(twilioFixture), suite(signalwireFixture), suite(plivoFixture), suite(pbxFixture)];
+const SUITES = [suite(twilioFixture), suite(signalwireFixture), suite(telnyxFixture), suite(plivoFixture), suite(pbxFixture)];
 
 it("every registered provider has a contract fixture", () => {
   // A provider registered without one would escape the contract.

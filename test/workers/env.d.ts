@@ -8,6 +8,8 @@ declare namespace Cloudflare {
     PLIVO_SDK: Fetcher;
     /** SignalWire's official SDK, in Node: signs and validates LaML webhooks (test/fakes/signalwire-sdk.ts). */
     SIGNALWIRE_SDK: Fetcher;
+    /** Telnyx's official SDK (TelnyxWebhook), in Node, and Node's Ed25519 to sign (test/fakes/telnyx-sdk.ts). */
+    TELNYX_SDK: Fetcher;
     /** The fuzz suite's seed and case count, from the environment of `vitest` (empty: the defaults). */
     FUZZ_SEED: string;
     FUZZ_RUNS: string;
@@ -19,6 +21,7 @@ interface Env {
   TWILIO_SDK: Fetcher;
   PLIVO_SDK: Fetcher;
   SIGNALWIRE_SDK: Fetcher;
+  TELNYX_SDK: Fetcher;
   FUZZ_SEED: string;
   FUZZ_RUNS: string;
   FUZZ_CHECK_EVERY: string;

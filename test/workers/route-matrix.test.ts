@@ -19,6 +19,7 @@ import { freshCookie, fullTenant, paramsOf, registeredRoutes, rowsOf, type FullT
 import { openSocket } from "./socket.ts";
 import { createPlivoTenant, plivoWebhookForm, postPlivo, type PlivoTenant } from "./plivo-helpers.ts";
 import { createPbxTenant, pbxCallId, postPbx } from "./pbx-helpers.ts";
+import { createTelnyxTenant, postTelnyx, telnyxWebhookForm, type TelnyxTenant } from "./telnyx-helpers.ts";
 import { hexId, postTwilio, switchboardOf } from "./twilio-helpers.ts";
 import { createSignalWireTenant, postSignalWire, signalwireWebhookForm, type SignalWireTenant } from "./signalwire-helpers.ts";
 
@@ -179,6 +180,16 @@ const ROUTES: Record<string, Route> = {
   ...providerWebhooks("signalwire"),
   // Every event of a PBX's call: the tenant is the dialled number's, the secret its PBX account's.
   "POST /webhooks/pbx/events": { access: "webhook" },
+  // Telnyx's: tried below with Telnyx's own signature (test/workers/telnyx-helpers.ts).
+  "POST /webhooks/telnyx/voice": { access: "webhook" },
+  "POST /webhooks/telnyx/status": { access: "webhook" },
+  "POST /webhooks/telnyx/leg-status": { access: "webhook" },
+  "POST /webhooks/telnyx/dial-action": { access: "webhook" },
+  "POST /webhooks/telnyx/gather": { access: "webhook" },
+  "POST /webhooks/telnyx/recording": { access: "webhook" },
+  "POST /webhooks/telnyx/voicemail-done": { access: "webhook" },
+  "POST /webhooks/telnyx/whisper": { access: "webhook" },
+  "POST /webhooks/telnyx/fallback": { access: "public" },
 
   "GET /parties/switchboard/:slug": { access: "socket", note: "the tenant's slug: another tenant's is 403" },
 
@@ -547,5 +558,34 @@ describe.each(entries.filter(([path, r]) => r.access === "webhook" && path.inclu
     expect([res.status, await res.text()]).toEqual([403, "Not a verified webhook for a number here"]);
     expect(await rowsOf(theirs.id)).toEqual(before);
     expect((await switchboardOf(theirs).snapshot()).calls).toEqual([]);
+  });
+});
+
+describe.each(entries.filter(([r, route]) => route.access === "webhook" && r.includes("/webhooks/telnyx/")))("%s", (r) => {
+  const endpoint = r.split("/").pop()!;
+  let telnyxOwn: TelnyxTenant;
+  let telnyxOther: TelnyxTenant;
+  beforeAll(async () => {
+    [telnyxOwn, telnyxOther] = [await createTelnyxTenant(), await createTelnyxTenant()];
+  });
+
+  it("is refused unsigned, with a plain-text reason, and nothing changes", async () => {
+    const before = await rowsOf(telnyxOwn.id);
+    const { path, form } = telnyxWebhookForm(endpoint, telnyxOwn, telnyxOwn);
+    const res = await postTelnyx(path, telnyxOwn.credentials, form, { signed: false });
+    expect(res.status).toBe(403);
+    expect(res.headers.get("Content-Type")).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe("Not a verified webhook for a number here");
+    expect(await rowsOf(telnyxOwn.id)).toEqual(before);
+  });
+
+  it("signed by one tenant, about another tenant (its id or its number): 403, and nothing of theirs changes", async () => {
+    const before = await rowsOf(telnyxOther.id);
+    const liveBefore = (await switchboardOf(telnyxOther).snapshot()).calls;
+    const { path, form } = telnyxWebhookForm(endpoint, telnyxOwn, telnyxOther);
+    const res = await postTelnyx(path, telnyxOwn.credentials, form);
+    expect([res.status, await res.text()]).toEqual([403, "Not a verified webhook for a number here"]);
+    expect(await rowsOf(telnyxOther.id)).toEqual(before);
+    expect((await switchboardOf(telnyxOther).snapshot()).calls).toEqual(liveBefore);
   });
 });

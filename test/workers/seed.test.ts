@@ -32,6 +32,12 @@ describe("the demo tenant", () => {
     const office = await db().query.receivingNumbers.findFirst({ where: eq(receivingNumbers.number, "+14155550150") });
     expect(office?.label).toBe("Office");
 
+    // Telnyx's demo number (SPEC): its sandbox account holds the SPEC's public key, and it rings the Office.
+    const telnyx = (await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "telnyx")) }))!;
+    expect(telnyx.sandbox).toBe(true);
+    expect(JSON.parse(await decryptSecret(telnyx.credentialsEncrypted, env.SECRETS_KEY))).toMatchObject({ publicKey: "6XYJFvvZixGIUYZSs5L2mlmBlbEWDeZoRYHSIFidO/Q=", accountSid: telnyx.externalId });
+    expect(await db().query.trackingNumbers.findFirst({ where: eq(trackingNumbers.number, "+14155550103") })).toMatchObject({ tenantId: DEMO.tenantId, terminationNumber: "+14155550150", routeId: null, providerAccountId: telnyx.id });
+
     expect(await matchCaller(db(), DEMO.tenantId, "+14155550124")).toMatchObject({ kind: "customer", name: "Ann Archer", label: "mobile" });
 
     // The PBX's sandbox account and its number: the PBX routes the calls, so nothing rings here.

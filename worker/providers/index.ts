@@ -8,10 +8,11 @@ import { remember } from "../lib/remember.ts";
 import { pbx } from "./pbx/adapter.ts";
 import { plivo } from "./plivo/adapter.ts";
 import { signalwire } from "./signalwire/adapter.ts";
+import { telnyx } from "./telnyx/adapter.ts";
 import { twilio } from "./twilio/adapter.ts";
 
 // Each adapter states its own credential type; here they are held side by side.
-export const ADAPTERS: readonly TelephonyAdapter<unknown>[] = [twilio, signalwire, plivo, pbx];
+export const ADAPTERS: readonly TelephonyAdapter<unknown>[] = [twilio, signalwire, telnyx, plivo, pbx];
 
 const byId = new Map(ADAPTERS.map((a) => [a.id as string, a]));
 
