@@ -2,6 +2,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { outbound } from "./test/fakes/outbound.ts";
 import { twilioSdk } from "./test/fakes/twilio-sdk.ts";
+import { vonageSdk } from "./test/fakes/vonage-sdk.ts";
 
 // Tests never reach Cloudflare: no telemetry, no sample `request.cf` download.
 process.env.WRANGLER_SEND_METRICS = "false";
@@ -34,7 +35,7 @@ export default defineConfig(async () => {
                 // Providers' REST APIs are answered by local fakes; every other outbound request fails.
                 outboundService: (request: Request) => outbound(request),
                 // Twilio's own signing code (the `twilio` package, in Node): the tests sign webhooks with it.
-                serviceBindings: { TWILIO_SDK: (request: Request) => twilioSdk(request) },
+                serviceBindings: { TWILIO_SDK: (request: Request) => twilioSdk(request), VONAGE_SDK: (request: Request) => vonageSdk(request) },
               },
             }),
           ],

@@ -1,9 +1,11 @@
 /** The providers the simulator and the benchmark can play, by id. */
 import type { Network } from "./network.ts";
 import { TwilioNetwork } from "./twilio.ts";
+import { VonageNetwork } from "./vonage.ts";
 
 export const NETWORKS: Record<string, (url: string, credentials: { token?: string | undefined; account?: string | undefined }) => Network> = {
   twilio: (url, credentials) => new TwilioNetwork(url, credentials),
+  vonage: (url, credentials) => new VonageNetwork(url, credentials),
 };
 
 export function networkFor(provider: string, url: string, credentials: { token?: string | undefined; account?: string | undefined } = {}): Network {

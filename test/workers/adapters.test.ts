@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { ADAPTERS } from "../../worker/providers/index.ts";
 import { adapterContract, type AdapterFixture } from "./adapters/contract.ts";
 import { twilioFixture } from "./adapters/twilio.fixture.ts";
+import { vonageFixture } from "./adapters/vonage.fixture.ts";
 
 /** One suite per fixture, each keeping its own credential type. */
 const suite = <C>(fixture: AdapterFixture<C>) => ({ id: fixture.adapter.id, name: fixture.adapter.name, run: () => adapterContract(fixture) });
-const SUITES = [suite(twilioFixture)];
+const SUITES = [suite(twilioFixture), suite(vonageFixture)];
 
 it("every registered provider has a contract fixture", () => {
   // A provider registered without one would escape the contract.

@@ -6,9 +6,10 @@ import type { Provider, TelephonyAdapter } from "../../telephony/contract.ts";
 import { decryptSecret } from "../lib/crypto.ts";
 import { remember } from "../lib/remember.ts";
 import { twilio } from "./twilio/adapter.ts";
+import { vonage } from "./vonage/adapter.ts";
 
 // Each adapter states its own credential type; here they are held side by side.
-export const ADAPTERS: readonly TelephonyAdapter<unknown>[] = [twilio];
+export const ADAPTERS: readonly TelephonyAdapter<unknown>[] = [twilio, vonage];
 
 const byId = new Map(ADAPTERS.map((a) => [a.id as string, a]));
 
