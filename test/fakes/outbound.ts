@@ -3,9 +3,12 @@
  * that provider's documented shapes), by host; nothing else may leave.
  */
 import { fakeTwilio } from "./twilio-api.ts";
+import { fakeVonageApi, fakeVonageRest } from "./vonage-api.ts";
 
 const FAKES: Record<string, { fetch: (request: Request) => Response | Promise<Response> }> = {
   "api.twilio.com": fakeTwilio,
+  "rest.nexmo.com": fakeVonageRest,
+  "api.nexmo.com": fakeVonageApi,
 };
 
 export function outbound(request: Request): Response | Promise<Response> {

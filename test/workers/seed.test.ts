@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { providerAccounts, receivingNumbers, trackingNumbers } from "../../schema/db.ts";
 import { matchCaller } from "../../worker/contacts/queries.ts";
@@ -11,11 +11,11 @@ describe("the demo tenant", () => {
   it("is what the public contract says, and seeding twice changes nothing", async () => {
     await seedDemo(db(), env.SECRETS_KEY);
     const once = await tableCounts();
-    const token = (await db().query.providerAccounts.findFirst({ where: eq(providerAccounts.tenantId, DEMO.tenantId) }))!;
+    const token = (await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "twilio")) }))!;
     await seedDemo(db(), env.SECRETS_KEY);
     expect(await tableCounts()).toEqual(once);
     // Not re-encrypted or re-hashed either: the rows are untouched.
-    expect(await db().query.providerAccounts.findFirst({ where: eq(providerAccounts.tenantId, DEMO.tenantId) })).toEqual(token);
+    expect(await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "twilio")) })).toEqual(token);
 
     const cookie = await login("admin@demo.test", "demo-password");
     const me = await (await call("/api/auth/me", { cookie })).json<{ tenant: { slug: string }; user: { role: string } }>();
@@ -30,6 +30,12 @@ describe("the demo tenant", () => {
     expect(campaign?.name).toBe("Website");
     const office = await db().query.receivingNumbers.findFirst({ where: eq(receivingNumbers.number, "+14155550150") });
     expect(office?.label).toBe("Office");
+
+    // Vonage's sandbox application and tracking number, as SPEC's provider contract names them, ringing the office.
+    const vonage = (await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "vonage")) }))!;
+    expect(vonage).toMatchObject({ externalId: "00000000-0000-4000-8000-00000000d0d0", sandbox: true });
+    expect(JSON.parse(await decryptSecret(vonage.credentialsEncrypted, env.SECRETS_KEY))).toEqual({ applicationId: "00000000-0000-4000-8000-00000000d0d0", signatureSecret: "demo-vonage-signature-secret" });
+    expect(await db().query.trackingNumbers.findFirst({ where: eq(trackingNumbers.number, "+14155550105") })).toMatchObject({ tenantId: DEMO.tenantId, terminationNumber: "+14155550150", routeId: null, providerAccountId: vonage.id });
 
     expect(await matchCaller(db(), DEMO.tenantId, "+14155550124")).toMatchObject({ kind: "customer", name: "Ann Archer", label: "mobile" });
   });

@@ -40,19 +40,26 @@ export function voiceCapability(webhooks: NumberWebhooks) {
 }
 
 export class VonageNumbers implements NumberShop {
-  readonly #applicationId: string;
-  readonly #apiKey: string;
-  readonly #apiSecret: string;
+  readonly #keys: Keys;
   constructor(keys: Keys) {
-    if (!keys.apiKey || !keys.apiSecret) throw new ProviderError("Vonage: numbers need the account's API key and secret", 400);
-    this.#applicationId = keys.applicationId;
-    this.#apiKey = keys.apiKey;
-    this.#apiSecret = keys.apiSecret;
+    this.#keys = keys;
+  }
+
+  get #applicationId() {
+    return this.#keys.applicationId;
+  }
+
+  /** The API key and secret: an account saved without them (webhooks only) buys nothing. */
+  #secret() {
+    const { apiKey, apiSecret } = this.#keys;
+    if (!apiKey || !apiSecret) throw new ProviderError("Vonage: numbers need the account's API key and secret", 400);
+    return { apiKey, apiSecret };
   }
 
   /** A Numbers API call: the key and secret as parameters (POSTs are forms), its result in `error-code`. */
   async #rest(method: "GET" | "POST", path: string, params: Record<string, string>) {
-    const all = new URLSearchParams({ api_key: this.#apiKey, api_secret: this.#apiSecret, ...params });
+    const { apiKey, apiSecret } = this.#secret();
+    const all = new URLSearchParams({ api_key: apiKey, api_secret: apiSecret, ...params });
     const res = await fetch(method === "GET" ? `${VONAGE_REST}${path}?${all}` : `${VONAGE_REST}${path}`, {
       method,
       headers: method === "POST" ? { "Content-Type": "application/x-www-form-urlencoded" } : {},
@@ -67,9 +74,10 @@ export class VonageNumbers implements NumberShop {
   }
 
   async #application(method: "GET" | "PUT", body?: unknown) {
+    const { apiKey, apiSecret } = this.#secret();
     const res = await fetch(`${VONAGE_API}/v2/applications/${encodeURIComponent(this.#applicationId)}`, {
       method,
-      headers: { Authorization: `Basic ${btoa(`${this.#apiKey}:${this.#apiSecret}`)}`, Accept: "application/json", ...(body ? { "Content-Type": "application/json" } : {}) },
+      headers: { Authorization: `Basic ${btoa(`${apiKey}:${apiSecret}`)}`, Accept: "application/json", ...(body ? { "Content-Type": "application/json" } : {}) },
       body: body ? JSON.stringify(body) : null,
     });
     const json = (await res.json().catch(() => ({}))) as VonageApplication & { title?: string; detail?: string };
