@@ -11,7 +11,7 @@ type Owned = { country: string; msisdn: string; apiKey: string; app_id: string |
 type Application = { id: string; name: string; capabilities: { voice?: Record<string, unknown> } };
 
 const owned = new Map<string, Owned>();
-export const applications = new Map<string, Application>();
+const applications = new Map<string, Application>();
 
 const result = (code: string, label: string, status = 200) => Response.json({ "error-code": code, "error-code-label": label }, { status });
 
@@ -82,4 +82,3 @@ export const fakeVonageApi = new Hono({ strict: false })
     return c.json(app);
   });
 
-export const fakeOwnedVonage = owned;
