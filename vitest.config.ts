@@ -5,6 +5,7 @@ import { plivoSdk } from "./test/fakes/plivo-sdk.ts";
 import { telnyxSdk } from "./test/fakes/telnyx-sdk.ts";
 import { twilioSdk } from "./test/fakes/twilio-sdk.ts";
 import { signalwireSdk } from "./test/fakes/signalwire-sdk.ts";
+import { vonageSdk } from "./test/fakes/vonage-sdk.ts";
 
 // Tests never reach Cloudflare: no telemetry, no sample `request.cf` download.
 process.env.WRANGLER_SEND_METRICS = "false";
@@ -43,6 +44,7 @@ export default defineConfig(async () => {
                   PLIVO_SDK: (request: Request) => plivoSdk(request),
                   SIGNALWIRE_SDK: (request: Request) => signalwireSdk(request),
                   TELNYX_SDK: (request: Request) => telnyxSdk(request),
+                  VONAGE_SDK: (request: Request) => vonageSdk(request),
                 },
               },
             }),

@@ -26,6 +26,9 @@ export const DEMO = {
   /** The PBX's: it routes its calls itself; Switchboard identifies the caller and shows the call. */
   pbxSecret: "whsec_ZGVtby1wYngtd2ViaG9vay1zZWNyZXQtMzJieXRlcyE=",
   pbxTrackingNumber: "+14155550106",
+  vonageApplicationId: "00000000-0000-4000-8000-00000000d0d0",
+  vonageSignatureSecret: "demo-vonage-signature-secret",
+  vonageTrackingNumber: "+14155550105",
 } as const;
 
 type DemoContact = { id: string; kind: "customer" | "vendor" | "employee" | "lead"; name: string; company?: string; phones: [label: "main" | "mobile" | "work" | "other", typed: string][] };
@@ -46,6 +49,7 @@ export async function seedDemo(db: Db, secretsKey: string) {
   const twilioCredentials = await encryptSecret(JSON.stringify({ accountSid: DEMO.twilioAccountSid, authToken: DEMO.twilioAuthToken }), secretsKey);
   const pbxCredentials = await encryptSecret(JSON.stringify({ secret: DEMO.pbxSecret }), secretsKey);
   const telnyxCredentials = await encryptSecret(JSON.stringify({ accountSid: TELNYX_DEMO.accountSid, publicKey: TELNYX_DEMO.publicKey }), secretsKey);
+  const vonageCredentials = await encryptSecret(JSON.stringify({ applicationId: DEMO.vonageApplicationId, signatureSecret: DEMO.vonageSignatureSecret }), secretsKey);
   const phoneRows = DEMO_CONTACTS.flatMap((c) =>
     c.phones.map(([label, typed], i) => {
       const parsed = normalisePhone(typed, "US");
@@ -67,7 +71,12 @@ export async function seedDemo(db: Db, secretsKey: string) {
     db
       .insert(providerAccounts)
       // A sandbox account: its webhooks are signed with the demo token; numbers are bought offline.
-      .values({ id: "pra_demo_twilio", tenantId: t, provider: "twilio", externalId: DEMO.twilioAccountSid, credentialsEncrypted: twilioCredentials, sandbox: true })
+      .values({ id: "pra_demo_twilio", tenantId: t, provider: "twilio", externalId: DEMO.twilioAccountSid, credentialsEncrypted: twilioCredentials, sandbox: true, createdAt: now })
+      .onConflictDoNothing(),
+    // Vonage's sandbox application: webhooks signed with the demo signature secret (SPEC's provider contract).
+    db
+      .insert(providerAccounts)
+      .values({ id: "pra_demo_vonage", tenantId: t, provider: "vonage", externalId: DEMO.vonageApplicationId, credentialsEncrypted: vonageCredentials, sandbox: true, createdAt: now + 1 })
       .onConflictDoNothing(),
     db.insert(providerAccounts).values({ id: "pra_demo_pbx", tenantId: t, provider: "pbx", externalId: "pbx", credentialsEncrypted: pbxCredentials, sandbox: true }).onConflictDoNothing(),
     db
@@ -123,6 +132,7 @@ export async function seedDemo(db: Db, secretsKey: string) {
       .insert(trackingNumbers)
       .values([
         { id: "trk_demo_website", tenantId: t, number: DEMO.trackingNumber, label: "Website", campaignId: "cmp_demo_website", terminationNumber: DEMO.receivingNumber, failsafeNumber: "+14155550151", providerAccountId: "pra_demo_twilio" },
+        { id: "trk_demo_vonage", tenantId: t, number: DEMO.vonageTrackingNumber, label: "Vonage line", terminationNumber: DEMO.receivingNumber, providerAccountId: "pra_demo_vonage" },
         { id: "trk_demo_yard", tenantId: t, number: "+14155550101", label: "Yard signs", campaignId: "cmp_demo_yard", terminationNumber: DEMO.receivingNumber, failsafeNumber: "+14155550151", routeId: "rte_demo_menu", providerAccountId: "pra_demo_twilio" },
         // Rung by the office PBX, which routes it: nothing to ring here.
         { id: "trk_demo_pbx", tenantId: t, number: DEMO.pbxTrackingNumber, label: "Office PBX", campaignId: "cmp_demo_website", providerAccountId: "pra_demo_pbx" },

@@ -5,6 +5,7 @@ import { signalwireNetwork } from "./signalwire.ts";
 import { PbxNetwork } from "./pbx.ts";
 import { TelnyxNetwork } from "./telnyx.ts";
 import { TwilioNetwork } from "./twilio.ts";
+import { VonageNetwork } from "./vonage.ts";
 
 export const NETWORKS: Record<string, (url: string, credentials: { token?: string | undefined; account?: string | undefined }) => Network> = {
   twilio: (url, credentials) => new TwilioNetwork(url, credentials),
@@ -12,6 +13,7 @@ export const NETWORKS: Record<string, (url: string, credentials: { token?: strin
   signalwire: signalwireNetwork,
   pbx: (url, credentials) => new PbxNetwork(url, credentials),
   telnyx: (url, credentials) => new TelnyxNetwork(url, credentials),
+  vonage: (url, credentials) => new VonageNetwork(url, credentials),
 };
 
 export function networkFor(provider: string, url: string, credentials: { token?: string | undefined; account?: string | undefined } = {}): Network {

@@ -5,6 +5,7 @@
 import { fakePlivo } from "./plivo-api.ts";
 import { fakeTelnyx } from "./telnyx-api.ts";
 import { fakeTwilio } from "./twilio-api.ts";
+import { fakeVonageApi, fakeVonageRest } from "./vonage-api.ts";
 import { fakeSignalWire, SIGNALWIRE_TEST_SPACE } from "./signalwire-api.ts";
 
 const FAKES: Record<string, { fetch: (request: Request) => Response | Promise<Response> }> = {
@@ -12,6 +13,8 @@ const FAKES: Record<string, { fetch: (request: Request) => Response | Promise<Re
   "api.plivo.com": fakePlivo,
   [SIGNALWIRE_TEST_SPACE]: fakeSignalWire,
   "api.telnyx.com": fakeTelnyx,
+  "rest.nexmo.com": fakeVonageRest,
+  "api.nexmo.com": fakeVonageApi,
 };
 
 export function outbound(request: Request): Response | Promise<Response> {

@@ -10,6 +10,8 @@ declare namespace Cloudflare {
     SIGNALWIRE_SDK: Fetcher;
     /** Telnyx's official SDK (TelnyxWebhook), in Node, and Node's Ed25519 to sign (test/fakes/telnyx-sdk.ts). */
     TELNYX_SDK: Fetcher;
+    /** Vonage's official JWT code, in Node: signs and verifies webhook JWTs (test/fakes/vonage-sdk.ts). */
+    VONAGE_SDK: Fetcher;
     /** The fuzz suite's seed and case count, from the environment of `vitest` (empty: the defaults). */
     FUZZ_SEED: string;
     FUZZ_RUNS: string;
@@ -22,6 +24,7 @@ interface Env {
   PLIVO_SDK: Fetcher;
   SIGNALWIRE_SDK: Fetcher;
   TELNYX_SDK: Fetcher;
+  VONAGE_SDK: Fetcher;
   FUZZ_SEED: string;
   FUZZ_RUNS: string;
   FUZZ_CHECK_EVERY: string;

@@ -29,6 +29,7 @@ import { arbitraryOf, keysOf, nastyString } from "./fuzz-arbitraries.ts";
 import { BASE } from "./helpers.ts";
 import { addPlivoAccount, isPlivo, PLIVO_FORMS, signPlivoCase, type PlivoAccount } from "./plivo-fuzz.ts";
 import { sdkSignature, switchboardOf } from "./twilio-helpers.ts";
+import { sdkJwt, vonageAccountOf, vonageWebhookBody } from "./vonage-helpers.ts";
 
 const SEED = Number(env.FUZZ_SEED) || 20261121;
 const RUNS = Number(env.FUZZ_RUNS) || 10_000;
@@ -126,6 +127,8 @@ let sealed: { dial: string; key: string };
 let plivoOwn: PlivoAccount;
 /** The fuzzed tenant's PBX account and its number. */
 let ownPbx: PbxTenant;
+/** The tenant's Vonage application, which signs its Vonage webhooks. */
+let ownVonage: { applicationId: string; secret: string };
 
 beforeAll(async () => {
   [own, other] = [await fullTenant("Fuzz"), await fullTenant("Bystander")];
@@ -135,6 +138,7 @@ beforeAll(async () => {
   sealed = { dial: own.failsafeNumber, key: await fallbackKey("twilio", own.failsafeNumber, env.SECRETS_KEY) };
   plivoOwn = await addPlivoAccount(own.id);
   ownPbx = await createPbxTenant("Fuzz PBX", own);
+  ownVonage = await vonageAccountOf(own.id);
 }, 60_000);
 
 /** Everything a 4xx must leave as it was (the audit log too: a refused change is no event): every row of D1 but the login throttle's (a failed login counts, by design) and keys' last use, and each Switchboard's event counter. */
@@ -328,6 +332,26 @@ function webhookCase(path: string) {
   }).map((r) => ({ ...r, path, endpoint }));
 }
 
+/**
+ * A Vonage webhook from the same drawn case: its JSON body for the path (about the drawn tracking
+ * number), the drawn extra pairs as JSON fields, signed by the tenant's Vonage application (a JWT
+ * made by Vonage's own JWT code), forged, or not at all.
+ */
+async function vonageRequest(r: Drawn<ReturnType<typeof webhookCase>>, url: string): Promise<Case> {
+  const drawn = (r.overrides ?? {}) as { To?: unknown };
+  const to = typeof drawn.To === "string" ? drawn.To : own.trackingNumber;
+  const payload = { ...(vonageWebhookBody(r.endpoint, to) as Record<string, unknown>), ...Object.fromEntries(r.extra) };
+  let body: BodyInit = JSON.stringify(payload);
+  if (r.encoding === "form") body = new URLSearchParams(r.extra).toString();
+  if (r.encoding === "bytes") body = new Uint8Array([0xff, 0xc3, 0x28, ...r.bytes]);
+  if (r.encoding === "empty") body = "";
+  if (r.encoding === "huge") body = JSON.stringify({ ...payload, pad: "x".repeat(70_000) });
+  const headers = new Headers({ "Content-Type": "application/json" });
+  if (r.signed === "sdk" && typeof body === "string") headers.set("Authorization", `Bearer ${await sdkJwt(ownVonage.secret, ownVonage.applicationId, body)}`);
+  else if (r.signed === "forged") headers.set("Authorization", "Bearer e30.e30.c2lnbmF0dXJl");
+  return { method: r.method, url, headers, body: ["GET", "HEAD"].includes(r.method) ? null : body, foreign: false, note: `${r.signed} signature, ${r.encoding} (Vonage)` };
+}
+
 async function webhookRequest(r: Drawn<ReturnType<typeof webhookCase>>): Promise<Case> {
   const pairs: [string, string][] = [];
   const fields = { ...(r.fields && typeof r.fields === "object" && !Array.isArray(r.fields) ? r.fields : {}), ...r.overrides };
@@ -345,6 +369,7 @@ async function webhookRequest(r: Drawn<ReturnType<typeof webhookCase>>): Promise
   }
   const url = `${BASE}${r.path}${query.size ? `?${query}` : ""}`;
   if (r.endpoint === "events") return pbxCase(r, fields, url);
+  if (r.path.startsWith("/webhooks/vonage/")) return vonageRequest(r, url);
   const headers = new Headers({ "Content-Type": "application/x-www-form-urlencoded" });
   let body: BodyInit | null = new URLSearchParams(pairs).toString();
   if (r.encoding === "json") body = JSON.stringify(fields);

@@ -22,6 +22,7 @@ import { createPbxTenant, pbxCallId, postPbx } from "./pbx-helpers.ts";
 import { createTelnyxTenant, postTelnyx, telnyxWebhookForm, type TelnyxTenant } from "./telnyx-helpers.ts";
 import { hexId, postTwilio, switchboardOf } from "./twilio-helpers.ts";
 import { createSignalWireTenant, postSignalWire, signalwireWebhookForm, type SignalWireTenant } from "./signalwire-helpers.ts";
+import { postVonageAs } from "./vonage-helpers.ts";
 
 type IdKind = keyof FullTenant["ids"];
 
@@ -190,6 +191,14 @@ const ROUTES: Record<string, Route> = {
   "POST /webhooks/telnyx/voicemail-done": { access: "webhook" },
   "POST /webhooks/telnyx/whisper": { access: "webhook" },
   "POST /webhooks/telnyx/fallback": { access: "public" },
+  "POST /webhooks/vonage/answer": { access: "webhook" },
+  "POST /webhooks/vonage/event": { access: "webhook" },
+  "POST /webhooks/vonage/dial-ended": { access: "webhook" },
+  "POST /webhooks/vonage/gather": { access: "webhook" },
+  "POST /webhooks/vonage/recording": { access: "webhook" },
+  "POST /webhooks/vonage/voicemail-done": { access: "webhook" },
+  "POST /webhooks/vonage/whisper": { access: "webhook" },
+  "POST /webhooks/vonage/fallback": { access: "public" },
 
   "GET /parties/switchboard/:slug": { access: "socket", note: "the tenant's slug: another tenant's is 403" },
 
@@ -426,7 +435,7 @@ describe.each(entries.filter(([path, r]) => r.access === "webhook" && path.inclu
   it("is refused unsigned, with a plain-text reason, and nothing changes", async () => {
     const before = await rowsOf(own.id);
     const { path: url, form } = webhookForm(path, own, own);
-    const res = await postTwilio(url, form, { token: own.token, signature: null });
+    const res = path.startsWith("/webhooks/vonage/") ? await postVonageAs(url, own, own, null) : await postTwilio(url, form, { token: own.token, signature: null });
     expect(res.status).toBe(403);
     expect(res.headers.get("Content-Type")).toMatch(/^text\/plain/);
     expect(await res.text()).toBe("Not a verified webhook for a number here");
@@ -437,7 +446,7 @@ describe.each(entries.filter(([path, r]) => r.access === "webhook" && path.inclu
     const before = await rowsOf(other.id);
     const liveBefore = (await switchboardOf(other).snapshot()).calls;
     const { path: url, form } = webhookForm(path, own, other);
-    const res = await postTwilio(url, form, { token: own.token });
+    const res = path.startsWith("/webhooks/vonage/") ? await postVonageAs(url, own, other, "signed") : await postTwilio(url, form, { token: own.token });
     expect([res.status, await res.text()]).toEqual([403, "Not a verified webhook for a number here"]);
     expect(await rowsOf(other.id)).toEqual(before);
     expect((await switchboardOf(other).snapshot()).calls).toEqual(liveBefore);

@@ -37,6 +37,11 @@ describe("the demo tenant", () => {
     expect(telnyx.sandbox).toBe(true);
     expect(JSON.parse(await decryptSecret(telnyx.credentialsEncrypted, env.SECRETS_KEY))).toMatchObject({ publicKey: "6XYJFvvZixGIUYZSs5L2mlmBlbEWDeZoRYHSIFidO/Q=", accountSid: telnyx.externalId });
     expect(await db().query.trackingNumbers.findFirst({ where: eq(trackingNumbers.number, "+14155550103") })).toMatchObject({ tenantId: DEMO.tenantId, terminationNumber: "+14155550150", routeId: null, providerAccountId: telnyx.id });
+    // Vonage's sandbox application and tracking number, as SPEC's provider contract names them, ringing the office.
+    const vonage = (await db().query.providerAccounts.findFirst({ where: and(eq(providerAccounts.tenantId, DEMO.tenantId), eq(providerAccounts.provider, "vonage")) }))!;
+    expect(vonage).toMatchObject({ externalId: "00000000-0000-4000-8000-00000000d0d0", sandbox: true });
+    expect(JSON.parse(await decryptSecret(vonage.credentialsEncrypted, env.SECRETS_KEY))).toEqual({ applicationId: "00000000-0000-4000-8000-00000000d0d0", signatureSecret: "demo-vonage-signature-secret" });
+    expect(await db().query.trackingNumbers.findFirst({ where: eq(trackingNumbers.number, "+14155550105") })).toMatchObject({ tenantId: DEMO.tenantId, terminationNumber: "+14155550150", routeId: null, providerAccountId: vonage.id });
 
     expect(await matchCaller(db(), DEMO.tenantId, "+14155550124")).toMatchObject({ kind: "customer", name: "Ann Archer", label: "mobile" });
 

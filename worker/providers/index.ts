@@ -10,9 +10,10 @@ import { plivo } from "./plivo/adapter.ts";
 import { signalwire } from "./signalwire/adapter.ts";
 import { telnyx } from "./telnyx/adapter.ts";
 import { twilio } from "./twilio/adapter.ts";
+import { vonage } from "./vonage/adapter.ts";
 
 // Each adapter states its own credential type; here they are held side by side.
-export const ADAPTERS: readonly TelephonyAdapter<unknown>[] = [twilio, signalwire, telnyx, plivo, pbx];
+export const ADAPTERS: readonly TelephonyAdapter<unknown>[] = [twilio, signalwire, telnyx, plivo, vonage, pbx];
 
 const byId = new Map(ADAPTERS.map((a) => [a.id as string, a]));
 

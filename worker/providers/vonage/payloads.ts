@@ -1,0 +1,76 @@
+/**
+ * The JSON bodies Vonage posts, parsed with zod (only what we read). Numbers come without their
+ * "+" (`14155550124`); they leave here in E.164. Ids are UUIDs; a call's legs share its
+ * `conversation_uuid` (`CON-…`), which is how Switchboard names the call.
+ */
+import { z } from "zod";
+
+const uuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a UUID");
+const conversation = z.string().regex(/^CON-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a Vonage conversation id (CON- and a UUID)");
+const phoneish = z.string().trim().min(1, "must not be empty").max(64);
+
+/** A Vonage number (digits, no "+") in E.164; anything else (a SIP URI, "Unknown") as it came. */
+export function e164(number: string) {
+  const digits = number.trim().replace(/^\+/, "");
+  return /^\d{6,15}$/.test(digits) ? `+${digits}` : number.trim();
+}
+
+/** Vonage's numbers have no "+": E.164 without it. */
+export function vonageNumber(number: string) {
+  return number.replace(/^\+/, "");
+}
+
+/** The answer webhook: a call to one of our numbers. */
+export const answerBody = z.object({
+  uuid,
+  conversation_uuid: conversation,
+  from: phoneish,
+  to: phoneish,
+});
+
+/** Call states as Vonage reports them (webhook reference); the "info" ones (human, machine, disconnected, transfer) carry no progress for us. */
+export const VONAGE_STATUSES = ["started", "ringing", "answered", "completed", "busy", "timeout", "unanswered", "failed", "rejected", "cancelled"] as const;
+export type VonageStatus = (typeof VONAGE_STATUSES)[number];
+
+/** A call state event, on the application's event_url or a connect action's eventUrl. */
+export const eventBody = z.object({
+  uuid,
+  conversation_uuid: conversation,
+  status: z.enum(VONAGE_STATUSES, { error: `must be one of ${VONAGE_STATUSES.join(", ")} (other events carry no progress)` }),
+  direction: z.enum(["inbound", "outbound"]),
+  from: z.string().max(64).optional(),
+  to: z.string().max(64).optional(),
+  timestamp: z.string().max(64).optional(),
+  duration: z.string().regex(/^\d{1,7}$/).optional(),
+});
+export type EventBody = z.infer<typeof eventBody>;
+
+/** An input action's result: the keys pressed, or a timeout. */
+export const inputBody = z.object({
+  uuid,
+  conversation_uuid: conversation,
+  dtmf: z.object({ digits: z.string().regex(/^[0-9*#]{0,20}$/, "keys 0-9, * and # only").optional(), timed_out: z.boolean().optional() }),
+});
+
+/** Where Vonage keeps recordings: https, on its own hosts. The dashboard links to it: nothing else may pass. */
+const recordingUrl = z.url({ protocol: /^https$/, hostname: /^([a-z0-9-]+\.)*(nexmo|vonage)\.com$/, error: "must be an https URL on nexmo.com or vonage.com" }).max(500);
+
+/** A record action's result. */
+export const recordBody = z.object({
+  conversation_uuid: conversation,
+  recording_url: recordingUrl.optional(),
+  recording_uuid: uuid.optional(),
+  start_time: z.string().max(64).optional(),
+  end_time: z.string().max(64).optional(),
+  size: z.number().int().min(0).optional(),
+});
+
+/** The dialled leg's onAnswer request, before it joins the caller (what to whisper to whoever answered). */
+export const whisperBody = z.object({ uuid: uuid.optional(), conversation_uuid: conversation.optional() });
+
+/** Vonage's ISO timestamp when present and sane, else now. */
+export function eventTime(timestamp: string | undefined, now = Date.now()) {
+  if (!timestamp) return now;
+  const at = Date.parse(timestamp);
+  return Number.isFinite(at) && Math.abs(at - now) < 24 * 60 * 60 * 1000 ? at : now;
+}
