@@ -15,7 +15,7 @@ async function askSdk<T>(path: string, body: unknown): Promise<T> {
 /** A form body as a web framework hands it to Plivo's SDK: a repeated name carries its values as a list. */
 export function sdkParams(body: string) {
   const params: Record<string, string | string[]> = {};
-  for (const [k, v] of new URLSearchParams(body)) params[k] = k in params ? [params[k]!].flat().concat(v) : v;
+  for (const [k, v] of new URLSearchParams(body)) params[k] = Object.hasOwn(params, k) ? [params[k]!].flat().concat(v) : v;
   return params;
 }
 
