@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, ApiFailure } from "../api.ts";
+import { can } from "../can.ts";
 import type { Campaign } from "../types.ts";
 
 type Tracking = {
@@ -154,12 +155,16 @@ export function NumbersScreen() {
                 <td>{t.failsafeNumber ?? "—"}</td>
                 <td>{t.callsThisMonth}</td>
                 <td class="actions">
-                  <button type="button" onClick={() => (editing.value = t.id)}>
-                    Edit
-                  </button>
-                  <button type="button" onClick={() => void remove(t)}>
-                    Delete
-                  </button>
+                  {can("numbers:write") && (
+                    <>
+                      <button type="button" onClick={() => (editing.value = t.id)}>
+                        Edit
+                      </button>
+                      <button type="button" onClick={() => void remove(t)}>
+                        Delete
+                      </button>
+                    </>
+                  )}
                 </td>
               </tr>
             ),
@@ -167,6 +172,8 @@ export function NumbersScreen() {
         </tbody>
       </table>
 
+      {can("numbers:write") && (
+      <>
       <h2>Add a tracking number</h2>
       <form class="filters" onSubmit={search} aria-label="Search available numbers">
         <label>
@@ -214,6 +221,8 @@ export function NumbersScreen() {
             </button>
           </div>
         </form>
+      )}
+      </>
       )}
     </section>
   );

@@ -4,6 +4,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { api, ApiFailure } from "../api.ts";
 import { formatDuration } from "../format.ts";
+import { can } from "../can.ts";
 import { href, navigate } from "../router.ts";
 import type { Contact, Page } from "../types.ts";
 import { dollars, toCents } from "./Campaigns.tsx";
@@ -266,10 +267,12 @@ export function ReportsScreen({ query }: { query: URLSearchParams }) {
           </table>
         </>
       )}
-      <IncomeForms onChange={() => void load()} />
-      <p class="muted">
-        Numbers and campaigns: <a href={href("/numbers")}>tracking numbers</a>, <a href={href("/campaigns")}>campaigns</a>.
-      </p>
+      {can("marketing:write") && can("contacts:read") && <IncomeForms onChange={() => void load()} />}
+      {can("numbers:read") && (
+        <p class="muted">
+          Numbers and campaigns: <a href={href("/numbers")}>tracking numbers</a>, <a href={href("/campaigns")}>campaigns</a>.
+        </p>
+      )}
     </section>
   );
 }
