@@ -10,7 +10,7 @@ import { here } from "./router.ts";
 import { lazy } from "./lazy.tsx";
 import { Dashboard } from "./screens/Dashboard.tsx";
 import { can } from "./can.ts";
-import { mayDo } from "../../schema/constants.ts";
+import { mayDo, type ApiScope } from "../../schema/constants.ts";
 import { loadMe, me, sessionEnded, type Me } from "./session.ts";
 import "./styles.css";
 
@@ -28,9 +28,19 @@ const Invite = lazy(() => import("./public/Invite.tsx").then((m) => m.Invite));
 const Reset = lazy(() => import("./public/Reset.tsx").then((m) => m.Reset));
 const ReportsScreen = lazy(() => import("./screens/Reports.tsx").then((m) => m.ReportsScreen));
 
+/** What each screen needs to be read at all; a link typed or bookmarked by a weaker role says so. */
+const SCREEN_SCOPES: Record<string, ApiScope> = { contacts: "contacts:read", calls: "calls:read", reports: "marketing:read", campaigns: "marketing:read", numbers: "numbers:read" };
+
 function Screen({ store }: { store: LiveStore }) {
   const { path, query } = here.value;
   const [first, id, sub] = path;
+  const needs = first ? SCREEN_SCOPES[first] : undefined;
+  if (needs && !can(needs))
+    return (
+      <p class="error">
+        Your role does not open this screen. <a href="#/">Back to the dashboard</a>
+      </p>
+    );
   switch (first) {
     case undefined:
       return <Dashboard store={store} />;

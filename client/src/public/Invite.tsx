@@ -61,10 +61,10 @@ export function Invite({ token }: { token: string }) {
       <label>
         Password
         <input name="password" type="password" required minLength={10} autocomplete="new-password" aria-describedby="password-hint" />
-        <small id="password-hint" class="muted">
-          {PASSWORD_HINT}
-        </small>
       </label>
+      <small id="password-hint" class="muted">
+        {PASSWORD_HINT}
+      </small>
       {error.value && (
         <p class="error" role="alert">
           {error.value}

@@ -60,10 +60,10 @@ export function Reset({ token }: { token: string }) {
       <label>
         New password
         <input name="password" type="password" required minLength={10} autocomplete="new-password" aria-describedby="password-hint" autofocus />
-        <small id="password-hint" class="muted">
-          {PASSWORD_HINT}
-        </small>
       </label>
+      <small id="password-hint" class="muted">
+        {PASSWORD_HINT}
+      </small>
       <label>
         New password again
         <input name="repeat" type="password" required minLength={10} autocomplete="new-password" />

@@ -52,10 +52,10 @@ export function Signup() {
       <label>
         Password
         <input name="password" type="password" required minLength={10} autocomplete="new-password" aria-describedby="password-hint" />
-        <small id="password-hint" class="muted">
-          {PASSWORD_HINT}
-        </small>
       </label>
+      <small id="password-hint" class="muted">
+        {PASSWORD_HINT}
+      </small>
       <div class="pair">
         <label>
           Time zone

@@ -99,10 +99,10 @@ function PasswordForm() {
       <label>
         New password
         <input name="next" type="password" required minLength={10} autocomplete="new-password" aria-describedby="new-password-hint" />
-        <small id="new-password-hint" class="muted">
-          {PASSWORD_HINT} Your other sessions are signed out.
-        </small>
       </label>
+      <small id="new-password-hint" class="muted">
+        {PASSWORD_HINT} Your other sessions are signed out.
+      </small>
       <label>
         New password again
         <input name="repeat" type="password" required minLength={10} autocomplete="new-password" />

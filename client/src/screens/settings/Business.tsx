@@ -52,19 +52,19 @@ export function BusinessSettings() {
       <label>
         Time zone
         <input name="timeZone" required list="zones" defaultValue={t.timeZone} />
-        <small class="muted">Reports, business hours and "today" follow this zone.</small>
       </label>
+      <small class="muted">Reports, business hours and "today" follow this zone.</small>
       <ZoneList id="zones" />
       <label>
         Country
         <input name="defaultCountry" required maxLength={2} size={3} defaultValue={t.defaultCountry} />
-        <small class="muted">Two letters (US, CA, GB): for phone numbers typed without a +country code.</small>
       </label>
+      <small class="muted">Two letters (US, CA, GB): for phone numbers typed without a +country code.</small>
       <label>
         Attribution window (days)
         <input name="attributionWindowDays" type="number" min={1} max={3650} required defaultValue={String(t.attributionWindowDays)} />
-        <small class="muted">Income counts toward the campaign of the customer's first call when it arrives within this many days of that call.</small>
       </label>
+      <small class="muted">Income counts toward the campaign of the customer's first call when it arrives within this many days of that call.</small>
       <div class="actions">
         <button type="submit">Save</button>
         {message.value && <span role="status">{message.value}</span>}

@@ -4,7 +4,7 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { ORDINARY_SCOPES, POWER_SCOPES, USER_ROLES, type ApiScope, type UserRole } from "../../../../schema/constants.ts";
+import { ORDINARY_SCOPES, POWER_SCOPES, ROLE_SCOPES, USER_ROLES, type ApiScope, type UserRole } from "../../../../schema/constants.ts";
 import { api, problem } from "../../api.ts";
 import { roleLabel } from "../../can.ts";
 import { CopyOnce } from "../../components/CopyOnce.tsx";
@@ -14,6 +14,12 @@ type Key = { id: string; name: string; prefix: string; role: UserRole; scopes: A
 type Created = { id: string; name: string; key: string };
 
 const scopeCount = (k: Key) => (k.scopes.length >= ORDINARY_SCOPES.length + POWER_SCOPES.length ? "all scopes" : `${k.scopes.length} scope${k.scopes.length === 1 ? "" : "s"}`);
+
+/** A role chosen for a key ticks the scopes that role has: the key then holds no scope it cannot use. */
+function pickRole(form: HTMLFormElement, role: UserRole) {
+  (form.elements.namedItem("role") as HTMLSelectElement).value = role;
+  for (const box of form.querySelectorAll<HTMLInputElement>('input[name="scopes"]')) box.checked = ROLE_SCOPES[role].includes(box.value as ApiScope);
+}
 
 export function ApiKeys() {
   const keys = useSignal<Key[] | null>(null);
@@ -32,6 +38,7 @@ export function ApiKeys() {
       message.value = null;
       created.value = await api<Created>("POST", "/api/keys", { name: String(f.get("name") ?? "").trim(), role: String(f.get("role")), scopes: f.getAll("scopes").map(String) });
       form.reset();
+      pickRole(form, "agent");
       await load();
     } catch (err) {
       message.value = problem(err, { name: "Name", scopes: "Scopes" });
@@ -100,21 +107,21 @@ export function ApiKeys() {
         </label>
         <label>
           Acts as
-          <select name="role">
+          <select name="role" onChange={(e) => pickRole(e.currentTarget.form!, e.currentTarget.value as UserRole)}>
             {USER_ROLES.map((r) => (
               <option key={r} value={r} selected={r === "agent"}>
                 {roleLabel(r)}
               </option>
             ))}
           </select>
-          <small class="muted">The key does at most what this role and the scopes below both allow.</small>
         </label>
+        <small class="muted">The key does at most what this role and the scopes below both allow.</small>
         <fieldset>
           <legend>Scopes</legend>
           <div class="scopes">
             {ORDINARY_SCOPES.map((s) => (
               <label key={s} class="inline">
-                <input type="checkbox" name="scopes" value={s} defaultChecked /> {s}
+                <input type="checkbox" name="scopes" value={s} defaultChecked={ROLE_SCOPES.agent.includes(s)} /> {s}
               </label>
             ))}
             {POWER_SCOPES.map((s) => (

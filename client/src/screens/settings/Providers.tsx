@@ -4,7 +4,7 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { api, problem } from "../../api.ts";
+import { api, ApiFailure, problem } from "../../api.ts";
 import { formatTime } from "../../format.ts";
 
 type Account = { id: string; provider: string; accountId: string; sandbox: boolean; createdAt: number; updatedAt: number | null; updatedBy: string | null };
@@ -136,7 +136,8 @@ function CredentialsForm({ form, replacing, onSaved, onCancel }: { form: (typeof
       await api("PUT", `/api/provider-accounts/${form.provider}`, { ...typed(el), currentPassword: String(new FormData(el).get("currentPassword") ?? "") });
       onSaved(`${form.name} account saved. Its auth token is stored encrypted and is not shown again.`);
     } catch (err) {
-      result.value = problem(err, LABELS);
+      // The server names its field (currentPassword); people see the field's own label.
+      result.value = err instanceof ApiFailure && err.status === 403 ? "Your current password is not right; nothing was saved" : problem(err, LABELS);
     } finally {
       busy.value = false;
     }
@@ -154,8 +155,8 @@ function CredentialsForm({ form, replacing, onSaved, onCancel }: { form: (typeof
       <label>
         Your current password
         <input name="currentPassword" type="password" required autocomplete="current-password" />
-        <small class="muted">Changing where calls come from needs your password.</small>
       </label>
+      <small class="muted">Changing where calls come from needs your password.</small>
       {result.value && <p role="status">{result.value}</p>}
       <div class="actions">
         <button type="button" disabled={busy.value} onClick={(e) => void test((e.currentTarget as HTMLButtonElement).form!)}>

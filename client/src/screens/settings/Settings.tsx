@@ -29,7 +29,12 @@ function Section({ id }: { id: SettingsSection }) {
 export function SettingsScreen({ section }: { section: string | undefined }) {
   const sections = settingsSections();
   const current = sections.find((s) => s.id === section) ?? sections[0];
-  if (!current) return <p class="error">Settings are for admins and managers.</p>;
+  if (!current)
+    return (
+      <p class="error">
+        Settings are for admins and managers. <a href={href("/")}>Back to the dashboard</a>
+      </p>
+    );
   return (
     <section class="screen settings">
       <h1>Settings</h1>

@@ -79,6 +79,7 @@ export function Team() {
     void act(async () => {
       const r = await api<{ url: string; email: string; role: UserRole; expiresAt: number }>("POST", "/api/invitations", { email: String(f.get("email") ?? "").trim(), role: String(f.get("role")) });
       form.reset();
+      (form.elements.namedItem("role") as HTMLSelectElement).value = "agent";
       shown.value = { label: `Invitation for ${r.email}`, url: r.url, note: `Send this link to ${r.email} yourself (Switchboard sends no email). It is valid 7 days (until ${formatTime(r.expiresAt)}), works once, and is not shown again.` };
     });
   };
