@@ -210,3 +210,20 @@ export const passwordChange = z.object({
   current: z.string().min(1, "must not be empty").max(1024),
   next: newPassword,
 });
+
+/** A single-use link's token, as the link carries it (base64url). */
+const linkToken = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "must be the token from the link");
+
+export const invitationCreate = z.object({
+  email: loginBody.shape.email,
+  role: z.enum(USER_ROLES),
+});
+export const invitationAccept = z.object({ token: linkToken, name: trimmed(100), password: newPassword });
+export const linkQuery = z.object({ token: linkToken });
+export const passwordReset = z.object({ token: linkToken, password: newPassword });
+
+/** What an admin changes about a teammate: their role, or whether they may sign in at all. */
+export const userUpdate = z
+  .object({ role: z.enum(USER_ROLES), disabled: z.boolean() })
+  .partial()
+  .refine((v) => v.role !== undefined || v.disabled !== undefined, "nothing to update: send role or disabled");

@@ -5,10 +5,11 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { requireAuth } from "./auth/middleware.ts";
 import { sameOrigin } from "./auth/same-origin.ts";
-import { authorize } from "./auth/scopes.ts";
+import { authorize, isPublic } from "./auth/scopes.ts";
 import { apiKeyRoutes } from "./auth/keys.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { signupRoutes } from "./auth/signup.ts";
+import { invitationRoutes, resetRoutes, userRoutes } from "./auth/team.ts";
 import { callCsvRoutes, callRoutes } from "./calls/routes.ts";
 import { providerAccountRoutes } from "./accounts/routes.ts";
 import { campaignRoutes, contactImportRoutes, incomeRoutes, MAX_IMPORT_BYTES, reportRoutes, tenantRoutes } from "./marketing/routes.ts";
@@ -34,8 +35,9 @@ const api = new Hono<AppEnv>()
     except((c) => c.req.header("Authorization") !== undefined, sameOrigin()),
     // Everything but what gets a newcomer in needs a session or an API key, and what it asks must be
     // within the user's role (a key: its role and its scopes).
-    except(["/api/auth/login", "/api/auth/reset", "/api/signup", "/api/invitations/accept"], requireAuth(), authorize()),
+    except((c) => isPublic(c.req.method, c.req.path), requireAuth(), authorize()),
   )
+  .route("/auth/reset", resetRoutes)
   .route("/auth", authRoutes)
   .route("/signup", signupRoutes)
   .use("/*/import", bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => apiError(c, 413, `File is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`) }))
@@ -49,6 +51,8 @@ const api = new Hono<AppEnv>()
   .route("/tenant", tenantRoutes)
   .route("/provider-accounts", providerAccountRoutes)
   .route("/keys", apiKeyRoutes)
+  .route("/users", userRoutes)
+  .route("/invitations", invitationRoutes)
   .route("/receiving-numbers", receivingNumberRoutes)
   .route("/routes", routeRoutes)
   .route("/tracking-numbers", trackingNumberRoutes)

@@ -12,6 +12,8 @@ export const DEMO = {
   slug: "demo",
   adminEmail: "admin@demo.test",
   agentEmail: "agent@demo.test",
+  managerEmail: "manager@demo.test",
+  reportingEmail: "reporting@demo.test",
   password: "demo-password",
   twilioAccountSid: "AC00000000000000000000000000000000",
   twilioAuthToken: "demo-twilio-auth-token",
@@ -50,6 +52,8 @@ export async function seedDemo(db: Db, secretsKey: string) {
       .values([
         { id: "usr_demo_admin", tenantId: t, email: DEMO.adminEmail, name: "Demo Admin", role: "admin", passwordHash },
         { id: "usr_demo_agent", tenantId: t, email: DEMO.agentEmail, name: "Dana Dispatcher", role: "agent", passwordHash, agentNumber: "+14155550152" },
+        { id: "usr_demo_manager", tenantId: t, email: DEMO.managerEmail, name: "Morgan Manager", role: "manager", passwordHash },
+        { id: "usr_demo_reporting", tenantId: t, email: DEMO.reportingEmail, name: "Riley Reports", role: "reporting", passwordHash },
       ])
       .onConflictDoNothing(),
     db

@@ -47,6 +47,10 @@ export type FullTenant = TwilioTenant & {
     trackingNumber: string;
     /** A second API key of the tenant's, not the one in `apiKey`. */
     apiKey: string;
+    /** The tenant's agent. */
+    user: string;
+    /** An invitation not yet accepted. */
+    invitation: string;
     provider: "twilio";
   };
 };
@@ -71,6 +75,8 @@ export async function fullTenant(name = "Full"): Promise<FullTenant> {
   const { key: apiKey } = await created<{ key: string }>(admin, "/api/keys", { name: "fuzz", role: "admin", scopes: [...API_SCOPES] });
   const otherKey = await created(admin, "/api/keys", { name: "accounting" });
   const { key: agentKey } = await created<{ key: string }>(admin, "/api/keys", { name: "agent's" });
+  const invitation = await created(admin, "/api/invitations", { email: `invited-${crypto.randomUUID()}@${t.slug}.test`, role: "agent" });
+  const agent = await db().query.users.findFirst({ where: (u, { eq }) => eq(u.email, t.agentEmail) });
 
   // A call that ended (written to the call log), and one still ringing.
   const ended = await startCall(t, "+14155550124");
@@ -102,6 +108,8 @@ export async function fullTenant(name = "Full"): Promise<FullTenant> {
       route: route.id,
       trackingNumber: t.trackingNumberId,
       apiKey: otherKey.id,
+      user: agent!.id,
+      invitation: invitation.id,
       provider: "twilio",
     },
   };
@@ -118,7 +126,7 @@ export async function freshCookie(t: { id: string }, role: UserRole) {
 }
 
 /** Tables whose rows belong to a tenant (a `tenant_id` column), and the one table that is the tenant. */
-const TENANT_TABLES = ["contacts", "contact_phones", "calls", "campaigns", "campaign_costs", "income", "receiving_numbers", "routes", "tracking_numbers", "provider_accounts", "api_keys", "users", "sessions"];
+const TENANT_TABLES = ["contacts", "contact_phones", "calls", "campaigns", "campaign_costs", "income", "receiving_numbers", "routes", "tracking_numbers", "provider_accounts", "api_keys", "users", "sessions", "invitations", "password_resets"];
 
 /** Every row a tenant owns in D1, as text, to compare before and after. */
 export async function rowsOf(tenantId: string) {

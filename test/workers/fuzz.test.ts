@@ -16,7 +16,7 @@ import { env, exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { z } from "zod";
 import { beforeAll, describe, expect, it } from "vitest";
-import { apiKeyCreate, callListQuery, callUpdate, campaignCostInput, campaignCreate, campaignUpdate, contactCreate, contactListQuery, contactUpdate, incomeInput, incomeListQuery, loginBody, passwordChange, phoneInput, reportQuery, signupBody, tenantUpdate } from "../../schema/api.ts";
+import { apiKeyCreate, callListQuery, callUpdate, campaignCostInput, campaignCreate, campaignUpdate, contactCreate, contactListQuery, contactUpdate, incomeInput, incomeListQuery, invitationAccept, invitationCreate, linkQuery, loginBody, passwordChange, passwordReset, userUpdate, phoneInput, reportQuery, signupBody, tenantUpdate } from "../../schema/api.ts";
 import { receivingNumberInput, receivingNumberUpdate, routeInput } from "../../schema/routing.ts";
 import { twilioCredentials } from "../../worker/providers/twilio/adapter.ts";
 import { dialActionForm, gatherForm, recordingForm, statusForm, voiceForm, whisperForm } from "../../worker/providers/twilio/forms.ts";
@@ -84,6 +84,12 @@ const SPECS: Record<string, Spec> = {
   "PATCH /api/tracking-numbers/:id": { body: trackingUpdate },
   "POST /api/tracking-numbers/failsafe": { body: failsafeBulk },
   "PATCH /api/profile": { body: profileUpdate },
+  "PATCH /api/users/:id": { body: userUpdate },
+  "POST /api/invitations": { body: invitationCreate },
+  "GET /api/invitations/accept": { query: linkQuery },
+  "POST /api/invitations/accept": { body: invitationAccept },
+  "GET /api/auth/reset": { query: linkQuery },
+  "POST /api/auth/reset": { body: passwordReset },
   "GET /parties/switchboard/:slug": { query: socketQuery },
 };
 

@@ -5,7 +5,9 @@
  * without credentials it is refused (401, or the webhook's 403) unless public; each role (admin,
  * manager, agent, reporting) is let through exactly where the README's roles table lets it, and
  * refused (403) elsewhere; a key is held to its role and its scopes; every id in its path that names
- * another tenant's object gets 404; and nothing of the other tenant changes.
+ * another tenant's object gets 404; and nothing of the other tenant changes. A business that signed
+ * itself up is tried on every route too, naming the other tenant's ids: 404, nothing of theirs in any
+ * answer, nothing of theirs changed.
  */
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -110,6 +112,18 @@ const ROUTES: Record<string, Route> = {
   "GET /api/keys": { access: "keys:manage" },
   "POST /api/keys": { access: "keys:manage", body: () => ({ name: "matrix" }) },
   "DELETE /api/keys/:id": { access: "keys:manage", ids: { id: "apiKey" } },
+
+  "GET /api/users": { access: "users:manage" },
+  "PATCH /api/users/:id": { access: "users:manage", ids: { id: "user" }, body: () => ({ role: "reporting" }) },
+  "POST /api/users/:id/reset-link": { access: "users:manage", ids: { id: "user" } },
+  "GET /api/invitations": { access: "users:manage" },
+  "POST /api/invitations": { access: "users:manage", body: () => ({ email: `matrix-${crypto.randomUUID()}@matrix.test`, role: "agent" }) },
+  "DELETE /api/invitations/:id": { access: "users:manage", ids: { id: "invitation" } },
+  // Public: the token in the body or query is all the credential there is; an unknown one is 404.
+  "GET /api/invitations/accept": { access: "public" },
+  "POST /api/invitations/accept": { access: "public" },
+  "GET /api/auth/reset": { access: "public" },
+  "POST /api/auth/reset": { access: "public" },
 
   "GET /api/receiving-numbers": { access: "routing:read" },
   "GET /api/receiving-numbers/:id": { access: "routing:read", ids: { id: "receivingNumber" } },
@@ -301,6 +315,47 @@ describe.each(entries.filter(([, r]) => !NOT_USERS.includes(r.access)))("%s", (r
   });
 });
 
+describe("a business that signed itself up", () => {
+  let newcomer: { id: string; slug: string };
+  beforeAll(async () => {
+    const res = await call("/api/signup", { method: "POST", headers: { "CF-Connecting-IP": "192.0.2.77" }, json: { business: "Newcomer Plumbing", name: "Nova", email: `nova-${crypto.randomUUID()}@newcomer.test`, password: "a brand new business at last" } });
+    if (res.status !== 201) throw new Error(`sign-up: ${res.status} ${await res.text()}`);
+    newcomer = (await res.json<{ tenant: { id: string; slug: string } }>()).tenant;
+  });
+  /** What of the other tenant a leak would show: its ids, slug and numbers. */
+  const secretsOf = (t: FullTenant) => [...Object.values(t.ids).filter((v) => v !== "twilio"), t.id, t.slug, t.trackingNumber, t.accountSid];
+
+  it.each(entries.filter(([, r]) => !NOT_USERS.includes(r.access)))("%s: sees nothing of another tenant and changes nothing of theirs", async (r, route) => {
+    const [method, path] = r.split(" ") as [string, string];
+    const before = await rowsOf(other.id);
+    const liveBefore = (await switchboardOf(other).snapshot()).calls;
+    // Its admin's own session each time (logging out ends the one it carries), naming the other tenant's ids everywhere.
+    const cookie = await freshCookie(newcomer, "admin");
+    const values = Object.fromEntries(Object.entries(route.ids ?? {}).map(([p, k]) => [p, other.ids[[k].flat()[0]!]]));
+    const url = fill(path, { provider: "twilio", ...values });
+    const body = method === "GET" || method === "DELETE" ? undefined : (route.body?.(other) ?? {});
+    const res = await call(url, { method, cookie, ...(body === undefined ? {} : { json: body }) });
+    expect(res.status, await res.clone().text()).toBeLessThan(500);
+    if (route.ids) expect(res.status).toBe(404);
+    const text = await res.text();
+    // An id the request itself sent may be named back ("no such receiving number …"); nothing else of theirs.
+    const sent = `${url} ${JSON.stringify(body)}`;
+    for (const secret of secretsOf(other).filter((x) => !sent.includes(x))) expect(text, `${r} answered with the other tenant's ${secret}`).not.toContain(secret);
+    expect(await rowsOf(other.id)).toEqual(before);
+    expect((await switchboardOf(other).snapshot()).calls).toEqual(liveBefore);
+  });
+
+  it("its dashboards' socket reaches its own tenant only", async () => {
+    const cookie = await freshCookie(newcomer, "admin");
+    const theirs = await openSocket(other.slug, { cookie });
+    expect([theirs.status, await theirs.json()]).toEqual([403, { error: "Not your tenant" }]);
+    const mine = await openSocket(newcomer.slug, { cookie });
+    expect(mine.status).toBe(101);
+    mine.webSocket!.accept();
+    mine.webSocket!.close(1000, "done");
+  });
+});
+
 describe("health checks", () => {
   it.each(entries.filter(([, r]) => r.access === "health-key" || r.access === "public").filter(([r]) => r.startsWith("GET /health")))("%s", async (r, route) => {
     const path = r.split(" ")[1]!;
@@ -344,6 +399,21 @@ describe.each(entries.filter(([, r]) => r.access === "webhook"))("%s", (r) => {
     expect([res.status, await res.text()]).toEqual([403, "Not a verified webhook for a number here"]);
     expect(await rowsOf(other.id)).toEqual(before);
     expect((await switchboardOf(other).snapshot()).calls).toEqual(liveBefore);
+  });
+});
+
+describe("the public routes of single-use links", () => {
+  it.each(["GET /api/invitations/accept", "POST /api/invitations/accept", "GET /api/auth/reset", "POST /api/auth/reset"])("%s: an unknown token is 404 without a session, and changes nothing", async (r) => {
+    const [method, path] = r.split(" ") as [string, string];
+    const token = "A".repeat(43);
+    const before = await rowsOf(own.id);
+    const res =
+      method === "GET"
+        ? await call(`${path}?token=${token}`)
+        : await call(path, { method, json: path.endsWith("accept") ? { token, name: "Nobody", password: "a long enough passphrase" } : { token, password: "a long enough passphrase" } });
+    expect(res.status, await res.clone().text()).toBe(404);
+    expect((await res.json<{ error: string }>()).error).toMatch(/not valid/);
+    expect(await rowsOf(own.id)).toEqual(before);
   });
 });
 

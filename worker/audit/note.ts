@@ -15,6 +15,11 @@ export type AuditNote = {
   summary: string;
   /** What changed, for programs; never a secret (no token, password or credential). */
   details?: Record<string, unknown>;
+  /**
+   * Who acted, where no session or key says so: the newcomer who accepted an invitation or set a
+   * password from a link (public routes).
+   */
+  actor?: { type: "user"; id: string; name: string; tenantId: string };
 };
 
 export function noteAudit(c: Context<AppEnv>, note: AuditNote) {

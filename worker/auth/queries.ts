@@ -132,19 +132,21 @@ export async function clearLoginFailures(db: Db, email: string) {
 }
 
 /**
- * Sign-ups per client (`signup:<address>`), in the login throttle's table and window: every attempt
- * that reaches the email check counts, so the 409 of a taken email cannot be used to list accounts
- * faster than SIGNUPS_PER_CLIENT a window.
+ * Attempts per client at what anyone may try without an account (signing up, accepting an
+ * invitation, setting a password from a link), in the login throttle's table and window
+ * (`<kind>:<address>`). Every attempt that reaches a check counts, so a 409 of a taken email cannot
+ * list accounts faster than the limit, and no client makes the Worker hash passwords without end.
  */
 export const SIGNUPS_PER_CLIENT = 10;
-const signupKey = (client: string) => `signup:${client}`;
+export const LINK_USES_PER_CLIENT = 20;
 
-/** Counts a sign-up attempt; the milliseconds to wait when the client is over its limit, else 0. */
-export async function countSignup(db: Db, client: string, now = Date.now()) {
-  const key = signupKey(client);
+/** Counts an attempt; the milliseconds to wait when the client is over its limit, else 0. */
+export async function countAttempt(db: Db, kind: "signup" | "link", client: string, now = Date.now()) {
+  const key = `${kind}:${client}`;
+  const limit = kind === "signup" ? SIGNUPS_PER_CLIENT : LINK_USES_PER_CLIENT;
   const row = await db.query.loginThrottle.findFirst({ where: eq(loginThrottle.key, key) });
   const fresh = !row || now - row.windowStartedAt > THROTTLE_WINDOW_MS;
-  if (!fresh && row.failures >= SIGNUPS_PER_CLIENT) return row.windowStartedAt + THROTTLE_WINDOW_MS - now;
+  if (!fresh && row.failures >= limit) return row.windowStartedAt + THROTTLE_WINDOW_MS - now;
   const values = { key, failures: fresh ? 1 : row.failures + 1, windowStartedAt: fresh ? now : row.windowStartedAt, nextAttemptAt: null };
   await db.insert(loginThrottle).values(values).onConflictDoUpdate({ target: loginThrottle.key, set: values });
   return 0;

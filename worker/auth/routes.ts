@@ -59,6 +59,8 @@ export const authRoutes = new Hono<AppEnv>()
       return apiError(c, 401, "Wrong email or password");
     }
     await clearLoginFailures(db, email);
+    // Told only to whoever knows the password: the account exists, and an admin has turned it off.
+    if (user.disabledAt !== null) return apiError(c, 403, "This account is disabled; ask an admin of your business");
     return c.json(await startSession(c, db, user));
   })
   .post("/logout", requireAuth(), async (c) => {

@@ -35,10 +35,15 @@ const RESOURCES: Record<string, Need> = {
   profile: "users only",
 };
 
+/**
+ * What anyone may ask without a session or key: how a newcomer gets one (logging in, signing up,
+ * accepting an invitation, setting a password from a link). Method and path, exactly.
+ */
+export const PUBLIC_ROUTES = ["POST /api/auth/login", "POST /api/signup", "GET /api/invitations/accept", "POST /api/invitations/accept", "GET /api/auth/reset", "POST /api/auth/reset"];
+export const isPublic = (method: string, path: string) => PUBLIC_ROUTES.includes(`${method} ${path.replace(/\/$/, "")}`);
+
 /** Paths that differ from their first segment's resource. */
 const EXCEPTIONS: [RegExp, Need][] = [
-  // Accepting an invitation is how a newcomer gets a session at all.
-  [/^\/api\/invitations\/accept\/?$/, "anyone"],
   // A password is a user's own.
   [/^\/api\/auth\/password\/?$/, "users only"],
   // A bulk import is a manager's work, not an agent's who edits one contact at a time.
@@ -47,6 +52,7 @@ const EXCEPTIONS: [RegExp, Need][] = [
 
 /** The scope a request needs; "anyone" for what every caller may ask, null for a user's own things (no key). */
 export function scopeNeeded(method: string, path: string): ApiScope | "anyone" | null {
+  if (isPublic(method, path)) return "anyone";
   const segment = /^\/api\/([^/]+)/.exec(path)?.[1];
   const resource = EXCEPTIONS.find(([pattern]) => pattern.test(path))?.[1] ?? (segment ? RESOURCES[segment] : undefined);
   // An unknown path is not ours to refuse: it gets its 404.

@@ -13,7 +13,7 @@ import { encryptSecret, hashPassword, randomBytes, randomToken } from "../lib/cr
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { clientOf, startSession } from "./routes.ts";
-import { countSignup, findUserByEmail } from "./queries.ts";
+import { countAttempt, findUserByEmail } from "./queries.ts";
 
 const EMAIL_TAKEN = "An account with this email already exists; log in instead";
 
@@ -49,7 +49,7 @@ export const signupRoutes = new Hono<AppEnv>().post("/", validate("json", signup
   if (c.env.SIGNUP === "closed") return apiError(c, 403, "Sign-up is closed here; ask an admin of your business for an account");
   const body = c.req.valid("json");
   const db = getDb(c.env.DB);
-  const wait = await countSignup(db, clientOf(c));
+  const wait = await countAttempt(db, "signup", clientOf(c));
   if (wait > 0) {
     c.header("Retry-After", String(Math.ceil(wait / 1000)));
     return apiError(c, 429, "Too many sign-ups from here; try again later");
