@@ -4,6 +4,7 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { simulateCall } from "../../scripts/networks/call-life.ts";
 import { launch, shots } from "./chromium.ts";
 
 const baseURL = inject("baseURL");
@@ -51,7 +52,7 @@ describe("signing up", () => {
     await page.getByRole("button", { name: "Create account" }).click();
     const who = page.getByTestId("who");
     await who.waitFor();
-    expect(await who.textContent()).toBe(`Olive Orchard · ${owner.email} · Admin`);
+    expect(await who.textContent()).toBe(`Olive Orchard · Admin · ${owner.email}`);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }).waitFor();
     expect(await shots(page, "settings-02-signed-up")).toBe(true);
   });
@@ -99,6 +100,75 @@ describe("Settings", () => {
     await form.getByRole("status").filter({ hasText: "Your current password is not right; nothing was saved" }).waitFor();
     expect(await shots(page, "settings-04-providers")).toBe(true);
     await form.getByRole("button", { name: "Cancel" }).click();
+  });
+
+  it("Team: an invitation link is shown once; the invited reporting user joins from a second browser", async () => {
+    await page.goto("/#/settings/team");
+    await page.locator(`tr[data-user="${owner.email}"]`).waitFor();
+    const form = page.getByRole("form", { name: "Invite someone" });
+    await form.getByLabel("Email").fill("rita@orchard.test");
+    await form.getByLabel("Role").selectOption({ label: "Reporting" });
+    await form.getByRole("button", { name: "Create invitation" }).click();
+    const once = page.getByRole("region", { name: "Invitation for rita@orchard.test" });
+    await once.waitFor();
+    const url = await once.getByRole("textbox").inputValue();
+    expect(url).toMatch(/\/#\/invite\/[\w-]+$/);
+    expect(await once.textContent()).toContain("valid 7 days");
+    await once.getByRole("button", { name: "Copy" }).waitFor();
+    await page.locator('tr[data-invitation="rita@orchard.test"]').waitFor();
+    // A second invitation, withdrawn: its row goes.
+    await form.getByLabel("Email").fill("nobody@orchard.test");
+    await form.getByRole("button", { name: "Create invitation" }).click();
+    const withdrawn = page.locator('tr[data-invitation="nobody@orchard.test"]');
+    await withdrawn.getByRole("button", { name: "Withdraw" }).click();
+    await withdrawn.waitFor({ state: "detached" });
+    expect(await shots(page, "settings-08-team-invited")).toBe(true);
+
+    const newcomer = await browser.newContext({ baseURL, viewport: { width: 1366, height: 800 } });
+    const rita = await newcomer.newPage();
+    await rita.goto(url.replace(/^https?:\/\/[^/]+/, ""));
+    await rita.getByRole("heading", { name: "Join Orchard Electric & Solar as reporting" }).waitFor();
+    await rita.getByLabel("Your name").fill("Rita Reyes");
+    await rita.getByLabel("Password").fill("reports all day long");
+    expect(await shots(rita, "settings-09-invitation")).toBe(true);
+    await rita.getByRole("button", { name: "Join Orchard Electric & Solar" }).click();
+    await rita.getByTestId("who").filter({ hasText: "Rita Reyes" }).waitFor();
+    const nav = rita.getByRole("navigation", { name: "Main" });
+    expect(await nav.getByRole("link").allTextContents()).toEqual(["Dashboard", "Call log", "Reports", "Campaigns", "Profile"]);
+    await rita.goto("/#/campaigns");
+    await rita.getByRole("heading", { name: "Campaigns" }).waitFor();
+    expect(await rita.getByRole("button", { name: "Add campaign" }).count()).toBe(0);
+    expect(await shots(rita, "settings-10-reporting-campaigns")).toBe(true);
+    // The link works once.
+    const again = await (await browser.newContext({ baseURL })).newPage();
+    await again.goto(url.replace(/^https?:\/\/[^/]+/, ""));
+    await again.getByRole("heading", { name: "This invitation cannot be used" }).waitFor();
+    await again.context().close();
+
+    // She forgot her password: the admin makes a reset link, she sets a new one.
+    await page.reload();
+    const row = page.locator('tr[data-user="rita@orchard.test"]');
+    await row.getByRole("button", { name: "Reset link" }).click();
+    const reset = page.getByRole("region", { name: "Reset link for Rita Reyes" });
+    const resetUrl = await reset.getByRole("textbox").inputValue();
+    expect(await shots(page, "settings-11-reset-link")).toBe(true);
+    await reset.getByRole("button", { name: "Done" }).click();
+    const fresh = await (await browser.newContext({ baseURL })).newPage();
+    await fresh.goto(resetUrl.replace(/^https?:\/\/[^/]+/, ""));
+    await fresh.getByRole("heading", { name: "Choose a new password" }).waitFor();
+    await fresh.getByLabel("New password", { exact: true }).fill("a fresh start today");
+    await fresh.getByLabel("New password again").fill("a fresh start today");
+    expect(await shots(fresh, "settings-12-reset")).toBe(true);
+    await fresh.getByRole("button", { name: "Save and log in" }).click();
+    await fresh.getByTestId("who").filter({ hasText: "Rita Reyes" }).waitFor();
+    await fresh.context().close();
+
+    // Disabled, she is out; the owner cannot be demoted below the last admin (not offered).
+    await row.getByRole("button", { name: "Disable" }).click();
+    await row.filter({ hasText: "Disabled" }).waitFor();
+    await rita.getByRole("button", { name: "Log in" }).waitFor({ timeout: 15_000 });
+    expect(await page.locator(`tr[data-user="${owner.email}"] select`).count()).toBe(0);
+    await newcomer.close();
   });
 
   it("API keys: a new key is shown once with a copy button, then revoked after a confirmation", async () => {
@@ -160,5 +230,34 @@ describe("what each role sees", () => {
     await agent.getByText("Settings are for admins and managers.").waitFor();
     expect(await shots(agent, "settings-07-agent")).toBe(true);
     await agent.context().close();
+  });
+  it("a reporting user: calls, reports and campaigns to read, and no popup for a ringing call", async () => {
+    const reporting = await (await browser.newContext({ baseURL, viewport: { width: 1366, height: 800 } })).newPage();
+    await logIn(reporting, "reporting@demo.test");
+    expect(await reporting.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents()).toEqual(["Dashboard", "Call log", "Reports", "Campaigns", "Profile"]);
+    await reporting.goto("/#/numbers");
+    await reporting.getByText("Your role does not open this screen.").waitFor();
+    await reporting.goto("/#/reports");
+    await reporting.getByRole("heading", { name: "Campaign report" }).waitFor();
+    expect(await reporting.getByRole("button", { name: "Record income" }).count()).toBe(0);
+    expect(await shots(reporting, "settings-13-reporting-reports")).toBe(true);
+    // A call rings: the reporting user sees it among the active calls, with no popup to answer it.
+    await reporting.goto("/#/");
+    await reporting.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+    const life = simulateCall({ url: baseURL, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring: 3, talk: 1 }, "+14155550177", "+14155550100", "no-answer");
+    await reporting.locator(".active-calls tbody tr", { hasText: "+14155550177" }).waitFor();
+    expect(await reporting.locator(".popup").count()).toBe(0);
+    expect(await shots(reporting, "settings-14-reporting-live")).toBe(true);
+    expect((await life).error).toBeUndefined();
+    await reporting.context().close();
+  });
+
+  it("a manager: Settings with the Business tab only", async () => {
+    const manager = await (await browser.newContext({ baseURL, viewport: { width: 1366, height: 800 } })).newPage();
+    await logIn(manager, "manager@demo.test");
+    await manager.goto("/#/settings/team");
+    expect(await manager.getByRole("navigation", { name: "Settings" }).getByRole("link").allTextContents()).toEqual(["Business"]);
+    await manager.getByRole("form", { name: "Business" }).waitFor();
+    await manager.context().close();
   });
 });

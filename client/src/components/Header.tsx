@@ -87,13 +87,13 @@ export function Header({ store, me }: { store: LiveStore; me: Me }) {
         <span class={`connection ${status}`} role="status" data-testid="connection">
           {status === "live" ? "Live" : status === "connecting" ? "Connecting…" : "Reconnecting…"}
         </span>
-        {!alertsAllowed.value && typeof Notification !== "undefined" && (
+        {!alertsAllowed.value && typeof Notification !== "undefined" && can("calls:write") && (
           <button type="button" onClick={() => void allowAlerts()}>
             Enable call alerts
           </button>
         )}
         <span class="who" data-testid="who">
-          {me.user.name} · {me.user.email} · {roleLabel(me.user.role)}
+          {me.user.name} · {roleLabel(me.user.role)} · {me.user.email}
         </span>
         <button type="button" onClick={() => void logOut()}>
           Log out

@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, ApiFailure, problem } from "../api.ts";
+import { can } from "../can.ts";
 import { PASSWORD_HINT } from "../public/PublicPage.tsx";
 import { alertsAllowed, allowAlerts } from "../live/alerts.ts";
 import { loadMe } from "../session.ts";
@@ -19,8 +20,9 @@ export function ProfileScreen() {
     event.preventDefault();
     const f = new FormData(event.currentTarget as HTMLFormElement);
     try {
-      const agentNumber = String(f.get("agentNumber") ?? "").trim();
-      profile.value = await api<Profile>("PATCH", "/api/profile", { name: String(f.get("name")), popupOn: String(f.get("popupOn")), agentNumber: agentNumber || null });
+      // The call settings are on the form only for roles that take calls.
+      const calls = f.has("popupOn") ? { popupOn: String(f.get("popupOn")), agentNumber: String(f.get("agentNumber") ?? "").trim() || null } : {};
+      profile.value = await api<Profile>("PATCH", "/api/profile", { name: String(f.get("name")), ...calls });
       message.value = "Saved. The popup preference applies from your next page load.";
       await loadMe();
     } catch (err) {
@@ -35,6 +37,8 @@ export function ProfileScreen() {
           Name
           <input name="name" required defaultValue={p.name} />
         </label>
+        {can("calls:write") && (
+        <>
         <label>
           Open the incoming-call popup
           <select name="popupOn" defaultValue={p.popupOn}>
@@ -46,12 +50,15 @@ export function ProfileScreen() {
           My number for "dial agent" routes
           <input name="agentNumber" placeholder="(415) 555-0123" defaultValue={p.agentNumber ?? ""} />
         </label>
+        </>
+        )}
         <div class="actions">
           <button type="submit">Save</button>
           {message.value && <span role="status">{message.value}</span>}
         </div>
       </form>
       <PasswordForm />
+      {can("calls:write") && (
       <p>
         Desktop alerts and a ring for incoming calls: {alertsAllowed.value ? "on" : "off"}{" "}
         {!alertsAllowed.value && (
@@ -60,6 +67,7 @@ export function ProfileScreen() {
           </button>
         )}
       </p>
+      )}
     </section>
   );
 }

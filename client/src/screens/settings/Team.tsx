@@ -11,9 +11,9 @@ import { CopyOnce } from "../../components/CopyOnce.tsx";
 import { formatTime } from "../../format.ts";
 import { me } from "../../session.ts";
 
-type User = { id: string; email: string; name: string; role: UserRole; disabled: boolean; createdAt: number };
-type Invitation = { id: string; email: string; role: UserRole; createdAt: number; expiresAt: number; createdBy: string | null };
-type Shown = { label: string; url: string; note: string };
+type User = { id: string; email: string; name: string; role: UserRole; disabled: boolean; createdAt: number; lastSignInAt: number | null };
+type Invitation = { id: string; email: string; role: UserRole; createdAt: number; expiresAt: number; createdBy: string | null; expired: boolean };
+type Shown = { label: string; url: string; note: string; invitationId?: string };
 
 export const ROLE_HINTS: Record<UserRole, string> = {
   admin: "everything, including the team, provider accounts, API keys and the audit log",
@@ -77,14 +77,16 @@ export function Team() {
     const form = event.currentTarget as HTMLFormElement;
     const f = new FormData(form);
     void act(async () => {
-      const r = await api<{ url: string; email: string; role: UserRole; expiresAt: number }>("POST", "/api/invitations", { email: String(f.get("email") ?? "").trim(), role: String(f.get("role")) });
+      const r = await api<{ id: string; url: string; email: string; role: UserRole; expiresAt: number }>("POST", "/api/invitations", { email: String(f.get("email") ?? "").trim(), role: String(f.get("role")) });
       form.reset();
       (form.elements.namedItem("role") as HTMLSelectElement).value = "agent";
-      shown.value = { label: `Invitation for ${r.email}`, url: r.url, note: `Send this link to ${r.email} yourself (Switchboard sends no email). It is valid 7 days (until ${formatTime(r.expiresAt)}), works once, and is not shown again.` };
+      shown.value = { invitationId: r.id, label: `Invitation for ${r.email}`, url: r.url, note: `Send this link to ${r.email} yourself (Switchboard sends no email). It is valid 7 days (until ${formatTime(r.expiresAt)}), works once, and is not shown again.` };
     });
   };
   const withdraw = (i: Invitation) => {
     if (!confirm(`Withdraw the invitation for ${i.email}? Its link stops working.`)) return;
+    // A withdrawn invitation's link, still on screen, would mislead: it goes too.
+    if (shown.value?.invitationId === i.id) shown.value = null;
     void act(() => api("DELETE", `/api/invitations/${i.id}`), `Invitation for ${i.email} withdrawn`);
   };
 
@@ -104,7 +106,7 @@ export function Team() {
             <th scope="col">Email</th>
             <th scope="col">Role</th>
             <th scope="col">Status</th>
-            <th scope="col">Since</th>
+            <th scope="col">Last signed in</th>
             <th scope="col"></th>
           </tr>
         </thead>
@@ -126,7 +128,7 @@ export function Team() {
                 )}
               </td>
               <td>{u.disabled ? "Disabled" : "Active"}</td>
-              <td>{formatTime(u.createdAt)}</td>
+              <td>{u.lastSignInAt ? formatTime(u.lastSignInAt) : "Never"}</td>
               <td class="actions">
                 {u.id !== self && (
                   <>
@@ -187,7 +189,7 @@ export function Team() {
                 <td>
                   {i.createdBy ?? "—"} <span class="muted">{formatTime(i.createdAt)}</span>
                 </td>
-                <td>{formatTime(i.expiresAt)}</td>
+                <td>{i.expired ? <span class="error">Expired {formatTime(i.expiresAt)}</span> : formatTime(i.expiresAt)}</td>
                 <td class="actions">
                   <button type="button" onClick={() => withdraw(i)}>
                     Withdraw
