@@ -12,8 +12,8 @@ import { href } from "../router.ts";
 import { me } from "../session.ts";
 
 type StepId = "provider" | "number" | "routing" | "test-call" | "team";
-type Setup = { steps: { id: StepId; done: boolean; detail: string | null }[]; done: boolean };
-type Tracking = { id: string; number: string; label: string };
+/** The test-call step names the sandbox number its button rings (none until one rings somewhere). */
+type Setup = { steps: { id: StepId; done: boolean; detail: string | null; trackingNumberId?: string | null }[]; done: boolean };
 type TestCall = { providerCallId: string; from: string; to: string; endsAt: number };
 
 const STEPS: Record<StepId, { title: string; where?: { path: string; label: string; scope: Parameters<typeof can>[0] } }> = {
@@ -70,7 +70,7 @@ export function SetupChecklist({ store }: { store: LiveStore }) {
                     <a href={href(meta.where.path)}>Go to {meta.where.label}</a>
                   </div>
                 )}
-                {step.id === "test-call" && !step.done && <TestCallButton />}
+                {step.id === "test-call" && !step.done && step.trackingNumberId && <TestCallButton trackingNumberId={step.trackingNumberId} />}
               </div>
             </li>
           );
@@ -81,20 +81,13 @@ export function SetupChecklist({ store }: { store: LiveStore }) {
 }
 
 /** Places a simulated call to a sandbox tracking number: the popup then opens through the live socket. */
-function TestCallButton() {
-  const numbers = useSignal<Tracking[]>([]);
+function TestCallButton({ trackingNumberId }: { trackingNumberId: string }) {
   const message = useSignal<string | null>(null);
   const busy = useSignal(false);
-  useEffect(() => {
-    void api<{ items: Tracking[] }>("GET", "/api/tracking-numbers").then((r) => (numbers.value = r.items));
-  }, []);
-  if (numbers.value.length === 0) return <p class="muted">Buy a tracking number first.</p>;
-  async function call(event: SubmitEvent) {
-    event.preventDefault();
-    const id = String(new FormData(event.currentTarget as HTMLFormElement).get("number"));
+  async function call() {
     busy.value = true;
     try {
-      const placed = await api<TestCall>("POST", `/api/tracking-numbers/${id}/test-call`, {});
+      const placed = await api<TestCall>("POST", `/api/tracking-numbers/${trackingNumberId}/test-call`, {});
       message.value = `Calling ${placed.to} from ${placed.from}: the popup opens in a moment.`;
     } catch (err) {
       message.value = problem(err);
@@ -103,22 +96,11 @@ function TestCallButton() {
     }
   }
   return (
-    <form class="inline-form" onSubmit={call} aria-label="Test call">
-      {numbers.value.length > 1 ? (
-        <select name="number" aria-label="Tracking number to call">
-          {numbers.value.map((n) => (
-            <option key={n.id} value={n.id}>
-              {n.number} {n.label}
-            </option>
-          ))}
-        </select>
-      ) : (
-        <input type="hidden" name="number" value={numbers.value[0]!.id} />
-      )}
-      <button type="submit" disabled={busy.value}>
+    <div class="actions test-call">
+      <button type="button" class="primary" disabled={busy.value} onClick={() => void call()}>
         Place a test call
       </button>
       {message.value && <span role="status">{message.value}</span>}
-    </form>
+    </div>
   );
 }

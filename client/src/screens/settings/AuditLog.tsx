@@ -4,11 +4,11 @@ import { useEffect } from "preact/hooks";
 import { api, problem } from "../../api.ts";
 import { formatTime } from "../../format.ts";
 
-type Entry = { id: string; at: number; actorType: string; actorName: string | null; action: string; targetType: string | null; targetId: string | null; summary: string };
+type Entry = { id: string; at: number; actorType: "user" | "api-key" | "operator"; actorName: string | null; action: string; targetType: string | null; targetId: string | null; summary: string };
 type AuditPage = { items: Entry[]; next: string | null };
 
-const ACTORS: Record<string, string> = { user: "", key: "API key ", apiKey: "API key ", system: "Switchboard" };
-const actor = (e: Entry) => (e.actorType === "system" ? "Switchboard" : `${ACTORS[e.actorType] ?? ""}${e.actorName ?? "—"}`);
+// The server names the actor as people read it ("Olive Orchard", "API key Accounting sync").
+const actor = (e: Entry) => e.actorName ?? (e.actorType === "operator" ? "Operator" : "—");
 
 export function AuditLog() {
   const entries = useSignal<Entry[]>([]);
