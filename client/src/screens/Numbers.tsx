@@ -82,6 +82,16 @@ export function NumbersScreen() {
     }
   }
 
+  /** A sandbox number rings as a provider would ring it; a real one is tested from a phone (the server's 409 says so). */
+  async function testCall(t: Tracking) {
+    try {
+      const placed = await api<{ from: string; to: string }>("POST", `/api/tracking-numbers/${t.id}/test-call`, {});
+      message.value = `Calling ${placed.to} from ${placed.from}: the popup opens in a moment.`;
+    } catch (err) {
+      fail(err);
+    }
+  }
+
   async function remove(t: Tracking) {
     const released = t.bought ? " and the number is released at the provider" : "";
     if (!confirm(`Delete ${t.number}? Calls to it will no longer be routed or tracked${released}.`)) return;
@@ -157,6 +167,9 @@ export function NumbersScreen() {
                 <td class="actions">
                   {can("numbers:write") && (
                     <>
+                      <button type="button" onClick={() => void testCall(t)}>
+                        Test call
+                      </button>
                       <button type="button" onClick={() => (editing.value = t.id)}>
                         Edit
                       </button>
