@@ -160,10 +160,10 @@ export function NumbersScreen() {
               <tr key={t.id} data-number={t.number}>
                 <td>{t.number}</td>
                 <td>{t.label}</td>
-                <td>{t.campaignName ?? "—"}</td>
-                <td>{t.routeName ? `Route: ${t.routeName}` : (t.terminationNumber ?? "—")}</td>
-                <td>{t.failsafeNumber ?? "—"}</td>
-                <td>{t.callsThisMonth}</td>
+                <td data-label="Campaign">{t.campaignName ?? "—"}</td>
+                <td data-label="Rings">{t.routeName ? `Route: ${t.routeName}` : (t.terminationNumber ?? "—")}</td>
+                <td data-label="Fail-safe">{t.failsafeNumber ?? "—"}</td>
+                <td data-label="Calls this month">{t.callsThisMonth}</td>
                 <td class="actions">
                   {can("numbers:write") && (
                     <>

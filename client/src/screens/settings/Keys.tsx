@@ -70,7 +70,7 @@ export function ApiKeys() {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Key</th>
-              <th scope="col">Role</th>
+              <th scope="col">Acts as</th>
               <th scope="col">Made by</th>
               <th scope="col">Last used</th>
               <th scope="col"></th>
@@ -83,13 +83,13 @@ export function ApiKeys() {
                 <td>
                   <code>{k.prefix}…</code>
                 </td>
-                <td>
+                <td data-label="Acts as">
                   {roleLabel(k.role)} <span class="muted">({scopeCount(k)})</span>
                 </td>
-                <td>
+                <td data-label="Made by">
                   {k.createdBy ?? (k.createdByKeyId ? "another API key" : "—")} <span class="muted">{formatTime(k.createdAt)}</span>
                 </td>
-                <td>{k.lastUsedAt ? formatTime(k.lastUsedAt) : "Never"}</td>
+                <td data-label="Last used">{k.lastUsedAt ? formatTime(k.lastUsedAt) : "Never"}</td>
                 <td class="actions">
                   <button type="button" onClick={() => void revoke(k)}>
                     Revoke

@@ -80,7 +80,7 @@ export function ProviderAccounts() {
                   <code>{a.accountId}</code>
                 </td>
                 <td>{a.sandbox ? "Sandbox (fictional numbers, simulated calls)" : "Live"}</td>
-                <td>
+                <td data-label="Last changed">
                   {formatTime(a.updatedAt ?? a.createdAt)}
                   {a.updatedBy && <span class="muted"> by {a.updatedBy}</span>}
                 </td>

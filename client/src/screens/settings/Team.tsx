@@ -127,8 +127,8 @@ export function Team() {
                   </select>
                 )}
               </td>
-              <td>{u.disabled ? "Disabled" : "Active"}</td>
-              <td>{u.lastSignInAt ? formatTime(u.lastSignInAt) : "Never"}</td>
+              <td data-label="Status">{u.disabled ? "Disabled" : "Active"}</td>
+              <td data-label="Last signed in">{u.lastSignInAt ? formatTime(u.lastSignInAt) : "Never"}</td>
               <td class="actions">
                 {u.id !== self && (
                   <>
@@ -185,11 +185,11 @@ export function Team() {
             {invitations.value.map((i) => (
               <tr key={i.id} data-invitation={i.email}>
                 <td>{i.email}</td>
-                <td>{roleLabel(i.role)}</td>
-                <td>
+                <td data-label="Role">{roleLabel(i.role)}</td>
+                <td data-label="Invited by">
                   {i.createdBy ?? "—"} <span class="muted">{formatTime(i.createdAt)}</span>
                 </td>
-                <td>{i.expired ? <span class="error">Expired {formatTime(i.expiresAt)}</span> : formatTime(i.expiresAt)}</td>
+                <td data-label="Valid until">{i.expired ? <span class="error">Expired {formatTime(i.expiresAt)}</span> : formatTime(i.expiresAt)}</td>
                 <td class="actions">
                   <button type="button" onClick={() => withdraw(i)}>
                     Withdraw
