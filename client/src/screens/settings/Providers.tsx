@@ -8,7 +8,7 @@ import { api, ApiFailure, problem } from "../../api.ts";
 import { formatTime } from "../../format.ts";
 
 type Account = { id: string; provider: string; accountId: string; sandbox: boolean; createdAt: number; updatedAt: number | null; updatedBy: string | null };
-type Tested = { ok: true; account?: unknown } | { ok: false; error: string };
+type Tested = { ok: true; account?: string } | { ok: false; error: string };
 
 /** The providers the server speaks (worker/providers/index.ts), with the credentials each asks for. */
 const FORMS = [
@@ -25,7 +25,7 @@ const nameOf = (provider: string) => FORMS.find((f) => f.provider === provider)?
 const LABELS: Record<string, string> = { accountSid: "Account SID", authToken: "Auth token", currentPassword: "Your current password" };
 
 function describeTest(t: Tested) {
-  return t.ok ? "Connection works: the provider accepted the credentials." : `Connection failed: ${t.error}`;
+  return t.ok ? `Connection works${t.account ? `: ${t.account}` : ""}.` : `Connection failed: ${t.error}`;
 }
 
 export function ProviderAccounts() {
@@ -40,7 +40,8 @@ export function ProviderAccounts() {
   async function testSaved(a: Account) {
     message.value = `Testing the ${nameOf(a.provider)} account…`;
     try {
-      message.value = describeTest(await api<Tested>("POST", `/api/provider-accounts/${a.provider}/test`, {}));
+      // No body: the server tests the saved credentials (which never come back to the browser).
+      message.value = describeTest(await api<Tested>("POST", `/api/provider-accounts/${a.provider}/test`));
     } catch (err) {
       message.value = problem(err);
     }
