@@ -90,11 +90,17 @@ describe("Settings", () => {
     const row = page.locator('tr[data-provider="twilio"]');
     await row.waitFor();
     expect(await row.textContent()).toContain("Sandbox (fictional numbers, simulated calls)");
+    // The sandbox is never called: its test says so.
+    await row.getByRole("button", { name: "Test connection" }).click();
+    await page.getByRole("status").filter({ hasText: /^Connection works: AC[0-9a-f]{32} \(sandbox: not called\)\.$/ }).waitFor();
     // Replacing credentials asks for the current password; a wrong one is refused in words.
     await row.getByRole("button", { name: "Replace credentials" }).click();
     const form = page.getByRole("form", { name: "Twilio account" });
     await form.getByLabel("Account SID").fill(`AC${"1".repeat(32)}`);
     await form.getByLabel("Auth token").fill("a-made-up-token");
+    // Typed credentials are tried before saving; this machine reaches no Twilio, and the page says what failed.
+    await form.getByRole("button", { name: "Test connection" }).click();
+    await form.getByRole("status").filter({ hasText: /^Connection failed: \S/ }).waitFor({ timeout: 20_000 });
     await form.getByLabel("Your current password").fill("not my password");
     await form.getByRole("button", { name: "Save" }).click();
     await form.getByRole("status").filter({ hasText: "Your current password is not right; nothing was saved" }).waitFor();
@@ -190,6 +196,22 @@ describe("Settings", () => {
     await row.getByRole("button", { name: "Revoke" }).click();
     await row.waitFor({ state: "detached" });
     await page.getByRole("status").filter({ hasText: 'API key "Accounting sync" revoked' }).waitFor();
+  });
+  it("Audit log: what changed, by whom, newest first, with older entries a page at a time", async () => {
+    // Enough changes for a second page: 50 keys made through the API, as a program would.
+    await page.evaluate(async () => {
+      for (let i = 0; i < 50; i++) await fetch("/api/keys", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: `Batch ${i}` }) });
+    });
+    await page.goto("/#/settings/audit");
+    const rows = page.locator("table.audit tbody tr");
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(50);
+    expect(await rows.first().textContent()).toContain('Created API key "Batch 49"');
+    expect(await rows.first().textContent()).toContain("Olive Orchard");
+    expect(await shots(page, "settings-15-audit")).toBe(true);
+    await page.getByRole("button", { name: "Older" }).click();
+    await expect.poll(() => rows.count()).toBeGreaterThan(50);
+    expect(await page.locator("table.audit").textContent()).toContain('Revoked API key "Accounting sync"');
   });
 });
 
