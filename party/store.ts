@@ -93,6 +93,10 @@ export function callsPendingLog(sql: SqlStorage): StoredCall[] {
   return sql.exec<CallRow>("select call, memory, decision, log_pending, updated_at from calls where log_pending = 1").toArray().map(readCall);
 }
 
+export function hasCalls(sql: SqlStorage): boolean {
+  return sql.exec("select 1 from calls limit 1").toArray().length > 0;
+}
+
 export function hasCallsPendingLog(sql: SqlStorage): boolean {
   return sql.exec("select 1 from calls where log_pending = 1 limit 1").toArray().length > 0;
 }

@@ -9,6 +9,7 @@ import * as callers from "./callers.ts";
 import { loadRoutingConfig, type SwitchboardConfig } from "./config.ts";
 import * as pipeline from "./pipeline.ts";
 import { endedSessions, SESSION_CHECK_MS, sessionTag, socketSession, type SocketSession } from "./sessions.ts";
+import { SandboxCalls, migrateSandboxCalls, TEST_CALLER_NAME, type Placed, type TestCallPlan } from "./sandbox-calls.ts";
 import { SocketLimits } from "./socket-limits.ts";
 import type { RoutingConfig } from "./routing.ts";
 import * as store from "./store.ts";
@@ -47,6 +48,7 @@ export class Switchboard extends Server<Env> {
     // Synchronous SQLite: the schema is in place before any request or RPC is handled.
     store.migrate(ctx.storage.sql);
     callers.migrateCallers(ctx.storage.sql);
+    migrateSandboxCalls(ctx.storage.sql);
     // The instance before this one may have gone (evicted, crashed) between a call's end and its
     // call-log write: resume it now rather than when the alarm next runs. The name (the tenant) is
     // known here when the stub was made by name, as the Worker always makes it.
@@ -70,6 +72,19 @@ export class Switchboard extends Server<Env> {
   /** Ended calls on their way to the D1 call log, off the webhooks' path. */
   get #callLog() {
     return (this.#callLogWriter ??= new CallLogWriter({ d1: this.env.DB, tenantId: this.name, sql: this.ctx.storage.sql, retryAt: (at) => this.#scheduleAlarm(at) }));
+  }
+
+  /**
+   * The sandbox's test calls. Their webhooks go to the Worker's own fetch handler (ctx.exports), so
+   * they take the path a provider's do; the Worker calls back into this object while one is sent.
+   */
+  #sandboxCalls: SandboxCalls | null = null;
+  get #sandbox() {
+    return (this.#sandboxCalls ??= new SandboxCalls({
+      sql: this.ctx.storage.sql,
+      send: (request) => this.ctx.exports.default.fetch(request),
+      scheduleAt: (at) => this.#scheduleAlarm(at),
+    }));
   }
 
   /** Size and rate limits of the sockets' messages. */
@@ -142,7 +157,9 @@ export class Switchboard extends Server<Env> {
     const config = await this.#routingConfig();
     const tracked = config.tracking[input.trackingNumber];
     if (!tracked) return { notMine: true };
-    const { identity, fromIndex } = await this.#callers.identify(input.callerNumber);
+    const { identity: known, fromIndex } = await this.#callers.identify(input.callerNumber);
+    // The sandbox's test call says so on the popup, unless a contact placed it.
+    const identity = known.callerType === "unknown" && this.#sandbox.isTestCall(input.provider, input.providerCallId) ? { ...known, callerName: TEST_CALLER_NAME } : known;
     const fresh = { trackingNumberId: tracked.id, trackingLabel: tracked.label, campaignId: tracked.campaignId, campaignName: tracked.campaignName, route: tracked.route };
     const { toLog, ...registration } = pipeline.register(this.#context(), { ...input, ...fresh, ...identity }, config);
     if (fromIndex && !registration.duplicate) this.#callers.checkLater(input.callerNumber, registration.call.id, identity);
@@ -153,6 +170,19 @@ export class Switchboard extends Server<Env> {
     if (!registration.duplicate) await this.#scheduleAlarm(Date.now() + SWEEP_EVERY_MS);
     this.#log(toLog);
     return registration;
+  }
+
+  /**
+   * A sandbox test call to one of the tenant's numbers: rings it now, through the Worker as the
+   * provider would, and ends it at `plan.endsAt` from the alarm. One at a time per number.
+   */
+  placeTestCall(plan: TestCallPlan): Promise<Placed> {
+    return this.#sandbox.place(plan);
+  }
+
+  /** Whether the tenant has a call here, ringing or ended (the call log has only the ended ones). */
+  hasCalls() {
+    return store.hasCalls(this.ctx.storage.sql);
   }
 
   /**
@@ -352,6 +382,8 @@ export class Switchboard extends Server<Env> {
   override async onAlarm() {
     // The alarm that is running is no longer set.
     this.#alarmAt = null;
+    // Test calls whose time is up end first, so the call log write below takes them too.
+    await this.#sandbox.endDue();
     const ctx = this.#context();
     pipeline.fireReminders(ctx);
     // The calls the sweep ends are marked pending like any other ended call: the flush writes every pending call.
@@ -362,6 +394,8 @@ export class Switchboard extends Server<Env> {
     }
     const reminder = store.nextReminderAt(ctx.sql);
     if (reminder !== null) await this.#scheduleAlarm(reminder);
+    const testCallEnd = this.#sandbox.nextAt();
+    if (testCallEnd !== null) await this.#scheduleAlarm(testCallEnd);
     await this.#checkSessions();
     // While sockets are open the check comes round again; without them the alarm may rest.
     if (!this.getConnections()[Symbol.iterator]().next().done) await this.#scheduleAlarm(Date.now() + SESSION_CHECK_MS);

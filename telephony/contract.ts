@@ -34,7 +34,14 @@ export type CallProgress = {
 
 // Routing decisions -----------------------------------------------------------------------------
 
+/**
+ * A ring target is a phone number (E.164) or a SIP URI (`sip:frontdesk@pbx.example.com`, `sips:…`):
+ * a desk phone on a PBX rung directly. Each provider's markup dials either in its own way.
+ */
+export const isSipUri = (target: string) => /^sips?:/i.test(target);
+
 export type DialTarget = {
+  /** E.164, or a SIP URI (see isSipUri). */
   number: string;
   /** Digits sent once answered (an extension), after `extensionDelaySeconds`. */
   extension?: string | null;
@@ -183,6 +190,35 @@ export class ProviderError extends Error {
   }
 }
 
+// The sandbox ------------------------------------------------------------------------------------
+
+/** A webhook as a provider sends it: the absolute URL, its headers (with the signature), its body. */
+export type OutboundWebhook = { url: string; headers: Record<string, string>; body: string };
+
+/** A call the sandbox places to one of its own numbers, which nobody answers. */
+export type SimulatedCall = {
+  providerCallId: string;
+  from: string;
+  to: string;
+  /** Seconds it rings before the caller gives up. */
+  ringSeconds: number;
+  /** When the caller gives up (epoch ms): the time the final report says. */
+  endsAt: number;
+};
+
+/**
+ * What a sandbox account's provider would send for a call: its own webhooks, in its own format,
+ * signed with the account's credentials, so they go through the inbound flow like any real call's.
+ */
+export interface CallSimulator {
+  /** A fresh call id, written as the provider writes them. */
+  newCallId(): string;
+  /** The new call, to the number's voice webhook. */
+  ring(call: SimulatedCall, voiceUrl: string): Promise<OutboundWebhook>;
+  /** The call's last report, to the number's status callback: nobody answered and the caller hung up. */
+  unanswered(call: SimulatedCall, statusUrl: string): Promise<OutboundWebhook>;
+}
+
 // Adapters --------------------------------------------------------------------------------------
 
 /**
@@ -211,4 +247,6 @@ export interface TelephonyAdapter<Credentials = unknown> {
   readonly markup: Markup;
   /** The provider's number shop for this account; absent where numbers are set up at the provider. */
   numbers?(credentials: Credentials): NumberShop;
+  /** Plays this provider's side of a call, for sandbox accounts' test calls; absent where it cannot. */
+  simulator?(credentials: Credentials): CallSimulator;
 }

@@ -17,6 +17,7 @@ import { contactRoutes } from "./contacts/routes.ts";
 import { realtimeRoutes } from "./realtime.ts";
 import { profileRoutes, receivingNumberRoutes, routeRoutes } from "./routing/routes.ts";
 import { trackingNumberRoutes } from "./numbers/routes.ts";
+import { setupRoutes } from "./setup/routes.ts";
 import { inboundWebhooks } from "./webhooks/inbound.ts";
 import { ADAPTERS } from "./providers/index.ts";
 import type { AppEnv } from "./env.ts";
@@ -56,7 +57,8 @@ const api = new Hono<AppEnv>()
   .route("/receiving-numbers", receivingNumberRoutes)
   .route("/routes", routeRoutes)
   .route("/tracking-numbers", trackingNumberRoutes)
-  .route("/profile", profileRoutes);
+  .route("/profile", profileRoutes)
+  .route("/setup", setupRoutes);
 
 const webhooks = new Hono<AppEnv>().use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text(`Request body is larger than ${MAX_BODY_BYTES / 1024} KB`, 413) }));
 // Each provider's webhooks under /webhooks/<provider id>/, all through the one inbound flow.

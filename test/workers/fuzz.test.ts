@@ -45,6 +45,7 @@ const trackingFields = { label: z.string().max(100), campaignId: nullableId, rou
 const buyBody = z.object({ number: z.string().min(3).max(40), provider: z.enum(["twilio"]).optional(), ...trackingFields });
 const trackingUpdate = z.object({ ...trackingFields, whisper: z.string().min(1).max(500).nullable() }).partial();
 const failsafeBulk = z.object({ trackingNumberIds: z.array(z.string().min(1).max(100)).max(5), failsafeNumber: nullablePhone });
+const testCallBody = z.object({ from: z.string().max(20) }).partial();
 const profileUpdate = z.object({ name: z.string().min(1).max(100), agentNumber: nullablePhone, popupOn: z.enum(["ring", "answer"]) }).partial();
 const accountBody = z.intersection(twilioCredentials, z.object({ sandbox: z.boolean() }));
 const searchQuery = z.object({ areaCode: z.string(), near: z.string(), region: z.string(), limit: z.coerce.number().int().min(1).max(50), provider: z.string() });
@@ -83,6 +84,7 @@ const SPECS: Record<string, Spec> = {
   "POST /api/tracking-numbers": { body: buyBody },
   "PATCH /api/tracking-numbers/:id": { body: trackingUpdate },
   "POST /api/tracking-numbers/failsafe": { body: failsafeBulk },
+  "POST /api/tracking-numbers/:id/test-call": { body: testCallBody },
   "PATCH /api/profile": { body: profileUpdate },
   "PATCH /api/users/:id": { body: userUpdate },
   "POST /api/invitations": { body: invitationCreate },

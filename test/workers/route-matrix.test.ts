@@ -144,6 +144,10 @@ const ROUTES: Record<string, Route> = {
   "PATCH /api/tracking-numbers/:id": { access: "numbers:write", ids: { id: "trackingNumber" }, body: () => ({ label: "Renamed" }) },
   "DELETE /api/tracking-numbers/:id": { access: "numbers:write", ids: { id: "trackingNumber" } },
   "POST /api/tracking-numbers/failsafe": { access: "numbers:write" },
+  // The fixture's number is a real Twilio one: the tenant's own is 409, another's 404.
+  "POST /api/tracking-numbers/:id/test-call": { access: "numbers:write", ids: { id: "trackingNumber" }, body: () => ({}) },
+
+  "GET /api/setup": { access: "settings:read" },
 
   "GET /api/profile": { access: "session" },
   "PATCH /api/profile": { access: "session", body: () => ({ popupOn: "answer" }) },

@@ -24,6 +24,8 @@ const RESOURCES: Record<string, Need> = {
   income: "marketing",
   reports: "marketing",
   tenant: "settings",
+  // The first-run checklist: every role reads what the business still has to set up.
+  setup: "settings",
   "receiving-numbers": "routing",
   routes: "routing",
   "tracking-numbers": "numbers",

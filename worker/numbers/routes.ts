@@ -2,7 +2,8 @@
  * Tracking numbers: list (with this month's calls), search the provider's available numbers, buy one
  * (its voice webhook, status callback and fallback pointed at us), edit where it rings and what it
  * tracks, and delete it (routing and tracking stop; a number we bought is released at the provider).
- * The number shop is the tenant's provider account's, through its adapter, or the sandbox.
+ * The number shop is the tenant's provider account's, through its adapter, or the sandbox, whose
+ * numbers also take test calls.
  */
 import { Hono, type Context } from "hono";
 import { and, asc, count, eq, gte, inArray } from "drizzle-orm";
@@ -18,6 +19,7 @@ import { ProviderError, type NumberShop, type NumberWebhooks } from "../../telep
 import { adapterOf, credentialsOf, providerIds } from "../providers/index.ts";
 import { SandboxNumbers } from "../providers/sandbox/numbers.ts";
 import { numberWebhooks } from "../webhooks/inbound.ts";
+import { placeTestCall, testCallBody } from "./test-call.ts";
 
 type C = Context<AppEnv>;
 const idParam = z.object({ id: z.string().min(1).max(100) });
@@ -296,6 +298,8 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     await routingChanged(c);
     return c.json({ deleted: row.number, released: row.providerNumberId !== null, message: `${row.number} no longer routes or tracks calls` });
   })
+  // The sandbox rings the number as its provider would (./test-call.ts).
+  .post("/:id/test-call", validate("param", idParam), validate("json", testCallBody), (c) => placeTestCall(c, c.req.valid("param").id, c.req.valid("json")))
   .post("/failsafe", validate("json", failsafeBulk), async (c) => {
     const { tenant } = c.get("auth");
     const { trackingNumberIds, failsafeNumber: raw } = c.req.valid("json");

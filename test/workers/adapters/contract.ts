@@ -80,6 +80,33 @@ export function adapterContract<C>(f: AdapterFixture<C>) {
     });
   });
 
+  describe.runIf(adapter.simulator)("the sandbox's test call", () => {
+    it("is the provider's own webhooks: signed as the provider signs them, read back as a new call and its unanswered end", async () => {
+      const credentials = f.credentials();
+      const account = adapter.accountOf(credentials);
+      const simulator = adapter.simulator!(credentials);
+      const call = { providerCallId: simulator.newCallId(), from: "+14155550199", to: "+15035550142", ringSeconds: 25, endsAt: Date.now() + 25_000 };
+      const voiceUrl = `${BASE}/webhooks/${adapter.id}/${adapter.paths.voice}`;
+      const statusUrl = `${BASE}/webhooks/${adapter.id}/${adapter.paths.status}?tenant=t1`;
+      const ring = await simulator.ring(call, voiceUrl);
+      const end = await simulator.unanswered(call, statusUrl);
+      expect([ring.url, end.url]).toEqual([voiceUrl, statusUrl]);
+      for (const [webhook, path] of [[ring, adapter.paths.voice], [end, adapter.paths.status]] as const) {
+        const signed: InboundRequest = { url: webhook.url, body: webhook.body, headers: new Headers(webhook.headers) };
+        expect(await adapter.verify(signed, credentials), path).toBe(true);
+        expect(await adapter.verify(signed, f.otherCredentials()), path).toBe(false);
+        // The signature the provider's own code computes for the same request.
+        const expected: Record<string, string> = {};
+        (await f.sign(credentials, webhook.url, webhook.body)).forEach((value, name) => (expected[name] = value));
+        for (const [name, value] of Object.entries(expected)) expect(signed.headers.get(name), `${path}: ${name}`).toBe(value);
+      }
+      expect(adapter.parse(adapter.paths.voice, { url: ring.url, body: ring.body, headers: new Headers() })).toEqual({ ok: true, value: { kind: "call", account, providerCallId: call.providerCallId, from: call.from, to: call.to, forwardedFrom: null } });
+      const ended = adapter.parse(adapter.paths.status, { url: end.url, body: end.body, headers: new Headers() });
+      expect(ended).toMatchObject({ ok: true, value: { kind: "progress", account, providerCallId: call.providerCallId, report: { leg: "parent", legId: call.providerCallId, status: "no-answer", durationSeconds: 25 } } });
+      expect(simulator.newCallId()).not.toBe(call.providerCallId);
+    });
+  });
+
   describe("markup", () => {
     it("renders every step kind exactly", () => {
       expect(f.golden.map((g) => g.step.kind).sort()).toEqual([...STEP_KINDS].sort());

@@ -7,6 +7,7 @@ import type { CallProgress, InboundEvent, InboundRequest, Parsed, TelephonyAdapt
 import { dialActionForm, gatherForm, recordingForm, reportTime, statusForm, voiceForm, whisperForm } from "./forms.ts";
 import { TwilioNumbers } from "./numbers.ts";
 import { verifyTwilioSignature } from "./signature.ts";
+import { twilioSimulator } from "./simulator.ts";
 import { renderTwiml, renderWhisper, twilioCallbacks } from "./twiml.ts";
 
 export const twilioCredentials = z.object({
@@ -99,4 +100,5 @@ export const twilio: TelephonyAdapter<TwilioCredentials> = {
     whisper: renderWhisper,
   },
   numbers: (credentials) => new TwilioNumbers(credentials.accountSid, credentials.authToken),
+  simulator: (credentials) => twilioSimulator(credentials.accountSid, credentials.authToken),
 };
