@@ -185,6 +185,7 @@ export function NumbersScreen() {
         </tbody>
       </table>
 
+      {numbers.value?.length === 0 && <p class="empty">No tracking numbers yet{can("numbers:write") ? ": search for one below, in the area code your callers know." : "."}</p>}
       {can("numbers:write") && (
       <>
       <h2>Add a tracking number</h2>
