@@ -118,6 +118,7 @@ export function NumbersScreen() {
     <section class="screen">
       <h1>Tracking numbers</h1>
       {message.value && <p role="status">{message.value}</p>}
+      {numbers.value && numbers.value.length > 0 && (
       <table class="list numbers">
         <thead>
           <tr>
@@ -184,6 +185,7 @@ export function NumbersScreen() {
           )}
         </tbody>
       </table>
+      )}
 
       {numbers.value?.length === 0 && <p class="empty">No tracking numbers yet{can("numbers:write") ? ": search for one below, in the area code your callers know." : "."}</p>}
       {can("numbers:write") && (
