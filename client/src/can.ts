@@ -25,3 +25,6 @@ export const settingsSections = () => SETTINGS_SECTIONS.filter((s) => can(s.scop
 
 const ROLE_LABELS = { admin: "Admin", manager: "Manager", agent: "Agent", reporting: "Reporting" } as const;
 export const roleLabel = (role: keyof typeof ROLE_LABELS) => ROLE_LABELS[role];
+const AS_A = { admin: "an admin", manager: "a manager", agent: "an agent", reporting: "a reporting user" } as const;
+/** "Join Acme as an agent", "Dana is now a manager". */
+export const asRole = (role: keyof typeof AS_A) => AS_A[role];

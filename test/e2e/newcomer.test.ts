@@ -99,7 +99,7 @@ describe("a newcomer sets up Switchboard", () => {
     const agentContext = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, isMobile: true });
     const agent = await agentContext.newPage();
     await agent.goto(link);
-    await agent.getByRole("heading", { name: "Join Maple Street Plumbing as agent" }).waitFor();
+    await agent.getByRole("heading", { name: "Join Maple Street Plumbing as an agent" }).waitFor();
     await agent.getByLabel("Your name").fill("Alex Agent");
     await agent.getByLabel("Password").fill("answering every call");
     await shots(agent, "newcomer-08-agent-joins");

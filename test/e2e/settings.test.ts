@@ -133,7 +133,7 @@ describe("Settings", () => {
     const newcomer = await browser.newContext({ baseURL, viewport: { width: 1366, height: 800 } });
     const rita = await newcomer.newPage();
     await rita.goto(url.replace(/^https?:\/\/[^/]+/, ""));
-    await rita.getByRole("heading", { name: "Join Orchard Electric & Solar as reporting" }).waitFor();
+    await rita.getByRole("heading", { name: "Join Orchard Electric & Solar as a reporting user" }).waitFor();
     await rita.getByLabel("Your name").fill("Rita Reyes");
     await rita.getByLabel("Password").fill("reports all day long");
     expect(await shots(rita, "settings-09-invitation")).toBe(true);

@@ -3,7 +3,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { UserRole } from "../../../schema/constants.ts";
 import { api, problem } from "../api.ts";
-import { roleLabel } from "../can.ts";
+import { asRole } from "../can.ts";
 import { formatTime } from "../format.ts";
 import { navigate } from "../router.ts";
 import { loadMe } from "../session.ts";
@@ -50,7 +50,7 @@ export function Invite({ token }: { token: string }) {
     }
   }
   return (
-    <PublicPage title={`Join ${i.business} as ${roleLabel(i.role).toLowerCase()}`} onSubmit={submit}>
+    <PublicPage title={`Join ${i.business} as ${asRole(i.role)}`} onSubmit={submit}>
       <p class="muted">
         Invitation for {i.email}, valid until {formatTime(i.expiresAt)}.
       </p>

@@ -3,6 +3,7 @@ import { useSignal } from "@preact/signals";
 import { api, problem } from "../api.ts";
 import { navigate } from "../router.ts";
 import { loadMe } from "../session.ts";
+import { ZoneList } from "../components/ZoneList.tsx";
 import { PASSWORD_HINT, PublicPage } from "./PublicPage.tsx";
 
 const LABELS = { business: "Business name", name: "Your name", email: "Email", password: "Password", timeZone: "Time zone", country: "Country" };
@@ -59,13 +60,14 @@ export function Signup() {
       <div class="pair">
         <label>
           Time zone
-          <input name="timeZone" defaultValue={browserZone()} />
+          <input name="timeZone" list="zones" defaultValue={browserZone()} />
         </label>
         <label>
           Country
           <input name="country" defaultValue={browserCountry()} maxLength={2} size={3} aria-describedby="country-hint" />
         </label>
       </div>
+      <ZoneList id="zones" />
       <small id="country-hint" class="muted">
         The country is for phone numbers typed without a +country code.
       </small>

@@ -2,22 +2,13 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, problem } from "../../api.ts";
+import { ZoneList } from "../../components/ZoneList.tsx";
 import { loadMe } from "../../session.ts";
 
 type Tenant = { id: string; slug: string; name: string; timeZone: string; defaultCountry: string; attributionWindowDays: number };
 
 const LABELS = { name: "Business name", timeZone: "Time zone", defaultCountry: "Country", attributionWindowDays: "Attribution window" };
 
-/** Every IANA zone the browser knows, for the time zone field's suggestions. */
-export function ZoneList({ id }: { id: string }) {
-  return (
-    <datalist id={id}>
-      {Intl.supportedValuesOf("timeZone").map((z) => (
-        <option key={z} value={z} />
-      ))}
-    </datalist>
-  );
-}
 
 export function BusinessSettings() {
   const tenant = useSignal<Tenant | null>(null);

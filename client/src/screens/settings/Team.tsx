@@ -6,7 +6,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { USER_ROLES, type UserRole } from "../../../../schema/constants.ts";
 import { api, problem } from "../../api.ts";
-import { roleLabel } from "../../can.ts";
+import { asRole, roleLabel } from "../../can.ts";
 import { CopyOnce } from "../../components/CopyOnce.tsx";
 import { formatTime } from "../../format.ts";
 import { me } from "../../session.ts";
@@ -62,7 +62,7 @@ export function Team() {
     }
   };
 
-  const changeRole = (u: User, role: UserRole) => act(() => api("PATCH", `/api/users/${u.id}`, { role }), `${u.name} is now ${roleLabel(role).toLowerCase()}`);
+  const changeRole = (u: User, role: UserRole) => act(() => api("PATCH", `/api/users/${u.id}`, { role }), `${u.name} is now ${asRole(role)}`);
   const setDisabled = (u: User, disabled: boolean) => {
     if (disabled && !confirm(`Disable ${u.name}? They are logged out at once and cannot log in until enabled again.`)) return;
     void act(() => api("PATCH", `/api/users/${u.id}`, { disabled }), disabled ? `${u.name} is disabled` : `${u.name} can log in again`);
