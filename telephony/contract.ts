@@ -190,6 +190,15 @@ export class ProviderError extends Error {
   }
 }
 
+// Accounts --------------------------------------------------------------------------------------
+
+/**
+ * Whether the provider takes these credentials: the account as its owner knows it (its friendly
+ * name, else its id), or what is wrong in words a business owner understands (wrong credentials,
+ * account suspended, provider unreachable). Never a secret either way.
+ */
+export type AccountCheck = { ok: true; account: string } | { ok: false; error: string };
+
 // The sandbox ------------------------------------------------------------------------------------
 
 /** A webhook as a provider sends it: the absolute URL, its headers (with the signature), its body. */
@@ -245,6 +254,8 @@ export interface TelephonyAdapter<Credentials = unknown> {
   /** Whether the provider signed this request with these credentials, exactly as it documents. */
   verify(request: InboundRequest, credentials: Credentials): Promise<boolean>;
   readonly markup: Markup;
+  /** Asks the provider whether it takes these credentials (one read, nothing changed there). */
+  check(credentials: Credentials): Promise<AccountCheck>;
   /** The provider's number shop for this account; absent where numbers are set up at the provider. */
   numbers?(credentials: Credentials): NumberShop;
   /** Plays this provider's side of a call, for sandbox accounts' test calls; absent where it cannot. */

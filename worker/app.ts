@@ -3,6 +3,8 @@ import { bodyLimit } from "hono/body-limit";
 import { except } from "hono/combine";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
+import { auditLog } from "./audit/log.ts";
+import { auditRoutes } from "./audit/routes.ts";
 import { requireAuth } from "./auth/middleware.ts";
 import { sameOrigin } from "./auth/same-origin.ts";
 import { authorize, isPublic } from "./auth/scopes.ts";
@@ -37,6 +39,8 @@ const api = new Hono<AppEnv>()
     // Everything but what gets a newcomer in needs a session or an API key, and what it asks must be
     // within the user's role (a key: its role and its scopes).
     except((c) => isPublic(c.req.method, c.req.path), requireAuth(), authorize()),
+    // After the checks, so what they refuse is never logged; around every route, so none can forget.
+    auditLog(),
   )
   .route("/auth/reset", resetRoutes)
   .route("/auth", authRoutes)
@@ -58,7 +62,8 @@ const api = new Hono<AppEnv>()
   .route("/routes", routeRoutes)
   .route("/tracking-numbers", trackingNumberRoutes)
   .route("/profile", profileRoutes)
-  .route("/setup", setupRoutes);
+  .route("/setup", setupRoutes)
+  .route("/audit", auditRoutes);
 
 const webhooks = new Hono<AppEnv>().use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text(`Request body is larger than ${MAX_BODY_BYTES / 1024} KB`, 413) }));
 // Each provider's webhooks under /webhooks/<provider id>/, all through the one inbound flow.

@@ -1,9 +1,11 @@
 /**
  * A local stand-in for the parts of Twilio's REST API Switchboard uses (api.twilio.com cannot be
- * reached from here). It answers in Twilio's documented shapes: AvailablePhoneNumbers Local search,
- * IncomingPhoneNumbers purchase, read, update and release, and Twilio's error bodies. The Workers tests route
- * every outbound fetch here (miniflare's outboundService). Numbers are fictional (555-01xx); an
- * account whose auth token starts with "bad" is refused, as Twilio refuses wrong credentials.
+ * reached from here). It answers in Twilio's documented shapes: the Account resource (fetched to test
+ * credentials), AvailablePhoneNumbers Local search, IncomingPhoneNumbers purchase, read, update and
+ * release, and Twilio's error bodies. The Workers tests route every outbound fetch here (miniflare's
+ * outboundService). Numbers are fictional (555-01xx). By the auth token: one that starts with "bad"
+ * is refused, as Twilio refuses wrong credentials; "suspended…" and "closed…" are accounts in that
+ * status; "down…" gets the 503 of a Twilio that is having trouble.
  */
 import { Hono } from "hono";
 
@@ -32,7 +34,38 @@ function hex(n: number) {
 
 const REGION_AREA_CODES: Record<string, string> = { CA: "415", NY: "212", IL: "312", TX: "512", WA: "206" };
 
-export const fakeTwilio = new Hono<{ Variables: { account: string } }>({ strict: false })
+/** The user and password of a request's basic auth, as Twilio reads them. */
+function basicAuth(header: string | undefined) {
+  if (!header?.startsWith("Basic ")) return { user: undefined, token: undefined };
+  const [user, token] = atob(header.slice("Basic ".length)).split(":");
+  return { user, token };
+}
+
+const ACCOUNT_FILE = /^(AC[0-9a-fA-F]{32})\.json$/;
+
+/** `GET /2010-04-01/Accounts/{AccountSid}.json`: the Account resource (auth token and all, as Twilio sends it). */
+function fetchAccount(file: string, authorization: string | undefined) {
+  const sid = ACCOUNT_FILE.exec(file)?.[1];
+  const { user, token } = basicAuth(authorization);
+  if (token?.startsWith("down")) return twilioError(503, 20500, "Service Unavailable");
+  if (!sid || user !== sid || !token || token.startsWith("bad")) return twilioError(401, 20003, "Authenticate");
+  const status = token.startsWith("suspended") ? "suspended" : token.startsWith("closed") ? "closed" : "active";
+  const uri = `/2010-04-01/Accounts/${sid}.json`;
+  return Response.json({
+    auth_token: token,
+    date_created: "Thu, 30 Jul 2015 20:00:00 +0000",
+    date_updated: "Thu, 30 Jul 2015 20:00:00 +0000",
+    friendly_name: "Acme Plumbing main account",
+    owner_account_sid: sid,
+    sid,
+    status,
+    subresource_uris: { available_phone_numbers: uri.replace(".json", "/AvailablePhoneNumbers.json"), incoming_phone_numbers: uri.replace(".json", "/IncomingPhoneNumbers.json") },
+    type: "Full",
+    uri,
+  });
+}
+
+const numbersApi = new Hono<{ Variables: { account: string } }>({ strict: false })
   .basePath("/2010-04-01/Accounts/:account")
   .use(async (c, next) => {
     const account = c.req.param("account")!;
@@ -111,3 +144,7 @@ export const fakeTwilio = new Hono<{ Variables: { account: string } }>({ strict:
     owned.delete(sid);
     return c.body(null, 204);
   });
+
+export const fakeTwilio = new Hono({ strict: false })
+  .get("/2010-04-01/Accounts/:file", (c, next) => (c.req.param("file").endsWith(".json") ? fetchAccount(c.req.param("file"), c.req.header("Authorization")) : next()))
+  .route("/", numbersApi);

@@ -19,6 +19,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { apiKeyCreate, callListQuery, callUpdate, campaignCostInput, campaignCreate, campaignUpdate, contactCreate, contactListQuery, contactUpdate, incomeInput, incomeListQuery, invitationAccept, invitationCreate, linkQuery, loginBody, passwordChange, passwordReset, userUpdate, phoneInput, reportQuery, signupBody, tenantUpdate } from "../../schema/api.ts";
 import { receivingNumberInput, receivingNumberUpdate, routeInput } from "../../schema/routing.ts";
 import { twilioCredentials } from "../../worker/providers/twilio/adapter.ts";
+import { auditQuery } from "../../worker/audit/routes.ts";
 import { dialActionForm, gatherForm, recordingForm, statusForm, voiceForm, whisperForm } from "../../worker/providers/twilio/forms.ts";
 import { fallbackKey } from "../../worker/webhooks/fallback.ts";
 import { freshCookie, fullTenant, registeredRoutes, type FullTenant } from "./app-routes.ts";
@@ -75,6 +76,8 @@ const SPECS: Record<string, Spec> = {
   "GET /api/reports/campaigns.csv": { query: reportQuery },
   "PATCH /api/tenant": { body: tenantUpdate },
   "PUT /api/provider-accounts/:provider": { body: accountBody },
+  "POST /api/provider-accounts/:provider/test": { body: accountBody },
+  "GET /api/audit": { query: auditQuery },
   "POST /api/keys": { body: apiKeyCreate },
   "POST /api/receiving-numbers": { body: receivingNumberInput },
   "PATCH /api/receiving-numbers/:id": { body: receivingNumberUpdate },
@@ -123,9 +126,9 @@ beforeAll(async () => {
   sealed = { dial: own.failsafeNumber, key: await fallbackKey("twilio", own.failsafeNumber, env.SECRETS_KEY) };
 }, 60_000);
 
-/** Everything a 4xx must leave as it was: every row of D1 but the login throttle's (a failed login counts, by design) and keys' last use, and each Switchboard's event counter. */
+/** Everything a 4xx must leave as it was (the audit log too: a refused change is no event): every row of D1 but the login throttle's (a failed login counts, by design) and keys' last use, and each Switchboard's event counter. */
 async function state() {
-  const tables = ["tenants", "users", "sessions", "api_keys", "contacts", "contact_phones", "campaigns", "campaign_costs", "income", "provider_accounts", "routes", "tracking_numbers", "receiving_numbers", "calls"];
+  const tables = ["tenants", "users", "sessions", "api_keys", "contacts", "contact_phones", "campaigns", "campaign_costs", "income", "provider_accounts", "routes", "tracking_numbers", "receiving_numbers", "calls", "audit_events"];
   const results = await env.DB.batch(tables.map((t) => env.DB.prepare(`select * from ${t} order by rowid`)));
   const rows = results.map((r, i) => (tables[i] === "api_keys" ? r.results.map((k) => ({ ...(k as Record<string, unknown>), last_used_at: null })) : r.results));
   const seqs = await Promise.all([own, other].map(async (t) => (await switchboardOf(t).snapshot()).seq));

@@ -108,6 +108,7 @@ const ROUTES: Record<string, Route> = {
   "GET /api/provider-accounts/:provider": { access: "providers:manage", note: "names a provider, not an object: the account is always the session's tenant's" },
   "PUT /api/provider-accounts/:provider": { access: "providers:manage", note: "names a provider, not an object", body: (own) => ({ accountSid: own.accountSid, authToken: own.token }) },
   "DELETE /api/provider-accounts/:provider": { access: "providers:manage", note: "names a provider, not an object" },
+  "POST /api/provider-accounts/:provider/test": { access: "providers:manage", note: "names a provider, not an object", body: (own) => ({ accountSid: own.accountSid, authToken: own.token }) },
 
   "GET /api/keys": { access: "keys:manage" },
   "POST /api/keys": { access: "keys:manage", body: () => ({ name: "matrix" }) },
@@ -148,6 +149,8 @@ const ROUTES: Record<string, Route> = {
   "POST /api/tracking-numbers/:id/test-call": { access: "numbers:write", ids: { id: "trackingNumber" }, body: () => ({}) },
 
   "GET /api/setup": { access: "settings:read" },
+
+  "GET /api/audit": { access: "audit:read" },
 
   "GET /api/profile": { access: "session" },
   "PATCH /api/profile": { access: "session", body: () => ({ popupOn: "answer" }) },

@@ -1,8 +1,9 @@
 /**
- * Provider accounts, one per provider per tenant: `GET /api/provider-accounts`, and
- * `GET|PUT|DELETE /api/provider-accounts/:provider`. The credentials are the provider adapter's
- * (its zod schema checks them); they go in encrypted and never come out: only what the adapter may
- * show (an account id, never a token).
+ * Provider accounts, one per provider per tenant: `GET /api/provider-accounts`,
+ * `GET|PUT|DELETE /api/provider-accounts/:provider`, and `POST /api/provider-accounts/:provider/test`
+ * (do these credentials, or the saved ones, work at the provider?). The credentials are the provider
+ * adapter's (its zod schema checks them); they go in encrypted and never come out: only what the
+ * adapter may show (an account id, never a token), in answers and in the audit log alike.
  */
 import { Hono, type Context } from "hono";
 import { and, eq } from "drizzle-orm";
@@ -14,6 +15,7 @@ import { encryptSecret, verifyPassword } from "../lib/crypto.ts";
 import { apiError } from "../lib/errors.ts";
 import { refuseInvalid, validate } from "../lib/validate.ts";
 import { adapterOf, credentialsOf, providerIds } from "../providers/index.ts";
+import { noteAudit } from "../audit/note.ts";
 
 type C = Context<AppEnv>;
 type Row = typeof providerAccounts.$inferSelect;
@@ -71,10 +73,24 @@ export const providerAccountRoutes = new Hono<AppEnv>()
       updatedAt: Date.now(),
       updatedBy: auth.via === "session" ? auth.user.name : `API key ${auth.apiKey.name}`,
     };
-    const existing = await db.query.providerAccounts.findFirst({ columns: { id: true }, where: scope(c, adapter.id) });
+    const existing = await db.query.providerAccounts.findFirst({ columns: { id: true, externalId: true, sandbox: true }, where: scope(c, adapter.id) });
     const [row] = existing
       ? await db.update(providerAccounts).set(values).where(eq(providerAccounts.id, existing.id)).returning()
       : await db.insert(providerAccounts).values({ ...values, id: crypto.randomUUID(), tenantId: tenant.id, provider: adapter.id }).returning();
+    const kind = values.sandbox ? `${adapter.name} sandbox account` : `${adapter.name} account`;
+    const what = !existing
+      ? `Connected the ${kind} ${values.externalId}`
+      : existing.externalId !== values.externalId
+        ? `Changed the ${kind}: ${existing.externalId} → ${values.externalId}`
+        : `Changed the credentials of the ${kind} ${values.externalId}`;
+    noteAudit(c, {
+      action: existing ? "provider_account.changed" : "provider_account.connected",
+      targetType: "provider-account",
+      targetId: row!.id,
+      summary: `${what}${existing && existing.sandbox !== values.sandbox ? ` (sandbox ${existing.sandbox ? "on → off" : "off → on"})` : ""}`,
+      // The account's id at the provider, never its credentials.
+      details: { provider: adapter.id, accountId: values.externalId, sandbox: values.sandbox, ...(existing ? { previous: { accountId: existing.externalId, sandbox: existing.sandbox } } : {}) },
+    });
     return c.json(await present(c, row!));
   })
   .delete("/:provider", validate("param", providerParam), async (c) => {
@@ -85,5 +101,50 @@ export const providerAccountRoutes = new Hono<AppEnv>()
     const numbers = await db.select({ number: trackingNumbers.number }).from(trackingNumbers).where(eq(trackingNumbers.providerAccountId, row.id));
     if (numbers.length) return apiError(c, 409, `Tracking numbers still take calls through this account: ${numbers.map((n) => n.number).join(", ")}. Delete them first.`);
     await db.delete(providerAccounts).where(eq(providerAccounts.id, row.id));
+    noteAudit(c, {
+      action: "provider_account.removed",
+      targetType: "provider-account",
+      targetId: row.id,
+      summary: `Removed the ${adapterOf(provider)!.name}${row.sandbox ? " sandbox" : ""} account ${row.externalId}`,
+      details: { provider, accountId: row.externalId, sandbox: row.sandbox },
+    });
     return c.json({ deleted: row.provider });
+  })
+  /**
+   * Tries credentials at the provider: those in the body (the adapter's fields, as for PUT), or the
+   * saved account's when there is no body. Always 200 when the question could be asked: `ok` says
+   * whether the provider took them, `error` why not, for the admin to read. A sandbox account is
+   * never called: it answers ok.
+   */
+  .post("/:provider/test", validate("param", providerParam), async (c) => {
+    const adapter = adapterOf(c.req.valid("param").provider)!;
+    const text = await c.req.text();
+    let credentials: unknown;
+    let sandbox: boolean;
+    if (text.trim() === "") {
+      const row = await getDb(c.env.DB).query.providerAccounts.findFirst({ where: scope(c, adapter.id) });
+      if (!row) return apiError(c, 404, `No ${adapter.name} account saved: send the credentials to test`);
+      sandbox = row.sandbox;
+      try {
+        credentials = await credentialsOf(adapter, row, c.env.SECRETS_KEY);
+      } catch (err) {
+        console.error("cannot open the credentials of provider account", row.id, err);
+        return c.json({ ok: false, error: `The saved ${adapter.name} credentials cannot be read: save them again` });
+      }
+    } else {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return apiError(c, 400, "Malformed JSON in request body");
+      }
+      // The form PUT takes, so the dashboard can test before it saves (the password is not needed to test).
+      const body = z.intersection(adapter.credentials, settings).safeParse(json);
+      if (!body.success) return refuseInvalid(c, "json", body.error);
+      credentials = adapter.credentials.parse(body.data);
+      sandbox = body.data.sandbox;
+    }
+    // A sandbox account's numbers are fictional and it is never called: there is nothing to test.
+    if (sandbox) return c.json({ ok: true, account: `${adapter.accountOf(credentials)} (sandbox: not called)` });
+    return c.json(await adapter.check(credentials));
   });

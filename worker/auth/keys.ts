@@ -15,6 +15,7 @@ import { getDb, type Db } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { createApiKey } from "./queries.ts";
+import { noteAudit, plural } from "../audit/note.ts";
 
 const POWERS: readonly ApiScope[] = POWER_SCOPES;
 
@@ -55,6 +56,15 @@ function grant(c: Context<AppEnv>, wanted: { role: UserRole; scopes?: ApiScope[]
   return { role: wanted.role, scopes };
 }
 
+/** "every ordinary scope and keys:manage", or the scopes one by one: a line people can read. */
+function scopesInWords(scopes: ApiScope[]) {
+  const powers = scopes.filter((s) => POWERS.includes(s));
+  const ordinary = scopes.filter((s) => !POWERS.includes(s));
+  const all = ORDINARY_SCOPES.every((s) => ordinary.includes(s));
+  const parts = [...(all ? ["every ordinary scope"] : ordinary.length ? [`scopes ${ordinary.join(", ")}`] : []), ...powers];
+  return parts.length ? parts.join(" and ") : "no scope";
+}
+
 export const apiKeyRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const rows = await getDb(c.env.DB)
@@ -82,10 +92,31 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     const granted = grant(c, body);
     if ("refused" in granted) return apiError(c, 403, `Refused: ${granted.refused}`);
     const by = auth.via === "session" ? { createdByUserId: auth.user.id } : { createdByKeyId: auth.apiKey.id };
-    // The key itself is shown once, here; only its hash is kept.
-    return c.json(await createApiKey(getDb(c.env.DB), auth.tenant.id, { name: body.name, ...granted, ...by }), 201);
+    // The key itself is shown once, here; only its hash is kept (and the audit log has its prefix at most).
+    const made = await createApiKey(getDb(c.env.DB), auth.tenant.id, { name: body.name, ...granted, ...by });
+    noteAudit(c, {
+      action: "key.created",
+      targetType: "api-key",
+      targetId: made.id,
+      summary: `Created API key "${made.name}" (${made.prefix}…) with the ${made.role} role and ${scopesInWords(made.scopes)}`,
+      details: { name: made.name, prefix: made.prefix, role: made.role, scopes: made.scopes },
+    });
+    return c.json(made, 201);
   })
   .delete("/:id", validate("param", z.object({ id: z.string().min(1).max(100) })), async (c) => {
-    const revoked = await revokeKeys(getDb(c.env.DB), c.get("auth").tenant.id, [c.req.valid("param").id]);
-    return revoked.length ? c.body(null, 204) : apiError(c, 404, "No such API key");
+    const db = getDb(c.env.DB);
+    const { tenant } = c.get("auth");
+    const { id } = c.req.valid("param");
+    const key = await db.query.apiKeys.findFirst({ columns: { name: true, prefix: true }, where: and(eq(apiKeys.tenantId, tenant.id), eq(apiKeys.id, id), isNull(apiKeys.revokedAt)) });
+    const revoked = await revokeKeys(db, tenant.id, [id]);
+    if (!key || !revoked.length) return apiError(c, 404, "No such API key");
+    const made = revoked.length - 1;
+    noteAudit(c, {
+      action: "key.revoked",
+      targetType: "api-key",
+      targetId: id,
+      summary: `Revoked API key "${key.name}" (${key.prefix}…)${made ? ` and ${plural(made, "key")} it made` : ""}`,
+      details: { name: key.name, prefix: key.prefix, revoked },
+    });
+    return c.body(null, 204);
   });

@@ -2,6 +2,7 @@ import { Hono, type Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { loginBody, passwordChange } from "../../schema/api.ts";
 import type { AppEnv } from "../env.ts";
+import { noteAudit, plural } from "../audit/note.ts";
 import { getDb, type Db } from "../../schema/d1.ts";
 import { hashPassword, verifyPassword } from "../lib/crypto.ts";
 import { apiError } from "../lib/errors.ts";
@@ -101,6 +102,13 @@ export const authRoutes = new Hono<AppEnv>()
     await clearLoginFailures(db, auth.user.email);
     // Their sockets close now, session by session, so this dashboard's own stay open.
     await Promise.all(ended.map((s) => closeSessionSockets(c.env, auth.tenant.id, { sessionId: s.id }, "password changed")));
+    noteAudit(c, {
+      action: "user.password_changed",
+      targetType: "user",
+      targetId: auth.user.id,
+      summary: `${auth.user.name} changed their password${ended.length ? ` (${plural(ended.length, "other session")} ended)` : ""}`,
+      details: { endedSessions: ended.length },
+    });
     return c.json({ ok: true, endedSessions: ended.length });
   })
   .get("/me", requireAuth(), (c) => {

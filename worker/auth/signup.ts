@@ -9,40 +9,21 @@ import { signupBody } from "../../schema/api.ts";
 import { getDb, type Db } from "../../schema/d1.ts";
 import { providerAccounts, tenants, users } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
-import { encryptSecret, hashPassword, randomBytes, randomToken } from "../lib/crypto.ts";
+import { encryptSecret, hashPassword } from "../lib/crypto.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { clientOf, startSession } from "./routes.ts";
 import { countAttempt, findUserByEmail } from "./queries.ts";
+import { firstFreeSlug, sandboxTwilioCredentials, slugOf } from "./new-tenant.ts";
+
+// The operator's CLI (scripts/admin.ts) makes tenants the same way, from ./new-tenant.ts.
+export { slugOf };
 
 const EMAIL_TAKEN = "An account with this email already exists; log in instead";
 
-/** `Acme Plumbing & Heating` → `acme-plumbing-heating`: lower-case ASCII letters, digits and dashes. */
-export function slugOf(business: string) {
-  const slug = business
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 40)
-    .replace(/-+$/, "");
-  return slug || "tenant";
-}
-
-/** The slug, or the slug with the first free `-2`, `-3`… when another tenant has it. */
+/** The business's slug, or with the first free `-2`, `-3`… when another tenant has it. */
 async function freeSlug(db: Db, base: string) {
-  const taken = new Set((await db.select({ slug: tenants.slug }).from(tenants).where(or(eq(tenants.slug, base), like(tenants.slug, `${base}-%`)))).map((t) => t.slug));
-  if (!taken.has(base)) return base;
-  let n = 2;
-  while (taken.has(`${base}-${n}`)) n++;
-  return `${base}-${n}`;
-}
-
-/** Credentials no one else has: a sandbox account is never called, but its webhooks are signed with the token. */
-function sandboxTwilioCredentials() {
-  const hex = [...randomBytes(16)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return { accountSid: `AC${hex}`, authToken: randomToken(24) };
+  return firstFreeSlug(base, new Set((await db.select({ slug: tenants.slug }).from(tenants).where(or(eq(tenants.slug, base), like(tenants.slug, `${base}-%`)))).map((t) => t.slug)));
 }
 
 export const signupRoutes = new Hono<AppEnv>().post("/", validate("json", signupBody), async (c) => {

@@ -65,6 +65,13 @@ export async function hashPassword(password: string): Promise<string> {
   return `pbkdf2-sha256$${PBKDF2_ITERATIONS}$${toBase64(salt)}$${toBase64(hash)}`;
 }
 
+/**
+ * The password hash of a user who has no password yet (the operator's CLI makes a tenant's first
+ * admin so, with a reset link): not of the `pbkdf2-sha256$…` form, so verifyPassword refuses every
+ * password against it.
+ */
+export const NO_PASSWORD = "none$set from a reset link";
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, iterations, salt, hash] = stored.split("$");
   if (scheme !== "pbkdf2-sha256" || !iterations || !salt || !hash) return false;

@@ -27,6 +27,7 @@ import { validate } from "../lib/validate.ts";
 import { parseAmount, parseCsv, toCsv } from "./csv.ts";
 import { campaignReport } from "./report.ts";
 import { settledCallLog } from "../calls/routes.ts";
+import { amount, changesOf, noteAudit, plural } from "../audit/note.ts";
 
 type C = Context<AppEnv>;
 const idParam = z.object({ id: z.string().min(1).max(100) });
@@ -73,6 +74,8 @@ export const campaignRoutes = new Hono<AppEnv>()
     const db = getDb(c.env.DB);
     if (await sameName(db, tenant.id, body.name)) return apiError(c, 409, `There is a campaign called "${body.name}" already`);
     const [row] = await db.insert(campaigns).values({ ...body, id: crypto.randomUUID(), tenantId: tenant.id, startsOn: body.startsOn ?? null, endsOn: body.endsOn ?? null }).returning();
+    const cost = row!.monthlyCostCents ? `, ${amount(row!.monthlyCostCents)} a month` : "";
+    noteAudit(c, { action: "campaign.created", targetType: "campaign", targetId: row!.id, summary: `Created campaign "${row!.name}" (${row!.channel}${cost})`, details: present(row!) });
     return c.json(present(row!), 201);
   })
   .patch("/:id", validate("param", idParam), validate("json", campaignUpdate), async (c) => {
@@ -84,7 +87,7 @@ export const campaignRoutes = new Hono<AppEnv>()
       const twin = await sameName(db, tenant.id, body.name);
       if (twin && twin.id !== id) return apiError(c, 409, `There is a campaign called "${body.name}" already`);
     }
-    const before = await db.query.campaigns.findFirst({ columns: { startsOn: true, endsOn: true }, where: and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, id)) });
+    const before = await db.query.campaigns.findFirst({ where: and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, id)) });
     if (!before) return apiError(c, 404, "No such campaign");
     const startsOn = body.startsOn === undefined ? before.startsOn : body.startsOn;
     const endsOn = body.endsOn === undefined ? before.endsOn : body.endsOn;
@@ -92,31 +95,59 @@ export const campaignRoutes = new Hono<AppEnv>()
     const [row] = await db.update(campaigns).set(body).where(and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, id))).returning();
     // The Switchboard holds each tracking number's campaign name for the calls it registers.
     if (row) await c.env.Switchboard.getByName(tenant.id).routingChanged();
-    return row ? c.json(present(row)) : apiError(c, 404, "No such campaign");
+    if (!row) return apiError(c, 404, "No such campaign");
+    const { changes, text } = changesOf(present(before), present(row), CAMPAIGN_FIELDS);
+    noteAudit(c, { action: "campaign.updated", targetType: "campaign", targetId: id, summary: `Changed campaign "${before.name}": ${text}`, details: { changes } });
+    return c.json(present(row));
   })
   .delete("/:id", validate("param", idParam), async (c) => {
     const { tenant } = c.get("auth");
-    const deleted = await getDb(c.env.DB).delete(campaigns).where(and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, c.req.valid("param").id))).returning({ id: campaigns.id });
+    const deleted = await getDb(c.env.DB).delete(campaigns).where(and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, c.req.valid("param").id))).returning({ id: campaigns.id, name: campaigns.name });
     // Its tracking numbers stay and keep tracking calls, with no campaign.
     if (deleted.length) await c.env.Switchboard.getByName(tenant.id).routingChanged();
-    return deleted.length ? c.body(null, 204) : apiError(c, 404, "No such campaign");
+    const [gone] = deleted;
+    if (!gone) return apiError(c, 404, "No such campaign");
+    noteAudit(c, { action: "campaign.deleted", targetType: "campaign", targetId: gone.id, summary: `Deleted campaign "${gone.name}" (its tracking numbers keep tracking, with no campaign)`, details: { name: gone.name } });
+    return c.body(null, 204);
   })
   .post("/:id/costs", validate("param", idParam), validate("json", campaignCostInput), async (c) => {
     const { tenant } = c.get("auth");
     const { id } = c.req.valid("param");
     const db = getDb(c.env.DB);
-    if (!(await db.query.campaigns.findFirst({ columns: { id: true }, where: and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, id)) }))) return apiError(c, 404, "No such campaign");
+    const campaign = await db.query.campaigns.findFirst({ columns: { name: true }, where: and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, id)) });
+    if (!campaign) return apiError(c, 404, "No such campaign");
     const [row] = await db.insert(campaignCosts).values({ ...c.req.valid("json"), id: crypto.randomUUID(), tenantId: tenant.id, campaignId: id }).returning();
+    noteAudit(c, {
+      action: "campaign.cost_added",
+      targetType: "campaign",
+      targetId: id,
+      summary: `Added a cost of ${amount(row!.amountCents)} on ${row!.spentOn} to campaign "${campaign.name}"${row!.note ? ` (${row!.note})` : ""}`,
+      details: { costId: row!.id, spentOn: row!.spentOn, amountCents: row!.amountCents, note: row!.note },
+    });
     return c.json({ id: row!.id, spentOn: row!.spentOn, amountCents: row!.amountCents, note: row!.note }, 201);
   })
   .delete("/:id/costs/:costId", validate("param", z.object({ id: z.string().max(100), costId: z.string().max(100) })), async (c) => {
     const { id, costId } = c.req.valid("param");
-    const deleted = await getDb(c.env.DB)
+    const db = getDb(c.env.DB);
+    const tenantId = c.get("auth").tenant.id;
+    const [gone] = await db
       .delete(campaignCosts)
-      .where(and(eq(campaignCosts.tenantId, c.get("auth").tenant.id), eq(campaignCosts.campaignId, id), eq(campaignCosts.id, costId)))
-      .returning({ id: campaignCosts.id });
-    return deleted.length ? c.body(null, 204) : apiError(c, 404, "No such cost");
+      .where(and(eq(campaignCosts.tenantId, tenantId), eq(campaignCosts.campaignId, id), eq(campaignCosts.id, costId)))
+      .returning({ id: campaignCosts.id, spentOn: campaignCosts.spentOn, amountCents: campaignCosts.amountCents });
+    if (!gone) return apiError(c, 404, "No such cost");
+    const campaign = await db.query.campaigns.findFirst({ columns: { name: true }, where: and(eq(campaigns.tenantId, tenantId), eq(campaigns.id, id)) });
+    noteAudit(c, {
+      action: "campaign.cost_deleted",
+      targetType: "campaign",
+      targetId: id,
+      summary: `Removed the cost of ${amount(gone.amountCents)} on ${gone.spentOn} from campaign "${campaign?.name ?? id}"`,
+      details: { costId: gone.id, spentOn: gone.spentOn, amountCents: gone.amountCents },
+    });
+    return c.body(null, 204);
   });
+
+/** A campaign's fields as an audit event names them. */
+const CAMPAIGN_FIELDS = { name: "name", channel: "channel", monthlyCostCents: "monthly cost (cents)", startsOn: "start", endsOn: "end" } as const;
 
 function present(r: typeof campaigns.$inferSelect) {
   return { id: r.id, name: r.name, channel: r.channel, monthlyCostCents: r.monthlyCostCents, startsOn: r.startsOn, endsOn: r.endsOn };
@@ -183,17 +214,30 @@ export const incomeRoutes = new Hono<AppEnv>()
     const { tenant } = c.get("auth");
     const body = c.req.valid("json");
     const db = getDb(c.env.DB);
-    if (!(await db.query.contacts.findFirst({ columns: { id: true }, where: and(eq(contacts.tenantId, tenant.id), eq(contacts.id, body.contactId)) })))
+    const contact = await db.query.contacts.findFirst({ columns: { name: true }, where: and(eq(contacts.tenantId, tenant.id), eq(contacts.id, body.contactId)) });
+    if (!contact)
       return apiError(c, 400, "Invalid json: contactId: no such contact", [{ path: "contactId", message: "no such contact" }]);
     if (body.callId && !(await isTenantCall(c.env, tenant.id, body.callId))) return apiError(c, 400, "Invalid json: callId: no such call", [{ path: "callId", message: "no such call" }]);
     if (body.reference && (await db.query.income.findFirst({ columns: { id: true }, where: and(eq(income.tenantId, tenant.id), eq(income.reference, body.reference)) })))
       return apiError(c, 409, `Income with reference ${body.reference} is recorded already`);
     const [row] = await db.insert(income).values({ ...body, id: crypto.randomUUID(), tenantId: tenant.id, callId: body.callId ?? null }).returning();
+    noteAudit(c, {
+      action: "income.recorded",
+      targetType: "income",
+      targetId: row!.id,
+      summary: `Recorded income of ${amount(row!.amountCents)} from ${contact.name} on ${row!.receivedOn}${row!.reference ? ` (${row!.reference})` : ""}`,
+      details: { contactId: row!.contactId, amountCents: row!.amountCents, receivedOn: row!.receivedOn, reference: row!.reference, callId: row!.callId },
+    });
     return c.json(row, 201);
   })
   .delete("/:id", validate("param", idParam), async (c) => {
-    const deleted = await getDb(c.env.DB).delete(income).where(and(eq(income.tenantId, c.get("auth").tenant.id), eq(income.id, c.req.valid("param").id))).returning({ id: income.id });
-    return deleted.length ? c.body(null, 204) : apiError(c, 404, "No such income");
+    const [gone] = await getDb(c.env.DB)
+      .delete(income)
+      .where(and(eq(income.tenantId, c.get("auth").tenant.id), eq(income.id, c.req.valid("param").id)))
+      .returning({ id: income.id, amountCents: income.amountCents, receivedOn: income.receivedOn, reference: income.reference, contactId: income.contactId });
+    if (!gone) return apiError(c, 404, "No such income");
+    noteAudit(c, { action: "income.deleted", targetType: "income", targetId: gone.id, summary: `Deleted income of ${amount(gone.amountCents)} received ${gone.receivedOn}${gone.reference ? ` (${gone.reference})` : ""}`, details: gone });
+    return c.body(null, 204);
   })
   /**
    * CSV with a header: contact_id, phone or email (to find the contact), amount, date (YYYY-MM-DD),
@@ -245,6 +289,13 @@ export const incomeRoutes = new Hono<AppEnv>()
       return c.json({ error: `${message} (line ${refused[0]!.line}: ${refused[0]!.reason})`, imported: 0, refused, message }, 400);
     }
     await insertInBatches(db, income, good);
+    const total = good.reduce((sum, r) => sum + r.amountCents, 0);
+    noteAudit(c, {
+      action: "income.imported",
+      targetType: "income",
+      summary: `Imported ${plural(good.length, "income row")} totalling ${amount(total)} from CSV${refused.length ? `; refused ${plural(refused.length, "row")}` : ""}`,
+      details: { imported: good.length, refused: refused.length, totalCents: total },
+    });
     return c.json({ imported: good.length, refused, message: summary(good.length, refused.length) });
   });
 
@@ -310,6 +361,12 @@ export const contactImportRoutes = new Hono<AppEnv>().post("/", async (c) => {
   await insertInBatches(db, contactPhones, phoneRows);
   // A few new contacts are matched one by one; a big import rebuilds the Switchboard's caller index.
   if (contactRows.length) await contactsChanged(c, contactRows.length <= 500 ? contactRows.map((r) => r.id) : null);
+  noteAudit(c, {
+    action: "contacts.imported",
+    targetType: "contact",
+    summary: `Imported ${plural(contactRows.length, "contact")} from CSV${refused.length ? `; refused ${plural(refused.length, "row")}` : ""}`,
+    details: { imported: contactRows.length, phones: phoneRows.length, refused: refused.length },
+  });
   return c.json({ imported: contactRows.length, refused, message: summary(contactRows.length, refused.length) });
 });
 
@@ -356,7 +413,11 @@ export const tenantRoutes = new Hono<AppEnv>()
     return c.json({ id: t.id, slug: t.slug, name: t.name, timeZone: t.timeZone, defaultCountry: t.defaultCountry, attributionWindowDays: t.attributionWindowDays });
   })
   .patch("/", validate("json", tenantUpdate), async (c) => {
-    const [t] = await getDb(c.env.DB).update(tenants).set(c.req.valid("json")).where(eq(tenants.id, c.get("auth").tenant.id)).returning();
+    const db = getDb(c.env.DB);
+    const before = (await db.query.tenants.findFirst({ where: eq(tenants.id, c.get("auth").tenant.id) }))!;
+    const [t] = await db.update(tenants).set(c.req.valid("json")).where(eq(tenants.id, c.get("auth").tenant.id)).returning();
     await c.env.Switchboard.getByName(t!.id).routingChanged();
+    const { changes, text } = changesOf(before, c.req.valid("json"), { name: "business name", timeZone: "time zone", defaultCountry: "country", attributionWindowDays: "attribution window (days)" });
+    noteAudit(c, { action: "tenant.updated", targetType: "tenant", targetId: t!.id, summary: `Changed settings: ${text}`, details: { changes } });
     return c.json({ id: t!.id, slug: t!.slug, name: t!.name, timeZone: t!.timeZone, defaultCountry: t!.defaultCountry, attributionWindowDays: t!.attributionWindowDays });
   });

@@ -20,6 +20,7 @@ import { adapterOf, credentialsOf, providerIds } from "../providers/index.ts";
 import { SandboxNumbers } from "../providers/sandbox/numbers.ts";
 import { numberWebhooks } from "../webhooks/inbound.ts";
 import { placeTestCall, testCallBody } from "./test-call.ts";
+import { changesOf, noteAudit, plural } from "../audit/note.ts";
 
 type C = Context<AppEnv>;
 const idParam = z.object({ id: z.string().min(1).max(100) });
@@ -151,6 +152,9 @@ async function repointFallbacks(c: C, db: Db, rows: (typeof trackingNumbers.$inf
   return null;
 }
 
+/** A tracking number's settings as an audit event names them. */
+const TRACKING_FIELDS = { label: "label", campaignId: "campaign", routeId: "route", terminationNumber: "termination number", failsafeNumber: "fail-safe number", whisper: "whisper", record: "recording" } as const;
+
 export function presentTracking(t: typeof trackingNumbers.$inferSelect) {
   return {
     id: t.id,
@@ -250,6 +254,14 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
       })
       .returning();
     await routingChanged(c);
+    const from = !shop.account || shop.account.sandbox ? "the sandbox" : (adapterOf(shop.account.provider)?.name ?? shop.account.provider);
+    noteAudit(c, {
+      action: "tracking_number.bought",
+      targetType: "tracking-number",
+      targetId: id,
+      summary: `Bought tracking number ${purchase.number}${body.label ? ` "${body.label}"` : ""} from ${from}`,
+      details: { number: purchase.number, label: body.label, provider: shop.account?.provider ?? null, sandbox: !shop.account || shop.account.sandbox },
+    });
     return c.json(presentTracking(row!), 201);
   })
   .patch("/:id", validate("param", idParam), validate("json", trackingUpdate), async (c) => {
@@ -276,6 +288,8 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
       .where(scope)
       .returning();
     await routingChanged(c);
+    const { changes, text } = changesOf(before, row!, TRACKING_FIELDS);
+    noteAudit(c, { action: "tracking_number.updated", targetType: "tracking-number", targetId: id, summary: `Changed tracking number ${before.number}: ${text}`, details: { number: before.number, changes } });
     return c.json(presentTracking(row!));
   })
   .delete("/:id", validate("param", idParam), async (c) => {
@@ -296,6 +310,13 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     }
     await db.delete(trackingNumbers).where(scope);
     await routingChanged(c);
+    noteAudit(c, {
+      action: "tracking_number.released",
+      targetType: "tracking-number",
+      targetId: row.id,
+      summary: row.providerNumberId ? `Released tracking number ${row.number}${row.label ? ` "${row.label}"` : ""} at the provider` : `Deleted tracking number ${row.number}${row.label ? ` "${row.label}"` : ""}`,
+      details: { number: row.number, label: row.label, releasedAtProvider: row.providerNumberId !== null },
+    });
     return c.json({ deleted: row.number, released: row.providerNumberId !== null, message: `${row.number} no longer routes or tracks calls` });
   })
   // The sandbox rings the number as its provider would (./test-call.ts).
@@ -320,5 +341,14 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     // One batch: every number gets the new fail-safe number, or none does.
     await db.batch(updates as [(typeof updates)[number], ...typeof updates]);
     await routingChanged(c);
+    const numbers = rows.map((r) => r.number).sort();
+    const which = numbers.length <= 5 ? numbers.join(", ") : plural(numbers.length, "tracking number");
+    noteAudit(c, {
+      action: "tracking_number.failsafe_set",
+      targetType: "tracking-number",
+      ...(ids.length === 1 ? { targetId: ids[0]! } : {}),
+      summary: failsafeNumber ? `Set the fail-safe number of ${which} to ${failsafeNumber}` : `Cleared the fail-safe number of ${which}`,
+      details: { failsafeNumber: failsafeNumber ?? null, trackingNumberIds: ids, numbers, previous: Object.fromEntries(rows.map((r) => [r.number, r.failsafeNumber])) },
+    });
     return c.json({ updated: ids.length, failsafeNumber: failsafeNumber ?? null });
   });

@@ -16,10 +16,25 @@ import { validate } from "../lib/validate.ts";
 import { invalid, phoneOrIssue, refuseLoops, routingChanged } from "./checks.ts";
 import { checkGraph, routeTree, type RoutingGraph } from "./graph.ts";
 import { loadGraph, presentRoute, receivingNumberByNumber } from "./queries.ts";
+import { changesOf, noteAudit } from "../audit/note.ts";
 
 type C = Context<AppEnv>;
 const idParam = z.object({ id: z.string().min(1).max(100) });
 const nullablePhone = z.string().trim().min(1).max(40).nullable();
+
+/** A receiving number's settings as an audit event names them. */
+const RECEIVING_FIELDS = {
+  number: "number",
+  country: "country",
+  label: "label",
+  extension: "extension",
+  extensionDelaySeconds: "extension delay",
+  whisper: "whisper",
+  ringSeconds: "ring time (seconds)",
+  noAnswerTarget: "when unanswered",
+  taggingHours: "tagging hours",
+  record: "recording",
+} as const;
 
 function graphProblems(c: C, problems: string[]) {
   return apiError(c, 400, `Invalid routing: ${problems[0]}`, problems.map((message) => ({ path: "", message })));
@@ -55,6 +70,7 @@ export const receivingNumberRoutes = new Hono<AppEnv>()
       .values({ ...body, id, tenantId: tenant.id, number: number!, noAnswerTarget: body.noAnswerTarget ?? null, taggingHours: body.taggingHours ?? null })
       .returning();
     await routingChanged(c);
+    noteAudit(c, { action: "receiving_number.created", targetType: "receiving-number", targetId: id, summary: `Added receiving number ${row!.number} "${row!.label}"`, details: { number: row!.number, label: row!.label } });
     return c.json(presentReceiving(row!), 201);
   })
   .patch("/:id", validate("param", idParam), validate("json", receivingNumberUpdate), async (c) => {
@@ -87,6 +103,8 @@ export const receivingNumberRoutes = new Hono<AppEnv>()
       .where(and(eq(receivingNumbers.tenantId, tenant.id), eq(receivingNumbers.id, id)))
       .returning();
     await routingChanged(c);
+    const { changes, text } = changesOf(current, row!, RECEIVING_FIELDS);
+    noteAudit(c, { action: "receiving_number.updated", targetType: "receiving-number", targetId: id, summary: `Changed receiving number "${current.label}" (${current.number}): ${text}`, details: { number: current.number, changes } });
     return c.json(presentReceiving(row!));
   })
   .delete("/:id", validate("param", idParam), async (c) => {
@@ -97,8 +115,9 @@ export const receivingNumberRoutes = new Hono<AppEnv>()
     if (!graph.receiving.has(id)) return apiError(c, 404, "No such receiving number");
     const users = usersOf(graph, { kind: "receiving", id });
     if (users.length) return apiError(c, 409, `Still used by ${users.join(", ")}; change those first`);
-    await db.delete(receivingNumbers).where(and(eq(receivingNumbers.tenantId, tenant.id), eq(receivingNumbers.id, id)));
+    const [gone] = await db.delete(receivingNumbers).where(and(eq(receivingNumbers.tenantId, tenant.id), eq(receivingNumbers.id, id))).returning({ number: receivingNumbers.number, label: receivingNumbers.label });
     await routingChanged(c);
+    if (gone) noteAudit(c, { action: "receiving_number.deleted", targetType: "receiving-number", targetId: id, summary: `Deleted receiving number "${gone.label}" (${gone.number})`, details: gone });
     return c.body(null, 204);
   });
 
@@ -116,7 +135,7 @@ function usersOf(graph: RoutingGraph, target: Target) {
 
 // Routes -----------------------------------------------------------------------------------------
 
-async function saveRoute(c: C, id: string, existing: boolean, body: z.infer<typeof routeInput>) {
+async function saveRoute(c: C, id: string, existing: { name: string; kind: string; config: unknown } | null, body: z.infer<typeof routeInput>) {
   const { tenant } = c.get("auth");
   const db = getDb(c.env.DB);
   const graph = await loadGraph(db, tenant.id);
@@ -129,6 +148,12 @@ async function saveRoute(c: C, id: string, existing: boolean, body: z.infer<type
     ? (await db.update(routes).set({ name: body.name, kind: body.kind, config: body.config, updatedAt: now }).where(and(eq(routes.tenantId, tenant.id), eq(routes.id, id))).returning())[0]
     : (await db.insert(routes).values({ id, tenantId: tenant.id, name: body.name, kind: body.kind, config: body.config, createdAt: now, updatedAt: now }).returning())[0];
   await routingChanged(c);
+  if (existing) {
+    const { changes, text } = changesOf({ name: existing.name, kind: existing.kind }, { name: body.name, kind: body.kind });
+    const configChanged = JSON.stringify(existing.config) !== JSON.stringify(body.config);
+    const said = [...(Object.keys(changes).length ? [text] : []), ...(configChanged ? ["its steps changed"] : [])];
+    noteAudit(c, { action: "route.updated", targetType: "route", targetId: id, summary: `Changed route "${existing.name}": ${said.join(", ") || "nothing changed"}`, details: { name: body.name, kind: body.kind, changes, configChanged } });
+  } else noteAudit(c, { action: "route.created", targetType: "route", targetId: id, summary: `Created route "${body.name}" (${body.kind})`, details: { name: body.name, kind: body.kind } });
   return c.json(presentRoute(row!), existing ? 200 : 201);
 }
 
@@ -147,11 +172,11 @@ export const routeRoutes = new Hono<AppEnv>()
     if (!graph.routes.has(id)) return apiError(c, 404, "No such route");
     return c.json(routeTree(graph, { kind: "route", id }));
   })
-  .post("/", validate("json", routeInput), (c) => saveRoute(c, crypto.randomUUID(), false, c.req.valid("json")))
+  .post("/", validate("json", routeInput), (c) => saveRoute(c, crypto.randomUUID(), null, c.req.valid("json")))
   .put("/:id", validate("param", idParam), validate("json", routeInput), async (c) => {
     const { id } = c.req.valid("param");
-    const found = await getDb(c.env.DB).query.routes.findFirst({ columns: { id: true }, where: and(eq(routes.tenantId, c.get("auth").tenant.id), eq(routes.id, id)) });
-    return found ? saveRoute(c, id, true, c.req.valid("json")) : apiError(c, 404, "No such route");
+    const found = await getDb(c.env.DB).query.routes.findFirst({ columns: { name: true, kind: true, config: true }, where: and(eq(routes.tenantId, c.get("auth").tenant.id), eq(routes.id, id)) });
+    return found ? saveRoute(c, id, found, c.req.valid("json")) : apiError(c, 404, "No such route");
   })
   .delete("/:id", validate("param", idParam), async (c) => {
     const { tenant } = c.get("auth");
@@ -165,6 +190,8 @@ export const routeRoutes = new Hono<AppEnv>()
     if (users.length) return apiError(c, 409, `Still used by ${users.join(", ")}; change those first`);
     await db.delete(routes).where(and(eq(routes.tenantId, tenant.id), eq(routes.id, id)));
     await routingChanged(c);
+    const gone = graph.routes.get(id)!;
+    noteAudit(c, { action: "route.deleted", targetType: "route", targetId: id, summary: `Deleted route "${gone.name}" (${gone.kind})`, details: { name: gone.name, kind: gone.kind } });
     return c.body(null, 204);
   });
 

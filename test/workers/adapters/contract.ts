@@ -18,6 +18,8 @@ export type AdapterFixture<C> = {
   /** Two accounts' credentials: what the first signed, the second must not verify. */
   credentials: () => C;
   otherCredentials: () => C;
+  /** Credentials the provider (its local fake) refuses, as it refuses a wrong secret. */
+  refusedCredentials: () => C;
   /** Signs a webhook body posted to `url` exactly as the provider does (with its own SDK where there is one). */
   sign: (credentials: C, url: string, body: string) => Promise<Headers>;
   /** One webhook of every kind the provider sends: where it is posted, its body, and the event it means. */
@@ -54,6 +56,21 @@ export function adapterContract<C>(f: AdapterFixture<C>) {
         expect(await adapter.verify(f.tamper(signed), credentials), sample.path).toBe(false);
         expect(await adapter.verify({ ...signed, url: url.replace("/webhooks/", "/elsewhere/") }, credentials), sample.path).toBe(false);
         expect(await adapter.verify({ ...signed, headers: new Headers({ "Content-Type": signed.headers.get("Content-Type") ?? "" }) }, credentials), sample.path).toBe(false);
+      }
+    });
+  });
+
+  describe("checking credentials", () => {
+    it("says ok, naming the account, for credentials the provider takes; not ok, in words and without the secret, for others", async () => {
+      const taken = await adapter.check(f.credentials());
+      expect(taken.ok).toBe(true);
+      if (taken.ok) expect(taken.account.length).toBeGreaterThan(0);
+      const refusedCredentials = f.refusedCredentials();
+      const refused = await adapter.check(refusedCredentials);
+      expect(refused.ok).toBe(false);
+      if (!refused.ok) expect(refused.error).toMatch(/\w+ \w+/);
+      for (const secret of Object.values(refusedCredentials as Record<string, unknown>).filter((v) => typeof v === "string" && v !== adapter.accountOf(refusedCredentials))) {
+        expect(JSON.stringify(refused)).not.toContain(secret);
       }
     });
   });

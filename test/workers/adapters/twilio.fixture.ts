@@ -11,6 +11,8 @@ const cb = (path: string) => `${BASE}/webhooks/x/${path}?tenant=t1`;
 export const twilioFixture: AdapterFixture<TwilioCredentials> = {
   adapter: twilio,
   credentials: () => ({ accountSid: hexId("AC"), authToken: `token-${crypto.randomUUID()}` }),
+  // The Twilio fake refuses an auth token that starts with "bad", as Twilio refuses a wrong one (401, error 20003).
+  refusedCredentials: () => ({ accountSid: hexId("AC"), authToken: `bad-${crypto.randomUUID()}` }),
   otherCredentials: () => ({ accountSid: hexId("AC"), authToken: `other-${crypto.randomUUID()}` }),
   sign: async (credentials, url, body) => {
     const params = Object.fromEntries(new URLSearchParams(body));

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { CallProgress, InboundEvent, InboundRequest, Parsed, TelephonyAdapter } from "../../../telephony/contract.ts";
 import { dialActionForm, gatherForm, recordingForm, reportTime, statusForm, voiceForm, whisperForm } from "./forms.ts";
+import { checkTwilioAccount } from "./account.ts";
 import { TwilioNumbers } from "./numbers.ts";
 import { verifyTwilioSignature } from "./signature.ts";
 import { twilioSimulator } from "./simulator.ts";
@@ -99,6 +100,7 @@ export const twilio: TelephonyAdapter<TwilioCredentials> = {
     render: (decision, callback) => renderTwiml(decision, twilioCallbacks(callback)),
     whisper: renderWhisper,
   },
+  check: (credentials) => checkTwilioAccount(credentials.accountSid, credentials.authToken),
   numbers: (credentials) => new TwilioNumbers(credentials.accountSid, credentials.authToken),
   simulator: (credentials) => twilioSimulator(credentials.accountSid, credentials.authToken),
 };
