@@ -118,7 +118,9 @@ function CredentialsForm({ form, replacing, onSaved, onCancel }: { form: (typeof
     return Object.fromEntries(form.fields.map((field) => [field.name, String(f.get(field.name) ?? "").trim()]));
   };
   async function test(el: HTMLFormElement) {
-    if (!el.reportValidity()) return;
+    // Testing needs the credentials only, not the password that saving asks for.
+    const fields = form.fields.map((field) => el.elements.namedItem(field.name) as HTMLInputElement);
+    if (!fields.every((input) => input.reportValidity())) return;
     busy.value = true;
     result.value = "Testing…";
     try {
