@@ -38,6 +38,10 @@ export function Login() {
         <button type="submit" disabled={busy.value}>
           {busy.value ? "Logging in…" : "Log in"}
         </button>
+        <p class="muted">
+          New to Switchboard? <a href="#/signup">Create an account for your business</a>
+        </p>
+        <p class="muted">Forgot your password? An admin of your business can give you a reset link.</p>
       </form>
     </main>
   );

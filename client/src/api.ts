@@ -23,3 +23,13 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (!res.ok) throw new ApiFailure(res.status, data as ApiError);
   return data as T;
 }
+
+/**
+ * What went wrong, in words for people: a field's own message under the label the form shows it
+ * with ("Password must be at least 10 characters"), else the server's sentence.
+ */
+export function problem(err: unknown, labels: Record<string, string> = {}) {
+  if (!(err instanceof ApiFailure)) return "Could not reach Switchboard; check the connection and try again";
+  const issue = err.body.issues?.find((i) => labels[i.path]);
+  return issue ? `${labels[issue.path]} ${issue.message}` : err.message;
+}

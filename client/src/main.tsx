@@ -9,6 +9,8 @@ import { Login } from "./Login.tsx";
 import { here } from "./router.ts";
 import { lazy } from "./lazy.tsx";
 import { Dashboard } from "./screens/Dashboard.tsx";
+import { can } from "./can.ts";
+import { mayDo, type ApiScope } from "../../schema/constants.ts";
 import { loadMe, me, sessionEnded, type Me } from "./session.ts";
 import "./styles.css";
 
@@ -20,11 +22,25 @@ const CallDetail = lazy(() => import("./screens/CallLog.tsx").then((m) => m.Call
 const ProfileScreen = lazy(() => import("./screens/Profile.tsx").then((m) => m.ProfileScreen));
 const NumbersScreen = lazy(() => import("./screens/Numbers.tsx").then((m) => m.NumbersScreen));
 const CampaignsScreen = lazy(() => import("./screens/Campaigns.tsx").then((m) => m.CampaignsScreen));
+const SettingsScreen = lazy(() => import("./screens/settings/Settings.tsx").then((m) => m.SettingsScreen));
+const Signup = lazy(() => import("./public/Signup.tsx").then((m) => m.Signup));
+const Invite = lazy(() => import("./public/Invite.tsx").then((m) => m.Invite));
+const Reset = lazy(() => import("./public/Reset.tsx").then((m) => m.Reset));
 const ReportsScreen = lazy(() => import("./screens/Reports.tsx").then((m) => m.ReportsScreen));
+
+/** What each screen needs to be read at all; a link typed or bookmarked by a weaker role says so. */
+const SCREEN_SCOPES: Record<string, ApiScope> = { contacts: "contacts:read", calls: "calls:read", reports: "marketing:read", campaigns: "marketing:read", numbers: "numbers:read" };
 
 function Screen({ store }: { store: LiveStore }) {
   const { path, query } = here.value;
   const [first, id, sub] = path;
+  const needs = first ? SCREEN_SCOPES[first] : undefined;
+  if (needs && !can(needs))
+    return (
+      <p class="error">
+        Your role does not open this screen. <a href="#/">Back to the dashboard</a>
+      </p>
+    );
   switch (first) {
     case undefined:
       return <Dashboard store={store} />;
@@ -43,13 +59,15 @@ function Screen({ store }: { store: LiveStore }) {
       return <CampaignsScreen />;
     case "reports":
       return <ReportsScreen query={query} />;
+    case "settings":
+      return <SettingsScreen section={id} />;
     default:
       return <p class="error">Nothing here. <a href="#/">Back to the dashboard</a></p>;
   }
 }
 
 function Shell({ current }: { current: Me }) {
-  const store = useMemo(() => createLiveStore(current.user.popupOn, alertIncoming), [current.user.id, current.user.popupOn]);
+  const store = useMemo(() => createLiveStore(current.user.popupOn, mayDo(current.user.role, "calls:write") ? alertIncoming : undefined), [current.user.id, current.user.role, current.user.popupOn]);
   useEffect(() => connectLive(store, current.tenant.slug, sessionEnded), [store, current.tenant.slug]);
   return (
     <>
@@ -57,12 +75,24 @@ function Shell({ current }: { current: Me }) {
       <main class="home">
         <Screen store={store} />
       </main>
-      <CallPopups store={store} />
+      {/* A popup is for answering: someone who may not write to a call sees the live calls, not popups. */}
+      {can("calls:write") && <CallPopups store={store} />}
     </>
   );
 }
 
+/** The pages for people without a session (yet), whoever is logged in: sign-up, an invitation, a reset link. */
+function PublicScreen() {
+  const [first, token] = here.value.path;
+  if (first === "signup") return <Signup />;
+  if (first === "invite" && token) return <Invite token={token} />;
+  if (first === "reset" && token) return <Reset token={token} />;
+  return null;
+}
+
 function App() {
+  const publicPage = PublicScreen();
+  if (publicPage) return publicPage;
   if (me.value === undefined) return <p class="loading">Loading…</p>;
   return me.value ? <Shell current={me.value} /> : <Login />;
 }

@@ -30,3 +30,15 @@ export async function shot(page: Page, name: string) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
+
+/** The same screen at a desk (1366×800) and on a phone (390×844), to look at both. */
+export async function shots(page: Page, name: string) {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 1366, height: 800 });
+  await shot(page, `${name}-desk`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot(page, `${name}-phone`);
+  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth);
+  if (before) await page.setViewportSize(before);
+  return fits;
+}

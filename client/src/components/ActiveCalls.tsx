@@ -3,6 +3,7 @@ import { callerTypeLabel, formatDuration } from "../format.ts";
 import { now } from "../live/clock.ts";
 import type { LiveStore } from "../live/model.ts";
 import { href } from "../router.ts";
+import { can } from "../can.ts";
 
 function liveDuration(call: LiveCall) {
   return formatDuration(((call.endedAt ?? now.value) - call.startedAt) / 1000);
@@ -34,7 +35,7 @@ export function ActiveCalls({ store, id = "active-calls" }: { store: LiveStore; 
             {calls.map((call) => (
               <tr key={call.id} data-call-id={call.id} data-status={call.status}>
                 <td>{callerTypeLabel(call.callerType)}</td>
-                <td>{call.contactId ? <a href={href(`/contacts/${call.contactId}`)}>{call.callerName}</a> : (call.callerName ?? call.callerNumber)}</td>
+                <td>{call.contactId && can("contacts:read") ? <a href={href(`/contacts/${call.contactId}`)}>{call.callerName}</a> : (call.callerName ?? call.callerNumber)}</td>
                 <td>
                   {call.trackingNumber}
                   {call.campaignName && <span class="campaign"> · {call.campaignName}</span>}

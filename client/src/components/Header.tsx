@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { Notification } from "../../../schema/calls.ts";
+import { can, roleLabel, settingsSections } from "../can.ts";
 import { formatTime } from "../format.ts";
 import { alertsAllowed, allowAlerts } from "../live/alerts.ts";
 import type { LiveStore } from "../live/model.ts";
@@ -63,11 +64,12 @@ export function Header({ store, me }: { store: LiveStore; me: Me }) {
         </a>
         <nav aria-label="Main">
           <a href={href("/")}>Dashboard</a>
-          <a href={href("/contacts")}>Contacts</a>
-          <a href={href("/calls")}>Call log</a>
-          <a href={href("/reports")}>Reports</a>
-          <a href={href("/numbers")}>Numbers</a>
-          <a href={href("/campaigns")}>Campaigns</a>
+          {can("contacts:read") && <a href={href("/contacts")}>Contacts</a>}
+          {can("calls:read") && <a href={href("/calls")}>Call log</a>}
+          {can("marketing:read") && <a href={href("/reports")}>Reports</a>}
+          {can("numbers:read") && <a href={href("/numbers")}>Numbers</a>}
+          {can("marketing:read") && <a href={href("/campaigns")}>Campaigns</a>}
+          {settingsSections().length > 0 && <a href={href("/settings")}>Settings</a>}
           <a href={href("/profile")}>Profile</a>
         </nav>
         <button type="button" class="call-icon" aria-expanded={panel.value === "calls"} aria-label={`Active calls: ${active}`} data-testid="call-count" onClick={() => toggle("calls")}>
@@ -85,13 +87,13 @@ export function Header({ store, me }: { store: LiveStore; me: Me }) {
         <span class={`connection ${status}`} role="status" data-testid="connection">
           {status === "live" ? "Live" : status === "connecting" ? "Connecting…" : "Reconnecting…"}
         </span>
-        {!alertsAllowed.value && typeof Notification !== "undefined" && (
+        {!alertsAllowed.value && typeof Notification !== "undefined" && can("calls:write") && (
           <button type="button" onClick={() => void allowAlerts()}>
             Enable call alerts
           </button>
         )}
         <span class="who" data-testid="who">
-          {me.user.name} · {me.user.email} · {me.user.role}
+          {me.user.name} · {roleLabel(me.user.role)} · {me.user.email}
         </span>
         <button type="button" onClick={() => void logOut()}>
           Log out

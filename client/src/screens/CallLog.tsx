@@ -3,6 +3,7 @@ import { useEffect } from "preact/hooks";
 import { api } from "../api.ts";
 import { CallInfoForm } from "../components/CallInfoForm.tsx";
 import { callerTypeLabel, formatDuration, formatTime, statusLabel } from "../format.ts";
+import { can } from "../can.ts";
 import { href, navigate } from "../router.ts";
 import type { Campaign, LoggedCall, Page, TrackingNumber } from "../types.ts";
 import { Pager } from "./Contacts.tsx";
@@ -18,8 +19,9 @@ export function CallLog({ query }: { query: URLSearchParams }) {
   const offset = Number(query.get("offset") ?? 0);
   const key = query.toString();
   useEffect(() => {
-    void api<{ items: TrackingNumber[] }>("GET", "/api/tracking-numbers").then((r) => (numbers.value = r.items));
-    void api<{ items: Campaign[] }>("GET", "/api/campaigns").then((r) => (campaigns.value = r.items));
+    // The filters' choices, for roles that may read them (an agent filters by caller and status).
+    if (can("numbers:read")) void api<{ items: TrackingNumber[] }>("GET", "/api/tracking-numbers").then((r) => (numbers.value = r.items));
+    if (can("marketing:read")) void api<{ items: Campaign[] }>("GET", "/api/campaigns").then((r) => (campaigns.value = r.items));
   }, []);
   useEffect(() => {
     const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
@@ -43,6 +45,7 @@ export function CallLog({ query }: { query: URLSearchParams }) {
           To
           <input type="date" name="to" defaultValue={filters.to} />
         </label>
+        {can("numbers:read") && (
         <label>
           Tracking number
           <select name="trackingNumberId" defaultValue={filters.trackingNumberId}>
@@ -54,6 +57,8 @@ export function CallLog({ query }: { query: URLSearchParams }) {
             ))}
           </select>
         </label>
+        )}
+        {can("marketing:read") && (
         <label>
           Campaign
           <select name="campaignId" defaultValue={filters.campaignId}>
@@ -65,6 +70,7 @@ export function CallLog({ query }: { query: URLSearchParams }) {
             ))}
           </select>
         </label>
+        )}
         <label>
           Status
           <select name="status" defaultValue={filters.status}>
@@ -142,7 +148,7 @@ export function CallDetail({ id }: { id: string }) {
           <>
             <dt>Contact</dt>
             <dd>
-              <a href={href(`/contacts/${c.contactId}`)}>{c.callerName}</a>
+              {can("contacts:read") ? <a href={href(`/contacts/${c.contactId}`)}>{c.callerName}</a> : c.callerName}
             </dd>
           </>
         )}
@@ -175,7 +181,20 @@ export function CallDetail({ id }: { id: string }) {
         )}
       </dl>
       <h2>Call information</h2>
-      <CallInfoForm callId={c.id} initial={c} onSaved={(saved) => (call.value = saved)} />
+      {can("calls:write") ? (
+        <CallInfoForm callId={c.id} initial={c} onSaved={(saved) => (call.value = saved)} />
+      ) : (
+        <dl class="facts">
+          <dt>Subject</dt>
+          <dd>{c.subject ?? "—"}</dd>
+          <dt>Outcome</dt>
+          <dd>{c.outcome ?? "—"}</dd>
+          <dt>Tags</dt>
+          <dd>{c.tags?.length ? c.tags.join(", ") : "—"}</dd>
+          <dt>Notes</dt>
+          <dd class="notes">{c.notes ?? "—"}</dd>
+        </dl>
+      )}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, ApiFailure } from "../api.ts";
+import { can } from "../can.ts";
 
 type Campaign = { id: string; name: string; channel: string; monthlyCostCents: number; startsOn: string | null; endsOn: string | null; trackingNumbers: number };
 const CHANNELS = ["website", "paid search", "print", "radio", "tv", "yard signs", "referral", "social", "other"];
@@ -60,7 +61,7 @@ export function CampaignsScreen() {
             <th scope="col">Monthly cost</th>
             <th scope="col">Since</th>
             <th scope="col">Tracking numbers</th>
-            <th scope="col">One-off spend</th>
+            {can("marketing:write") && <th scope="col">One-off spend</th>}
           </tr>
         </thead>
         <tbody>
@@ -71,6 +72,7 @@ export function CampaignsScreen() {
               <td>{dollars(c.monthlyCostCents)}</td>
               <td>{c.startsOn ?? "—"}</td>
               <td>{c.trackingNumbers}</td>
+              {can("marketing:write") && (
               <td>
                 <form class="inline-form" onSubmit={(e) => void spend(c, e)} aria-label={`Spend on ${c.name}`}>
                   <input name="spentOn" type="date" required aria-label="Spent on" />
@@ -79,10 +81,13 @@ export function CampaignsScreen() {
                   <button type="submit">Add</button>
                 </form>
               </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
+      {can("marketing:write") && (
+      <>
       <h2>New campaign</h2>
       <form class="filters" onSubmit={create}>
         <label>
@@ -104,6 +109,8 @@ export function CampaignsScreen() {
         </label>
         <button type="submit">Add campaign</button>
       </form>
+      </>
+      )}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { useEffect } from "preact/hooks";
 import { CONTACT_KINDS, PHONE_LABELS } from "../../../schema/constants.ts";
 import { api, ApiFailure } from "../api.ts";
 import { callerTypeLabel, formatDuration, formatTime, parseTags, statusLabel } from "../format.ts";
+import { can } from "../can.ts";
 import { href, navigate } from "../router.ts";
 import type { Contact, LoggedCall, Page } from "../types.ts";
 
@@ -24,9 +25,11 @@ export function ContactList({ query }: { query: URLSearchParams }) {
     <section class="screen">
       <header class="screen-head">
         <h1>Contacts</h1>
-        <a class="button primary" href={href("/contacts/new")}>
-          New contact
-        </a>
+        {can("contacts:write") && (
+          <a class="button primary" href={href("/contacts/new")}>
+            New contact
+          </a>
+        )}
       </header>
       <form
         class="filters"
@@ -126,12 +129,16 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
       <header class="screen-head">
         <h1>{c.name}</h1>
         <span class={`badge ${c.kind}`}>{callerTypeLabel(c.kind)}</span>
-        <a class="button" href={href(`/contacts/${c.id}/edit`)}>
-          Edit
-        </a>
-        <button type="button" onClick={() => void remove()}>
-          Delete
-        </button>
+        {can("contacts:write") && (
+          <>
+            <a class="button" href={href(`/contacts/${c.id}/edit`)}>
+              Edit
+            </a>
+            <button type="button" onClick={() => void remove()}>
+              Delete
+            </button>
+          </>
+        )}
       </header>
       <dl class="facts">
         {c.company && (

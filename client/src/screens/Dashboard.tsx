@@ -1,4 +1,6 @@
+import { can } from "../can.ts";
 import { ActiveCalls } from "../components/ActiveCalls.tsx";
+import { SetupChecklist } from "../components/SetupChecklist.tsx";
 import { formatTime } from "../format.ts";
 import type { LiveStore } from "../live/model.ts";
 import { href } from "../router.ts";
@@ -8,6 +10,7 @@ export function Dashboard({ store }: { store: LiveStore }) {
   const recent = store.notifications.value.slice(0, 10);
   return (
     <div class="dashboard">
+      {can("settings:write") && <SetupChecklist store={store} />}
       <ActiveCalls store={store} />
       <section aria-labelledby="recent-title" class="recent">
         <h2 id="recent-title">Recent activity</h2>
@@ -17,7 +20,7 @@ export function Dashboard({ store }: { store: LiveStore }) {
           <ul>
             {recent.map((n) => (
               <li key={n.id} data-kind={n.kind}>
-                {n.callId ? <a href={href(`/calls/${n.callId}`)}>{n.title}</a> : n.title} <span class="muted">{n.body}</span> <time class="muted">{formatTime(n.at)}</time>
+                {n.callId && can("calls:read") ? <a href={href(`/calls/${n.callId}`)}>{n.title}</a> : n.title} <span class="muted">{n.body}</span> <time class="muted">{formatTime(n.at)}</time>
               </li>
             ))}
           </ul>

@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, ApiFailure } from "../api.ts";
+import { can } from "../can.ts";
 import type { Campaign } from "../types.ts";
 
 type Tracking = {
@@ -81,6 +82,16 @@ export function NumbersScreen() {
     }
   }
 
+  /** A sandbox number rings as a provider would ring it; a real one is tested from a phone (the server's 409 says so). */
+  async function testCall(t: Tracking) {
+    try {
+      const placed = await api<{ from: string; to: string }>("POST", `/api/tracking-numbers/${t.id}/test-call`, {});
+      message.value = `Calling ${placed.to} from ${placed.from}: the popup opens in a moment.`;
+    } catch (err) {
+      fail(err);
+    }
+  }
+
   async function remove(t: Tracking) {
     const released = t.bought ? " and the number is released at the provider" : "";
     if (!confirm(`Delete ${t.number}? Calls to it will no longer be routed or tracked${released}.`)) return;
@@ -107,6 +118,7 @@ export function NumbersScreen() {
     <section class="screen">
       <h1>Tracking numbers</h1>
       {message.value && <p role="status">{message.value}</p>}
+      {numbers.value && numbers.value.length > 0 && (
       <table class="list numbers">
         <thead>
           <tr>
@@ -149,24 +161,35 @@ export function NumbersScreen() {
               <tr key={t.id} data-number={t.number}>
                 <td>{t.number}</td>
                 <td>{t.label}</td>
-                <td>{t.campaignName ?? "—"}</td>
-                <td>{t.routeName ? `Route: ${t.routeName}` : (t.terminationNumber ?? "—")}</td>
-                <td>{t.failsafeNumber ?? "—"}</td>
-                <td>{t.callsThisMonth}</td>
+                <td data-label="Campaign">{t.campaignName ?? "—"}</td>
+                <td data-label="Rings">{t.routeName ? `Route: ${t.routeName}` : (t.terminationNumber ?? "—")}</td>
+                <td data-label="Fail-safe">{t.failsafeNumber ?? "—"}</td>
+                <td data-label="Calls this month">{t.callsThisMonth}</td>
                 <td class="actions">
-                  <button type="button" onClick={() => (editing.value = t.id)}>
-                    Edit
-                  </button>
-                  <button type="button" onClick={() => void remove(t)}>
-                    Delete
-                  </button>
+                  {can("numbers:write") && (
+                    <>
+                      <button type="button" onClick={() => void testCall(t)}>
+                        Test call
+                      </button>
+                      <button type="button" onClick={() => (editing.value = t.id)}>
+                        Edit
+                      </button>
+                      <button type="button" onClick={() => void remove(t)}>
+                        Delete
+                      </button>
+                    </>
+                  )}
                 </td>
               </tr>
             ),
           )}
         </tbody>
       </table>
+      )}
 
+      {numbers.value?.length === 0 && <p class="empty">No tracking numbers yet{can("numbers:write") ? ": search for one below, in the area code your callers know." : "."}</p>}
+      {can("numbers:write") && (
+      <>
       <h2>Add a tracking number</h2>
       <form class="filters" onSubmit={search} aria-label="Search available numbers">
         <label>
@@ -214,6 +237,8 @@ export function NumbersScreen() {
             </button>
           </div>
         </form>
+      )}
+      </>
       )}
     </section>
   );

@@ -1,6 +1,8 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { api, ApiFailure } from "../api.ts";
+import { api, ApiFailure, problem } from "../api.ts";
+import { can } from "../can.ts";
+import { PASSWORD_HINT } from "../public/PublicPage.tsx";
 import { alertsAllowed, allowAlerts } from "../live/alerts.ts";
 import { loadMe } from "../session.ts";
 
@@ -18,8 +20,9 @@ export function ProfileScreen() {
     event.preventDefault();
     const f = new FormData(event.currentTarget as HTMLFormElement);
     try {
-      const agentNumber = String(f.get("agentNumber") ?? "").trim();
-      profile.value = await api<Profile>("PATCH", "/api/profile", { name: String(f.get("name")), popupOn: String(f.get("popupOn")), agentNumber: agentNumber || null });
+      // The call settings are on the form only for roles that take calls.
+      const calls = f.has("popupOn") ? { popupOn: String(f.get("popupOn")), agentNumber: String(f.get("agentNumber") ?? "").trim() || null } : {};
+      profile.value = await api<Profile>("PATCH", "/api/profile", { name: String(f.get("name")), ...calls });
       message.value = "Saved. The popup preference applies from your next page load.";
       await loadMe();
     } catch (err) {
@@ -34,6 +37,8 @@ export function ProfileScreen() {
           Name
           <input name="name" required defaultValue={p.name} />
         </label>
+        {can("calls:write") && (
+        <>
         <label>
           Open the incoming-call popup
           <select name="popupOn" defaultValue={p.popupOn}>
@@ -45,11 +50,15 @@ export function ProfileScreen() {
           My number for "dial agent" routes
           <input name="agentNumber" placeholder="(415) 555-0123" defaultValue={p.agentNumber ?? ""} />
         </label>
+        </>
+        )}
         <div class="actions">
           <button type="submit">Save</button>
           {message.value && <span role="status">{message.value}</span>}
         </div>
       </form>
+      <PasswordForm />
+      {can("calls:write") && (
       <p>
         Desktop alerts and a ring for incoming calls: {alertsAllowed.value ? "on" : "off"}{" "}
         {!alertsAllowed.value && (
@@ -58,6 +67,60 @@ export function ProfileScreen() {
           </button>
         )}
       </p>
+      )}
     </section>
+  );
+}
+
+/** A new password, typed twice; the user's other sessions end with the old one. */
+function PasswordForm() {
+  const message = useSignal<string | null>(null);
+  const busy = useSignal(false);
+  async function change(event: SubmitEvent) {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const f = new FormData(form);
+    const next = String(f.get("next") ?? "");
+    if (next !== String(f.get("repeat") ?? "")) {
+      message.value = "The two new passwords differ; type the same one twice";
+      return;
+    }
+    busy.value = true;
+    try {
+      const r = await api<{ ok: boolean; endedSessions: number }>("POST", "/api/auth/password", { current: String(f.get("current") ?? ""), next });
+      form.reset();
+      const others = r.endedSessions === 0 ? "No other sessions were open." : `Signed out of ${r.endedSessions} other session${r.endedSessions === 1 ? "" : "s"}.`;
+      message.value = `Password changed. ${others}`;
+    } catch (err) {
+      message.value = problem(err, { current: "Current password", next: "New password" });
+    } finally {
+      busy.value = false;
+    }
+  }
+  return (
+    <form class="contact-form" onSubmit={change} aria-labelledby="password-title">
+      <h2 id="password-title">Change password</h2>
+      <label>
+        Current password
+        <input name="current" type="password" required autocomplete="current-password" />
+      </label>
+      <label>
+        New password
+        <input name="next" type="password" required minLength={10} autocomplete="new-password" aria-describedby="new-password-hint" />
+      </label>
+      <small id="new-password-hint" class="muted">
+        {PASSWORD_HINT} Your other sessions are signed out.
+      </small>
+      <label>
+        New password again
+        <input name="repeat" type="password" required minLength={10} autocomplete="new-password" />
+      </label>
+      <div class="actions">
+        <button type="submit" disabled={busy.value}>
+          Change password
+        </button>
+        {message.value && <span role="status">{message.value}</span>}
+      </div>
+    </form>
   );
 }

@@ -4,6 +4,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { api, ApiFailure } from "../api.ts";
 import { formatDuration } from "../format.ts";
+import { can } from "../can.ts";
 import { href, navigate } from "../router.ts";
 import type { Contact, Page } from "../types.ts";
 import { dollars, toCents } from "./Campaigns.tsx";
@@ -216,17 +217,17 @@ export function ReportsScreen({ query }: { query: URLSearchParams }) {
               {r.campaigns.map((l) => (
                 <tr key={l.campaignId ?? "none"} data-campaign={l.name}>
                   <td>{l.name}</td>
-                  <td class="calls">{l.calls}</td>
-                  <td>{l.uniqueCallers}</td>
-                  <td>{l.firstTimeCallers}</td>
-                  <td>{pct(l.answeredRate)}</td>
-                  <td>{l.averageTalkSeconds === null ? "—" : formatDuration(l.averageTalkSeconds)}</td>
-                  <td>{l.newContacts}</td>
-                  <td class="income">{dollars(l.incomeCents)}</td>
-                  <td>{dollars(l.costCents ?? null)}</td>
-                  <td>{pct(l.roi)}</td>
-                  <td>{dollars(l.costPerCallCents ?? null)}</td>
-                  <td>{dollars(l.costPerNewCustomerCents ?? null)}</td>
+                  <td data-label="Calls" class="calls">{l.calls}</td>
+                  <td data-label="Unique">{l.uniqueCallers}</td>
+                  <td data-label="First-time">{l.firstTimeCallers}</td>
+                  <td data-label="Answered">{pct(l.answeredRate)}</td>
+                  <td data-label="Avg talk">{l.averageTalkSeconds === null ? "—" : formatDuration(l.averageTalkSeconds)}</td>
+                  <td data-label="New contacts">{l.newContacts}</td>
+                  <td data-label="Income" class="income">{dollars(l.incomeCents)}</td>
+                  <td data-label="Cost">{dollars(l.costCents ?? null)}</td>
+                  <td data-label="ROI">{pct(l.roi)}</td>
+                  <td data-label="Cost/call">{dollars(l.costPerCallCents ?? null)}</td>
+                  <td data-label="Cost/new customer">{dollars(l.costPerNewCustomerCents ?? null)}</td>
                 </tr>
               ))}
             </tbody>
@@ -254,22 +255,24 @@ export function ReportsScreen({ query }: { query: URLSearchParams }) {
                   <td>
                     {l.number ?? ""} {l.label}
                   </td>
-                  <td>{l.campaignName ?? "—"}</td>
-                  <td>{l.calls}</td>
-                  <td>{l.firstTimeCallers}</td>
-                  <td>{pct(l.answeredRate)}</td>
-                  <td>{l.newContacts}</td>
-                  <td>{dollars(l.incomeCents)}</td>
+                  <td data-label="Campaign">{l.campaignName ?? "—"}</td>
+                  <td data-label="Calls">{l.calls}</td>
+                  <td data-label="First-time">{l.firstTimeCallers}</td>
+                  <td data-label="Answered">{pct(l.answeredRate)}</td>
+                  <td data-label="New contacts">{l.newContacts}</td>
+                  <td data-label="Income">{dollars(l.incomeCents)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </>
       )}
-      <IncomeForms onChange={() => void load()} />
-      <p class="muted">
-        Numbers and campaigns: <a href={href("/numbers")}>tracking numbers</a>, <a href={href("/campaigns")}>campaigns</a>.
-      </p>
+      {can("marketing:write") && can("contacts:read") && <IncomeForms onChange={() => void load()} />}
+      {can("numbers:read") && (
+        <p class="muted">
+          Numbers and campaigns: <a href={href("/numbers")}>tracking numbers</a>, <a href={href("/campaigns")}>campaigns</a>.
+        </p>
+      )}
     </section>
   );
 }
