@@ -154,6 +154,7 @@ const ROUTES: Record<string, Route> = {
 
   "GET /api/tracking-numbers": { access: "numbers:read" },
   "GET /api/tracking-numbers/available": { access: "numbers:read" },
+  "GET /api/tracking-numbers/providers": { access: "numbers:read" },
   "POST /api/tracking-numbers": { access: "numbers:write" },
   "PATCH /api/tracking-numbers/:id": { access: "numbers:write", ids: { id: "trackingNumber" }, body: () => ({ label: "Renamed" }) },
   "DELETE /api/tracking-numbers/:id": { access: "numbers:write", ids: { id: "trackingNumber" } },

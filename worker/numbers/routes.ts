@@ -204,6 +204,21 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
       })),
     });
   })
+  // Where numbers can come from: the tenant's provider accounts, as whoever buys numbers needs to
+  // choose among them (a manager, who may not read the accounts themselves): no credentials, no ids.
+  .get("/providers", async (c) => {
+    const rows = await getDb(c.env.DB)
+      .select({ provider: providerAccounts.provider, sandbox: providerAccounts.sandbox })
+      .from(providerAccounts)
+      .where(eq(providerAccounts.tenantId, c.get("auth").tenant.id))
+      .orderBy(asc(providerAccounts.createdAt));
+    return c.json({
+      items: rows.map((r) => {
+        const adapter = adapterOf(r.provider);
+        return { provider: r.provider, name: adapter?.name ?? r.provider, sandbox: r.sandbox, sells: r.sandbox || Boolean(adapter?.numbers) };
+      }),
+    });
+  })
   .get("/available", validate("query", searchQuery), async (c) => {
     const db = getDb(c.env.DB);
     const { provider, ...q } = c.req.valid("query");

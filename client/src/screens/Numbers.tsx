@@ -18,6 +18,8 @@ type Tracking = {
   bought: boolean;
 };
 type Available = { number: string; friendlyName: string; locality: string | null; region: string | null };
+/** One of the tenant's provider accounts, as whoever buys numbers chooses among them. */
+type Source = { provider: string; name: string; sandbox: boolean; sells: boolean };
 
 /** Tracking numbers: what each tracks and where it rings; search, buy, edit, delete. */
 export function NumbersScreen() {
@@ -27,10 +29,14 @@ export function NumbersScreen() {
   const chosen = useSignal<Available | null>(null);
   const editing = useSignal<string | null>(null);
   const message = useSignal<string | null>(null);
+  const sources = useSignal<Source[]>([]);
+  /** The provider the offered numbers came from: the one they are bought through. */
+  const from = useSignal<string | null>(null);
   const load = () => api<{ items: Tracking[] }>("GET", "/api/tracking-numbers").then((r) => (numbers.value = r.items));
   useEffect(() => {
     void load();
     void api<{ items: Campaign[] }>("GET", "/api/campaigns").then((r) => (campaigns.value = r.items));
+    if (can("numbers:write")) void api<{ items: Source[] }>("GET", "/api/tracking-numbers/providers").then((r) => (sources.value = r.items.filter((s) => s.sells)));
   }, []);
   const fail = (err: unknown) => (message.value = err instanceof ApiFailure ? err.message : "Something went wrong; try again");
 
@@ -38,12 +44,13 @@ export function NumbersScreen() {
     event.preventDefault();
     const f = new FormData(event.currentTarget as HTMLFormElement);
     const params = new URLSearchParams({ limit: "10" });
-    for (const k of ["areaCode", "near", "region"]) {
+    for (const k of ["areaCode", "near", "region", "provider"]) {
       const v = String(f.get(k) ?? "").trim();
       if (v) params.set(k, k === "region" ? v.toUpperCase() : v);
     }
     try {
       message.value = null;
+      from.value = params.get("provider");
       offered.value = (await api<{ items: Available[] }>("GET", `/api/tracking-numbers/available?${params}`)).items;
     } catch (err) {
       fail(err);
@@ -56,6 +63,7 @@ export function NumbersScreen() {
     try {
       await api("POST", "/api/tracking-numbers", {
         number: chosen.value!.number,
+        ...(from.value ? { provider: from.value } : {}),
         label: String(f.get("label") ?? ""),
         campaignId: String(f.get("campaignId") ?? "") || null,
         terminationNumber: String(f.get("terminationNumber") ?? "").trim() || null,
@@ -192,6 +200,19 @@ export function NumbersScreen() {
       <>
       <h2>Add a tracking number</h2>
       <form class="filters" onSubmit={search} aria-label="Search available numbers">
+        {sources.value.length > 1 && (
+          <label>
+            From
+            <select name="provider">
+              {sources.value.map((s) => (
+                <option key={s.provider} value={s.provider}>
+                  {s.name}
+                  {s.sandbox ? " (sandbox)" : ""}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           Area code <input name="areaCode" inputMode="numeric" maxLength={3} placeholder="415" />
         </label>

@@ -10,8 +10,13 @@ import { formatTime } from "../../format.ts";
 type Account = { id: string; provider: string; accountId: string; sandbox: boolean; createdAt: number; updatedAt: number | null; updatedBy: string | null };
 type Tested = { ok: true; account?: string } | { ok: false; error: string };
 
-/** The providers the server speaks (worker/providers/index.ts), with the credentials each asks for. */
-const FORMS = [
+/**
+ * The providers the server speaks (worker/providers/index.ts), with the credentials each asks for
+ * (each adapter's schema: the server checks them). Fields marked optional are for buying numbers here
+ * and the connection test; a sandbox account needs none of them.
+ */
+type Field = { name: string; label: string; placeholder: string; secret: boolean; optional?: boolean };
+const FORMS: readonly { provider: string; name: string; fields: readonly Field[] }[] = [
   {
     provider: "twilio",
     name: "Twilio",
@@ -20,9 +25,51 @@ const FORMS = [
       { name: "authToken", label: "Auth token", placeholder: "From the Twilio Console, beside the Account SID", secret: true },
     ],
   },
-] as const;
+  {
+    provider: "signalwire",
+    name: "SignalWire",
+    fields: [
+      { name: "projectId", label: "Project ID", placeholder: "Dashboard → API: a UUID", secret: false },
+      { name: "signingKey", label: "Signing key", placeholder: "Dashboard → API Credentials (not the API token)", secret: true },
+      { name: "spaceUrl", label: "Space URL (to buy numbers here)", placeholder: "example.signalwire.com", secret: false, optional: true },
+      { name: "apiToken", label: "API token (to buy numbers here)", placeholder: "PT…", secret: true, optional: true },
+    ],
+  },
+  {
+    provider: "telnyx",
+    name: "Telnyx",
+    fields: [
+      { name: "accountSid", label: "Account ID", placeholder: "The AccountSid of your TeXML webhooks: a UUID", secret: false },
+      { name: "publicKey", label: "Public key", placeholder: "Mission Control → Keys & Credentials → Public Key", secret: false },
+      { name: "apiKey", label: "API key (to buy numbers here)", placeholder: "KEY…", secret: true, optional: true },
+    ],
+  },
+  {
+    provider: "plivo",
+    name: "Plivo",
+    fields: [
+      { name: "authId", label: "Auth ID", placeholder: "MA… or SA…, on the Plivo console's overview", secret: false },
+      { name: "authToken", label: "Auth token", placeholder: "Beside the Auth ID", secret: true },
+    ],
+  },
+  {
+    provider: "vonage",
+    name: "Vonage",
+    fields: [
+      { name: "applicationId", label: "Application ID", placeholder: "Your Voice application's id: a UUID", secret: false },
+      { name: "signatureSecret", label: "Signature secret", placeholder: "Dashboard → Settings → Signature secret", secret: true },
+      { name: "apiKey", label: "API key (to buy numbers here)", placeholder: "Dashboard → API settings", secret: false, optional: true },
+      { name: "apiSecret", label: "API secret (to buy numbers here)", placeholder: "Beside the API key", secret: true, optional: true },
+    ],
+  },
+  {
+    provider: "pbx",
+    name: "PBX",
+    fields: [{ name: "secret", label: "Webhook secret", placeholder: "whsec_ and base64: the secret your PBX signs its events with", secret: true }],
+  },
+];
 const nameOf = (provider: string) => FORMS.find((f) => f.provider === provider)?.name ?? provider;
-const LABELS: Record<string, string> = { accountSid: "Account SID", authToken: "Auth token", currentPassword: "Your current password" };
+const LABELS: Record<string, string> = { ...Object.fromEntries(FORMS.flatMap((f) => f.fields.map((field) => [field.name, field.label]))), currentPassword: "Your current password" };
 
 function describeTest(t: Tested) {
   return t.ok ? `Connection works${t.account ? `: ${t.account}` : ""}.` : `Connection failed: ${t.error}`;
@@ -101,10 +148,22 @@ export function ProviderAccounts() {
           </tbody>
         </table>
       )}
-      {FORMS.map((form) => {
+      {accounts.value && FORMS.some((f) => !list.some((a) => a.provider === f.provider)) && (
+        <label class="connect-provider">
+          Connect a provider account
+          <select value={list.some((a) => a.provider === editing.value) ? "" : (editing.value ?? "")} onChange={(e) => (editing.value = (e.currentTarget as HTMLSelectElement).value || null)}>
+            <option value="">Choose a provider…</option>
+            {FORMS.filter((f) => !list.some((a) => a.provider === f.provider)).map((f) => (
+              <option key={f.provider} value={f.provider}>
+                {f.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {FORMS.filter((form) => form.provider === editing.value).map((form) => {
         const existing = list.find((a) => a.provider === form.provider);
-        if (existing && editing.value !== form.provider) return null;
-        return <CredentialsForm key={form.provider} form={form} replacing={existing} onSaved={(text) => ((message.value = text), (editing.value = null), void load())} onCancel={existing ? () => (editing.value = null) : undefined} />;
+        return <CredentialsForm key={form.provider} form={form} replacing={existing} onSaved={(text) => ((message.value = text), (editing.value = null), void load())} onCancel={() => (editing.value = null)} />;
       })}
     </>
   );
@@ -115,7 +174,8 @@ function CredentialsForm({ form, replacing, onSaved, onCancel }: { form: (typeof
   const busy = useSignal(false);
   const typed = (el: HTMLFormElement) => {
     const f = new FormData(el);
-    return Object.fromEntries(form.fields.map((field) => [field.name, String(f.get(field.name) ?? "").trim()]));
+    // An optional field left empty is not sent: the server reads it as absent, not as an empty value.
+    return Object.fromEntries(form.fields.map((field) => [field.name, String(f.get(field.name) ?? "").trim()]).filter(([name, value]) => value !== "" || !form.fields.find((x) => x.name === name)?.optional));
   };
   async function test(el: HTMLFormElement) {
     // Testing needs the credentials only, not the password that saving asks for.
@@ -137,7 +197,7 @@ function CredentialsForm({ form, replacing, onSaved, onCancel }: { form: (typeof
     busy.value = true;
     try {
       await api("PUT", `/api/provider-accounts/${form.provider}`, { ...typed(el), currentPassword: String(new FormData(el).get("currentPassword") ?? "") });
-      onSaved(`${form.name} account saved. Its auth token is stored encrypted and is not shown again.`);
+      onSaved(`${form.name} account saved. Its secrets are stored encrypted and are not shown again.`);
     } catch (err) {
       // The server names its field (currentPassword); people see the field's own label.
       result.value = err instanceof ApiFailure && err.status === 403 ? "Your current password is not right; nothing was saved" : problem(err, LABELS);
@@ -152,7 +212,7 @@ function CredentialsForm({ form, replacing, onSaved, onCancel }: { form: (typeof
       {form.fields.map((field) => (
         <label key={field.name}>
           {field.label}
-          {field.secret ? <input name={field.name} required type="password" autocomplete="off" placeholder={field.placeholder} /> : <input name={field.name} required autocomplete="off" placeholder={field.placeholder} />}
+          {field.secret ? <input name={field.name} required={!field.optional} type="password" autocomplete="off" placeholder={field.placeholder} /> : <input name={field.name} required={!field.optional} autocomplete="off" placeholder={field.placeholder} />}
         </label>
       ))}
       <label>
