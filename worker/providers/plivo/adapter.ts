@@ -12,7 +12,8 @@ import { PlivoNumbers } from "./numbers.ts";
 import { verifyPlivoSignature } from "./signature.ts";
 import { checkPlivoAccount } from "./account.ts";
 import { plivoSimulator } from "./simulator.ts";
-import { plivoCallbacks, renderPlivoWhisper, renderPlivoXml } from "./xml.ts";
+import { renderPlivoWhisper, renderPlivoXml } from "./xml.ts";
+import { markupCallbacks } from "../xml-markup.ts";
 
 export const plivoCredentials = z.object({
   authId,
@@ -138,7 +139,7 @@ export const plivo: RoutingAdapter<PlivoCredentials> = {
   verify: (request, credentials) => verifyPlivoSignature(credentials.authToken, request.url, formPairs(request), request.headers),
   markup: {
     contentType: "text/xml; charset=utf-8",
-    render: (decision, callback) => renderPlivoXml(decision, plivoCallbacks(callback)),
+    render: (decision, callback) => renderPlivoXml(decision, markupCallbacks(callback)),
     whisper: renderPlivoWhisper,
   },
   numbers: (credentials) => new PlivoNumbers(credentials.authId, credentials.authToken),

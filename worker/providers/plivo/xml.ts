@@ -6,51 +6,14 @@
  * element, so a <Redirect> to the menu's URL reports the silence; there is no queue element, so a
  * queue's hold music is a <Play> between dial rounds.
  */
-import { isSipUri, type CallbackUrl, type RoutingDecision, type Step } from "../../../telephony/contract.ts";
+import { isSipUri, type RoutingDecision, type Step } from "../../../telephony/contract.ts";
+import { escapeXml, sendDigits, xmlAttrs, type CallbackUrls } from "../xml-markup.ts";
 
 /** Plivo's own sample hold music, for a queue whose route names none. */
 export const DEFAULT_HOLD_MUSIC = "https://s3.amazonaws.com/plivocloud/music.mp3";
 
 /** The longest recording of a dialled call: Plivo's default call time limit (4 hours). */
 const SESSION_RECORD_SECONDS = 14_400;
-
-function escape(text: string) {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
-}
-
-function attrs(values: Record<string, string | number | undefined>) {
-  return Object.entries(values)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => ` ${k}="${escape(String(v))}"`)
-    .join("");
-}
-
-/** Where Plivo reports back; each is named in the markup that needs it. */
-export type CallbackUrls = {
-  dialAction?: string;
-  legStatus?: string;
-  gather?: string;
-  voicemailDone?: string;
-  recording?: string;
-  whisper?: (text: string) => string;
-};
-
-export function plivoCallbacks(callback: CallbackUrl | undefined): CallbackUrls {
-  if (!callback) return {};
-  return {
-    dialAction: callback("dial-action"),
-    legStatus: callback("leg-status"),
-    gather: callback("gather"),
-    voicemailDone: callback("voicemail-done"),
-    recording: callback("recording"),
-    whisper: (text) => callback("whisper", { text }),
-  };
-}
-
-/** `w` waits half a second before each digit Plivo sends; the delay comes first. */
-function sendDigits(extension: string, delaySeconds = 0) {
-  return "w".repeat(Math.max(0, Math.round(delaySeconds * 2))) + extension;
-}
 
 /** A number as Plivo dials it: E.164 digits without the "+". */
 export function plivoNumber(e164: string) {
@@ -60,21 +23,21 @@ export function plivoNumber(e164: string) {
 function renderStep(step: Step, urls: CallbackUrls): string {
   switch (step.kind) {
     case "say":
-      return `<Speak>${escape(step.text)}</Speak>`;
+      return `<Speak>${escapeXml(step.text)}</Speak>`;
     case "play":
-      return `<Play>${escape(step.url)}</Play>`;
+      return `<Play>${escapeXml(step.url)}</Play>`;
     case "hold":
-      return `<Play>${escape(step.musicUrl ?? DEFAULT_HOLD_MUSIC)}</Play>`;
+      return `<Play>${escapeXml(step.musicUrl ?? DEFAULT_HOLD_MUSIC)}</Play>`;
     case "dial": {
       const targets = step.targets
         .map((t) => {
-          const a = attrs({ sendDigits: t.extension ? sendDigits(t.extension, t.extensionDelaySeconds) : undefined });
-          return isSipUri(t.number) ? `<User${a}>${escape(t.number)}</User>` : `<Number${a}>${escape(plivoNumber(t.number))}</Number>`;
+          const a = xmlAttrs({ sendDigits: t.extension ? sendDigits(t.extension, t.extensionDelaySeconds) : undefined });
+          return isSipUri(t.number) ? `<User${a}>${escapeXml(t.number)}</User>` : `<Number${a}>${escapeXml(plivoNumber(t.number))}</Number>`;
         })
         .join("");
       // confirmSound is the Dial's: whoever answers hears the first whisper set on any target.
       const whisper = step.targets.find((t) => t.whisper)?.whisper;
-      const dial = attrs({
+      const dial = xmlAttrs({
         action: urls.dialAction,
         method: urls.dialAction ? "POST" : undefined,
         timeout: step.ringSeconds,
@@ -83,17 +46,17 @@ function renderStep(step: Step, urls: CallbackUrls): string {
         confirmSound: whisper && urls.whisper ? urls.whisper(whisper) : undefined,
       });
       const record = step.record
-        ? `<Record${attrs({ recordSession: "true", startOnDialAnswer: "true", redirect: "false", maxLength: SESSION_RECORD_SECONDS, callbackUrl: urls.recording, callbackMethod: urls.recording ? "POST" : undefined })}/>`
+        ? `<Record${xmlAttrs({ recordSession: "true", startOnDialAnswer: "true", redirect: "false", maxLength: SESSION_RECORD_SECONDS, callbackUrl: urls.recording, callbackMethod: urls.recording ? "POST" : undefined })}/>`
         : "";
       return `${record}<Dial${dial}>${targets}</Dial>`;
     }
     case "gather": {
-      const digits = `<GetDigits${attrs({ action: urls.gather, method: "POST", timeout: step.timeoutSeconds, numDigits: 1, retries: 1, redirect: "true" })}><Speak>${escape(step.prompt)}</Speak></GetDigits>`;
+      const digits = `<GetDigits${xmlAttrs({ action: urls.gather, method: "POST", timeout: step.timeoutSeconds, numDigits: 1, retries: 1, redirect: "true" })}><Speak>${escapeXml(step.prompt)}</Speak></GetDigits>`;
       // Plivo goes on to the next element when no key is pressed: back to the menu's URL, with no Digits.
-      return urls.gather ? `${digits}<Redirect method="POST">${escape(urls.gather)}</Redirect>` : digits;
+      return urls.gather ? `${digits}<Redirect method="POST">${escapeXml(urls.gather)}</Redirect>` : digits;
     }
     case "voicemail":
-      return `<Record${attrs({ action: urls.voicemailDone, method: "POST", maxLength: step.maxSeconds, playBeep: "true", finishOnKey: "#", callbackUrl: urls.recording, callbackMethod: urls.recording ? "POST" : undefined })}/>`;
+      return `<Record${xmlAttrs({ action: urls.voicemailDone, method: "POST", maxLength: step.maxSeconds, playBeep: "true", finishOnKey: "#", callbackUrl: urls.recording, callbackMethod: urls.recording ? "POST" : undefined })}/>`;
     case "hangup":
       return "<Hangup/>";
     default: {
@@ -109,5 +72,5 @@ export function renderPlivoXml(decision: RoutingDecision, urls: CallbackUrls = {
 
 /** What the person who answers hears before the caller is put through (confirmSound: Speak, Play or Wait only). */
 export function renderPlivoWhisper(text: string) {
-  return `<?xml version="1.0" encoding="UTF-8"?><Response><Speak>${escape(text)}</Speak></Response>`;
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Speak>${escapeXml(text)}</Speak></Response>`;
 }

@@ -13,7 +13,8 @@ import { twimlForms } from "../twilio/forms.ts";
 import { TwilioNumbers } from "../twilio/numbers.ts";
 import { verifyTwilioSignature } from "../twilio/signature.ts";
 import { twilioSimulator } from "../twilio/simulator.ts";
-import { renderTwiml, renderWhisper, twilioCallbacks } from "../twilio/twiml.ts";
+import { renderTwiml, renderWhisper } from "../twilio/twiml.ts";
+import { markupCallbacks } from "../xml-markup.ts";
 
 /** SignalWire writes project, call and recording ids as UUIDs. */
 const uuid = (what: string) => z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, `must be a SignalWire ${what} (a UUID)`);
@@ -68,7 +69,7 @@ export const signalwire: RoutingAdapter<SignalWireCredentials> = {
     verifyTwilioSignature(credentials.signingKey, request.url, formPairs(request), request.headers.get("X-SignalWire-Signature") ?? request.headers.get("X-Twilio-Signature") ?? undefined),
   markup: {
     contentType: "text/xml; charset=utf-8",
-    render: (decision, callback) => renderTwiml(decision, twilioCallbacks(callback)),
+    render: (decision, callback) => renderTwiml(decision, markupCallbacks(callback)),
     whisper: renderWhisper,
   },
   numbers: (credentials) =>

@@ -5,62 +5,25 @@
  * <Gather> because TeXML has no `actionOnEmptyResult`: a caller who presses nothing falls through to it.
  */
 import { isSipUri, type CallbackUrl, type RoutingDecision, type Step } from "../../../telephony/contract.ts";
+import { escapeXml, markupCallbacks, sendDigits, xmlAttrs, type CallbackUrls } from "../xml-markup.ts";
 import { DEFAULT_HOLD_MUSIC } from "../twilio/twiml.ts";
-
-function escape(text: string) {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
-}
-
-function attrs(values: Record<string, string | number | undefined>) {
-  return Object.entries(values)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => ` ${k}="${escape(String(v))}"`)
-    .join("");
-}
 
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(value)));
 
-/** Where Telnyx reports back; each is named in the markup that needs it. */
-type Urls = {
-  dialAction?: string;
-  legStatus?: string;
-  gather?: string;
-  voicemailDone?: string;
-  recording?: string;
-  whisper?: (text: string) => string;
-};
-
-function urlsOf(callback: CallbackUrl | undefined): Urls {
-  if (!callback) return {};
-  return {
-    dialAction: callback("dial-action"),
-    legStatus: callback("leg-status"),
-    gather: callback("gather"),
-    voicemailDone: callback("voicemail-done"),
-    recording: callback("recording"),
-    whisper: (text) => callback("whisper", { text }),
-  };
-}
-
-/** `w` waits half a second before each digit; the delay comes first. */
-function sendDigits(extension: string, delaySeconds = 0) {
-  return "w".repeat(Math.max(0, Math.round(delaySeconds * 2))) + extension;
-}
-
-function renderStep(step: Step, urls: Urls): string {
+function renderStep(step: Step, urls: CallbackUrls): string {
   switch (step.kind) {
     case "say":
-      return `<Say>${escape(step.text)}</Say>`;
+      return `<Say>${escapeXml(step.text)}</Say>`;
     case "play":
-      return `<Play>${escape(step.url)}</Play>`;
+      return `<Play>${escapeXml(step.url)}</Play>`;
     case "hold":
       // Telnyx names no hold music of its own: the same public recording Twilio's default plays.
-      return `<Play>${escape(step.musicUrl ?? DEFAULT_HOLD_MUSIC)}</Play>`;
+      return `<Play>${escapeXml(step.musicUrl ?? DEFAULT_HOLD_MUSIC)}</Play>`;
     case "dial": {
       const targets = step.targets
         .map((t) => {
           const sip = isSipUri(t.number);
-          const a = attrs({
+          const a = xmlAttrs({
             sendDigits: t.extension && !sip ? sendDigits(t.extension, t.extensionDelaySeconds) : undefined,
             url: t.whisper && urls.whisper ? urls.whisper(t.whisper) : undefined,
             method: t.whisper && urls.whisper ? "POST" : undefined,
@@ -69,10 +32,10 @@ function renderStep(step: Step, urls: Urls): string {
             statusCallbackEvent: urls.legStatus ? "answered completed" : undefined,
             statusCallbackMethod: urls.legStatus ? "POST" : undefined,
           });
-          return sip ? `<Sip${a}>${escape(t.number)}</Sip>` : `<Number${a}>${escape(t.number)}</Number>`;
+          return sip ? `<Sip${a}>${escapeXml(t.number)}</Sip>` : `<Number${a}>${escapeXml(t.number)}</Number>`;
         })
         .join("");
-      const dial = attrs({
+      const dial = xmlAttrs({
         action: urls.dialAction,
         method: urls.dialAction ? "POST" : undefined,
         timeout: clamp(step.ringSeconds, 5, 120),
@@ -83,12 +46,12 @@ function renderStep(step: Step, urls: Urls): string {
       return `<Dial${dial}>${targets}</Dial>`;
     }
     case "gather": {
-      const gather = `<Gather${attrs({ action: urls.gather, numDigits: 1, timeout: clamp(step.timeoutSeconds, 1, 120) })}><Say>${escape(step.prompt)}</Say></Gather>`;
+      const gather = `<Gather${xmlAttrs({ action: urls.gather, numDigits: 1, timeout: clamp(step.timeoutSeconds, 1, 120) })}><Say>${escapeXml(step.prompt)}</Say></Gather>`;
       // Reached only when the caller pressed nothing: reported as a menu with no keys.
-      return urls.gather ? `${gather}<Redirect method="POST">${escape(urls.gather)}</Redirect>` : gather;
+      return urls.gather ? `${gather}<Redirect method="POST">${escapeXml(urls.gather)}</Redirect>` : gather;
     }
     case "voicemail":
-      return `<Record${attrs({
+      return `<Record${xmlAttrs({
         action: urls.voicemailDone,
         method: urls.voicemailDone ? "POST" : undefined,
         maxLength: clamp(step.maxSeconds, 1, 14_400),
@@ -106,11 +69,11 @@ function renderStep(step: Step, urls: Urls): string {
 }
 
 export function renderTexml(decision: RoutingDecision, callback?: CallbackUrl) {
-  const urls = urlsOf(callback);
+  const urls = markupCallbacks(callback);
   return `<?xml version="1.0" encoding="UTF-8"?><Response>${decision.steps.map((s) => renderStep(s, urls)).join("")}</Response>`;
 }
 
 /** What the person who answers hears before the caller is put through. */
 export function renderTexmlWhisper(text: string) {
-  return `<?xml version="1.0" encoding="UTF-8"?><Response><Say>${escape(text)}</Say></Response>`;
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Say>${escapeXml(text)}</Say></Response>`;
 }

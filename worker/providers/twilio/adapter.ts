@@ -9,7 +9,8 @@ import { reportTime, TWILIO_FORMS, type TwimlForms } from "./forms.ts";
 import { TwilioNumbers } from "./numbers.ts";
 import { verifyTwilioSignature } from "./signature.ts";
 import { twilioSimulator } from "./simulator.ts";
-import { renderTwiml, renderWhisper, twilioCallbacks } from "./twiml.ts";
+import { renderTwiml, renderWhisper } from "./twiml.ts";
+import { markupCallbacks } from "../xml-markup.ts";
 
 export const twilioCredentials = z.object({
   accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID (AC + 32 hex digits)"),
@@ -92,7 +93,7 @@ export function twimlParser(forms: TwimlForms, providerName: string) {
 
 export const parseTwilio = twimlParser(TWILIO_FORMS, "Twilio");
 
-/** The paths TwiML's callbacks name (twilioCallbacks), and the number's voice and status webhooks. */
+/** The paths TwiML's callbacks name (markupCallbacks), and the number's voice and status webhooks. */
 export const TWIML_PATHS = { voice: "voice", status: "status", callbacks: ["status", "leg-status", "dial-action", "gather", "recording", "voicemail-done", "whisper"] } as const;
 
 export const twilio: RoutingAdapter<TwilioCredentials> = {
@@ -108,7 +109,7 @@ export const twilio: RoutingAdapter<TwilioCredentials> = {
   verify: (request, credentials) => verifyTwilioSignature(credentials.authToken, request.url, formPairs(request), request.headers.get("X-Twilio-Signature") ?? undefined),
   markup: {
     contentType: "text/xml; charset=utf-8",
-    render: (decision, callback) => renderTwiml(decision, twilioCallbacks(callback)),
+    render: (decision, callback) => renderTwiml(decision, markupCallbacks(callback)),
     whisper: renderWhisper,
   },
   check: (credentials) => checkTwilioAccount(credentials.accountSid, credentials.authToken),

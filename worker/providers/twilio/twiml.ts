@@ -1,61 +1,23 @@
 /** Renders a routing decision as TwiML (also spoken by SignalWire and Telnyx TeXML). */
-import { isSipUri, type CallbackUrl, type RoutingDecision, type Step } from "../../../telephony/contract.ts";
+import { isSipUri, type RoutingDecision, type Step } from "../../../telephony/contract.ts";
+import { escapeXml, sendDigits, xmlAttrs, type CallbackUrls } from "../xml-markup.ts";
 
 /** Twilio's own hold music, for a queue whose route names none. */
 export const DEFAULT_HOLD_MUSIC = "http://com.twilio.music.classical.s3.amazonaws.com/BusyStrings.mp3";
 
-function escape(text: string) {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
-}
-
-function attrs(values: Record<string, string | number | undefined>) {
-  return Object.entries(values)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => ` ${k}="${escape(String(v))}"`)
-    .join("");
-}
-
-/** Where Twilio reports back; each is named in the markup that needs it. */
-export type CallbackUrls = {
-  dialAction?: string;
-  legStatus?: string;
-  gather?: string;
-  voicemailDone?: string;
-  recording?: string;
-  whisper?: (text: string) => string;
-};
-
-/** The callback URLs of our Twilio webhook paths, for markup that reports back to us. */
-export function twilioCallbacks(callback: CallbackUrl | undefined): CallbackUrls {
-  if (!callback) return {};
-  return {
-    dialAction: callback("dial-action"),
-    legStatus: callback("leg-status"),
-    gather: callback("gather"),
-    voicemailDone: callback("voicemail-done"),
-    recording: callback("recording"),
-    whisper: (text) => callback("whisper", { text }),
-  };
-}
-
-/** `w` waits half a second before each digit Twilio sends; the delay comes first. */
-function sendDigits(extension: string, delaySeconds = 0) {
-  return "w".repeat(Math.max(0, Math.round(delaySeconds * 2))) + extension;
-}
-
 function renderStep(step: Step, urls: CallbackUrls): string {
   switch (step.kind) {
     case "say":
-      return `<Say>${escape(step.text)}</Say>`;
+      return `<Say>${escapeXml(step.text)}</Say>`;
     case "play":
-      return `<Play>${escape(step.url)}</Play>`;
+      return `<Play>${escapeXml(step.url)}</Play>`;
     case "hold":
-      return `<Play>${escape(step.musicUrl ?? DEFAULT_HOLD_MUSIC)}</Play>`;
+      return `<Play>${escapeXml(step.musicUrl ?? DEFAULT_HOLD_MUSIC)}</Play>`;
     case "dial": {
       const numbers = step.targets
         .map((t) => {
           const sip = isSipUri(t.number);
-          const a = attrs({
+          const a = xmlAttrs({
             // A SIP URI names the phone itself: <Sip> has no sendDigits (the extension is the URI's user part).
             sendDigits: t.extension && !sip ? sendDigits(t.extension, t.extensionDelaySeconds) : undefined,
             url: t.whisper && urls.whisper ? urls.whisper(t.whisper) : undefined,
@@ -65,10 +27,10 @@ function renderStep(step: Step, urls: CallbackUrls): string {
             statusCallbackEvent: urls.legStatus ? "answered completed" : undefined,
             statusCallbackMethod: urls.legStatus ? "POST" : undefined,
           });
-          return sip ? `<Sip${a}>${escape(t.number)}</Sip>` : `<Number${a}>${escape(t.number)}</Number>`;
+          return sip ? `<Sip${a}>${escapeXml(t.number)}</Sip>` : `<Number${a}>${escapeXml(t.number)}</Number>`;
         })
         .join("");
-      const dial = attrs({
+      const dial = xmlAttrs({
         action: urls.dialAction,
         method: urls.dialAction ? "POST" : undefined,
         timeout: step.ringSeconds,
@@ -79,9 +41,9 @@ function renderStep(step: Step, urls: CallbackUrls): string {
     }
     case "gather":
       // actionOnEmptyResult: a caller who presses nothing is reported too, so the menu can repeat.
-      return `<Gather${attrs({ action: urls.gather, method: "POST", numDigits: 1, timeout: step.timeoutSeconds, actionOnEmptyResult: "true" })}><Say>${escape(step.prompt)}</Say></Gather>`;
+      return `<Gather${xmlAttrs({ action: urls.gather, method: "POST", numDigits: 1, timeout: step.timeoutSeconds, actionOnEmptyResult: "true" })}><Say>${escapeXml(step.prompt)}</Say></Gather>`;
     case "voicemail":
-      return `<Record${attrs({ action: urls.voicemailDone, method: "POST", maxLength: step.maxSeconds, playBeep: "true", recordingStatusCallback: urls.recording })}/>`;
+      return `<Record${xmlAttrs({ action: urls.voicemailDone, method: "POST", maxLength: step.maxSeconds, playBeep: "true", recordingStatusCallback: urls.recording })}/>`;
     case "hangup":
       return "<Hangup/>";
     default: {
@@ -97,5 +59,5 @@ export function renderTwiml(decision: RoutingDecision, urls: CallbackUrls = {}) 
 
 /** What the person who answers hears before the caller is put through. */
 export function renderWhisper(text: string) {
-  return `<?xml version="1.0" encoding="UTF-8"?><Response><Say>${escape(text)}</Say></Response>`;
+  return `<?xml version="1.0" encoding="UTF-8"?><Response><Say>${escapeXml(text)}</Say></Response>`;
 }
