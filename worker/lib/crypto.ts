@@ -1,7 +1,24 @@
 /**
  * WebCrypto helpers: the same code runs in the Worker, the Durable Object and Node scripts.
  */
+import { remember } from "./remember.ts";
+
 const encoder = new TextEncoder();
+
+/** HMAC keys this isolate imported, by hash, use and secret: importing costs more than the HMAC itself. */
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+/** An HMAC key for a provider's secret (a webhook signature's), imported once per isolate and kept among the last thousand. */
+export function hmacKey(secret: string, hash: "SHA-1" | "SHA-256", usage: "sign" | "verify") {
+  const id = `${hash}:${usage}:${secret}`;
+  let found = hmacKeys.get(id);
+  if (!found) {
+    found = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash }, false, [usage]);
+    remember(hmacKeys, id, found, 1000);
+    found.catch(() => hmacKeys.delete(id));
+  }
+  return found;
+}
 
 export function toBase64(bytes: Uint8Array): string {
   let binary = "";

@@ -6,25 +6,10 @@
  * the account) is as trustworthy as the body once verified. As plivo-node's
  * lib/utils/v3Security.js (validateV3Signature) builds it; WebCrypto in the Worker and in Node.
  */
-import { fromBase64, toBase64 } from "../../lib/crypto.ts";
-import { remember } from "../../lib/remember.ts";
+import { fromBase64, hmacKey, toBase64 } from "../../lib/crypto.ts";
 import { urlVariants } from "../twilio/signature.ts";
 
 const encoder = new TextEncoder();
-
-/** Imported keys by token and use: importing costs more than the HMAC itself. */
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function key(authToken: string, usage: "sign" | "verify") {
-  const id = `${usage}:${authToken}`;
-  let found = keys.get(id);
-  if (!found) {
-    found = crypto.subtle.importKey("raw", encoder.encode(authToken), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
-    remember(keys, id, found, 1000);
-    found.catch(() => keys.delete(id));
-  }
-  return found;
-}
 
 /** By name, then by value, in UTF-16 code unit order (JavaScript's default sort, as the SDK sorts); repeats kept. */
 function sorted(pairs: Iterable<[string, string]>) {
@@ -44,7 +29,7 @@ export function signedPayload(url: string, params: Iterable<[string, string]>) {
 }
 
 export async function plivoSignature(authToken: string, url: string, params: Iterable<[string, string]>, nonce: string) {
-  const mac = await crypto.subtle.sign("HMAC", await key(authToken, "sign"), encoder.encode(`${signedPayload(url, params)}.${nonce}`));
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey(authToken, "SHA-256", "sign"), encoder.encode(`${signedPayload(url, params)}.${nonce}`));
   return toBase64(new Uint8Array(mac));
 }
 
@@ -88,7 +73,7 @@ export async function verifyPlivoSignature(authToken: string, url: string, param
   if (!nonce || nonce.length > 100) return false;
   const candidates = signatures(headers);
   if (candidates.length === 0) return false;
-  const verifyKey = await key(authToken, "verify");
+  const verifyKey = await hmacKey(authToken, "SHA-256", "verify");
   for (const variant of urlVariants(url)) {
     const data = encoder.encode(`${signedPayload(variant, params)}.${nonce}`);
     for (const signature of candidates) if (await crypto.subtle.verify("HMAC", verifyKey, signature, data)) return true;

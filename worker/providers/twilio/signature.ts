@@ -3,24 +3,9 @@
  * request was made to followed by every POST parameter's name and value, sorted by name; base64.
  * Runs on WebCrypto in the Worker and in Node (the simulator signs with the same code).
  */
-import { fromBase64, toBase64 } from "../../lib/crypto.ts";
-import { remember } from "../../lib/remember.ts";
+import { fromBase64, hmacKey, toBase64 } from "../../lib/crypto.ts";
 
 const encoder = new TextEncoder();
-
-/** Imported keys by token and use: importing costs more than the HMAC itself. */
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function key(authToken: string, usage: "sign" | "verify") {
-  const id = `${usage}:${authToken}`;
-  let found = keys.get(id);
-  if (!found) {
-    found = crypto.subtle.importKey("raw", encoder.encode(authToken), { name: "HMAC", hash: "SHA-1" }, false, [usage]);
-    remember(keys, id, found, 1000);
-    found.catch(() => keys.delete(id));
-  }
-  return found;
-}
 
 /**
  * The string Twilio signs: the URL, then each parameter as name + value, by name (then value). A
@@ -33,7 +18,7 @@ export function signedPayload(url: string, params: Iterable<[string, string]>) {
 }
 
 export async function twilioSignature(authToken: string, url: string, params: Iterable<[string, string]>) {
-  const mac = await crypto.subtle.sign("HMAC", await key(authToken, "sign"), encoder.encode(signedPayload(url, params)));
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey(authToken, "SHA-1", "sign"), encoder.encode(signedPayload(url, params)));
   return toBase64(new Uint8Array(mac));
 }
 
@@ -63,7 +48,7 @@ export async function verifyTwilioSignature(authToken: string, url: string, para
     return false;
   }
   if (signature.byteLength !== 20) return false;
-  const verifyKey = await key(authToken, "verify");
+  const verifyKey = await hmacKey(authToken, "SHA-1", "verify");
   for (const candidate of urlVariants(url)) {
     if (await crypto.subtle.verify("HMAC", verifyKey, signature, encoder.encode(signedPayload(candidate, params)))) return true;
   }

@@ -6,8 +6,7 @@
  * Worker and in Node (the simulator signs with the same code). Vonage's SDK (`@vonage/jwt`
  * verifySignature) checks the signature only; the hash and the time are ours to check.
  */
-import { fromBase64, sha256Hex, toBase64Url } from "../../lib/crypto.ts";
-import { remember } from "../../lib/remember.ts";
+import { fromBase64, hmacKey, sha256Hex, toBase64Url } from "../../lib/crypto.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -25,19 +24,6 @@ export type VonageClaims = {
   exp?: number;
   nbf?: number;
 };
-
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function key(secret: string, usage: "sign" | "verify") {
-  const id = `${usage}:${secret}`;
-  let found = keys.get(id);
-  if (!found) {
-    found = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
-    remember(keys, id, found, 1000);
-    found.catch(() => keys.delete(id));
-  }
-  return found;
-}
 
 function fromBase64Url(part: string) {
   if (!/^[A-Za-z0-9_-]*$/.test(part)) throw new Error("not base64url");
@@ -81,7 +67,7 @@ export async function vonageJwt(secret: string, applicationId: string, body: str
   };
   const head = toBase64Url(encoder.encode(JSON.stringify({ alg: "HS256", typ: "JWT" })));
   const payload = toBase64Url(encoder.encode(JSON.stringify(claims)));
-  const mac = await crypto.subtle.sign("HMAC", await key(secret, "sign"), encoder.encode(`${head}.${payload}`));
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret, "SHA-256", "sign"), encoder.encode(`${head}.${payload}`));
   return `${head}.${payload}.${toBase64Url(new Uint8Array(mac))}`;
 }
 
@@ -106,7 +92,7 @@ export async function verifyVonageJwt(secret: string, applicationId: string, tok
   }
   if (!header || typeof header !== "object" || (header as { alg?: unknown }).alg !== "HS256") return false;
   if (mac.byteLength !== 32) return false;
-  if (!(await crypto.subtle.verify("HMAC", await key(secret, "verify"), mac, encoder.encode(`${head}.${payload}`)))) return false;
+  if (!(await crypto.subtle.verify("HMAC", await hmacKey(secret, "SHA-256", "verify"), mac, encoder.encode(`${head}.${payload}`)))) return false;
   if (!claims || typeof claims !== "object") return false;
   const c = claims as Partial<Record<keyof VonageClaims, unknown>>;
   if (c.application_id !== applicationId) return false;
