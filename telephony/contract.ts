@@ -75,6 +75,14 @@ export type TrackingRoute = {
 
 export const FAILSAFE_RING_SECONDS = 30;
 
+/**
+ * Whether calls to a tracking number go anywhere: a route, else its termination or fail-safe number;
+ * or its provider routes them itself (a PBX), and nothing here need ring.
+ */
+export function ringsSomewhere(route: { routeId?: string | null | undefined; terminationNumber?: string | null | undefined; failsafeNumber?: string | null | undefined }, routesItself = false) {
+  return routesItself || Boolean(route.routeId || route.terminationNumber || route.failsafeNumber);
+}
+
 /** The number the fail-safe dials: the fail-safe number, else the termination number, never the tracking number itself. */
 export function failsafeTarget(route: Pick<TrackingRoute, "failsafeNumber" | "terminationNumber" | "trackingNumber">): string | null {
   return [route.failsafeNumber, route.terminationNumber].find((n) => n && n !== route.trackingNumber) ?? null;

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { invitations, users } from "../../schema/db.ts";
 import { call, createTenant, db, login } from "./helpers.ts";
 import { buySandboxNumber, signUp, type SignedUp } from "./sandbox.ts";
+import { createPbxTenant } from "./pbx-helpers.ts";
 import { createTwilioTenant } from "./twilio-helpers.ts";
 
 type Step = { id: string; done: boolean; detail: string } & Record<string, unknown>;
@@ -90,6 +91,12 @@ describe("GET /api/setup", () => {
       .bind(crypto.randomUUID(), t.id, t.trackingNumber, Date.now())
       .run();
     expect(ticks(await setup(await login(t.adminEmail)))["test-call"]).toBe(true);
+  });
+
+  it("a PBX's number rings where the PBX routes it: nothing to set here", async () => {
+    const t = await createPbxTenant("PBX Office");
+    const s = await setup(await login(t.adminEmail));
+    expect(step(s, "routing")).toMatchObject({ done: true, unrouted: [] });
   });
 
   it("a tenant with no provider account has that step to do", async () => {

@@ -15,7 +15,7 @@ import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { localDate, startOfDay } from "../lib/zoned.ts";
 import { invalid, phoneOrIssue, refuseLoops, routingChanged, type Issue } from "../routing/checks.ts";
-import { ProviderError, type NumberShop, type NumberWebhooks } from "../../telephony/contract.ts";
+import { ProviderError, ringsSomewhere, type NumberShop, type NumberWebhooks } from "../../telephony/contract.ts";
 import { adapterOf, credentialsOf, providerIds } from "../providers/index.ts";
 import { BroughtNumbers } from "../providers/brought/numbers.ts";
 import { SandboxNumbers } from "../providers/sandbox/numbers.ts";
@@ -247,7 +247,7 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     const shop = await numberShop(c, db, { provider: body.provider });
     // A number whose provider routes its calls itself needs nothing to ring here.
     const routesItself = !("error" in shop) && shop.routesItself;
-    if (!routesItself && !body.routeId && !numbers.terminationNumber && !numbers.failsafeNumber) {
+    if (!ringsSomewhere({ routeId: body.routeId, ...numbers }, routesItself)) {
       issues.push({ path: "terminationNumber", message: "give a termination number, a route or a fail-safe number: without one, every call to this number would hang up" });
     }
     if (issues.length) return invalid(c, issues);

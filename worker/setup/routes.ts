@@ -9,12 +9,8 @@ import { and, asc, count, eq, gt, isNull } from "drizzle-orm";
 import { getDb } from "../../schema/d1.ts";
 import { calls, invitations, providerAccounts, trackingNumbers, users } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
+import { ringsSomewhere } from "../../telephony/contract.ts";
 import { adapterOf } from "../providers/index.ts";
-
-/** Where a tracking number's calls go, as routing reads it: a route, else the termination or fail-safe number. */
-export function ringsSomewhere(t: { routeId: string | null; terminationNumber: string | null; failsafeNumber: string | null }) {
-  return Boolean(t.routeId || t.terminationNumber || t.failsafeNumber);
-}
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -25,7 +21,7 @@ export const setupRoutes = new Hono<AppEnv>().get("/", async (c) => {
   const [accounts, numbers, [loggedCall], [team], [pending]] = await db.batch([
     db.select({ provider: providerAccounts.provider, sandbox: providerAccounts.sandbox }).from(providerAccounts).where(eq(providerAccounts.tenantId, tenant.id)).orderBy(asc(providerAccounts.createdAt)),
     db
-      .select({ id: trackingNumbers.id, number: trackingNumbers.number, routeId: trackingNumbers.routeId, terminationNumber: trackingNumbers.terminationNumber, failsafeNumber: trackingNumbers.failsafeNumber, sandbox: providerAccounts.sandbox })
+      .select({ id: trackingNumbers.id, number: trackingNumbers.number, routeId: trackingNumbers.routeId, terminationNumber: trackingNumbers.terminationNumber, failsafeNumber: trackingNumbers.failsafeNumber, sandbox: providerAccounts.sandbox, provider: providerAccounts.provider })
       .from(trackingNumbers)
       .leftJoin(providerAccounts, eq(providerAccounts.id, trackingNumbers.providerAccountId))
       .where(eq(trackingNumbers.tenantId, tenant.id))
@@ -40,9 +36,11 @@ export const setupRoutes = new Hono<AppEnv>().get("/", async (c) => {
   const real = accounts.find((a) => !a.sandbox);
   const account = real ?? accounts[0];
   const providerName = account ? (adapterOf(account.provider)?.name ?? account.provider) : null;
-  const unrouted = numbers.filter((n) => !ringsSomewhere(n)).map(({ id, number }) => ({ id, number }));
+  // A number whose provider routes its calls itself (a PBX) needs nothing set here.
+  const rings = (n: (typeof numbers)[number]) => ringsSomewhere(n, n.provider !== null && adapterOf(n.provider)?.routesItself === true);
+  const unrouted = numbers.filter((n) => !rings(n)).map(({ id, number }) => ({ id, number }));
   // The number the checklist's test-call button rings: a sandbox number that rings somewhere.
-  const testable = numbers.find((n) => n.sandbox && ringsSomewhere(n));
+  const testable = numbers.find((n) => n.sandbox && rings(n));
   const activeUsers = team?.n ?? 0;
   const invited = pending?.n ?? 0;
 
