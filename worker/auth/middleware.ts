@@ -50,11 +50,3 @@ export function requireAuth() {
     await next();
   });
 }
-
-/** For what is a user's own (their password): a session, never an API key, which acts for no one user. */
-export function requireSession(message: string) {
-  return createMiddleware<AppEnv>(async function requireSession(c, next) {
-    if (c.get("auth").via !== "session") return apiError(c, 403, message);
-    await next();
-  });
-}
