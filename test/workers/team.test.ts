@@ -6,6 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { INVITATION_TTL_MS } from "../../worker/auth/links.ts";
+import { LINK_USES_PER_CLIENT } from "../../worker/auth/queries.ts";
 import { call, createTenant, db, login, PASSWORD, type TestTenant } from "./helpers.ts";
 import { Dashboard } from "./socket.ts";
 
@@ -211,6 +212,23 @@ describe("the team", () => {
     expect((await patchUser(admin, theirs, { disabled: true })).status).toBe(404);
     expect((await call(`/api/users/${theirs}/reset-link`, { method: "POST", cookie: admin })).status).toBe(404);
     expect((await db().query.users.findFirst({ where: (u, { eq }) => eq(u.id, theirs) }))?.disabledAt).toBeNull();
+  });
+});
+
+describe("the public routes of links", () => {
+  it(`let a client try ${LINK_USES_PER_CLIENT} times in the window, then answer 429 with Retry-After, reading or using a link alike`, async () => {
+    const headers = { "CF-Connecting-IP": "198.51.100.251" };
+    const token = "B".repeat(43);
+    for (let i = 0; i < LINK_USES_PER_CLIENT; i++) expect((await call(`/api/auth/reset?token=${token}`, { headers })).status).toBe(404);
+    for (const res of [
+      await call(`/api/invitations/accept?token=${token}`, { headers }),
+      await call("/api/invitations/accept", { method: "POST", headers, json: { token, name: "Nobody", password: NEW_PASSWORD } }),
+      await call(`/api/auth/reset?token=${token}`, { headers }),
+      await call("/api/auth/reset", { method: "POST", headers, json: { token, password: NEW_PASSWORD } }),
+    ]) {
+      expect([res.status, await res.json()]).toEqual([429, { error: "Too many tries from here; try again later" }]);
+      expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
+    }
   });
 });
 

@@ -9,13 +9,24 @@ import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { SESSION_COOKIE } from "./middleware.ts";
 import { closeSessionSockets } from "./sessions.ts";
-import { SESSION_TTL_MS, clearLoginFailures, createSession, deleteSession, findUserByEmail, loginWait, recordLoginFailure } from "./queries.ts";
+import { SESSION_TTL_MS, clearLoginFailures, countAttempt, createSession, deleteSession, findUserByEmail, loginWait, recordLoginFailure } from "./queries.ts";
 import { sessions, tenants, users } from "../../schema/db.ts";
 import { and, eq, ne } from "drizzle-orm";
 
 /** The client asking: the address Cloudflare saw (`CF-Connecting-IP`); locally, there is one client. */
 export function clientOf(c: { req: { header(name: string): string | undefined } }) {
   return c.req.header("CF-Connecting-IP") ?? "local";
+}
+
+/**
+ * Counts one attempt of the client at something public (signing up, using a link): the 429, with
+ * Retry-After, once it is over its limit; undefined while it may go on.
+ */
+export async function overLimit(c: Context<AppEnv>, db: Db, kind: "signup" | "link", message: string) {
+  const wait = await countAttempt(db, kind, clientOf(c));
+  if (wait <= 0) return undefined;
+  c.header("Retry-After", String(Math.ceil(wait / 1000)));
+  return apiError(c, 429, message);
 }
 
 /**

@@ -12,8 +12,8 @@ import type { AppEnv } from "../env.ts";
 import { encryptSecret, hashPassword } from "../lib/crypto.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
-import { clientOf, startSession } from "./routes.ts";
-import { countAttempt, findUserByEmail } from "./queries.ts";
+import { overLimit, startSession } from "./routes.ts";
+import { findUserByEmail } from "./queries.ts";
 import { firstFreeSlug, sandboxTwilioCredentials, slugOf } from "./new-tenant.ts";
 
 // The operator's CLI (scripts/admin.ts) makes tenants the same way, from ./new-tenant.ts.
@@ -30,11 +30,8 @@ export const signupRoutes = new Hono<AppEnv>().post("/", validate("json", signup
   if (c.env.SIGNUP === "closed") return apiError(c, 403, "Sign-up is closed here; ask an admin of your business for an account");
   const body = c.req.valid("json");
   const db = getDb(c.env.DB);
-  const wait = await countAttempt(db, "signup", clientOf(c));
-  if (wait > 0) {
-    c.header("Retry-After", String(Math.ceil(wait / 1000)));
-    return apiError(c, 429, "Too many sign-ups from here; try again later");
-  }
+  const refused = await overLimit(c, db, "signup", "Too many sign-ups from here; try again later");
+  if (refused) return refused;
   if (await findUserByEmail(db, body.email)) return apiError(c, 409, EMAIL_TAKEN);
 
   const passwordHash = await hashPassword(body.password);

@@ -17,8 +17,8 @@ import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { revokeKeysOfUser } from "./keys.ts";
 import { INVITATION_TTL_MS, RESET_TTL_MS, newLink, tokenHashOf } from "./links.ts";
-import { countAttempt, findUserByEmail } from "./queries.ts";
-import { clientOf, startSession } from "./routes.ts";
+import { findUserByEmail } from "./queries.ts";
+import { overLimit, startSession } from "./routes.ts";
 import { closeSessionSockets } from "./sessions.ts";
 
 type C = Context<AppEnv>;
@@ -133,7 +133,8 @@ export const invitationRoutes = new Hono<AppEnv>()
   // Public: the newcomer holds the token and nothing else.
   .get("/accept", validate("query", linkQuery), async (c) => {
     const db = getDb(c.env.DB);
-    if ((await countAttempt(db, "link", clientOf(c))) > 0) return apiError(c, 429, "Too many tries from here; try again later");
+    const refused = await overLimit(c, db, "link", "Too many tries from here; try again later");
+    if (refused) return refused;
     const inv = await db.query.invitations.findFirst({ where: eq(invitations.tokenHash, await tokenHashOf(c.req.valid("query").token)) });
     const why = unusable(inv);
     if (why || !inv) return apiError(c, why!.status, why!.error);
@@ -143,11 +144,8 @@ export const invitationRoutes = new Hono<AppEnv>()
   .post("/accept", validate("json", invitationAccept), async (c) => {
     const body = c.req.valid("json");
     const db = getDb(c.env.DB);
-    const wait = await countAttempt(db, "link", clientOf(c));
-    if (wait > 0) {
-      c.header("Retry-After", String(Math.ceil(wait / 1000)));
-      return apiError(c, 429, "Too many tries from here; try again later");
-    }
+    const refused = await overLimit(c, db, "link", "Too many tries from here; try again later");
+    if (refused) return refused;
     const inv = await db.query.invitations.findFirst({ where: eq(invitations.tokenHash, await tokenHashOf(body.token)) });
     const why = unusable(inv);
     if (why || !inv) return apiError(c, why!.status, why!.error);
@@ -252,7 +250,8 @@ async function findReset(db: Db, token: string) {
 export const resetRoutes = new Hono<AppEnv>()
   .get("/", validate("query", linkQuery), async (c) => {
     const db = getDb(c.env.DB);
-    if ((await countAttempt(db, "link", clientOf(c))) > 0) return apiError(c, 429, "Too many tries from here; try again later");
+    const refused = await overLimit(c, db, "link", "Too many tries from here; try again later");
+    if (refused) return refused;
     const row = await findReset(db, c.req.valid("query").token);
     const why = unusableReset(row);
     if (why || !row) return apiError(c, why!.status, why!.error);
@@ -261,11 +260,8 @@ export const resetRoutes = new Hono<AppEnv>()
   .post("/", validate("json", passwordReset), async (c) => {
     const body = c.req.valid("json");
     const db = getDb(c.env.DB);
-    const wait = await countAttempt(db, "link", clientOf(c));
-    if (wait > 0) {
-      c.header("Retry-After", String(Math.ceil(wait / 1000)));
-      return apiError(c, 429, "Too many tries from here; try again later");
-    }
+    const refused = await overLimit(c, db, "link", "Too many tries from here; try again later");
+    if (refused) return refused;
     const row = await findReset(db, body.token);
     const why = unusableReset(row);
     if (why || !row) return apiError(c, why!.status, why!.error);
