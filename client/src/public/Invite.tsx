@@ -7,7 +7,8 @@ import { asRole } from "../can.ts";
 import { formatTime } from "../format.ts";
 import { navigate } from "../router.ts";
 import { loadMe } from "../session.ts";
-import { PASSWORD_HINT, PublicPage } from "./PublicPage.tsx";
+import { NewPassword } from "../components/NewPassword.tsx";
+import { PublicPage } from "./PublicPage.tsx";
 
 type Invitation = { business: string; email: string; role: UserRole; expiresAt: number };
 
@@ -58,13 +59,7 @@ export function Invite({ token }: { token: string }) {
         Your name
         <input name="name" required maxLength={100} autocomplete="name" autofocus />
       </label>
-      <label>
-        Password
-        <input name="password" type="password" required minLength={10} autocomplete="new-password" aria-describedby="password-hint" />
-      </label>
-      <small id="password-hint" class="muted">
-        {PASSWORD_HINT}
-      </small>
+      <NewPassword label="Password" name="password" />
       {error.value && (
         <p class="error" role="alert">
           {error.value}

@@ -12,5 +12,3 @@ export function PublicPage({ title, children, onSubmit }: { title: string; child
     </main>
   );
 }
-
-export const PASSWORD_HINT = "At least 10 characters. A few unrelated words make a strong one.";

@@ -5,7 +5,8 @@ import { api, problem } from "../api.ts";
 import { formatTime } from "../format.ts";
 import { navigate } from "../router.ts";
 import { loadMe } from "../session.ts";
-import { PASSWORD_HINT, PublicPage } from "./PublicPage.tsx";
+import { NewPassword } from "../components/NewPassword.tsx";
+import { PublicPage } from "./PublicPage.tsx";
 
 type ResetLink = { name: string; email: string; expiresAt: number };
 
@@ -57,13 +58,7 @@ export function Reset({ token }: { token: string }) {
       <p class="muted">
         For {l.name} ({l.email}); this link works until {formatTime(l.expiresAt)}.
       </p>
-      <label>
-        New password
-        <input name="password" type="password" required minLength={10} autocomplete="new-password" aria-describedby="password-hint" autofocus />
-      </label>
-      <small id="password-hint" class="muted">
-        {PASSWORD_HINT}
-      </small>
+      <NewPassword label="New password" name="password" autofocus />
       <label>
         New password again
         <input name="repeat" type="password" required minLength={10} autocomplete="new-password" />

@@ -4,7 +4,8 @@ import { api, problem } from "../api.ts";
 import { navigate } from "../router.ts";
 import { loadMe } from "../session.ts";
 import { ZoneList } from "../components/ZoneList.tsx";
-import { PASSWORD_HINT, PublicPage } from "./PublicPage.tsx";
+import { NewPassword } from "../components/NewPassword.tsx";
+import { PublicPage } from "./PublicPage.tsx";
 
 const LABELS = { business: "Business name", name: "Your name", email: "Email", password: "Password", timeZone: "Time zone", country: "Country" };
 
@@ -50,13 +51,7 @@ export function Signup() {
         Email
         <input name="email" type="email" required autocomplete="username" />
       </label>
-      <label>
-        Password
-        <input name="password" type="password" required minLength={10} autocomplete="new-password" aria-describedby="password-hint" />
-      </label>
-      <small id="password-hint" class="muted">
-        {PASSWORD_HINT}
-      </small>
+      <NewPassword label="Password" name="password" />
       <div class="pair">
         <label>
           Time zone

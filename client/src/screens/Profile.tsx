@@ -2,7 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, ApiFailure, problem } from "../api.ts";
 import { can } from "../can.ts";
-import { PASSWORD_HINT } from "../public/PublicPage.tsx";
+import { NewPassword } from "../components/NewPassword.tsx";
 import { alertsAllowed, allowAlerts } from "../live/alerts.ts";
 import { loadMe } from "../session.ts";
 
@@ -104,13 +104,7 @@ function PasswordForm() {
         Current password
         <input name="current" type="password" required autocomplete="current-password" />
       </label>
-      <label>
-        New password
-        <input name="next" type="password" required minLength={10} autocomplete="new-password" aria-describedby="new-password-hint" />
-      </label>
-      <small id="new-password-hint" class="muted">
-        {PASSWORD_HINT} Your other sessions are signed out.
-      </small>
+      <NewPassword label="New password" name="next" note="Your other sessions are signed out." />
       <label>
         New password again
         <input name="repeat" type="password" required minLength={10} autocomplete="new-password" />
