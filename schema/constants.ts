@@ -42,6 +42,10 @@ export const ROLE_SCOPES: Record<UserRole, readonly ApiScope[]> = {
   reporting: ["calls:read", "marketing:read", "settings:read"],
 };
 export const mayDo = (role: UserRole, scope: ApiScope) => ROLE_SCOPES[role].includes(scope);
+/** How long a popup may stay after its call ended, in seconds; 0 keeps it until the user closes it. */
+export const POPUP_CLOSE_SECONDS = [0, 5, 10, 30, 60] as const;
+export type PopupCloseSeconds = (typeof POPUP_CLOSE_SECONDS)[number];
+
 export const CALL_STATUSES = ["ringing", "in-progress", "completed", "no-answer", "busy", "failed", "canceled"] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
 export const PROVIDERS = ["twilio", "signalwire", "telnyx", "plivo", "vonage", "pbx", "sandbox"] as const;

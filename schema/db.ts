@@ -40,6 +40,8 @@ export const users = sqliteTable(
     passwordHash: text("password_hash").notNull(),
     /** When the incoming-call popup opens for this user. */
     popupOn: text("popup_on", { enum: ["ring", "answer"] }).notNull().default("ring"),
+    /** Seconds a popup stays open after its call ended; 0 keeps it until the user closes it. */
+    popupCloseSeconds: integer("popup_close_seconds").notNull().default(10),
     /** The number an agent takes calls on now (routing's "dial agent"). */
     agentNumber: text("agent_number"),
     createdAt: createdAt(),

@@ -12,6 +12,7 @@ import { Dashboard } from "./screens/Dashboard.tsx";
 import { can } from "./can.ts";
 import { mayDo, type ApiScope } from "../../schema/constants.ts";
 import { loadMe, me, sessionEnded, type Me } from "./session.ts";
+import { labelTableCells } from "./table-labels.ts";
 import "./styles.css";
 
 const ContactList = lazy(() => import("./screens/Contacts.tsx").then((m) => m.ContactList));
@@ -67,17 +68,19 @@ function Screen({ store }: { store: LiveStore }) {
 }
 
 function Shell({ current }: { current: Me }) {
-  const store = useMemo(() => createLiveStore(current.user.popupOn, mayDo(current.user.role, "calls:write") ? alertIncoming : undefined), [current.user.id, current.user.role, current.user.popupOn]);
+  const { popupOn, popupCloseSeconds } = current.user;
+  const answers = mayDo(current.user.role, "calls:write");
+  const store = useMemo(() => createLiveStore(popupOn, answers ? alertIncoming : undefined, popupCloseSeconds), [current.user.id, answers, popupOn, popupCloseSeconds]);
   useEffect(() => connectLive(store, current.tenant.slug, sessionEnded), [store, current.tenant.slug]);
+  // A popup is for answering: someone who may not write to a call sees the live calls, not popups.
   return (
-    <>
+    <div class={`shell${answers ? " with-popups" : ""}`}>
       <Header store={store} me={current} />
-      <main class="home">
+      <main class="home" id="main">
         <Screen store={store} />
       </main>
-      {/* A popup is for answering: someone who may not write to a call sees the live calls, not popups. */}
-      {can("calls:write") && <CallPopups store={store} />}
-    </>
+      {answers && <CallPopups store={store} />}
+    </div>
   );
 }
 
@@ -97,5 +100,7 @@ function App() {
   return me.value ? <Shell current={me.value} /> : <Login />;
 }
 
-render(<App />, document.getElementById("app")!);
+const root = document.getElementById("app")!;
+labelTableCells(root);
+render(<App />, root);
 void loadMe();

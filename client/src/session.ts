@@ -4,7 +4,7 @@ import type { UserRole } from "../../schema/constants.ts";
 import { api, ApiFailure } from "./api.ts";
 
 export type Me = {
-  user: { id: string; email: string; name: string; role: UserRole; popupOn: "ring" | "answer" };
+  user: { id: string; email: string; name: string; role: UserRole; popupOn: "ring" | "answer"; popupCloseSeconds: number };
   tenant: { id: string; slug: string; name: string; timeZone: string };
 };
 

@@ -26,9 +26,9 @@ export function launch(): Promise<Browser> {
 const SHOTS = join(import.meta.dirname, "..", "..", "test-results", "screenshots");
 
 /** A screenshot of each step, for people to look at; written, never committed. */
-export async function shot(page: Page, name: string) {
+export async function shot(page: Page, name: string, { fullPage = true } = {}) {
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 }
 
 /** The same screen at a desk (1366×800) and on a phone (390×844), to look at both. */

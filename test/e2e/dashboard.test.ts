@@ -46,7 +46,7 @@ describe("the incoming-call popup", () => {
     expect(await page.locator(".phones").textContent()).toContain("+14155550126 x12");
     await page.locator("table.history tbody tr").first().waitFor();
     await shot(page, "dashboard-02-contact-with-history");
-    await popup.getByRole("button", { name: "Cancel" }).click();
+    await popup.getByRole("button", { name: "Close" }).click();
     await page.goto("/#/");
   });
 
@@ -56,7 +56,7 @@ describe("the incoming-call popup", () => {
     const ringing = simulateCall(sim(8), caller, MAIN, "no-answer");
     const popup = popupFor(page, caller);
     await popup.waitFor();
-    for (const name of ["New Customer", "New Vendor", "New Employee", "New Lead", "Select customer", "Cancel"]) await popup.getByRole("button", { name }).waitFor();
+    for (const name of ["New Customer", "New Vendor", "New Employee", "New Lead", "Select customer", "Close"]) await popup.getByRole("button", { name }).waitFor();
     expect(await popup.locator(".badge").textContent()).toBe("Unknown");
     await shot(page, "dashboard-03-unknown-caller");
     await popup.getByRole("button", { name: "New Customer" }).click();
@@ -68,7 +68,7 @@ describe("the incoming-call popup", () => {
     await page.getByRole("heading", { name: "Carla Cruz" }).waitFor();
     // The ringing call now belongs to her, on this screen and every other.
     await popup.locator(".name", { hasText: "Carla Cruz" }).waitFor();
-    await popup.getByRole("button", { name: "Cancel" }).click();
+    await popup.getByRole("button", { name: "Close" }).click();
 
     const next = simulateCall(sim(1), caller, MAIN, "answered");
     const again = popupFor(page, caller);
@@ -76,7 +76,7 @@ describe("the incoming-call popup", () => {
     expect(await again.locator(".badge").textContent()).toBe("Customer");
     await shot(page, "dashboard-05-new-contact-matches");
     expect((await next).error).toBeUndefined();
-    await again.getByRole("button", { name: "Cancel" }).click();
+    await again.getByRole("button", { name: "Close" }).click();
     expect((await ringing).error).toBeUndefined();
   }, 40_000);
 
@@ -91,7 +91,7 @@ describe("the incoming-call popup", () => {
     await popup.getByRole("button", { name: "Select", exact: true }).click();
     await popup.locator(".name", { hasText: "Val Vance" }).waitFor();
     expect(await popup.locator(".badge").textContent()).toBe("Vendor");
-    await popup.getByRole("button", { name: "Cancel" }).click();
+    await popup.getByRole("button", { name: "Close" }).click();
     expect((await ringing).error).toBeUndefined();
   });
 
@@ -108,9 +108,9 @@ describe("the incoming-call popup", () => {
     const first = await duration.textContent();
     await expect.poll(() => duration.textContent(), { timeout: 5000 }).not.toBe(first);
     await shot(page, "dashboard-07-two-popups");
-    await one.getByRole("button", { name: "Cancel" }).click();
+    await one.getByRole("button", { name: "Close" }).click();
     expect(await two.isVisible()).toBe(true);
-    await two.getByRole("button", { name: "Cancel" }).click();
+    await two.getByRole("button", { name: "Close" }).click();
     for (const life of await Promise.all(lives)) expect(life.error).toBeUndefined();
   });
 });
@@ -121,7 +121,7 @@ describe("the Notification Center", () => {
     const life = simulateCall(sim(0.5), caller, MAIN, "busy");
     await popupFor(page, caller).waitFor();
     expect((await life).error).toBeUndefined();
-    await popupFor(page, caller).getByRole("button", { name: "Cancel" }).click();
+    await popupFor(page, caller).getByRole("button", { name: "Close" }).click();
     const bell = page.getByTestId("bell");
     expect(Number(await bell.locator(".unread-count").textContent())).toBeGreaterThan(0);
     await bell.click();
@@ -158,7 +158,7 @@ describe("the Notification Center", () => {
     await page.locator(".notifications li.reminder", { hasText: `Follow up: ${caller}` }).waitFor({ timeout: 15_000 });
     await shot(page, "dashboard-09-reminder");
     await page.keyboard.press("Escape");
-    await popup.getByRole("button", { name: "Cancel" }).click();
+    await popup.getByRole("button", { name: "Close" }).click();
     expect((await ringing).error).toBeUndefined();
   });
 });
@@ -201,7 +201,7 @@ describe("staying connected", () => {
       await popupFor(second, caller).waitFor();
       await shot(second, "dashboard-12-resumed");
       expect((await life).error).toBeUndefined();
-      await popupFor(page, caller).getByRole("button", { name: "Cancel" }).click();
+      await popupFor(page, caller).getByRole("button", { name: "Close" }).click();
     } finally {
       await dropped.close();
       await proxy.close();

@@ -55,9 +55,9 @@ describe("a simulated call on an open dashboard", () => {
     expect(result.error).toBeUndefined();
     await row.waitFor({ state: "detached" });
     // The popup stays until the user closes it, showing how the call ended.
-    expect(await popup.locator(".status").textContent()).toBe("completed");
+    expect(await popup.locator(".status").getAttribute("data-status")).toBe("completed");
     await shot(page, "live-03-ended");
-    await popup.getByRole("button", { name: "Cancel" }).click();
+    await popup.getByRole("button", { name: "Close" }).click();
     await popup.waitFor({ state: "detached" });
   });
 
@@ -69,7 +69,7 @@ describe("a simulated call on an open dashboard", () => {
     await shot(page, "live-04-unknown-caller");
     expect((await life).ok).toBe(true);
     await page.locator(`.active-calls tbody tr[data-call-id="${await popup.getAttribute("data-call-id")}"]`).waitFor({ state: "detached" });
-    expect(await popup.locator(".status").textContent()).toBe("no-answer");
-    await popup.getByRole("button", { name: "Cancel" }).click();
+    expect(await popup.locator(".status").getAttribute("data-status")).toBe("no-answer");
+    await popup.getByRole("button", { name: "Close" }).click();
   });
 });

@@ -72,7 +72,7 @@ describe("from a new number to money in the report", () => {
     await page.getByRole("heading", { name: "Pat Price" }).waitFor();
     expect((await first).error).toBeUndefined();
     expect((await simulateCall(sim, "+14155550183", number, "no-answer")).error).toBeUndefined();
-    for (const caller of ["+14155550182", "+14155550183"]) await page.locator(".popup", { hasText: `Incoming call: ${caller}` }).getByRole("button", { name: "Cancel" }).click();
+    for (const caller of ["+14155550182", "+14155550183"]) await page.locator(".popup", { hasText: `Incoming call: ${caller}` }).getByRole("button", { name: "Close" }).click();
 
     // Income for Pat, as the accounting system would send it.
     await page.goto(`/#/reports?from=${day(-1)}&to=${day(1)}`);

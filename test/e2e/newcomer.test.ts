@@ -72,7 +72,7 @@ describe("a newcomer sets up Switchboard", () => {
     expect(await popup(owner).textContent()).toContain(number);
     await step(owner, "test-call").and(owner.locator(".done")).waitFor();
     expect(await shots(owner, "newcomer-06-test-call-popup")).toBe(true);
-    await popup(owner).getByRole("button", { name: "Cancel" }).click();
+    await popup(owner).getByRole("button", { name: "Close" }).click();
 
     // 5. Invite an agent and copy the link.
     await step(owner, "team").getByRole("link", { name: "Go to Settings › Team" }).click();

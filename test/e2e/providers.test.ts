@@ -44,8 +44,8 @@ describe("a call from each provider shows its popup", () => {
     await shot(page, `providers-${provider}`);
     const result = await life;
     expect(result.error, result.steps.join("\n")).toBeUndefined();
-    await popup.locator(".status", { hasText: "completed" }).waitFor();
-    await popup.getByRole("button", { name: "Cancel" }).click();
+    await popup.locator('.status[data-status="completed"]').waitFor();
+    await popup.getByRole("button", { name: "Close" }).click();
     await popup.waitFor({ state: "detached" });
   });
 });

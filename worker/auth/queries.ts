@@ -36,7 +36,7 @@ export async function resolveSession(db: Db, token: string, now = Date.now()) {
     .select({
       expiresAt: sessions.expiresAt,
       disabledAt: users.disabledAt,
-      user: { id: users.id, email: users.email, name: users.name, role: users.role, popupOn: users.popupOn },
+      user: { id: users.id, email: users.email, name: users.name, role: users.role, popupOn: users.popupOn, popupCloseSeconds: users.popupCloseSeconds },
       tenant: { id: tenants.id, slug: tenants.slug, name: tenants.name, timeZone: tenants.timeZone, defaultCountry: tenants.defaultCountry },
     })
     .from(sessions)

@@ -44,7 +44,7 @@ export async function startSession(c: Context<AppEnv>, db: Db, user: typeof user
   });
   const tenant = await db.query.tenants.findFirst({ where: eq(tenants.id, user.tenantId) });
   return {
-    user: { id: user.id, email: user.email, name: user.name, role: user.role, popupOn: user.popupOn },
+    user: { id: user.id, email: user.email, name: user.name, role: user.role, popupOn: user.popupOn, popupCloseSeconds: user.popupCloseSeconds },
     tenant: tenant && { id: tenant.id, slug: tenant.slug, name: tenant.name },
   };
 }

@@ -7,6 +7,7 @@
 import { Hono, type Context } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
+import { POPUP_CLOSE_SECONDS } from "../../schema/constants.ts";
 import { receivingNumbers, routes, trackingNumbers, users } from "../../schema/db.ts";
 import { presentReceiving, receivingNumberInput, receivingNumberUpdate, routeInput, targetsOf, type Route, type Target } from "../../schema/routing.ts";
 import type { AppEnv } from "../env.ts";
@@ -203,6 +204,8 @@ const profileUpdate = z
     /** The number this agent takes calls on now ("dial agent" routes ring it). */
     agentNumber: nullablePhone,
     popupOn: z.enum(["ring", "answer"]),
+    /** How long a popup stays after its call ended; 0: until the user closes it. */
+    popupCloseSeconds: z.literal(POPUP_CLOSE_SECONDS),
   })
   .partial()
   .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
@@ -212,7 +215,7 @@ export const profileRoutes = new Hono<AppEnv>()
     const auth = c.get("auth");
     if (auth.via !== "session") return apiError(c, 403, "A profile belongs to a logged-in user");
     const user = await getDb(c.env.DB).query.users.findFirst({ where: eq(users.id, auth.user.id) });
-    return c.json({ id: user!.id, email: user!.email, name: user!.name, role: user!.role, popupOn: user!.popupOn, agentNumber: user!.agentNumber });
+    return c.json({ id: user!.id, email: user!.email, name: user!.name, role: user!.role, popupOn: user!.popupOn, popupCloseSeconds: user!.popupCloseSeconds, agentNumber: user!.agentNumber });
   })
   .patch("/", validate("json", profileUpdate), async (c) => {
     const auth = c.get("auth");
@@ -233,5 +236,5 @@ export const profileRoutes = new Hono<AppEnv>()
       .where(eq(users.id, auth.user.id))
       .returning();
     await routingChanged(c);
-    return c.json({ id: user!.id, email: user!.email, name: user!.name, role: user!.role, popupOn: user!.popupOn, agentNumber: user!.agentNumber });
+    return c.json({ id: user!.id, email: user!.email, name: user!.name, role: user!.role, popupOn: user!.popupOn, popupCloseSeconds: user!.popupCloseSeconds, agentNumber: user!.agentNumber });
   });

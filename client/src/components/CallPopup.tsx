@@ -1,24 +1,60 @@
 import { useSignal } from "@preact/signals";
-import type { LiveCall } from "../../../schema/calls.ts";
+import { useEffect, useRef } from "preact/hooks";
+import { isTerminal, type LiveCall } from "../../../schema/calls.ts";
 import { CONTACT_KINDS } from "../../../schema/constants.ts";
 import { callerTypeLabel, formatDuration, statusLabel } from "../format.ts";
-import type { LiveStore } from "../live/model.ts";
+import { POPUPS_SHOWN, type LiveStore } from "../live/model.ts";
 import { now } from "../live/clock.ts";
+import { narrow } from "../live/screen.ts";
 import { href, navigate } from "../router.ts";
 import { CallInfoForm } from "./CallInfoForm.tsx";
 import { SelectCustomer } from "./SelectCustomer.tsx";
 
+function elapsed(call: LiveCall) {
+  return formatDuration(((call.endedAt ?? now.value) - call.startedAt) / 1000);
+}
+
+function CloseButton({ call, store }: { call: LiveCall; store: LiveStore }) {
+  return (
+    <button type="button" class="icon close" aria-label="Close" title="Close this popup (the call goes on)" onClick={() => store.dismiss(call.id)}>
+      <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+        <path fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M6 6l12 12M18 6L6 18" />
+      </svg>
+    </button>
+  );
+}
+
 function CallPopup({ call, store }: { call: LiveCall; store: LiveStore }) {
   const panel = useSignal<"none" | "info" | "select">("none");
   const known = call.contactId !== null;
-  const elapsed = formatDuration(((call.endedAt ?? now.value) - call.startedAt) / 1000);
+  const ended = isTerminal(call.status);
+  const working = panel.value !== "none";
+  // A popup with a form open stays where it is and stays open, whatever else rings meanwhile.
+  const worked = useRef(false);
+  useEffect(() => {
+    if (working) store.pin(call.id, true);
+    else if (worked.current) store.pin(call.id, false);
+    worked.current = working;
+  }, [working]);
+  const toggle = (which: "info" | "select") => (panel.value = panel.value === which ? "none" : which);
   return (
-    <article class={`popup ${call.callerType}`} role="region" aria-label={`Incoming call: ${call.callerNumber}`} data-call-id={call.id}>
+    <article class={`popup ${call.callerType} ${ended ? "ended" : call.status}`} role="region" aria-label={`Incoming call: ${call.callerNumber}`} data-call-id={call.id}>
       <header>
-        <strong>Incoming call: {call.callerNumber}</strong>
+        <div class="caller">
+          <strong class="title">Incoming call: {call.callerNumber}</strong>
+          {call.callerName && <p class="name">{call.callerName}</p>}
+        </div>
         <span class={`badge ${call.callerType}`}>{callerTypeLabel(call.callerType)}</span>
+        <CloseButton call={call} store={store} />
       </header>
-      {call.callerName && <p class="name">{call.callerName}</p>}
+      <p class="state">
+        <span class="status chip" data-status={call.status}>
+          {statusLabel(call.status)}
+        </span>{" "}
+        <span class="duration" aria-label="duration">
+          {elapsed(call)}
+        </span>
+      </p>
       <dl>
         <dt>Tracking number</dt>
         <dd>
@@ -27,12 +63,6 @@ function CallPopup({ call, store }: { call: LiveCall; store: LiveStore }) {
         </dd>
         <dt>Rings at</dt>
         <dd>{call.terminationNumber ?? "—"}</dd>
-        <dt>Status</dt>
-        <dd class="status" data-status={call.status}>
-          {call.status}
-        </dd>
-        <dt>Duration</dt>
-        <dd class="duration">{elapsed}</dd>
       </dl>
       <footer class="actions">
         {known ? (
@@ -46,39 +76,88 @@ function CallPopup({ call, store }: { call: LiveCall; store: LiveStore }) {
           </>
         ) : (
           <>
-            {CONTACT_KINDS.map((kind) => (
-              <button key={kind} type="button" onClick={() => navigate("/contacts/new", { kind, phone: call.callerNumber, call: call.id })}>
-                New {callerTypeLabel(kind)}
-              </button>
-            ))}
-            <button type="button" aria-expanded={panel.value === "select"} onClick={() => (panel.value = panel.value === "select" ? "none" : "select")}>
+            <span class="save-as" role="group" aria-label="Save the caller as a new contact">
+              <span class="muted">New:</span>
+              {CONTACT_KINDS.map((kind) => (
+                <button key={kind} type="button" class="small" aria-label={`New ${callerTypeLabel(kind)}`} onClick={() => navigate("/contacts/new", { kind, phone: call.callerNumber, call: call.id })}>
+                  {callerTypeLabel(kind)}
+                </button>
+              ))}
+            </span>
+            <button type="button" aria-expanded={panel.value === "select"} onClick={() => toggle("select")}>
               Select customer
             </button>
           </>
         )}
-        <button type="button" aria-expanded={panel.value === "info"} onClick={() => (panel.value = panel.value === "info" ? "none" : "info")}>
+        <button type="button" aria-expanded={panel.value === "info"} onClick={() => toggle("info")}>
           Call information
-        </button>
-        <button type="button" onClick={() => store.dismiss(call.id)}>
-          Cancel
         </button>
       </footer>
       {panel.value === "info" && <CallInfoForm callId={call.id} />}
       {panel.value === "select" && <SelectCustomer callId={call.id} onDone={() => (panel.value = "none")} />}
-      <p class="status-line">{statusLabel(call.status)}</p>
     </article>
   );
 }
 
-/** Every open popup, stacked: none hides another, each closes on its own. */
-export function CallPopups({ store }: { store: LiveStore }) {
-  const popups = store.openPopups.value;
-  if (popups.length === 0) return null;
+/** One line for a popup waiting behind the counter: who, how the call stands, and a way to bring it forward. */
+function Waiting({ call, store }: { call: LiveCall; store: LiveStore }) {
   return (
-    <div class="popups" aria-live="polite">
-      {popups.map((call) => (
+    <li data-call-id={call.id} data-status={call.status}>
+      <button type="button" class="bring" onClick={() => store.pin(call.id, true)}>
+        <strong>{call.callerName ?? call.callerNumber}</strong>
+        <span class="muted">
+          {statusLabel(call.status)} · <span class="duration">{elapsed(call)}</span>
+        </span>
+      </button>
+      <CloseButton call={call} store={store} />
+    </li>
+  );
+}
+
+/**
+ * The popups, in a column of their own (a sheet at the bottom of a phone): never over the page. The
+ * first few show in full, the newest ringing call always among them; the rest wait behind a counter.
+ */
+export function CallPopups({ store }: { store: LiveStore }) {
+  const listOpen = useSignal(false);
+  const popups = store.openPopups.value;
+  const room = narrow.value ? 1 : POPUPS_SHOWN;
+  const shown = popups.slice(0, room);
+  const waiting = popups.slice(room);
+  const ringing = popups.filter((c) => c.status === "ringing").length;
+  return (
+    <aside class={`popups${popups.length === 0 ? " idle" : ""}`} aria-labelledby="popups-title" data-testid="popups">
+      <header class="popups-head">
+        <h2 id="popups-title">
+          Calls <span class="count">{popups.length}</span>
+        </h2>
+        <span class="visually-hidden" role="status">
+          {ringing > 0 ? `${ringing} ringing` : ""}
+        </span>
+        {popups.length > 1 && (
+          <button type="button" class="small" onClick={() => store.dismissAll()}>
+            Dismiss all
+          </button>
+        )}
+      </header>
+      {popups.length === 0 && <p class="empty">Incoming calls show here.</p>}
+      {shown.map((call) => (
         <CallPopup key={call.id} call={call} store={store} />
       ))}
-    </div>
+      {waiting.length > 0 && (
+        <>
+          <button type="button" class="more" aria-expanded={listOpen.value} data-testid="more-popups" onClick={() => (listOpen.value = !listOpen.value)}>
+            {waiting.length} more {waiting.length === 1 ? "call" : "calls"}
+          </button>
+          {listOpen.value && (
+            <ul class="waiting">
+              {waiting.map((call) => (
+                <Waiting key={call.id} call={call} store={store} />
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+    </aside>
   );
 }

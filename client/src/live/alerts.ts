@@ -2,17 +2,25 @@
  * Desktop notifications and a ring for incoming calls, once the user has allowed them. The sound is
  * made with WebAudio, so there is no file to fetch.
  */
-import { signal } from "@preact/signals";
+import { computed, signal } from "@preact/signals";
 import type { LiveCall } from "../../../schema/calls.ts";
 import { callerTypeLabel } from "../format.ts";
 
 const supported = typeof Notification !== "undefined";
-export const alertsAllowed = signal(supported && Notification.permission === "granted");
+
+/** What the browser says about desktop alerts for this site: "denied" means the user must allow them in the browser. */
+export type AlertPermission = NotificationPermission | "unsupported";
+export const alertPermission = signal<AlertPermission>(supported ? Notification.permission : "unsupported");
+export const alertsAllowed = computed(() => alertPermission.value === "granted");
 
 export async function allowAlerts() {
   if (!supported) return;
-  alertsAllowed.value = (await Notification.requestPermission()) === "granted";
+  alertPermission.value = await Notification.requestPermission();
 }
+
+/** How to allow alerts once the browser blocks them: the page itself may not ask again. */
+export const UNBLOCK_ALERTS =
+  "Your browser blocks notifications from this site. To get desktop alerts and a ring for incoming calls, click the icon at the left of the address bar, set Notifications to Allow, then reload the page.";
 
 function ring() {
   try {

@@ -12,14 +12,38 @@ export type ConnectionStatus = "connecting" | "live" | "reconnecting";
 
 const KEEP_NOTIFICATIONS = 100;
 
-export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (call: LiveCall) => void = () => {}) {
+/** How many popups show in full at once; the rest wait behind a counter. A phone shows one. */
+export const POPUPS_SHOWN = 3;
+
+/**
+ * Where each open popup stands: the ones the user is working in first (in the order they took them
+ * up), then ringing calls newest first (the newest ringing call is always in sight), calls in progress,
+ * and ended calls waiting to close.
+ */
+function popupRank(call: LiveCall, pinned: readonly string[]) {
+  const pin = pinned.indexOf(call.id);
+  if (pin >= 0) return [0, pin] as const;
+  if (call.status === "ringing") return [1, -call.startedAt] as const;
+  if (!isTerminal(call.status)) return [2, -(call.answeredAt ?? call.startedAt)] as const;
+  return [3, -(call.endedAt ?? call.startedAt)] as const;
+}
+
+/**
+ * `onPopup` runs once per popup as it opens (the desktop alert and ring); an ended call's popup closes
+ * `closeAfterSeconds` after the end (0: when the user closes it).
+ */
+export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (call: LiveCall) => void = () => {}, closeAfterSeconds = 10) {
   const calls = signal<Record<string, LiveCall>>({});
   const notifications = signal<Notification[]>([]);
   const read = signal<ReadonlySet<string>>(new Set());
-  /** Call ids whose popup is open, oldest first (they stack; none hides another). */
+  /** Call ids whose popup is open, in the order they opened. */
   const popups = signal<string[]>([]);
+  /** Popups the user is working in (a form open, or brought forward from the list): they stay in place and open. */
+  const pinned = signal<readonly string[]>([]);
   const status = signal<ConnectionStatus>("connecting");
   const dismissed = new Set<string>();
+  /** The timers that close ended calls' popups. */
+  const closing = new Map<string, ReturnType<typeof setTimeout>>();
   let seq = 0;
   let send: (message: ClientMessage) => void = () => {};
 
@@ -28,12 +52,33 @@ export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (cal
       .filter((c) => !isTerminal(c.status))
       .sort((a, b) => a.startedAt - b.startedAt),
   );
-  const openPopups = computed(() => popups.value.map((id) => calls.value[id]).filter((c): c is LiveCall => c !== undefined));
+  const openPopups = computed(() => {
+    const open = popups.value.map((id) => calls.value[id]).filter((c): c is LiveCall => c !== undefined);
+    const pins = pinned.value;
+    return open.sort((a, b) => {
+      const [ra, ka] = popupRank(a, pins);
+      const [rb, kb] = popupRank(b, pins);
+      return ra - rb || ka - kb;
+    });
+  });
   const unread = computed(() => notifications.value.filter((n) => !read.value.has(n.id)));
 
   function wantsPopup(call: LiveCall) {
     if (dismissed.has(call.id) || popups.value.includes(call.id)) return false;
     return popupOn === "ring" ? call.status === "ringing" || call.status === "in-progress" : call.status === "in-progress";
+  }
+
+  /** An ended call's popup closes after the delay, unless the user is working in it. */
+  function scheduleClose(call: LiveCall) {
+    if (closeAfterSeconds <= 0 || !isTerminal(call.status) || closing.has(call.id) || pinned.value.includes(call.id)) return;
+    if (!popups.value.includes(call.id)) return;
+    closing.set(
+      call.id,
+      setTimeout(() => {
+        closing.delete(call.id);
+        if (!pinned.value.includes(call.id)) dismiss(call.id);
+      }, closeAfterSeconds * 1000),
+    );
   }
 
   function upsert(next: Record<string, LiveCall>, call: LiveCall) {
@@ -42,6 +87,7 @@ export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (cal
       popups.value = [...popups.value, call.id];
       onPopup(call);
     }
+    scheduleClose(call);
   }
 
   /** Ended calls are kept only while their popup is open. */
@@ -97,8 +143,34 @@ export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (cal
 
   function dismiss(callId: string) {
     dismissed.add(callId);
+    clearTimeout(closing.get(callId));
+    closing.delete(callId);
     popups.value = popups.value.filter((id) => id !== callId);
+    pinned.value = pinned.value.filter((id) => id !== callId);
     calls.value = prune({ ...calls.value });
+  }
+
+  /** Closes every popup at once (a busy line's "Dismiss all"). */
+  function dismissAll() {
+    for (const id of popups.value) dismiss(id);
+  }
+
+  /**
+   * The user is working in a popup (`on`), or has finished: a pinned popup keeps its place at the top
+   * and does not close by itself; once let go, an ended call's popup closes after the delay.
+   */
+  function pin(callId: string, on: boolean) {
+    if (on) {
+      if (!popups.value.includes(callId) || pinned.value.includes(callId)) return;
+      clearTimeout(closing.get(callId));
+      closing.delete(callId);
+      pinned.value = [...pinned.value, callId];
+      return;
+    }
+    if (!pinned.value.includes(callId)) return;
+    pinned.value = pinned.value.filter((id) => id !== callId);
+    const call = calls.value[callId];
+    if (call) scheduleClose(call);
   }
 
   function markRead(ids: string[] | "all") {
@@ -118,8 +190,11 @@ export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (cal
     status,
     activeCalls,
     openPopups,
+    pinned,
     apply,
     dismiss,
+    dismissAll,
+    pin,
     markRead,
     /** The last seq applied: a reconnect asks for what came after it. */
     get seq() {

@@ -3,10 +3,15 @@ import { useEffect } from "preact/hooks";
 import { api, ApiFailure, problem } from "../api.ts";
 import { can } from "../can.ts";
 import { NewPassword } from "../components/NewPassword.tsx";
-import { alertsAllowed, allowAlerts } from "../live/alerts.ts";
+import { alertPermission, allowAlerts, UNBLOCK_ALERTS, type AlertPermission } from "../live/alerts.ts";
+import { POPUP_CLOSE_SECONDS } from "../../../schema/constants.ts";
+
+const ALERT_WORDS: Record<AlertPermission, string> = { granted: "on.", default: "off.", denied: "blocked by your browser.", unsupported: "not available in this browser." };
 import { loadMe } from "../session.ts";
 
-type Profile = { name: string; email: string; popupOn: "ring" | "answer"; agentNumber: string | null };
+type Profile = { name: string; email: string; popupOn: "ring" | "answer"; popupCloseSeconds: number; agentNumber: string | null };
+
+const CLOSE_WORDS: Record<number, string> = { 0: "when I close it", 5: "5 seconds after the call ends", 10: "10 seconds after the call ends", 30: "30 seconds after the call ends", 60: "1 minute after the call ends" };
 
 export function ProfileScreen() {
   const profile = useSignal<Profile | null>(null);
@@ -21,9 +26,11 @@ export function ProfileScreen() {
     const f = new FormData(event.currentTarget as HTMLFormElement);
     try {
       // The call settings are on the form only for roles that take calls.
-      const calls = f.has("popupOn") ? { popupOn: String(f.get("popupOn")), agentNumber: String(f.get("agentNumber") ?? "").trim() || null } : {};
+      const calls = f.has("popupOn")
+        ? { popupOn: String(f.get("popupOn")), popupCloseSeconds: Number(f.get("popupCloseSeconds")), agentNumber: String(f.get("agentNumber") ?? "").trim() || null }
+        : {};
       profile.value = await api<Profile>("PATCH", "/api/profile", { name: String(f.get("name")), ...calls });
-      message.value = "Saved. The popup preference applies from your next page load.";
+      message.value = "Saved.";
       await loadMe();
     } catch (err) {
       message.value = err instanceof ApiFailure ? err.message : "Could not save; try again";
@@ -47,6 +54,17 @@ export function ProfileScreen() {
           </select>
         </label>
         <label>
+          Close a popup
+          <select name="popupCloseSeconds" defaultValue={String(p.popupCloseSeconds)}>
+            {POPUP_CLOSE_SECONDS.map((n) => (
+              <option key={n} value={n}>
+                {CLOSE_WORDS[n]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <small>Missed calls stay in the Notification Center after their popup closes.</small>
+        <label>
           My number for "dial agent" routes
           <input name="agentNumber" placeholder="(415) 555-0123" defaultValue={p.agentNumber ?? ""} />
         </label>
@@ -59,14 +77,18 @@ export function ProfileScreen() {
       </form>
       <PasswordForm />
       {can("calls:write") && (
-      <p>
-        Desktop alerts and a ring for incoming calls: {alertsAllowed.value ? "on" : "off"}{" "}
-        {!alertsAllowed.value && (
-          <button type="button" onClick={() => void allowAlerts()}>
-            Turn on
-          </button>
-        )}
-      </p>
+      <section aria-labelledby="alerts-title">
+        <h2 id="alerts-title">Desktop alerts</h2>
+        <p>
+          A desktop notification and a ring for each incoming call: {ALERT_WORDS[alertPermission.value]}{" "}
+          {alertPermission.value === "default" && (
+            <button type="button" onClick={() => void allowAlerts()}>
+              Turn on
+            </button>
+          )}
+        </p>
+        {alertPermission.value === "denied" && <p class="notice">{UNBLOCK_ALERTS}</p>}
+      </section>
       )}
     </section>
   );

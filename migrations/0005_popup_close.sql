@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD `popup_close_seconds` integer DEFAULT 10 NOT NULL;
