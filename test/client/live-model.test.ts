@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createLiveStore } from "../../client/src/live/model.ts";
 import { formatDuration } from "../../client/src/format.ts";
 import type { LiveCall } from "../../schema/calls.ts";
@@ -33,12 +33,12 @@ function call(id: string, status: LiveCall["status"], extra: Partial<LiveCall> =
 }
 
 describe("the live store", () => {
-  it("opens a popup per ringing call, stacked in order, each closing on its own", () => {
+  it("opens a popup per ringing call, the newest first, each closing on its own", () => {
     const store = createLiveStore("ring");
     store.apply({ type: "snapshot", seq: 0, calls: [], notifications: [], read: [] });
     store.apply({ type: "call", seq: 1, call: call("a", "ringing") });
     store.apply({ type: "call", seq: 2, call: call("b", "ringing", { startedAt: 2000 }) });
-    expect(store.openPopups.value.map((c) => c.id)).toEqual(["a", "b"]);
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["b", "a"]);
     expect(store.activeCalls.value.map((c) => c.id)).toEqual(["a", "b"]);
     store.dismiss("a");
     expect(store.openPopups.value.map((c) => c.id)).toEqual(["b"]);
@@ -77,6 +77,74 @@ describe("the live store", () => {
     store.apply({ type: "notification", seq: 6, notification: n });
     expect(store.notifications.value).toHaveLength(1);
     expect(store.seq).toBe(6);
+  });
+});
+
+describe("popups on a busy line", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("ringing calls come first, newest first, then calls in progress, then ended ones", () => {
+    const store = createLiveStore("ring");
+    store.apply({ type: "call", seq: 1, call: call("old", "ringing", { startedAt: 1000 }) });
+    store.apply({ type: "call", seq: 2, call: call("talking", "in-progress", { startedAt: 1500, answeredAt: 2500 }) });
+    store.apply({ type: "call", seq: 3, call: call("new", "ringing", { startedAt: 3000 }) });
+    store.apply({ type: "call", seq: 4, call: call("done", "ringing", { startedAt: 500 }) });
+    store.apply({ type: "call", seq: 5, call: call("done", "no-answer", { startedAt: 500, endedAt: 4000 }) });
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["new", "old", "talking", "done"]);
+  });
+
+  it("an ended call's popup closes after the delay; a live one stays", () => {
+    const store = createLiveStore("ring", undefined, 5);
+    store.apply({ type: "call", seq: 1, call: call("a", "ringing") });
+    store.apply({ type: "call", seq: 2, call: call("b", "ringing") });
+    store.apply({ type: "call", seq: 3, call: call("a", "completed", { endedAt: 9000 }) });
+    vi.advanceTimersByTime(4900);
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["b", "a"]);
+    vi.advanceTimersByTime(200);
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["b"]);
+    // The ended call is forgotten with its popup; the replayed end does not bring it back.
+    expect(Object.keys(store.calls.value)).toEqual(["b"]);
+    store.apply({ type: "call", seq: 4, call: call("a", "completed", { endedAt: 9000 }) });
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["b"]);
+    vi.advanceTimersByTime(60_000);
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["b"]);
+  });
+
+  it("with a delay of 0 an ended call's popup stays until the user closes it", () => {
+    const store = createLiveStore("ring", undefined, 0);
+    store.apply({ type: "call", seq: 1, call: call("a", "ringing") });
+    store.apply({ type: "call", seq: 2, call: call("a", "busy", { endedAt: 9000 }) });
+    vi.advanceTimersByTime(3_600_000);
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["a"]);
+  });
+
+  it("a popup the user works in keeps its place at the top and stays open; let go, it closes after the delay", () => {
+    const store = createLiveStore("ring", undefined, 5);
+    store.apply({ type: "call", seq: 1, call: call("a", "ringing", { startedAt: 1000 }) });
+    store.pin("a", true);
+    store.apply({ type: "call", seq: 2, call: call("b", "ringing", { startedAt: 2000 }) });
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["a", "b"]);
+    store.apply({ type: "call", seq: 3, call: call("a", "no-answer", { endedAt: 3000 }) });
+    vi.advanceTimersByTime(60_000);
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["a", "b"]);
+    store.pin("a", false);
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["b", "a"]);
+    vi.advanceTimersByTime(5_000);
+    expect(store.openPopups.value.map((c) => c.id)).toEqual(["b"]);
+  });
+
+  it("Dismiss all closes every popup and leaves the calls in the grid", () => {
+    const store = createLiveStore("ring");
+    for (const [i, id] of ["a", "b", "c", "d", "e"].entries()) store.apply({ type: "call", seq: i + 1, call: call(id, "ringing") });
+    store.pin("c", true);
+    store.dismissAll();
+    expect(store.openPopups.value).toEqual([]);
+    expect(store.pinned.value).toEqual([]);
+    expect(store.activeCalls.value).toHaveLength(5);
+    // Dismissed popups do not come back as their calls move on.
+    store.apply({ type: "call", seq: 9, call: call("a", "in-progress") });
+    expect(store.openPopups.value).toEqual([]);
   });
 });
 
