@@ -105,7 +105,10 @@ describe("a newcomer sets up Switchboard", () => {
     await shots(agent, "newcomer-08-agent-joins");
     await agent.getByRole("button", { name: "Join Maple Street Plumbing" }).click();
     await agent.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+    // On a phone the screens are behind the menu button, Profile among them.
+    await agent.getByRole("button", { name: "Menu" }).click();
     expect(await agent.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents()).toEqual(["Dashboard", "Contacts", "Call log", "Profile"]);
+    await agent.getByRole("button", { name: "Menu" }).click();
 
     // 7. The next test call, from the Numbers screen: both see its popup.
     await owner.goto("/#/numbers");

@@ -140,7 +140,7 @@ describe("Settings", () => {
     await rita.getByRole("button", { name: "Join Orchard Electric & Solar" }).click();
     await rita.getByTestId("who").filter({ hasText: "Rita Reyes" }).waitFor();
     const nav = rita.getByRole("navigation", { name: "Main" });
-    expect(await nav.getByRole("link").allTextContents()).toEqual(["Dashboard", "Call log", "Reports", "Campaigns", "Profile"]);
+    expect(await nav.getByRole("link").allTextContents()).toEqual(["Dashboard", "Call log", "Reports", "Campaigns"]);
     await rita.goto("/#/campaigns");
     await rita.getByRole("heading", { name: "Campaigns" }).waitFor();
     expect(await rita.getByRole("button", { name: "Add campaign" }).count()).toBe(0);
@@ -244,7 +244,7 @@ describe("what each role sees", () => {
     const agent = await (await browser.newContext({ baseURL, viewport: { width: 1366, height: 800 } })).newPage();
     await logIn(agent, "agent@demo.test");
     const nav = agent.getByRole("navigation", { name: "Main" });
-    expect(await nav.getByRole("link").allTextContents()).toEqual(["Dashboard", "Contacts", "Call log", "Profile"]);
+    expect(await nav.getByRole("link").allTextContents()).toEqual(["Dashboard", "Contacts", "Call log"]);
     expect(await agent.locator(".setup").count()).toBe(0);
     await agent.goto("/#/contacts");
     await agent.getByRole("link", { name: "New contact" }).waitFor();
@@ -256,7 +256,7 @@ describe("what each role sees", () => {
   it("a reporting user: calls, reports and campaigns to read, and no popup for a ringing call", async () => {
     const reporting = await (await browser.newContext({ baseURL, viewport: { width: 1366, height: 800 } })).newPage();
     await logIn(reporting, "reporting@demo.test");
-    expect(await reporting.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents()).toEqual(["Dashboard", "Call log", "Reports", "Campaigns", "Profile"]);
+    expect(await reporting.getByRole("navigation", { name: "Main" }).getByRole("link").allTextContents()).toEqual(["Dashboard", "Call log", "Reports", "Campaigns"]);
     await reporting.goto("/#/numbers");
     await reporting.getByText("Your role does not open this screen.").waitFor();
     await reporting.goto("/#/reports");
