@@ -1,8 +1,11 @@
-/** A screen loaded on first use, so the dashboard's own JavaScript stays small. */
+/**
+ * A screen or panel loaded on first use, so the dashboard's own JavaScript stays small. `quiet` parts
+ * (a checklist, a form in a popup) show nothing while they load rather than "Loading…".
+ */
 import { signal } from "@preact/signals";
 import type { ComponentType } from "preact";
 
-export function lazy<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+export function lazy<P extends object>(load: () => Promise<ComponentType<P>>, { quiet = false } = {}): ComponentType<P> {
   const loaded = signal<ComponentType<P> | null>(null);
   let started = false;
   return function LazyScreen(props: P) {
@@ -11,6 +14,7 @@ export function lazy<P extends object>(load: () => Promise<ComponentType<P>>): C
       void load().then((component) => (loaded.value = component));
     }
     const Component = loaded.value;
-    return Component ? <Component {...props} /> : <p class="loading">Loading…</p>;
+    if (Component) return <Component {...props} />;
+    return quiet ? null : <p class="loading">Loading…</p>;
   };
 }

@@ -5,7 +5,6 @@ import { Header } from "./components/Header.tsx";
 import { alertIncoming } from "./live/alerts.ts";
 import { connectLive } from "./live/connection.ts";
 import { createLiveStore, type LiveStore } from "./live/model.ts";
-import { Login } from "./Login.tsx";
 import { here } from "./router.ts";
 import { lazy } from "./lazy.tsx";
 import { Dashboard } from "./screens/Dashboard.tsx";
@@ -15,6 +14,7 @@ import { loadMe, me, sessionEnded, type Me } from "./session.ts";
 import { labelTableCells } from "./table-labels.ts";
 import "./styles.css";
 
+const Login = lazy(() => import("./Login.tsx").then((m) => m.Login), { quiet: true });
 const ContactList = lazy(() => import("./screens/Contacts.tsx").then((m) => m.ContactList));
 const ContactView = lazy(() => import("./screens/Contacts.tsx").then((m) => m.ContactView));
 const ContactForm = lazy(() => import("./screens/Contacts.tsx").then((m) => m.ContactForm));

@@ -7,8 +7,11 @@ import { POPUPS_SHOWN, type LiveStore } from "../live/model.ts";
 import { now } from "../live/clock.ts";
 import { narrow } from "../live/screen.ts";
 import { href, navigate } from "../router.ts";
-import { CallInfoForm } from "./CallInfoForm.tsx";
-import { SelectCustomer } from "./SelectCustomer.tsx";
+import { lazy } from "../lazy.tsx";
+
+// Opened from a popup now and then: loaded on first use.
+const CallInfoForm = lazy(() => import("./CallInfoForm.tsx").then((m) => m.CallInfoForm), { quiet: true });
+const SelectCustomer = lazy(() => import("./SelectCustomer.tsx").then((m) => m.SelectCustomer), { quiet: true });
 
 function elapsed(call: LiveCall) {
   return formatDuration(((call.endedAt ?? now.value) - call.startedAt) / 1000);

@@ -1,9 +1,11 @@
 import { can } from "../can.ts";
 import { ActiveCalls } from "../components/ActiveCalls.tsx";
-import { SetupChecklist } from "../components/SetupChecklist.tsx";
+import { lazy } from "../lazy.tsx";
 import { formatTime } from "../format.ts";
 import type { LiveStore } from "../live/model.ts";
 import { href } from "../router.ts";
+
+const SetupChecklist = lazy(() => import("../components/SetupChecklist.tsx").then((m) => m.SetupChecklist), { quiet: true });
 
 /** The screen dispatchers keep open: active calls always visible, recent activity beside them. */
 export function Dashboard({ store }: { store: LiveStore }) {
