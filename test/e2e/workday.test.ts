@@ -181,6 +181,30 @@ describe("on a phone (390×844)", () => {
     await page.setViewportSize({ width: 1366, height: 800 });
   }, 90_000);
 
+  it("with Call information open in the sheet, who is calling stays in sight as the form scrolls", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto("/#/");
+    const life = simulateCall(sim(8, 1), "+14155554201", "+14155550100", "no-answer");
+    const popup = page.locator(".popups .popup").first();
+    await popup.waitFor();
+    await popup.getByRole("button", { name: "Call information" }).click();
+    await popup.getByRole("button", { name: "Save call information" }).waitFor();
+    await page.evaluate(() => {
+      const sheet = document.querySelector(".popups")!;
+      sheet.scrollTop = sheet.scrollHeight;
+    });
+    await popup.getByRole("button", { name: "Save call information" }).scrollIntoViewIfNeeded();
+    const title = popup.locator(".title");
+    const box = (await title.boundingBox())!;
+    const sheet = (await page.locator(".popups").boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(sheet.y - 1);
+    expect(await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.closest(".title") !== null, [box.x + 4, box.y + box.height / 2])).toBe(true);
+    await shot(page, "workday-08-call-information-phone", { fullPage: false });
+    await popup.getByRole("button", { name: "Close" }).click();
+    await life;
+    await page.setViewportSize({ width: 1366, height: 800 });
+  }, 30_000);
+
   it("the menu holds every screen; the notification center is not under the sheet", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const life = simulateCall(sim(6, 1), "+14155554101", "+14155550100", "no-answer");
