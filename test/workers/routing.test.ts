@@ -327,6 +327,21 @@ describe("dial agent", () => {
   });
 });
 
+describe("the popup's close delay", () => {
+  it("is each user's own: kept on the profile, given at login, and only one of the offered delays", async () => {
+    const t = await routingTenant();
+    const { login } = await import("./helpers.ts");
+    const agent = { cookie: await login(t.agentEmail) };
+    expect((await apiJson<{ popupCloseSeconds: number }>(agent, "GET", "/api/profile")).body.popupCloseSeconds).toBe(10);
+    const saved = await apiJson<{ popupCloseSeconds: number }>(agent, "PATCH", "/api/profile", { popupCloseSeconds: 30 });
+    expect(saved.body.popupCloseSeconds).toBe(30);
+    const me = await apiJson<{ user: { popupCloseSeconds: number } }>(agent, "GET", "/api/auth/me");
+    expect(me.body.user.popupCloseSeconds).toBe(30);
+    for (const bad of [7, -5, "10", null, 1e9]) expect((await apiJson(agent, "PATCH", "/api/profile", { popupCloseSeconds: bad })).status, String(bad)).toBe(400);
+    expect((await apiJson<{ popupCloseSeconds: number }>(agent, "GET", "/api/profile")).body.popupCloseSeconds).toBe(30);
+  });
+});
+
 describe("ring loops", () => {
   it("a call forwarded back to us by a number we ring is not dialled again", async () => {
     const t = await routingTenant();
