@@ -155,6 +155,9 @@ export const incomeInput = z.object({
   callId: z.string().max(100).nullish(),
 });
 
+/** A correction to recorded income: any of its fields. */
+export const incomeUpdate = incomeInput.partial().refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+
 export const incomeListQuery = z.object({
   contactId: z.string().max(100).optional(),
   from: isoDate.optional(),
