@@ -12,6 +12,8 @@ export type TrackedNumber = {
   label: string;
   campaignId: string | null;
   campaignName: string | null;
+  /** The campaign's last day: calls after it are no campaign's (schema/campaigns.ts). */
+  campaignEndsOn: string | null;
   route: TrackingRoute;
 };
 
@@ -29,7 +31,7 @@ export async function loadRoutingConfig(db: Db, tenantId: string): Promise<Switc
     db.select().from(receivingNumbers).where(eq(receivingNumbers.tenantId, tenantId)),
     db.select({ id: users.id, name: users.name, number: users.agentNumber }).from(users).where(eq(users.tenantId, tenantId)),
     db
-      .select({ t: trackingNumbers, campaignName: campaigns.name })
+      .select({ t: trackingNumbers, campaignName: campaigns.name, campaignEndsOn: campaigns.endsOn })
       .from(trackingNumbers)
       .leftJoin(campaigns, eq(campaigns.id, trackingNumbers.campaignId))
       .where(eq(trackingNumbers.tenantId, tenantId)),
@@ -42,13 +44,14 @@ export async function loadRoutingConfig(db: Db, tenantId: string): Promise<Switc
     agents: Object.fromEntries(agentRows.map((a) => [a.id, { name: a.name, number: a.number }])),
     trackingNumbers: trackingRows.map(({ t }) => t.number),
     tracking: Object.fromEntries(
-      trackingRows.map(({ t, campaignName }): [string, TrackedNumber] => [
+      trackingRows.map(({ t, campaignName, campaignEndsOn }): [string, TrackedNumber] => [
         t.number,
         {
           id: t.id,
           label: t.label,
           campaignId: campaignName === null ? null : t.campaignId,
           campaignName,
+          campaignEndsOn: campaignName === null ? null : campaignEndsOn,
           route: { trackingNumber: t.number, routeId: t.routeId, terminationNumber: t.terminationNumber, failsafeNumber: t.failsafeNumber, whisper: t.whisper, record: t.record },
         },
       ]),

@@ -3,6 +3,7 @@ import type { CallerType, LiveCall } from "../schema/calls.ts";
 import type { Answer, ArrivingCall, CallProgress, Registration } from "../telephony/contract.ts";
 import { CLOSE_SESSION_ENDED, clientMessage, connectQuery, type EventMessage, type ServerMessage } from "../schema/messages.ts";
 import { getDb } from "../schema/d1.ts";
+import { campaignEnded } from "../schema/campaigns.ts";
 import { CallerIndex } from "./caller-index.ts";
 import { CallLogWriter, LOG_RETRY_MS } from "./call-log.ts";
 import * as callers from "./callers.ts";
@@ -160,7 +161,9 @@ export class Switchboard extends Server<Env> {
     const { identity: known, fromIndex } = await this.#callers.identify(input.callerNumber);
     // The sandbox's test call says so on the popup, unless a contact placed it.
     const identity = known.callerType === "unknown" && this.#sandbox.isTestCall(input.provider, input.providerCallId) ? { ...known, callerName: TEST_CALLER_NAME } : known;
-    const fresh = { trackingNumberId: tracked.id, trackingLabel: tracked.label, campaignId: tracked.campaignId, campaignName: tracked.campaignName, route: tracked.route };
+    const running = !campaignEnded(tracked.campaignEndsOn, input.startedAt, config.timeZone);
+    const campaign = running ? { campaignId: tracked.campaignId, campaignName: tracked.campaignName } : { campaignId: null, campaignName: null };
+    const fresh = { trackingNumberId: tracked.id, trackingLabel: tracked.label, ...campaign, route: tracked.route };
     const { toLog, ...registration } = pipeline.register(this.#context(), { ...input, ...fresh, ...identity }, config);
     if (fromIndex && !registration.duplicate) this.#callers.checkLater(input.callerNumber, registration.call.id, identity);
     return this.#registered(registration, toLog);

@@ -126,15 +126,21 @@ export const callListQuery = z.object({
 
 const cents = z.number().int("must be whole cents").min(-100_000_000_00).max(100_000_000_00);
 
-export const campaignInput = z.object({
+const campaignFields = {
   name: trimmed(100),
   /** website, paid search, print, radio, yard signs, referral, ... */
-  channel: trimmed(50).default("other"),
-  monthlyCostCents: cents.min(0, "must not be negative").default(0),
+  channel: trimmed(50),
+  monthlyCostCents: cents.min(0, "must not be negative"),
   startsOn: isoDate.nullish(),
+  /** Its last day (in the tenant's time zone): after it the campaign takes no calls (schema/campaigns.ts). */
   endsOn: isoDate.nullish(),
-});
-export const campaignUpdate = campaignInput.partial().refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+};
+export const campaignInput = z.object({ ...campaignFields, channel: campaignFields.channel.default("other"), monthlyCostCents: campaignFields.monthlyCostCents.default(0) });
+/** A change to a campaign: only the fields sent (without the defaults of a new one, which would reset the others). */
+export const campaignUpdate = z
+  .object(campaignFields)
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
 /** A new campaign: it may not end before it starts (an update is checked against what is stored). */
 export const campaignCreate = campaignInput.refine((v) => !v.startsOn || !v.endsOn || v.endsOn >= v.startsOn, { path: ["endsOn"], message: "must not be before startsOn" });
 
@@ -148,6 +154,9 @@ export const incomeInput = z.object({
   reference: optionalText(100),
   callId: z.string().max(100).nullish(),
 });
+
+/** A correction to recorded income: any of its fields. */
+export const incomeUpdate = incomeInput.partial().refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
 
 export const incomeListQuery = z.object({
   contactId: z.string().max(100).optional(),

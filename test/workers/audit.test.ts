@@ -109,6 +109,7 @@ const AUDITED: Record<string, Recipe> = {
     request: async (t) => ({ method: "DELETE", path: `/api/campaigns/${t.ids.campaign}/costs/${(await post(`/api/campaigns/${t.ids.campaign}/costs`, { spentOn: "2026-11-06", amountCents: 700 })).id}` }),
   },
   "POST /api/income": { action: "income.recorded", request: (t) => ({ method: "POST", path: "/api/income", json: { contactId: t.ids.contact, amountCents: 4200, receivedOn: "2026-11-03" } }) },
+  "PATCH /api/income/:id": { action: "income.updated", request: async (t) => ({ method: "PATCH", path: `/api/income/${(await post("/api/income", { contactId: t.ids.contact, amountCents: 300, receivedOn: "2026-11-04" })).id}`, json: { amountCents: 350 } }) },
   "DELETE /api/income/:id": { action: "income.deleted", request: async (t) => ({ method: "DELETE", path: `/api/income/${(await post("/api/income", { contactId: t.ids.contact, amountCents: 100, receivedOn: "2026-11-04" })).id}` }) },
   "POST /api/income/import": { action: "income.imported", request: (t) => ({ method: "POST", path: "/api/income/import", csv: `contact_id,amount,date\n${t.ids.contact},12.50,2026-11-01\n` }) },
   "PATCH /api/tenant": { action: "tenant.updated", request: () => ({ method: "PATCH", path: "/api/tenant", json: { attributionWindowDays: 45, timeZone: "America/Chicago" } }) },

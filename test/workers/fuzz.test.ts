@@ -16,7 +16,7 @@ import { env, exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { z } from "zod";
 import { beforeAll, describe, expect, it } from "vitest";
-import { apiKeyCreate, callListQuery, callUpdate, campaignCostInput, campaignCreate, campaignUpdate, contactCreate, contactListQuery, contactUpdate, incomeInput, incomeListQuery, invitationAccept, invitationCreate, linkQuery, loginBody, passwordChange, passwordReset, userUpdate, phoneInput, reportQuery, signupBody, tenantUpdate } from "../../schema/api.ts";
+import { apiKeyCreate, callListQuery, callUpdate, campaignCostInput, campaignCreate, campaignUpdate, contactCreate, contactListQuery, contactUpdate, incomeInput, incomeListQuery, incomeUpdate, invitationAccept, invitationCreate, linkQuery, loginBody, passwordChange, passwordReset, userUpdate, phoneInput, reportQuery, signupBody, tenantUpdate } from "../../schema/api.ts";
 import { receivingNumberInput, receivingNumberUpdate, routeInput } from "../../schema/routing.ts";
 import { twilioCredentials } from "../../worker/providers/twilio/adapter.ts";
 import { auditQuery } from "../../worker/audit/routes.ts";
@@ -75,6 +75,7 @@ const SPECS: Record<string, Spec> = {
   "POST /api/campaigns/:id/costs": { body: campaignCostInput },
   "GET /api/income": { query: incomeListQuery },
   "POST /api/income": { body: incomeInput },
+  "PATCH /api/income/:id": { body: incomeUpdate },
   "POST /api/income/import": { csv: ["contact_id", "phone", "email", "amount", "date", "reference"], query: z.object({ atomic: z.enum(["true", "false"]) }) },
   "GET /api/reports/campaigns": { query: reportQuery },
   "GET /api/reports/campaigns.csv": { query: reportQuery },

@@ -1,5 +1,7 @@
+import { env } from "cloudflare:workers";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
+import { campaignEnded, dayIn } from "../../schema/campaigns.ts";
 import { toCsv } from "../../worker/marketing/csv.ts";
 import { call, createTenant, login, tableCounts } from "./helpers.ts";
 import { apiJson } from "./routing-helpers.ts";
@@ -218,5 +220,149 @@ describe("CSV exports never carry a formula", () => {
     const row = report.find((r) => Object.values(r).some((v) => v.includes("HYPERLINK")))!;
     expect(Object.values(row).filter((v) => /^'[=@]/.test(v))).toHaveLength(2);
     for (const value of [...Object.values(calls[0]!), ...Object.values(row)]) expect(value, value).not.toMatch(/^[=@\t\r]/);
+  });
+});
+
+describe("a campaign's end date", () => {
+  it("is read in the tenant's time zone: the last day is included, the day after is not", () => {
+    // 07:30 UTC on Dec 1 is still Nov 30 in Los Angeles.
+    const at = Date.parse("2026-12-01T07:30:00Z");
+    expect(campaignEnded("2026-11-30", at, "America/Los_Angeles")).toBe(false);
+    expect(campaignEnded("2026-11-30", at, "UTC")).toBe(true);
+    expect(campaignEnded(null, at, "UTC")).toBe(false);
+    expect(dayIn(at, "Pacific/Auckland")).toBe("2026-12-01");
+  });
+
+  it("stops the campaign taking calls after it: its numbers still track them, as no campaign's, and the list says Ended", async () => {
+    const t = await createTwilioTenant("Ending");
+    const u = { cookie: await login(t.adminEmail) };
+    const today = dayIn(Date.now(), "America/Los_Angeles");
+    const yesterday = new Date(Date.parse(today) - 86_400_000).toISOString().slice(0, 10);
+    const liveCall = async (from: string) => {
+      const started = await startCall(t, from);
+      return (await switchboardOf(t).snapshot()).calls.find((c) => c.providerCallId === started.callSid)!;
+    };
+
+    // Ending today: today's calls are still the campaign's.
+    expect((await apiJson(u, "PATCH", `/api/campaigns/${t.campaignId}`, { endsOn: today })).body).toMatchObject({ endsOn: today, ended: false });
+    expect(await liveCall("+14155550161")).toMatchObject({ campaignId: t.campaignId, campaignName: "Website" });
+
+    // Ended yesterday: a new call is tracked with no campaign.
+    expect((await apiJson(u, "PATCH", `/api/campaigns/${t.campaignId}`, { endsOn: yesterday })).body).toMatchObject({ ended: true });
+    expect(await liveCall("+14155550162")).toMatchObject({ trackingNumberId: t.trackingNumberId, campaignId: null, campaignName: null });
+    const list = await apiJson<{ items: { id: string; ended: boolean; endsOn: string; trackingNumbers: number }[] }>(u, "GET", "/api/campaigns");
+    expect(list.body.items).toEqual([expect.objectContaining({ id: t.campaignId, ended: true, endsOn: yesterday, trackingNumbers: 1 })]);
+
+    // Taking the end date away: it takes calls again.
+    expect((await apiJson(u, "PATCH", `/api/campaigns/${t.campaignId}`, { endsOn: null })).body).toMatchObject({ endsOn: null, ended: false });
+    expect(await liveCall("+14155550163")).toMatchObject({ campaignId: t.campaignId });
+  });
+});
+
+describe("campaign corrections", () => {
+  it("renames and re-channels a campaign, refuses a twin name or bad fields with nothing changed, and 404s another tenant's", async () => {
+    const u = await admin();
+    const other = await admin("Other");
+    const a = await apiJson<{ id: string }>(u, "POST", "/api/campaigns", { name: "Flyers", channel: "print", monthlyCostCents: 10000 });
+    await apiJson(u, "POST", "/api/campaigns", { name: "Radio" });
+    const edited = await apiJson(u, "PATCH", `/api/campaigns/${a.body.id}`, { name: "Door flyers", channel: "yard signs", monthlyCostCents: 12500, startsOn: "2026-10-01" });
+    expect(edited.body).toMatchObject({ id: a.body.id, name: "Door flyers", channel: "yard signs", monthlyCostCents: 12500, startsOn: "2026-10-01", endsOn: null, ended: false });
+    expect((await apiJson(u, "PATCH", `/api/campaigns/${a.body.id}`, { name: "Radio" })).status).toBe(409);
+    for (const body of [{}, { name: "" }, { monthlyCostCents: -1 }, { endsOn: "someday" }, { endsOn: "2026-09-30" }]) {
+      expect((await apiJson(u, "PATCH", `/api/campaigns/${a.body.id}`, body)).status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await apiJson(u, "GET", `/api/campaigns/${a.body.id}`)).body).toMatchObject({ name: "Door flyers", monthlyCostCents: 12500, endsOn: null });
+    // A change names only what changes: the rest stays as it was (no defaults of a new campaign).
+    expect((await apiJson(u, "PATCH", `/api/campaigns/${a.body.id}`, { endsOn: "2026-12-31" })).body).toMatchObject({ name: "Door flyers", channel: "yard signs", monthlyCostCents: 12500, startsOn: "2026-10-01", endsOn: "2026-12-31" });
+    expect((await apiJson(other, "PATCH", `/api/campaigns/${a.body.id}`, { name: "Mine" })).status).toBe(404);
+    expect((await apiJson(other, "DELETE", `/api/campaigns/${a.body.id}/costs/anything`)).status).toBe(404);
+  });
+
+  it("lists a campaign's one-off spend, newest first, and deletes one entry; another tenant's is 404", async () => {
+    const u = await admin();
+    const other = await admin("Other");
+    const c = await apiJson<{ id: string }>(u, "POST", "/api/campaigns", { name: "Show" });
+    const first = await apiJson<{ id: string }>(u, "POST", `/api/campaigns/${c.body.id}/costs`, { spentOn: "2026-11-01", amountCents: 30000, note: "Booth" });
+    await apiJson(u, "POST", `/api/campaigns/${c.body.id}/costs`, { spentOn: "2026-11-10", amountCents: 4500, note: "Banners" });
+    const costs = async () => (await apiJson<{ costs: { spentOn: string; amountCents: number; note: string | null }[] }>(u, "GET", `/api/campaigns/${c.body.id}`)).body.costs;
+    expect(await costs()).toMatchObject([{ spentOn: "2026-11-10", amountCents: 4500, note: "Banners" }, { spentOn: "2026-11-01", amountCents: 30000, note: "Booth" }]);
+    expect((await apiJson(other, "DELETE", `/api/campaigns/${c.body.id}/costs/${first.body.id}`)).status).toBe(404);
+    for (const body of [{ spentOn: "2026-11-01", amountCents: 0 }, { spentOn: "2026-13-01", amountCents: 1 }, { amountCents: 1 }]) {
+      expect((await apiJson(u, "POST", `/api/campaigns/${c.body.id}/costs`, body)).status).toBe(400);
+    }
+    expect((await apiJson(u, "DELETE", `/api/campaigns/${c.body.id}/costs/${first.body.id}`)).status).toBe(204);
+    expect((await apiJson(u, "DELETE", `/api/campaigns/${c.body.id}/costs/${first.body.id}`)).status).toBe(404);
+    expect(await costs()).toMatchObject([{ amountCents: 4500 }]);
+  });
+
+  it("deleting a campaign keeps its numbers (with no campaign) and its calls (as no campaign's), and takes its spend", async () => {
+    const t = await createTwilioTenant("Deleting");
+    const u = { cookie: await login(t.adminEmail) };
+    await apiJson(u, "POST", `/api/campaigns/${t.campaignId}/costs`, { spentOn: "2026-11-01", amountCents: 500 });
+    const started = await startCall(t, "+14155550164");
+    const { dialEnds } = await import("./routing-helpers.ts");
+    await dialEnds(t, started.callSid, "busy");
+    expect((await apiJson(u, "DELETE", `/api/campaigns/${t.campaignId}`)).status).toBe(204);
+    const numbers = await apiJson<{ items: { id: string; campaignId: string | null }[] }>(u, "GET", "/api/tracking-numbers");
+    expect(numbers.body.items.find((n) => n.id === t.trackingNumberId)).toMatchObject({ campaignId: null });
+    const calls = await apiJson<{ items: { campaignName: string | null }[] }>(u, "GET", "/api/calls");
+    expect(calls.body.items).toMatchObject([{ campaignName: null }]);
+    expect((await env.DB.prepare("select count(*) as n from campaign_costs where campaign_id = ?").bind(t.campaignId).first<{ n: number }>())?.n).toBe(0);
+    const today = dayIn(Date.now(), "America/Los_Angeles");
+    const report = await apiJson<{ campaigns: { campaignId: string | null; calls: number }[] }>(u, "GET", `/api/reports/campaigns?from=${today}&to=${today}`);
+    expect(report.body.campaigns).toEqual([expect.objectContaining({ campaignId: null, calls: 1 })]);
+  });
+});
+
+describe("income corrections", () => {
+  it("lists income and edits its amount, date, reference and contact; refuses bad input with nothing changed; 404s another tenant's", async () => {
+    const u = await admin();
+    const other = await admin("Other");
+    const ann = await apiJson<{ id: string }>(u, "POST", "/api/contacts", { kind: "customer", name: "Ann" });
+    const bob = await apiJson<{ id: string }>(u, "POST", "/api/contacts", { kind: "customer", name: "Bob" });
+    const theirs = await apiJson<{ id: string }>(other, "POST", "/api/contacts", { kind: "customer", name: "Theirs" });
+    const rec = await apiJson<{ id: string }>(u, "POST", "/api/income", { contactId: ann.body.id, amountCents: 125000, receivedOn: "2026-11-20", reference: "INV-1" });
+    await apiJson(u, "POST", "/api/income", { contactId: ann.body.id, amountCents: 100, receivedOn: "2026-11-21", reference: "INV-2" });
+    const path = `/api/income/${rec.body.id}`;
+
+    const edited = await apiJson(u, "PATCH", path, { amountCents: 130000, receivedOn: "2026-11-19", reference: "INV-1b", contactId: bob.body.id });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ id: rec.body.id, contactId: bob.body.id, contactName: "Bob", amountCents: 130000, receivedOn: "2026-11-19", reference: "INV-1b" });
+    const listed = async () => (await apiJson<{ items: { id: string; contactName: string; amountCents: number; receivedOn: string; reference: string | null }[] }>(u, "GET", "/api/income?from=2026-11-01&to=2026-11-30")).body.items;
+    expect(await listed()).toMatchObject([{ reference: "INV-2" }, { id: rec.body.id, contactName: "Bob", amountCents: 130000, receivedOn: "2026-11-19", reference: "INV-1b" }]);
+
+    const before = await listed();
+    const refusals: [unknown, number][] = [
+      [{}, 400],
+      [{ amountCents: 0 }, 400],
+      [{ amountCents: 12.5 }, 400],
+      [{ receivedOn: "2026-02-30" }, 400],
+      [{ contactId: theirs.body.id }, 400],
+      [{ callId: "no-such-call" }, 400],
+      [{ reference: "INV-2" }, 409],
+    ];
+    for (const [body, status] of refusals) expect((await apiJson(u, "PATCH", path, body)).status, JSON.stringify(body)).toBe(status);
+    expect(await listed()).toEqual(before);
+    // Its own reference again is no twin.
+    expect((await apiJson(u, "PATCH", path, { reference: "INV-1b", amountCents: 130001 })).status).toBe(200);
+
+    expect((await apiJson(other, "PATCH", path, { amountCents: 1 })).status).toBe(404);
+    expect((await apiJson(other, "DELETE", path)).status).toBe(404);
+    expect((await apiJson(u, "DELETE", path)).status).toBe(204);
+    expect((await apiJson(u, "PATCH", path, { amountCents: 1 })).status).toBe(404);
+    expect((await listed()).map((i) => i.reference)).toEqual(["INV-2"]);
+  });
+
+  it("a reporting user reads income and campaigns but changes neither; an agent reads neither", async () => {
+    const u = await admin();
+    const ann = await apiJson<{ id: string }>(u, "POST", "/api/contacts", { kind: "customer", name: "Ann" });
+    const rec = await apiJson<{ id: string }>(u, "POST", "/api/income", { contactId: ann.body.id, amountCents: 500, receivedOn: "2026-11-20" });
+    const reporting = { cookie: await login(u.t.reportingEmail) };
+    const agent = { cookie: await login(u.t.agentEmail) };
+    expect((await apiJson(reporting, "GET", "/api/income")).status).toBe(200);
+    expect((await apiJson(reporting, "PATCH", `/api/income/${rec.body.id}`, { amountCents: 1 })).status).toBe(403);
+    expect((await apiJson(reporting, "POST", "/api/campaigns", { name: "Nope" })).status).toBe(403);
+    expect((await apiJson(agent, "GET", "/api/income")).status).toBe(403);
+    expect((await apiJson(agent, "GET", "/api/campaigns")).status).toBe(403);
   });
 });

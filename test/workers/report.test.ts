@@ -136,6 +136,23 @@ describe("the campaign report", () => {
     expect(r.unattributedIncomeCents).toBe(110000);
   });
 
+  it("counts a deleted campaign's calls, new contacts and income as no campaign's: the totals stay", async () => {
+    const { t, A, B } = await seed();
+    const u = { cookie: await login(t.adminEmail) };
+    const before = (await apiJson<import("../../worker/marketing/report.ts").CampaignReport>(u, "GET", "/api/reports/campaigns?from=2026-10-01&to=2026-10-31")).body;
+    expect((await apiJson(u, "DELETE", `/api/campaigns/${B}`)).status).toBe(204);
+    const r = (await apiJson<import("../../worker/marketing/report.ts").CampaignReport>(u, "GET", "/api/reports/campaigns?from=2026-10-01&to=2026-10-31")).body;
+    expect(r.campaigns.map((l) => l.campaignId)).not.toContain(B);
+    // Radio's two calls (two first-time callers, one answered after 30 s, Leo new, $300) join Vic's one.
+    expect(r.campaigns.find((l) => l.campaignId === null)).toMatchObject({
+      name: "No campaign", calls: 3, uniqueCallers: 3, firstTimeCallers: 3, answered: 2, averageTalkSeconds: 60, newContacts: 1, incomeCents: 35000, costCents: 0,
+    });
+    expect(r.campaigns.find((l) => l.campaignId === A)).toEqual(before.campaigns.find((l) => l.campaignId === A));
+    // Radio's cost went with it (its monthly cost and its one-off spend); every other figure is the same.
+    expect(r.totals).toMatchObject({ ...before.totals, costCents: before.totals.costCents - 29032, roi: expect.any(Number) });
+    expect(r.unattributedIncomeCents).toBe(before.unattributedIncomeCents);
+  });
+
   it("exports the same figures as CSV", async () => {
     const { t } = await seed();
     const { call } = await import("./helpers.ts");

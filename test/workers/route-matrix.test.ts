@@ -109,6 +109,7 @@ const ROUTES: Record<string, Route> = {
 
   "GET /api/income": { access: "marketing:read" },
   "POST /api/income": { access: "marketing:write", body: (own) => ({ contactId: own.ids.contact, amountCents: 100, receivedOn: "2026-11-03" }) },
+  "PATCH /api/income/:id": { access: "marketing:write", ids: { id: "income" }, body: () => ({ reference: `MATRIX-${crypto.randomUUID()}` }) },
   "DELETE /api/income/:id": { access: "marketing:write", ids: { id: "income" } },
   "POST /api/income/import": { access: "marketing:write" },
 

@@ -5,7 +5,7 @@ import type { Db } from "../../schema/d1.ts";
 import type { StoredAccount } from "../providers/index.ts";
 
 export type TrackingTarget = {
-  tenant: { id: string; slug: string; defaultCountry: string };
+  tenant: { id: string; slug: string; defaultCountry: string; timeZone: string };
   tracking: {
     id: string;
     number: string;
@@ -16,7 +16,8 @@ export type TrackingTarget = {
     whisper: string | null;
     record: boolean;
   };
-  campaign: { id: string; name: string } | null;
+  /** The number's campaign, with its end date: whether it still takes a call is read at the call's time. */
+  campaign: { id: string; name: string; endsOn: string | null } | null;
   account: StoredAccount | null;
 };
 
@@ -53,15 +54,17 @@ export async function lookupTracking(db: Db, to: string): Promise<TrackingTarget
     tenant_id: string;
     slug: string;
     default_country: string;
+    time_zone: string;
     campaign_id: string | null;
     campaign_name: string | null;
+    campaign_ends_on: string | null;
     provider: Provider | null;
     external_id: string | null;
     credentials_encrypted: string | null;
   }>(sql`
     select t.id as tracking_id, t.number, t.label, t.termination_number, t.route_id, t.failsafe_number, t.whisper, t.record,
-      tn.id as tenant_id, tn.slug, tn.default_country,
-      cp.id as campaign_id, cp.name as campaign_name,
+      tn.id as tenant_id, tn.slug, tn.default_country, tn.time_zone,
+      cp.id as campaign_id, cp.name as campaign_name, cp.ends_on as campaign_ends_on,
       pa.provider, pa.external_id, pa.credentials_encrypted
     from ${trackingNumbers} t
     join ${tenants} tn on tn.id = t.tenant_id
@@ -70,7 +73,7 @@ export async function lookupTracking(db: Db, to: string): Promise<TrackingTarget
     where t.number = ${to}`);
   if (!row) return null;
   return {
-    tenant: { id: row.tenant_id, slug: row.slug, defaultCountry: row.default_country },
+    tenant: { id: row.tenant_id, slug: row.slug, defaultCountry: row.default_country, timeZone: row.time_zone },
     tracking: {
       id: row.tracking_id,
       number: row.number,
@@ -81,7 +84,7 @@ export async function lookupTracking(db: Db, to: string): Promise<TrackingTarget
       whisper: row.whisper,
       record: row.record === 1,
     },
-    campaign: row.campaign_id && row.campaign_name ? { id: row.campaign_id, name: row.campaign_name } : null,
+    campaign: row.campaign_id && row.campaign_name ? { id: row.campaign_id, name: row.campaign_name, endsOn: row.campaign_ends_on } : null,
     account: row.provider && row.external_id !== null && row.credentials_encrypted ? { provider: row.provider, externalId: row.external_id, credentialsEncrypted: row.credentials_encrypted } : null,
   };
 }

@@ -7,7 +7,7 @@
  * attribution window (90 days unless set). Income outside the window, or from a contact who never
  * called, is reported as unattributed.
  */
-import { and, eq, gte, lt, lte, sql } from "drizzle-orm";
+import { and, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import { calls, campaignCosts, campaigns, contacts, income, tenants, trackingNumbers } from "../../schema/db.ts";
 import type { Db } from "../../schema/d1.ts";
 import { daysInMonth, localDate, nextDay, startOfDay } from "../lib/zoned.ts";
@@ -56,7 +56,7 @@ export async function campaignReport(db: Db, tenantId: string, from: string, to:
   const end = startOfDay(nextDay(to), tz);
   const inRange = and(eq(calls.tenantId, tenantId), gte(calls.startedAt, start), lt(calls.startedAt, end));
 
-  const stats = (key: typeof calls.campaignId | typeof calls.trackingNumberId) =>
+  const stats = (key: SQL<string | null> | typeof calls.trackingNumberId) =>
     db
       .select({
         key,
@@ -100,7 +100,8 @@ export async function campaignReport(db: Db, tenantId: string, from: string, to:
     .where(and(eq(income.tenantId, tenantId), gte(income.receivedOn, from), lte(income.receivedOn, to)));
 
   const [byCampaign, byTracking, newContacts, incomeRows, campaignRows, costRows, trackingRows] = await Promise.all([
-    stats(calls.campaignId) as Promise<CallStats[]>,
+    // A deleted campaign's calls keep its id in the log: they count as no campaign's, like its numbers.
+    stats(sql<string | null>`case when ${calls.campaignId} in (select ${campaigns.id} from ${campaigns} where ${campaigns.tenantId} = ${tenantId}) then ${calls.campaignId} end`) as Promise<CallStats[]>,
     stats(calls.trackingNumberId) as Promise<CallStats[]>,
     newContactsQuery,
     incomeQuery,
@@ -121,10 +122,13 @@ export async function campaignReport(db: Db, tenantId: string, from: string, to:
     f.answeredRate = s.calls ? s.answered / s.calls : null;
     f.averageTalkSeconds = s.avg_talk === null ? null : Math.round(s.avg_talk);
   };
+  // As for the calls above: what a deleted campaign's first calls brought in is no campaign's.
+  const campaignIds = new Set(campaignRows.map((c) => c.id));
+  const campaignOf = (id: string | null) => (id !== null && campaignIds.has(id) ? id : null);
   for (const s of byCampaign) fill(at(campaignFigures, s.key), s);
   for (const s of byTracking) fill(at(trackingFigures, s.key), s);
   for (const n of newContacts) {
-    for (const f of [at(campaignFigures, n.campaignId), at(trackingFigures, n.trackingNumberId)]) {
+    for (const f of [at(campaignFigures, campaignOf(n.campaignId)), at(trackingFigures, n.trackingNumberId)]) {
       f.newContacts += n.n;
       if (n.kind === "customer") f.newCustomers += n.n;
     }
@@ -138,7 +142,7 @@ export async function campaignReport(db: Db, tenantId: string, from: string, to:
       unattributedIncomeCents += row.amountCents;
       continue;
     }
-    at(campaignFigures, row.campaignId).incomeCents += row.amountCents;
+    at(campaignFigures, campaignOf(row.campaignId)).incomeCents += row.amountCents;
     at(trackingFigures, row.trackingNumberId).incomeCents += row.amountCents;
   }
 

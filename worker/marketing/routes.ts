@@ -11,12 +11,14 @@ import {
   campaignUpdate,
   incomeInput,
   incomeListQuery,
+  incomeUpdate,
   reportQuery,
   tenantUpdate,
 } from "../../schema/api.ts";
 import { CONTACT_KINDS, PHONE_LABELS, type ContactKind } from "../../schema/constants.ts";
 import { campaignCosts, campaigns, contactPhones, contacts, income, tenants, trackingNumbers } from "../../schema/db.ts";
 import { normalisePhone } from "../../schema/phone.ts";
+import { campaignEnded } from "../../schema/campaigns.ts";
 import { normalisePhoneInputs, type NormalisedPhoneInput } from "../contacts/queries.ts";
 import { contactsChanged } from "../contacts/routes.ts";
 import type { AppEnv } from "../env.ts";
@@ -54,7 +56,7 @@ export const campaignRoutes = new Hono<AppEnv>()
       db.select({ campaignId: trackingNumbers.campaignId, n: count() }).from(trackingNumbers).where(eq(trackingNumbers.tenantId, tenant.id)).groupBy(trackingNumbers.campaignId),
     ]);
     const counts = new Map(numbers.map((n) => [n.campaignId, n.n]));
-    return c.json({ items: rows.map((r) => ({ ...present(r), trackingNumbers: counts.get(r.id) ?? 0 })) });
+    return c.json({ items: rows.map((r) => ({ ...present(r), ended: ended(c, r), trackingNumbers: counts.get(r.id) ?? 0 })) });
   })
   .get("/:id", validate("param", idParam), async (c) => {
     const { tenant } = c.get("auth");
@@ -66,7 +68,7 @@ export const campaignRoutes = new Hono<AppEnv>()
       db.select().from(campaignCosts).where(and(eq(campaignCosts.tenantId, tenant.id), eq(campaignCosts.campaignId, id))).orderBy(desc(campaignCosts.spentOn)),
       db.select({ id: trackingNumbers.id, number: trackingNumbers.number, label: trackingNumbers.label }).from(trackingNumbers).where(and(eq(trackingNumbers.tenantId, tenant.id), eq(trackingNumbers.campaignId, id))),
     ]);
-    return c.json({ ...present(row), costs: costs.map((k) => ({ id: k.id, spentOn: k.spentOn, amountCents: k.amountCents, note: k.note })), trackingNumbers: numbers });
+    return c.json({ ...present(row), ended: ended(c, row), costs: costs.map((k) => ({ id: k.id, spentOn: k.spentOn, amountCents: k.amountCents, note: k.note })), trackingNumbers: numbers });
   })
   .post("/", validate("json", campaignCreate), async (c) => {
     const { tenant } = c.get("auth");
@@ -98,16 +100,18 @@ export const campaignRoutes = new Hono<AppEnv>()
     if (!row) return apiError(c, 404, "No such campaign");
     const { changes, text } = changesOf(present(before), present(row), CAMPAIGN_FIELDS);
     noteAudit(c, { action: "campaign.updated", targetType: "campaign", targetId: id, summary: `Changed campaign "${before.name}": ${text}`, details: { changes } });
-    return c.json(present(row));
+    return c.json({ ...present(row), ended: ended(c, row) });
   })
   .delete("/:id", validate("param", idParam), async (c) => {
     const { tenant } = c.get("auth");
     const deleted = await getDb(c.env.DB).delete(campaigns).where(and(eq(campaigns.tenantId, tenant.id), eq(campaigns.id, c.req.valid("param").id))).returning({ id: campaigns.id, name: campaigns.name });
-    // Its tracking numbers stay and keep tracking calls, with no campaign.
+    // Its one-off spend goes with it (the foreign key cascades); its tracking numbers stay and keep
+    // tracking calls, with no campaign; its past calls stay in the log and count in the report as no
+    // campaign's, and income from their callers with them. To keep a campaign's history, end it instead.
     if (deleted.length) await c.env.Switchboard.getByName(tenant.id).routingChanged();
     const [gone] = deleted;
     if (!gone) return apiError(c, 404, "No such campaign");
-    noteAudit(c, { action: "campaign.deleted", targetType: "campaign", targetId: gone.id, summary: `Deleted campaign "${gone.name}" (its tracking numbers keep tracking, with no campaign)`, details: { name: gone.name } });
+    noteAudit(c, { action: "campaign.deleted", targetType: "campaign", targetId: gone.id, summary: `Deleted campaign "${gone.name}" and its one-off spend (its tracking numbers keep tracking, with no campaign)`, details: { name: gone.name } });
     return c.body(null, 204);
   })
   .post("/:id/costs", validate("param", idParam), validate("json", campaignCostInput), async (c) => {
@@ -151,6 +155,11 @@ const CAMPAIGN_FIELDS = { name: "name", channel: "channel", monthlyCostCents: "m
 
 function present(r: typeof campaigns.$inferSelect) {
   return { id: r.id, name: r.name, channel: r.channel, monthlyCostCents: r.monthlyCostCents, startsOn: r.startsOn, endsOn: r.endsOn };
+}
+
+/** Whether the campaign's end date has passed, today in the tenant's time zone: it takes no more calls. */
+function ended(c: C, r: { endsOn: string | null }) {
+  return campaignEnded(r.endsOn, Date.now(), c.get("auth").tenant.timeZone);
 }
 
 function sameName(db: Db, tenantId: string, name: string) {
@@ -230,6 +239,32 @@ export const incomeRoutes = new Hono<AppEnv>()
     });
     return c.json(row, 201);
   })
+  .patch("/:id", validate("param", idParam), validate("json", incomeUpdate), async (c) => {
+    const { tenant } = c.get("auth");
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    const before = await db.query.income.findFirst({ where: and(eq(income.tenantId, tenant.id), eq(income.id, id)) });
+    if (!before) return apiError(c, 404, "No such income");
+    const contact = await db.query.contacts.findFirst({ columns: { name: true }, where: and(eq(contacts.tenantId, tenant.id), eq(contacts.id, body.contactId ?? before.contactId)) });
+    if (!contact) return apiError(c, 400, "Invalid json: contactId: no such contact", [{ path: "contactId", message: "no such contact" }]);
+    if (body.callId && !(await isTenantCall(c.env, tenant.id, body.callId))) return apiError(c, 400, "Invalid json: callId: no such call", [{ path: "callId", message: "no such call" }]);
+    if (body.reference) {
+      const twin = await db.query.income.findFirst({ columns: { id: true }, where: and(eq(income.tenantId, tenant.id), eq(income.reference, body.reference)) });
+      if (twin && twin.id !== id) return apiError(c, 409, `Income with reference ${body.reference} is recorded already`);
+    }
+    const [row] = await db.update(income).set(body).where(and(eq(income.tenantId, tenant.id), eq(income.id, id))).returning();
+    if (!row) return apiError(c, 404, "No such income");
+    const { changes, text } = changesOf(before, row, INCOME_FIELDS);
+    noteAudit(c, {
+      action: "income.updated",
+      targetType: "income",
+      targetId: id,
+      summary: `Changed income of ${amount(before.amountCents)} from ${contact.name} received ${before.receivedOn}: ${text}`,
+      details: { changes },
+    });
+    return c.json({ ...row, contactName: contact.name });
+  })
   .delete("/:id", validate("param", idParam), async (c) => {
     const [gone] = await getDb(c.env.DB)
       .delete(income)
@@ -298,6 +333,9 @@ export const incomeRoutes = new Hono<AppEnv>()
     });
     return c.json({ imported: good.length, refused, message: summary(good.length, refused.length) });
   });
+
+/** Income's fields as an audit event names them. */
+const INCOME_FIELDS = { contactId: "contact", amountCents: "amount (cents)", receivedOn: "received on", reference: "reference", callId: "call" } as const;
 
 function summary(imported: number, refused: number) {
   return refused ? `Imported ${imported} row${imported === 1 ? "" : "s"}; refused ${refused} (see refused)` : `Imported ${imported} row${imported === 1 ? "" : "s"}`;

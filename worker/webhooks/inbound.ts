@@ -42,6 +42,7 @@ import { remember } from "../lib/remember.ts";
 import { withTimeout } from "../lib/timeout.ts";
 import { credentialsOf, type StoredAccount } from "../providers/index.ts";
 import { fallbackKey, verifyFallbackKey } from "./fallback.ts";
+import { campaignEnded } from "../../schema/campaigns.ts";
 
 /** How long the caller may wait for our answer before the fail-safe answers instead. */
 const DEFAULT_BUDGET_MS = 2000;
@@ -188,7 +189,10 @@ async function voice(c: C, adapter: Adapter) {
     }
     if (!valid) return refuse(c, 403, NOT_VERIFIED);
 
-    const { tenant, tracking, campaign } = target;
+    const { tenant, tracking } = target;
+    const startedAt = event.report?.at ?? started;
+    // An ended campaign takes no more calls (schema/campaigns.ts); the Switchboard decides the same.
+    const campaign = target.campaign && !campaignEnded(target.campaign.endsOn, startedAt, tenant.timeZone) ? target.campaign : null;
     const route = {
       trackingNumber: tracking.number,
       routeId: tracking.routeId,
@@ -206,7 +210,7 @@ async function voice(c: C, adapter: Adapter) {
       trackingLabel: tracking.label,
       campaignId: campaign?.id ?? null,
       campaignName: campaign?.name ?? null,
-      startedAt: event.report?.at ?? started,
+      startedAt,
       route,
       forwardedFrom: event.forwardedFrom ? normaliseProviderNumber(event.forwardedFrom, tenant.defaultCountry) : null,
       ...(adapter.routesItself ? { unrouted: true, report: event.report } : {}),

@@ -1,13 +1,11 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import uPlot from "uplot";
-import "uplot/dist/uPlot.min.css";
-import { api, ApiFailure } from "../api.ts";
+import { api, ApiFailure, problem } from "../api.ts";
 import { formatDuration } from "../format.ts";
 import { can } from "../can.ts";
 import { href, navigate } from "../router.ts";
 import type { Contact, Page } from "../types.ts";
-import { dollars, toCents } from "./Campaigns.tsx";
+import { amountOf, formatDay, money, moneyTick } from "../money.ts";
 
 type Line = {
   name: string;
@@ -44,31 +42,242 @@ function monthRange() {
   return { from: iso(first), to: iso(d) };
 }
 
-/** Cost against income per campaign, as bars (uPlot). */
-function CostIncomeChart({ lines }: { lines: Line[] }) {
+/** Round steps for an axis: 1, 2 or 5 times a power of ten (in cents), about `count` of them over `span`. */
+function niceStep(span: number, count: number) {
+  const raw = Math.max(span / count, 1);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return ([1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? 10 * power);
+}
+
+/** The chart's size follows its box (a phone's or a desk's), so its text stays at the page's size. */
+function useWidth() {
   const box = useRef<HTMLDivElement>(null);
+  const width = useSignal(640);
   useEffect(() => {
-    if (!box.current || lines.length === 0) return;
-    const xs = lines.map((_, i) => i);
-    const bars = uPlot.paths.bars!({ size: [0.35, 60], align: 0 });
-    const plot = new uPlot(
-      {
-        width: Math.min(box.current.clientWidth || 640, 900),
-        height: 260,
-        scales: { x: { time: false, range: [-0.5, lines.length - 0.5] } },
-        axes: [{ values: (_u, ticks) => ticks.map((t) => lines[t]?.name ?? "") , splits: () => xs }, { values: (_u, ticks) => ticks.map((t) => `$${t}`) }],
-        series: [
-          {},
-          { label: "Cost", fill: "#f59e0b", stroke: "#b45309", paths: bars, points: { show: false } },
-          { label: "Income", fill: "#10b981", stroke: "#047857", paths: bars, points: { show: false } },
-        ],
-      },
-      [xs, lines.map((l) => (l.costCents ?? 0) / 100), lines.map((l) => l.incomeCents / 100)],
-      box.current,
-    );
-    return () => plot.destroy();
-  }, [lines]);
-  return <div class="chart" ref={box} role="img" aria-label="Cost and income per campaign" />;
+    const el = box.current;
+    if (!el) return;
+    const seen = new ResizeObserver(([entry]) => {
+      if (entry) width.value = Math.floor(entry.contentRect.width);
+    });
+    seen.observe(el);
+    return () => seen.disconnect();
+  }, []);
+  return { box, width: width.value };
+}
+
+/**
+ * Cost and income per campaign as grouped bars: each campaign's cost and income side by side, never
+ * one over the other. Drawn as SVG by hand: two bars a group, a value axis and a legend are less code
+ * than configuring a chart library for them, weigh nothing, take the page's fonts and colours (dark
+ * mode included), and stay sharp at any size. The report's table under it is the text alternative,
+ * and the figure's label reads out every bar.
+ */
+function CostIncomeChart({ lines }: { lines: Line[] }) {
+  const { box, width: boxWidth } = useWidth();
+  const shown = lines.filter((l) => (l.costCents ?? 0) !== 0 || l.incomeCents !== 0);
+  const values = shown.flatMap((l) => [l.costCents ?? 0, l.incomeCents]);
+  const top = Math.max(0, ...values);
+  const bottom = Math.min(0, ...values);
+  const step = niceStep(top - bottom || 100, 4);
+  const max = Math.ceil(top / step) * step || step;
+  const min = Math.floor(bottom / step) * step;
+  const ticks: number[] = [];
+  for (let v = min; v <= max; v += step) ticks.push(v);
+  const labels = ticks.map(moneyTick);
+  // Room on the left for the longest tick label; at least 64 px per campaign (the box scrolls beyond).
+  const left = 14 + 8 * Math.max(...labels.map((t) => t.length));
+  const [right, topPad, bottomPad, height] = [12, 12, 44, 280];
+  const width = Math.max(boxWidth, left + right + 64 * shown.length);
+  const plotW = width - left - right;
+  const plotH = height - topPad - bottomPad;
+  const y = (v: number) => topPad + ((max - v) / (max - min)) * plotH;
+  const group = plotW / Math.max(shown.length, 1);
+  const bar = Math.min(48, (group * 0.7) / 2);
+  const chars = Math.max(4, Math.floor(group / 7.5));
+  const summary = shown.map((l) => `${l.name}: cost ${money(l.costCents ?? 0)}, income ${money(l.incomeCents)}`).join("; ");
+  return (
+    <figure class="roi-chart">
+      <figcaption>
+        <span>Cost and income per campaign</span>
+        <ul class="legend">
+          <li>
+            <span class="swatch cost" aria-hidden="true" /> Cost
+          </li>
+          <li>
+            <span class="swatch income" aria-hidden="true" /> Income
+          </li>
+        </ul>
+      </figcaption>
+      <div class="chart" ref={box}>
+        {shown.length === 0 ? (
+          <p class="empty">No cost or income in this range.</p>
+        ) : (
+          <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`Cost and income per campaign. ${summary}.`}>
+            {ticks.map((t, i) => (
+              <g key={t} class={t === 0 ? "tick zero" : "tick"}>
+                <line x1={left} x2={width - right} y1={y(t)} y2={y(t)} />
+                <text x={left - 8} y={y(t)} dy="0.32em" text-anchor="end">
+                  {labels[i]}
+                </text>
+              </g>
+            ))}
+            {shown.map((l, i) => {
+              const mid = left + group * (i + 0.5);
+              const rect = (kind: "cost" | "income", v: number, x: number) => {
+                const h = Math.abs(y(v) - y(0));
+                // A small amount still shows: at least 2 px tall.
+                const tall = v === 0 ? 0 : Math.max(h, 2);
+                return (
+                  <rect class={kind} data-campaign={l.name} x={x} width={bar} y={v >= 0 ? y(0) - tall : y(0)} height={tall}>
+                    <title>{`${l.name}: ${kind} ${money(v)}`}</title>
+                  </rect>
+                );
+              };
+              const name = l.name.length > chars ? `${l.name.slice(0, chars - 1)}…` : l.name;
+              return (
+                <g key={l.campaignId ?? "none"}>
+                  {rect("cost", l.costCents ?? 0, mid - bar - 1)}
+                  {rect("income", l.incomeCents, mid + 1)}
+                  <text class="name" x={mid} y={height - bottomPad + 18} text-anchor="middle">
+                    <title>{l.name}</title>
+                    {name}
+                  </text>
+                </g>
+              );
+            })}
+          </svg>
+        )}
+      </div>
+    </figure>
+  );
+}
+
+type Income = { id: string; contactId: string; contactName: string; amountCents: number; receivedOn: string; reference: string | null };
+const INCOME_SHOWN = 200;
+
+/**
+ * The income received in the report's range, newest first: whoever may write to marketing corrects
+ * an entry's amount, date or reference in its row, or deletes it.
+ */
+function IncomeList({ from, to, version, onChange }: { from: string; to: string; version: number; onChange: () => void }) {
+  const rows = useSignal<Income[] | null>(null);
+  const editing = useSignal<string | null>(null);
+  const message = useSignal<string | null>(null);
+  const writer = can("marketing:write");
+  const load = () =>
+    api<{ items: Income[] }>("GET", `/api/income?${new URLSearchParams({ from, to, limit: String(INCOME_SHOWN) })}`)
+      .then((r) => (rows.value = r.items))
+      .catch((err) => (message.value = problem(err)));
+  useEffect(() => void load(), [from, to, version]);
+
+  async function save(row: Income, event: SubmitEvent) {
+    event.preventDefault();
+    const f = new FormData(event.currentTarget as HTMLFormElement);
+    const amount = amountOf(String(f.get("amount")));
+    if ("problem" in amount) return void (message.value = `Amount: ${amount.problem}`);
+    try {
+      await api("PATCH", `/api/income/${row.id}`, { amountCents: amount.cents, receivedOn: String(f.get("receivedOn")), reference: String(f.get("reference") ?? "") || null });
+      editing.value = null;
+      message.value = `Saved the income from ${row.contactName}`;
+      onChange();
+    } catch (err) {
+      message.value = problem(err);
+    }
+  }
+
+  async function remove(row: Income) {
+    if (!confirm(`Delete the income of ${money(row.amountCents)} from ${row.contactName} received ${formatDay(row.receivedOn)}${row.reference ? ` (${row.reference})` : ""}? The report no longer counts it.`)) return;
+    try {
+      await api("DELETE", `/api/income/${row.id}`);
+      message.value = `Deleted the income of ${money(row.amountCents)} from ${row.contactName}`;
+      onChange();
+    } catch (err) {
+      message.value = problem(err);
+    }
+  }
+
+  const list = rows.value;
+  return (
+    <section aria-labelledby="income-list-title">
+      <h2 id="income-list-title">Income received</h2>
+      <p class="muted">
+        {formatDay(from)} – {formatDay(to)}
+        {list && list.length === INCOME_SHOWN ? `: the latest ${INCOME_SHOWN}` : ""}
+      </p>
+      {message.value && <p role="status">{message.value}</p>}
+      <table class="list income-list">
+        <thead>
+          <tr>
+            <th scope="col">Received</th>
+            <th scope="col">Contact</th>
+            <th scope="col">Amount</th>
+            <th scope="col">Invoice or payment number</th>
+            {writer && (
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {list?.length === 0 && (
+            <tr>
+              <td colSpan={5} class="empty">
+                No income received in this range.
+              </td>
+            </tr>
+          )}
+          {list?.map((row) => {
+            const form = `income-${row.id}`;
+            const contact = can("contacts:read") ? <a href={href(`/contacts/${row.contactId}`)}>{row.contactName}</a> : row.contactName;
+            if (editing.value === row.id)
+              return (
+                <tr key={row.id} data-income={row.reference ?? row.id} class="editing">
+                  <td>
+                    <input form={form} name="receivedOn" type="date" required defaultValue={row.receivedOn} aria-label="Received on" />
+                  </td>
+                  <td data-label="Contact">{contact}</td>
+                  <td data-label="Amount">
+                    <input form={form} name="amount" required inputMode="decimal" size={9} defaultValue={(row.amountCents / 100).toFixed(2)} aria-label="Amount ($)" />
+                  </td>
+                  <td data-label="Reference">
+                    <input form={form} name="reference" size={12} defaultValue={row.reference ?? ""} aria-label="Invoice or payment number" />
+                  </td>
+                  <td class="actions">
+                    <form id={form} aria-label={`Edit income from ${row.contactName}`} onSubmit={(e) => void save(row, e)}>
+                      <button type="submit">Save</button>{" "}
+                      <button type="button" onClick={() => (editing.value = null)}>
+                        Cancel
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              );
+            return (
+              <tr key={row.id} data-income={row.reference ?? row.id}>
+                <td>{formatDay(row.receivedOn)}</td>
+                <td data-label="Contact">{contact}</td>
+                <td data-label="Amount" class="amount">
+                  {money(row.amountCents)}
+                </td>
+                <td data-label="Reference">{row.reference ?? "—"}</td>
+                {writer && (
+                  <td class="actions">
+                    <button type="button" aria-label={`Edit income ${row.reference ?? `from ${row.contactName}`}`} onClick={() => (editing.value = row.id)}>
+                      Edit
+                    </button>
+                    <button type="button" class="danger" aria-label={`Delete income ${row.reference ?? `from ${row.contactName}`}`} onClick={() => void remove(row)}>
+                      Delete
+                    </button>
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
 }
 
 function IncomeForms({ onChange }: { onChange: () => void }) {
@@ -82,8 +291,10 @@ function IncomeForms({ onChange }: { onChange: () => void }) {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const f = new FormData(form);
+    const amount = amountOf(String(f.get("amount")));
+    if ("problem" in amount) return void (message.value = `Amount: ${amount.problem}`);
     try {
-      await api("POST", "/api/income", { contactId: String(f.get("contactId")), amountCents: toCents(String(f.get("amount"))), receivedOn: String(f.get("receivedOn")), reference: String(f.get("reference") ?? "") || null });
+      await api("POST", "/api/income", { contactId: String(f.get("contactId")), amountCents: amount.cents, receivedOn: String(f.get("receivedOn")), reference: String(f.get("reference") ?? "") || null });
       message.value = "Income recorded";
       form.reset();
       onChange();
@@ -101,7 +312,7 @@ function IncomeForms({ onChange }: { onChange: () => void }) {
   }
   return (
     <section aria-labelledby="income-title">
-      <h2 id="income-title">Income</h2>
+      <h2 id="income-title">Record income</h2>
       {message.value && <p role="status">{message.value}</p>}
       {refused.value.length > 0 && (
         <ul class="refused">
@@ -166,6 +377,12 @@ export function ReportsScreen({ query }: { query: URLSearchParams }) {
       .then((r) => ((report.value = r), (error.value = null)))
       .catch((err) => (error.value = err instanceof ApiFailure ? err.message : "Could not load the report"));
   useEffect(() => void load(), [from, to]);
+  // Income changed: the report's figures and the income list both follow.
+  const incomeVersion = useSignal(0);
+  const incomeChanged = () => {
+    incomeVersion.value++;
+    void load();
+  };
   const r = report.value;
   return (
     <section class="screen">
@@ -223,18 +440,18 @@ export function ReportsScreen({ query }: { query: URLSearchParams }) {
                   <td data-label="Answered">{pct(l.answeredRate)}</td>
                   <td data-label="Avg talk">{l.averageTalkSeconds === null ? "—" : formatDuration(l.averageTalkSeconds)}</td>
                   <td data-label="New contacts">{l.newContacts}</td>
-                  <td data-label="Income" class="income">{dollars(l.incomeCents)}</td>
-                  <td data-label="Cost">{dollars(l.costCents ?? null)}</td>
+                  <td data-label="Income" class="income">{money(l.incomeCents)}</td>
+                  <td data-label="Cost">{money(l.costCents ?? null)}</td>
                   <td data-label="ROI">{pct(l.roi)}</td>
-                  <td data-label="Cost/call">{dollars(l.costPerCallCents ?? null)}</td>
-                  <td data-label="Cost/new customer">{dollars(l.costPerNewCustomerCents ?? null)}</td>
+                  <td data-label="Cost/call">{money(l.costPerCallCents ?? null)}</td>
+                  <td data-label="Cost/new customer">{money(l.costPerNewCustomerCents ?? null)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           <p class="muted">
             Income is attributed to the campaign of the caller's first call, when received within {r.attributionWindowDays} days of it. Unattributed income in this range:{" "}
-            {dollars(r.unattributedIncomeCents)}. Totals: {r.totals.calls} calls, income {dollars(r.totals.incomeCents)}, cost {dollars(r.totals.costCents)}, ROI {pct(r.totals.roi)}.
+            {money(r.unattributedIncomeCents)}. Totals: {r.totals.calls} calls, income {money(r.totals.incomeCents)}, cost {money(r.totals.costCents)}, ROI {pct(r.totals.roi)}.
           </p>
           <h2>By tracking number</h2>
           <table class="list">
@@ -260,14 +477,15 @@ export function ReportsScreen({ query }: { query: URLSearchParams }) {
                   <td data-label="First-time">{l.firstTimeCallers}</td>
                   <td data-label="Answered">{pct(l.answeredRate)}</td>
                   <td data-label="New contacts">{l.newContacts}</td>
-                  <td data-label="Income">{dollars(l.incomeCents)}</td>
+                  <td data-label="Income">{money(l.incomeCents)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </>
       )}
-      {can("marketing:write") && can("contacts:read") && <IncomeForms onChange={() => void load()} />}
+      <IncomeList from={from} to={to} version={incomeVersion.value} onChange={incomeChanged} />
+      {can("marketing:write") && can("contacts:read") && <IncomeForms onChange={incomeChanged} />}
       {can("numbers:read") && (
         <p class="muted">
           Numbers and campaigns: <a href={href("/numbers")}>tracking numbers</a>, <a href={href("/campaigns")}>campaigns</a>.
