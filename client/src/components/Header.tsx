@@ -10,7 +10,7 @@ import { logOut, type Me } from "../session.ts";
 import { ActiveCalls } from "./ActiveCalls.tsx";
 
 function NotificationCenter({ store, close }: { store: LiveStore; close: () => void }) {
-  const unread = store.unread.value.length;
+  const unread = store.unreadCount.value;
   function open(n: Notification) {
     store.markRead([n.id]);
     close();
@@ -46,7 +46,7 @@ function NotificationCenter({ store, close }: { store: LiveStore; close: () => v
 export function Header({ store, me }: { store: LiveStore; me: Me }) {
   const panel = useSignal<"none" | "calls" | "notifications">("none");
   const active = store.activeCalls.value.length;
-  const unread = store.unread.value.length;
+  const unread = store.unreadCount.value;
   const status = store.status.value;
   const toggle = (which: "calls" | "notifications") => (panel.value = panel.value === which ? "none" : which);
   useEffect(() => {
