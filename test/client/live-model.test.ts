@@ -163,12 +163,16 @@ describe("read marks", () => {
 });
 
 describe("helpers", () => {
-  it("parse tags and datetime-local values", async () => {
-    const { parseTags, fromLocalInput, toLocalInput } = await import("../../client/src/format.ts");
+  it("parse tags, and datetime-local values in the business's time zone, not the machine's", async () => {
+    const { parseTags, fromLocalInput, toLocalInput, formatTime } = await import("../../client/src/format.ts");
     expect(parseTags(" vip, boiler ,vip,, ")).toEqual(["vip", "boiler"]);
-    expect(fromLocalInput("")).toBeNull();
-    const at = new Date(2026, 10, 21, 14, 30).getTime();
-    expect(toLocalInput(at)).toBe("2026-11-21T14:30");
-    expect(fromLocalInput("2026-11-21T14:30")).toBe(at);
+    expect(fromLocalInput("", "America/Los_Angeles")).toBeNull();
+    const at = Date.parse("2026-11-21T22:30:00Z");
+    expect(toLocalInput(at, "America/Los_Angeles")).toBe("2026-11-21T14:30");
+    expect(fromLocalInput("2026-11-21T14:30", "America/Los_Angeles")).toBe(at);
+    expect(toLocalInput(at, "Asia/Tokyo")).toBe("2026-11-22T07:30");
+    expect(fromLocalInput("2026-11-22T07:30", "Asia/Tokyo")).toBe(at);
+    expect(fromLocalInput("2026-02-30T10:00", "Asia/Tokyo")).toBeNull();
+    expect(formatTime(Date.parse("2026-11-30T15:13:00Z"), "America/Los_Angeles")).toMatch(/Nov 30, 2026.*7:13\sAM/);
   });
 });
