@@ -295,7 +295,7 @@ export function fireReminders(ctx: PipelineContext) {
 /** Marks notifications read for one user and tells that user's screens. */
 export function markRead(ctx: PipelineContext, userId: string, ids: string[] | "all") {
   const fresh = store.markRead(ctx.sql, userId, ids);
-  if (fresh.length) emit(ctx, { type: "read", userId, ids: fresh });
+  if (fresh.length) emit(ctx, { type: "read", userId, ids: fresh, unread: store.unreadCount(ctx.sql, userId) });
   return fresh;
 }
 

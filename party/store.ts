@@ -176,6 +176,13 @@ export function markRead(sql: SqlStorage, userId: string, ids: string[] | "all")
   return [...new Set(ids)].filter((id) => fresh.has(id));
 }
 
+/** How many notifications `userId` has not read: all of them, not only the window a snapshot carries. */
+export function unreadCount(sql: SqlStorage, userId: string): number {
+  return sql
+    .exec<{ n: number }>("select count(*) as n from notifications n where not exists (select 1 from notification_reads r where r.user_id = ? and r.notification_id = n.id)", userId)
+    .one().n;
+}
+
 export function readAmong(sql: SqlStorage, userId: string, ids: string[]): string[] {
   if (ids.length === 0) return [];
   const read = new Set(sql.exec<{ id: string }>("select notification_id as id from notification_reads where user_id = ?", userId).toArray().map((r) => r.id));

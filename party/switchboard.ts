@@ -266,7 +266,10 @@ export class Switchboard extends Server<Env> {
     this.#config = null;
   }
 
-  /** What a dashboard starts from; `read` is the given user's read marks among the notifications. */
+  /**
+   * What a dashboard starts from; `read` is the given user's read marks among the notifications, and
+   * `unread` how many of all the tenant's notifications they have not read (more than the window holds).
+   */
   snapshot(userId = "") {
     const sql = this.ctx.storage.sql;
     const notifications = store.recentNotifications(sql);
@@ -275,6 +278,7 @@ export class Switchboard extends Server<Env> {
       calls: store.activeCalls(sql).map((s) => s.call),
       notifications,
       read: store.readAmong(sql, userId, notifications.map((n) => n.id)),
+      unread: store.unreadCount(sql, userId),
     };
   }
 

@@ -109,10 +109,14 @@ const LAST_DAY = "2199-12-31";
 const isoDate = z.iso.date("must be a date like 2026-11-21").refine((d) => d >= FIRST_DAY && d <= LAST_DAY, `must be between ${FIRST_DAY} and ${LAST_DAY}`);
 const epochMs = z.coerce.number().int().min(0).max(Date.UTC(2200, 0, 1), `must be before ${LAST_DAY} ends`);
 
+/**
+ * The call log's filters. Dates (YYYY-MM-DD) are days of the tenant's calendar, read by the rule of
+ * schema/zoned.ts that the dashboard shows times by; epoch ms are exact instants, for programs.
+ */
 export const callListQuery = z.object({
-  /** Calls started at or after: epoch ms, or a date (YYYY-MM-DD) in the tenant's time zone. */
+  /** Calls started at or after: a date (from its first moment in the tenant's time zone), or epoch ms. */
   from: z.union([isoDate, epochMs]).optional(),
-  /** Calls started before: epoch ms (exclusive), or a date in the tenant's time zone (that day included). */
+  /** Calls started up to the end of this date in the tenant's time zone, or before these epoch ms. */
   to: z.union([isoDate, epochMs]).optional(),
   trackingNumberId: z.string().max(100).optional(),
   campaignId: z.string().max(100).optional(),
@@ -122,7 +126,7 @@ export const callListQuery = z.object({
   q: z.string().trim().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
+}).refine((q) => !(typeof q.from === "string" && typeof q.to === "string" && q.from > q.to) && !(typeof q.from === "number" && typeof q.to === "number" && q.from > q.to), { message: "from must not be after to", path: ["to"] });
 
 const cents = z.number().int("must be whole cents").min(-100_000_000_00).max(100_000_000_00);
 

@@ -7,6 +7,7 @@ import * as z from "zod/mini";
 import { liveCall, notification } from "./calls.ts";
 
 const seq = z.number().check(z.int(), z.nonnegative());
+const count = z.number().check(z.int(), z.nonnegative());
 
 /** First message on a fresh connection, and on a reconnect too far behind to replay. */
 export const snapshotMessage = z.object({
@@ -16,12 +17,18 @@ export const snapshotMessage = z.object({
   notifications: z.array(notification),
   /** Which of those notifications this user has read already. */
   read: z.array(z.string()),
+  /** How many of all the tenant's notifications this user has not read: the window above holds only the latest. */
+  unread: count,
 });
 /** A call appeared or changed; a call whose status is terminal has left the active list. */
 export const callMessage = z.object({ type: z.literal("call"), seq, call: liveCall });
 export const notificationMessage = z.object({ type: z.literal("notification"), seq, notification });
-/** A user read notifications (on any of their screens); sent only to that user's connections. */
-export const readMessage = z.object({ type: z.literal("read"), seq, userId: z.string(), ids: z.array(z.string()) });
+/**
+ * A user read notifications (on any of their screens); sent only to that user's connections. `ids`
+ * were all unread until this event; `unread` is the user's count after it (absent from events logged
+ * before the count was sent, which a reconnect may still replay).
+ */
+export const readMessage = z.object({ type: z.literal("read"), seq, userId: z.string(), ids: z.array(z.string()), unread: z.optional(count) });
 export const pongMessage = z.object({ type: z.literal("pong"), seq });
 /** The client sent something the server does not understand; the connection stays open. */
 export const errorMessage = z.object({ type: z.literal("error"), seq, message: z.string() });

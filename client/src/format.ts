@@ -1,5 +1,7 @@
 /** Display helpers for the dashboard. */
 import type { CallerType } from "../../schema/calls.ts";
+import { fromWallTime, localDate, wallTime } from "../../schema/zoned.ts";
+import { me } from "./session.ts";
 
 export function formatDuration(totalSeconds: number) {
   const s = Math.max(0, Math.floor(totalSeconds));
@@ -35,20 +37,41 @@ export function statusLabel(status: string) {
   return STATUS_LABELS[status] ?? status;
 }
 
-export function formatTime(at: number) {
-  return new Date(at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+/**
+ * The business's time zone: every time on the dashboard is shown in it and every date or time typed
+ * is read in it, as the server reads date filters (schema/zoned.ts), wherever the browser is. Before
+ * login (an invitation, a reset link) there is no business yet: the browser's own zone.
+ */
+export function tenantZone() {
+  return me.value?.tenant.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-/** The value of an <input type="datetime-local"> for a moment, in local time. */
-export function toLocalInput(at: number) {
-  const d = new Date(at - new Date(at).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 16);
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+export function formatTime(at: number, timeZone = tenantZone()) {
+  let f = timeFormats.get(timeZone);
+  if (!f) timeFormats.set(timeZone, (f = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZone })));
+  return f.format(at);
 }
 
-export function fromLocalInput(value: string): number | null {
-  if (!value) return null;
-  const at = new Date(value).getTime();
-  return Number.isFinite(at) ? at : null;
+/** Today's date (YYYY-MM-DD) in the business's time zone: what a date filter's "today" means. */
+export function today(timeZone = tenantZone()) {
+  return localDate(Date.now(), timeZone);
+}
+
+/** A zone's name for people, "Pacific Time"; its IANA name where the browser has no better one. */
+export function zoneName(timeZone = tenantZone()) {
+  const name = new Intl.DateTimeFormat(undefined, { timeZone, timeZoneName: "longGeneric" }).formatToParts(Date.now()).find((p) => p.type === "timeZoneName")?.value;
+  return name && !/^GMT|^UTC/.test(name) ? name : timeZone.replaceAll("_", " ");
+}
+
+/** The value of an <input type="datetime-local"> for a moment, in the business's time zone. */
+export function toLocalInput(at: number, timeZone = tenantZone()) {
+  return wallTime(at, timeZone);
+}
+
+export function fromLocalInput(value: string, timeZone = tenantZone()): number | null {
+  return value ? fromWallTime(value, timeZone) : null;
 }
 
 /** Tags as people type them: comma-separated, trimmed, no repeats. */

@@ -35,7 +35,7 @@ function call(id: string, status: LiveCall["status"], extra: Partial<LiveCall> =
 describe("the live store", () => {
   it("opens a popup per ringing call, the newest first, each closing on its own", () => {
     const store = createLiveStore("ring");
-    store.apply({ type: "snapshot", seq: 0, calls: [], notifications: [], read: [] });
+    store.apply({ type: "snapshot", seq: 0, calls: [], notifications: [], read: [], unread: 0 });
     store.apply({ type: "call", seq: 1, call: call("a", "ringing") });
     store.apply({ type: "call", seq: 2, call: call("b", "ringing", { startedAt: 2000 }) });
     expect(store.openPopups.value.map((c) => c.id)).toEqual(["b", "a"]);
@@ -69,7 +69,7 @@ describe("the live store", () => {
 
   it("ignores events it has already applied and remembers the last seq", () => {
     const store = createLiveStore("ring");
-    store.apply({ type: "snapshot", seq: 5, calls: [call("a", "in-progress")], notifications: [], read: [] });
+    store.apply({ type: "snapshot", seq: 5, calls: [call("a", "in-progress")], notifications: [], read: [], unread: 0 });
     store.apply({ type: "call", seq: 5, call: call("a", "completed") });
     expect(store.activeCalls.value.map((c) => c.status)).toEqual(["in-progress"]);
     const n = { id: "n1", kind: "missed-call" as const, callId: "a", contactId: null, title: "Missed", body: "", at: 1 };
@@ -166,15 +166,59 @@ describe("read marks", () => {
     const store = createLiveStore("ring");
     store.send = (m) => sent.push(m);
     const n = (id: string) => ({ id, kind: "missed-call" as const, callId: null, contactId: null, title: id, body: "", at: 1 });
-    store.apply({ type: "snapshot", seq: 3, calls: [], notifications: [n("a"), n("b"), n("c")], read: ["a"] });
+    store.apply({ type: "snapshot", seq: 3, calls: [], notifications: [n("a"), n("b"), n("c")], read: ["a"], unread: 2 });
     expect(store.unread.value.map((x) => x.id)).toEqual(["b", "c"]);
     store.markRead(["b", "a"]);
     expect(sent).toEqual([{ type: "mark-read", ids: ["b"] }]);
     expect(store.unread.value.map((x) => x.id)).toEqual(["c"]);
-    store.apply({ type: "read", seq: 4, userId: "u", ids: ["c"] });
+    expect(store.unreadCount.value).toBe(1);
+    store.apply({ type: "read", seq: 4, userId: "u", ids: ["c"], unread: 0 });
     expect(store.unread.value).toEqual([]);
     store.markRead("all");
     expect(sent).toHaveLength(1); // nothing left unread: nothing sent
+  });
+
+  it("take the unread count from the server, beyond the notifications held, and keep it right through events and replays", () => {
+    const sent: unknown[] = [];
+    const store = createLiveStore("ring");
+    store.send = (m) => sent.push(m);
+    const n = (id: string) => ({ id, kind: "missed-call" as const, callId: null, contactId: null, title: id, body: "", at: 1 });
+    // 84 unread on the server; the snapshot holds the latest two of them.
+    store.apply({ type: "snapshot", seq: 10, calls: [], notifications: [n("n84"), n("n83")], read: [], unread: 84 });
+    expect(store.unreadCount.value).toBe(84);
+    // A new notification counts once, however often it is delivered (a replay overlapping, the same id again).
+    store.apply({ type: "notification", seq: 11, notification: n("n85") });
+    store.apply({ type: "notification", seq: 11, notification: n("n85") });
+    store.apply({ type: "notification", seq: 12, notification: n("n85") });
+    expect(store.unreadCount.value).toBe(85);
+    // Read on this screen: one less at once, and the server's event confirms it without counting it twice.
+    store.markRead(["n85"]);
+    expect(store.unreadCount.value).toBe(84);
+    store.apply({ type: "read", seq: 13, userId: "u", ids: ["n85"], unread: 84 });
+    store.apply({ type: "read", seq: 13, userId: "u", ids: ["n85"], unread: 84 });
+    expect(store.unreadCount.value).toBe(84);
+    // Read on another screen, beyond this one's window: the server's count says so.
+    store.apply({ type: "read", seq: 14, userId: "u", ids: ["n1", "n2", "n3"], unread: 81 });
+    expect(store.unreadCount.value).toBe(81);
+    // An event logged before the server sent counts: what it newly read, once.
+    store.apply({ type: "read", seq: 15, userId: "u", ids: ["n4", "n84"] });
+    store.apply({ type: "read", seq: 15, userId: "u", ids: ["n4", "n84"] });
+    expect(store.unreadCount.value).toBe(79);
+    // Everything in the window is read, yet 78 older ones are not: "Mark all read" still goes, and zeroes the count.
+    store.markRead(["n83"]);
+    expect(store.unread.value).toEqual([]);
+    sent.length = 0;
+    store.markRead("all");
+    expect(sent).toEqual([{ type: "mark-read", ids: "all" }]);
+    expect(store.unreadCount.value).toBe(0);
+    // A notification that came in before the server read "all" is in its read event: the count ends right.
+    store.apply({ type: "notification", seq: 16, notification: n("n86") });
+    expect(store.unreadCount.value).toBe(1);
+    store.apply({ type: "read", seq: 17, userId: "u", ids: ["n86", "n5"], unread: 0 });
+    expect(store.unreadCount.value).toBe(0);
+    // A reload starts again from the server's count.
+    store.apply({ type: "snapshot", seq: 17, calls: [], notifications: [n("n86")], read: ["n86"], unread: 0 });
+    expect(store.unreadCount.value).toBe(0);
   });
 
   it("announces each popup once, for desktop alerts", () => {
@@ -187,12 +231,16 @@ describe("read marks", () => {
 });
 
 describe("helpers", () => {
-  it("parse tags and datetime-local values", async () => {
-    const { parseTags, fromLocalInput, toLocalInput } = await import("../../client/src/format.ts");
+  it("parse tags, and datetime-local values in the business's time zone, not the machine's", async () => {
+    const { parseTags, fromLocalInput, toLocalInput, formatTime } = await import("../../client/src/format.ts");
     expect(parseTags(" vip, boiler ,vip,, ")).toEqual(["vip", "boiler"]);
-    expect(fromLocalInput("")).toBeNull();
-    const at = new Date(2026, 10, 21, 14, 30).getTime();
-    expect(toLocalInput(at)).toBe("2026-11-21T14:30");
-    expect(fromLocalInput("2026-11-21T14:30")).toBe(at);
+    expect(fromLocalInput("", "America/Los_Angeles")).toBeNull();
+    const at = Date.parse("2026-11-21T22:30:00Z");
+    expect(toLocalInput(at, "America/Los_Angeles")).toBe("2026-11-21T14:30");
+    expect(fromLocalInput("2026-11-21T14:30", "America/Los_Angeles")).toBe(at);
+    expect(toLocalInput(at, "Asia/Tokyo")).toBe("2026-11-22T07:30");
+    expect(fromLocalInput("2026-11-22T07:30", "Asia/Tokyo")).toBe(at);
+    expect(fromLocalInput("2026-02-30T10:00", "Asia/Tokyo")).toBeNull();
+    expect(formatTime(Date.parse("2026-11-30T15:13:00Z"), "America/Los_Angeles")).toMatch(/Nov 30, 2026.*7:13\sAM/);
   });
 });

@@ -146,11 +146,8 @@ describe("the Notification Center", () => {
     const popup = popupFor(page, caller);
     await popup.getByRole("button", { name: "Call information" }).click();
     await popup.getByLabel("Subject").fill("Send the boiler quote");
-    // Due this very minute: the Switchboard's alarm fires it at once.
-    const minute = await page.evaluate(() => {
-      const d = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000);
-      return d.toISOString().slice(0, 16);
-    });
+    // Due this very minute: the Switchboard's alarm fires it at once. Typed as the business's clock reads it.
+    const minute = new Intl.DateTimeFormat("sv-SE", { timeZone: "America/Los_Angeles", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).format(Date.now()).replace(" ", "T");
     await popup.getByLabel("Follow-up reminder").fill(minute);
     await popup.getByRole("button", { name: "Save call information" }).click();
     await popup.getByRole("status").filter({ hasText: "Saved" }).waitFor();

@@ -71,7 +71,7 @@ function stringFor(def: Def, pool: fc.Arbitrary<string>): fc.Arbitrary<string> {
   const max = checks.find((c) => c.check === "max_length")?.maximum ?? 40;
   const formatted: Record<string, fc.Arbitrary<string>> = {
     email: fc.emailAddress(),
-    date: fc.oneof(fc.date({ min: new Date("1960-01-01"), max: new Date("2300-01-01"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), fc.constantFrom("9999-12-31", "2026-11-21", "0001-01-01")),
+    date: fc.oneof(fc.date({ min: new Date("1960-01-01"), max: new Date("2300-01-01"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)), fc.constantFrom("9999-12-31", "2026-11-21", "0001-01-01", "1970-01-01", "2199-12-31", "2026-02-30", "2026-03-08", "2026-11-01", "2026-11-30")),
     url: fc.oneof(fc.webUrl(), fc.constantFrom("https://api.twilio.com/rec/RE1", "javascript:alert(1)")),
   };
   const format = (def.format as string | undefined) ?? checks.find((c) => c.format)?.format;

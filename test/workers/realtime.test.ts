@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { SESSION_CHECK_MS, type SocketSession } from "../../party/sessions.ts";
 import * as store from "../../party/store.ts";
 import type { Switchboard } from "../../party/switchboard.ts";
-import { CLIENT_MESSAGE_BURST, CLOSE_SESSION_ENDED, MAX_CLIENT_MESSAGE_BYTES } from "../../schema/messages.ts";
+import { CLIENT_MESSAGE_BURST, CLOSE_SESSION_ENDED, MAX_CLIENT_MESSAGE_BYTES, type ServerMessage } from "../../schema/messages.ts";
 import { sessionIdOf } from "../../worker/auth/sessions.ts";
 import { BASE, call, createTenant, login } from "./helpers.ts";
 import { Dashboard, openSocket } from "./socket.ts";
@@ -316,5 +316,53 @@ describe("socket limits", () => {
       expect(store.markRead(sql, "u2", "all")).toEqual([]);
       expect(store.readAmong(sql, "u1", known)).toEqual(known);
     });
+  });
+});
+
+/** The first message of `type` the dashboard has had, once it has come. */
+async function first<T extends ServerMessage["type"]>(dashboard: Dashboard, type: T, from = 0): Promise<Extract<ServerMessage, { type: T }>> {
+  for (let seen = from + 1; ; seen++) {
+    const m = (await dashboard.waitFor(seen))[seen - 1]!;
+    if (m.type === type) return m as Extract<ServerMessage, { type: T }>;
+  }
+}
+
+describe("unread counts", () => {
+  it(`come from the server: a snapshot counts all of the user's unread notifications, not the ${store.RECENT_NOTIFICATIONS} it carries`, async () => {
+    const t = await createTwilioTenant();
+    const total = store.RECENT_NOTIFICATIONS + 34;
+    await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => {
+      for (let i = 0; i < total; i++) store.putNotification(state.storage.sql, { id: `n${i}`, kind: "missed-call", callId: null, contactId: null, title: `Missed ${i}`, body: "", at: 1_000 + i });
+    });
+    const [admin, agent] = [await login(t.adminEmail), await login(t.agentEmail)];
+    const screen = await Dashboard.connect(t.slug, admin);
+    const snapshot = await first(screen, "snapshot");
+    expect(snapshot.notifications).toHaveLength(store.RECENT_NOTIFICATIONS);
+    expect(snapshot.unread).toBe(total);
+
+    // One read in the window and one beyond it: the read event says how many are left.
+    screen.send(JSON.stringify({ type: "mark-read", ids: [`n${total - 1}`, "n0"] }));
+    expect(await first(screen, "read")).toMatchObject({ ids: [`n${total - 1}`, "n0"], unread: total - 2 });
+    // A call brings a notification nobody has read.
+    await startCall(t, "+14155550124");
+    await first(screen, "notification");
+
+    const reload = await Dashboard.connect(t.slug, admin);
+    expect((await first(reload, "snapshot")).unread).toBe(total - 1);
+    const colleague = await Dashboard.connect(t.slug, agent);
+    expect((await first(colleague, "snapshot")).unread).toBe(total + 1);
+
+    // Mark all read: every one of them, beyond the window too; the colleague's count is theirs.
+    const before = reload.lastSeq;
+    reload.send(JSON.stringify({ type: "mark-read", ids: "all" }));
+    const all = await first(reload, "read", 1);
+    expect([all.ids.length, all.unread]).toEqual([total - 1, 0]);
+    const [mine, theirs] = [await Dashboard.connect(t.slug, admin), await Dashboard.connect(t.slug, agent)];
+    expect([(await first(mine, "snapshot")).unread, (await first(theirs, "snapshot")).unread]).toEqual([0, total + 1]);
+    // A screen that comes back gets the read event again, with the count it carried.
+    const back = await Dashboard.connect(t.slug, admin, before);
+    expect(await first(back, "read")).toMatchObject({ seq: all.seq, unread: 0 });
+    expect(colleague.messages.some((m) => m.type === "read")).toBe(false);
+    for (const d of [screen, reload, colleague, mine, theirs, back]) d.close();
   });
 });

@@ -15,7 +15,7 @@ import { validate } from "../lib/validate.ts";
 import { phoneDigits } from "../../schema/phone.ts";
 import { toCsv } from "../marketing/csv.ts";
 import { contains } from "../lib/contains.ts";
-import { nextDay, startOfDay } from "../lib/zoned.ts";
+import { dayRange, isoInZone, localDate } from "../../schema/zoned.ts";
 import { isTerminal } from "../../schema/calls.ts";
 import { contactsChanged } from "../contacts/routes.ts";
 
@@ -85,9 +85,12 @@ async function findCall(c: C, id: string) {
 
 function callFilters(tenant: { id: string; timeZone: string }, q: z.infer<typeof callListQuery>) {
   const filters: SQL[] = [eq(calls.tenantId, tenant.id)];
-  // Dates are the tenant's days: from its first moment, to the end of the "to" day.
-  if (q.from !== undefined) filters.push(gte(calls.startedAt, typeof q.from === "string" ? startOfDay(q.from, tenant.timeZone) : q.from));
-  if (q.to !== undefined) filters.push(lt(calls.startedAt, typeof q.to === "string" ? startOfDay(nextDay(q.to), tenant.timeZone) : q.to));
+  // Dates are the tenant's days (the dashboard's rule too): from its first moment, to the end of the "to" day.
+  const days = dayRange(typeof q.from === "string" ? q.from : undefined, typeof q.to === "string" ? q.to : undefined, tenant.timeZone);
+  const start = typeof q.from === "number" ? q.from : days.start;
+  const end = typeof q.to === "number" ? q.to : days.end;
+  if (start !== undefined) filters.push(gte(calls.startedAt, start));
+  if (end !== undefined) filters.push(lt(calls.startedAt, end));
   if (q.trackingNumberId) filters.push(eq(calls.trackingNumberId, q.trackingNumberId));
   if (q.campaignId) filters.push(eq(calls.campaignId, q.campaignId));
   if (q.contactId) filters.push(eq(calls.contactId, q.contactId));
@@ -102,12 +105,14 @@ function callFilters(tenant: { id: string; timeZone: string }, q: z.infer<typeof
 
 /** The call log as CSV, with the same filters as the list (at most 50,000 calls). */
 export const callCsvRoutes = new Hono<AppEnv>().get("/", validate("query", callListQuery), async (c) => {
-  await settledCallLog(c.env, c.get("auth").tenant.id);
-  const rows = await logged(getDb(c.env.DB)).where(callFilters(c.get("auth").tenant, c.req.valid("query"))).orderBy(desc(calls.startedAt)).limit(50_000);
+  const { tenant } = c.get("auth");
+  await settledCallLog(c.env, tenant.id);
+  const rows = await logged(getDb(c.env.DB)).where(callFilters(tenant, c.req.valid("query"))).orderBy(desc(calls.startedAt)).limit(50_000);
   const columns = ["started_at", "caller_number", "caller_name", "caller_type", "tracking_number", "tracking_label", "campaign", "status", "rang_at", "duration_seconds", "talk_seconds", "first_time", "subject", "outcome", "notes", "tags"];
   const csv = toCsv(
     rows.map((r) => ({
-      started_at: new Date(r.startedAt).toISOString(),
+      // The tenant's wall time with its offset: what the dashboard shows, and still one exact instant.
+      started_at: isoInZone(r.startedAt, tenant.timeZone),
       caller_number: r.callerNumber,
       caller_name: r.callerName,
       caller_type: r.callerType,
@@ -184,7 +189,7 @@ export const callRoutes = new Hono<AppEnv>()
       const who = row.callerName ?? row.callerNumber;
       await stub.setReminder(
         id,
-        body.followUpAt === null ? null : { callId: id, contactId: row.contactId, dueAt: body.followUpAt, title: `Follow up: ${who}`, body: row.subject ?? `Call of ${new Date(row.startedAt).toISOString().slice(0, 10)}` },
+        body.followUpAt === null ? null : { callId: id, contactId: row.contactId, dueAt: body.followUpAt, title: `Follow up: ${who}`, body: row.subject ?? `Call of ${localDate(row.startedAt, tenant.timeZone)}` },
       );
     }
     return c.json({ ...row, live: !isTerminal(row.status) });

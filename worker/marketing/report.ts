@@ -10,7 +10,7 @@
 import { and, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 import { calls, campaignCosts, campaigns, contacts, income, tenants, trackingNumbers } from "../../schema/db.ts";
 import type { Db } from "../../schema/d1.ts";
-import { daysInMonth, localDate, nextDay, startOfDay } from "../lib/zoned.ts";
+import { daysInMonth, localDate, nextDay, startOfDay } from "../../schema/zoned.ts";
 
 export type Figures = {
   calls: number;

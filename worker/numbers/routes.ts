@@ -13,7 +13,7 @@ import type { AppEnv } from "../env.ts";
 import { chunks, getDb, type Db } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
-import { localDate, startOfDay } from "../lib/zoned.ts";
+import { localDate, startOfDay } from "../../schema/zoned.ts";
 import { invalid, phoneOrIssue, refuseLoops, routingChanged, type Issue } from "../routing/checks.ts";
 import { ProviderError, ringsSomewhere, type NumberShop, type NumberWebhooks } from "../../telephony/contract.ts";
 import { adapterOf, credentialsOf, providerIds } from "../providers/index.ts";

@@ -1,6 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { api, ApiFailure } from "../api.ts";
-import { fromLocalInput, parseTags, toLocalInput } from "../format.ts";
+import { fromLocalInput, parseTags, toLocalInput, zoneName } from "../format.ts";
 import type { LoggedCall } from "../types.ts";
 
 type Props = { callId: string; initial?: Partial<Pick<LoggedCall, "subject" | "notes" | "outcome" | "tags" | "followUpAt">>; onSaved?: (call: LoggedCall) => void };
@@ -56,7 +56,7 @@ export function CallInfoForm({ callId, initial = {}, onSaved }: Props) {
         <input name="tags" defaultValue={(initial.tags ?? []).join(", ")} />
       </label>
       <label>
-        Follow-up reminder
+        Follow-up reminder <small>({zoneName()})</small>
         <input name="followUpAt" type="datetime-local" defaultValue={initial.followUpAt ? toLocalInput(initial.followUpAt) : ""} />
       </label>
       <div class="actions">

@@ -10,7 +10,7 @@ import { logOut, type Me } from "../session.ts";
 import { ActiveCalls } from "./ActiveCalls.tsx";
 
 function NotificationCenter({ store, close }: { store: LiveStore; close: () => void }) {
-  const unread = store.unread.value.length;
+  const unread = store.unreadCount.value;
   function open(n: Notification) {
     store.markRead([n.id]);
     close();
@@ -89,7 +89,7 @@ function AlertsControl({ panel, toggle }: { panel: Panel; toggle: (p: Panel) => 
 export function Header({ store, me }: { store: LiveStore; me: Me }) {
   const panel = useSignal<Panel>("none");
   const active = store.activeCalls.value.length;
-  const unread = store.unread.value.length;
+  const unread = store.unreadCount.value;
   const status = store.status.value;
   const toggle = (which: Panel) => (panel.value = panel.value === which ? "none" : which);
   const who = `${me.user.name} · ${roleLabel(me.user.role)} · ${me.user.email}`;

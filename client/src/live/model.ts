@@ -1,6 +1,6 @@
 /**
  * The dashboard's live state as signals: active calls, popups, notifications with this user's read
- * marks, and the last `seq` seen. `apply` takes one server message; it holds no socket (`send` is
+ * marks and unread count, and the last `seq` seen. `apply` takes one server message; it holds no socket (`send` is
  * wired by the connection), so tests drive it directly.
  */
 import { computed, signal } from "@preact/signals";
@@ -36,6 +36,11 @@ export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (cal
   const calls = signal<Record<string, LiveCall>>({});
   const notifications = signal<Notification[]>([]);
   const read = signal<ReadonlySet<string>>(new Set());
+  /**
+   * How many notifications this user has not read, of all the tenant's: the server counts them (the
+   * snapshot and each read event say how many); a new notification adds one until the next says.
+   */
+  const unreadCount = signal(0);
   /** Call ids whose popup is open, in the order they opened. */
   const popups = signal<string[]>([]);
   /** Popups the user is working in (a form open, or brought forward from the list): they stay in place and open. */
@@ -61,6 +66,7 @@ export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (cal
       return ra - rb || ka - kb;
     });
   });
+  /** The unread notifications among those held here (the count can be larger: see unreadCount). */
   const unread = computed(() => notifications.value.filter((n) => !read.value.has(n.id)));
 
   function wantsPopup(call: LiveCall) {
@@ -107,6 +113,7 @@ export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (cal
         calls.value = prune(next);
         notifications.value = message.notifications;
         read.value = new Set(message.read);
+        unreadCount.value = message.unread;
         seq = message.seq;
         return;
       }
@@ -123,12 +130,16 @@ export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (cal
         seq = message.seq;
         if (notifications.value.some((n) => n.id === message.notification.id)) return;
         notifications.value = [message.notification, ...notifications.value].slice(0, KEEP_NOTIFICATIONS);
+        if (!read.value.has(message.notification.id)) unreadCount.value += 1;
         return;
       }
       case "read": {
         if (message.seq <= seq) return;
         seq = message.seq;
-        read.value = new Set([...read.value, ...message.ids]);
+        const before = read.value;
+        read.value = new Set([...before, ...message.ids]);
+        // The server's count as of this event; an event logged before it sent counts: what it newly read.
+        unreadCount.value = message.unread ?? Math.max(0, unreadCount.value - message.ids.filter((id) => !before.has(id)).length);
         return;
       }
       case "pong":
@@ -174,10 +185,12 @@ export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (cal
   }
 
   function markRead(ids: string[] | "all") {
-    const fresh = ids === "all" ? unread.value.map((n) => n.id) : ids.filter((id) => !read.value.has(id));
-    if (fresh.length === 0) return;
-    // Shown as read at once; the server's read event confirms it on every screen of this user.
+    const fresh = ids === "all" ? unread.value.map((n) => n.id) : [...new Set(ids)].filter((id) => !read.value.has(id));
+    // "All" reaches the notifications older than those held here too.
+    if (fresh.length === 0 && (ids !== "all" || unreadCount.value === 0)) return;
+    // Shown as read at once; the server's read event confirms it (and the count) on every screen of this user.
     read.value = new Set([...read.value, ...fresh]);
+    unreadCount.value = ids === "all" ? 0 : Math.max(0, unreadCount.value - fresh.length);
     send({ type: "mark-read", ids: ids === "all" ? "all" : fresh });
   }
 
@@ -186,6 +199,7 @@ export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (cal
     notifications,
     read,
     unread,
+    unreadCount,
     popups,
     status,
     activeCalls,

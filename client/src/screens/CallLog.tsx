@@ -1,7 +1,8 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { api } from "../api.ts";
+import { api, ApiFailure } from "../api.ts";
 import { CallInfoForm } from "../components/CallInfoForm.tsx";
+import { ZoneHint } from "../components/ZoneHint.tsx";
 import { callerTypeLabel, formatDuration, formatTime, statusLabel } from "../format.ts";
 import { can } from "../can.ts";
 import { href, navigate } from "../router.ts";
@@ -13,6 +14,7 @@ const FILTERS = ["from", "to", "trackingNumberId", "campaignId", "status", "q"] 
 
 export function CallLog({ query }: { query: URLSearchParams }) {
   const page = useSignal<Page<LoggedCall> | null>(null);
+  const error = useSignal<string | null>(null);
   const numbers = useSignal<TrackingNumber[]>([]);
   const campaigns = useSignal<Campaign[]>([]);
   const filters = Object.fromEntries(FILTERS.map((f) => [f, query.get(f) ?? ""])) as Record<(typeof FILTERS)[number], string>;
@@ -26,7 +28,9 @@ export function CallLog({ query }: { query: URLSearchParams }) {
   useEffect(() => {
     const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
     for (const f of FILTERS) if (filters[f]) params.set(f, filters[f]);
-    void api<Page<LoggedCall>>("GET", `/api/calls?${params}`).then((p) => (page.value = p));
+    void api<Page<LoggedCall>>("GET", `/api/calls?${params}`)
+      .then((p) => ((page.value = p), (error.value = null)))
+      .catch((err) => ((page.value = null), (error.value = err instanceof ApiFailure ? err.message : "Could not load the call log")));
   }, [key]);
   function apply(event: SubmitEvent) {
     event.preventDefault();
@@ -88,7 +92,9 @@ export function CallLog({ query }: { query: URLSearchParams }) {
           <input type="search" name="q" placeholder="Name or number" defaultValue={filters.q} />
         </label>
         <button type="submit">Filter</button>
+        <ZoneHint />
       </form>
+      {error.value && <p class="error">{error.value}</p>}
       {page.value && (
         <>
           <table class="list calls">

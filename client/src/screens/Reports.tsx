@@ -1,7 +1,8 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { api, ApiFailure, problem } from "../api.ts";
-import { formatDuration } from "../format.ts";
+import { formatDuration, today } from "../format.ts";
+import { ZoneHint } from "../components/ZoneHint.tsx";
 import { can } from "../can.ts";
 import { href, navigate } from "../router.ts";
 import type { Contact, Page } from "../types.ts";
@@ -35,11 +36,10 @@ type Report = {
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)}%`);
 
+/** This month so far, in the business's calendar (not the browser's). */
 function monthRange() {
-  const d = new Date();
-  const first = new Date(d.getFullYear(), d.getMonth(), 1);
-  const iso = (x: Date) => `${x.getFullYear()}-${String(x.getMonth() + 1).padStart(2, "0")}-${String(x.getDate()).padStart(2, "0")}`;
-  return { from: iso(first), to: iso(d) };
+  const to = today();
+  return { from: `${to.slice(0, 8)}01`, to };
 }
 
 /** Round steps for an axis: 1, 2 or 5 times a power of ten (in cents), about `count` of them over `span`. */
@@ -408,6 +408,7 @@ export function ReportsScreen({ query }: { query: URLSearchParams }) {
         <a class="button" href={`/api/calls.csv?${new URLSearchParams({ from, to })}`} download>
           Export call log
         </a>
+        <ZoneHint />
       </form>
       {error.value && <p class="error">{error.value}</p>}
       {r && (
