@@ -49,8 +49,11 @@ export function tenantZone() {
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
 export function formatTime(at: number, timeZone = tenantZone()) {
-  let f = timeFormats.get(timeZone);
-  if (!f) timeFormats.set(timeZone, (f = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZone })));
+  // "Nov 30, 6:02 AM" this year; "Dec 30, 2025, 6:02 AM" another year.
+  const withYear = localDate(at, timeZone).slice(0, 4) !== localDate(Date.now(), timeZone).slice(0, 4);
+  const key = `${timeZone}|${withYear}`;
+  let f = timeFormats.get(key);
+  if (!f) timeFormats.set(key, (f = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", ...(withYear ? { year: "numeric" } : {}), hour: "numeric", minute: "2-digit", timeZone })));
   return f.format(at);
 }
 

@@ -18,7 +18,8 @@ let browser: Browser;
 let page: Page;
 
 // The expectations are worked out here in Node with Intl alone, not with the code under test.
-const shown = (at: number, timeZone: string) => new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone }).format(at);
+/** How the dashboard shows a moment of this year: "Nov 30, 6:02 AM" (the year only for another year). */
+const shown = (at: number, timeZone: string) => new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone }).format(at);
 const dayIn = (at: number, timeZone: string) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
 const wallIn = (at: number, timeZone: string) => new Intl.DateTimeFormat("sv-SE", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" }).format(at).replace(" ", "T");
 
