@@ -3,7 +3,7 @@
  * a follow-up reminder, and the contact the call belongs to (Select customer, save phone number).
  */
 import { Hono, type Context } from "hono";
-import { and, count, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, isNull, lt, ne, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { ensureCallLogRow } from "../../party/call-log.ts";
 import { callListQuery, callUpdate } from "../../schema/api.ts";
@@ -17,6 +17,7 @@ import { toCsv } from "../marketing/csv.ts";
 import { contains } from "../lib/contains.ts";
 import { nextDay, startOfDay } from "../lib/zoned.ts";
 import { isTerminal } from "../../schema/calls.ts";
+import { outcomeOf, type CallOutcome } from "../../schema/words.ts";
 import { contactsChanged } from "../contacts/routes.ts";
 
 type C = Context<AppEnv>;
@@ -45,6 +46,7 @@ const columns = {
   durationSeconds: calls.durationSeconds,
   talkSeconds: calls.talkSeconds,
   recordingUrl: calls.recordingUrl,
+  voicemail: calls.voicemail,
   subject: calls.subject,
   notes: calls.notes,
   outcome: calls.outcome,
@@ -83,6 +85,29 @@ async function findCall(c: C, id: string) {
   return live ? { row: null, live } : null;
 }
 
+/** The calls with this outcome (schema/words.ts outcomeOf, as SQL): a voicemail is any unanswered call with a message. */
+function outcomeFilter(outcome: CallOutcome): SQL {
+  const messageLeft = eq(calls.voicemail, "left");
+  const noMessage = or(isNull(calls.voicemail), ne(calls.voicemail, "left"))!;
+  switch (outcome) {
+    case "answered":
+      return eq(calls.status, "completed");
+    case "voicemail":
+      return and(inArray(calls.status, [...MISSED]), messageLeft)!;
+    case "missed":
+      return and(inArray(calls.status, [...MISSED]), noMessage)!;
+    case "no-answer":
+    case "busy":
+    case "canceled":
+    case "failed":
+      return and(eq(calls.status, outcome), noMessage)!;
+    default: {
+      const unreachable: never = outcome;
+      throw new Error(`unknown outcome ${String(unreachable)}`);
+    }
+  }
+}
+
 function callFilters(tenant: { id: string; timeZone: string }, q: z.infer<typeof callListQuery>) {
   const filters: SQL[] = [eq(calls.tenantId, tenant.id)];
   // Dates are the tenant's days: from its first moment, to the end of the "to" day.
@@ -93,6 +118,7 @@ function callFilters(tenant: { id: string; timeZone: string }, q: z.infer<typeof
   if (q.contactId) filters.push(eq(calls.contactId, q.contactId));
   if (q.status === "missed") filters.push(inArray(calls.status, [...MISSED]));
   else if (q.status) filters.push(eq(calls.status, q.status));
+  if (q.outcome) filters.push(outcomeFilter(q.outcome));
   if (q.q) {
     const digits = phoneDigits(q.q);
     filters.push(digits.length >= 3 && !/\p{L}/u.test(q.q) ? contains(calls.fromNumber, digits) : contains(calls.callerName, q.q));
@@ -104,7 +130,7 @@ function callFilters(tenant: { id: string; timeZone: string }, q: z.infer<typeof
 export const callCsvRoutes = new Hono<AppEnv>().get("/", validate("query", callListQuery), async (c) => {
   await settledCallLog(c.env, c.get("auth").tenant.id);
   const rows = await logged(getDb(c.env.DB)).where(callFilters(c.get("auth").tenant, c.req.valid("query"))).orderBy(desc(calls.startedAt)).limit(50_000);
-  const columns = ["started_at", "caller_number", "caller_name", "caller_type", "tracking_number", "tracking_label", "campaign", "status", "rang_at", "duration_seconds", "talk_seconds", "first_time", "subject", "outcome", "notes", "tags"];
+  const columns = ["started_at", "caller_number", "caller_name", "caller_type", "tracking_number", "tracking_label", "campaign", "status", "result", "rang_at", "duration_seconds", "talk_seconds", "first_time", "subject", "outcome", "notes", "tags"];
   const csv = toCsv(
     rows.map((r) => ({
       started_at: new Date(r.startedAt).toISOString(),
@@ -115,6 +141,8 @@ export const callCsvRoutes = new Hono<AppEnv>().get("/", validate("query", callL
       tracking_label: r.trackingLabel,
       campaign: r.campaignName,
       status: r.status,
+      // What became of the call in the dashboard's words (a voicemail is an unanswered status with a message).
+      result: outcomeOf(r) ?? r.status,
       rang_at: r.terminationNumber,
       duration_seconds: r.durationSeconds,
       talk_seconds: r.talkSeconds,
