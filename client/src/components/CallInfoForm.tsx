@@ -1,5 +1,5 @@
 import { useSignal } from "@preact/signals";
-import { api, ApiFailure } from "../api.ts";
+import { api, ApiFailure, callsSaved } from "../api.ts";
 import { fromLocalInput, parseTags, toLocalInput } from "../format.ts";
 import type { LoggedCall } from "../types.ts";
 
@@ -23,6 +23,7 @@ export function CallInfoForm({ callId, initial = {}, onSaved }: Props) {
         followUpAt: fromLocalInput(String(form.get("followUpAt") ?? "")),
       });
       message.value = "Saved";
+      callsSaved.value++;
       onSaved?.(saved);
     } catch (err) {
       message.value = err instanceof ApiFailure ? err.message : "Could not save; try again";

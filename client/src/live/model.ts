@@ -121,8 +121,10 @@ export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (cal
       case "notification": {
         if (message.seq <= seq) return;
         seq = message.seq;
-        if (notifications.value.some((n) => n.id === message.notification.id)) return;
-        notifications.value = [message.notification, ...notifications.value].slice(0, KEEP_NOTIFICATIONS);
+        // One sent again (its call linked to a contact, a message left) takes the old one's place.
+        const { notification } = message;
+        if (notifications.value.some((n) => n.id === notification.id)) notifications.value = notifications.value.map((n) => (n.id === notification.id ? notification : n));
+        else notifications.value = [notification, ...notifications.value].slice(0, KEEP_NOTIFICATIONS);
         return;
       }
       case "read": {
