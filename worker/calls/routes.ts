@@ -12,7 +12,7 @@ import type { AppEnv } from "../env.ts";
 import { getDb, type Db } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
-import { phoneDigits } from "../../schema/phone.ts";
+import { formatPhone, phoneDigits } from "../../schema/phone.ts";
 import { toCsv } from "../marketing/csv.ts";
 import { contains } from "../lib/contains.ts";
 import { nextDay, startOfDay } from "../lib/zoned.ts";
@@ -209,7 +209,7 @@ export const callRoutes = new Hono<AppEnv>()
     }
     const row = (await loggedCall(db, tenant.id, id))!;
     if (body.followUpAt !== undefined) {
-      const who = row.callerName ?? row.callerNumber;
+      const who = row.callerName ?? formatPhone(row.callerNumber, tenant.defaultCountry);
       await stub.setReminder(
         id,
         body.followUpAt === null ? null : { callId: id, contactId: row.contactId, dueAt: body.followUpAt, title: `Follow up: ${who}`, body: row.subject ?? `Call of ${new Date(row.startedAt).toISOString().slice(0, 10)}` },
