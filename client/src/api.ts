@@ -1,12 +1,5 @@
 /** The dashboard's client for the REST API: JSON in, JSON out, errors as ApiFailure. */
-import { signal } from "@preact/signals";
 import type { ApiError } from "../../schema/api.ts";
-
-/**
- * Counts what this dashboard saved on calls (call information, the contact a call belongs to):
- * screens that list calls (a contact's history) read them again when it moves, with no reload.
- */
-export const callsSaved = signal(0);
 
 export class ApiFailure extends Error {
   readonly status: number;

@@ -12,14 +12,17 @@ export function statusLabel(call: Pick<LiveCall, "status"> & { voicemail?: LiveC
   return callStateLabel(call);
 }
 
-type PhoneFormat = typeof import("../../schema/phone.ts");
-/** libphonenumber and its metadata: a chunk of its own (about 29 KB gzipped), loaded once the dashboard starts. */
+type PhoneFormat = Pick<typeof import("../../schema/phone.ts"), "formatPhone">;
+/** libphonenumber and its metadata: a chunk of its own (about 30 KB gzipped), loaded once the dashboard starts. */
 const phoneFormat = signal<PhoneFormat | null>(null);
-let loadingPhoneFormat: Promise<void> | null = null;
 
-/** Starts loading the phone-number formatting (formatPhone shows numbers as stored until it is in). */
-export function loadPhoneFormat() {
-  return (loadingPhoneFormat ??= import("../../schema/phone.ts").then((m) => void (phoneFormat.value = m)));
+/**
+ * Hands formatPhone the formatting once its chunk has loaded. The entry (main.tsx) loads it: a
+ * dynamic import in this module, which the lazy screens share, would split the first screen's
+ * JavaScript into more chunks.
+ */
+export function phoneFormatLoaded(format: PhoneFormat) {
+  phoneFormat.value = format;
 }
 
 /**
@@ -30,10 +33,7 @@ export function loadPhoneFormat() {
  */
 export function formatPhone(number: string) {
   const format = phoneFormat.value;
-  if (!format) {
-    void loadPhoneFormat();
-    return number;
-  }
+  if (!format) return number;
   return format.formatPhone(number, me.value?.tenant.country ?? "US");
 }
 

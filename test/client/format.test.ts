@@ -1,16 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { formatPhone, loadPhoneFormat, statusLabel } from "../../client/src/format.ts";
+import { formatPhone, phoneFormatLoaded, statusLabel } from "../../client/src/format.ts";
 import { me } from "../../client/src/session.ts";
 
 describe("formatPhone on the dashboard", () => {
   it("shows the stored number until the formatting has loaded, then the tenant's national format, others' international", async () => {
-    me.value = { user: { id: "u", email: "a@b.test", name: "A", role: "agent", popupOn: "ring" }, tenant: { id: "t", slug: "t", name: "T", timeZone: "UTC", country: "US" } };
+    const user = { id: "u", email: "a@b.test", name: "A", role: "agent" as const, popupOn: "ring" as const, popupCloseSeconds: 10 };
+    const tenant = { id: "t", slug: "t", name: "T", timeZone: "UTC", country: "US" };
+    me.value = { user, tenant };
     expect(formatPhone("+14155550124")).toBe("+14155550124");
-    await loadPhoneFormat();
+    phoneFormatLoaded(await import("../../schema/phone.ts"));
     expect(formatPhone("+14155550124")).toBe("(415) 555-0124");
     expect(formatPhone("+442079460958")).toBe("+44 20 7946 0958");
     expect(formatPhone("not a number")).toBe("not a number");
-    me.value = { ...me.value, tenant: { ...me.value.tenant, country: "GB" } };
+    me.value = { user, tenant: { ...tenant, country: "GB" } };
     expect(formatPhone("+442079460958")).toBe("020 7946 0958");
     expect(formatPhone("+14155550124")).toBe("+1 415 555 0124");
   });

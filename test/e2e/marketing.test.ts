@@ -2,6 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulateCall, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
 import { launch, shot, shots } from "./chromium.ts";
+import { formatPhone } from "../../schema/phone.ts";
 
 const baseURL = inject("baseURL");
 const sim: SimulatorOptions = { url: baseURL, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring: 0.3, talk: 1 };

@@ -1,5 +1,6 @@
 import { useSignal } from "@preact/signals";
-import { api, ApiFailure, callsSaved } from "../api.ts";
+import { api, ApiFailure } from "../api.ts";
+import { callsSaved } from "../calls-saved.ts";
 import { fromLocalInput, parseTags, toLocalInput } from "../format.ts";
 import type { LoggedCall } from "../types.ts";
 

@@ -1,7 +1,8 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { CONTACT_KINDS, PHONE_LABELS } from "../../../schema/constants.ts";
-import { api, ApiFailure, callsSaved } from "../api.ts";
+import { api, ApiFailure } from "../api.ts";
+import { callsSaved } from "../calls-saved.ts";
 import { outcomeOf } from "../../../schema/words.ts";
 import { Recording } from "../components/Recording.tsx";
 import { callerTypeLabel, formatDuration, formatPhone, formatTime, parseTags, statusLabel, TALK_TIME } from "../format.ts";
