@@ -21,6 +21,7 @@ function outcomeOf(call: LiveCall) {
     durationSeconds: call.durationSeconds,
     talkSeconds: call.talkSeconds,
     recordingUrl: call.recordingUrl,
+    voicemail: call.voicemail,
   };
 }
 

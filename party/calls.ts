@@ -20,6 +20,8 @@ export type CallMemory = {
   /** What the route reads that the call itself does not carry. */
   tracking: TrackingRoute;
   contactTags: string[];
+  /** The tenant's country when the call came in: its notifications write numbers as the tenant reads them (US when unknown). */
+  country?: string;
 };
 
 export type Transition = {

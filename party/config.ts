@@ -22,11 +22,11 @@ export type TrackedNumber = {
  * call is routed by the settings of this moment whatever the Worker that took it remembers. Every
  * change through the REST API drops it (`routingChanged`).
  */
-export type SwitchboardConfig = RoutingConfig & { tracking: Record<string, TrackedNumber> };
+export type SwitchboardConfig = RoutingConfig & { tracking: Record<string, TrackedNumber>; /** The tenant's country, for numbers written in notifications. */ country: string };
 
 export async function loadRoutingConfig(db: Db, tenantId: string): Promise<SwitchboardConfig> {
   const [tenantRows, routeRows, receivingRows, agentRows, trackingRows] = await db.batch([
-    db.select({ timeZone: tenants.timeZone }).from(tenants).where(eq(tenants.id, tenantId)),
+    db.select({ timeZone: tenants.timeZone, country: tenants.defaultCountry }).from(tenants).where(eq(tenants.id, tenantId)),
     db.select().from(routes).where(eq(routes.tenantId, tenantId)),
     db.select().from(receivingNumbers).where(eq(receivingNumbers.tenantId, tenantId)),
     db.select({ id: users.id, name: users.name, number: users.agentNumber }).from(users).where(eq(users.tenantId, tenantId)),
@@ -38,6 +38,7 @@ export async function loadRoutingConfig(db: Db, tenantId: string): Promise<Switc
   ]);
   return {
     timeZone: tenantRows[0]?.timeZone ?? "UTC",
+    country: tenantRows[0]?.country ?? "US",
     // Stored routes were validated on the way in (the REST API parses them with zod).
     routes: Object.fromEntries(routeRows.map((r) => [r.id, { id: r.id, name: r.name, kind: r.kind, config: r.config } as Route])),
     receiving: Object.fromEntries(receivingRows.map((r): [string, ReceivingNumber] => [r.id, presentReceiving(r)])),

@@ -4,11 +4,12 @@
  * notify, and say which calls must be written to the D1 call log. The Durable Object class only
  * wires these to its hooks.
  */
-import { isMissed, isTerminal, type CallerType, type LiveCall, type Notification } from "../schema/calls.ts";
+import { isMissed, isTerminal, voicemailAdvances, type CallerType, type LiveCall, type Notification, type VoicemailState } from "../schema/calls.ts";
 import type { EventMessage, NewEvent } from "../schema/messages.ts";
 import type { CallerIdentity } from "./callers.ts";
-import { failsafeDecision, HANG_UP, ROUTED_BY_PROVIDER, type ArrivingCall, type CallProgress, type Registration, type TrackingRoute } from "../telephony/contract.ts";
+import { failsafeDecision, HANG_UP, ROUTED_BY_PROVIDER, type ArrivingCall, type CallProgress, type Registration, type RoutingDecision, type TrackingRoute } from "../telephony/contract.ts";
 import { advance, expire, type CallMemory, type Transition } from "./calls.ts";
+import { callNotification, noticeOf, type CallNotice } from "./notices.ts";
 import {
   afterDial,
   afterGather,
@@ -36,8 +37,8 @@ export type PipelineContext = {
   lastCallEvent?: { seq: number; callId: string };
 };
 
-/** A new call with who is calling, as the Switchboard found out. */
-export type IncomingCall = ArrivingCall & CallerIdentity;
+/** A new call with who is calling, as the Switchboard found out, and the tenant's country (for the words of its notifications). */
+export type IncomingCall = ArrivingCall & CallerIdentity & { country?: string };
 
 /** Calls a report ended (or changed after their end), to be written to the D1 call log. */
 export type Effects = { toLog: LiveCall[] };
@@ -61,14 +62,29 @@ function notify(ctx: PipelineContext, n: Notification) {
   if (store.putNotification(ctx.sql, n)) emit(ctx, { type: "notification", notification: n });
 }
 
-export function callerLabel(call: Pick<LiveCall, "callerName" | "callerNumber">) {
-  return call.callerName ?? call.callerNumber;
+function notifyAbout(ctx: PipelineContext, stored: Pick<store.StoredCall, "call" | "memory">, notice: CallNotice) {
+  notify(ctx, callNotification(stored.call, notice, stored.memory.country ?? "US", ctx.now));
 }
 
-function formatDuration(totalSeconds: number) {
-  const m = Math.floor(totalSeconds / 60);
-  const s = totalSeconds % 60;
-  return m ? `${m}m ${String(s).padStart(2, "0")}s` : `${s}s`;
+/**
+ * Writes a call's notifications again from what the call is now (its caller linked or recognised,
+ * a message left after the call ended): the same ids, so nothing is counted twice and read marks
+ * stay; each one that changed goes to the dashboards again, which put it in place of the old one.
+ */
+function renotify(ctx: PipelineContext, call: LiveCall, memory: CallMemory) {
+  for (const old of store.notificationsOfCall(ctx.sql, call.id)) {
+    const notice = noticeOf(call.id, old.id);
+    if (!notice) continue;
+    const fresh = callNotification(call, notice, memory.country ?? "US", old.at);
+    if (JSON.stringify(fresh) === JSON.stringify(old)) continue;
+    store.replaceNotification(ctx.sql, fresh);
+    emit(ctx, { type: "notification", notification: fresh });
+  }
+}
+
+/** Whether a routing decision takes the caller to voicemail. */
+function reachesVoicemail(decision: RoutingDecision) {
+  return decision.steps.some((s) => s.kind === "voicemail");
 }
 
 function counters(ctx: PipelineContext): Counters {
@@ -129,7 +145,7 @@ function registerOnce(ctx: PipelineContext, input: IncomingCall, config: Routing
   if (existing && input.failsafe && !existing.call.failsafe) return adoptFailsafe(ctx, existing, input.route);
   if (existing) return { call: existing.call, decision: existing.decision, duplicate: true, toLog: [] };
 
-  const { route, failsafe, unrouted, report, contactTags, forwardedFrom, ...fields } = input;
+  const { route, failsafe, unrouted, report, contactTags, forwardedFrom, country, ...fields } = input;
   const base = { callerNumber: fields.callerNumber, callerType: fields.callerType };
   // A call its provider routes rings nowhere we chose: it cannot loop back through us.
   const loop = failsafe || unrouted ? null : comesBack(ctx, config, fields.callerNumber, forwardedFrom);
@@ -153,8 +169,9 @@ function registerOnce(ctx: PipelineContext, input: IncomingCall, config: Routing
     failsafe: failsafe ?? false,
     tags: routed.state.tags,
     recordingUrl: null,
+    voicemail: reachesVoicemail(decision) ? "reached" : null,
   };
-  const memory: CallMemory = { dialOutcome: null, sequences: {}, routing: routed.state, tracking: route, contactTags };
+  const memory: CallMemory = { dialOutcome: null, sequences: {}, routing: routed.state, tracking: route, contactTags, ...(country ? { country } : {}) };
   // A call that cannot be put through at all ends at once, as failed (its provider puts it through itself).
   const putThrough = unrouted || decision.steps.some((s) => s.kind !== "hangup");
   if (!putThrough) call = { ...call, status: "failed", endedAt: ctx.now, durationSeconds: 0 };
@@ -162,42 +179,14 @@ function registerOnce(ctx: PipelineContext, input: IncomingCall, config: Routing
   store.putCall(ctx.sql, { call, memory, decision, logPending: ended, updatedAt: ctx.now });
   if (!ended) store.addConnections(ctx.sql, call.id, routed.state.dialling);
   emit(ctx, { type: "call", call });
-  notify(ctx, {
-    id: `${call.id}:incoming`,
-    kind: "incoming-call",
-    callId: call.id,
-    contactId: call.contactId,
-    title: `Incoming call: ${callerLabel(call)}`,
-    body: `${call.callerType === "unknown" ? "Unknown caller" : call.callerType} · ${call.trackingLabel || call.trackingNumber}`,
-    at: ctx.now,
-  });
-  if (ended) endEffects(ctx, call);
+  notifyAbout(ctx, { call, memory }, "incoming");
+  if (ended) endEffects(ctx, { call, memory });
   return { call, decision, duplicate: false, toLog: ended ? [call] : [] };
 }
 
-function endEffects(ctx: PipelineContext, call: LiveCall) {
-  store.clearConnections(ctx.sql, call.id);
-  if (isMissed(call.status)) {
-    notify(ctx, {
-      id: `${call.id}:missed`,
-      kind: "missed-call",
-      callId: call.id,
-      contactId: call.contactId,
-      title: `Missed call: ${callerLabel(call)}`,
-      body: `${call.trackingLabel || call.trackingNumber} · ${call.status}`,
-      at: ctx.now,
-    });
-  } else {
-    notify(ctx, {
-      id: `${call.id}:completed`,
-      kind: "call-activity",
-      callId: call.id,
-      contactId: call.contactId,
-      title: `Call with ${callerLabel(call)} ended`,
-      body: `${formatDuration(call.talkSeconds ?? call.durationSeconds ?? 0)} · ${call.trackingLabel || call.trackingNumber}`,
-      at: ctx.now,
-    });
-  }
+function endEffects(ctx: PipelineContext, stored: Pick<store.StoredCall, "call" | "memory">) {
+  store.clearConnections(ctx.sql, stored.call.id);
+  notifyAbout(ctx, stored, isMissed(stored.call.status) ? "missed" : "completed");
 }
 
 function commit(ctx: PipelineContext, stored: store.StoredCall, t: Transition): Effects {
@@ -207,7 +196,7 @@ function commit(ctx: PipelineContext, stored: store.StoredCall, t: Transition): 
   }
   store.putCall(ctx.sql, { ...stored, call: t.call, memory: t.memory, updatedAt: ctx.now, logPending: stored.logPending || t.ended || isTerminal(t.call.status) });
   emit(ctx, { type: "call", call: t.call });
-  if (t.ended) endEffects(ctx, t.call);
+  if (t.ended) endEffects(ctx, t);
   return { toLog: isTerminal(t.call.status) ? [t.call] : [] };
 }
 
@@ -228,8 +217,9 @@ function continueRoute(ctx: PipelineContext, provider: string, providerCallId: s
   store.clearConnections(ctx.sql, stored.call.id);
   const tags = [...new Set([...stored.call.tags, ...routed.state.tags])];
   const ringing = ringsAt(routed.decision) ?? stored.call.terminationNumber;
-  const call = { ...stored.call, tags, terminationNumber: ringing };
-  const changed = call.terminationNumber !== stored.call.terminationNumber || tags.length !== stored.call.tags.length;
+  const voicemail: VoicemailState | null = reachesVoicemail(routed.decision) && voicemailAdvances(stored.call.voicemail, "reached") ? "reached" : stored.call.voicemail;
+  const call = { ...stored.call, tags, terminationNumber: ringing, voicemail };
+  const changed = call.terminationNumber !== stored.call.terminationNumber || tags.length !== stored.call.tags.length || voicemail !== stored.call.voicemail;
   store.putCall(ctx.sql, { ...stored, call, memory: { ...stored.memory, routing: routed.state }, decision: routed.decision, updatedAt: ctx.now });
   if (changed) emit(ctx, { type: "call", call });
   if (!endsCall(routed.decision)) {
@@ -272,6 +262,26 @@ export function recorded(ctx: PipelineContext, provider: string, providerCallId:
 }
 
 /**
+ * The caller left a voicemail (with its recording's `url`, when the provider sends it here). The
+ * call remembers it, whenever it comes: before the call's end (which then notifies a voicemail),
+ * or after it (the missed-call notification becomes the voicemail's, and the call is logged
+ * again). A retry changes nothing.
+ */
+export function voicemailLeft(ctx: PipelineContext, provider: string, providerCallId: string, url: string | null): Effects {
+  const stored = store.getCallByProviderId(ctx.sql, provider, providerCallId);
+  if (!stored) return { toLog: [] };
+  const left = voicemailAdvances(stored.call.voicemail, "left");
+  const recording = url !== null && stored.call.recordingUrl !== url;
+  if (!left && !recording) return { toLog: [] };
+  const call: LiveCall = { ...stored.call, voicemail: left ? "left" : stored.call.voicemail, recordingUrl: recording ? url : stored.call.recordingUrl };
+  const ended = isTerminal(call.status);
+  store.putCall(ctx.sql, { ...stored, call, updatedAt: ctx.now, logPending: stored.logPending || ended });
+  emit(ctx, { type: "call", call });
+  if (ended && left) renotify(ctx, call, stored.memory);
+  return { toLog: ended ? [call] : [] };
+}
+
+/**
  * Ends calls whose end never arrived (they are marked for the call log like any ended call) and
  * forgets long-ended ones.
  */
@@ -301,13 +311,14 @@ export function markRead(ctx: PipelineContext, userId: string, ids: string[] | "
 
 type Caller = Pick<LiveCall, "contactId" | "callerName" | "callerType">;
 
-/** Shows the call as this caller on every dashboard; null when it shows them already. */
+/** Shows the call as this caller on every dashboard, its notifications too; null when it shows them already. */
 function showCaller(ctx: PipelineContext, stored: store.StoredCall, caller: Caller, changes: Partial<store.StoredCall> = {}): LiveCall | null {
   const { call: now } = stored;
   if (now.contactId === caller.contactId && now.callerName === caller.callerName && now.callerType === caller.callerType) return null;
   const call: LiveCall = { ...now, ...caller };
   store.putCall(ctx.sql, { ...stored, ...changes, call, updatedAt: ctx.now });
   emit(ctx, { type: "call", call });
+  renotify(ctx, call, changes.memory ?? stored.memory);
   return call;
 }
 

@@ -220,6 +220,19 @@ export function putNotification(sql: SqlStorage, n: Notification): boolean {
   return sql.exec("insert or ignore into notifications (id, notification, at) values (?, ?, ?)", n.id, JSON.stringify(n), n.at).rowsWritten > 0;
 }
 
+/** Rewrites a notification kept already (its id stays, and with it who has read it). */
+export function replaceNotification(sql: SqlStorage, n: Notification) {
+  sql.exec("update notifications set notification = ? where id = ?", JSON.stringify(n), n.id);
+}
+
+/** The notifications about a call: their ids start with the call's id and a colon (a key range, not a scan). */
+export function notificationsOfCall(sql: SqlStorage, callId: string): Notification[] {
+  return sql
+    .exec<{ notification: string }>("select notification from notifications where id >= ? and id < ?", `${callId}:`, `${callId};`)
+    .toArray()
+    .map((r) => JSON.parse(r.notification) as Notification);
+}
+
 export function recentNotifications(sql: SqlStorage, limit = RECENT_NOTIFICATIONS): Notification[] {
   return sql
     .exec<{ notification: string }>("select notification from notifications order by at desc, id desc limit ?", limit)

@@ -163,7 +163,7 @@ export class Switchboard extends Server<Env> {
     const identity = known.callerType === "unknown" && this.#sandbox.isTestCall(input.provider, input.providerCallId) ? { ...known, callerName: TEST_CALLER_NAME } : known;
     const running = !campaignEnded(tracked.campaignEndsOn, input.startedAt, config.timeZone);
     const campaign = running ? { campaignId: tracked.campaignId, campaignName: tracked.campaignName } : { campaignId: null, campaignName: null };
-    const fresh = { trackingNumberId: tracked.id, trackingLabel: tracked.label, ...campaign, route: tracked.route };
+    const fresh = { trackingNumberId: tracked.id, trackingLabel: tracked.label, ...campaign, route: tracked.route, country: config.country };
     const { toLog, ...registration } = pipeline.register(this.#context(), { ...input, ...fresh, ...identity }, config);
     if (fromIndex && !registration.duplicate) this.#callers.checkLater(input.callerNumber, registration.call.id, identity);
     return this.#registered(registration, toLog);
@@ -218,6 +218,17 @@ export class Switchboard extends Server<Env> {
 
   recordingReady(provider: string, providerCallId: string, url: string) {
     this.#log(pipeline.recorded(this.#context(), provider, providerCallId, url).toLog);
+  }
+
+  /**
+   * The caller left a voicemail: the call says so (and keeps its recording), then ends here, since
+   * the route is over (the provider's final status, before or after, changes nothing more).
+   */
+  voicemailLeft(provider: string, providerCallId: string, url: string | null, at: number) {
+    const ctx = this.#context();
+    const left = pipeline.voicemailLeft(ctx, provider, providerCallId, url);
+    const ended = pipeline.progress(ctx, provider, providerCallId, { leg: "parent", legId: providerCallId, status: "completed", at });
+    this.#log(ended.toLog.length ? ended.toLog : left.toLog);
   }
 
   /**

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { isCommonPassword } from "./common-passwords.ts";
 import { API_SCOPES, CONTACT_KINDS, PHONE_LABELS, USER_ROLES, type PhoneLabel } from "./constants.ts";
+import { CALL_OUTCOMES } from "./words.ts";
 
 const trimmed = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) =>
@@ -121,7 +122,13 @@ export const callListQuery = z.object({
   trackingNumberId: z.string().max(100).optional(),
   campaignId: z.string().max(100).optional(),
   contactId: z.string().max(100).optional(),
+  /** The provider's status as it ended (`missed`: any unanswered one, voicemails included). */
   status: z.enum(["ringing", "in-progress", "completed", "no-answer", "busy", "failed", "canceled", "missed"]).optional(),
+  /**
+   * What became of the call, in the dashboard's words: `answered`, `voicemail` (a message was left),
+   * `missed` (unanswered, no message), or one way of missing it (`no-answer`, `busy`, `canceled`, `failed`).
+   */
+  outcome: z.enum(CALL_OUTCOMES).optional(),
   /** The caller: a name, or digits of the number. */
   q: z.string().trim().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -4,7 +4,9 @@
  * client bundle small; the same schemas validate on the server.
  */
 import * as z from "zod/mini";
-import { CALL_STATUSES, CONTACT_KINDS, PROVIDERS, type CallStatus } from "./constants.ts";
+import { CALL_STATUSES, CONTACT_KINDS, PROVIDERS, VOICEMAIL_STATES, type CallStatus, type VoicemailState } from "./constants.ts";
+
+export { VOICEMAIL_STATES, type VoicemailState };
 
 export const CALLER_TYPES = [...CONTACT_KINDS, "unknown"] as const;
 export type CallerType = (typeof CALLER_TYPES)[number];
@@ -19,6 +21,11 @@ export function isTerminal(status: CallStatus): status is TerminalStatus {
 /** A call that ended without anyone answering: what the Notification Center calls a missed call. */
 export function isMissed(status: CallStatus) {
   return isTerminal(status) && status !== "completed";
+}
+
+/** Whether `next` is further along than `now` (null, then reached, then left). */
+export function voicemailAdvances(now: VoicemailState | null, next: VoicemailState) {
+  return (now === null ? -1 : VOICEMAIL_STATES.indexOf(now)) < VOICEMAIL_STATES.indexOf(next);
 }
 
 export const liveCall = z.object({
@@ -50,10 +57,16 @@ export const liveCall = z.object({
   /** Tags the route gave the call (such as after-hours). */
   tags: z.array(z.string()),
   recordingUrl: z.nullable(z.string()),
+  /**
+   * How far the caller got with voicemail: its route took them to it (`reached`), they left a
+   * message (`left`). It only moves forward. Calls kept from before it existed read as null.
+   */
+  voicemail: z._default(z.nullable(z.enum(VOICEMAIL_STATES)), null),
 });
 export type LiveCall = z.infer<typeof liveCall>;
 
-export const NOTIFICATION_KINDS = ["incoming-call", "missed-call", "reminder", "call-activity"] as const;
+/** `voicemail`: a call nobody answered, whose caller left a message (it is not a missed-call as well). */
+export const NOTIFICATION_KINDS = ["incoming-call", "missed-call", "voicemail", "reminder", "call-activity"] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const notification = z.object({

@@ -48,5 +48,8 @@ export type PopupCloseSeconds = (typeof POPUP_CLOSE_SECONDS)[number];
 
 export const CALL_STATUSES = ["ringing", "in-progress", "completed", "no-answer", "busy", "failed", "canceled"] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
+/** How far a caller got with voicemail: taken to it, or a message left (see LiveCall.voicemail). */
+export const VOICEMAIL_STATES = ["reached", "left"] as const;
+export type VoicemailState = (typeof VOICEMAIL_STATES)[number];
 export const PROVIDERS = ["twilio", "signalwire", "telnyx", "plivo", "vonage", "pbx", "sandbox"] as const;
 export type Provider = (typeof PROVIDERS)[number];

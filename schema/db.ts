@@ -4,7 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { CALL_STATUSES, CONTACT_KINDS, PHONE_LABELS, PROVIDERS, USER_ROLES, type ApiScope } from "./constants.ts";
+import { CALL_STATUSES, CONTACT_KINDS, PHONE_LABELS, PROVIDERS, USER_ROLES, VOICEMAIL_STATES, type ApiScope } from "./constants.ts";
 
 export * from "./constants.ts";
 
@@ -289,6 +289,8 @@ export const calls = sqliteTable(
     /** First call ever from this number to this tenant (marketing: first-time callers). */
     firstTime: integer("first_time", { mode: "boolean" }).notNull().default(false),
     recordingUrl: text("recording_url"),
+    /** The caller reached voicemail (`reached`) or left a message (`left`); see LiveCall.voicemail. */
+    voicemail: text("voicemail", { enum: VOICEMAIL_STATES }),
     subject: text("subject"),
     notes: text("notes"),
     outcome: text("outcome"),

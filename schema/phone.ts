@@ -2,7 +2,7 @@
  * Phone numbers, normalised with libphonenumber-js to E.164 so that a caller matches a contact
  * whatever format the number was typed in.
  */
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 
 export type NormalisedPhone = { number: string; extension: string | null };
 
@@ -26,4 +26,16 @@ export function normaliseProviderNumber(raw: string, country: string = "US"): st
 /** Digits only, for substring search over stored E.164 numbers. */
 export function phoneDigits(text: string): string {
   return text.replace(/\D/g, "");
+}
+
+/**
+ * A number as people read it: in the national format when it is dialled like a number of the
+ * tenant's `country` ("(415) 555-0124" for a US tenant), else in the international format
+ * ("+44 20 7946 0958"). What is not a phone number (a SIP address, a typo) comes back as given.
+ */
+export function formatPhone(number: string, country: string = "US"): string {
+  const parsed = /^\+?[\d\s().-]+$/.test(number) ? parsePhoneNumberFromString(number, country as CountryCode) : undefined;
+  if (!parsed?.isPossible()) return number;
+  const home = isSupportedCountry(country) ? getCountryCallingCode(country) : null;
+  return parsed.countryCallingCode === home ? parsed.formatNational() : parsed.formatInternational();
 }

@@ -74,12 +74,17 @@ for (const adapter of ADAPTERS) webhooks.route(`/${adapter.id}`, inboundWebhooks
  * client/public/_headers): run no script and load nothing but our own, never inside another site's
  * frame, send no referrer to other sites, and https only once seen over https.
  */
+/** Where a call's recording may play from: the providers' hosts, as their adapters accept them (client/public/_headers says the same). */
+export const RECORDING_SOURCES = ["'self'", "https://*.twilio.com", "https://*.signalwire.com", "https://*.telnyx.com", "https://*.amazonaws.com", "https://*.plivo.com", "https://*.nexmo.com", "https://*.vonage.com"] as const;
+
 export const SECURITY_HEADERS = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],
     styleSrc: ["'self'"],
     imgSrc: ["'self'", "data:"],
+    // Recordings and voicemails play inline from the providers' own hosts (the adapters let no other through).
+    mediaSrc: [...RECORDING_SOURCES],
     connectSrc: ["'self'"],
     objectSrc: ["'none'"],
     baseUri: ["'none'"],

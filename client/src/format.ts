@@ -1,40 +1,41 @@
 /** Display helpers for the dashboard. */
-import type { CallerType } from "../../schema/calls.ts";
+import { signal } from "@preact/signals";
+import type { LiveCall } from "../../schema/calls.ts";
+import { callStateLabel } from "../../schema/words.ts";
 import { fromWallTime, localDate, wallTime } from "../../schema/zoned.ts";
 import { me } from "./session.ts";
 
-export function formatDuration(totalSeconds: number) {
-  const s = Math.max(0, Math.floor(totalSeconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, "0");
-  return h ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
+// One vocabulary with the server's notifications: statuses, outcomes and durations (schema/words.ts).
+export { callerTypeLabel, DURATION, formatDuration, outcomeLabel, TALK_TIME } from "../../schema/words.ts";
+
+/** A call's state in the dashboard's words: how it ended ("Voicemail", "Missed (busy)"), or "Ringing", "On call". */
+export function statusLabel(call: Pick<LiveCall, "status"> & { voicemail?: LiveCall["voicemail"] | undefined }) {
+  return callStateLabel(call);
 }
 
-const TYPE_LABELS: Record<CallerType, string> = {
-  customer: "Customer",
-  vendor: "Vendor",
-  employee: "Employee",
-  lead: "Lead",
-  unknown: "Unknown",
-};
+type PhoneFormat = Pick<typeof import("../../schema/phone.ts"), "formatPhone">;
+/** libphonenumber and its metadata: a chunk of its own (about 30 KB gzipped), loaded once the dashboard starts. */
+const phoneFormat = signal<PhoneFormat | null>(null);
 
-export function callerTypeLabel(type: CallerType) {
-  return TYPE_LABELS[type];
+/**
+ * Hands formatPhone the formatting once its chunk has loaded. The entry (main.tsx) loads it: a
+ * dynamic import in this module, which the lazy screens share, would split the first screen's
+ * JavaScript into more chunks.
+ */
+export function phoneFormatLoaded(format: PhoneFormat) {
+  phoneFormat.value = format;
 }
 
-const STATUS_LABELS: Record<string, string> = {
-  ringing: "Ringing",
-  "in-progress": "On call",
-  completed: "Completed",
-  "no-answer": "Missed (no answer)",
-  busy: "Missed (busy)",
-  failed: "Failed",
-  canceled: "Missed (caller hung up)",
-};
-
-export function statusLabel(status: string) {
-  return STATUS_LABELS[status] ?? status;
+/**
+ * A phone number as people read it: national format for the tenant's country ("(415) 555-0124"),
+ * international for others ("+44 20 7946 0958"); anything else (a SIP address) as given. Until the
+ * formatting has loaded, the number as stored (E.164); screens that show it follow when it has.
+ * Links (tel:) and form inputs keep the stored number.
+ */
+export function formatPhone(number: string) {
+  const format = phoneFormat.value;
+  if (!format) return number;
+  return format.formatPhone(number, me.value?.tenant.country ?? "US");
 }
 
 /**

@@ -9,6 +9,7 @@ import { here } from "./router.ts";
 import { lazy } from "./lazy.tsx";
 import { Dashboard } from "./screens/Dashboard.tsx";
 import { can } from "./can.ts";
+import { phoneFormatLoaded } from "./format.ts";
 import { mayDo, type ApiScope } from "../../schema/constants.ts";
 import { loadMe, me, sessionEnded, type Me } from "./session.ts";
 import { labelTableCells } from "./table-labels.ts";
@@ -72,6 +73,8 @@ function Shell({ current }: { current: Me }) {
   const answers = mayDo(current.user.role, "calls:write");
   const store = useMemo(() => createLiveStore(popupOn, answers ? alertIncoming : undefined, popupCloseSeconds), [current.user.id, answers, popupOn, popupCloseSeconds]);
   useEffect(() => connectLive(store, current.tenant.slug, sessionEnded), [store, current.tenant.slug]);
+  // Phone formatting is a chunk of its own (the first screen's budget has no room for it): fetched now, before a call needs it.
+  useEffect(() => void import("../../schema/phone.ts").then(phoneFormatLoaded), []);
   // A popup is for answering: someone who may not write to a call sees the live calls, not popups.
   return (
     <div class={`shell${answers ? " with-popups" : ""}`}>

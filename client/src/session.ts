@@ -5,7 +5,8 @@ import { api, ApiFailure } from "./api.ts";
 
 export type Me = {
   user: { id: string; email: string; name: string; role: UserRole; popupOn: "ring" | "answer"; popupCloseSeconds: number };
-  tenant: { id: string; slug: string; name: string; timeZone: string };
+  /** `country`: the tenant's, two letters; phone numbers of that country are shown in its national format. */
+  tenant: { id: string; slug: string; name: string; timeZone: string; country: string };
 };
 
 /** undefined while we ask the server, null when nobody is logged in. */

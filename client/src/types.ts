@@ -37,6 +37,7 @@ export type LoggedCall = {
   durationSeconds: number | null;
   talkSeconds: number | null;
   recordingUrl: string | null;
+  voicemail: "reached" | "left" | null;
   subject: string | null;
   notes: string | null;
   outcome: string | null;

@@ -28,6 +28,7 @@ function call(id: string, status: LiveCall["status"], extra: Partial<LiveCall> =
     failsafe: false,
     tags: [],
     recordingUrl: null,
+    voicemail: null,
     ...extra,
   };
 }
@@ -77,6 +78,21 @@ describe("the live store", () => {
     store.apply({ type: "notification", seq: 6, notification: n });
     expect(store.notifications.value).toHaveLength(1);
     expect(store.seq).toBe(6);
+  });
+
+  it("puts a notification sent again (its call linked, a message left) in place of the old one, read or not", () => {
+    const store = createLiveStore("ring");
+    const missed = { id: "a:missed", kind: "missed-call" as const, callId: "a", contactId: null, title: "Missed call: (415) 555-0124", body: "", at: 1 };
+    const other = { ...missed, id: "b:missed", callId: "b", at: 2 };
+    store.apply({ type: "snapshot", seq: 1, calls: [], notifications: [other, missed], read: ["a:missed"], unread: 1 });
+    store.apply({ type: "notification", seq: 2, notification: { ...missed, kind: "voicemail", title: "Voicemail from Ann Archer", contactId: "k1" } });
+    // Sent again, it is not a new one: the count stays.
+    expect(store.unreadCount.value).toBe(1);
+    expect(store.notifications.value.map((n) => [n.id, n.kind, n.title])).toEqual([
+      ["b:missed", "missed-call", "Missed call: (415) 555-0124"],
+      ["a:missed", "voicemail", "Voicemail from Ann Archer"],
+    ]);
+    expect(store.unread.value.map((n) => n.id)).toEqual(["b:missed"]);
   });
 });
 

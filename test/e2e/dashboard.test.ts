@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulateCall, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
 import { launch, shot } from "./chromium.ts";
 import { startProxy } from "./proxy.ts";
+import { formatPhone } from "../../schema/phone.ts";
 
 const baseURL = inject("baseURL");
 const sim = (ring: number, talk = 1): SimulatorOptions => ({ url: baseURL, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring, talk });
@@ -19,7 +20,9 @@ async function logIn(p: Page, email = "admin@demo.test") {
   await p.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
 }
 
-const popupFor = (p: Page, number: string) => p.locator(".popup", { hasText: `Incoming call: ${number}` });
+/** A number as the dashboard shows it (the demo tenant is in the US). */
+const shown = (number: string) => formatPhone(number, "US");
+const popupFor = (p: Page, number: string) => p.locator(".popup", { hasText: `Incoming call: ${shown(number)}` });
 
 beforeAll(async () => {
   browser = await launch();
@@ -43,7 +46,7 @@ describe("the incoming-call popup", () => {
     expect((await life).error).toBeUndefined();
     await popup.getByRole("link", { name: "Open" }).click();
     await page.getByRole("heading", { name: "Bob Baker" }).waitFor();
-    expect(await page.locator(".phones").textContent()).toContain("+14155550126 x12");
+    expect(await page.locator(".phones").textContent()).toContain("(415) 555-0126 x12");
     await page.locator("table.history tbody tr").first().waitFor();
     await shot(page, "dashboard-02-contact-with-history");
     await popup.getByRole("button", { name: "Close" }).click();
@@ -104,7 +107,7 @@ describe("the incoming-call popup", () => {
     await two.waitFor();
     const [a, b] = [await one.boundingBox(), await two.boundingBox()];
     expect(a && b && (a.y + a.height <= b.y || b.y + b.height <= a.y)).toBe(true);
-    const duration = page.locator('.active-calls tbody tr', { hasText: "+14155550173" }).locator(".duration");
+    const duration = page.locator('.active-calls tbody tr', { hasText: shown("+14155550173") }).locator(".duration");
     const first = await duration.textContent();
     await expect.poll(() => duration.textContent(), { timeout: 5000 }).not.toBe(first);
     await shot(page, "dashboard-07-two-popups");
@@ -125,7 +128,7 @@ describe("the Notification Center", () => {
     const bell = page.getByTestId("bell");
     expect(Number(await bell.locator(".unread-count").textContent())).toBeGreaterThan(0);
     await bell.click();
-    const missed = page.locator(".notifications li.missed-call.unread", { hasText: `Missed call: ${caller}` });
+    const missed = page.locator(".notifications li.missed-call.unread", { hasText: `Missed call: ${shown(caller)}` });
     await missed.waitFor();
     await shot(page, "dashboard-08-notification-center");
     await page.getByRole("button", { name: "Mark all read" }).click();
@@ -152,7 +155,7 @@ describe("the Notification Center", () => {
     await popup.getByRole("button", { name: "Save call information" }).click();
     await popup.getByRole("status").filter({ hasText: "Saved" }).waitFor();
     await page.getByTestId("bell").click();
-    await page.locator(".notifications li.reminder", { hasText: `Follow up: ${caller}` }).waitFor({ timeout: 15_000 });
+    await page.locator(".notifications li.reminder", { hasText: `Follow up: ${shown(caller)}` }).waitFor({ timeout: 15_000 });
     await shot(page, "dashboard-09-reminder");
     await page.keyboard.press("Escape");
     await popup.getByRole("button", { name: "Close" }).click();
@@ -163,7 +166,7 @@ describe("the Notification Center", () => {
 describe("the call log", () => {
   it("filters by status and caller and opens a call", async () => {
     expect((await simulateCall(sim(0), "+14155550179", MAIN, "busy")).error).toBeUndefined();
-    await page.goto("/#/calls?status=missed");
+    await page.goto("/#/calls?outcome=missed");
     await page.locator("table.calls tbody tr").first().waitFor();
     const statuses = await page.locator("table.calls tbody tr td:nth-child(6)").allTextContents();
     expect(statuses.every((s) => s.startsWith("Missed"))).toBe(true);
@@ -172,7 +175,7 @@ describe("the call log", () => {
     await page.waitForFunction(() => document.querySelectorAll("table.calls tbody tr").length === 1);
     await shot(page, "dashboard-10-call-log");
     await page.locator("table.calls tbody tr a").first().click();
-    await page.getByRole("heading", { name: /Call from \+14155550179/ }).waitFor();
+    await page.getByRole("heading", { name: "Call from (415) 555-0179" }).waitFor();
     expect(await page.locator(".facts").textContent()).toContain("Missed (busy)");
     await page.goto("/#/");
   });

@@ -26,6 +26,8 @@ describe("what the Worker answers, not the static assets", () => {
       const csp = res.headers.get("Content-Security-Policy") ?? "";
       expect(csp, res.url).toContain("script-src 'self'");
       expect(csp, res.url).toContain("frame-ancestors 'none'");
+      // Voicemails play inline from the providers' hosts, and from nowhere else.
+      expect(csp, res.url).toContain("media-src 'self' https://*.twilio.com");
       expect(res.headers.get("X-Content-Type-Options"), res.url).toBe("nosniff");
       expect(res.headers.get("X-Frame-Options"), res.url).toBe("DENY");
       expect(res.headers.get("Referrer-Policy"), res.url).toBe("same-origin");

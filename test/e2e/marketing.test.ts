@@ -2,6 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulateCall, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
 import { launch, shot, shots } from "./chromium.ts";
+import { formatPhone } from "../../schema/phone.ts";
 
 const baseURL = inject("baseURL");
 const sim: SimulatorOptions = { url: baseURL, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring: 0.3, talk: 1 };
@@ -65,7 +66,7 @@ describe("from a new number to money in the report", () => {
     // Two calls to it; the first caller becomes a customer from the popup.
     await page.goto("/#/");
     const first = simulateCall(sim, "+14155550182", number, "answered");
-    const popup = page.locator(".popup", { hasText: "Incoming call: +14155550182" });
+    const popup = page.locator(".popup", { hasText: "Incoming call: (415) 555-0182" });
     await popup.getByRole("button", { name: "New Customer" }).click();
     await page.getByLabel("Name").fill("Pat Price");
     await page.getByRole("button", { name: "Save" }).click();
@@ -96,7 +97,7 @@ describe("from a new number to money in the report", () => {
     // Delete the number: routing and tracking stop.
     await page.goto("/#/numbers");
     await page.locator(`tr[data-number="${number}"]`).getByRole("button", { name: "Delete" }).click();
-    await page.getByRole("status").filter({ hasText: `${number} no longer routes or tracks calls` }).waitFor();
+    await page.getByRole("status").filter({ hasText: `${formatPhone(number, "US")} no longer routes or tracks calls` }).waitFor();
     await page.locator(`tr[data-number="${number}"]`).waitFor({ state: "detached" });
     await shot(page, "marketing-04-deleted");
   }, 90_000);

@@ -7,6 +7,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch, shots } from "./chromium.ts";
+import { formatPhone } from "../../schema/phone.ts";
 
 const baseURL = inject("baseURL");
 const stamp = Date.now();
@@ -115,7 +116,7 @@ describe("a newcomer sets up Switchboard", () => {
     await owner.locator(`tr[data-number="${number}"]`).getByRole("button", { name: "Test call" }).click();
     await popup(agent).waitFor({ timeout: 15_000 });
     await popup(owner).waitFor();
-    expect(await popup(agent).textContent()).toContain(number);
+    expect(await popup(agent).textContent()).toContain(formatPhone(number, "US"));
     expect(await shots(agent, "newcomer-09-agent-popup")).toBe(true);
     expect(await shots(owner, "newcomer-10-owner-popup")).toBe(true);
     await agentContext.close();

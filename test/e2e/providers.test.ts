@@ -39,7 +39,7 @@ describe("a call from each provider shows its popup", () => {
     const life = simulateCall(sim, "+14155550124", to, "answered");
     const popup = page.locator(".popup", { hasText: "Ann Archer" }).filter({ hasText: to });
     await popup.waitFor();
-    expect(await popup.textContent()).toContain("Incoming call: +14155550124");
+    expect(await popup.textContent()).toContain("Incoming call: (415) 555-0124");
     expect(await popup.locator(".badge").textContent()).toBe("Customer");
     await shot(page, `providers-${provider}`);
     const result = await life;

@@ -267,7 +267,7 @@ describe("what each role sees", () => {
     await reporting.goto("/#/");
     await reporting.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
     const life = simulateCall({ url: baseURL, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring: 3, talk: 1 }, "+14155550177", "+14155550100", "no-answer");
-    await reporting.locator(".active-calls tbody tr", { hasText: "+14155550177" }).waitFor();
+    await reporting.locator(".active-calls tbody tr", { hasText: "(415) 555-0177" }).waitFor();
     expect(await reporting.locator(".popup").count()).toBe(0);
     expect(await shots(reporting, "settings-14-reporting-live")).toBe(true);
     expect((await life).error).toBeUndefined();

@@ -37,6 +37,7 @@ function endedCall(t: TwilioTenant, fields: Partial<LiveCall> = {}): LiveCall {
     failsafe: false,
     tags: [],
     recordingUrl: null,
+    voicemail: null,
     ...fields,
   };
 }

@@ -71,7 +71,7 @@ describe("a call followed to its end", () => {
     expect(snapshot.calls).toEqual([]);
     const missed = snapshot.notifications.filter((n) => n.kind === "missed-call");
     expect(missed).toHaveLength(1);
-    expect(missed[0]!.title).toBe("Missed call: +14155550177");
+    expect(missed[0]!.title).toBe("Missed call: (415) 555-0177");
     expect((await callLog(t)).map((r) => r.status)).toEqual([expected]);
     // The parent's own end arrives later and only brings the duration.
     await runAll([() => parentStatus(t, started.callSid, "completed", { CallDuration: "25" })]);

@@ -133,8 +133,10 @@ describe("linking a call to a contact", () => {
     const id = await liveCallId(t, started.callSid);
     const res = await apiJson<ApiCall>(u, "PATCH", `/api/calls/${id}`, { contactId: bob, savePhone: "other" });
     expect(res.body).toMatchObject({ contactId: bob, callerName: "Bob Baker", callerType: "customer" });
-    const messages = await dashboard.waitFor(4);
-    expect(messages.at(-1)).toMatchObject({ type: "call", call: { id, callerName: "Bob Baker", contactId: bob } });
+    const messages = await dashboard.waitFor(5);
+    expect(messages.at(-2)).toMatchObject({ type: "call", call: { id, callerName: "Bob Baker", contactId: bob } });
+    // The call's notification is sent again, under its id, naming the contact.
+    expect(messages.at(-1)).toMatchObject({ type: "notification", notification: { id: `${id}:incoming`, title: "Incoming call: Bob Baker", body: "Customer · Main line", contactId: bob } });
     const contact = await apiJson<{ phones: { number: string; label: string }[] }>(u, "GET", `/api/contacts/${bob}`);
     expect(contact.body.phones.map((p) => [p.label, p.number])).toEqual([["mobile", "+14155550125"], ["other", "+14155550199"]]);
     // Saving it twice adds nothing.

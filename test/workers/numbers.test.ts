@@ -6,6 +6,7 @@ import { db, login, PASSWORD, tableCounts } from "./helpers.ts";
 import { apiJson } from "./routing-helpers.ts";
 import { createTwilioTenant, hexId, pathOf, postTwilio, voiceParams, type TwilioTenant } from "./twilio-helpers.ts";
 import { eq } from "drizzle-orm";
+import { formatPhone } from "../../schema/phone.ts";
 
 type Available = { number: string; friendlyName: string; region: string | null };
 type Tracking = { id: string; number: string; label: string; campaignId: string | null; bought: boolean; callsThisMonth?: number; campaignName?: string | null };
@@ -75,7 +76,7 @@ describe("buying tracking numbers through Twilio", () => {
     expect(list.body.items.find((i) => i.number === pick!.number)).toMatchObject({ campaignName: "Website", callsThisMonth: 0 });
 
     const gone = await apiJson<{ message: string; released: boolean }>(u, "DELETE", `/api/tracking-numbers/${bought.body.id}`);
-    expect(gone.body).toEqual({ deleted: pick!.number, released: true, message: `${pick!.number} no longer routes or tracks calls` });
+    expect(gone.body).toEqual({ deleted: pick!.number, released: true, message: `${formatPhone(pick!.number, "US")} no longer routes or tracks calls` });
     expect(await ownedAtTwilio(t)).toEqual([]);
     // Routing and tracking stop: a call to it is now refused.
     const after = await postTwilio("/webhooks/twilio/voice", { ...voiceParams(t, "+14155550124"), To: pick!.number }, { token: t.token });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalisePhone, normaliseProviderNumber } from "../../schema/phone.ts";
+import { formatPhone, normalisePhone, normaliseProviderNumber } from "../../schema/phone.ts";
 import { createContact, matchCaller, normalisePhoneInputs } from "../../worker/contacts/queries.ts";
 import { createTenant, db } from "./helpers.ts";
 
@@ -81,5 +81,23 @@ describe("matching a caller", () => {
     const details = plan.results.map((r) => r.detail).join("\n");
     expect(details).toMatch(/SEARCH contact_phones USING (COVERING )?INDEX contact_phones_tenant_number \(tenant_id=\? AND number=\?\)/);
     expect(details).not.toMatch(/SCAN|TEMP B-TREE/);
+  });
+});
+
+describe("formatPhone", () => {
+  it.each([
+    ["+14155550124", "US", "(415) 555-0124"],
+    // Dialled the same way from the US (the +1 plan): national too.
+    ["+14165550123", "US", "(416) 555-0123"],
+    ["+442079460958", "US", "+44 20 7946 0958"],
+    ["+442079460958", "GB", "020 7946 0958"],
+    ["+14155550124", "GB", "+1 415 555 0124"],
+    ["+4930123456", "DE", "030 123456"],
+  ])("%s for a tenant in %s reads %s", (number, country, expected) => {
+    expect(formatPhone(number, country)).toBe(expected);
+  });
+
+  it.each(["sip:frontdesk@pbx.example.com", "Anonymous", "+1415", "12345", "", "garbage"])("%j is not a phone number: passed through as given", (text) => {
+    expect(formatPhone(text, "US")).toBe(text);
   });
 });

@@ -5,6 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { invitations, users } from "../../schema/db.ts";
+import { formatPhone } from "../../schema/phone.ts";
 import { call, createTenant, db, login } from "./helpers.ts";
 import { buySandboxNumber, signUp, type SignedUp } from "./sandbox.ts";
 import { createPbxTenant } from "./pbx-helpers.ts";
@@ -42,7 +43,7 @@ describe("GET /api/setup", () => {
     expect(ticks(s)).toEqual({ provider: true, number: true, routing: true, "test-call": false, team: false });
     expect(step(s, "number")).toMatchObject({ count: 1 });
     // The checklist names the number its test-call button rings.
-    expect(step(s, "test-call")).toMatchObject({ trackingNumberId: number.id, detail: expect.stringContaining(number.number) });
+    expect(step(s, "test-call")).toMatchObject({ trackingNumberId: number.id, detail: expect.stringContaining(formatPhone(number.number, "US")) });
 
     // A number that rings nowhere un-ticks routing, and says which.
     const cleared = await call(`/api/tracking-numbers/${number.id}`, { method: "PATCH", cookie: t.cookie, json: { terminationNumber: null, failsafeNumber: null } });

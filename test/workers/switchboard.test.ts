@@ -28,7 +28,7 @@ describe("the Switchboard's alarm", () => {
     expect(await runDurableObjectAlarm(switchboardOf(t))).toBe(true);
     let snapshot = await switchboardOf(t).snapshot();
     expect(snapshot.calls.map((c) => c.providerCallId)).toEqual([answered.callSid]);
-    expect(snapshot.notifications.filter((n) => n.kind === "missed-call").map((n) => n.title)).toEqual(["Missed call: +14155550124"]);
+    expect(snapshot.notifications.filter((n) => n.kind === "missed-call").map((n) => n.title)).toEqual(["Missed call: (415) 555-0124"]);
 
     await age(t, ANSWERED_STALE_MS);
     await runDurableObjectAlarm(switchboardOf(t));
@@ -194,6 +194,7 @@ describe("call transitions", () => {
     failsafe: false,
     tags: [],
     recordingUrl: null,
+    voicemail: null,
   };
   const memory: CallMemory = {
     dialOutcome: null,

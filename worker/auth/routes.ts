@@ -125,6 +125,7 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .get("/me", (c) => {
     const auth = c.get("auth");
-    const tenant = { id: auth.tenant.id, slug: auth.tenant.slug, name: auth.tenant.name, timeZone: auth.tenant.timeZone };
+    // The country is how the dashboard writes phone numbers: nationally for the tenant's own, internationally for others.
+    const tenant = { id: auth.tenant.id, slug: auth.tenant.slug, name: auth.tenant.name, timeZone: auth.tenant.timeZone, country: auth.tenant.defaultCountry };
     return auth.via === "session" ? c.json({ via: auth.via, user: auth.user, tenant }) : c.json({ via: auth.via, apiKey: auth.apiKey, tenant });
   });

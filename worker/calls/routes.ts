@@ -3,7 +3,7 @@
  * a follow-up reminder, and the contact the call belongs to (Select customer, save phone number).
  */
 import { Hono, type Context } from "hono";
-import { and, count, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, isNull, lt, ne, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { ensureCallLogRow } from "../../party/call-log.ts";
 import { callListQuery, callUpdate } from "../../schema/api.ts";
@@ -12,11 +12,12 @@ import type { AppEnv } from "../env.ts";
 import { getDb, type Db } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
-import { phoneDigits } from "../../schema/phone.ts";
+import { formatPhone, phoneDigits } from "../../schema/phone.ts";
 import { toCsv } from "../marketing/csv.ts";
 import { contains } from "../lib/contains.ts";
 import { dayRange, isoInZone, localDate } from "../../schema/zoned.ts";
 import { isTerminal } from "../../schema/calls.ts";
+import { outcomeOf, type CallOutcome } from "../../schema/words.ts";
 import { contactsChanged } from "../contacts/routes.ts";
 
 type C = Context<AppEnv>;
@@ -45,6 +46,7 @@ const columns = {
   durationSeconds: calls.durationSeconds,
   talkSeconds: calls.talkSeconds,
   recordingUrl: calls.recordingUrl,
+  voicemail: calls.voicemail,
   subject: calls.subject,
   notes: calls.notes,
   outcome: calls.outcome,
@@ -83,6 +85,29 @@ async function findCall(c: C, id: string) {
   return live ? { row: null, live } : null;
 }
 
+/** The calls with this outcome (schema/words.ts outcomeOf, as SQL): a voicemail is any unanswered call with a message. */
+function outcomeFilter(outcome: CallOutcome): SQL {
+  const messageLeft = eq(calls.voicemail, "left");
+  const noMessage = or(isNull(calls.voicemail), ne(calls.voicemail, "left"))!;
+  switch (outcome) {
+    case "answered":
+      return eq(calls.status, "completed");
+    case "voicemail":
+      return and(inArray(calls.status, [...MISSED]), messageLeft)!;
+    case "missed":
+      return and(inArray(calls.status, [...MISSED]), noMessage)!;
+    case "no-answer":
+    case "busy":
+    case "canceled":
+    case "failed":
+      return and(eq(calls.status, outcome), noMessage)!;
+    default: {
+      const unreachable: never = outcome;
+      throw new Error(`unknown outcome ${String(unreachable)}`);
+    }
+  }
+}
+
 function callFilters(tenant: { id: string; timeZone: string }, q: z.infer<typeof callListQuery>) {
   const filters: SQL[] = [eq(calls.tenantId, tenant.id)];
   // Dates are the tenant's days (the dashboard's rule too): from its first moment, to the end of the "to" day.
@@ -96,6 +121,7 @@ function callFilters(tenant: { id: string; timeZone: string }, q: z.infer<typeof
   if (q.contactId) filters.push(eq(calls.contactId, q.contactId));
   if (q.status === "missed") filters.push(inArray(calls.status, [...MISSED]));
   else if (q.status) filters.push(eq(calls.status, q.status));
+  if (q.outcome) filters.push(outcomeFilter(q.outcome));
   if (q.q) {
     const digits = phoneDigits(q.q);
     filters.push(digits.length >= 3 && !/\p{L}/u.test(q.q) ? contains(calls.fromNumber, digits) : contains(calls.callerName, q.q));
@@ -108,7 +134,7 @@ export const callCsvRoutes = new Hono<AppEnv>().get("/", validate("query", callL
   const { tenant } = c.get("auth");
   await settledCallLog(c.env, tenant.id);
   const rows = await logged(getDb(c.env.DB)).where(callFilters(tenant, c.req.valid("query"))).orderBy(desc(calls.startedAt)).limit(50_000);
-  const columns = ["started_at", "caller_number", "caller_name", "caller_type", "tracking_number", "tracking_label", "campaign", "status", "rang_at", "duration_seconds", "talk_seconds", "first_time", "subject", "outcome", "notes", "tags"];
+  const columns = ["started_at", "caller_number", "caller_name", "caller_type", "tracking_number", "tracking_label", "campaign", "status", "result", "rang_at", "duration_seconds", "talk_seconds", "first_time", "subject", "outcome", "notes", "tags"];
   const csv = toCsv(
     rows.map((r) => ({
       // The tenant's wall time with its offset: what the dashboard shows, and still one exact instant.
@@ -120,6 +146,8 @@ export const callCsvRoutes = new Hono<AppEnv>().get("/", validate("query", callL
       tracking_label: r.trackingLabel,
       campaign: r.campaignName,
       status: r.status,
+      // What became of the call in the dashboard's words (a voicemail is an unanswered status with a message).
+      result: outcomeOf(r) ?? r.status,
       rang_at: r.terminationNumber,
       duration_seconds: r.durationSeconds,
       talk_seconds: r.talkSeconds,
@@ -186,7 +214,7 @@ export const callRoutes = new Hono<AppEnv>()
     }
     const row = (await loggedCall(db, tenant.id, id))!;
     if (body.followUpAt !== undefined) {
-      const who = row.callerName ?? row.callerNumber;
+      const who = row.callerName ?? formatPhone(row.callerNumber, tenant.defaultCountry);
       await stub.setReminder(
         id,
         body.followUpAt === null ? null : { callId: id, contactId: row.contactId, dueAt: body.followUpAt, title: `Follow up: ${who}`, body: row.subject ?? `Call of ${localDate(row.startedAt, tenant.timeZone)}` },

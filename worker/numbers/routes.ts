@@ -11,6 +11,7 @@ import { z } from "zod";
 import { calls, campaigns, providerAccounts, routes, trackingNumbers } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
 import { chunks, getDb, type Db } from "../../schema/d1.ts";
+import { formatPhone } from "../../schema/phone.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { localDate, startOfDay } from "../../schema/zoned.ts";
@@ -343,7 +344,7 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
       summary: row.providerNumberId ? `Released tracking number ${row.number}${row.label ? ` "${row.label}"` : ""} at the provider` : `Deleted tracking number ${row.number}${row.label ? ` "${row.label}"` : ""}`,
       details: { number: row.number, label: row.label, releasedAtProvider: row.providerNumberId !== null },
     });
-    return c.json({ deleted: row.number, released: row.providerNumberId !== null, message: `${row.number} no longer routes or tracks calls` });
+    return c.json({ deleted: row.number, released: row.providerNumberId !== null, message: `${formatPhone(row.number, c.get("auth").tenant.defaultCountry)} no longer routes or tracks calls` });
   })
   // The sandbox rings the number as its provider would (./test-call.ts).
   .post("/:id/test-call", validate("param", idParam), validate("json", testCallBody), (c) => placeTestCall(c, c.req.valid("param").id, c.req.valid("json")))

@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import { and, asc, count, eq, gt, isNull } from "drizzle-orm";
 import { getDb } from "../../schema/d1.ts";
+import { formatPhone } from "../../schema/phone.ts";
 import { calls, invitations, providerAccounts, trackingNumbers, users } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
 import { ringsSomewhere } from "../../telephony/contract.ts";
@@ -67,7 +68,7 @@ export const setupRoutes = new Hono<AppEnv>().get("/", async (c) => {
     {
       id: "test-call" as const,
       done: hadCall,
-      detail: hadCall ? "A call has come in" : testable ? `Place a test call to ${testable.number} to see the popup` : "Call one of your tracking numbers to see the popup",
+      detail: hadCall ? "A call has come in" : testable ? `Place a test call to ${formatPhone(testable.number, tenant.defaultCountry)} to see the popup` : "Call one of your tracking numbers to see the popup",
       trackingNumberId: testable?.id ?? null,
     },
     {

@@ -302,8 +302,7 @@ async function callback(c: C, adapter: Router, path: string) {
       if (event.url) await switchboard.recordingReady(adapter.id, event.providerCallId, event.url);
       return c.body(null, 204);
     case "voicemail-done":
-      if (event.url) await switchboard.recordingReady(adapter.id, event.providerCallId, event.url);
-      await switchboard.recordProgress(adapter.id, event.providerCallId, { leg: "parent", legId: event.providerCallId, status: "completed", at: Date.now() });
+      await switchboard.voicemailLeft(adapter.id, event.providerCallId, event.url, Date.now());
       return render(HANG_UP);
     case "whisper":
       return markup(c, adapter, adapter.markup.whisper(event.text));

@@ -1,5 +1,5 @@
 import type { LiveCall } from "../../../schema/calls.ts";
-import { callerTypeLabel, formatDuration } from "../format.ts";
+import { callerTypeLabel, DURATION, formatDuration, formatPhone, statusLabel } from "../format.ts";
 import { now } from "../live/clock.ts";
 import type { LiveStore } from "../live/model.ts";
 import { href } from "../router.ts";
@@ -28,20 +28,20 @@ export function ActiveCalls({ store, id = "active-calls" }: { store: LiveStore; 
               <th scope="col">Tracking number</th>
               <th scope="col">Rings at</th>
               <th scope="col">Status</th>
-              <th scope="col">Duration</th>
+              <th scope="col">{DURATION}</th>
             </tr>
           </thead>
           <tbody>
             {calls.map((call) => (
               <tr key={call.id} data-call-id={call.id} data-status={call.status}>
                 <td>{callerTypeLabel(call.callerType)}</td>
-                <td>{call.contactId && can("contacts:read") ? <a href={href(`/contacts/${call.contactId}`)}>{call.callerName}</a> : (call.callerName ?? call.callerNumber)}</td>
+                <td>{call.contactId && can("contacts:read") ? <a href={href(`/contacts/${call.contactId}`)}>{call.callerName}</a> : (call.callerName ?? formatPhone(call.callerNumber))}</td>
                 <td>
-                  {call.trackingNumber}
+                  {formatPhone(call.trackingNumber)}
                   {call.campaignName && <span class="campaign"> · {call.campaignName}</span>}
                 </td>
-                <td>{call.terminationNumber ?? "—"}</td>
-                <td>{call.status === "ringing" ? "Ringing" : "On call"}</td>
+                <td>{call.terminationNumber ? formatPhone(call.terminationNumber) : "—"}</td>
+                <td>{statusLabel(call)}</td>
                 <td class="duration" aria-label="duration">
                   {liveDuration(call)}
                 </td>

@@ -1,5 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { api, ApiFailure } from "../api.ts";
+import { callsSaved } from "../calls-saved.ts";
 import { fromLocalInput, parseTags, toLocalInput, zoneName } from "../format.ts";
 import type { LoggedCall } from "../types.ts";
 
@@ -23,6 +24,7 @@ export function CallInfoForm({ callId, initial = {}, onSaved }: Props) {
         followUpAt: fromLocalInput(String(form.get("followUpAt") ?? "")),
       });
       message.value = "Saved";
+      callsSaved.value++;
       onSaved?.(saved);
     } catch (err) {
       message.value = err instanceof ApiFailure ? err.message : "Could not save; try again";

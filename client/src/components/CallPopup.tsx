@@ -2,19 +2,27 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { isTerminal, type LiveCall } from "../../../schema/calls.ts";
 import { CONTACT_KINDS } from "../../../schema/constants.ts";
-import { callerTypeLabel, formatDuration, statusLabel } from "../format.ts";
+import { callerTypeLabel, DURATION, formatDuration, formatPhone, statusLabel, TALK_TIME } from "../format.ts";
 import { POPUPS_SHOWN, type LiveStore } from "../live/model.ts";
 import { now } from "../live/clock.ts";
 import { narrow } from "../live/screen.ts";
 import { href, navigate } from "../router.ts";
 import { lazy } from "../lazy.tsx";
+import { Recording } from "./Recording.tsx";
 
 // Opened from a popup now and then: loaded on first use.
 const CallInfoForm = lazy(() => import("./CallInfoForm.tsx").then((m) => m.CallInfoForm), { quiet: true });
 const SelectCustomer = lazy(() => import("./SelectCustomer.tsx").then((m) => m.SelectCustomer), { quiet: true });
 
+/** The whole call so far (Duration). */
 function elapsed(call: LiveCall) {
   return formatDuration(((call.endedAt ?? now.value) - call.startedAt) / 1000);
+}
+
+/** The talk so far, once someone answered (Talk time); null before. */
+function talkTime(call: LiveCall) {
+  if (call.talkSeconds !== null) return formatDuration(call.talkSeconds);
+  return call.answeredAt === null ? null : formatDuration(((call.endedAt ?? now.value) - call.answeredAt) / 1000);
 }
 
 function CloseButton({ call, store }: { call: LiveCall; store: LiveStore }) {
@@ -40,11 +48,13 @@ function CallPopup({ call, store }: { call: LiveCall; store: LiveStore }) {
     worked.current = working;
   }, [working]);
   const toggle = (which: "info" | "select") => (panel.value = panel.value === which ? "none" : which);
+  const caller = formatPhone(call.callerNumber);
+  const talk = talkTime(call);
   return (
-    <article class={`popup ${call.callerType} ${ended ? "ended" : call.status}`} role="region" aria-label={`Incoming call: ${call.callerNumber}`} data-call-id={call.id}>
+    <article class={`popup ${call.callerType} ${ended ? "ended" : call.status}`} role="region" aria-label={`Incoming call: ${caller}`} data-call-id={call.id}>
       <header>
         <div class="caller">
-          <strong class="title">Incoming call: {call.callerNumber}</strong>
+          <strong class="title">Incoming call: {caller}</strong>
           {call.callerName && <p class="name">{call.callerName}</p>}
         </div>
         <span class={`badge ${call.callerType}`}>{callerTypeLabel(call.callerType)}</span>
@@ -52,21 +62,28 @@ function CallPopup({ call, store }: { call: LiveCall; store: LiveStore }) {
       </header>
       <p class="state">
         <span class="status chip" data-status={call.status}>
-          {statusLabel(call.status)}
+          {statusLabel(call)}
         </span>{" "}
-        <span class="duration" aria-label="duration">
+        <span class="duration" aria-label={DURATION} title={DURATION}>
           {elapsed(call)}
         </span>
       </p>
       <dl>
         <dt>Tracking number</dt>
         <dd>
-          {call.trackingNumber}
+          {formatPhone(call.trackingNumber)}
           {call.campaignName ? ` (${call.campaignName})` : ""}
         </dd>
         <dt>Rings at</dt>
-        <dd>{call.terminationNumber ?? "—"}</dd>
+        <dd>{call.terminationNumber ? formatPhone(call.terminationNumber) : "—"}</dd>
+        {talk !== null && (
+          <>
+            <dt>{TALK_TIME}</dt>
+            <dd class="talk-time">{talk}</dd>
+          </>
+        )}
       </dl>
+      {call.voicemail === "left" && <Recording url={call.recordingUrl} voicemail />}
       <footer class="actions">
         {known ? (
           <>
@@ -107,9 +124,9 @@ function Waiting({ call, store }: { call: LiveCall; store: LiveStore }) {
   return (
     <li data-call-id={call.id} data-status={call.status}>
       <button type="button" class="bring" onClick={() => store.pin(call.id, true)}>
-        <strong>{call.callerName ?? call.callerNumber}</strong>
+        <strong>{call.callerName ?? formatPhone(call.callerNumber)}</strong>
         <span class="muted">
-          {statusLabel(call.status)} · <span class="duration">{elapsed(call)}</span>
+          {statusLabel(call)} · <span class="duration">{elapsed(call)}</span>
         </span>
       </button>
       <CloseButton call={call} store={store} />

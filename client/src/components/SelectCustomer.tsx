@@ -1,5 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { api, ApiFailure } from "../api.ts";
+import { callsSaved } from "../calls-saved.ts";
 import { callerTypeLabel } from "../format.ts";
 import type { Contact, Page } from "../types.ts";
 
@@ -23,6 +24,7 @@ export function SelectCustomer({ callId, onDone }: { callId: string; onDone: () 
     if (!contactId) return void (error.value = "Choose a contact");
     try {
       await api("PATCH", `/api/calls/${callId}`, { contactId, ...(form.get("savePhone") ? { savePhone: "other" } : {}) });
+      callsSaved.value++;
       onDone();
     } catch (err) {
       error.value = err instanceof ApiFailure ? err.message : "Could not link the call; try again";

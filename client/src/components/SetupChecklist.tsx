@@ -9,6 +9,7 @@ import { api, ApiFailure, problem } from "../api.ts";
 import { can } from "../can.ts";
 import type { LiveStore } from "../live/model.ts";
 import { href } from "../router.ts";
+import { formatPhone } from "../format.ts";
 import { me } from "../session.ts";
 
 type StepId = "provider" | "number" | "routing" | "test-call" | "team";
@@ -88,7 +89,7 @@ function TestCallButton({ trackingNumberId }: { trackingNumberId: string }) {
     busy.value = true;
     try {
       const placed = await api<TestCall>("POST", `/api/tracking-numbers/${trackingNumberId}/test-call`, {});
-      message.value = `Calling ${placed.to} from ${placed.from}: the popup opens in a moment.`;
+      message.value = `Calling ${formatPhone(placed.to)} from ${formatPhone(placed.from)}: the popup opens in a moment.`;
     } catch (err) {
       message.value = problem(err);
     } finally {

@@ -4,7 +4,7 @@
  */
 import { computed, signal } from "@preact/signals";
 import type { LiveCall } from "../../../schema/calls.ts";
-import { callerTypeLabel } from "../format.ts";
+import { callerTypeLabel, formatPhone } from "../format.ts";
 
 const supported = typeof Notification !== "undefined";
 
@@ -43,6 +43,6 @@ function ring() {
 export function alertIncoming(call: LiveCall) {
   if (!alertsAllowed.value) return;
   ring();
-  const who = call.callerName ? `${call.callerName} (${callerTypeLabel(call.callerType)})` : call.callerNumber;
-  new Notification(`Incoming call: ${call.callerNumber}`, { body: `${who} · ${call.trackingLabel || call.trackingNumber}`, tag: call.id });
+  const who = call.callerName ? `${call.callerName} (${callerTypeLabel(call.callerType)})` : "Unknown caller";
+  new Notification(`Incoming call: ${formatPhone(call.callerNumber)}`, { body: `${who} · ${call.trackingLabel || formatPhone(call.trackingNumber)}`, tag: call.id });
 }

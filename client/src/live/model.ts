@@ -128,9 +128,14 @@ export function createLiveStore(popupOn: PopupPreference = "ring", onPopup: (cal
       case "notification": {
         if (message.seq <= seq) return;
         seq = message.seq;
-        if (notifications.value.some((n) => n.id === message.notification.id)) return;
-        notifications.value = [message.notification, ...notifications.value].slice(0, KEEP_NOTIFICATIONS);
-        if (!read.value.has(message.notification.id)) unreadCount.value += 1;
+        // One sent again (its call linked to a contact, a message left) takes the old one's place, uncounted.
+        const { notification } = message;
+        if (notifications.value.some((n) => n.id === notification.id)) {
+          notifications.value = notifications.value.map((n) => (n.id === notification.id ? notification : n));
+          return;
+        }
+        notifications.value = [notification, ...notifications.value].slice(0, KEEP_NOTIFICATIONS);
+        if (!read.value.has(notification.id)) unreadCount.value += 1;
         return;
       }
       case "read": {

@@ -3,14 +3,16 @@ import { useEffect } from "preact/hooks";
 import { api, ApiFailure } from "../api.ts";
 import { CallInfoForm } from "../components/CallInfoForm.tsx";
 import { ZoneHint } from "../components/ZoneHint.tsx";
-import { callerTypeLabel, formatDuration, formatTime, statusLabel } from "../format.ts";
+import { CALL_OUTCOMES, outcomeOf } from "../../../schema/words.ts";
+import { Recording } from "../components/Recording.tsx";
+import { callerTypeLabel, DURATION, formatDuration, formatPhone, formatTime, outcomeLabel, statusLabel, TALK_TIME } from "../format.ts";
 import { can } from "../can.ts";
 import { href, navigate } from "../router.ts";
 import type { Campaign, LoggedCall, Page, TrackingNumber } from "../types.ts";
 import { Pager } from "./Contacts.tsx";
 
 const PAGE = 25;
-const FILTERS = ["from", "to", "trackingNumberId", "campaignId", "status", "q"] as const;
+const FILTERS = ["from", "to", "trackingNumberId", "campaignId", "outcome", "q"] as const;
 
 export function CallLog({ query }: { query: URLSearchParams }) {
   const page = useSignal<Page<LoggedCall> | null>(null);
@@ -56,7 +58,7 @@ export function CallLog({ query }: { query: URLSearchParams }) {
             <option value="">All</option>
             {numbers.value.map((n) => (
               <option key={n.id} value={n.id}>
-                {n.number} {n.label}
+                {formatPhone(n.number)} {n.label}
               </option>
             ))}
           </select>
@@ -76,15 +78,14 @@ export function CallLog({ query }: { query: URLSearchParams }) {
         </label>
         )}
         <label>
-          Status
-          <select name="status" defaultValue={filters.status}>
+          Outcome
+          <select name="outcome" defaultValue={filters.outcome}>
             <option value="">All</option>
-            <option value="completed">Completed</option>
-            <option value="missed">Missed</option>
-            <option value="no-answer">No answer</option>
-            <option value="busy">Busy</option>
-            <option value="canceled">Caller hung up</option>
-            <option value="failed">Failed</option>
+            {CALL_OUTCOMES.map((o) => (
+              <option key={o} value={o}>
+                {o === "missed" ? "Missed (all, no message)" : outcomeLabel(o)}
+              </option>
+            ))}
           </select>
         </label>
         <label>
@@ -105,21 +106,27 @@ export function CallLog({ query }: { query: URLSearchParams }) {
                 <th scope="col">Type</th>
                 <th scope="col">Tracking number</th>
                 <th scope="col">Campaign</th>
-                <th scope="col">Status</th>
-                <th scope="col">Talk time</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">{TALK_TIME}</th>
               </tr>
             </thead>
             <tbody>
               {page.value.items.map((c) => (
-                <tr key={c.id} data-status={c.status}>
+                <tr key={c.id} data-status={c.status} data-outcome={outcomeOf(c) ?? c.status}>
                   <td>
                     <a href={href(`/calls/${c.id}`)}>{formatTime(c.startedAt)}</a>
                   </td>
-                  <td>{c.callerName ?? c.callerNumber}</td>
+                  <td>{c.callerName ?? formatPhone(c.callerNumber)}</td>
                   <td>{callerTypeLabel(c.callerType)}</td>
-                  <td>{c.trackingLabel || c.trackingNumber}</td>
+                  <td>
+                    {formatPhone(c.trackingNumber)}
+                    {c.trackingLabel && <span class="secondary">{c.trackingLabel}</span>}
+                  </td>
                   <td>{c.campaignName ?? "—"}</td>
-                  <td>{statusLabel(c.status)}</td>
+                  <td>
+                    {statusLabel(c)}
+                    {outcomeOf(c) === "voicemail" && <Recording url={c.recordingUrl} voicemail />}
+                  </td>
                   <td>{c.talkSeconds !== null ? formatDuration(c.talkSeconds) : "—"}</td>
                 </tr>
               ))}
@@ -145,11 +152,13 @@ export function CallDetail({ id }: { id: string }) {
   return (
     <section class="screen call">
       <h1>
-        Call from {c.callerName ?? c.callerNumber} <span class={`badge ${c.callerType}`}>{callerTypeLabel(c.callerType)}</span>
+        Call from {c.callerName ?? formatPhone(c.callerNumber)} <span class={`badge ${c.callerType}`}>{callerTypeLabel(c.callerType)}</span>
       </h1>
       <dl class="facts">
         <dt>Number</dt>
-        <dd>{c.callerNumber}</dd>
+        <dd>
+          <a href={`tel:${c.callerNumber}`}>{formatPhone(c.callerNumber)}</a>
+        </dd>
         {c.contactId && (
           <>
             <dt>Contact</dt>
@@ -160,28 +169,32 @@ export function CallDetail({ id }: { id: string }) {
         )}
         <dt>Tracking number</dt>
         <dd>
-          {c.trackingNumber} {c.trackingLabel}
+          {formatPhone(c.trackingNumber)} {c.trackingLabel}
           {c.campaignName && ` (${c.campaignName})`}
         </dd>
         <dt>Rang at</dt>
-        <dd>{c.terminationNumber ?? "—"}</dd>
-        <dt>Status</dt>
-        <dd>{statusLabel(c.status)}</dd>
+        <dd>{c.terminationNumber ? formatPhone(c.terminationNumber) : "—"}</dd>
+        <dt>Outcome</dt>
+        <dd data-outcome={outcomeOf(c) ?? c.status}>{statusLabel(c)}</dd>
         <dt>Started</dt>
         <dd>{formatTime(c.startedAt)}</dd>
+        {c.durationSeconds !== null && (
+          <>
+            <dt>{DURATION}</dt>
+            <dd>{formatDuration(c.durationSeconds)}</dd>
+          </>
+        )}
         {c.talkSeconds !== null && (
           <>
-            <dt>Talk time</dt>
+            <dt>{TALK_TIME}</dt>
             <dd>{formatDuration(c.talkSeconds)}</dd>
           </>
         )}
         {c.recordingUrl?.startsWith("https://") && (
           <>
-            <dt>Recording</dt>
+            <dt>{c.voicemail === "left" ? "Voicemail" : "Recording"}</dt>
             <dd>
-              <a href={c.recordingUrl} rel="noreferrer" target="_blank">
-                Listen
-              </a>
+              <Recording url={c.recordingUrl} voicemail={c.voicemail === "left"} />
             </dd>
           </>
         )}

@@ -2,6 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, problem } from "../api.ts";
 import { can } from "../can.ts";
+import { formatPhone } from "../format.ts";
 import { amountOf, formatDay, money } from "../money.ts";
 import { href } from "../router.ts";
 
@@ -202,7 +203,7 @@ export function CampaignsScreen() {
           )}
           <p>
             Tracking numbers:{" "}
-            {c.trackingNumbers.length ? c.trackingNumbers.map((t) => `${t.number}${t.label ? ` (${t.label})` : ""}`).join(", ") : "none"}
+            {c.trackingNumbers.length ? c.trackingNumbers.map((t) => `${formatPhone(t.number)}${t.label ? ` (${t.label})` : ""}`).join(", ") : "none"}
             {can("numbers:write") && (
               <>
                 {" "}

@@ -2,7 +2,10 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { CONTACT_KINDS, PHONE_LABELS } from "../../../schema/constants.ts";
 import { api, ApiFailure } from "../api.ts";
-import { callerTypeLabel, formatDuration, formatTime, parseTags, statusLabel } from "../format.ts";
+import { callsSaved } from "../calls-saved.ts";
+import { outcomeOf } from "../../../schema/words.ts";
+import { Recording } from "../components/Recording.tsx";
+import { callerTypeLabel, formatDuration, formatPhone, formatTime, parseTags, statusLabel, TALK_TIME } from "../format.ts";
 import { can } from "../can.ts";
 import { href, navigate } from "../router.ts";
 import type { Contact, LoggedCall, Page } from "../types.ts";
@@ -75,7 +78,7 @@ export function ContactList({ query }: { query: URLSearchParams }) {
                     {c.company && <span class="muted"> · {c.company}</span>}
                   </td>
                   <td>{callerTypeLabel(c.kind)}</td>
-                  <td>{c.phones.map((p) => p.number).join(", ")}</td>
+                  <td>{c.phones.map((p) => formatPhone(p.number)).join(", ")}</td>
                 </tr>
               ))}
             </tbody>
@@ -111,8 +114,12 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
     void api<Contact>("GET", `/api/contacts/${id}`)
       .then((c) => (contact.value = c))
       .catch(() => (contact.value = null));
-    void api<Page<LoggedCall>>("GET", `/api/calls?contactId=${encodeURIComponent(id)}&limit=50`).then((p) => (history.value = p.items));
   }, [id]);
+  // Read again when call information is saved here (from a popup over this screen, say).
+  const saved = callsSaved.value;
+  useEffect(() => {
+    void api<Page<LoggedCall>>("GET", `/api/calls?contactId=${encodeURIComponent(id)}&limit=50`).then((p) => (history.value = p.items));
+  }, [id, saved]);
   useEffect(() => {
     if (query.get("show") === "history" && history.value.length) document.getElementById("history")?.scrollIntoView();
   }, [history.value.length]);
@@ -176,7 +183,7 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
       <ul class="phones">
         {c.phones.map((p) => (
           <li key={p.id}>
-            <span class="muted">{p.label}</span> {p.number}
+            <span class="muted">{p.label}</span> <a href={`tel:${p.number}`}>{formatPhone(p.number)}</a>
             {p.extension && ` x${p.extension}`}
           </li>
         ))}
@@ -189,9 +196,9 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
           <thead>
             <tr>
               <th scope="col">When</th>
-              <th scope="col">Status</th>
+              <th scope="col">Outcome</th>
               <th scope="col">Tracking number</th>
-              <th scope="col">Duration</th>
+              <th scope="col">{TALK_TIME}</th>
               <th scope="col">Subject and notes</th>
             </tr>
           </thead>
@@ -201,8 +208,14 @@ export function ContactView({ id, query }: { id: string; query: URLSearchParams 
                 <td>
                   <a href={href(`/calls/${call.id}`)}>{formatTime(call.startedAt)}</a>
                 </td>
-                <td>{statusLabel(call.status)}</td>
-                <td>{call.trackingLabel || call.trackingNumber}</td>
+                <td>
+                  {statusLabel(call)}
+                  {outcomeOf(call) === "voicemail" && <Recording url={call.recordingUrl} voicemail />}
+                </td>
+                <td>
+                  {formatPhone(call.trackingNumber)}
+                  {call.trackingLabel && <span class="secondary">{call.trackingLabel}</span>}
+                </td>
                 <td>{call.talkSeconds !== null ? formatDuration(call.talkSeconds) : "—"}</td>
                 <td>
                   {call.subject && <strong>{call.subject} </strong>}

@@ -2,6 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, ApiFailure } from "../api.ts";
 import { can } from "../can.ts";
+import { formatPhone } from "../format.ts";
 import type { Campaign } from "../types.ts";
 
 type Tracking = {
@@ -68,7 +69,7 @@ export function NumbersScreen() {
         campaignId: String(f.get("campaignId") ?? "") || null,
         terminationNumber: String(f.get("terminationNumber") ?? "").trim() || null,
       });
-      message.value = `Bought ${chosen.value!.number}`;
+      message.value = `Bought ${formatPhone(chosen.value!.number)}`;
       chosen.value = null;
       offered.value = null;
       await load();
@@ -102,7 +103,7 @@ export function NumbersScreen() {
 
   async function remove(t: Tracking) {
     const released = t.bought ? " and the number is released at the provider" : "";
-    if (!confirm(`Delete ${t.number}? Calls to it will no longer be routed or tracked${released}.`)) return;
+    if (!confirm(`Delete ${formatPhone(t.number)}? Calls to it will no longer be routed or tracked${released}.`)) return;
     try {
       message.value = (await api<{ message: string }>("DELETE", `/api/tracking-numbers/${t.id}`)).message;
       await load();
@@ -145,7 +146,7 @@ export function NumbersScreen() {
               <tr key={t.id}>
                 <td colSpan={7}>
                   <form class="filters" onSubmit={(e) => void save(t, e)}>
-                    <strong>{t.number}</strong>
+                    <strong>{formatPhone(t.number)}</strong>
                     <label>
                       Label <input name="label" defaultValue={t.label} />
                     </label>
@@ -167,11 +168,11 @@ export function NumbersScreen() {
               </tr>
             ) : (
               <tr key={t.id} data-number={t.number}>
-                <td>{t.number}</td>
+                <td>{formatPhone(t.number)}</td>
                 <td>{t.label}</td>
                 <td data-label="Campaign">{t.campaignName ?? "—"}</td>
-                <td data-label="Rings">{t.routeName ? `Route: ${t.routeName}` : (t.terminationNumber ?? "—")}</td>
-                <td data-label="Fail-safe">{t.failsafeNumber ?? "—"}</td>
+                <td data-label="Rings">{t.routeName ? `Route: ${t.routeName}` : t.terminationNumber ? formatPhone(t.terminationNumber) : "—"}</td>
+                <td data-label="Fail-safe">{t.failsafeNumber ? formatPhone(t.failsafeNumber) : "—"}</td>
                 <td data-label="Calls this month">{t.callsThisMonth}</td>
                 <td class="actions">
                   {can("numbers:write") && (
@@ -231,7 +232,7 @@ export function NumbersScreen() {
             <li key={n.number}>
               {n.friendlyName} <span class="muted">{[n.locality, n.region].filter(Boolean).join(", ")}</span>{" "}
               <button type="button" onClick={() => (chosen.value = n)}>
-                Choose {n.number}
+                Choose {formatPhone(n.number)}
               </button>
             </li>
           ))}
@@ -240,7 +241,7 @@ export function NumbersScreen() {
       {chosen.value && (
         <form class="contact-form" onSubmit={buy} aria-label="Buy number">
           <p>
-            Buy <strong>{chosen.value.number}</strong>
+            Buy <strong>{formatPhone(chosen.value.number)}</strong>
           </p>
           <label>
             Label <input name="label" placeholder="Yard signs" />
@@ -252,7 +253,7 @@ export function NumbersScreen() {
             Termination number (where it rings) <input name="terminationNumber" placeholder="(415) 555-0150" required />
           </label>
           <div class="actions">
-            <button type="submit">Buy {chosen.value.number}</button>
+            <button type="submit">Buy {formatPhone(chosen.value.number)}</button>
             <button type="button" onClick={() => (chosen.value = null)}>
               Back
             </button>

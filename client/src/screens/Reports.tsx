@@ -1,7 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { api, ApiFailure, problem } from "../api.ts";
-import { formatDuration, today } from "../format.ts";
+import { formatDuration, formatPhone, today } from "../format.ts";
 import { ZoneHint } from "../components/ZoneHint.tsx";
 import { can } from "../can.ts";
 import { href, navigate } from "../router.ts";
@@ -422,7 +422,7 @@ export function ReportsScreen({ query }: { query: URLSearchParams }) {
                 <th scope="col">Unique</th>
                 <th scope="col">First-time</th>
                 <th scope="col">Answered</th>
-                <th scope="col">Avg talk</th>
+                <th scope="col">Avg talk time</th>
                 <th scope="col">New contacts</th>
                 <th scope="col">Income</th>
                 <th scope="col">Cost</th>
@@ -439,7 +439,7 @@ export function ReportsScreen({ query }: { query: URLSearchParams }) {
                   <td data-label="Unique">{l.uniqueCallers}</td>
                   <td data-label="First-time">{l.firstTimeCallers}</td>
                   <td data-label="Answered">{pct(l.answeredRate)}</td>
-                  <td data-label="Avg talk">{l.averageTalkSeconds === null ? "—" : formatDuration(l.averageTalkSeconds)}</td>
+                  <td data-label="Avg talk time">{l.averageTalkSeconds === null ? "—" : formatDuration(l.averageTalkSeconds)}</td>
                   <td data-label="New contacts">{l.newContacts}</td>
                   <td data-label="Income" class="income">{money(l.incomeCents)}</td>
                   <td data-label="Cost">{money(l.costCents ?? null)}</td>
@@ -471,7 +471,7 @@ export function ReportsScreen({ query }: { query: URLSearchParams }) {
               {r.trackingNumbers.map((l) => (
                 <tr key={l.number ?? "gone"}>
                   <td>
-                    {l.number ?? ""} {l.label}
+                    {l.number ? formatPhone(l.number) : ""} {l.label}
                   </td>
                   <td data-label="Campaign">{l.campaignName ?? "—"}</td>
                   <td data-label="Calls">{l.calls}</td>
