@@ -4,24 +4,12 @@
  * client bundle small; the same schemas validate on the server.
  */
 import * as z from "zod/mini";
-import { CALL_STATUSES, CONTACT_KINDS, PROVIDERS, VOICEMAIL_STATES, type CallStatus, type VoicemailState } from "./constants.ts";
+import { CALL_STATUSES, CALLER_TYPES, PROVIDERS, VOICEMAIL_STATES, type VoicemailState } from "./constants.ts";
 
 export { VOICEMAIL_STATES, type VoicemailState };
 
-export const CALLER_TYPES = [...CONTACT_KINDS, "unknown"] as const;
-export type CallerType = (typeof CALLER_TYPES)[number];
-
-export const TERMINAL_STATUSES = ["completed", "no-answer", "busy", "failed", "canceled"] as const satisfies readonly CallStatus[];
-export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
-
-export function isTerminal(status: CallStatus): status is TerminalStatus {
-  return (TERMINAL_STATUSES as readonly string[]).includes(status);
-}
-
-/** A call that ended without anyone answering: what the Notification Center calls a missed call. */
-export function isMissed(status: CallStatus) {
-  return isTerminal(status) && status !== "completed";
-}
+// The call vocabulary lives with the other vocabularies, free of zod, for the dashboard to import cheaply.
+export { CALLER_TYPES, isMissed, isTerminal, TERMINAL_STATUSES, type CallerType, type TerminalStatus } from "./constants.ts";
 
 /** Whether `next` is further along than `now` (null, then reached, then left). */
 export function voicemailAdvances(now: VoicemailState | null, next: VoicemailState) {

@@ -53,3 +53,29 @@ export const VOICEMAIL_STATES = ["reached", "left"] as const;
 export type VoicemailState = (typeof VOICEMAIL_STATES)[number];
 export const PROVIDERS = ["twilio", "signalwire", "telnyx", "plivo", "vonage", "pbx", "sandbox"] as const;
 export type Provider = (typeof PROVIDERS)[number];
+
+export const CALLER_TYPES = [...CONTACT_KINDS, "unknown"] as const;
+export type CallerType = (typeof CALLER_TYPES)[number];
+
+export const TERMINAL_STATUSES = ["completed", "no-answer", "busy", "failed", "canceled"] as const satisfies readonly CallStatus[];
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+
+export function isTerminal(status: CallStatus): status is TerminalStatus {
+  return (TERMINAL_STATUSES as readonly string[]).includes(status);
+}
+
+/** A call that ended without anyone answering: what the Notification Center calls a missed call. */
+export function isMissed(status: CallStatus) {
+  return isTerminal(status) && status !== "completed";
+}
+
+/**
+ * How the server closes a socket, beyond the standard codes (RFC 6455 leaves 4000–4999 to
+ * applications). A dashboard reconnects after any close except CLOSE_SESSION_ENDED: its session is
+ * gone (logged out, expired, the user removed), so it shows the login screen instead.
+ */
+export const CLOSE_SESSION_ENDED = 4401;
+/** A message larger than MAX_CLIENT_MESSAGE_BYTES (standard code). */
+export const CLOSE_TOO_BIG = 1009;
+/** More messages than the rate limit allows (standard code: policy violation). */
+export const CLOSE_POLICY = 1008;

@@ -55,16 +55,7 @@ export type ClientMessage = z.infer<typeof clientMessage>;
 /** The query a client connects with: `since` is the last seq it saw, when it reconnects. */
 export const connectQuery = z.object({ since: z.optional(z.coerce.number().check(z.int(), z.nonnegative())) });
 
-/**
- * How the server closes a socket, beyond the standard codes (RFC 6455 leaves 4000–4999 to
- * applications). A dashboard reconnects after any close except CLOSE_SESSION_ENDED: its session is
- * gone (logged out, expired, the user removed), so it shows the login screen instead.
- */
-export const CLOSE_SESSION_ENDED = 4401;
-/** A message larger than MAX_CLIENT_MESSAGE_BYTES (standard code). */
-export const CLOSE_TOO_BIG = 1009;
-/** More messages than the rate limit allows (standard code: policy violation). */
-export const CLOSE_POLICY = 1008;
+export { CLOSE_POLICY, CLOSE_SESSION_ENDED, CLOSE_TOO_BIG } from "./constants.ts";
 
 /** The largest message a client may send; a mark-read of a hundred of our ids is under 7 KB. */
 export const MAX_CLIENT_MESSAGE_BYTES = 8 * 1024;

@@ -4,7 +4,8 @@
  * the same thing: one outcome vocabulary, and two durations ("Duration" is the whole call from its
  * first ring, "Talk time" the part after someone answered).
  */
-import { isTerminal, type CallerType, type LiveCall } from "./calls.ts";
+import type { LiveCall } from "./calls.ts";
+import { isTerminal, type CallerType } from "./constants.ts";
 
 /** What became of an ended call: answered, a voicemail left, or how it was missed. */
 export const CALL_OUTCOMES = ["answered", "voicemail", "missed", "no-answer", "busy", "canceled", "failed"] as const;

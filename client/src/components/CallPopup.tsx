@@ -1,6 +1,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import { isTerminal, type LiveCall } from "../../../schema/calls.ts";
+import type { LiveCall } from "../../../schema/calls.ts";
+import { isTerminal } from "../../../schema/constants.ts";
 import { CONTACT_KINDS } from "../../../schema/constants.ts";
 import { callerTypeLabel, DURATION, formatDuration, formatPhone, statusLabel, TALK_TIME } from "../format.ts";
 import { POPUPS_SHOWN, type LiveStore } from "../live/model.ts";

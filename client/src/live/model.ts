@@ -4,7 +4,8 @@
  * wired by the connection), so tests drive it directly.
  */
 import { computed, signal } from "@preact/signals";
-import { isTerminal, type LiveCall, type Notification } from "../../../schema/calls.ts";
+import type { LiveCall, Notification } from "../../../schema/calls.ts";
+import { isTerminal } from "../../../schema/constants.ts";
 import type { ClientMessage, ServerMessage } from "../../../schema/messages.ts";
 
 export type PopupPreference = "ring" | "answer";
