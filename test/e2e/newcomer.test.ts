@@ -52,14 +52,14 @@ describe("a newcomer sets up Switchboard", () => {
     await owner.getByRole("heading", { name: "Tracking numbers" }).waitFor();
     await owner.getByLabel("Area code").fill("503");
     await owner.getByRole("button", { name: "Search" }).click();
-    const choose = owner.getByRole("button", { name: /^Choose \+1503/ }).first();
-    const number = (await choose.textContent())!.replace("Choose ", "");
+    const choose = owner.getByRole("button", { name: /^Choose \(503\)/ }).first();
+    const number = (await choose.getAttribute("data-number"))!;
     await choose.click();
     const buy = owner.getByRole("form", { name: "Buy number" });
     await buy.getByLabel("Label").fill("Van signs");
     await buy.getByLabel("Termination number (where it rings)").fill("(503) 555-0150");
     expect(await shots(owner, "newcomer-03-buy")).toBe(true);
-    await buy.getByRole("button", { name: `Buy ${number}` }).click();
+    await buy.getByRole("button", { name: `Buy ${formatPhone(number, "US")}` }).click();
     await owner.locator(`tr[data-number="${number}"]`).waitFor();
     expect(await shots(owner, "newcomer-04-bought")).toBe(true);
 
@@ -70,7 +70,7 @@ describe("a newcomer sets up Switchboard", () => {
     expect(await shots(owner, "newcomer-05-routed")).toBe(true);
     await step(owner, "test-call").getByRole("button", { name: "Place a test call" }).click();
     await popup(owner).waitFor({ timeout: 15_000 });
-    expect(await popup(owner).textContent()).toContain(number);
+    expect(await popup(owner).textContent()).toContain(formatPhone(number, "US"));
     await step(owner, "test-call").and(owner.locator(".done")).waitFor();
     expect(await shots(owner, "newcomer-06-test-call-popup")).toBe(true);
     await popup(owner).getByRole("button", { name: "Close" }).click();

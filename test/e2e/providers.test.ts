@@ -8,6 +8,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulateCall, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
 import { NETWORKS, networkFor } from "../../scripts/networks/index.ts";
+import { formatPhone } from "../../schema/phone.ts";
 import { launch, shot } from "./chromium.ts";
 
 const baseURL = inject("baseURL");
@@ -37,7 +38,7 @@ describe("a call from each provider shows its popup", () => {
     const to = networkFor(provider, baseURL).demoNumber;
     const sim: SimulatorOptions = { url: baseURL, provider, ring: 2, talk: 1 };
     const life = simulateCall(sim, "+14155550124", to, "answered");
-    const popup = page.locator(".popup", { hasText: "Ann Archer" }).filter({ hasText: to });
+    const popup = page.locator(".popup", { hasText: "Ann Archer" }).filter({ hasText: formatPhone(to, "US") });
     await popup.waitFor();
     expect(await popup.textContent()).toContain("Incoming call: (415) 555-0124");
     expect(await popup.locator(".badge").textContent()).toBe("Customer");

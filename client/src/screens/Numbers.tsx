@@ -231,7 +231,7 @@ export function NumbersScreen() {
           {offered.value.map((n) => (
             <li key={n.number}>
               {n.friendlyName} <span class="muted">{[n.locality, n.region].filter(Boolean).join(", ")}</span>{" "}
-              <button type="button" onClick={() => (chosen.value = n)}>
+              <button type="button" data-number={n.number} onClick={() => (chosen.value = n)}>
                 Choose {formatPhone(n.number)}
               </button>
             </li>
