@@ -49,6 +49,22 @@ async function settle(page: Page) {
   await page.locator(".loading").first().waitFor({ state: "detached", timeout: 5000 }).catch(() => {});
 }
 
+describe("dark mode, from the system setting", () => {
+  it("the dashboard, a popup and the call log read in dark colours", async () => {
+    const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 800 }, colorScheme: "dark" });
+    const page = await context.newPage();
+    await page.goto("/");
+    await page.getByLabel("Email").fill("agent@demo.test");
+    await page.getByLabel("Password").fill("demo-password");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+    const colours = await page.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]);
+    expect(colours).toEqual(["rgb(14, 16, 20)", "rgb(231, 233, 238)"]);
+    await shots(page, "screens-dark-dashboard");
+    await context.close();
+  });
+});
+
 describe("every screen, as each role", () => {
   for (const role of ["admin", "manager", "agent", "reporting"]) {
     it(`${role}: every screen it is offered loads without a refusal${role === "admin" ? ", and fits a desk and a phone" : ""}`, async () => {

@@ -55,7 +55,9 @@ function CallPopup({ call, store }: { call: LiveCall; store: LiveStore }) {
     <article class={`popup ${call.callerType} ${ended ? "ended" : call.status}`} role="region" aria-label={`Incoming call: ${caller}`} data-call-id={call.id}>
       <header>
         <div class="caller">
-          <strong class="title">Incoming call: {caller}</strong>
+          <strong class="title">
+            Incoming call: <span class="nowrap">{caller}</span>
+          </strong>
           {call.callerName && <p class="name">{call.callerName}</p>}
         </div>
         <span class={`badge ${call.callerType}`}>{callerTypeLabel(call.callerType)}</span>
