@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, shot } from "./chromium.ts";
+import { launch, logIn, shot } from "./chromium.ts";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -28,11 +28,7 @@ async function agentIn(permission: NotificationPermission, answer: NotificationP
     [permission, answer],
   );
   const page = await context.newPage();
-  await page.goto("/");
-  await page.getByLabel("Email").fill("agent@demo.test");
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+  await logIn(page, "agent@demo.test");
   return page;
 }
 

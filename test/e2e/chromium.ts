@@ -42,3 +42,12 @@ export async function shots(page: Page, name: string) {
   if (before) await page.setViewportSize(before);
   return fits;
 }
+
+/** Logs in from the login page and waits for the live connection: the dashboard is ready. */
+export async function logIn(page: Page, email: string, password = "demo-password") {
+  await page.goto("/");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+}

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulateCall, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
-import { launch, shot } from "./chromium.ts";
+import { launch, logIn, shot } from "./chromium.ts";
 import { startProxy } from "./proxy.ts";
 import { formatPhone } from "../../schema/phone.ts";
 
@@ -12,14 +12,6 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-async function logIn(p: Page, email = "admin@demo.test") {
-  await p.goto("/");
-  await p.getByLabel("Email").fill(email);
-  await p.getByLabel("Password").fill("demo-password");
-  await p.getByRole("button", { name: "Log in" }).click();
-  await p.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
-}
-
 /** A number as the dashboard shows it (the demo tenant is in the US). */
 const shown = (number: string) => formatPhone(number, "US");
 const popupFor = (p: Page, number: string) => p.locator(".popup", { hasText: `Incoming call: ${shown(number)}` });
@@ -28,7 +20,7 @@ beforeAll(async () => {
   browser = await launch();
   context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 900 } });
   page = await context.newPage();
-  await logIn(page);
+  await logIn(page, "admin@demo.test");
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulateCall, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
-import { launch, shot } from "./chromium.ts";
+import { launch, logIn, shot } from "./chromium.ts";
 
 const baseURL = inject("baseURL");
 const sim: SimulatorOptions = { url: baseURL, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring: 1.5, talk: 2.5 };
@@ -17,11 +17,7 @@ beforeAll(async () => {
   page.on("console", (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) refused.push(message.text());
   });
-  await page.goto("/");
-  await page.getByLabel("Email").fill("agent@demo.test");
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+  await logIn(page, "agent@demo.test");
 });
 afterAll(async () => {
   await browser?.close();

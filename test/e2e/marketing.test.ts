@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulateCall, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
-import { launch, shot, shots } from "./chromium.ts";
+import { launch, logIn, shot, shots } from "./chromium.ts";
 import { formatPhone } from "../../schema/phone.ts";
 
 const baseURL = inject("baseURL");
@@ -15,11 +15,7 @@ beforeAll(async () => {
   browser = await launch();
   page = await (await browser.newContext({ baseURL, viewport: { width: 1366, height: 900 } })).newPage();
   page.on("dialog", (dialog) => void dialog.accept());
-  await page.goto("/");
-  await page.getByLabel("Email").fill("admin@demo.test");
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+  await logIn(page, "admin@demo.test");
 });
 afterAll(async () => {
   await browser?.close();
@@ -114,15 +110,11 @@ async function apiAs<T>(p: Page, method: string, path: string, body?: unknown): 
   ) as Promise<{ status: number; body: T }>;
 }
 
-async function logIn(email: string) {
+async function openAs(email: string) {
   const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 800 } });
   const p = await context.newPage();
   p.on("dialog", (dialog) => void dialog.accept());
-  await p.goto("/");
-  await p.getByLabel("Email").fill(email);
-  await p.getByLabel("Password").fill("demo-password");
-  await p.getByRole("button", { name: "Log in" }).click();
-  await p.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+  await logIn(p, email);
   return p;
 }
 
@@ -249,7 +241,7 @@ describe("correcting campaigns, spend and income; the ROI chart; what each role 
   }, 120_000);
 
   it("an agent is offered no campaign or income controls; a reporting user reads campaigns, spend and income but changes none", async () => {
-    const agent = await logIn("agent@demo.test");
+    const agent = await openAs("agent@demo.test");
     expect(await agent.locator("header a", { hasText: "Campaigns" }).count()).toBe(0);
     for (const screen of ["/#/campaigns", "/#/reports"]) {
       await agent.goto(screen);
@@ -260,7 +252,7 @@ describe("correcting campaigns, spend and income; the ROI chart; what each role 
     expect(await shots(agent, "marketing-08-agent-campaigns")).toBe(true);
     await agent.context().close();
 
-    const reporting = await logIn("reporting@demo.test");
+    const reporting = await openAs("reporting@demo.test");
     await reporting.goto("/#/campaigns");
     const website = reporting.locator('tr[data-campaign="Website"]');
     await website.waitFor();

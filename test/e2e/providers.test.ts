@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulateCall, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
 import { NETWORKS, networkFor } from "../../scripts/networks/index.ts";
 import { formatPhone } from "../../schema/phone.ts";
-import { launch, shot } from "./chromium.ts";
+import { launch, logIn, shot } from "./chromium.ts";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -19,11 +19,7 @@ beforeAll(async () => {
   browser = await launch();
   const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 800 } });
   page = await context.newPage();
-  await page.goto("/");
-  await page.getByLabel("Email").fill("agent@demo.test");
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+  await logIn(page, "agent@demo.test");
 });
 afterAll(async () => {
   await browser?.close();

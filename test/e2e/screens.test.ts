@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, shots } from "./chromium.ts";
+import { launch, logIn, shots } from "./chromium.ts";
 
 const baseURL = inject("baseURL");
 let browser: Browser;
@@ -16,18 +16,14 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function logIn(email: string) {
+async function openAs(email: string) {
   const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 800 } });
   const page = await context.newPage();
   const refused: string[] = [];
   page.on("response", (r) => {
     if (r.url().includes("/api/") && r.status() === 403) refused.push(`${r.request().method()} ${new URL(r.url()).pathname}`);
   });
-  await page.goto("/");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+  await logIn(page, email);
   return { page, refused };
 }
 
@@ -53,11 +49,7 @@ describe("dark mode, from the system setting", () => {
   it("the dashboard, a popup and the call log read in dark colours", async () => {
     const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 800 }, colorScheme: "dark" });
     const page = await context.newPage();
-    await page.goto("/");
-    await page.getByLabel("Email").fill("agent@demo.test");
-    await page.getByLabel("Password").fill("demo-password");
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+    await logIn(page, "agent@demo.test");
     const colours = await page.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]);
     expect(colours).toEqual(["rgb(14, 16, 20)", "rgb(231, 233, 238)"]);
     await shots(page, "screens-dark-dashboard");
@@ -68,7 +60,7 @@ describe("dark mode, from the system setting", () => {
 describe("every screen, as each role", () => {
   for (const role of ["admin", "manager", "agent", "reporting"]) {
     it(`${role}: every screen it is offered loads without a refusal${role === "admin" ? ", and fits a desk and a phone" : ""}`, async () => {
-      const { page, refused } = await logIn(`${role}@demo.test`);
+      const { page, refused } = await openAs(`${role}@demo.test`);
       const screens = await screensOf(page);
       expect(screens.length).toBeGreaterThan(2);
       const overflowing: string[] = [];

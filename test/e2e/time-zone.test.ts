@@ -6,7 +6,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulateCall, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
-import { launch, shot } from "./chromium.ts";
+import { launch, logIn, shot } from "./chromium.ts";
 
 const baseURL = inject("baseURL");
 const sim: SimulatorOptions = { url: baseURL, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring: 0.3, talk: 1 };
@@ -29,11 +29,7 @@ beforeAll(async () => {
   browser = await launch();
   const context = await browser.newContext({ baseURL, locale: "en-US", timezoneId: BROWSER_ZONE, viewport: { width: 1366, height: 800 } });
   page = await context.newPage();
-  await page.goto("/");
-  await page.getByLabel("Email").fill("admin@demo.test");
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+  await logIn(page, "admin@demo.test");
 });
 afterAll(async () => {
   await browser?.close();

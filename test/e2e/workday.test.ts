@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulateCall, type Outcome, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
-import { launch, shot } from "./chromium.ts";
+import { launch, logIn, shot } from "./chromium.ts";
 
 const baseURL = inject("baseURL");
 const sim = (ring: number, talk: number): SimulatorOptions => ({ url: baseURL, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring, talk });
@@ -28,11 +28,7 @@ beforeAll(async () => {
   browser = await launch();
   context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 800 } });
   page = await context.newPage();
-  await page.goto("/");
-  await page.getByLabel("Email").fill("manager@demo.test");
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+  await logIn(page, "manager@demo.test");
   await setCloseDelay(page, `${CLOSE_AFTER_SECONDS} seconds after the call ends`);
   await page.goto("/#/");
   await page.getByTestId("connection").filter({ hasText: "Live" }).waitFor();

@@ -51,7 +51,11 @@ export const telnyxFixture: AdapterFixture<TelnyxCredentials> = {
   sign: async (credentials, _url, body) => new Headers({ "Content-Type": "application/x-www-form-urlencoded", ...(await telnyxSign(credentials.sandboxPrivateKey!, body)) }),
   // Checked by Telnyx's own SDK rather than compared byte for byte: the signature covers a timestamp in
   // seconds, which may tick between the sandbox signing and a second signature made to compare.
-  providerAccepts: async (credentials, request) => telnyxSdkAccepts(credentials.publicKey, request.body, Object.fromEntries(request.headers)),
+  providerAccepts: async (credentials, request) => {
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => (headers[name] = value));
+    return telnyxSdkAccepts(credentials.publicKey, request.body, headers);
+  },
   samples: (account) => {
     const call = telnyxCallId();
     const legId = telnyxCallId();
