@@ -47,6 +47,8 @@ const columns = {
   talkSeconds: calls.talkSeconds,
   recordingUrl: calls.recordingUrl,
   voicemail: calls.voicemail,
+  answeredBy: calls.answeredBy,
+  answeredByLabel: calls.answeredByLabel,
   subject: calls.subject,
   notes: calls.notes,
   outcome: calls.outcome,
