@@ -5,11 +5,12 @@
  * who answered. The engine's own rounds are asserted as data at the end.
  */
 import { env } from "cloudflare:workers";
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { afterDial, startRouting, weightedTurn, type Counters, type RoutingConfig, type RoutingContext, type RoutingState } from "../../party/routing.ts";
 import type { ReceivingNumber, Route } from "../../schema/routing.ts";
 import { apiJson, dialEnds, dialled, receiving, route, routingTenant, startCall, useRoute, type RoutingTenant } from "./routing-helpers.ts";
+import type { Switchboard } from "../../party/switchboard.ts";
 import { hexId, leg, parentStatus, postTwilio, switchboardOf, voiceParams } from "./twilio-helpers.ts";
 
 async function dialRoute(t: RoutingTenant, config: Record<string, unknown>) {
@@ -185,6 +186,25 @@ describe("the call names where it rings and who answered", () => {
   });
 });
 
+describe("calls kept before the new fields", () => {
+  it("read with no label and nobody answering, and go on to be answered and named", async () => {
+    const t = await routingTenant();
+    const a = await receiving(t, "Office");
+    await dialRoute(t, { receivingNumberIds: [a.id], pattern: "simultaneous" });
+    const start = await startCall(t, "+14155551001");
+    // The call as an older Switchboard kept it: no ringsAtLabel or answeredBy, no ringing in its memory.
+    await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => {
+      const row = state.storage.sql.exec<{ call: string; memory: string }>("select call, memory from calls").one();
+      const { ringsAtLabel: _label, answeredBy: _by, ...older } = JSON.parse(row.call) as Record<string, unknown>;
+      const { ringing: _ringing, ...olderMemory } = JSON.parse(row.memory) as Record<string, unknown>;
+      state.storage.sql.exec("update calls set call = ?, memory = ?", JSON.stringify(older), JSON.stringify(olderMemory));
+    });
+    expect((await switchboardOf(t).snapshot()).calls[0]).toMatchObject({ ringsAtLabel: null, answeredBy: null });
+    await leg(t, start.legStatus!, start.callSid, hexId("CA"), "in-progress", { To: a.number });
+    expect((await switchboardOf(t).snapshot()).calls[0]).toMatchObject({ status: "in-progress", answeredBy: { number: a.number, label: null } });
+  });
+});
+
 describe("the API refuses bad weights and writes nothing", () => {
   it.each([
     ["zero", 0],
@@ -279,6 +299,20 @@ describe("the engine's rounds, as data", () => {
     expect(engine(sticky, ["a", "b", "c"], number(152)).hunt()).toEqual([number(152), `${number(150)}+${number(151)}`]);
     // Someone who answered but is no longer on the route is not rung.
     expect(engine(sticky, ["a", "b", "c"], "+19995550000").hunt()).toEqual([`${number(150)}+${number(151)}+${number(152)}`]);
+  });
+
+  it("a rotating queue offers each call from the next agent on, one slot per call however many offers", () => {
+    const queue: Route = { id: "q", name: "Q", kind: "queue", config: { receivingNumberIds: ["a", "b", "c"], pattern: "rotating", maxWaitSeconds: 300 } };
+    const { ctx, slots } = engine(queue, ["a", "b", "c"]);
+    const offers = () => {
+      let routed = startRouting(ctx);
+      const rung = [routed.state.dialling[0]];
+      for (let i = 0; i < 3; i++) rung.push((routed = afterDial(ctx, routed.state, false)).state.dialling[0]);
+      return rung;
+    };
+    expect(offers()).toEqual([number(150), number(151), number(152), number(150)]);
+    expect(offers()).toEqual([number(151), number(152), number(150), number(151)]);
+    expect(slots.get("rotate:q")).toBe(2);
   });
 
   it("a call ringing when the rounds came in goes on as it was kept (its frame from before)", () => {
