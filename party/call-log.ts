@@ -22,6 +22,9 @@ function outcomeOf(call: LiveCall) {
     talkSeconds: call.talkSeconds,
     recordingUrl: call.recordingUrl,
     voicemail: call.voicemail,
+    // Calls kept from before answeredBy existed have none.
+    answeredBy: call.answeredBy?.number ?? null,
+    answeredByLabel: call.answeredBy?.label ?? null,
   };
 }
 

@@ -4,7 +4,7 @@
  * terminal status. The one change allowed after the end is a late proof of answer, which turns a
  * missed call into a completed one (answering is a fact that cannot be undone).
  */
-import { isMissed, isTerminal, type LiveCall } from "../schema/calls.ts";
+import { isMissed, isTerminal, type Answerer, type LiveCall } from "../schema/calls.ts";
 import type { CallStatus } from "../schema/db.ts";
 import type { CallProgress, ProgressStatus, TrackingRoute } from "../telephony/contract.ts";
 import type { RoutingState } from "./routing.ts";
@@ -22,6 +22,10 @@ export type CallMemory = {
   contactTags: string[];
   /** The tenant's country when the call came in: its notifications write numbers as the tenant reads them (US when unknown). */
   country?: string;
+  /** The numbers the current dial step rings, with their labels: who answered is one of them. Absent on calls kept from before. */
+  ringing?: Answerer[];
+  /** Dialled legs whose end already moved the route on: a provider's retry of that callback must not move it again. */
+  dialsEnded?: string[];
 };
 
 export type Transition = {
@@ -76,6 +80,22 @@ function answerTime(p: CallProgress) {
   return p.status === "completed" && p.durationSeconds ? p.at - p.durationSeconds * 1000 : p.at;
 }
 
+/** Digits only, so that +14155550150, 14155550150 and tel:+14155550150 read as the same number; a SIP URI as itself. */
+function sameNumber(a: string, b: string) {
+  const digits = (n: string) => (/^sips?:/i.test(n) ? n.toLowerCase() : n.replace(/\D/g, ""));
+  return digits(a) === digits(b);
+}
+
+/**
+ * Who a report of an answered leg says answered: the number the leg rang, when the provider names
+ * it, with its label; else the one number the dial step rang. Null when neither tells.
+ */
+function answererOf(memory: CallMemory, p: CallProgress): Answerer | null {
+  const ringing = memory.ringing ?? [];
+  if (p.number) return ringing.find((r) => sameNumber(r.number, p.number!)) ?? { number: p.number, label: null };
+  return ringing.length === 1 ? ringing[0]! : null;
+}
+
 /** Applies one provider report to a call. Returns the call unchanged for duplicates and stale reports. */
 export function advance(call: LiveCall, memory: CallMemory, p: CallProgress): Transition {
   const same = { call, memory, changed: false, ended: false };
@@ -89,12 +109,14 @@ export function advance(call: LiveCall, memory: CallMemory, p: CallProgress): Tr
     // Late proof that someone answered: a missed call becomes a completed one.
     if (p.leg === "dialled" && answers(p) && isMissed(call.status)) {
       const answeredAt = Math.min(answerTime(p), call.endedAt ?? p.at);
-      const next: LiveCall = { ...call, status: "completed", answeredAt, talkSeconds: p.durationSeconds ?? call.talkSeconds };
+      const next: LiveCall = { ...call, status: "completed", answeredAt, talkSeconds: p.durationSeconds ?? call.talkSeconds, answeredBy: call.answeredBy ?? answererOf(memory, p) };
       return { call: next, memory: nextMemory, changed: true, ended: true };
     }
-    // A completed leg's report may bring the talk time the answer did not have.
-    if (p.leg === "dialled" && p.status === "completed" && p.durationSeconds !== undefined && call.status === "completed" && call.talkSeconds !== p.durationSeconds) {
-      return { call: { ...call, talkSeconds: p.durationSeconds }, memory: nextMemory, changed: true, ended: false };
+    // A completed leg's report may bring the talk time the answer did not have, or who answered.
+    if (p.leg === "dialled" && answers(p) && call.status === "completed") {
+      const talkSeconds = p.status === "completed" && p.durationSeconds !== undefined ? p.durationSeconds : call.talkSeconds;
+      const answeredBy = call.answeredBy ?? answererOf(memory, p);
+      if (talkSeconds !== call.talkSeconds || answeredBy !== call.answeredBy) return { call: { ...call, talkSeconds, answeredBy }, memory: nextMemory, changed: true, ended: false };
     }
     // The parent's final report may bring the duration the end did not have.
     if (p.leg === "parent" && ENDED.includes(p.status) && p.durationSeconds !== undefined && call.durationSeconds !== p.durationSeconds) {
@@ -106,11 +128,13 @@ export function advance(call: LiveCall, memory: CallMemory, p: CallProgress): Tr
   if (p.leg === "dialled") {
     if (answers(p)) {
       const talk = p.status === "completed" ? p.durationSeconds : undefined;
+      // The first report that names who answered says it; a later one never changes it.
+      const answeredBy = call.answeredBy ?? answererOf(memory, p);
       if (call.answeredAt !== null) {
-        if (talk === undefined || talk === call.talkSeconds) return { ...same, memory: nextMemory };
-        return { call: { ...call, talkSeconds: talk }, memory: nextMemory, changed: true, ended: false };
+        if ((talk === undefined || talk === call.talkSeconds) && answeredBy === call.answeredBy) return { ...same, memory: nextMemory };
+        return { call: { ...call, talkSeconds: talk ?? call.talkSeconds, answeredBy }, memory: nextMemory, changed: true, ended: false };
       }
-      return { call: answer(call, answerTime(p), talk), memory: nextMemory, changed: true, ended: false };
+      return { call: { ...answer(call, answerTime(p), talk), answeredBy }, memory: nextMemory, changed: true, ended: false };
     }
     if (ENDED.includes(p.status)) return { ...same, memory: { ...nextMemory, dialOutcome: p.status } };
     return { ...same, memory: nextMemory };

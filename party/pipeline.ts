@@ -7,7 +7,7 @@
 import { isMissed, isTerminal, voicemailAdvances, type CallerType, type LiveCall, type Notification, type VoicemailState } from "../schema/calls.ts";
 import type { EventMessage, NewEvent } from "../schema/messages.ts";
 import type { CallerIdentity } from "./callers.ts";
-import { failsafeDecision, HANG_UP, ROUTED_BY_PROVIDER, type ArrivingCall, type CallProgress, type Registration, type RoutingDecision, type TrackingRoute } from "../telephony/contract.ts";
+import { failsafeDecision, HANG_UP, ROUTED_BY_PROVIDER, unnamedDialLeg, type ArrivingCall, type CallProgress, type Registration, type RoutingDecision, type TrackingRoute } from "../telephony/contract.ts";
 import { advance, expire, type CallMemory, type Transition } from "./calls.ts";
 import { callNotification, noticeOf, type CallNotice } from "./notices.ts";
 import {
@@ -15,6 +15,7 @@ import {
   afterGather,
   endsCall,
   hangup,
+  labelOf,
   ringsAt,
   routeOver,
   startRouting,
@@ -46,6 +47,8 @@ export type Effects = { toLog: LiveCall[] };
 export const RINGING_STALE_MS = 60 * 60 * 1000;
 export const ANSWERED_STALE_MS = 12 * 60 * 60 * 1000;
 export const KEEP_ENDED_MS = 24 * 60 * 60 * 1000;
+/** How long sticky routing remembers who answered a caller. */
+export const STICKY_MS = 180 * 24 * 60 * 60 * 1000;
 
 /**
  * Logs an event and sends it. A call changed twice in a row by one operation (a dial ends, and with
@@ -88,7 +91,16 @@ function reachesVoicemail(decision: RoutingDecision) {
 }
 
 function counters(ctx: PipelineContext): Counters {
-  return { take: (key) => store.takeSlot(ctx.sql, key), connections: (number) => store.connectionCount(ctx.sql, number) };
+  return {
+    take: (key) => store.takeSlot(ctx.sql, key),
+    connections: (number) => store.connectionCount(ctx.sql, number),
+    lastAnswered: (callerNumber) => store.lastAnswerer(ctx.sql, callerNumber),
+  };
+}
+
+/** The numbers a dial step rings, with what people call them: the call's "rings at", and who answered once one does. */
+function placesOf(config: RoutingConfig, numbers: string[]) {
+  return numbers.map((number) => ({ number, label: labelOf(config, number) }));
 }
 
 function routingContext(ctx: PipelineContext, config: RoutingConfig, tracking: TrackingRoute, call: Pick<LiveCall, "callerNumber" | "callerType">, contactTags: string[]): RoutingContext {
@@ -118,7 +130,7 @@ function comesBack(ctx: PipelineContext, config: RoutingConfig, callerNumber: st
  */
 function adoptFailsafe(ctx: PipelineContext, stored: store.StoredCall, route: TrackingRoute): Registration & Effects {
   const decision = failsafeDecision(route);
-  const call: LiveCall = { ...stored.call, failsafe: true, terminationNumber: ringsAt(decision) };
+  const call: LiveCall = { ...stored.call, failsafe: true, terminationNumber: ringsAt(decision), ringsAtLabel: null };
   const ended = isTerminal(call.status);
   store.clearConnections(ctx.sql, call.id);
   store.putCall(ctx.sql, { ...stored, call, decision, memory: { ...stored.memory, routing: routeOver(stored.memory.routing.tags) }, logPending: stored.logPending || ended, updatedAt: ctx.now });
@@ -162,6 +174,7 @@ function registerOnce(ctx: PipelineContext, input: IncomingCall, config: Routing
     id: crypto.randomUUID(),
     status: "ringing",
     terminationNumber: ringsAt(decision),
+    ringsAtLabel: labelOf(config, ringsAt(decision)),
     answeredAt: null,
     endedAt: null,
     durationSeconds: null,
@@ -170,8 +183,9 @@ function registerOnce(ctx: PipelineContext, input: IncomingCall, config: Routing
     tags: routed.state.tags,
     recordingUrl: null,
     voicemail: reachesVoicemail(decision) ? "reached" : null,
+    answeredBy: null,
   };
-  const memory: CallMemory = { dialOutcome: null, sequences: {}, routing: routed.state, tracking: route, contactTags, ...(country ? { country } : {}) };
+  const memory: CallMemory = { dialOutcome: null, sequences: {}, routing: routed.state, tracking: route, contactTags, ringing: placesOf(config, routed.state.dialling), ...(country ? { country } : {}) };
   // A call that cannot be put through at all ends at once, as failed (its provider puts it through itself).
   const putThrough = unrouted || decision.steps.some((s) => s.kind !== "hangup");
   if (!putThrough) call = { ...call, status: "failed", endedAt: ctx.now, durationSeconds: 0 };
@@ -195,6 +209,8 @@ function commit(ctx: PipelineContext, stored: store.StoredCall, t: Transition): 
     return { toLog: [] };
   }
   store.putCall(ctx.sql, { ...stored, call: t.call, memory: t.memory, updatedAt: ctx.now, logPending: stored.logPending || t.ended || isTerminal(t.call.status) });
+  // Sticky routing rings this number first when the caller calls again.
+  if (t.call.answeredBy && !stored.call.answeredBy) store.rememberAnswerer(ctx.sql, t.call.callerNumber, t.call.answeredBy.number, t.call.answeredAt ?? ctx.now);
   emit(ctx, { type: "call", call: t.call });
   if (t.ended) endEffects(ctx, t);
   return { toLog: isTerminal(t.call.status) ? [t.call] : [] };
@@ -212,15 +228,20 @@ export function progress(ctx: PipelineContext, provider: string, providerCallId:
  * Moves a live call to the next step of its route. When the route is over, the call ends here, so
  * it ends even where the provider sends no final status.
  */
-function continueRoute(ctx: PipelineContext, provider: string, providerCallId: string, routed: Routed, toLog: LiveCall[]) {
+function continueRoute(ctx: PipelineContext, config: RoutingConfig, provider: string, providerCallId: string, routed: Routed, toLog: LiveCall[], memoryChanges: Partial<CallMemory> = {}) {
   const stored = store.getCallByProviderId(ctx.sql, provider, providerCallId)!;
   store.clearConnections(ctx.sql, stored.call.id);
   const tags = [...new Set([...stored.call.tags, ...routed.state.tags])];
-  const ringing = ringsAt(routed.decision) ?? stored.call.terminationNumber;
+  const next = ringsAt(routed.decision);
+  const ringing = next ?? stored.call.terminationNumber;
+  const ringsAtLabel = next === null ? stored.call.ringsAtLabel : labelOf(config, next);
   const voicemail: VoicemailState | null = reachesVoicemail(routed.decision) && voicemailAdvances(stored.call.voicemail, "reached") ? "reached" : stored.call.voicemail;
-  const call = { ...stored.call, tags, terminationNumber: ringing, voicemail };
-  const changed = call.terminationNumber !== stored.call.terminationNumber || tags.length !== stored.call.tags.length || voicemail !== stored.call.voicemail;
-  store.putCall(ctx.sql, { ...stored, call, memory: { ...stored.memory, routing: routed.state }, decision: routed.decision, updatedAt: ctx.now });
+  const call = { ...stored.call, tags, terminationNumber: ringing, ringsAtLabel, voicemail };
+  const changed = call.terminationNumber !== stored.call.terminationNumber || call.ringsAtLabel !== stored.call.ringsAtLabel || tags.length !== stored.call.tags.length || voicemail !== stored.call.voicemail;
+  // Where nothing more rings, the last step's numbers stay: a late report of an answered leg is about one of them.
+  const places = routed.state.dialling.length ? { ringing: placesOf(config, routed.state.dialling) } : {};
+  const memory: CallMemory = { ...stored.memory, ...memoryChanges, ...places, routing: routed.state };
+  store.putCall(ctx.sql, { ...stored, call, memory, decision: routed.decision, updatedAt: ctx.now });
   if (changed) emit(ctx, { type: "call", call });
   if (!endsCall(routed.decision)) {
     store.addConnections(ctx.sql, call.id, routed.state.dialling);
@@ -230,15 +251,25 @@ function continueRoute(ctx: PipelineContext, provider: string, providerCallId: s
   return { call: end.call ?? call, decision: routed.decision, toLog: end.toLog.length ? end.toLog : toLog };
 }
 
-/** A dial step ended: record how, then continue the route. */
+/**
+ * A dial step ended: record how, then continue the route. The provider's retry of a dial step's end
+ * (a leg it named whose end moved the route on already) gets the answer the first one got, and
+ * moves nothing: a hunt skips no number and a rollover takes no second turn.
+ */
 export function dialEnded(ctx: PipelineContext, provider: string, providerCallId: string, report: CallProgress, config: RoutingConfig) {
+  const before = store.getCallByProviderId(ctx.sql, provider, providerCallId);
+  const named = report.legId !== unnamedDialLeg(providerCallId);
+  if (before && named && before.memory.dialsEnded?.includes(report.legId)) {
+    return { call: before.call, decision: isTerminal(before.call.status) ? HANG_UP : before.decision, toLog: [] as LiveCall[] };
+  }
   const first = progress(ctx, provider, providerCallId, report);
   if (!first.call) return { call: null, decision: HANG_UP, toLog: [] as LiveCall[] };
   const stored = store.getCallByProviderId(ctx.sql, provider, providerCallId)!;
   if (isTerminal(stored.call.status)) return { call: stored.call, decision: HANG_UP, toLog: first.toLog };
   const answered = report.status === "completed" || report.status === "answered" || report.status === "in-progress";
   const routed = afterDial(contextOf(ctx, config, stored), stored.memory.routing, answered);
-  return continueRoute(ctx, provider, providerCallId, routed, first.toLog);
+  const dialsEnded = named ? { dialsEnded: [...(stored.memory.dialsEnded ?? []), report.legId] } : {};
+  return continueRoute(ctx, config, provider, providerCallId, routed, first.toLog, dialsEnded);
 }
 
 /** The caller answered a voice menu (`digits`, or null when the menu timed out). */
@@ -247,7 +278,7 @@ export function gathered(ctx: PipelineContext, provider: string, providerCallId:
   if (!stored) return { call: null, decision: HANG_UP, toLog: [] as LiveCall[] };
   if (isTerminal(stored.call.status)) return { call: stored.call, decision: HANG_UP, toLog: [] as LiveCall[] };
   const routed = afterGather(contextOf(ctx, config, stored), stored.memory.routing, digits);
-  return continueRoute(ctx, provider, providerCallId, routed, []);
+  return continueRoute(ctx, config, provider, providerCallId, routed, []);
 }
 
 /** A recording of the call (or its voicemail) is ready at `url`. */
@@ -292,6 +323,7 @@ export function sweep(ctx: PipelineContext) {
     commit(ctx, stored, expire(stored.call, stored.memory, stored.updatedAt));
   }
   store.pruneEndedCalls(ctx.sql, ctx.now - KEEP_ENDED_MS);
+  store.pruneAnswerers(ctx.sql, ctx.now - STICKY_MS);
 }
 
 /** Fires the follow-up reminders that are due: each becomes a notification, once. */

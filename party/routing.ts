@@ -22,22 +22,33 @@ export type RoutingConfig = {
 
 export type CallFacts = { callerNumber: string; callerType: CallerType; contactTags: string[] };
 
-/** Round-robin slots and calls in progress per number, kept by the Switchboard. */
+/** Round-robin slots, calls in progress per number and who answered whom, kept by the Switchboard. */
 export interface Counters {
   /** A slot no other call gets: the counter's value before it advances. */
   take(key: string): number;
   /** Calls in progress (dialled and not ended) at a number. */
   connections(number: string): number;
+  /** The number that answered this caller's last answered call, if one did (sticky routing asks; absent: nobody is remembered). */
+  lastAnswered?(callerNumber: string): string | null;
 }
 
 export type RoutingContext = { config: RoutingConfig; tracking: TrackingRoute; call: CallFacts; counters: Counters; now: number };
 
 type DialEntry = { number: string; receivingId: string | null };
 
+/** A dial frame as calls in progress kept it before rounds (read for the calls that were ringing then). */
+type OlderDialFrame = { kind: "dial"; entries: DialEntry[]; pattern: DialPattern; index: number; noAnswer: Target | null };
+
 export type Frame =
-  | { kind: "dial"; entries: DialEntry[]; pattern: DialPattern; index: number; noAnswer: Target | null }
+  /**
+   * A dial route's numbers in the order this call rings them: `rounds` one after another (the
+   * numbers of one round at once), `index` the round ringing now.
+   */
+  | { kind: "dial"; rounds: DialEntry[][]; index: number; noAnswer: Target | null }
+  | OlderDialFrame
   | { kind: "menu"; routeId: string; attempt: number }
-  | { kind: "queue"; routeId: string; startedAt: number; attempt: number }
+  /** `start`: where a rotating queue began offering this call. */
+  | { kind: "queue"; routeId: string; startedAt: number; attempt: number; start?: number }
   | { kind: "done" };
 
 export type RoutingState = {
@@ -207,30 +218,85 @@ function dialStep(ctx: RoutingContext, entries: DialEntry[], tags: string[]): { 
   return { step: { kind: "dial", targets, ringSeconds, record }, dialling: usable.map((e) => e.number), tags: [...nextTags] };
 }
 
-/** Picks the entries one dial step rings, by pattern. */
-function pick(ctx: RoutingContext, key: string, entries: DialEntry[], pattern: DialPattern, index: number): DialEntry[] {
+/**
+ * The entry smooth weighted round robin (nginx's) gives the call in slot `slot`: over every
+ * sum-of-weights calls each entry is first weight-many times, spread out rather than bunched (3:1
+ * is A A B A, not A A A B). With equal weights it is plain rotation: slot 0, 1, 2, ...
+ */
+export function weightedTurn(weights: number[], slot: number): number {
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  if (weights.length === 0 || total <= 0) return 0;
+  const current = weights.map(() => 0);
+  let chosen = 0;
+  // The schedule repeats every `total` calls, so replaying one period is enough (at most 20 × 100 turns).
+  for (let turn = 0; turn <= slot % total; turn++) {
+    chosen = 0;
+    for (let i = 0; i < weights.length; i++) {
+      current[i]! += weights[i]!;
+      if (current[i]! > current[chosen]!) chosen = i;
+    }
+    current[chosen]! -= total;
+  }
+  return chosen;
+}
+
+function rotate<T>(list: T[], start: number): T[] {
+  return [...list.slice(start), ...list.slice(0, start)];
+}
+
+export type DialOptions = { weights?: Record<string, number> | undefined; sticky?: boolean | undefined };
+
+/**
+ * The order this call rings a dial route's numbers, by pattern. Counters advance here, once per
+ * call: a hunt or a rollover goes on from the rounds kept in the call's state.
+ */
+function roundsFor(ctx: RoutingContext, key: string, entries: DialEntry[], pattern: DialPattern, options: DialOptions = {}): DialEntry[][] {
+  if (entries.length === 0) return [];
+  if (options.sticky) {
+    // Only a sticky route asks, so the hot path of every other call reads nothing more.
+    const last = ctx.counters.lastAnswered?.(ctx.call.callerNumber) ?? null;
+    const known = last === null ? undefined : entries.find((e) => e.number === last);
+    if (known) return [[known], ...roundsFor(ctx, key, entries.filter((e) => e !== known), pattern, { ...options, sticky: false })];
+  }
+  const one = (list: DialEntry[]) => list.map((e) => [e]);
   switch (pattern) {
     case "simultaneous":
-      return entries;
+      return [entries];
     case "sequential":
-      return entries[index] ? [entries[index]] : [];
-    case "round-robin":
-      return [entries[ctx.counters.take(`rr:${key}`) % entries.length]!];
-    case "least-connected": {
-      // Fewest calls in progress; ties go to the one listed first.
-      let best = entries[0]!;
-      for (const e of entries) if (ctx.counters.connections(e.number) < ctx.counters.connections(best.number)) best = e;
-      return [best];
+      return one(entries);
+    case "rotating":
+      return one(rotate(entries, ctx.counters.take(`rotate:${key}`) % entries.length));
+    case "round-robin": {
+      // The number whose turn it is, then the others in list order after it: the caller is never stranded on one.
+      const weights = entries.map((e) => (e.receivingId ? (options.weights?.[e.receivingId] ?? 1) : 1));
+      return one(rotate(entries, weightedTurn(weights, ctx.counters.take(`rr:${key}`))));
     }
+    case "least-connected":
+      return [[leastConnected(ctx, entries)]];
   }
 }
 
-function startDial(ctx: RoutingContext, key: string, entries: DialEntry[], pattern: DialPattern, noAnswer: Target | null, tags: string[], depth: number, prefix: Step[]): Routed {
-  const chosen = pick(ctx, key, entries, pattern, 0);
-  // With one number dialled, its own no-answer target applies when the route names none.
-  const fallback = noAnswer ?? (chosen.length === 1 && chosen[0]!.receivingId ? (ctx.config.receiving[chosen[0]!.receivingId]?.noAnswerTarget ?? null) : null);
-  const frame: Frame = { kind: "dial", entries: pattern === "sequential" ? entries : chosen, pattern, index: 0, noAnswer: fallback };
-  const dial = dialStep(ctx, chosen, tags);
+/** Fewest calls in progress; ties go to the one listed first. */
+function leastConnected(ctx: RoutingContext, entries: DialEntry[]) {
+  let best = entries[0]!;
+  for (const e of entries) if (ctx.counters.connections(e.number) < ctx.counters.connections(best.number)) best = e;
+  return best;
+}
+
+/** The rounds of a dial frame, whichever way it was kept. */
+function roundsOf(frame: Extract<Frame, { kind: "dial" }>): DialEntry[][] {
+  if ("rounds" in frame) return frame.rounds;
+  return frame.pattern === "sequential" ? frame.entries.map((e) => [e]) : [frame.entries];
+}
+
+function startDial(ctx: RoutingContext, key: string, entries: DialEntry[], pattern: DialPattern, noAnswer: Target | null, tags: string[], depth: number, prefix: Step[], options: DialOptions = {}): Routed {
+  const frame: Frame = { kind: "dial", rounds: roundsFor(ctx, key, entries, pattern, options), index: 0, noAnswer };
+  return dialRound(ctx, frame, tags, depth, prefix);
+}
+
+/** Rings the frame's round now, or (when none of its numbers can be dialled) goes on as if it went unanswered. */
+function dialRound(ctx: RoutingContext, frame: Extract<Frame, { kind: "dial" }>, tags: string[], depth: number, prefix: Step[]): Routed {
+  const dial = dialStep(ctx, roundsOf(frame)[frame.index] ?? [], tags);
   if (!dial.step) return continueAfterDial(ctx, { frame, dialling: [], tags }, depth, prefix);
   return { decision: { steps: [...prefix, dial.step] }, state: { frame, dialling: dial.dialling, tags: dial.tags } };
 }
@@ -269,7 +335,8 @@ function enterRoute(ctx: RoutingContext, route: Route, tags: string[], depth: nu
   switch (route.kind) {
     case "dial": {
       const entries = route.config.receivingNumberIds.map((id) => entryOf(ctx, id)).filter((e): e is DialEntry => e !== null);
-      return startDial(ctx, route.id, entries, route.config.pattern, route.config.noAnswer ?? null, tags, depth, prefix);
+      const { pattern, noAnswer, weights, sticky } = route.config;
+      return startDial(ctx, route.id, entries, pattern, noAnswer ?? null, tags, depth, prefix, { weights, sticky });
     }
     case "menu":
       return {
@@ -304,9 +371,30 @@ function enterRoute(ctx: RoutingContext, route: Route, tags: string[], depth: nu
 /** One round of a queue: hold music, then the next agent by the queue's pattern. */
 function queueAttempt(ctx: RoutingContext, route: Extract<Route, { kind: "queue" }>, frame: Extract<Frame, { kind: "queue" }>, tags: string[], depth: number, prefix: Step[]): Routed {
   const entries = route.config.receivingNumberIds.map((id) => entryOf(ctx, id)).filter((e): e is DialEntry => e !== null);
-  const chosen = route.config.pattern === "sequential" ? [entries[(frame.attempt - 1) % entries.length]!] : pick(ctx, route.id, entries, route.config.pattern, 0);
+  if (entries.length === 0) return resolve(ctx, route.config.timeoutTarget ?? null, tags, depth, prefix);
+  const turn = frame.attempt - 1;
+  let chosen: DialEntry[];
+  switch (route.config.pattern) {
+    case "sequential":
+      chosen = [entries[turn % entries.length]!];
+      break;
+    case "rotating":
+      // Where this call's offers begin is taken once, on its first offer.
+      frame = { ...frame, start: frame.start ?? ctx.counters.take(`rotate:${route.id}`) };
+      chosen = [entries[(frame.start! + turn) % entries.length]!];
+      break;
+    case "round-robin":
+      chosen = [entries[ctx.counters.take(`rr:${route.id}`) % entries.length]!];
+      break;
+    case "least-connected":
+      chosen = [leastConnected(ctx, entries)];
+      break;
+    case "simultaneous":
+      chosen = entries;
+      break;
+  }
   const dial = dialStep(ctx, chosen, tags);
-  if (!dial.step || entries.length === 0) return resolve(ctx, route.config.timeoutTarget ?? null, tags, depth, prefix);
+  if (!dial.step) return resolve(ctx, route.config.timeoutTarget ?? null, tags, depth, prefix);
   const music: Step = { kind: "hold", musicUrl: route.config.holdMusicUrl ?? null };
   return { decision: { steps: [...prefix, music, dial.step] }, state: { frame, dialling: dial.dialling, tags: dial.tags } };
 }
@@ -314,16 +402,12 @@ function queueAttempt(ctx: RoutingContext, route: Extract<Route, { kind: "queue"
 function continueAfterDial(ctx: RoutingContext, state: RoutingState, depth: number, prefix: Step[] = []): Routed {
   const frame = state.frame;
   if (frame.kind === "dial") {
-    // A hunt goes on down the list until someone answers.
-    if (frame.pattern === "sequential" && frame.index + 1 < frame.entries.length) {
-      const index = frame.index + 1;
-      const nextFrame: Frame = { ...frame, index };
-      const dial = dialStep(ctx, [frame.entries[index]!], state.tags);
-      if (!dial.step) return continueAfterDial(ctx, { frame: nextFrame, dialling: [], tags: state.tags }, depth, prefix);
-      return { decision: { steps: [...prefix, dial.step] }, state: { frame: nextFrame, dialling: dial.dialling, tags: dial.tags } };
-    }
-    const last = frame.entries.at(-1);
-    const lastOwn = frame.pattern === "sequential" && last?.receivingId ? (ctx.config.receiving[last.receivingId]?.noAnswerTarget ?? null) : null;
+    // A hunt (or a round robin's rollover) goes on to the next round until someone answers.
+    const rounds = roundsOf(frame);
+    if (frame.index + 1 < rounds.length) return dialRound(ctx, { kind: "dial", rounds, index: frame.index + 1, noAnswer: frame.noAnswer }, state.tags, depth, prefix);
+    // With one number rung last, its own no-answer target applies when the route names none.
+    const last = rounds.at(-1);
+    const lastOwn = last?.length === 1 && last[0]!.receivingId ? (ctx.config.receiving[last[0]!.receivingId]?.noAnswerTarget ?? null) : null;
     return resolve(ctx, frame.noAnswer ?? lastOwn, state.tags, depth + 1, prefix);
   }
   if (frame.kind === "queue") {
@@ -379,4 +463,12 @@ export function ringsAt(decision: RoutingDecision) {
 
 export function endsCall(decision: RoutingDecision) {
   return decision.steps.at(-1)?.kind === "hangup";
+}
+
+/** What people call a number we ring: its receiving number's label, else its agent's name; null for a bare number. */
+export function labelOf(config: RoutingConfig, number: string | null): string | null {
+  if (number === null) return null;
+  for (const r of Object.values(config.receiving)) if (r.number === number) return r.label;
+  for (const a of Object.values(config.agents)) if (a.number === number) return a.name;
+  return null;
 }

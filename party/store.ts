@@ -1,6 +1,6 @@
 /**
- * The Switchboard's SQLite storage: live calls, the event log with its per-tenant `seq`, notifications
- * and routing counters. Plain functions over `SqlStorage`, so tests can call them directly.
+ * The Switchboard's SQLite storage: live calls, the event log with its per-tenant `seq`, notifications,
+ * routing counters and who last answered each caller (sticky routing). Plain functions over `SqlStorage`, so tests can call them directly.
  */
 import { isTerminal, type LiveCall, type Notification } from "../schema/calls.ts";
 import type { EventMessage, NewEvent } from "../schema/messages.ts";
@@ -35,6 +35,8 @@ export function migrate(sql: SqlStorage) {
     create table if not exists reminders (call_id text primary key, due_at integer not null, reminder text not null, fired integer not null default 0);
     create index if not exists reminders_due on reminders (fired, due_at);
     create index if not exists connections_number on connections (number);
+    create table if not exists answerers (caller_number text primary key, number text not null, at integer not null);
+    create index if not exists answerers_at on answerers (at);
   `);
 }
 
@@ -42,9 +44,12 @@ export type StoredCall = { call: LiveCall; memory: CallMemory; decision: Routing
 
 type CallRow = { call: string; memory: string; decision: string; log_pending: number; updated_at: number };
 
+/** What calls kept before a LiveCall field existed read as (they are JSON of their day). */
+const LATER_FIELDS: Pick<LiveCall, "voicemail" | "ringsAtLabel" | "answeredBy"> = { voicemail: null, ringsAtLabel: null, answeredBy: null };
+
 function readCall(row: CallRow): StoredCall {
   return {
-    call: JSON.parse(row.call) as LiveCall,
+    call: { ...LATER_FIELDS, ...(JSON.parse(row.call) as Partial<LiveCall>) } as LiveCall,
     memory: JSON.parse(row.memory) as CallMemory,
     decision: JSON.parse(row.decision) as RoutingDecision,
     logPending: row.log_pending === 1,
@@ -267,4 +272,24 @@ export function clearConnections(sql: SqlStorage, callId: string) {
 
 export function connectionCount(sql: SqlStorage, number: string): number {
   return sql.exec<{ n: number }>("select count(*) as n from connections where number = ?", number).one().n;
+}
+
+/** Remembers who answered a caller (sticky routing rings them first next time); the later call wins. */
+export function rememberAnswerer(sql: SqlStorage, callerNumber: string, number: string, at: number) {
+  sql.exec(
+    "insert into answerers (caller_number, number, at) values (?, ?, ?) on conflict (caller_number) do update set number = excluded.number, at = excluded.at where excluded.at >= answerers.at",
+    callerNumber,
+    number,
+    at,
+  );
+}
+
+/** The number that last answered `callerNumber`, or null: one primary-key read. */
+export function lastAnswerer(sql: SqlStorage, callerNumber: string): string | null {
+  return sql.exec<{ number: string }>("select number from answerers where caller_number = ?", callerNumber).toArray()[0]?.number ?? null;
+}
+
+/** Forgets callers nobody answered since `before` (sticky routing looks back that far). */
+export function pruneAnswerers(sql: SqlStorage, before: number) {
+  sql.exec("delete from answerers where at < ?", before);
 }

@@ -16,6 +16,10 @@ export function voicemailAdvances(now: VoicemailState | null, next: VoicemailSta
   return (now === null ? -1 : VOICEMAIL_STATES.indexOf(now)) < VOICEMAIL_STATES.indexOf(next);
 }
 
+/** A number that answered a call, and what people call it. */
+export const answerer = z.object({ number: z.string(), label: z.nullable(z.string()) });
+export type Answerer = z.infer<typeof answerer>;
+
 export const liveCall = z.object({
   id: z.string(),
   provider: z.enum(PROVIDERS),
@@ -32,6 +36,11 @@ export const liveCall = z.object({
   campaignName: z.nullable(z.string()),
   /** Where the call rings now (the termination or receiving number). */
   terminationNumber: z.nullable(z.string()),
+  /**
+   * What people call the place it rings now ("Office"): the receiving number's label, or the
+   * agent's name; null for a bare number (a termination number). Calls kept from before read as null.
+   */
+  ringsAtLabel: z._default(z.nullable(z.string()), null),
   /** No earlier call from this number to this tenant. */
   firstTime: z.boolean(),
   startedAt: z.number(),
@@ -44,6 +53,12 @@ export const liveCall = z.object({
   failsafe: z.boolean(),
   /** Tags the route gave the call (such as after-hours). */
   tags: z.array(z.string()),
+  /**
+   * Who answered: the number whose leg picked up (with simultaneous ringing, the one of several that
+   * did) and its label as ringsAtLabel reads. Null until someone answers, and where the provider did
+   * not say which leg it was.
+   */
+  answeredBy: z._default(z.nullable(answerer), null),
   recordingUrl: z.nullable(z.string()),
   /**
    * How far the caller got with voicemail: its route took them to it (`reached`), they left a

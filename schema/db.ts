@@ -291,6 +291,9 @@ export const calls = sqliteTable(
     recordingUrl: text("recording_url"),
     /** The caller reached voicemail (`reached`) or left a message (`left`); see LiveCall.voicemail. */
     voicemail: text("voicemail", { enum: VOICEMAIL_STATES }),
+    /** The number whose leg answered (LiveCall.answeredBy), and what it is called ("Office") when it was. */
+    answeredBy: text("answered_by"),
+    answeredByLabel: text("answered_by_label"),
     subject: text("subject"),
     notes: text("notes"),
     outcome: text("outcome"),

@@ -7,7 +7,14 @@ import { z } from "zod";
 import { CALLER_TYPES } from "./calls.ts";
 import type { receivingNumbers } from "./db.ts";
 
-export const DIAL_PATTERNS = ["simultaneous", "round-robin", "sequential", "least-connected"] as const;
+/**
+ * How a dial route rings its numbers. `sequential` hunts from the top of the list on every call;
+ * `rotating` hunts too, but each call starts one number further down (wrapping); `round-robin`
+ * spreads calls by weight and rolls an unanswered call over to the next numbers; `least-connected`
+ * rings the number with the fewest calls in progress; `simultaneous` rings them all at once.
+ * README "Routing" says the same, a line each.
+ */
+export const DIAL_PATTERNS = ["simultaneous", "round-robin", "sequential", "rotating", "least-connected"] as const;
 export type DialPattern = (typeof DIAL_PATTERNS)[number];
 export const ROUTE_KINDS = ["dial", "menu", "queue", "geo", "conditional", "agent"] as const;
 export type RouteKind = (typeof ROUTE_KINDS)[number];
@@ -70,12 +77,27 @@ export const receivingNumberInput = z.object({
 export type ReceivingNumberInput = z.input<typeof receivingNumberInput>;
 export const receivingNumberUpdate = receivingNumberInput.partial().refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
 
-export const dialConfig = z.object({
-  receivingNumberIds: z.array(id).min(1, "dial at least one receiving number").max(20),
-  pattern: z.enum(DIAL_PATTERNS).default("simultaneous"),
-  /** Where the call goes when nobody answers; else the receiving number's own no-answer target. */
-  noAnswer: target.optional(),
-});
+export const MAX_WEIGHT = 100;
+
+export const dialConfig = z
+  .object({
+    receivingNumberIds: z.array(id).min(1, "dial at least one receiving number").max(20),
+    pattern: z.enum(DIAL_PATTERNS).default("simultaneous"),
+    /**
+     * Round robin's share per receiving number (by id): 3 and 1 start 3 calls of every 4 at the
+     * first. A number not named weighs 1; other patterns ignore weights.
+     */
+    weights: z.record(id, z.number().int("must be a whole number").min(1, "must be at least 1").max(MAX_WEIGHT, `must be at most ${MAX_WEIGHT}`)).optional(),
+    /** A returning caller rings first whoever answered them last (when still on the list), then the pattern; absent is off. */
+    sticky: z.boolean().optional(),
+    /** Where the call goes when nobody answers; else the receiving number's own no-answer target. */
+    noAnswer: target.optional(),
+  })
+  .superRefine((config, ctx) => {
+    for (const key of Object.keys(config.weights ?? {})) {
+      if (!config.receivingNumberIds.includes(key)) ctx.addIssue({ code: "custom", path: ["weights", key], message: "weighs a receiving number the route does not dial" });
+    }
+  });
 
 export const menuConfig = z.object({
   greeting: text(1000),

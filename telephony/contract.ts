@@ -30,7 +30,15 @@ export type CallProgress = {
   /** The provider's own order of reports on one leg, where it sends one. */
   sequenceNumber?: number | undefined;
   durationSeconds?: number | undefined;
+  /** For a dialled leg: the number (E.164) or SIP URI it rang, where the provider says (who answered). */
+  number?: string | undefined;
 };
+
+/**
+ * The leg id a dial step's end carries when the provider names no dialled leg: one for every dial
+ * step of the call, so its retries cannot be told from the next step's end.
+ */
+export const unnamedDialLeg = (providerCallId: string) => `${providerCallId}:dial`;
 
 // Routing decisions -----------------------------------------------------------------------------
 

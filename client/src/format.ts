@@ -38,6 +38,21 @@ export function formatPhone(number: string) {
   return format.formatPhone(number, me.value?.tenant.country ?? "US");
 }
 
+/** A number we ring as people name it: "Office · (415) 555-0150", or the number alone when it has no label. */
+export function formatPlace(number: string, label: string | null | undefined) {
+  return label ? `${label} · ${formatPhone(number)}` : formatPhone(number);
+}
+
+/** Where a call rings now, by name ("—" when it rings nowhere). Calls from an older server may lack the label. */
+export function ringsAtText(call: Pick<LiveCall, "terminationNumber"> & Partial<Pick<LiveCall, "ringsAtLabel">>) {
+  return call.terminationNumber ? formatPlace(call.terminationNumber, call.ringsAtLabel) : "—";
+}
+
+/** Who answered, by name, or null until someone has (or when the provider did not say which leg). */
+export function answeredByText(call: Partial<Pick<LiveCall, "answeredBy">>) {
+  return call.answeredBy ? formatPlace(call.answeredBy.number, call.answeredBy.label) : null;
+}
+
 /**
  * The business's time zone: every time on the dashboard is shown in it and every date or time typed
  * is read in it, as the server reads date filters (schema/zoned.ts), wherever the browser is. Before

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPhone, phoneFormatLoaded, statusLabel } from "../../client/src/format.ts";
+import { answeredByText, formatPhone, phoneFormatLoaded, ringsAtText, statusLabel } from "../../client/src/format.ts";
 import { me } from "../../client/src/session.ts";
 
 describe("formatPhone on the dashboard", () => {
@@ -26,5 +26,21 @@ describe("statusLabel", () => {
     expect(statusLabel({ status: "no-answer", voicemail: "reached" })).toBe("Missed (no answer)");
     expect(statusLabel({ status: "busy", voicemail: null })).toBe("Missed (busy)");
     expect(statusLabel({ status: "completed", voicemail: null })).toBe("Answered");
+  });
+});
+
+describe("where a call rings, and who answered, by name", () => {
+  it("names the receiving number (its label, then the formatted number), the bare number without one, and who answered once someone did", async () => {
+    const tenant = { id: "t", slug: "t", name: "T", timeZone: "UTC", country: "US" };
+    me.value = { user: { id: "u", email: "a@b.test", name: "A", role: "agent", popupOn: "ring", popupCloseSeconds: 10 }, tenant };
+    phoneFormatLoaded(await import("../../schema/phone.ts"));
+    expect(ringsAtText({ terminationNumber: "+14155550150", ringsAtLabel: "Office" })).toBe("Office · (415) 555-0150");
+    expect(ringsAtText({ terminationNumber: "+14155550150", ringsAtLabel: null })).toBe("(415) 555-0150");
+    // A call from a server of before the label: the number alone.
+    expect(ringsAtText({ terminationNumber: "+14155550150" })).toBe("(415) 555-0150");
+    expect(ringsAtText({ terminationNumber: null, ringsAtLabel: null })).toBe("—");
+    expect(answeredByText({ answeredBy: null })).toBeNull();
+    expect(answeredByText({})).toBeNull();
+    expect(answeredByText({ answeredBy: { number: "+14155550151", label: "Warehouse" } })).toBe("Warehouse · (415) 555-0151");
   });
 });

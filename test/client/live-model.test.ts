@@ -29,6 +29,8 @@ function call(id: string, status: LiveCall["status"], extra: Partial<LiveCall> =
     tags: [],
     recordingUrl: null,
     voicemail: null,
+    ringsAtLabel: null,
+    answeredBy: null,
     ...extra,
   };
 }

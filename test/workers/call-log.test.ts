@@ -38,6 +38,8 @@ function endedCall(t: TwilioTenant, fields: Partial<LiveCall> = {}): LiveCall {
     tags: [],
     recordingUrl: null,
     voicemail: null,
+    ringsAtLabel: null,
+    answeredBy: null,
     ...fields,
   };
 }

@@ -122,6 +122,10 @@ export function arbitraryOf(schema: unknown, pool: fc.Arbitrary<string>, depth =
     case "array":
       shaped = fc.array(inner(def.element), { maxLength: 4 });
       break;
+    case "record":
+      // Keys from the schema's own key type (real ids among them), such as a dial route's weights.
+      shaped = fc.dictionary(inner(def.keyType).filter((k): k is string => typeof k === "string"), inner(def.valueType), { maxKeys: 4 });
+      break;
     case "optional":
       shaped = fc.option(inner(def.innerType), { nil: undefined, freq: 4 });
       break;

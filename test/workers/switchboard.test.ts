@@ -195,6 +195,8 @@ describe("call transitions", () => {
     tags: [],
     recordingUrl: null,
     voicemail: null,
+    ringsAtLabel: null,
+    answeredBy: null,
   };
   const memory: CallMemory = {
     dialOutcome: null,

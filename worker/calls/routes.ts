@@ -3,7 +3,7 @@
  * a follow-up reminder, and the contact the call belongs to (Select customer, save phone number).
  */
 import { Hono, type Context } from "hono";
-import { and, count, desc, eq, gte, inArray, isNull, lt, ne, or, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { ensureCallLogRow } from "../../party/call-log.ts";
 import { callListQuery, callUpdate } from "../../schema/api.ts";
@@ -16,7 +16,7 @@ import { formatPhone, phoneDigits } from "../../schema/phone.ts";
 import { toCsv } from "../marketing/csv.ts";
 import { contains } from "../lib/contains.ts";
 import { dayRange, isoInZone, localDate } from "../../schema/zoned.ts";
-import { isTerminal } from "../../schema/calls.ts";
+import { isTerminal, type Answerer } from "../../schema/calls.ts";
 import { outcomeOf, type CallOutcome } from "../../schema/words.ts";
 import { contactsChanged } from "../contacts/routes.ts";
 
@@ -47,6 +47,10 @@ const columns = {
   talkSeconds: calls.talkSeconds,
   recordingUrl: calls.recordingUrl,
   voicemail: calls.voicemail,
+  // As a live call has it (LiveCall.answeredBy): `{ number, label }`, or null.
+  answeredBy: sql<string | null>`case when ${calls.answeredBy} is null then null else json_object('number', ${calls.answeredBy}, 'label', ${calls.answeredByLabel}) end`.mapWith(
+    (json: string | null): Answerer | null => (json === null ? null : (JSON.parse(json) as Answerer)),
+  ),
   subject: calls.subject,
   notes: calls.notes,
   outcome: calls.outcome,

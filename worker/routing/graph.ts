@@ -101,8 +101,11 @@ export function routeTree(graph: RoutingGraph, target: Target, label = "start", 
       switch (route.kind) {
         case "dial": {
           const cfg = route.config;
-          return node(route.name, "dial", cfg.pattern, [
-            ...cfg.receivingNumberIds.map((id, i) => sub({ kind: "receiving", id }, cfg.pattern === "sequential" ? `${i + 1}.` : cfg.pattern)),
+          // A weight shows where it counts: round robin's branches.
+          const branch = (id: string, i: number) =>
+            cfg.pattern === "sequential" ? `${i + 1}.` : cfg.pattern === "round-robin" && (cfg.weights?.[id] ?? 1) !== 1 ? `round-robin, weight ${cfg.weights![id]}` : cfg.pattern;
+          return node(route.name, "dial", cfg.sticky ? `${cfg.pattern}, last answerer first` : cfg.pattern, [
+            ...cfg.receivingNumberIds.map((id, i) => sub({ kind: "receiving", id }, branch(id, i))),
             ...(cfg.noAnswer ? [sub(cfg.noAnswer, "no answer")] : []),
           ]);
         }

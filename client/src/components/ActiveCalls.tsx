@@ -1,5 +1,5 @@
 import type { LiveCall } from "../../../schema/calls.ts";
-import { callerTypeLabel, DURATION, formatDuration, formatPhone, statusLabel } from "../format.ts";
+import { answeredByText, callerTypeLabel, DURATION, formatDuration, formatPhone, ringsAtText, statusLabel } from "../format.ts";
 import { now } from "../live/clock.ts";
 import type { LiveStore } from "../live/model.ts";
 import { href } from "../router.ts";
@@ -40,7 +40,8 @@ export function ActiveCalls({ store, id = "active-calls" }: { store: LiveStore; 
                   {formatPhone(call.trackingNumber)}
                   {call.campaignName && <span class="campaign"> · {call.campaignName}</span>}
                 </td>
-                <td>{call.terminationNumber ? formatPhone(call.terminationNumber) : "—"}</td>
+                {/* Once someone answers (with simultaneous ringing, one of several), the grid names them. */}
+                <td>{answeredByText(call) ? `Answered by ${answeredByText(call)}` : ringsAtText(call)}</td>
                 <td>{statusLabel(call)}</td>
                 <td class="duration" aria-label="duration">
                   {liveDuration(call)}

@@ -3,7 +3,7 @@ import { useEffect, useRef } from "preact/hooks";
 import type { LiveCall } from "../../../schema/calls.ts";
 import { isTerminal } from "../../../schema/constants.ts";
 import { CONTACT_KINDS } from "../../../schema/constants.ts";
-import { callerTypeLabel, DURATION, formatDuration, formatPhone, statusLabel, TALK_TIME } from "../format.ts";
+import { answeredByText, callerTypeLabel, DURATION, formatDuration, formatPhone, ringsAtText, statusLabel, TALK_TIME } from "../format.ts";
 import { POPUPS_SHOWN, type LiveStore } from "../live/model.ts";
 import { now } from "../live/clock.ts";
 import { narrow } from "../live/screen.ts";
@@ -78,7 +78,13 @@ function CallPopup({ call, store }: { call: LiveCall; store: LiveStore }) {
           {call.campaignName ? ` (${call.campaignName})` : ""}
         </dd>
         <dt>Rings at</dt>
-        <dd>{call.terminationNumber ? formatPhone(call.terminationNumber) : "—"}</dd>
+        <dd>{ringsAtText(call)}</dd>
+        {answeredByText(call) !== null && (
+          <>
+            <dt>Answered by</dt>
+            <dd class="answered-by">{answeredByText(call)}</dd>
+          </>
+        )}
         {talk !== null && (
           <>
             <dt>{TALK_TIME}</dt>

@@ -45,13 +45,13 @@ export const plivoFixture: AdapterFixture<PlivoCredentials> = {
         path: "leg-status",
         query: named,
         body: form({ ...base, DialAction: "answer", DialALegUUID: call, DialBLegUUID: leg, DialBLegStatus: "answer", DialBLegTo: "14155550150" }),
-        event: { kind: "progress", account, providerCallId: call, to: undefined, report: { leg: "dialled", legId: leg, status: "in-progress", at: now, durationSeconds: undefined } },
+        event: { kind: "progress", account, providerCallId: call, to: undefined, report: { leg: "dialled", legId: leg, status: "in-progress", at: now, durationSeconds: undefined, number: "+14155550150" } },
       },
       {
         path: "leg-status",
         query: named,
         body: form({ ...base, DialAction: "hangup", DialALegUUID: call, DialBLegUUID: leg, DialBLegStatus: "hangup", DialBLegDuration: "30" }),
-        event: { kind: "progress", account, providerCallId: call, to: undefined, report: { leg: "dialled", legId: leg, status: "completed", at: now, durationSeconds: 30 } },
+        event: { kind: "progress", account, providerCallId: call, to: undefined, report: { leg: "dialled", legId: leg, status: "completed", at: now, durationSeconds: 30, number: undefined } },
       },
       {
         path: "dial-action",

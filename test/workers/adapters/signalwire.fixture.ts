@@ -55,7 +55,7 @@ export const signalwireFixture: AdapterFixture<SignalWireCredentials> = {
         // A desk phone rung directly: the dialled leg's To is its SIP URI.
         path: "leg-status",
         body: form({ AccountSid: account, CallSid: legId, ParentCallSid: call, CallStatus: "in-progress", To: "sip:frontdesk@pbx.example.com", Direction: "outbound-dial", SequenceNumber: "1", Timestamp: stamp }),
-        event: { kind: "progress", account, providerCallId: call, to: undefined, report: { leg: "dialled", legId, status: "in-progress", at, sequenceNumber: 1, durationSeconds: undefined } },
+        event: { kind: "progress", account, providerCallId: call, to: undefined, report: { leg: "dialled", legId, status: "in-progress", at, sequenceNumber: 1, durationSeconds: undefined, number: "sip:frontdesk@pbx.example.com" } },
       },
       {
         path: "dial-action",

@@ -33,12 +33,12 @@ export const vonageFixture: AdapterFixture<VonageCredentials> = {
       {
         path: "dial-ended",
         body: json({ from: "14155550105", to: "14155550150", uuid: leg, conversation_uuid: call, status: "answered", direction: "outbound", timestamp: stamp }),
-        event: { kind: "progress", account, providerCallId: call, report: { leg: "dialled", legId: leg, status: "in-progress", at, durationSeconds: undefined } },
+        event: { kind: "progress", account, providerCallId: call, report: { leg: "dialled", legId: leg, status: "in-progress", at, durationSeconds: undefined, number: "+14155550150" } },
       },
       {
         path: "dial-ended",
         body: json({ from: "14155550105", to: "14155550150", uuid: leg, conversation_uuid: call, status: "completed", direction: "outbound", timestamp: stamp, duration: "30" }),
-        event: { kind: "dial-ended", account, providerCallId: call, report: { leg: "dialled", legId: leg, status: "completed", at, durationSeconds: 30 } },
+        event: { kind: "dial-ended", account, providerCallId: call, report: { leg: "dialled", legId: leg, status: "completed", at, durationSeconds: 30, number: "+14155550150" } },
       },
       {
         path: "dial-ended",

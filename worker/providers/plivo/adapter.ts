@@ -5,7 +5,7 @@
  * V3 signs the query, so after verification the name is Plivo's word.
  */
 import { z } from "zod";
-import type { CallProgress, InboundEvent, InboundRequest, Parsed, ProgressStatus, RoutingAdapter } from "../../../telephony/contract.ts";
+import { unnamedDialLeg, type CallProgress, type InboundEvent, type InboundRequest, type Parsed, type ProgressStatus, type RoutingAdapter } from "../../../telephony/contract.ts";
 import { ACCOUNT_PARAM } from "./account-url.ts";
 import { authId, dialActionForm, dialEventForm, digitsForm, hangupForm, recordForm, voiceForm, whisperForm } from "./forms.ts";
 import { PlivoNumbers } from "./numbers.ts";
@@ -95,7 +95,7 @@ export function parsePlivo(path: string, request: InboundRequest): Parsed<Inboun
     case "leg-status":
       return map(read(dialEventForm, request), ({ form: f, account }): InboundEvent => {
         const ended = (f.DialBLegStatus ?? f.DialAction) === "hangup";
-        const report: CallProgress = { leg: "dialled", legId: f.DialBLegUUID, status: ended ? "completed" : "in-progress", at: Date.now(), durationSeconds: ended ? f.DialBLegDuration : undefined };
+        const report: CallProgress = { leg: "dialled", legId: f.DialBLegUUID, status: ended ? "completed" : "in-progress", at: Date.now(), durationSeconds: ended ? f.DialBLegDuration : undefined, number: f.DialBLegTo ? e164(f.DialBLegTo) : undefined };
         return { kind: "progress", account, providerCallId: f.DialALegUUID ?? f.CallUUID, report, to: undefined };
       });
     case "dial-action":
@@ -103,7 +103,7 @@ export function parsePlivo(path: string, request: InboundRequest): Parsed<Inboun
         kind: "dial-ended",
         account,
         providerCallId: f.CallUUID,
-        report: { leg: "dialled", legId: f.DialBLegUUID || `${f.CallUUID}:dial`, status: dialStatus(f.DialStatus), at: Date.now(), durationSeconds: f.DialBLegDuration },
+        report: { leg: "dialled", legId: f.DialBLegUUID || unnamedDialLeg(f.CallUUID), status: dialStatus(f.DialStatus), at: Date.now(), durationSeconds: f.DialBLegDuration },
       }));
     case "gather":
       return map(read(digitsForm, request), ({ form: f, account }): InboundEvent => ({ kind: "menu", account, providerCallId: f.CallUUID, digits: f.Digits ? f.Digits : null }));

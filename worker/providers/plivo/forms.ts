@@ -45,6 +45,8 @@ export const dialEventForm = z.object({
   DialAction: z.enum(["answer", "connected", "hangup"]),
   DialALegUUID: callUuid.optional(),
   DialBLegUUID: callUuid,
+  /** The number (or SIP URI) the dialled leg rang: who answered. */
+  DialBLegTo: z.string().max(256).optional(),
   DialBLegStatus: z.enum(["answer", "connected", "hangup"]).optional(),
   DialBLegDuration: count.optional(),
 });

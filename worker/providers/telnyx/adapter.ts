@@ -9,7 +9,7 @@
  * even were two accounts to share a key.
  */
 import { z } from "zod";
-import type { CallProgress, InboundEvent, InboundRequest, Parsed, RoutingAdapter } from "../../../telephony/contract.ts";
+import { unnamedDialLeg, type CallProgress, type InboundEvent, type InboundRequest, type Parsed, type RoutingAdapter } from "../../../telephony/contract.ts";
 import { TELNYX_DEMO } from "./demo.ts";
 import { accountOnly, ACCOUNT_SID, dialActionForm, gatherForm, recordingForm, statusForm, voiceForm, whisperForm } from "./forms.ts";
 import { checkTelnyxAccount, TelnyxNumbers } from "./numbers.ts";
@@ -69,7 +69,7 @@ export function parseTelnyx(path: string, request: InboundRequest): Parsed<Inbou
       return map(parseForm(statusForm, request), (f): InboundEvent | string => {
         const leg = path === "status" ? "parent" : "dialled";
         if (leg === "dialled" && !f.ParentCallSid) return "Invalid webhook form: ParentCallSid: required for a dialled leg";
-        const report: CallProgress = { leg, legId: f.CallSid, status: f.CallStatus, at: reportTime(f.Timestamp), sequenceNumber: f.SequenceNumber, durationSeconds: f.CallDuration };
+        const report: CallProgress = { leg, legId: f.CallSid, status: f.CallStatus, at: reportTime(f.Timestamp), sequenceNumber: f.SequenceNumber, durationSeconds: f.CallDuration, number: leg === "dialled" ? f.To : undefined };
         return { kind: "progress", account: account(f.AccountSid), providerCallId: leg === "parent" ? f.CallSid : f.ParentCallSid!, report, to: leg === "parent" ? f.To : undefined };
       });
     case "dial-action":
@@ -77,7 +77,7 @@ export function parseTelnyx(path: string, request: InboundRequest): Parsed<Inbou
         kind: "dial-ended",
         account: account(f.AccountSid),
         providerCallId: f.CallSid,
-        report: { leg: "dialled", legId: f.DialCallSid ?? `${f.CallSid}:dial`, status: f.DialCallStatus === "answered" ? "completed" : f.DialCallStatus, at: Date.now(), durationSeconds: f.DialCallDuration },
+        report: { leg: "dialled", legId: f.DialCallSid ?? unnamedDialLeg(f.CallSid), status: f.DialCallStatus === "answered" ? "completed" : f.DialCallStatus, at: Date.now(), durationSeconds: f.DialCallDuration },
       }));
     case "gather":
       return map(parseForm(gatherForm, request), (f): InboundEvent => ({ kind: "menu", account: account(f.AccountSid), providerCallId: f.CallSid, digits: f.Digits ? f.Digits : null }));

@@ -3,7 +3,7 @@
  * request signature, TwiML, and its number shop. The paths are the README's public contract.
  */
 import { z } from "zod";
-import type { CallProgress, InboundEvent, InboundRequest, Parsed, RoutingAdapter } from "../../../telephony/contract.ts";
+import { unnamedDialLeg, type CallProgress, type InboundEvent, type InboundRequest, type Parsed, type RoutingAdapter } from "../../../telephony/contract.ts";
 import { checkTwilioAccount } from "./account.ts";
 import { reportTime, TWILIO_FORMS, type TwimlForms } from "./forms.ts";
 import { TwilioNumbers } from "./numbers.ts";
@@ -58,7 +58,7 @@ export function twimlParser(forms: TwimlForms, providerName: string) {
         return map(parseForm(statusForm, request), (f): InboundEvent | string => {
           const leg = path === "status" ? "parent" : "dialled";
           if (leg === "dialled" && !f.ParentCallSid) return "Invalid webhook form: ParentCallSid: required for a dialled leg";
-          const report: CallProgress = { leg, legId: f.CallSid, status: f.CallStatus, at: reportTime(f.Timestamp), sequenceNumber: f.SequenceNumber, durationSeconds: f.CallDuration };
+          const report: CallProgress = { leg, legId: f.CallSid, status: f.CallStatus, at: reportTime(f.Timestamp), sequenceNumber: f.SequenceNumber, durationSeconds: f.CallDuration, number: leg === "dialled" ? f.To : undefined };
           return { kind: "progress", account: f.AccountSid, providerCallId: leg === "parent" ? f.CallSid : f.ParentCallSid!, report, to: leg === "parent" ? f.To : undefined };
         });
       case "dial-action":
@@ -66,7 +66,7 @@ export function twimlParser(forms: TwimlForms, providerName: string) {
           kind: "dial-ended",
           account: f.AccountSid,
           providerCallId: f.CallSid,
-          report: { leg: "dialled", legId: f.DialCallSid ?? `${f.CallSid}:dial`, status: f.DialCallStatus === "answered" ? "completed" : f.DialCallStatus, at: Date.now(), durationSeconds: f.DialCallDuration },
+          report: { leg: "dialled", legId: f.DialCallSid ?? unnamedDialLeg(f.CallSid), status: f.DialCallStatus === "answered" ? "completed" : f.DialCallStatus, at: Date.now(), durationSeconds: f.DialCallDuration },
         }));
       case "gather":
         return map(parseForm(gatherForm, request), (f): InboundEvent => ({ kind: "menu", account: f.AccountSid, providerCallId: f.CallSid, digits: f.Digits ? f.Digits : null }));

@@ -88,6 +88,7 @@ function report(e: EventBody, leg: CallProgress["leg"]): CallProgress {
     status: STATUS[e.status],
     at: eventTime(e.timestamp),
     durationSeconds: e.duration !== undefined && LEG_ENDED.includes(e.status) ? Number(e.duration) : undefined,
+    number: leg === "dialled" && e.to ? e164(e.to) : undefined,
   };
 }
 
