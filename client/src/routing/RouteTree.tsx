@@ -32,8 +32,8 @@ function Branch({ node }: { node: TreeNode }) {
     <li data-kind={node.kind}>
       <span class="node">
         {label !== "start" && <span class="when">{label}</span>}
-        <span class="badge">{KIND_BADGES[node.kind] ?? node.kind}</span> <strong>{node.name}</strong>
-        {detail && <span class="muted detail"> {detail}</span>}
+        {KIND_BADGES[node.kind] !== node.name && <span class="badge">{KIND_BADGES[node.kind] ?? node.kind}</span>} <strong>{node.name}</strong>
+        {detail && detail !== node.name && <span class="muted detail"> {detail}</span>}
       </span>
       {node.children.length > 0 && (
         <ul>
