@@ -85,7 +85,7 @@ export function TargetPicker(props: {
         aria-invalid={messages.length > 0}
         autoComplete="off"
         disabled={props.disabled}
-        placeholder={props.receivingOnly ? "Search or type a new number" : "Search numbers, routes, voicemail, or type a new number"}
+        placeholder="Search, or type a new number"
         value={open ? typed : value ? targetName(value) : props.none !== undefined ? "" : ""}
         onFocus={() => {
           query.value = "";

@@ -218,7 +218,7 @@ export function NumbersScreen() {
                               .filter((n) => n.id !== t.id)
                               .map((n) => (
                                 <label key={n.id} class="inline">
-                                  <input type="checkbox" name="alsoOn" value={n.id} /> {formatPhone(n.number)}
+                                  <input type="checkbox" name="alsoOn" value={n.id} /> <span class="number">{formatPhone(n.number)}</span>
                                   {n.label && <span class="muted"> {n.label}</span>}
                                   {n.failsafeNumber && <span class="muted"> (now {formatPhone(n.failsafeNumber)})</span>}
                                 </label>

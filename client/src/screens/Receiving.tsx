@@ -99,16 +99,16 @@ function ReceivingList({ saved }: { saved: string | null }) {
                     )}
                     {refused.value?.id === r.id && (
                       <p class="field-issue" role="alert">
-                        Not deleted: {refused.value.message}
+                        Not deleted: {refused.value.message}.
                         {users.length > 0 && (
                           <>
                             {" "}
-                            Open:{" "}
+                            Open{" "}
                             {users.map((u, i) => (
-                              <>
+                              <span key={u.href + u.name}>
                                 {i > 0 && ", "}
                                 <a href={u.href}>{u.name}</a>
-                              </>
+                              </span>
                             ))}
                           </>
                         )}

@@ -94,7 +94,7 @@ function RouteList({ saved }: { saved: string | null }) {
                     )}
                     {refused.value?.id === r.id && (
                       <p class="field-issue" role="alert">
-                        Not deleted: {refused.value.message}
+                        Not deleted: {refused.value.message}.
                       </p>
                     )}
                   </td>
