@@ -167,7 +167,7 @@ describe("CTM's example, set up in the browser and called", () => {
     await edit.getByLabel("Fail-safe number").fill("(415) 555-7001");
     await edit.getByRole("button", { name: "Save" }).click();
     await page.getByRole("status").filter({ hasText: "the next call follows it" }).waitFor();
-    expect(await row.textContent()).toContain("Route: Routing test menu");
+    await row.filter({ hasText: "Route: Routing test menu" }).waitFor();
     expect(await row.textContent()).toContain("(415) 555-7001");
     const saved = (await apiAs<{ items: { number: string; whisper: string | null; record: boolean }[] }>(page, "GET", "/api/tracking-numbers")).body.items.find((t) => t.number === tracking)!;
     expect(saved).toMatchObject({ whisper: "Routing test line", record: true });

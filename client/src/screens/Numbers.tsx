@@ -105,17 +105,20 @@ export function NumbersScreen() {
         record: f.get("record") === "on",
       });
       // The fail-safe number on the others too: one request, all of them or none (POST /api/tracking-numbers/failsafe).
+      let said = `Saved ${formatPhone(t.number)}: the next call follows it.`;
       if (alsoOn.length) {
         const others = (numbers.value ?? []).filter((n) => alsoOn.includes(n.id));
         try {
           await api("POST", "/api/tracking-numbers/failsafe", { trackingNumberIds: alsoOn, failsafeNumber });
-          message.value = `Saved ${formatPhone(t.number)}; fail-safe ${failsafeNumber ? formatPhone(failsafeNumber) : "cleared"} also on ${others.map((n) => formatPhone(n.number)).join(", ")}`;
+          said = `Saved ${formatPhone(t.number)}; fail-safe ${failsafeNumber ? formatPhone(failsafeNumber) : "cleared"} also on ${others.map((n) => formatPhone(n.number)).join(", ")}`;
         } catch (err) {
-          message.value = `Saved ${formatPhone(t.number)}, but the fail-safe number was not set on the others: ${err instanceof ApiFailure ? err.message : "try again"}`;
+          said = `Saved ${formatPhone(t.number)}, but the fail-safe number was not set on the others: ${err instanceof ApiFailure ? err.message : "try again"}`;
         }
-      } else message.value = `Saved ${formatPhone(t.number)}: the next call follows it.`;
+      }
       editing.value = null;
       await load();
+      // Said once the list shows what was saved.
+      message.value = said;
     } catch (err) {
       fail(err);
     }
@@ -175,7 +178,7 @@ export function NumbersScreen() {
           {(numbers.value ?? []).map((t) =>
             editing.value === t.id ? (
               <tr key={t.id}>
-                <td colSpan={7}>
+                <td colSpan={7} class="wide">
                   <form class="tracking-edit" onSubmit={(e) => void save(t, e)} aria-label={`Edit ${formatPhone(t.number)}`}>
                     <strong class="wide">{formatPhone(t.number)}</strong>
                     <label>

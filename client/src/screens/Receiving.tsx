@@ -223,11 +223,11 @@ function ReceivingForm({ id }: { id: string }) {
           </label>
           <label class="grow">
             Number
-            <input value={d.number} required placeholder="(415) 555-0150 or sip:frontdesk@pbx.example.com" aria-invalid={issuesAt(issues.value, "number").length > 0} onInput={(e) => set({ number: (e.currentTarget as HTMLInputElement).value })} />
+            <input value={d.number} required placeholder="(415) 555-0150" aria-invalid={issuesAt(issues.value, "number").length > 0} onInput={(e) => set({ number: (e.currentTarget as HTMLInputElement).value })} />
             {at("number")}
           </label>
         </div>
-        {!isNew && d.number && <small class="muted">Shown as {formatPhone(d.number)}</small>}
+        <small class="muted">{!isNew && d.number ? `Shown as ${formatPhone(d.number)}. ` : ""}A desk phone on a PBX is rung by its SIP address: sip:frontdesk@pbx.example.com</small>
         <label>
           Label
           <input value={d.label} required maxLength={100} placeholder="Office" onInput={(e) => set({ label: (e.currentTarget as HTMLInputElement).value })} />
