@@ -2,7 +2,7 @@
  * Phone numbers, normalised with libphonenumber-js to E.164 so that a caller matches a contact
  * whatever format the number was typed in.
  */
-import { getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import { getCountries, getCountryCallingCode, isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 
 export type NormalisedPhone = { number: string; extension: string | null };
 
@@ -38,4 +38,9 @@ export function formatPhone(number: string, country: string = "US"): string {
   if (!parsed?.isPossible()) return number;
   const home = isSupportedCountry(country) ? getCountryCallingCode(country) : null;
   return parsed.countryCallingCode === home ? parsed.formatNational() : parsed.formatInternational();
+}
+
+/** Every country libphonenumber knows, with its calling code ("US" → "1"): a country picker's choices. */
+export function callingCodes(): { country: string; code: string }[] {
+  return getCountries().map((country) => ({ country, code: getCountryCallingCode(country) }));
 }

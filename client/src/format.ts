@@ -13,7 +13,7 @@ export function statusLabel(call: Pick<LiveCall, "status"> & { voicemail?: LiveC
   return callStateLabel(call);
 }
 
-type PhoneFormat = Pick<typeof import("../../schema/phone.ts"), "formatPhone">;
+type PhoneFormat = Pick<typeof import("../../schema/phone.ts"), "formatPhone" | "callingCodes">;
 /** libphonenumber and its metadata: a chunk of its own (about 30 KB gzipped), loaded once the dashboard starts. */
 const phoneFormat = signal<PhoneFormat | null>(null);
 
@@ -52,6 +52,9 @@ export function ringsAtText(call: Pick<LiveCall, "terminationNumber"> & Partial<
 export function answeredByText(call: Partial<Pick<LiveCall, "answeredBy">>) {
   return call.answeredBy ? formatPlace(call.answeredBy.number, call.answeredBy.label) : null;
 }
+
+/** The phone chunk once loaded (null until then), for what only some screens need from it. */
+export const phoneModule = () => phoneFormat.value;
 
 /**
  * The business's time zone: every time on the dashboard is shown in it and every date or time typed

@@ -147,6 +147,7 @@ const ROUTES: Record<string, Route> = {
   "DELETE /api/receiving-numbers/:id": { access: "routing:write", ids: { id: "receivingNumber" } },
 
   "GET /api/routes": { access: "routing:read" },
+  "GET /api/routes/agents": { access: "routing:read" },
   "GET /api/routes/:id": { access: "routing:read", ids: { id: "route" } },
   "GET /api/routes/:id/tree": { access: "routing:read", ids: { id: "route" } },
   "POST /api/routes": { access: "routing:write", body: (own) => ({ kind: "dial", name: "Matrix", config: { receivingNumberIds: [own.ids.receivingNumber] } }) },

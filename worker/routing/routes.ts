@@ -163,6 +163,12 @@ export const routeRoutes = new Hono<AppEnv>()
     const rows = await getDb(c.env.DB).select().from(routes).where(eq(routes.tenantId, c.get("auth").tenant.id)).orderBy(routes.name);
     return c.json({ items: rows.map(presentRoute) });
   })
+  // Who a "dial agent" route can ring, for whoever edits routes (a manager may not list the team):
+  // names and the numbers they take calls on, nothing else. Before "/:id", which would take "agents".
+  .get("/agents", async (c) => {
+    const rows = await getDb(c.env.DB).select({ id: users.id, name: users.name, agentNumber: users.agentNumber }).from(users).where(eq(users.tenantId, c.get("auth").tenant.id)).orderBy(users.name);
+    return c.json({ items: rows });
+  })
   .get("/:id", validate("param", idParam), async (c) => {
     const row = await getDb(c.env.DB).query.routes.findFirst({ where: and(eq(routes.tenantId, c.get("auth").tenant.id), eq(routes.id, c.req.valid("param").id)) });
     return row ? c.json(presentRoute(row)) : apiError(c, 404, "No such route");

@@ -3,6 +3,7 @@ import { useEffect } from "preact/hooks";
 import { api, ApiFailure } from "../api.ts";
 import { can } from "../can.ts";
 import { formatPhone } from "../format.ts";
+import { NumbersTabs } from "../routing/NumbersTabs.tsx";
 import type { Campaign } from "../types.ts";
 
 type Tracking = {
@@ -15,6 +16,8 @@ type Tracking = {
   routeName: string | null;
   terminationNumber: string | null;
   failsafeNumber: string | null;
+  whisper: string | null;
+  record: boolean;
   callsThisMonth: number;
   bought: boolean;
 };
@@ -22,10 +25,15 @@ type Available = { number: string; friendlyName: string; locality: string | null
 /** One of the tenant's provider accounts, as whoever buys numbers chooses among them. */
 type Source = { provider: string; name: string; sandbox: boolean; sells: boolean };
 
-/** Tracking numbers: what each tracks and where it rings; search, buy, edit, delete. */
+/**
+ * Tracking numbers: what each tracks and where it rings (a route, else its termination number), its
+ * whisper, recording and fail-safe number, which can be set on several numbers at once; search, buy,
+ * edit, delete.
+ */
 export function NumbersScreen() {
   const numbers = useSignal<Tracking[] | null>(null);
   const campaigns = useSignal<Campaign[]>([]);
+  const routes = useSignal<{ id: string; name: string }[]>([]);
   const offered = useSignal<Available[] | null>(null);
   const chosen = useSignal<Available | null>(null);
   const editing = useSignal<string | null>(null);
@@ -37,6 +45,7 @@ export function NumbersScreen() {
   useEffect(() => {
     void load();
     void api<{ items: Campaign[] }>("GET", "/api/campaigns").then((r) => (campaigns.value = r.items));
+    if (can("routing:read")) void api<{ items: { id: string; name: string }[] }>("GET", "/api/routes").then((r) => (routes.value = r.items));
     if (can("numbers:write")) void api<{ items: Source[] }>("GET", "/api/tracking-numbers/providers").then((r) => (sources.value = r.items.filter((s) => s.sells)));
   }, []);
   const fail = (err: unknown) => (message.value = err instanceof ApiFailure ? err.message : "Something went wrong; try again");
@@ -82,10 +91,34 @@ export function NumbersScreen() {
     event.preventDefault();
     const f = new FormData(event.currentTarget as HTMLFormElement);
     const text = (k: string) => String(f.get(k) ?? "").trim() || null;
+    const failsafeNumber = text("failsafeNumber");
+    const alsoOn = f.getAll("alsoOn").map(String);
     try {
-      await api("PATCH", `/api/tracking-numbers/${t.id}`, { label: text("label") ?? "", campaignId: text("campaignId"), terminationNumber: text("terminationNumber"), failsafeNumber: text("failsafeNumber") });
+      message.value = null;
+      await api("PATCH", `/api/tracking-numbers/${t.id}`, {
+        label: text("label") ?? "",
+        campaignId: text("campaignId"),
+        ...(can("routing:read") ? { routeId: text("routeId") } : {}),
+        terminationNumber: text("terminationNumber"),
+        failsafeNumber,
+        whisper: text("whisper"),
+        record: f.get("record") === "on",
+      });
+      // The fail-safe number on the others too: one request, all of them or none (POST /api/tracking-numbers/failsafe).
+      let said = `Saved ${formatPhone(t.number)}: the next call follows it.`;
+      if (alsoOn.length) {
+        const others = (numbers.value ?? []).filter((n) => alsoOn.includes(n.id));
+        try {
+          await api("POST", "/api/tracking-numbers/failsafe", { trackingNumberIds: alsoOn, failsafeNumber });
+          said = `Saved ${formatPhone(t.number)}; fail-safe ${failsafeNumber ? formatPhone(failsafeNumber) : "cleared"} also on ${others.map((n) => formatPhone(n.number)).join(", ")}`;
+        } catch (err) {
+          said = `Saved ${formatPhone(t.number)}, but the fail-safe number was not set on the others: ${err instanceof ApiFailure ? err.message : "try again"}`;
+        }
+      }
       editing.value = null;
       await load();
+      // Said once the list shows what was saved.
+      message.value = said;
     } catch (err) {
       fail(err);
     }
@@ -125,6 +158,7 @@ export function NumbersScreen() {
 
   return (
     <section class="screen">
+      <NumbersTabs current="tracking" />
       <h1>Tracking numbers</h1>
       {message.value && <p role="status">{message.value}</p>}
       {numbers.value && numbers.value.length > 0 && (
@@ -144,25 +178,64 @@ export function NumbersScreen() {
           {(numbers.value ?? []).map((t) =>
             editing.value === t.id ? (
               <tr key={t.id}>
-                <td colSpan={7}>
-                  <form class="filters" onSubmit={(e) => void save(t, e)}>
-                    <strong>{formatPhone(t.number)}</strong>
+                <td colSpan={7} class="wide">
+                  <form class="tracking-edit" onSubmit={(e) => void save(t, e)} aria-label={`Edit ${formatPhone(t.number)}`}>
+                    <strong class="wide">{formatPhone(t.number)}</strong>
                     <label>
                       Label <input name="label" defaultValue={t.label} />
                     </label>
                     <label>
                       Campaign <select name="campaignId">{campaignOptions(t.campaignId)}</select>
                     </label>
+                    {can("routing:read") && (
+                      <label>
+                        Route
+                        <select name="routeId">
+                          <option value="">No route: ring the termination number</option>
+                          {routes.value.map((r) => (
+                            <option key={r.id} value={r.id} selected={r.id === t.routeId}>
+                              {r.name}
+                            </option>
+                          ))}
+                        </select>
+                      </label>
+                    )}
                     <label>
                       Termination number <input name="terminationNumber" defaultValue={t.terminationNumber ?? ""} />
                     </label>
                     <label>
-                      Fail-safe number <input name="failsafeNumber" defaultValue={t.failsafeNumber ?? ""} />
+                      Whisper <input name="whisper" defaultValue={t.whisper ?? ""} maxLength={500} placeholder="Call from the yard signs" />
                     </label>
-                    <button type="submit">Save</button>
-                    <button type="button" onClick={() => (editing.value = null)}>
-                      Cancel
-                    </button>
+                    <label class="inline">
+                      <input type="checkbox" name="record" defaultChecked={t.record} /> Record calls
+                    </label>
+                    <fieldset class="wide failsafe">
+                      <legend>Fail-safe number</legend>
+                      <small class="muted">Rung if Switchboard cannot follow the routing (an outage inside): a phone that is always answered.</small>
+                      <input name="failsafeNumber" aria-label="Fail-safe number" defaultValue={t.failsafeNumber ?? ""} />
+                      {(numbers.value ?? []).length > 1 && (
+                        <details>
+                          <summary>Also set this fail-safe on…</summary>
+                          <div class="also-on">
+                            {(numbers.value ?? [])
+                              .filter((n) => n.id !== t.id)
+                              .map((n) => (
+                                <label key={n.id} class="inline">
+                                  <input type="checkbox" name="alsoOn" value={n.id} /> <span class="number">{formatPhone(n.number)}</span>
+                                  {n.label && <span class="muted"> {n.label}</span>}
+                                  {n.failsafeNumber && <span class="muted"> (now {formatPhone(n.failsafeNumber)})</span>}
+                                </label>
+                              ))}
+                          </div>
+                        </details>
+                      )}
+                    </fieldset>
+                    <div class="actions wide">
+                      <button type="submit">Save</button>
+                      <button type="button" onClick={() => (editing.value = null)}>
+                        Cancel
+                      </button>
+                    </div>
                   </form>
                 </td>
               </tr>
@@ -171,7 +244,9 @@ export function NumbersScreen() {
                 <td>{formatPhone(t.number)}</td>
                 <td>{t.label}</td>
                 <td data-label="Campaign">{t.campaignName ?? "—"}</td>
-                <td data-label="Rings">{t.routeName ? `Route: ${t.routeName}` : t.terminationNumber ? formatPhone(t.terminationNumber) : "—"}</td>
+                <td data-label="Rings">
+                  {t.routeName && t.routeId ? can("routing:read") ? <a href={`#/numbers/routes/${t.routeId}`}>Route: {t.routeName}</a> : `Route: ${t.routeName}` : t.terminationNumber ? formatPhone(t.terminationNumber) : "—"}
+                </td>
                 <td data-label="Fail-safe">{t.failsafeNumber ? formatPhone(t.failsafeNumber) : "—"}</td>
                 <td data-label="Calls this month">{t.callsThisMonth}</td>
                 <td class="actions">
