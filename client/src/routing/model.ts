@@ -86,8 +86,9 @@ export const ROUTE_KINDS_SHOWN = Object.keys(KIND_WORDS) as RouteKind[];
 /** Each dialling pattern with the one line that says what it does (a new pattern must be described here). */
 export const PATTERN_WORDS: Record<DialPattern, { title: string; hint: string }> = {
   simultaneous: { title: "Simultaneous", hint: "Ring every number at once; the first to answer takes the call" },
-  "round-robin": { title: "Round robin", hint: "Spread calls evenly: each call starts at the next number in turn" },
+  "round-robin": { title: "Round robin", hint: "Spread calls evenly: each call starts at the next number in turn, then rolls over to the others" },
   sequential: { title: "Sequential", hint: "Hunt from the top: ring each number in order until one answers" },
+  rotating: { title: "Rotating hunt", hint: "Hunt in order, but each call starts one number further down the list" },
   "least-connected": { title: "Least connected", hint: "Ring the number with the fewest calls in progress" },
 };
 export const PATTERNS_SHOWN = Object.keys(PATTERN_WORDS) as DialPattern[];
