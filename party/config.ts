@@ -44,6 +44,7 @@ export async function loadRoutingConfig(db: Db, tenantId: string): Promise<Switc
     receiving: Object.fromEntries(receivingRows.map((r): [string, ReceivingNumber] => [r.id, presentReceiving(r)])),
     agents: Object.fromEntries(agentRows.map((a) => [a.id, { name: a.name, number: a.number }])),
     trackingNumbers: trackingRows.map(({ t }) => t.number),
+    fallbackNumbers: [...new Set(trackingRows.flatMap(({ t }) => [t.terminationNumber, t.failsafeNumber]).filter((n): n is string => n !== null))],
     tracking: Object.fromEntries(
       trackingRows.map(({ t, campaignName, campaignEndsOn }): [string, TrackedNumber] => [
         t.number,

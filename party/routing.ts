@@ -20,6 +20,11 @@ export type RoutingConfig = {
   agents: Record<string, { name: string; number: string | null }>;
   /** The tenant's tracking numbers: never dialled (that would ring back into us). */
   trackingNumbers: string[];
+  /**
+   * The termination and fail-safe numbers of the tenant's tracking numbers: numbers we dial outside
+   * any route, so a call forwarded to us by one of them is one of ours coming back.
+   */
+  fallbackNumbers?: string[];
   /** The tenant's business hours and holidays; absent or null: always open. */
   businessHours?: BusinessHours | null;
 };
@@ -173,6 +178,22 @@ export function conditionHolds(c: Condition, ctx: RoutingContext): boolean {
 function entryOf(ctx: RoutingContext, receivingId: string): DialEntry | null {
   const r = ctx.config.receiving[receivingId];
   return r ? { number: r.number, receivingId } : null;
+}
+
+/**
+ * Whether `number` is one the tenant's calls may ring, or one of its tracking numbers: receiving,
+ * agent, termination and fail-safe numbers (the call's own tracking number's and every other's). A
+ * call forwarded to us by one of them is one of ours coming back (a ring loop).
+ */
+export function ringsForUs(config: RoutingConfig, tracking: Pick<TrackingRoute, "terminationNumber" | "failsafeNumber">, number: string) {
+  return (
+    number === tracking.terminationNumber ||
+    number === tracking.failsafeNumber ||
+    config.trackingNumbers.includes(number) ||
+    (config.fallbackNumbers ?? []).includes(number) ||
+    Object.values(config.receiving).some((r) => r.number === number) ||
+    Object.values(config.agents).some((a) => a.number === number)
+  );
 }
 
 /** Never dial one of our own tracking numbers: the call would ring back into us, forever. */

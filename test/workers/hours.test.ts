@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { conditionHolds, startRouting, type RoutingContext } from "../../party/routing.ts";
-import { businessOpen, type BusinessHours } from "../../schema/hours.ts";
 import type { HoursWindow, ReceivingNumber, Route } from "../../schema/routing.ts";
 
 const NY = "America/New_York";
