@@ -354,14 +354,35 @@ function continueAfterDial(ctx: RoutingContext, state: RoutingState, depth: numb
 
 // Entry points ----------------------------------------------------------------------------------
 
-/** Where a new call rings: the tracking number's route, else its termination number, else its fail-safe number. */
+/**
+ * Where a call goes while the business is closed: the tracking number's own after-hours target,
+ * else the business hours' one, with the closed greeting said first; null when it routes as usual.
+ */
+function afterHours(ctx: RoutingContext, tags: string[]): Routed | null {
+  const hours = ctx.config.businessHours;
+  const own = ctx.tracking.afterHoursTarget ?? null;
+  const target = own === "ignore" ? null : (own ?? hours?.afterHoursTarget ?? null);
+  if (!hours || !target) return null;
+  const greeting: Step[] = hours.closedGreeting ? [{ kind: "say", text: hours.closedGreeting }] : [];
+  return resolve(ctx, target, tags, 0, greeting);
+}
+
+/**
+ * Where a new call rings. While the business is closed (its business hours say so) the call is
+ * tagged after-hours and goes to the after-hours target when there is one; otherwise the tracking
+ * number's route, else its termination number, else its fail-safe number.
+ */
 export function startRouting(ctx: RoutingContext): Routed {
   const t = ctx.tracking;
-  if (t.routeId) return resolve(ctx, { kind: "route", id: t.routeId }, [], 0);
+  const closed = !businessOpenAt(ctx);
+  const tags = closed ? [AFTER_HOURS_TAG] : [];
+  const afterHoursRoute = closed ? afterHours(ctx, tags) : null;
+  if (afterHoursRoute) return afterHoursRoute;
+  if (t.routeId) return resolve(ctx, { kind: "route", id: t.routeId }, tags, 0);
   const number = t.terminationNumber ?? t.failsafeNumber;
-  if (!number) return hangup("no route, termination or fail-safe number is set");
-  if (loopsBack(ctx, number)) return hangup("the termination number is a tracking number (a ring loop)");
-  return startDial(ctx, "termination", [{ number, receivingId: null }], "simultaneous", null, [], 0, []);
+  if (!number) return hangup("no route, termination or fail-safe number is set", tags);
+  if (loopsBack(ctx, number)) return hangup("the termination number is a tracking number (a ring loop)", tags);
+  return startDial(ctx, "termination", [{ number, receivingId: null }], "simultaneous", null, tags, 0, []);
 }
 
 /** A dial step ended. Answered: the conversation is over. Otherwise the route goes on. */

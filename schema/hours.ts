@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { clock, target, weekday, type Target } from "./routing.ts";
+import type { businessHours } from "./db.ts";
 import { previousDay, wallClock } from "./zoned.ts";
 
 type Span = { from: string; to: string };
@@ -47,7 +48,7 @@ const MAX_SPANS = 6;
 
 const name = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
 /** A window's end may also be 24:00, the end of the day (00:00–24:00 is open all day). */
-const end = z.union([clock, z.literal("24:00")], { error: "must be a time like 17:00 (or 24:00 for the end of the day)" });
+const end = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, "must be a time like 17:00 (or 24:00 for the end of the day)");
 const notEmpty = (s: Span) => s.from !== s.to;
 const EMPTY = { message: "must not end when it starts (for the whole day: 00:00 to 24:00)", path: ["to"] };
 const span = z.object({ from: clock, to: end }).refine(notEmpty, EMPTY);
@@ -57,8 +58,10 @@ export const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-12-25")
   .refine((d) => {
+    // Zod runs this after a failed pattern too: a date it cannot read is no day either.
     const [y, m, day] = d.split("-").map(Number) as [number, number, number];
-    return new Date(Date.UTC(y, m - 1, day)).toISOString().slice(0, 10) === d;
+    const at = new Date(Date.UTC(y, m - 1, day));
+    return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === d;
   }, "is not a day of the calendar");
 
 /** A day unlike the others: closed all day (no `hours`), or open only in `hours` instead of its weekday's windows. */
@@ -98,6 +101,16 @@ export type BusinessHours = {
   closedGreeting: string | null;
   afterHoursTarget: Target | null;
 };
+
+/** The business hours' D1 row as the API shows it and the router reads it (stored values were parsed on the way in). */
+export function presentBusinessHours(row: typeof businessHours.$inferSelect): BusinessHours {
+  return {
+    weekly: row.weekly as BusinessHours["weekly"],
+    exceptions: row.exceptions as BusinessHours["exceptions"],
+    closedGreeting: row.closedGreeting,
+    afterHoursTarget: (row.afterHoursTarget as Target | null) ?? null,
+  };
+}
 
 /**
  * A tracking number's own after-hours target: null follows the business hours' one; "ignore" routes
