@@ -1,6 +1,7 @@
 /** Loads a tenant's routing configuration from D1 (one batch), for the Switchboard to hold. */
 import { eq } from "drizzle-orm";
-import { campaigns, receivingNumbers, routes, tenants, trackingNumbers, users } from "../schema/db.ts";
+import { businessHours, campaigns, receivingNumbers, routes, tenants, trackingNumbers, users } from "../schema/db.ts";
+import { presentBusinessHours, type TrackingAfterHours } from "../schema/hours.ts";
 import { presentReceiving, type ReceivingNumber, type Route } from "../schema/routing.ts";
 import type { Db } from "../schema/d1.ts";
 import type { TrackingRoute } from "../telephony/contract.ts";
@@ -25,7 +26,7 @@ export type TrackedNumber = {
 export type SwitchboardConfig = RoutingConfig & { tracking: Record<string, TrackedNumber>; /** The tenant's country, for numbers written in notifications. */ country: string };
 
 export async function loadRoutingConfig(db: Db, tenantId: string): Promise<SwitchboardConfig> {
-  const [tenantRows, routeRows, receivingRows, agentRows, trackingRows] = await db.batch([
+  const [tenantRows, routeRows, receivingRows, agentRows, trackingRows, hoursRows] = await db.batch([
     db.select({ timeZone: tenants.timeZone, country: tenants.defaultCountry }).from(tenants).where(eq(tenants.id, tenantId)),
     db.select().from(routes).where(eq(routes.tenantId, tenantId)),
     db.select().from(receivingNumbers).where(eq(receivingNumbers.tenantId, tenantId)),
@@ -35,7 +36,9 @@ export async function loadRoutingConfig(db: Db, tenantId: string): Promise<Switc
       .from(trackingNumbers)
       .leftJoin(campaigns, eq(campaigns.id, trackingNumbers.campaignId))
       .where(eq(trackingNumbers.tenantId, tenantId)),
+    db.select().from(businessHours).where(eq(businessHours.tenantId, tenantId)),
   ]);
+  const hours = hoursRows[0];
   return {
     timeZone: tenantRows[0]?.timeZone ?? "UTC",
     country: tenantRows[0]?.country ?? "US",
@@ -44,6 +47,8 @@ export async function loadRoutingConfig(db: Db, tenantId: string): Promise<Switc
     receiving: Object.fromEntries(receivingRows.map((r): [string, ReceivingNumber] => [r.id, presentReceiving(r)])),
     agents: Object.fromEntries(agentRows.map((a) => [a.id, { name: a.name, number: a.number }])),
     trackingNumbers: trackingRows.map(({ t }) => t.number),
+    businessHours: hours ? presentBusinessHours(hours) : null,
+    fallbackNumbers: [...new Set(trackingRows.flatMap(({ t }) => [t.terminationNumber, t.failsafeNumber]).filter((n): n is string => n !== null))],
     tracking: Object.fromEntries(
       trackingRows.map(({ t, campaignName, campaignEndsOn }): [string, TrackedNumber] => [
         t.number,
@@ -53,7 +58,7 @@ export async function loadRoutingConfig(db: Db, tenantId: string): Promise<Switc
           campaignId: campaignName === null ? null : t.campaignId,
           campaignName,
           campaignEndsOn: campaignName === null ? null : campaignEndsOn,
-          route: { trackingNumber: t.number, routeId: t.routeId, terminationNumber: t.terminationNumber, failsafeNumber: t.failsafeNumber, whisper: t.whisper, record: t.record },
+          route: { trackingNumber: t.number, routeId: t.routeId, terminationNumber: t.terminationNumber, failsafeNumber: t.failsafeNumber, whisper: t.whisper, record: t.record, afterHoursTarget: (t.afterHoursTarget as TrackingAfterHours) ?? null },
         },
       ]),
     ),

@@ -17,6 +17,7 @@ import {
   hangup,
   labelOf,
   ringsAt,
+  ringsForUs,
   routeOver,
   startRouting,
   type Counters,
@@ -113,14 +114,18 @@ function contextOf(ctx: PipelineContext, config: RoutingConfig, stored: store.St
 
 /**
  * Whether a call reaching us is one of our own coming back (a ring loop): forwarded by a number we
- * ring or track, or placed from a number we are ringing right now (a receiving number that
- * forwards to a tracking number shows up as the caller).
+ * track or may ring (receiving, termination, fail-safe or agent number), or placed from a number we
+ * are ringing right now (a number that forwards to a tracking number shows up as the caller).
  */
-function comesBack(ctx: PipelineContext, config: RoutingConfig, callerNumber: string, forwardedFrom: string | null | undefined) {
+function comesBack(ctx: PipelineContext, config: RoutingConfig, route: TrackingRoute, callerNumber: string, forwardedFrom: string | null | undefined) {
   if (store.connectionCount(ctx.sql, callerNumber) > 0) return `${callerNumber} is being rung for another call`;
-  if (!forwardedFrom) return null;
-  if (config.trackingNumbers.includes(forwardedFrom) || Object.values(config.receiving).some((r) => r.number === forwardedFrom)) return `forwarded back to us by ${forwardedFrom}`;
+  if (forwardedFrom && ringsForUs(config, route, forwardedFrom)) return `forwarded back to us by ${forwardedFrom}`;
   return null;
+}
+
+/** The numbers a decision dials (a fail-safe call's, counted as calls in progress like a route's). */
+function dialledBy(decision: RoutingDecision) {
+  return decision.steps.flatMap((s) => (s.kind === "dial" ? s.targets.map((t) => t.number) : []));
 }
 
 /**
@@ -133,6 +138,7 @@ function adoptFailsafe(ctx: PipelineContext, stored: store.StoredCall, route: Tr
   const call: LiveCall = { ...stored.call, failsafe: true, terminationNumber: ringsAt(decision), ringsAtLabel: null };
   const ended = isTerminal(call.status);
   store.clearConnections(ctx.sql, call.id);
+  if (!ended) store.addConnections(ctx.sql, call.id, dialledBy(decision));
   store.putCall(ctx.sql, { ...stored, call, decision, memory: { ...stored.memory, routing: routeOver(stored.memory.routing.tags) }, logPending: stored.logPending || ended, updatedAt: ctx.now });
   emit(ctx, { type: "call", call });
   return { call, decision, duplicate: true, toLog: ended ? [call] : [] };
@@ -160,11 +166,13 @@ function registerOnce(ctx: PipelineContext, input: IncomingCall, config: Routing
   const { route, failsafe, unrouted, report, contactTags, forwardedFrom, country, ...fields } = input;
   const base = { callerNumber: fields.callerNumber, callerType: fields.callerType };
   // A call its provider routes rings nowhere we chose: it cannot loop back through us.
-  const loop = failsafe || unrouted ? null : comesBack(ctx, config, fields.callerNumber, forwardedFrom);
+  const loop = failsafe || unrouted ? null : comesBack(ctx, config, route, fields.callerNumber, forwardedFrom);
+  const fallback = failsafe ? failsafeDecision(route) : null;
   const routed: Routed = unrouted
     ? { decision: ROUTED_BY_PROVIDER, state: routeOver() }
-    : failsafe
-      ? { decision: failsafeDecision(route), state: routeOver() }
+    : fallback
+      ? // The number the fail-safe rings counts as rung, so a call it forwards back to us is caught.
+        { decision: fallback, state: { ...routeOver(), dialling: dialledBy(fallback) } }
       : loop
         ? hangup(`${loop} (a ring loop)`)
         : startRouting(routingContext(ctx, config, route, base, contactTags));

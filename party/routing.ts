@@ -9,6 +9,8 @@ import areaCodeData from "areacodes/lib/data.json";
 import type { CallerType } from "../schema/calls.ts";
 import type { Condition, DialPattern, HoursWindow, ReceivingNumber, Route, Target } from "../schema/routing.ts";
 import type { DialTarget, RoutingDecision, Step, TrackingRoute } from "../telephony/contract.ts";
+import { businessOpen, weeklyOpen, type BusinessHours } from "../schema/hours.ts";
+import { wallClock } from "../schema/zoned.ts";
 
 /** The tenant's routing configuration, as the Switchboard holds it. */
 export type RoutingConfig = {
@@ -18,6 +20,13 @@ export type RoutingConfig = {
   agents: Record<string, { name: string; number: string | null }>;
   /** The tenant's tracking numbers: never dialled (that would ring back into us). */
   trackingNumbers: string[];
+  /**
+   * The termination and fail-safe numbers of the tenant's tracking numbers: numbers we dial outside
+   * any route, so a call forwarded to us by one of them is one of ours coming back.
+   */
+  fallbackNumbers?: string[];
+  /** The tenant's business hours and holidays; absent or null: always open. */
+  businessHours?: BusinessHours | null;
 };
 
 export type CallFacts = { callerNumber: string; callerType: CallerType; contactTags: string[] };
@@ -80,30 +89,15 @@ export function hangup(reason: string, tags: string[] = [], steps: Step[] = []):
 
 // Time ------------------------------------------------------------------------------------------
 
-const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
-
 /** The weekday (0 = Sunday) and minute of the day at `now` in `timeZone`. */
 export function localTime(now: number, timeZone: string) {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return { day: WEEKDAYS[get("weekday")] ?? 0, minute: Number(get("hour")) * 60 + Number(get("minute")) };
+  const { weekday, minute } = wallClock(now, timeZone);
+  return { day: weekday, minute };
 }
 
-function minutes(clock: string) {
-  const [h, m] = clock.split(":").map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
-}
-
-/** Whether `minute` of `day` falls in the window; a window whose end is before its start runs past midnight. */
-function inWindow(window: { from: string; to: string }, minute: number) {
-  const from = minutes(window.from);
-  const to = minutes(window.to);
-  return from <= to ? minute >= from && minute < to : minute >= from || minute < to;
-}
-
+/** Whether weekly hours are open at `now`; a window runs past midnight into the next day (schema/hours.ts). */
 export function isOpen(hours: HoursWindow[], now: number, timeZone: string) {
-  const { day, minute } = localTime(now, timeZone);
-  return hours.some((w) => w.day === day && inWindow(w, minute));
+  return weeklyOpen(hours, now, timeZone);
 }
 
 // Geography -------------------------------------------------------------------------------------
@@ -153,14 +147,19 @@ export function chooseLocation(route: Extract<Route, { kind: "geo" }>, callerNum
   return best;
 }
 
+/** Whether the business is open now by its business hours; with none set, it always is. */
+function businessOpenAt(ctx: RoutingContext) {
+  const hours = ctx.config.businessHours;
+  return hours ? businessOpen(hours, ctx.now, ctx.config.timeZone) : true;
+}
+
 // Conditions ------------------------------------------------------------------------------------
 
 export function conditionHolds(c: Condition, ctx: RoutingContext): boolean {
   switch (c.type) {
-    case "time": {
-      const { day, minute } = localTime(ctx.now, ctx.config.timeZone);
-      return c.days.includes(day) && inWindow(c, minute);
-    }
+    case "time":
+      // Each day names the day a window starts, as in tagging hours: Friday 22:00–02:00 holds on Saturday at 01:00.
+      return weeklyOpen(c.days.map((day) => ({ day, from: c.from, to: c.to })), ctx.now, ctx.config.timeZone);
     case "caller-type":
       return c.in.includes(ctx.call.callerType);
     case "known":
@@ -174,6 +173,8 @@ export function conditionHolds(c: Condition, ctx: RoutingContext): boolean {
       // A number with no hours set is always open.
       return (hours ? isOpen(hours, ctx.now, ctx.config.timeZone) : true) === c.open;
     }
+    case "business-hours":
+      return businessOpenAt(ctx) === c.open;
     case "tag":
       return c.in.some((tag) => ctx.call.contactTags.includes(tag));
     default: {
@@ -188,6 +189,22 @@ export function conditionHolds(c: Condition, ctx: RoutingContext): boolean {
 function entryOf(ctx: RoutingContext, receivingId: string): DialEntry | null {
   const r = ctx.config.receiving[receivingId];
   return r ? { number: r.number, receivingId } : null;
+}
+
+/**
+ * Whether `number` is one the tenant's calls may ring, or one of its tracking numbers: receiving,
+ * agent, termination and fail-safe numbers (the call's own tracking number's and every other's). A
+ * call forwarded to us by one of them is one of ours coming back (a ring loop).
+ */
+export function ringsForUs(config: RoutingConfig, tracking: Pick<TrackingRoute, "terminationNumber" | "failsafeNumber">, number: string) {
+  return (
+    number === tracking.terminationNumber ||
+    number === tracking.failsafeNumber ||
+    config.trackingNumbers.includes(number) ||
+    (config.fallbackNumbers ?? []).includes(number) ||
+    Object.values(config.receiving).some((r) => r.number === number) ||
+    Object.values(config.agents).some((a) => a.number === number)
+  );
 }
 
 /** Never dial one of our own tracking numbers: the call would ring back into us, forever. */
@@ -421,14 +438,35 @@ function continueAfterDial(ctx: RoutingContext, state: RoutingState, depth: numb
 
 // Entry points ----------------------------------------------------------------------------------
 
-/** Where a new call rings: the tracking number's route, else its termination number, else its fail-safe number. */
+/**
+ * Where a call goes while the business is closed: the tracking number's own after-hours target,
+ * else the business hours' one, with the closed greeting said first; null when it routes as usual.
+ */
+function afterHours(ctx: RoutingContext, tags: string[]): Routed | null {
+  const hours = ctx.config.businessHours;
+  const own = ctx.tracking.afterHoursTarget ?? null;
+  const target = own === "ignore" ? null : (own ?? hours?.afterHoursTarget ?? null);
+  if (!hours || !target) return null;
+  const greeting: Step[] = hours.closedGreeting ? [{ kind: "say", text: hours.closedGreeting }] : [];
+  return resolve(ctx, target, tags, 0, greeting);
+}
+
+/**
+ * Where a new call rings. While the business is closed (its business hours say so) the call is
+ * tagged after-hours and goes to the after-hours target when there is one; otherwise the tracking
+ * number's route, else its termination number, else its fail-safe number.
+ */
 export function startRouting(ctx: RoutingContext): Routed {
   const t = ctx.tracking;
-  if (t.routeId) return resolve(ctx, { kind: "route", id: t.routeId }, [], 0);
+  const closed = !businessOpenAt(ctx);
+  const tags = closed ? [AFTER_HOURS_TAG] : [];
+  const afterHoursRoute = closed ? afterHours(ctx, tags) : null;
+  if (afterHoursRoute) return afterHoursRoute;
+  if (t.routeId) return resolve(ctx, { kind: "route", id: t.routeId }, tags, 0);
   const number = t.terminationNumber ?? t.failsafeNumber;
-  if (!number) return hangup("no route, termination or fail-safe number is set");
-  if (loopsBack(ctx, number)) return hangup("the termination number is a tracking number (a ring loop)");
-  return startDial(ctx, "termination", [{ number, receivingId: null }], "simultaneous", null, [], 0, []);
+  if (!number) return hangup("no route, termination or fail-safe number is set", tags);
+  if (loopsBack(ctx, number)) return hangup("the termination number is a tracking number (a ring loop)", tags);
+  return startDial(ctx, "termination", [{ number, receivingId: null }], "simultaneous", null, tags, 0, []);
 }
 
 /** A dial step ended. Answered: the conversation is over. Otherwise the route goes on. */

@@ -236,9 +236,29 @@ export const trackingNumbers = sqliteTable(
     /** The provider's id for the number when we bought it through the provider (released on delete). */
     providerNumberId: text("provider_number_id"),
     createdAt: createdAt(),
+    /** Where its calls go while the business is closed (schema/hours.ts trackingAfterHours); null: the business hours' own. */
+    afterHoursTarget: text("after_hours_target", { mode: "json" }).$type<unknown>(),
   },
   (t) => [uniqueIndex("tracking_numbers_number").on(t.number), index("tracking_numbers_tenant").on(t.tenantId)],
 );
+
+/**
+ * The tenant's business hours and holidays (schema/hours.ts), one row a tenant; without one the
+ * business is always open. Conditional routes read it, and while closed calls go to the after-hours target.
+ */
+export const businessHours = sqliteTable("business_hours", {
+  tenantId: text("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  /** `[{ day, from, to }]`, parsed by zod on the way in. */
+  weekly: text("weekly", { mode: "json" }).notNull().$type<unknown>(),
+  /** `[{ date, name?, hours: [{ from, to }] }]`, sorted by date. */
+  exceptions: text("exceptions", { mode: "json" }).notNull().$type<unknown>(),
+  closedGreeting: text("closed_greeting"),
+  /** A target (schema/routing.ts) for tracking numbers that name none of their own; null: calls route as usual. */
+  afterHoursTarget: text("after_hours_target", { mode: "json" }).$type<unknown>(),
+  updatedAt: integer("updated_at").notNull(),
+});
 
 export const receivingNumbers = sqliteTable(
   "receiving_numbers",

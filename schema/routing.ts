@@ -22,8 +22,8 @@ export const MENU_DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*
 
 const id = z.string().trim().min(1, "must not be empty").max(100);
 const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time like 09:00");
-const weekday = z.number().int().min(0, "0 is Sunday").max(6, "6 is Saturday");
+export const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time like 09:00");
+export const weekday = z.number().int().min(0, "0 is Sunday").max(6, "6 is Saturday");
 const areaCode = z.string().regex(/^\d{3}$/, "must be a three-digit area code");
 
 /** Where a call goes next. */
@@ -35,7 +35,7 @@ export const target = z.discriminatedUnion("kind", [
 ]);
 export type Target = z.infer<typeof target>;
 
-/** Weekly windows, in the tenant's time zone. */
+/** Weekly windows, in the tenant's time zone; one whose end is not after its start runs into the next day (schema/hours.ts). */
 export const hoursWindow = z.object({ day: weekday, from: clock, to: clock });
 export type HoursWindow = z.infer<typeof hoursWindow>;
 
@@ -146,6 +146,8 @@ export const condition = z.discriminatedUnion("type", [
   z.object({ type: z.literal("known"), value: z.boolean() }),
   z.object({ type: z.literal("area-code"), in: z.array(areaCode).min(1).max(100) }),
   z.object({ type: z.literal("hours"), receivingNumberId: id, open: z.boolean() }),
+  /** The tenant's business hours (schema/hours.ts): open, or closed (after hours, a holiday). */
+  z.object({ type: z.literal("business-hours"), open: z.boolean() }),
   z.object({ type: z.literal("tag"), in: z.array(text(50)).min(1).max(20) }),
 ]);
 export type Condition = z.infer<typeof condition>;

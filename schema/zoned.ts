@@ -69,6 +69,21 @@ export function localDate(at: number, timeZone: string): string {
   return dateOf(parts(at, timeZone));
 }
 
+/**
+ * The wall clock of `timeZone` at `at`: its date, weekday (0 = Sunday) and minute of the day, as
+ * opening hours read it. On a night the clocks change, the minutes jump or repeat as the clock does.
+ */
+export function wallClock(at: number, timeZone: string): { date: string; weekday: number; minute: number } {
+  const p = parts(at, timeZone);
+  return { date: dateOf(p), weekday: new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay(), minute: p.hour * 60 + p.minute };
+}
+
+/** The day before `date`. */
+export function previousDay(date: string): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
+}
+
 /** The day after `date`. */
 export function nextDay(date: string): string {
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];

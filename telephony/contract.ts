@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import type { CallerType, LiveCall } from "../schema/calls.ts";
 import type { Provider } from "../schema/constants.ts";
+import type { Target } from "../schema/routing.ts";
 
 export type { Provider };
 
@@ -79,6 +80,11 @@ export type TrackingRoute = {
   failsafeNumber: string | null;
   whisper: string | null;
   record: boolean;
+  /**
+   * Where its calls go while the business is closed: a target, "ignore" (route as usual at all
+   * hours), or null/absent for the business hours' own after-hours target (schema/hours.ts).
+   */
+  afterHoursTarget?: Target | "ignore" | null;
 };
 
 export const FAILSAFE_RING_SECONDS = 30;

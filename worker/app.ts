@@ -18,6 +18,7 @@ import { campaignRoutes, contactImportRoutes, incomeRoutes, MAX_IMPORT_BYTES, re
 import { contactRoutes } from "./contacts/routes.ts";
 import { realtimeRoutes } from "./realtime.ts";
 import { profileRoutes, receivingNumberRoutes, routeRoutes } from "./routing/routes.ts";
+import { businessHoursRoutes } from "./routing/business-hours.ts";
 import { trackingNumberRoutes } from "./numbers/routes.ts";
 import { setupRoutes } from "./setup/routes.ts";
 import { inboundWebhooks } from "./webhooks/inbound.ts";
@@ -60,6 +61,7 @@ const api = new Hono<AppEnv>()
   .route("/invitations", invitationRoutes)
   .route("/receiving-numbers", receivingNumberRoutes)
   .route("/routes", routeRoutes)
+  .route("/business-hours", businessHoursRoutes)
   .route("/tracking-numbers", trackingNumberRoutes)
   .route("/profile", profileRoutes)
   .route("/setup", setupRoutes)

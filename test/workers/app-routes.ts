@@ -126,11 +126,11 @@ export async function freshCookie(t: { id: string }, role: UserRole) {
 }
 
 /** Tables whose rows belong to a tenant (a `tenant_id` column), and the one table that is the tenant. */
-const TENANT_TABLES = ["contacts", "contact_phones", "calls", "campaigns", "campaign_costs", "income", "receiving_numbers", "routes", "tracking_numbers", "provider_accounts", "api_keys", "users", "sessions", "invitations", "password_resets"];
+const TENANT_TABLES = ["contacts", "contact_phones", "calls", "campaigns", "campaign_costs", "income", "receiving_numbers", "routes", "tracking_numbers", "business_hours", "provider_accounts", "api_keys", "users", "sessions", "invitations", "password_resets"];
 
 /** Every row a tenant owns in D1, as text, to compare before and after. */
 export async function rowsOf(tenantId: string) {
-  const statements = [env.DB.prepare("select * from tenants where id = ?").bind(tenantId), ...TENANT_TABLES.map((t) => env.DB.prepare(`select * from ${t} where tenant_id = ? order by id`).bind(tenantId))];
+  const statements = [env.DB.prepare("select * from tenants where id = ?").bind(tenantId), ...TENANT_TABLES.map((t) => env.DB.prepare(`select * from ${t} where tenant_id = ? order by rowid`).bind(tenantId))];
   const results = await env.DB.batch(statements);
   return Object.fromEntries(["tenants", ...TENANT_TABLES].map((name, i) => [name, results[i]!.results]));
 }

@@ -140,6 +140,20 @@ const AUDITED: Record<string, Recipe> = {
     action: "route.deleted",
     request: async (t) => ({ method: "DELETE", path: `/api/routes/${(await post("/api/routes", { kind: "dial", name: "Doomed", config: { receivingNumberIds: [t.ids.receivingNumber] } })).id}` }),
   },
+  "PUT /api/business-hours": {
+    action: "business_hours.updated",
+    request: async (t) => {
+      await send({ method: "PUT", path: "/api/business-hours", json: { weekly: [] } });
+      return { method: "PUT", path: "/api/business-hours", json: { weekly: [{ day: 1, from: "09:00", to: "17:00" }], exceptions: [{ date: "2026-12-25", name: "Christmas Day" }], afterHoursTarget: { kind: "route", id: t.ids.route } } };
+    },
+  },
+  "DELETE /api/business-hours": {
+    action: "business_hours.cleared",
+    request: async () => {
+      await send({ method: "PUT", path: "/api/business-hours", json: { weekly: [] } });
+      return { method: "DELETE", path: "/api/business-hours" };
+    },
+  },
   "POST /api/tracking-numbers": { action: "tracking_number.bought", request: () => ({ method: "POST", path: "/api/tracking-numbers", json: { number: sellable(), label: "Yard signs", terminationNumber: uniqueNumber() } }) },
   "PATCH /api/tracking-numbers/:id": { action: "tracking_number.updated", request: (t) => ({ method: "PATCH", path: `/api/tracking-numbers/${t.ids.trackingNumber}`, json: { label: "Main line (renamed)", record: true } }) },
   "DELETE /api/tracking-numbers/:id": {

@@ -18,6 +18,7 @@ import { z } from "zod";
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiKeyCreate, callListQuery, callUpdate, campaignCostInput, campaignCreate, campaignUpdate, contactCreate, contactListQuery, contactUpdate, incomeInput, incomeListQuery, incomeUpdate, invitationAccept, invitationCreate, linkQuery, loginBody, passwordChange, passwordReset, userUpdate, phoneInput, reportQuery, signupBody, tenantUpdate } from "../../schema/api.ts";
 import { receivingNumberInput, receivingNumberUpdate, routeInput } from "../../schema/routing.ts";
+import { businessHoursInput, trackingAfterHours } from "../../schema/hours.ts";
 import { twilioCredentials } from "../../worker/providers/twilio/adapter.ts";
 import { auditQuery } from "../../worker/audit/routes.ts";
 import { dialActionForm, gatherForm, recordingForm, statusForm, voiceForm, whisperForm } from "../../worker/providers/twilio/forms.ts";
@@ -48,7 +49,7 @@ const nullablePhone = z.string().trim().min(1).max(40).nullable();
 const nullableId = z.string().min(1).max(100).nullable();
 const trackingFields = { label: z.string().max(100), campaignId: nullableId, routeId: nullableId, terminationNumber: nullablePhone, failsafeNumber: nullablePhone, record: z.boolean() };
 const buyBody = z.object({ number: z.string().min(3).max(40), provider: z.enum(["twilio"]).optional(), ...trackingFields });
-const trackingUpdate = z.object({ ...trackingFields, whisper: z.string().min(1).max(500).nullable() }).partial();
+const trackingUpdate = z.object({ ...trackingFields, whisper: z.string().min(1).max(500).nullable(), afterHoursTarget: trackingAfterHours }).partial();
 const failsafeBulk = z.object({ trackingNumberIds: z.array(z.string().min(1).max(100)).max(5), failsafeNumber: nullablePhone });
 const testCallBody = z.object({ from: z.string().max(20) }).partial();
 const profileUpdate = z.object({ name: z.string().min(1).max(100), agentNumber: nullablePhone, popupOn: z.enum(["ring", "answer"]), popupCloseSeconds: z.literal([0, 5, 10, 30, 60]) }).partial();
@@ -88,6 +89,7 @@ const SPECS: Record<string, Spec> = {
   "PATCH /api/receiving-numbers/:id": { body: receivingNumberUpdate },
   "POST /api/routes": { body: routeInput },
   "PUT /api/routes/:id": { body: routeInput },
+  "PUT /api/business-hours": { body: businessHoursInput },
   "GET /api/tracking-numbers/available": { query: searchQuery },
   "POST /api/tracking-numbers": { body: buyBody },
   "PATCH /api/tracking-numbers/:id": { body: trackingUpdate },
@@ -147,7 +149,7 @@ beforeAll(async () => {
 
 /** Everything a 4xx must leave as it was (the audit log too: a refused change is no event): every row of D1 but the login throttle's (a failed login counts, by design) and keys' last use, and each Switchboard's event counter. */
 async function state() {
-  const tables = ["tenants", "users", "sessions", "api_keys", "contacts", "contact_phones", "campaigns", "campaign_costs", "income", "provider_accounts", "routes", "tracking_numbers", "receiving_numbers", "calls", "audit_events"];
+  const tables = ["tenants", "users", "sessions", "api_keys", "contacts", "contact_phones", "campaigns", "campaign_costs", "income", "provider_accounts", "routes", "tracking_numbers", "receiving_numbers", "business_hours", "calls", "audit_events"];
   const results = await env.DB.batch(tables.map((t) => env.DB.prepare(`select * from ${t} order by rowid`)));
   const rows = results.map((r, i) => (tables[i] === "api_keys" ? r.results.map((k) => ({ ...(k as Record<string, unknown>), last_used_at: null })) : r.results));
   const seqs = await Promise.all([own, other].map(async (t) => (await switchboardOf(t).snapshot()).seq));

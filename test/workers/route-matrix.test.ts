@@ -154,6 +154,10 @@ const ROUTES: Record<string, Route> = {
   "PUT /api/routes/:id": { access: "routing:write", ids: { id: "route" }, body: (own) => ({ kind: "dial", name: "Matrix", config: { receivingNumberIds: [own.ids.receivingNumber] } }) },
   "DELETE /api/routes/:id": { access: "routing:write", ids: { id: "route" } },
 
+  "GET /api/business-hours": { access: "routing:read" },
+  "PUT /api/business-hours": { access: "routing:write", body: (own) => ({ weekly: [{ day: 1, from: "09:00", to: "17:00" }], afterHoursTarget: { kind: "route", id: own.ids.route } }) },
+  "DELETE /api/business-hours": { access: "routing:write" },
+
   "GET /api/tracking-numbers": { access: "numbers:read" },
   "GET /api/tracking-numbers/available": { access: "numbers:read" },
   "GET /api/tracking-numbers/providers": { access: "numbers:read" },

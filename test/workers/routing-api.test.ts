@@ -176,7 +176,9 @@ describe("time conditions in the tenant's time zone", () => {
     expect(localTime(monday1730utc, "America/Los_Angeles")).toEqual({ day: 1, minute: 9 * 60 + 30 });
     expect(conditionHolds(businessHours, ctx("America/Los_Angeles"))).toBe(true);
     expect(conditionHolds(businessHours, ctx("Europe/Paris"))).toBe(false);
-    expect(conditionHolds({ type: "time", days: [1], from: "22:00", to: "10:00" }, ctx("America/Los_Angeles"))).toBe(true);
+    // A window past midnight belongs to the day it starts: Sunday night's covers Monday 09:30, Monday night's does not.
+    expect(conditionHolds({ type: "time", days: [0], from: "22:00", to: "10:00" }, ctx("America/Los_Angeles"))).toBe(true);
+    expect(conditionHolds({ type: "time", days: [1], from: "22:00", to: "10:00" }, ctx("America/Los_Angeles"))).toBe(false);
   });
 
   it("knows tags and opening hours", () => {

@@ -24,6 +24,7 @@ const AUDITED: [RegExp, string][] = [
   [/^\/api\/tracking-numbers(\/|$)/, "tracking number"],
   [/^\/api\/receiving-numbers(\/|$)/, "receiving number"],
   [/^\/api\/routes(\/|$)/, "route"],
+  [/^\/api\/business-hours\/?$/, "business hours"],
   [/^\/api\/campaigns\/[^/]+\/costs(\/|$)/, "campaign cost"],
   [/^\/api\/campaigns(\/|$)/, "campaign"],
   [/^\/api\/income(\/|$)/, "income"],

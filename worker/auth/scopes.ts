@@ -28,6 +28,8 @@ const RESOURCES: Record<string, Need> = {
   setup: "settings",
   "receiving-numbers": "routing",
   routes: "routing",
+  // Who edits routes edits the hours they read.
+  "business-hours": "routing",
   "tracking-numbers": "numbers",
   keys: "keys:manage",
   "provider-accounts": "providers:manage",

@@ -16,6 +16,9 @@ import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { localDate, startOfDay } from "../../schema/zoned.ts";
 import { invalid, phoneOrIssue, refuseLoops, routingChanged, type Issue } from "../routing/checks.ts";
+import { missingTarget } from "../routing/business-hours.ts";
+import { loadGraph } from "../routing/queries.ts";
+import { trackingAfterHours, type TrackingAfterHours } from "../../schema/hours.ts";
 import { ProviderError, ringsSomewhere, type NumberShop, type NumberWebhooks } from "../../telephony/contract.ts";
 import { adapterOf, credentialsOf, providerIds } from "../providers/index.ts";
 import { BroughtNumbers } from "../providers/brought/numbers.ts";
@@ -60,6 +63,8 @@ const trackingUpdate = z
     failsafeNumber: nullablePhone,
     whisper: z.string().trim().min(1).max(500).nullable(),
     record: z.boolean(),
+    /** Where its calls go while the business is closed; null: the business hours' own; "ignore": as usual. */
+    afterHoursTarget: trackingAfterHours,
   })
   .partial()
   .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
@@ -126,7 +131,8 @@ async function readNumbers(db: Db, country: string, body: { terminationNumber?: 
   return out;
 }
 
-async function checkRefs(db: Db, tenantId: string, body: { campaignId?: string | null | undefined; routeId?: string | null | undefined }, issues: Issue[]) {
+async function checkRefs(db: Db, tenantId: string, body: { campaignId?: string | null | undefined; routeId?: string | null | undefined; afterHoursTarget?: TrackingAfterHours | undefined }, issues: Issue[]) {
+  if (body.afterHoursTarget) missingTarget(await loadGraph(db, tenantId), body.afterHoursTarget, "afterHoursTarget", issues);
   if (body.routeId && !(await db.query.routes.findFirst({ columns: { id: true }, where: and(eq(routes.tenantId, tenantId), eq(routes.id, body.routeId)) }))) issues.push({ path: "routeId", message: `route ${body.routeId} does not exist` });
   if (body.campaignId && !(await db.query.campaigns.findFirst({ columns: { id: true }, where: and(eq(campaigns.tenantId, tenantId), eq(campaigns.id, body.campaignId)) }))) issues.push({ path: "campaignId", message: `campaign ${body.campaignId} does not exist` });
 }
@@ -163,7 +169,7 @@ async function repointFallbacks(c: C, db: Db, rows: (typeof trackingNumbers.$inf
 }
 
 /** A tracking number's settings as an audit event names them. */
-const TRACKING_FIELDS = { label: "label", campaignId: "campaign", routeId: "route", terminationNumber: "termination number", failsafeNumber: "fail-safe number", whisper: "whisper", record: "recording" } as const;
+const TRACKING_FIELDS = { label: "label", campaignId: "campaign", routeId: "route", terminationNumber: "termination number", failsafeNumber: "fail-safe number", whisper: "whisper", record: "recording", afterHoursTarget: "after hours" } as const;
 
 export function presentTracking(t: typeof trackingNumbers.$inferSelect) {
   return {
@@ -176,6 +182,7 @@ export function presentTracking(t: typeof trackingNumbers.$inferSelect) {
     failsafeNumber: t.failsafeNumber,
     whisper: t.whisper,
     record: t.record,
+    afterHoursTarget: (t.afterHoursTarget as TrackingAfterHours) ?? null,
     bought: t.providerNumberId !== null,
     createdAt: t.createdAt,
   };

@@ -1,6 +1,6 @@
 /** Routing configuration in D1: receiving numbers and routes, read as the graph the checks need. */
 import { and, eq, inArray } from "drizzle-orm";
-import { receivingNumbers, routes, trackingNumbers, users } from "../../schema/db.ts";
+import { businessHours, receivingNumbers, routes, trackingNumbers, users } from "../../schema/db.ts";
 import type { Route, Target } from "../../schema/routing.ts";
 import { chunks, type Db } from "../../schema/d1.ts";
 import type { RoutingGraph } from "./graph.ts";
@@ -34,4 +34,14 @@ export async function trackingNumbersAmong(db: Db, numbers: string[]) {
 
 export async function receivingNumberByNumber(db: Db, tenantId: string, number: string) {
   return db.query.receivingNumbers.findFirst({ where: and(eq(receivingNumbers.tenantId, tenantId), eq(receivingNumbers.number, number)) });
+}
+
+/** What sends calls to `target` while the business is closed (the business hours, tracking numbers), named for a person. */
+export async function afterHoursUsers(db: Db, tenantId: string, target: { kind: "route" | "receiving"; id: string }) {
+  const [hours, numbers] = await db.batch([
+    db.select({ target: businessHours.afterHoursTarget }).from(businessHours).where(eq(businessHours.tenantId, tenantId)),
+    db.select({ number: trackingNumbers.number, target: trackingNumbers.afterHoursTarget }).from(trackingNumbers).where(eq(trackingNumbers.tenantId, tenantId)),
+  ]);
+  const same = (t: unknown) => typeof t === "object" && t !== null && (t as Target).kind === target.kind && (t as { id?: string }).id === target.id;
+  return [...(hours.some((h) => same(h.target)) ? ["the business hours (after hours)"] : []), ...numbers.filter((n) => same(n.target)).map((n) => `tracking number ${n.number} (after hours)`)];
 }

@@ -16,7 +16,7 @@ import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { invalid, phoneOrIssue, refuseLoops, ringTargetOrIssue, routingChanged } from "./checks.ts";
 import { checkGraph, routeTree, type RoutingGraph } from "./graph.ts";
-import { loadGraph, presentRoute, receivingNumberByNumber } from "./queries.ts";
+import { afterHoursUsers, loadGraph, presentRoute, receivingNumberByNumber } from "./queries.ts";
 import { changesOf, noteAudit } from "../audit/note.ts";
 
 type C = Context<AppEnv>;
@@ -114,7 +114,7 @@ export const receivingNumberRoutes = new Hono<AppEnv>()
     const db = getDb(c.env.DB);
     const graph = await loadGraph(db, tenant.id);
     if (!graph.receiving.has(id)) return apiError(c, 404, "No such receiving number");
-    const users = usersOf(graph, { kind: "receiving", id });
+    const users = [...usersOf(graph, { kind: "receiving", id }), ...(await afterHoursUsers(db, tenant.id, { kind: "receiving", id }))];
     if (users.length) return apiError(c, 409, `Still used by ${users.join(", ")}; change those first`);
     const [gone] = await db.delete(receivingNumbers).where(and(eq(receivingNumbers.tenantId, tenant.id), eq(receivingNumbers.id, id))).returning({ number: receivingNumbers.number, label: receivingNumbers.label });
     await routingChanged(c);
@@ -193,7 +193,7 @@ export const routeRoutes = new Hono<AppEnv>()
     if (!graph.routes.has(id)) return apiError(c, 404, "No such route");
     const users = usersOf(graph, { kind: "route", id });
     const numbers = await db.select({ number: trackingNumbers.number }).from(trackingNumbers).where(and(eq(trackingNumbers.tenantId, tenant.id), eq(trackingNumbers.routeId, id)));
-    users.push(...numbers.map((n) => `tracking number ${n.number}`));
+    users.push(...numbers.map((n) => `tracking number ${n.number}`), ...(await afterHoursUsers(db, tenant.id, { kind: "route", id })));
     if (users.length) return apiError(c, 409, `Still used by ${users.join(", ")}; change those first`);
     await db.delete(routes).where(and(eq(routes.tenantId, tenant.id), eq(routes.id, id)));
     await routingChanged(c);

@@ -238,7 +238,8 @@ async function voice(c: C, adapter: Adapter) {
       const late: Promise<Answer> = c.env.Switchboard.getByName(tenant.id).registerCall(adapter.routesItself ? arriving : { ...arriving, failsafe: true });
       c.executionCtx.waitUntil(withTimeout(late, LATE_REGISTRATION_MS).catch((e: unknown) => console.error("late registration failed too", e)));
       if (adapter.routesItself) return callerAnswer(c, adapter, UNKNOWN_CALLER);
-      decision = failsafeDecision(route);
+      // Even without the Switchboard, a call the fail-safe number forwarded back is not dialled again.
+      decision = arriving.forwardedFrom && arriving.forwardedFrom === failsafeTarget(route) ? HANG_UP : failsafeDecision(route);
     }
     c.header("Server-Timing", timing.header());
     return markup(c, adapter, adapter.markup.render(decision, callbackUrl(c, adapter, tenant.id, target.account.externalId)));

@@ -247,6 +247,7 @@ const CONDITIONS: { [K in Condition["type"]]: { title: string; blank: () => Extr
   "area-code": { title: "Caller's area code", blank: () => ({ type: "area-code", in: [] }) },
   hours: { title: "A receiving number's tagging hours", blank: () => ({ type: "hours", receivingNumberId: routing.receiving.value?.[0]?.id ?? "", open: true }) },
   tag: { title: "Caller's contact tag", blank: () => ({ type: "tag", in: [] }) },
+  "business-hours": { title: "Business hours", blank: () => ({ type: "business-hours", open: false }) },
 };
 const CONDITION_TYPES = Object.keys(CONDITIONS) as Condition["type"][];
 
@@ -302,6 +303,13 @@ function ConditionFields({ c, set, disabled, n }: { c: Condition; set: (c: Condi
             <option value="false">is closed</option>
           </select>
         </span>
+      );
+    case "business-hours":
+      return (
+        <select aria-label={`${n}: the business`} value={String(c.open)} disabled={disabled} onChange={(e) => set({ ...c, open: str(e) === "true" })}>
+          <option value="true">is open</option>
+          <option value="false">is closed</option>
+        </select>
       );
     case "tag":
       return <input aria-label={`${n}: tags`} value={c.in.join(", ")} placeholder="vip, commercial" disabled={disabled} onChange={(e) => set({ ...c, in: str(e).split(",").map((s) => s.trim()).filter(Boolean) })} />;
