@@ -5,7 +5,7 @@
  * of the dashboard's JavaScript (the server validates; these screens show what it says).
  */
 import { signal } from "@preact/signals";
-import type { ConditionalConfig, DialPattern, GeoConfig, HoursWindow, MenuConfig, QueueConfig, RouteKind, Target } from "../../../schema/routing.ts";
+import type { ConditionalConfig, DialPattern, GeoConfig, HoursWindow, MenuConfig, QueueConfig, ReceivingNumber, RouteKind, Target } from "../../../schema/routing.ts";
 import type { MENU_DIGITS } from "../../../schema/routing.ts";
 import { api, ApiFailure } from "../api.ts";
 import { can } from "../can.ts";
@@ -14,19 +14,8 @@ import { formatPhone, phoneModule } from "../format.ts";
 export type { DialPattern, HoursWindow, RouteKind, Target };
 export type MenuDigit = (typeof MENU_DIGITS)[number];
 
-export type Receiving = {
-  id: string;
-  number: string;
-  country: string;
-  label: string;
-  extension: string | null;
-  extensionDelaySeconds: number;
-  whisper: string | null;
-  ringSeconds: number;
-  noAnswerTarget: Target | null;
-  taggingHours: HoursWindow[] | null;
-  record: boolean;
-};
+/** A receiving number as the API shows it: what the router reads, and the country it was typed for. */
+export type Receiving = ReceivingNumber & { country: string };
 
 /** A route as the API answers it; `config` per kind as the schema infers it (defaults filled in). */
 export type Route =
