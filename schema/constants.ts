@@ -79,3 +79,6 @@ export const CLOSE_SESSION_ENDED = 4401;
 export const CLOSE_TOO_BIG = 1009;
 /** More messages than the rate limit allows (standard code: policy violation). */
 export const CLOSE_POLICY = 1008;
+
+/** Round robin's largest weight for one receiving number (a dial route's `weights`). */
+export const MAX_WEIGHT = 100;

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { CALLER_TYPES } from "./calls.ts";
+import { MAX_WEIGHT } from "./constants.ts";
 import type { receivingNumbers } from "./db.ts";
 
 /**
@@ -77,7 +78,6 @@ export const receivingNumberInput = z.object({
 export type ReceivingNumberInput = z.input<typeof receivingNumberInput>;
 export const receivingNumberUpdate = receivingNumberInput.partial().refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
 
-export const MAX_WEIGHT = 100;
 
 export const dialConfig = z
   .object({

@@ -1,7 +1,8 @@
 /**
  * CTM's example set up in the browser by a business owner, then called: receiving numbers with an
  * extension and a whisper; a voice menu whose key 2 hunts two numbers with voicemail after; a round
- * robin group of numbers typed into the editor. Each path is followed by a simulated call (what the
+ * robin group of numbers typed into the editor, weighted and sticky; business hours with a holiday
+ * and an after-hours target. Each path is followed by a simulated call (what the
  * provider was told to dial), a change saved in the browser routes the very next call, refusals are
  * said at their field, a manager edits and an agent or reporting user gets no routing screens.
  * Numbers: +1 415 555 7xxx (the e2e files share one dev server).
@@ -215,6 +216,109 @@ describe("CTM's example, set up in the browser and called", () => {
   }, 60_000);
 });
 
+describe("round robin's weights and sticky routing, business hours with a holiday", () => {
+  afterAll(async () => {
+    // Business hours are the whole tenant's: the files after this one find it always open.
+    await apiAs(page, "DELETE", "/api/business-hours");
+  });
+
+  it("weights set in the editor: 3 calls of every 4 start at the heavier number; sticky: a returning caller rings whoever answered them", async () => {
+    await page.goto("/#/numbers/routes");
+    await page.locator('tr[data-route="Round robin group"]').getByRole("link", { name: "Edit" }).click();
+    const form = page.getByRole("form", { name: "Route Round robin group" });
+    await form.getByLabel("Weight of number 1 ((415) 555-7004)").fill("3");
+    await form.getByLabel(/^Sticky/).check();
+    expect(await form.textContent()).toContain("takes 3 calls of every 4 first");
+    expect(await shots(page, "routing-08-weights-sticky")).toBe(true);
+    await form.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved Round robin group" }).waitFor();
+    const receiving = (await apiAs<{ items: { id: string; number: string }[] }>(page, "GET", "/api/receiving-numbers")).body.items;
+    const heavy = receiving.find((r) => r.number === "+14155557004")!.id;
+    const route = (await apiAs<{ items: { name: string; config: { weights?: Record<string, number>; sticky?: boolean } }[] }>(page, "GET", "/api/routes")).body.items.find((r) => r.name === "Round robin group")!;
+    expect(route.config).toMatchObject({ weights: { [heavy]: 3 }, sticky: true });
+
+    // Four new callers: every four turns of 3:1 give the heavier number three first rings and the other one.
+    const firsts: string[] = [];
+    for (const caller of ["+14155557111", "+14155557112", "+14155557113", "+14155557114"]) {
+      const life = await simulateCall(sim, caller, tracking, { outcomes: ["answered"], digits: ["3"] });
+      expect(life.error).toBeUndefined();
+      firsts.push(dialled(life)[0]!);
+    }
+    expect(firsts.filter((n) => n === "+14155557004")).toHaveLength(3);
+    expect(firsts.filter((n) => n === "+14155557005")).toHaveLength(1);
+
+    // A caller answered once rings the same number four times running, which the 3:1 turns alone never do.
+    const answeredBy = dialled(await simulateCall(sim, "+14155557115", tracking, { outcomes: ["answered"], digits: ["3"] }))[0]!;
+    for (let i = 0; i < 4; i++) expect(dialled(await simulateCall(sim, "+14155557115", tracking, { outcomes: ["answered"], digits: ["3"] }))[0]).toBe(answeredBy);
+    await page.goto("/#/");
+    const dismiss = page.getByRole("button", { name: "Dismiss all" });
+    if (await dismiss.count()) await dismiss.click();
+  }, 120_000);
+
+  it("business hours with a holiday: closed today, the closed greeting then voicemail; a number that ignores the hours, and special hours today, ring as usual", async () => {
+    const zone = (await apiAs<{ timeZone: string }>(page, "GET", "/api/business-hours")).body.timeZone;
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+    await page.goto("/#/numbers");
+    await page.getByRole("navigation", { name: "Numbers" }).getByRole("link", { name: "Business hours" }).click();
+    await page.getByTestId("open-now").filter({ hasText: "Always open: no business hours are set" }).waitFor();
+    await page.getByRole("button", { name: "Set business hours" }).click();
+    const form = page.getByRole("form", { name: "Business hours" });
+    // Monday to Friday 9 to 5 to start from, and today a holiday.
+    expect(await form.locator(".hours-row").allTextContents()).toHaveLength(5);
+    await form.getByRole("button", { name: "Add holiday or special hours" }).click();
+    const day = form.locator(".exception-row").first();
+    await day.getByLabel("Date").fill(today);
+    await day.getByLabel("Name").fill("Routing test holiday");
+    expect(await day.getByLabel("That day").inputValue()).toBe("closed");
+    await form.getByLabel("Closed greeting").fill("We are closed for the routing test holiday.");
+    await pick(page, "After hours, calls go to", "voice", /^Voicemail/);
+    await form.getByRole("button", { name: "Save business hours" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved: the next call follows it." }).waitFor();
+    await page.getByTestId("open-now").filter({ hasText: "Closed now: Routing test holiday" }).waitFor();
+    expect(await shots(page, "routing-09-business-hours")).toBe(true);
+
+    const closed = await simulateCall(sim, "+14155557121", tracking, { outcomes: ["answered"], digits: ["1"] });
+    expect(closed.error).toBeUndefined();
+    expect(closed.steps).toContain("says: We are closed for the routing test holiday.");
+    expect(closed.steps).toContain("voicemail left → 200");
+    expect(dialled(closed)).toEqual([]);
+
+    // This tracking number rings as usual at all hours: the menu, key 1, the front desk.
+    await page.goto("/#/numbers");
+    const row = page.locator(`tr[data-number="${tracking}"]`);
+    await row.getByRole("button", { name: "Edit" }).click();
+    const edit = page.locator("form.tracking-edit");
+    expect(await edit.getByLabel("After hours", { exact: true }).inputValue()).toBe("follow");
+    await edit.getByLabel("After hours", { exact: true }).selectOption("ignore");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await row.filter({ hasText: "After hours: rings as usual" }).waitFor();
+    const ignoring = await simulateCall(sim, "+14155557122", tracking, { outcomes: ["answered"], digits: ["1"] });
+    expect(dialled(ignoring)).toEqual(["+14155557001"]);
+    await row.getByRole("button", { name: "Edit" }).click();
+    await edit.getByLabel("After hours", { exact: true }).selectOption("follow");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("status").filter({ hasText: "the next call follows it" }).waitFor();
+    expect(await row.textContent()).not.toContain("After hours");
+
+    // Today becomes a day of special hours, open all day (00:00 to 00:00): the menu again.
+    await page.goto("/#/numbers/hours");
+    const again = page.getByRole("form", { name: "Business hours" }).locator(".exception-row").first();
+    await again.getByLabel("That day").selectOption("hours");
+    await again.getByLabel("Routing test holiday: window 1 from").fill("00:00");
+    await again.getByLabel("Routing test holiday: window 1 to").fill("00:00");
+    await page.getByRole("button", { name: "Save business hours" }).click();
+    await page.getByTestId("open-now").filter({ hasText: "Open now" }).waitFor();
+    const stored = (await apiAs<{ exceptions: { date: string; hours: { from: string; to: string }[] }[] }>(page, "GET", "/api/business-hours")).body;
+    expect(stored.exceptions).toEqual([{ date: today, name: "Routing test holiday", hours: [{ from: "00:00", to: "24:00" }] }]);
+    const open = await simulateCall(sim, "+14155557123", tracking, { outcomes: ["answered"], digits: ["1"] });
+    expect(open.steps.some((s) => s.includes("closed for the routing test holiday"))).toBe(false);
+    expect(dialled(open)).toEqual(["+14155557001"]);
+
+    await page.getByRole("button", { name: "Clear: always open" }).click();
+    await page.getByTestId("open-now").filter({ hasText: "Always open" }).waitFor();
+  }, 120_000);
+});
+
 describe("refusals, in words at the field that causes them", () => {
   it("a route that would lead back to itself: said at the target that closes the loop, nothing saved", async () => {
     await page.goto("/#/numbers/routes");
@@ -272,7 +376,7 @@ describe("roles", () => {
     it(`${who}: no Numbers screen, no routing screens, nothing to edit`, async () => {
       const p = await logIn(`${who}@demo.test`);
       expect(await p.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Numbers" }).count()).toBe(0);
-      for (const path of ["/#/numbers/receiving", "/#/numbers/routes", "/#/numbers/routes/new"]) {
+      for (const path of ["/#/numbers/receiving", "/#/numbers/routes", "/#/numbers/routes/new", "/#/numbers/hours"]) {
         await p.goto(path);
         await p.getByText("Your role does not open this screen.").waitFor();
         expect(await p.getByRole("button", { name: /Save|Delete|Create/ }).count()).toBe(0);

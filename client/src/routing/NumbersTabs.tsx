@@ -1,8 +1,8 @@
-/** The Numbers screen's three parts, as CTM's Numbers menu has them: tracking numbers, receiving numbers, routes. */
+/** The Numbers screen's parts, as CTM's Numbers menu has them: tracking numbers, receiving numbers, routes; and the business hours they follow. */
 import { can } from "../can.ts";
 import { href } from "../router.ts";
 
-export type NumbersTab = "tracking" | "receiving" | "routes";
+export type NumbersTab = "tracking" | "receiving" | "routes" | "hours";
 
 export function NumbersTabs({ current }: { current: NumbersTab }) {
   const tab = (id: NumbersTab, to: string, title: string) => (
@@ -15,6 +15,7 @@ export function NumbersTabs({ current }: { current: NumbersTab }) {
       {tab("tracking", "/numbers", "Tracking numbers")}
       {can("routing:read") && tab("receiving", "/numbers/receiving", "Receiving numbers")}
       {can("routing:read") && tab("routes", "/numbers/routes", "Routes")}
+      {can("routing:read") && tab("hours", "/numbers/hours", "Business hours")}
     </nav>
   );
 }

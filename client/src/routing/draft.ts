@@ -14,7 +14,8 @@ export type Slot = DraftTarget | null;
 export type RouteDraft = {
   name: string;
   kind: RouteKind;
-  dial: { numbers: Slot[]; pattern: DialPattern; noAnswer: Slot };
+  /** `weights[i]` is `numbers[i]`'s share of round robin's calls (1 unless set); `sticky` rings a returning caller's last answerer first. */
+  dial: { numbers: Slot[]; weights: number[]; pattern: DialPattern; sticky: boolean; noAnswer: Slot };
   menu: { greeting: string; options: { digit: MenuDigit; target: Slot }[]; timeoutSeconds: number; attempts: number; timeoutTarget: Slot };
   queue: { greeting: string; holdMusicUrl: string; numbers: Slot[]; pattern: DialPattern; maxWaitSeconds: number; timeoutTarget: Slot };
   geo: { locations: { name: string; target: Slot; areaCodes: string; regions: string; near: string }[]; default: Slot };
@@ -26,7 +27,7 @@ export function emptyDraft(kind: RouteKind = "dial"): RouteDraft {
   return {
     name: "",
     kind,
-    dial: { numbers: [null], pattern: "simultaneous", noAnswer: null },
+    dial: { numbers: [null], weights: [1], pattern: "simultaneous", sticky: false, noAnswer: null },
     menu: { greeting: "", options: [{ digit: "1", target: null }], timeoutSeconds: 5, attempts: 3, timeoutTarget: null },
     queue: { greeting: "", holdMusicUrl: "", numbers: [null], pattern: "round-robin", maxWaitSeconds: 300, timeoutTarget: null },
     geo: { locations: [{ name: "", target: null, areaCodes: "", regions: "", near: "" }], default: null },
@@ -42,7 +43,13 @@ export function draftOf(route: Route): RouteDraft {
   d.name = route.name;
   switch (route.kind) {
     case "dial":
-      d.dial = { numbers: receiving(route.config.receivingNumberIds), pattern: route.config.pattern, noAnswer: route.config.noAnswer ?? null };
+      d.dial = {
+        numbers: receiving(route.config.receivingNumberIds),
+        weights: route.config.receivingNumberIds.map((id) => route.config.weights?.[id] ?? 1),
+        pattern: route.config.pattern,
+        sticky: route.config.sticky ?? false,
+        noAnswer: route.config.noAnswer ?? null,
+      };
       break;
     case "menu":
       d.menu = { greeting: route.config.greeting, options: route.config.options.map((o) => ({ ...o })), timeoutSeconds: route.config.timeoutSeconds, attempts: route.config.attempts, timeoutTarget: route.config.timeoutTarget ?? null };
@@ -126,8 +133,26 @@ export function bodyOf(d: RouteDraft, ids: Map<string, string>) {
   const numbers = (slots: Slot[]) => slots.filter((s): s is DraftTarget => s !== null).map((s) => (resolved(s, ids) as { id: string }).id);
   const name = d.name.trim();
   switch (d.kind) {
-    case "dial":
-      return { kind: d.kind, name, config: { receivingNumberIds: numbers(d.dial.numbers), pattern: d.dial.pattern, noAnswer: t(d.dial.noAnswer) } };
+    case "dial": {
+      // Weights only where round robin reads them, and only those not the default 1.
+      const weights: Record<string, number> = {};
+      if (d.dial.pattern === "round-robin")
+        d.dial.numbers.forEach((s, i) => {
+          const w = d.dial.weights[i] ?? 1;
+          if (s && w !== 1) weights[(resolved(s, ids) as { id: string }).id] = w;
+        });
+      return {
+        kind: d.kind,
+        name,
+        config: {
+          receivingNumberIds: numbers(d.dial.numbers),
+          pattern: d.dial.pattern,
+          ...(Object.keys(weights).length ? { weights } : {}),
+          ...(d.dial.sticky ? { sticky: true } : {}),
+          noAnswer: t(d.dial.noAnswer),
+        },
+      };
+    }
     case "menu":
       return {
         kind: d.kind,

@@ -9,6 +9,7 @@ import { callerTypeLabel } from "../format.ts";
 import type { Condition, RouteDraft, Slot } from "./draft.ts";
 import { listOf } from "./draft.ts";
 import { FieldIssues } from "./fields.tsx";
+import { MAX_WEIGHT } from "../../../schema/constants.ts";
 import { DAY_SHORT, issuesAt, MENU_KEYS, PATTERN_WORDS, PATTERNS_SHOWN, receivingName, routing, type DialPattern, type Issue } from "./model.ts";
 import { TargetPicker } from "./TargetPicker.tsx";
 
@@ -41,20 +42,58 @@ function PatternField({ value, onChange, disabled }: { value: DialPattern; onCha
  * Receiving numbers in order: searched or typed, moved up and down, removed. Each row is one
  * number; per-number settings (a weight for weighted round robin) belong in the row.
  */
-function NumberRows({ numbers, set, issues, disabled, legend }: { numbers: Slot[]; set: (n: Slot[]) => void; issues: Issue[]; disabled: boolean; legend: string }) {
+function NumberRows({
+  numbers,
+  set,
+  issues,
+  disabled,
+  legend,
+  weights,
+}: {
+  numbers: Slot[];
+  /** The rows as they are now, with their weights moved, removed and added alongside (when weighed). */
+  set: (n: Slot[], w: number[]) => void;
+  issues: Issue[];
+  disabled: boolean;
+  legend: string;
+  /** Round robin's weight per row: shown when given. */
+  weights?: number[] | undefined;
+}) {
+  const w = numbers.map((_, i) => weights?.[i] ?? 1);
   const move = (i: number, by: number) => {
     const next = [...numbers];
+    const nextW = [...w];
     const [it] = next.splice(i, 1);
+    const [weight] = nextW.splice(i, 1);
     next.splice(i + by, 0, it ?? null);
-    set(next);
+    nextW.splice(i + by, 0, weight ?? 1);
+    set(next, nextW);
   };
+  const drop = (i: number) => set(numbers.filter((_, j) => j !== i), w.filter((_, j) => j !== i));
+  const weightOf = (t: Slot) => (t?.kind === "receiving" ? routing.receiving.value?.find((r) => r.id === t.id)?.label : t?.kind === "new" ? t.number : undefined);
   return (
     <fieldset class="number-rows">
       <legend>{legend}</legend>
       <ol>
         {numbers.map((t, i) => (
           <li key={i} class="row">
-            <TargetPicker label={`Number ${i + 1}`} value={t} onChange={(v) => set(numbers.map((x, j) => (j === i ? v : x)))} path={`config.receivingNumberIds.${i}`} issues={issues} receivingOnly disabled={disabled} />
+            <TargetPicker label={`Number ${i + 1}`} value={t} onChange={(v) => set(numbers.map((x, j) => (j === i ? v : x)), w)} path={`config.receivingNumberIds.${i}`} issues={issues} receivingOnly disabled={disabled} />
+            {weights && (
+              <label class="weight" title="Its share of the calls: 3 beside 1 starts 3 calls of every 4 here">
+                Weight
+                <input
+                  type="number"
+                  min={1}
+                  max={MAX_WEIGHT}
+                  step={1}
+                  required
+                  value={w[i]}
+                  disabled={disabled}
+                  aria-label={`Weight of number ${i + 1}${weightOf(t) ? ` (${weightOf(t)})` : ""}`}
+                  onInput={(e) => set(numbers, w.map((x, j) => (j === i ? num(e) : x)))}
+                />
+              </label>
+            )}
             {!disabled && (
               <span class="row-tools">
                 <button type="button" class="small" aria-label={`Move number ${i + 1} up`} disabled={i === 0} onClick={() => move(i, -1)}>
@@ -63,7 +102,7 @@ function NumberRows({ numbers, set, issues, disabled, legend }: { numbers: Slot[
                 <button type="button" class="small" aria-label={`Move number ${i + 1} down`} disabled={i === numbers.length - 1} onClick={() => move(i, 1)}>
                   ↓
                 </button>
-                <button type="button" class="small" aria-label={`Remove number ${i + 1}`} onClick={() => set(numbers.filter((_, j) => j !== i))}>
+                <button type="button" class="small" aria-label={`Remove number ${i + 1}`} onClick={() => drop(i)}>
                   Remove
                 </button>
               </span>
@@ -73,7 +112,7 @@ function NumberRows({ numbers, set, issues, disabled, legend }: { numbers: Slot[
       </ol>
       <Issues issues={issues} path="config.receivingNumberIds" exact />
       {!disabled && (
-        <button type="button" class="small" onClick={() => set([...numbers, null])}>
+        <button type="button" class="small" onClick={() => set([...numbers, null], [...w, 1])}>
           Add receiving number
         </button>
       )}
@@ -84,8 +123,25 @@ function NumberRows({ numbers, set, issues, disabled, legend }: { numbers: Slot[
 export function DialEditor({ d, change, issues, disabled }: EditorProps) {
   return (
     <>
-      <NumberRows legend="Receiving numbers, in order" numbers={d.dial.numbers} set={(n) => change((x) => void (x.dial.numbers = n))} issues={issues} disabled={disabled} />
+      <NumberRows
+        legend="Receiving numbers, in order"
+        numbers={d.dial.numbers}
+        weights={d.dial.pattern === "round-robin" && d.dial.numbers.length > 1 ? d.dial.weights : undefined}
+        set={(n, w) => change((x) => void ((x.dial.numbers = n), (x.dial.weights = w)))}
+        issues={issues}
+        disabled={disabled}
+      />
+      {d.dial.pattern === "round-robin" && d.dial.numbers.length > 1 && <small class="muted">Weights share out the calls: a number of weight 3 beside one of weight 1 takes 3 calls of every 4 first.</small>}
+      <Issues issues={issues} path="config.weights" />
       {d.dial.numbers.length > 1 && <PatternField value={d.dial.pattern} disabled={disabled} onChange={(p) => change((x) => void (x.dial.pattern = p))} />}
+      {d.dial.numbers.length > 1 && (
+        <label class="choice">
+          <input type="checkbox" checked={d.dial.sticky} disabled={disabled} onChange={(e) => change((x) => void (x.dial.sticky = (e.currentTarget as HTMLInputElement).checked))} />
+          <span>
+            <strong>Sticky</strong> <small class="muted">A returning caller rings first whoever answered them last, then the pattern</small>
+          </span>
+        </label>
+      )}
       <TargetPicker
         label="When nobody answers"
         value={d.dial.noAnswer}

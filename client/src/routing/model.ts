@@ -25,7 +25,7 @@ export type Route =
   | { id: string; kind: "geo"; name: string; config: GeoConfig }
   | { id: string; kind: "conditional"; name: string; config: ConditionalConfig }
   | { id: string; kind: "agent"; name: string; config: { userId: string; noAnswer?: Target } };
-type DialConfig = { receivingNumberIds: string[]; pattern: DialPattern; noAnswer?: Target };
+type DialConfig = { receivingNumberIds: string[]; pattern: DialPattern; weights?: Record<string, number>; sticky?: boolean; noAnswer?: Target };
 
 /** Someone an agent route can ring: their own number, set in their profile. */
 export type Agent = { id: string; name: string; agentNumber: string | null };
@@ -89,8 +89,10 @@ export const MENU_KEYS = [..."1234567890*#"].filter((k): k is MenuDigit => k in 
 export const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
 export const DAY_SHORT = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
 
-/** A receiving number as people know it: "Office · (415) 555-0150". */
+/** A receiving number as people know it: "Office · (415) 555-0150"; just the number while its label is the number as typed. */
 export function receivingName(r: Pick<Receiving, "label" | "number">) {
+  const digits = (s: string) => s.replace(/\D/g, "");
+  if (!/[a-z]/i.test(r.label) && digits(r.number).endsWith(digits(r.label)) && digits(r.label).length >= 7) return formatPhone(r.number);
   return `${r.label} · ${formatPhone(r.number)}`;
 }
 

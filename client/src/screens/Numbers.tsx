@@ -4,7 +4,11 @@ import { api, ApiFailure } from "../api.ts";
 import { can } from "../can.ts";
 import { formatPhone } from "../format.ts";
 import { NumbersTabs } from "../routing/NumbersTabs.tsx";
+import { createTypedNumbers, issuesOf, loadRouting, placeIssues, resolved, routing, targetName, type DraftTarget, type Issue } from "../routing/model.ts";
+import { TargetPicker } from "../routing/TargetPicker.tsx";
+import { me } from "../session.ts";
 import type { Campaign } from "../types.ts";
+import type { Target } from "../../../schema/routing.ts";
 
 type Tracking = {
   id: string;
@@ -18,12 +22,24 @@ type Tracking = {
   failsafeNumber: string | null;
   whisper: string | null;
   record: boolean;
+  /** null: the business hours' after-hours target; "ignore": routed as usual at all hours. */
+  afterHoursTarget: Target | "ignore" | null;
   callsThisMonth: number;
   bought: boolean;
 };
 type Available = { number: string; friendlyName: string; locality: string | null; region: string | null };
 /** One of the tenant's provider accounts, as whoever buys numbers chooses among them. */
 type Source = { provider: string; name: string; sandbox: boolean; sells: boolean };
+/** The after-hours field as edited: follow the business hours, ignore them, or a target of its own. */
+type AfterHours = { mode: "follow" | "ignore" | "own"; target: DraftTarget | null };
+const afterHoursOf = (t: Tracking): AfterHours =>
+  t.afterHoursTarget === null ? { mode: "follow", target: null } : t.afterHoursTarget === "ignore" ? { mode: "ignore", target: null } : { mode: "own", target: t.afterHoursTarget };
+
+/** Where a tracking number's calls go while the business is closed, in words. */
+function afterHoursWords(t: Tracking) {
+  if (t.afterHoursTarget === null) return null;
+  return t.afterHoursTarget === "ignore" ? "After hours: rings as usual" : `After hours: ${targetName(t.afterHoursTarget)}`;
+}
 
 /**
  * Tracking numbers: what each tracks and where it rings (a route, else its termination number), its
@@ -37,6 +53,8 @@ export function NumbersScreen() {
   const offered = useSignal<Available[] | null>(null);
   const chosen = useSignal<Available | null>(null);
   const editing = useSignal<string | null>(null);
+  const afterHours = useSignal<AfterHours>({ mode: "follow", target: null });
+  const issues = useSignal<Issue[]>([]);
   const message = useSignal<string | null>(null);
   const sources = useSignal<Source[]>([]);
   /** The provider the offered numbers came from: the one they are bought through. */
@@ -45,7 +63,7 @@ export function NumbersScreen() {
   useEffect(() => {
     void load();
     void api<{ items: Campaign[] }>("GET", "/api/campaigns").then((r) => (campaigns.value = r.items));
-    if (can("routing:read")) void api<{ items: { id: string; name: string }[] }>("GET", "/api/routes").then((r) => (routes.value = r.items));
+    if (can("routing:read")) void loadRouting().then(() => (routes.value = routing.routes.value ?? []));
     if (can("numbers:write")) void api<{ items: Source[] }>("GET", "/api/tracking-numbers/providers").then((r) => (sources.value = r.items.filter((s) => s.sells)));
   }, []);
   const fail = (err: unknown) => (message.value = err instanceof ApiFailure ? err.message : "Something went wrong; try again");
@@ -93,12 +111,19 @@ export function NumbersScreen() {
     const text = (k: string) => String(f.get(k) ?? "").trim() || null;
     const failsafeNumber = text("failsafeNumber");
     const alsoOn = f.getAll("alsoOn").map(String);
+    const ah = afterHours.value;
+    const fields: [string, DraftTarget][] = ah.mode === "own" && ah.target ? [["afterHoursTarget", ah.target]] : [];
+    issues.value = [];
+    if (ah.mode === "own" && !ah.target) return void (issues.value = [{ path: "afterHoursTarget", message: "choose where calls go after hours" }]);
     try {
       message.value = null;
+      const typed = await createTypedNumbers(fields, me.value?.tenant.country ?? "US");
+      if (typed.issues.length) return void (issues.value = typed.issues);
+      const afterHoursTarget = ah.mode === "follow" ? null : ah.mode === "ignore" ? "ignore" : resolved(ah.target!, typed.ids);
       await api("PATCH", `/api/tracking-numbers/${t.id}`, {
         label: text("label") ?? "",
         campaignId: text("campaignId"),
-        ...(can("routing:read") ? { routeId: text("routeId") } : {}),
+        ...(can("routing:read") ? { routeId: text("routeId"), afterHoursTarget } : {}),
         terminationNumber: text("terminationNumber"),
         failsafeNumber,
         whisper: text("whisper"),
@@ -117,10 +142,13 @@ export function NumbersScreen() {
       }
       editing.value = null;
       await load();
+      if (typed.ids.size) await loadRouting();
       // Said once the list shows what was saved.
       message.value = said;
     } catch (err) {
-      fail(err);
+      const placed = placeIssues(issuesOf(err), fields, `tracking number ${formatPhone(t.number)}`);
+      if (placed.some((i) => i.path.startsWith("afterHoursTarget"))) issues.value = placed;
+      else fail(err);
     }
   }
 
@@ -209,6 +237,23 @@ export function NumbersScreen() {
                     <label class="inline">
                       <input type="checkbox" name="record" defaultChecked={t.record} /> Record calls
                     </label>
+                    {can("routing:read") && (
+                      <fieldset class="wide after-hours">
+                        <legend>After hours</legend>
+                        <select aria-label="After hours" value={afterHours.value.mode} onChange={(e) => (afterHours.value = { ...afterHours.value, mode: (e.currentTarget as HTMLSelectElement).value as AfterHours["mode"] })}>
+                          <option value="follow">As the business hours say (their after-hours target)</option>
+                          <option value="ignore">Ring as usual at all hours</option>
+                          <option value="own">Send calls elsewhere…</option>
+                        </select>
+                        {afterHours.value.mode === "own" && (
+                          <TargetPicker label="After hours, calls go to" value={afterHours.value.target} onChange={(target) => (afterHours.value = { ...afterHours.value, target })} path="afterHoursTarget" issues={issues.value} />
+                        )}
+                        {afterHours.value.mode !== "own" && issues.value.length > 0 && <p class="field-issue" role="alert">{issues.value.map((i) => i.message).join("; ")}</p>}
+                        <small class="muted">
+                          While the business is closed (<a href="#/numbers/hours">Business hours</a>).
+                        </small>
+                      </fieldset>
+                    )}
                     <fieldset class="wide failsafe">
                       <legend>Fail-safe number</legend>
                       <small class="muted">Rung if Switchboard cannot follow the routing (an outage inside): a phone that is always answered.</small>
@@ -246,6 +291,7 @@ export function NumbersScreen() {
                 <td data-label="Campaign">{t.campaignName ?? "—"}</td>
                 <td data-label="Rings">
                   {t.routeName && t.routeId ? can("routing:read") ? <a href={`#/numbers/routes/${t.routeId}`}>Route: {t.routeName}</a> : `Route: ${t.routeName}` : t.terminationNumber ? formatPhone(t.terminationNumber) : "—"}
+                  {can("routing:read") && afterHoursWords(t) && <small class="muted block">{afterHoursWords(t)}</small>}
                 </td>
                 <td data-label="Fail-safe">{t.failsafeNumber ? formatPhone(t.failsafeNumber) : "—"}</td>
                 <td data-label="Calls this month">{t.callsThisMonth}</td>
@@ -255,7 +301,7 @@ export function NumbersScreen() {
                       <button type="button" onClick={() => void testCall(t)}>
                         Test call
                       </button>
-                      <button type="button" onClick={() => (editing.value = t.id)}>
+                      <button type="button" onClick={() => ((afterHours.value = afterHoursOf(t)), (issues.value = []), (editing.value = t.id))}>
                         Edit
                       </button>
                       <button type="button" onClick={() => void remove(t)}>

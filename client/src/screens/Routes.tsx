@@ -110,7 +110,12 @@ function RouteList({ saved }: { saved: string | null }) {
 
 /** Null rows (a number added, never chosen) are left out before saving, so paths match the body. */
 function compact(d: RouteDraft): RouteDraft {
-  return { ...d, dial: { ...d.dial, numbers: d.dial.numbers.filter(Boolean) }, queue: { ...d.queue, numbers: d.queue.numbers.filter(Boolean) } };
+  const kept = d.dial.numbers.flatMap((n, i) => (n ? [i] : []));
+  return {
+    ...d,
+    dial: { ...d.dial, numbers: kept.map((i) => d.dial.numbers[i]!), weights: kept.map((i) => d.dial.weights[i] ?? 1) },
+    queue: { ...d.queue, numbers: d.queue.numbers.filter(Boolean) },
+  };
 }
 
 /** The paths the editor shows refusals at; any other refusal is shown above the form. */
