@@ -283,7 +283,7 @@ describe("who acted", () => {
         return c.json({ ok: true });
       })
       .use("/api/users/*", async (c, next) => {
-        c.set("auth", { via: "api-key", tenant: { id: tenantId, slug: "s", name: "n", timeZone: "UTC", defaultCountry: "US" }, apiKey: { id: "key_1", name: "ops", role: "admin", scopes: [] } });
+        c.set("auth", { via: "api-key", tenant: { id: tenantId, slug: "s", name: "n", timeZone: "UTC", defaultCountry: "US", crmUrlTemplate: null }, apiKey: { id: "key_1", name: "ops", role: "admin", scopes: [] } });
         await next();
       })
       .delete("/api/users/:id", (c) => c.body(null, 204));
