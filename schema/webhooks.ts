@@ -52,10 +52,17 @@ const webhookUrl = z
   .trim()
   .max(2000, "must be at most 2000 characters")
   .pipe(z.url({ protocol: /^https?$/, message: "must be an http or https URL" }))
-  .refine((u) => {
-    const url = new URL(u);
-    return url.username === "" && url.password === "";
-  }, "must not carry a user name or password (the signature says who is sending)");
+  .superRefine((u, ctx) => {
+    // zod's URL check and the runtime's URL parser do not agree on every string: the one that sends decides.
+    let url: URL;
+    try {
+      url = new URL(u);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be an http or https URL" });
+      return;
+    }
+    if (url.username !== "" || url.password !== "") ctx.addIssue({ code: "custom", message: "must not carry a user name or password (the signature says who is sending)" });
+  });
 
 const events = z
   .array(z.enum(WEBHOOK_EVENT_TYPES))

@@ -249,6 +249,26 @@ describe("missed-call and voicemail texts", () => {
     expect(ledger.results).toEqual([{ status: "sent", provider_message_id: expect.stringMatching(/^SM/) }]);
   });
 
+  it("at most 5 texts per user in 10 minutes: the sixth missed call is recorded as rate-limited, not sent", async () => {
+    const t = await routingTenant("Busy day");
+    const agentNumber = await optIn(t.agentEmail, "all");
+    for (let i = 0; i < 6; i++) {
+      const started = await startCall(t, `+1415555013${i}`);
+      await parentStatus(t, started.callSid, "busy");
+      // One after another, so the window counts each before the next.
+      await until(
+        async () => (await env.DB.prepare("select count(*) as n from sms_alerts where tenant_id = ?").bind(t.id).first<{ n: number }>())!.n,
+        (n) => n === i + 1,
+      );
+    }
+    const ledger = await until(
+      async () => (await env.DB.prepare("select status from sms_alerts where tenant_id = ? order by created_at").bind(t.id).all<{ status: string }>()).results.map((r) => r.status),
+      (l) => !l.includes("queued"),
+    );
+    expect(ledger).toEqual(["sent", "sent", "sent", "sent", "sent", "rate-limited"]);
+    expect(await textsTo(t, agentNumber)).toHaveLength(5);
+  });
+
   it("'mine' texts only about calls that rang the user's own number; without an agent number there is no opting in", async () => {
     const t = await routingTenant("Mine");
     const mine = await optIn(t.agentEmail, "mine");

@@ -5,7 +5,7 @@
  * audited (worker/audit/log.ts), in words that never hold a secret.
  */
 import { Hono, type Context } from "hono";
-import { and, eq, sql } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { webhookDeliveries, webhookEndpoints } from "../../schema/db.ts";
 import { getDb } from "../../schema/d1.ts";
@@ -21,6 +21,8 @@ import { createDeliveries, deliveryView, failWaiting, findDelivery, listDeliveri
 import { endpointView, findEndpoint, hostOf, listEndpoints } from "./endpoints.ts";
 import { newWebhookSecret } from "./sign.ts";
 
+/** A tenant's endpoints at most: each event is one delivery per endpoint. */
+export const MAX_ENDPOINTS = 20;
 /** How long a rotated-out secret keeps signing. */
 export const PREVIOUS_SECRET_MS = 24 * 60 * 60 * 1000;
 
@@ -43,9 +45,12 @@ export const webhookRoutes = new Hono<AppEnv>()
     const refused = refusedUrl(c, body.url);
     if (refused) return refused;
     const { tenant } = c.get("auth");
+    const db = getDb(c.env.DB);
+    const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.tenantId, tenant.id));
+    if (n >= MAX_ENDPOINTS) return apiError(c, 409, `A business has at most ${MAX_ENDPOINTS} webhooks; delete one first`);
     const secret = newWebhookSecret();
     const now = Date.now();
-    const [row] = await getDb(c.env.DB)
+    const [row] = await db
       .insert(webhookEndpoints)
       .values({
         id: `wh_${crypto.randomUUID().replace(/-/g, "")}`,
