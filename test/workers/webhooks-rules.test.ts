@@ -86,7 +86,10 @@ describe("the retry schedule", () => {
         (attempts, status, retryAfter, now) => {
           const clamped = retryAfter === null ? null : parseRetryAfter(String(retryAfter), now);
           const next = nextAttemptAt(attempts, { status, retryAfterS: clamped }, now);
-          if (attempts >= MAX_ATTEMPTS) return expect(next).toBeNull();
+          if (attempts >= MAX_ATTEMPTS) {
+            expect(next).toBeNull();
+            return;
+          }
           const wait = clamped ?? RETRY_DELAYS_S[attempts - 1]!;
           expect(next).toBe(now + wait * 1000);
           expect(queueDelaySeconds(next!, now)).toBeLessThanOrEqual(MAX_QUEUE_DELAY_S);
