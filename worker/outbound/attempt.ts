@@ -116,8 +116,13 @@ export async function attemptDelivery(env: Env, message: Extract<OutboundMessage
     .set({ leaseUntil: now + LEASE_MS, attempts: sql`${webhookDeliveries.attempts} + 1`, lastAttemptAt: now })
     .where(and(eq(webhookDeliveries.id, d.id), eq(webhookDeliveries.chain, message.chain), eq(webhookDeliveries.status, "pending"), or(isNull(webhookDeliveries.leaseUntil), lt(webhookDeliveries.leaseUntil, now))))
     .returning();
-  // Another attempt holds it (a duplicate message): that one decides what comes next.
-  if (!claimed) return DONE;
+  if (!claimed) {
+    // Another attempt holds it: that one decides what comes next. But an attempt that died holding
+    // it (its consumer failed after the claim) would leave it pending for ever: look again once the hold is over.
+    const now2 = await findDelivery(db, d.tenantId, d.id);
+    if (now2 && now2.status === "pending" && now2.chain === message.chain && now2.leaseUntil !== null && now2.leaseUntil > now) return { retryInS: queueDelaySeconds(now2.leaseUntil, now) + 1 };
+    return DONE;
+  }
 
   const sent = await send(env, endpoint, claimed, now);
   const answer = { lastStatusCode: sent.status, lastResponse: sent.response, lastError: sent.error, leaseUntil: null };

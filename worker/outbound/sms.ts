@@ -49,17 +49,20 @@ export async function queueSmsAlerts(env: Env, tenantId: string, data: unknown, 
   if (recipients.length === 0) return [];
   const tenant = await db.query.tenants.findFirst({ columns: { defaultCountry: true }, where: eq(tenants.id, tenantId) });
   const body = smsText(call, tenant?.defaultCountry ?? "US", env.PUBLIC_URL ?? "");
-  const messages: OutboundMessage[] = [];
   for (const user of recipients) {
     const limited = (await sentLately(db, user.id, now)) >= SMS_PER_WINDOW;
-    const [alert] = await db
+    await db
       .insert(smsAlerts)
       .values({ id: `sms_${crypto.randomUUID().replace(/-/g, "")}`, tenantId, userId: user.id, callId: call.id, toNumber: user.agentNumber!, fromNumber: call.trackingNumber, body, status: limited ? "rate-limited" : "queued", createdAt: now })
-      .onConflictDoNothing()
-      .returning({ id: smsAlerts.id, status: smsAlerts.status });
-    if (alert?.status === "queued") messages.push({ kind: "sms", tenantId, alertId: alert.id });
+      .onConflictDoNothing();
   }
-  return messages;
+  // Every text of this call not yet tried, those written by an earlier run of this fan-out included
+  // (it failed before it could queue them); one tried already has its own message.
+  const waiting = await db
+    .select({ id: smsAlerts.id })
+    .from(smsAlerts)
+    .where(and(eq(smsAlerts.tenantId, tenantId), eq(smsAlerts.callId, call.id), eq(smsAlerts.status, "queued"), eq(smsAlerts.attempts, 0)));
+  return waiting.map((a): OutboundMessage => ({ kind: "sms", tenantId, alertId: a.id }));
 }
 
 /** Texts the user was sent (or is about to be) in the window before `now`. */
@@ -97,7 +100,14 @@ export async function sendSmsAlert(env: Env, message: Extract<OutboundMessage, {
     await finish({ status: "failed", error: `Switchboard does not send texts through ${adapter?.name ?? account.provider} yet` });
     return DONE;
   }
+  // Claimed by its count of attempts: of two messages for one text (two fan-outs of one call at once), one sends.
   const attempts = alert.attempts + 1;
+  const [claimed] = await db
+    .update(smsAlerts)
+    .set({ attempts })
+    .where(and(eq(smsAlerts.id, alert.id), eq(smsAlerts.status, "queued"), eq(smsAlerts.attempts, alert.attempts)))
+    .returning({ id: smsAlerts.id });
+  if (!claimed) return DONE;
   try {
     const { providerMessageId } = await messenger.send({ from: alert.fromNumber!, to: alert.toNumber, body: alert.body });
     await finish({ status: "sent", sentAt: now, providerMessageId, attempts, error: null });
