@@ -6,6 +6,7 @@ import { z } from "zod";
 import { isCommonPassword } from "./common-passwords.ts";
 import { API_SCOPES, CONTACT_KINDS, PHONE_LABELS, USER_ROLES, type PhoneLabel } from "./constants.ts";
 import { CALL_OUTCOMES } from "./words.ts";
+import { crmUrlTemplate } from "./webhooks.ts";
 
 const trimmed = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) =>
@@ -195,6 +196,8 @@ export const tenantUpdate = z
     }, "must be an IANA time zone like America/Los_Angeles"),
     defaultCountry: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code like US"),
     attributionWindowDays: z.number().int().min(1).max(3650),
+    /** "Open in CRM": a URL with placeholders (schema/webhooks.ts), or null (or "") for no button. */
+    crmUrlTemplate,
   })
   .partial()
   .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");

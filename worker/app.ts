@@ -22,6 +22,7 @@ import { businessHoursRoutes } from "./routing/business-hours.ts";
 import { trackingNumberRoutes } from "./numbers/routes.ts";
 import { setupRoutes } from "./setup/routes.ts";
 import { inboundWebhooks } from "./webhooks/inbound.ts";
+import { webhookRoutes } from "./outbound/routes.ts";
 import { ADAPTERS } from "./providers/index.ts";
 import type { AppEnv } from "./env.ts";
 import { timingSafeEqualText } from "./lib/crypto.ts";
@@ -65,7 +66,8 @@ const api = new Hono<AppEnv>()
   .route("/tracking-numbers", trackingNumberRoutes)
   .route("/profile", profileRoutes)
   .route("/setup", setupRoutes)
-  .route("/audit", auditRoutes);
+  .route("/audit", auditRoutes)
+  .route("/webhooks", webhookRoutes);
 
 const webhooks = new Hono<AppEnv>().use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text(`Request body is larger than ${MAX_BODY_BYTES / 1024} KB`, 413) }));
 // Each provider's webhooks under /webhooks/<provider id>/, all through the one inbound flow.

@@ -1,0 +1,20 @@
+/**
+ * Events the API emits (a contact created or changed, call information saved): put on the outbound
+ * queue after the answer (waitUntil), so no request waits on it. Call state events come from the
+ * Switchboard instead (party/outbound.ts), which sees every change of a live call.
+ */
+import type { Context } from "hono";
+import type { WebhookEventType } from "../../schema/webhooks.ts";
+import type { AppEnv } from "../env.ts";
+import { enqueue } from "./consumer.ts";
+
+export function emitEvent(c: Context<AppEnv>, type: WebhookEventType, data: unknown) {
+  const tenantId = c.get("auth").tenant.id;
+  const event = { id: `evt_${crypto.randomUUID().replace(/-/g, "")}`, type, at: Date.now(), data };
+  const queued = enqueue(c.env, [{ kind: "event", tenantId, event }]).catch((err: unknown) => console.error("outbound: could not queue", type, "for", tenantId, err));
+  try {
+    c.executionCtx.waitUntil(queued);
+  } catch {
+    // Called without an execution context (app.request in a test): the send runs on regardless.
+  }
+}
