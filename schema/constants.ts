@@ -84,6 +84,10 @@ export const CLOSE_POLICY = 1008;
 /** Round robin's largest weight for one receiving number (a dial route's `weights`). */
 export const MAX_WEIGHT = 100;
 
+/** The events a webhook endpoint may subscribe to. */
+export const WEBHOOK_EVENT_TYPES = ["call.ringing", "call.answered", "call.ended", "call.missed", "voicemail.ready", "contact.created", "contact.updated", "call.info_saved"] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
 /** A webhook delivery: still being tried, received (2xx), or given up on. */
 export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

@@ -228,6 +228,6 @@ export const callRoutes = new Hono<AppEnv>()
       );
     }
     const saved = { ...row, live: !isTerminal(row.status) };
-    emitEvent(c, "call.info_saved", saved);
+    emitEvent(c, "call.info_saved", saved, { callId: id });
     return c.json(saved);
   });

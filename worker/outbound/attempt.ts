@@ -9,9 +9,10 @@ import { webhookDeliveries, webhookEndpoints } from "../../schema/db.ts";
 import { getDb, type Db } from "../../schema/d1.ts";
 import type { OutboundMessage } from "../../schema/webhooks.ts";
 import { privateAddressesAllowed, privateAddressProblem } from "./addresses.ts";
-import { earlierPending, failWaiting, findDelivery, type DeliveryRow } from "./deliveries.ts";
+import { earlierPending, failWaiting, findDelivery, nextInOrder, type DeliveryRow } from "./deliveries.ts";
 import { findEndpoint, hostOf, signingSecrets, type EndpointRow } from "./endpoints.ts";
 import { ATTEMPT_TIMEOUT_MS, failedTooLong, LEASE_MS, MAX_QUEUE_DELAY_S, nextAttemptAt, parseRetryAfter, queueDelaySeconds, received, type AttemptOutcome } from "./schedule.ts";
+import { enqueue } from "./queue.ts";
 import { signedHeaders } from "./sign.ts";
 
 /** What becomes of a queue message: done with (acked), or back in this many seconds. */
@@ -131,6 +132,7 @@ export async function attemptDelivery(env: Env, message: Extract<OutboundMessage
       db.update(webhookDeliveries).set({ ...answer, status: "delivered", deliveredAt: now, nextAttemptAt: null }).where(eq(webhookDeliveries.id, d.id)),
       db.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id)),
     ]);
+    await wakeNext(env, db, d);
     return DONE;
   }
   const next = sent.permanent ? null : nextAttemptAt(claimed.attempts, sent, now);
@@ -139,6 +141,13 @@ export async function attemptDelivery(env: Env, message: Extract<OutboundMessage
     .set({ ...answer, status: next === null ? "failed" : "pending", nextAttemptAt: next })
     .where(eq(webhookDeliveries.id, d.id));
   const health = await endpointFailed(env, db, endpoint, now);
+  if (next === null) await wakeNext(env, db, d);
   if (next === null || health === "disabled") return DONE;
   return { retryInS: queueDelaySeconds(next, now) };
+}
+
+/** The call's next event for this endpoint goes now that this one is done (delivered or given up on). */
+async function wakeNext(env: Env, db: Db, d: DeliveryRow) {
+  const next = await nextInOrder(db, d);
+  if (next) await enqueue(env, [next]);
 }

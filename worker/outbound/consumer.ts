@@ -8,9 +8,10 @@
 import { and, eq } from "drizzle-orm";
 import { smsAlerts, webhookDeliveries, webhookEndpoints } from "../../schema/db.ts";
 import { getDb } from "../../schema/d1.ts";
-import { outboundMessage, type OutboundMessage, type QueuedMessage } from "../../schema/webhooks.ts";
+import { outboundMessage, type QueuedMessage } from "../../schema/webhooks.ts";
 import { attemptDelivery, DONE, type Verdict } from "./attempt.ts";
 import { createDeliveries } from "./deliveries.ts";
+import { enqueue } from "./queue.ts";
 import { queueSmsAlerts, sendSmsAlert } from "./sms.ts";
 
 /** The queues of wrangler.toml: where outbound work goes, and where Queues puts what it gave up on. */
@@ -20,12 +21,6 @@ export const DEAD_LETTER_QUEUE = "switchboard-outbound-dead";
 /** Events that may text staff (an unanswered call). */
 const SMS_EVENTS = new Set(["call.missed", "voicemail.ready"]);
 
-/** Sends messages to the outbound queue, at most 100 a batch (Queues' limit). */
-export async function enqueue(env: Env, messages: OutboundMessage[], delaySeconds?: number) {
-  for (let i = 0; i < messages.length; i += 100) {
-    await env.OUTBOUND.sendBatch(messages.slice(i, i + 100).map((body) => ({ body, contentType: "json" as const, ...(delaySeconds ? { delaySeconds } : {}) })));
-  }
-}
 
 async function fanOut(env: Env, message: Extract<QueuedMessage, { kind: "event" }>, now: number): Promise<Verdict> {
   const { event } = message;

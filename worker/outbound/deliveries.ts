@@ -2,7 +2,7 @@
  * Deliveries: one event on its way to one endpoint, in D1. Made when an event is fanned out (or a
  * test event is sent), tried by the outbound queue's consumer, listed and redelivered by the API.
  */
-import { and, asc, count, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, lt, type SQL } from "drizzle-orm";
 import { webhookDeliveries } from "../../schema/db.ts";
 import type { Db } from "../../schema/d1.ts";
 import type { OutboundMessage, WebhookPayload } from "../../schema/webhooks.ts";
@@ -95,6 +95,23 @@ export async function earlierPending(db: Db, d: DeliveryRow) {
       .limit(1)
       .get()) ?? null
   );
+}
+
+/**
+ * The delivery that waits for this one (the same endpoint and key, the next ordinal still pending),
+ * as a message to try it now: a finished delivery wakes its successor instead of leaving it to its
+ * next look (a waiting delivery looks again every few seconds).
+ */
+export async function nextInOrder(db: Db, d: DeliveryRow): Promise<OutboundMessage | null> {
+  if (d.orderingKey === null) return null;
+  const next = await db
+    .select({ id: webhookDeliveries.id, chain: webhookDeliveries.chain })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.endpointId, d.endpointId), eq(webhookDeliveries.orderingKey, d.orderingKey), eq(webhookDeliveries.status, "pending"), gt(webhookDeliveries.ordinal, d.ordinal)))
+    .orderBy(asc(webhookDeliveries.ordinal))
+    .limit(1)
+    .get();
+  return next ? { kind: "delivery", tenantId: d.tenantId, deliveryId: next.id, chain: next.chain } : null;
 }
 
 /** Marks every delivery of an endpoint that is still waiting as failed, with why (the endpoint was disabled or deleted). */

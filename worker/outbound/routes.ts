@@ -16,7 +16,7 @@ import { encryptSecret } from "../lib/crypto.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { privateAddressesAllowed, privateAddressProblem } from "./addresses.ts";
-import { enqueue } from "./consumer.ts";
+import { enqueue } from "./queue.ts";
 import { createDeliveries, deliveryView, failWaiting, findDelivery, listDeliveries } from "./deliveries.ts";
 import { endpointView, findEndpoint, hostOf, listEndpoints } from "./endpoints.ts";
 import { newWebhookSecret } from "./sign.ts";

@@ -1,13 +1,14 @@
-/** The business (the tenant): its name, time zone, country for phone numbers, and attribution window. */
+/** The business (the tenant): its name, time zone, country for phone numbers, attribution window, and the popup's Open in CRM link. */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, problem } from "../../api.ts";
 import { ZoneList } from "../../components/ZoneList.tsx";
 import { loadMe } from "../../session.ts";
+import { CRM_PLACEHOLDERS } from "../../../../schema/crm.ts";
 
-type Tenant = { id: string; slug: string; name: string; timeZone: string; defaultCountry: string; attributionWindowDays: number };
+type Tenant = { id: string; slug: string; name: string; timeZone: string; defaultCountry: string; attributionWindowDays: number; crmUrlTemplate: string | null };
 
-const LABELS = { name: "Business name", timeZone: "Time zone", defaultCountry: "Country", attributionWindowDays: "Attribution window" };
+const LABELS = { name: "Business name", timeZone: "Time zone", defaultCountry: "Country", attributionWindowDays: "Attribution window", crmUrlTemplate: "The Open in CRM link" };
 
 
 export function BusinessSettings() {
@@ -27,6 +28,7 @@ export function BusinessSettings() {
         timeZone: String(f.get("timeZone") ?? "").trim(),
         defaultCountry: String(f.get("defaultCountry") ?? "").trim().toUpperCase(),
         attributionWindowDays: Number(f.get("attributionWindowDays")),
+        crmUrlTemplate: String(f.get("crmUrlTemplate") ?? "").trim() || null,
       });
       message.value = "Saved";
       await loadMe();
@@ -56,6 +58,13 @@ export function BusinessSettings() {
         <input name="attributionWindowDays" type="number" min={1} max={3650} required defaultValue={String(t.attributionWindowDays)} />
       </label>
       <small class="muted">Income counts toward the campaign of the customer's first call when it arrives within this many days of that call.</small>
+      <label>
+        Open in CRM link
+        <input name="crmUrlTemplate" type="text" inputMode="url" maxLength={2000} defaultValue={t.crmUrlTemplate ?? ""} placeholder="https://crm.example.com/contacts?phone={number}&name={name}" />
+      </label>
+      <small class="muted">
+        Every popup gets an Open in CRM button that opens this address with the call's details filled in: {CRM_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}. Leave it empty for no button.
+      </small>
       <div class="actions">
         <button type="submit">Save</button>
         {message.value && <span role="status">{message.value}</span>}
