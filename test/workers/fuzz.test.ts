@@ -17,7 +17,7 @@ import fc from "fast-check";
 import { z } from "zod";
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiKeyCreate, callListQuery, callUpdate, campaignCostInput, campaignCreate, campaignUpdate, contactCreate, contactListQuery, contactUpdate, incomeInput, incomeListQuery, incomeUpdate, invitationAccept, invitationCreate, linkQuery, loginBody, passwordChange, passwordReset, userUpdate, phoneInput, reportQuery, signupBody, tenantUpdate } from "../../schema/api.ts";
-import { receivingNumberInput, receivingNumberUpdate, routeInput } from "../../schema/routing.ts";
+import { receivingNumberInput, receivingNumberUpdate, routeSave } from "../../schema/routing.ts";
 import { businessHoursInput, trackingAfterHours } from "../../schema/hours.ts";
 import { twilioCredentials } from "../../worker/providers/twilio/adapter.ts";
 import { auditQuery } from "../../worker/audit/routes.ts";
@@ -87,8 +87,8 @@ const SPECS: Record<string, Spec> = {
   "POST /api/keys": { body: apiKeyCreate },
   "POST /api/receiving-numbers": { body: receivingNumberInput },
   "PATCH /api/receiving-numbers/:id": { body: receivingNumberUpdate },
-  "POST /api/routes": { body: routeInput },
-  "PUT /api/routes/:id": { body: routeInput },
+  "POST /api/routes": { body: routeSave },
+  "PUT /api/routes/:id": { body: routeSave },
   "PUT /api/business-hours": { body: businessHoursInput },
   "GET /api/tracking-numbers/available": { query: searchQuery },
   "POST /api/tracking-numbers": { body: buyBody },

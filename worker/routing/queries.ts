@@ -32,6 +32,12 @@ export async function trackingNumbersAmong(db: Db, numbers: string[]) {
   return found.flat().map((r) => r.number);
 }
 
+/** The tenant's receiving numbers among `numbers` (ids, numbers, labels). */
+export async function receivingNumbersAmong(db: Db, tenantId: string, numbers: string[]) {
+  const found = await Promise.all(chunks(numbers).map((part) => db.select({ id: receivingNumbers.id, number: receivingNumbers.number, label: receivingNumbers.label }).from(receivingNumbers).where(and(eq(receivingNumbers.tenantId, tenantId), inArray(receivingNumbers.number, part)))));
+  return found.flat();
+}
+
 export async function receivingNumberByNumber(db: Db, tenantId: string, number: string) {
   return db.query.receivingNumbers.findFirst({ where: and(eq(receivingNumbers.tenantId, tenantId), eq(receivingNumbers.number, number)) });
 }
