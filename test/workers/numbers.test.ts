@@ -152,6 +152,49 @@ describe("tracking numbers are the tenant's own", () => {
   });
 });
 
+describe("a tracking number that the tenant dials is refused", () => {
+  it("a receiving number, a termination or fail-safe number, an agent's number: 409 naming what dials it, nothing bought", async () => {
+    const t = await createTwilioTenant("Dialled");
+    const u = await admin(t);
+    const picks = (await apiJson<{ items: Available[] }>(u, "GET", "/api/tracking-numbers/available?areaCode=646&limit=6")).body.items.map((n) => n.number);
+    const [office, termination, failsafe, agent, itself, theirs] = picks as [string, string, string, string, string, string];
+    expect((await apiJson(u, "POST", "/api/receiving-numbers", { number: office, label: "Office" })).status).toBe(201);
+    expect((await apiJson(u, "PATCH", `/api/tracking-numbers/${t.trackingNumberId}`, { terminationNumber: termination })).status).toBe(200);
+    expect((await apiJson(u, "POST", "/api/tracking-numbers/failsafe", { trackingNumberIds: [t.trackingNumberId], failsafeNumber: failsafe })).status).toBe(200);
+    const me = await apiJson<{ name: string }>(u, "PATCH", "/api/profile", { agentNumber: agent });
+    expect(me.status).toBe(200);
+    const tracked = await env.DB.prepare("select count(*) as n from tracking_numbers").first<{ n: number }>();
+
+    const cases: [string, string][] = [
+      [office, `${office} is dialled by receiving number "Office"`],
+      [termination, `${termination} is dialled by the termination number of tracking number ${t.trackingNumber}`],
+      [failsafe, `${failsafe} is dialled by the fail-safe number of tracking number ${t.trackingNumber}`],
+      [agent, `${agent} is dialled by ${me.body.name}'s agent number`],
+    ];
+    for (const [number, says] of cases) {
+      // Typed as people type it: the same number.
+      const res = await apiJson<{ error: string; issues: { path: string; message: string }[] }>(u, "POST", "/api/tracking-numbers", { number: formatPhone(number), label: "Loop", routeId: null, terminationNumber: "+14155550150" });
+      expect(res.status, number).toBe(409);
+      expect(res.body.error, number).toBe(`${says}: as a tracking number, calls there would ring back into Switchboard (a ring loop); change those first`);
+      expect(res.body.issues.map((i) => i.path)).toEqual(["number"]);
+    }
+    // A number bought to ring itself.
+    for (const field of ["terminationNumber", "failsafeNumber"]) {
+      const res = await apiJson<{ error: string }>(u, "POST", "/api/tracking-numbers", { number: itself, label: "Self", [field]: itself });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe(`Invalid json: ${field}: ${itself} is the number being bought: it cannot ring itself`);
+    }
+    expect(await ownedAtTwilio(t)).toEqual([]);
+    expect(await env.DB.prepare("select count(*) as n from tracking_numbers").first<{ n: number }>()).toEqual(tracked);
+
+    // What another tenant dials is theirs: it neither blocks nor is named here.
+    const other = await createTwilioTenant("Elsewhere");
+    expect((await apiJson({ cookie: await login(other.adminEmail) }, "POST", "/api/receiving-numbers", { number: theirs, label: "Theirs" })).status).toBe(201);
+    const bought = await apiJson<Tracking>(u, "POST", "/api/tracking-numbers", { number: theirs, label: "Mine", terminationNumber: "+14155550150" });
+    expect(bought.status).toBe(201);
+  });
+});
+
 describe("provider credentials", () => {
   it("are stored encrypted and never returned", async () => {
     const t = await createTwilioTenant();
