@@ -195,6 +195,49 @@ describe("a tracking number that the tenant dials is refused", () => {
   });
 });
 
+describe("a tracking number's after-hours target, set when it is bought", () => {
+  it("takes what PATCH takes, and a call after hours goes there", async () => {
+    const t = await createTwilioTenant("After hours");
+    await db().update(providerAccounts).set({ sandbox: true }).where(eq(providerAccounts.tenantId, t.id));
+    const u = await admin(t);
+    const bought = await apiJson<Tracking & { afterHoursTarget: unknown }>(u, "POST", "/api/tracking-numbers", { number: "+19715550100", label: "Night line", terminationNumber: "+14155550150", afterHoursTarget: { kind: "voicemail", greeting: "We are closed." } });
+    expect(bought.status).toBe(201);
+    expect(bought.body.afterHoursTarget).toEqual({ kind: "voicemail", greeting: "We are closed." });
+    const listed = await apiJson<{ items: (Tracking & { afterHoursTarget: unknown })[] }>(u, "GET", "/api/tracking-numbers");
+    expect(listed.body.items.find((n) => n.id === bought.body.id)?.afterHoursTarget).toEqual({ kind: "voicemail", greeting: "We are closed." });
+    // Closed all week: its calls go to its own after-hours target.
+    expect((await apiJson(u, "PUT", "/api/business-hours", { weekly: [] })).status).toBe(200);
+    const voice = await postTwilio("/webhooks/twilio/voice", { ...voiceParams(t, "+14155550124"), To: "+19715550100" }, { token: t.token });
+    expect(await voice.text()).toContain("<Say>We are closed.</Say><Record ");
+
+    const ignoring = await apiJson<{ afterHoursTarget: unknown }>(u, "POST", "/api/tracking-numbers", { number: "+19715550101", label: "Always", terminationNumber: "+14155550150", afterHoursTarget: "ignore" });
+    expect([ignoring.status, ignoring.body.afterHoursTarget]).toEqual([201, "ignore"]);
+    const following = await apiJson<{ afterHoursTarget: unknown }>(u, "POST", "/api/tracking-numbers", { number: "+19715550102", label: "Schedule", terminationNumber: "+14155550150", afterHoursTarget: null });
+    expect([following.status, following.body.afterHoursTarget]).toEqual([201, null]);
+  });
+
+  it("refuses what PATCH refuses: 400 at afterHoursTarget, nothing bought", async () => {
+    const t = await createTwilioTenant("After hours refused");
+    const other = await createTwilioTenant("Their routes");
+    const theirs = await apiJson<{ id: string }>({ cookie: await login(other.adminEmail) }, "POST", "/api/routes", { kind: "menu", name: "Theirs", config: { greeting: "Hi", options: [{ digit: "1", target: { kind: "hangup" } }] } });
+    const u = await admin(t);
+    const [pick] = (await apiJson<{ items: Available[] }>(u, "GET", "/api/tracking-numbers/available?areaCode=718&limit=1")).body.items;
+    const cases: [unknown, RegExp][] = [
+      [{ kind: "route", id: "nope" }, /afterHoursTarget: route nope does not exist/],
+      [{ kind: "route", id: theirs.body.id }, /does not exist/],
+      [{ kind: "receiving", id: "gone" }, /afterHoursTarget: receiving number gone does not exist/],
+      [{ kind: "teleport" }, /afterHoursTarget/],
+      ["sometimes", /afterHoursTarget/],
+    ];
+    for (const [afterHoursTarget, message] of cases) {
+      const res = await apiJson<{ error: string }>(u, "POST", "/api/tracking-numbers", { number: pick!.number, label: "x", terminationNumber: "+14155550150", afterHoursTarget });
+      expect(res.status, JSON.stringify(afterHoursTarget)).toBe(400);
+      expect(res.body.error).toMatch(message);
+    }
+    expect(await ownedAtTwilio(t)).toEqual([]);
+  });
+});
+
 describe("provider credentials", () => {
   it("are stored encrypted and never returned", async () => {
     const t = await createTwilioTenant();

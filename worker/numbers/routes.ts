@@ -52,6 +52,8 @@ const buyBody = z.object({
   terminationNumber: nullablePhone.optional(),
   failsafeNumber: nullablePhone.optional(),
   record: z.boolean().default(false),
+  /** Where its calls go while the business is closed, as PATCH takes it; absent or null: the business hours' own. */
+  afterHoursTarget: trackingAfterHours.optional(),
 });
 
 const trackingUpdate = z
@@ -292,6 +294,7 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
         terminationNumber: numbers.terminationNumber ?? null,
         failsafeNumber: numbers.failsafeNumber ?? null,
         record: body.record,
+        afterHoursTarget: body.afterHoursTarget ?? null,
         providerAccountId: shop.account?.id ?? null,
         providerNumberId: purchase.providerNumberId,
       })
