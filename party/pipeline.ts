@@ -179,7 +179,8 @@ function registerOnce(ctx: PipelineContext, input: IncomingCall, config: Routing
       : loop
         ? hangup(`${loop} (a ring loop)`)
         : startRouting(routingContext(ctx, config, route, base, contactTags));
-  const { decision } = routed;
+  // The call's first decision is its step 1 (the fail-safe's is the Worker's, numbered by nobody).
+  const decision = fallback || unrouted ? routed.decision : { ...routed.decision, step: 1 };
   let call: LiveCall = {
     ...fields,
     id: crypto.randomUUID(),
@@ -242,35 +243,50 @@ export function progress(ctx: PipelineContext, provider: string, providerCallId:
 function continueRoute(ctx: PipelineContext, config: RoutingConfig, provider: string, providerCallId: string, routed: Routed, toLog: LiveCall[], memoryChanges: Partial<CallMemory> = {}) {
   const stored = store.getCallByProviderId(ctx.sql, provider, providerCallId)!;
   store.clearConnections(ctx.sql, stored.call.id);
+  // Each answer is the call's next step: the dial it names reports its end with this number.
+  const decision: RoutingDecision = { ...routed.decision, step: (stored.decision.step ?? 0) + 1 };
   const tags = [...new Set([...stored.call.tags, ...routed.state.tags])];
-  const next = ringsAt(routed.decision);
+  const next = ringsAt(decision);
   const ringing = next ?? stored.call.terminationNumber;
   const ringsAtLabel = next === null ? stored.call.ringsAtLabel : labelOf(config, next);
-  const voicemail: VoicemailState | null = reachesVoicemail(routed.decision) && voicemailAdvances(stored.call.voicemail, "reached") ? "reached" : stored.call.voicemail;
+  const voicemail: VoicemailState | null = reachesVoicemail(decision) && voicemailAdvances(stored.call.voicemail, "reached") ? "reached" : stored.call.voicemail;
   const call = { ...stored.call, tags, terminationNumber: ringing, ringsAtLabel, voicemail };
   const changed = call.terminationNumber !== stored.call.terminationNumber || call.ringsAtLabel !== stored.call.ringsAtLabel || tags.length !== stored.call.tags.length || voicemail !== stored.call.voicemail;
   // Where nothing more rings, the last step's numbers stay: a late report of an answered leg is about one of them.
   const places = routed.state.dialling.length ? { ringing: placesOf(config, routed.state.dialling) } : {};
   const memory: CallMemory = { ...stored.memory, ...memoryChanges, ...places, routing: routed.state };
-  store.putCall(ctx.sql, { ...stored, call, memory, decision: routed.decision, updatedAt: ctx.now });
+  store.putCall(ctx.sql, { ...stored, call, memory, decision, updatedAt: ctx.now });
   if (changed) emit(ctx, { type: "call", call });
-  if (!endsCall(routed.decision)) {
+  if (!endsCall(decision)) {
     store.addConnections(ctx.sql, call.id, routed.state.dialling);
-    return { call, decision: routed.decision, toLog };
+    return { call, decision, toLog };
   }
   const end = progress(ctx, provider, providerCallId, { leg: "parent", legId: providerCallId, status: "completed", at: ctx.now });
-  return { call: end.call ?? call, decision: routed.decision, toLog: end.toLog.length ? end.toLog : toLog };
+  return { call: end.call ?? call, decision, toLog: end.toLog.length ? end.toLog : toLog };
 }
 
 /**
- * A dial step ended: record how, then continue the route. The provider's retry of a dial step's end
- * (a leg it named whose end moved the route on already) gets the answer the first one got, and
- * moves nothing: a hunt skips no number and a rollover takes no second turn.
+ * Whether an end of step `step` is the end of the call's current dial: only that one moves the route
+ * on. A call whose decision has no number (the fail-safe's, or one from before steps were numbered)
+ * takes any end, as its markup named none.
  */
-export function dialEnded(ctx: PipelineContext, provider: string, providerCallId: string, report: CallProgress, config: RoutingConfig) {
+function endsCurrentDial(decision: RoutingDecision, step: number | undefined) {
+  if (step === undefined || decision.step === undefined) return true;
+  return step === decision.step && decision.steps.some((s) => s.kind === "dial");
+}
+
+/**
+ * A dial step ended (`step`: the decision whose dial it was, as its markup named it): record how,
+ * then continue the route, once per step. The end of a step that is not the current one — the
+ * provider's retry of an end that moved the route on already, or an end arriving late — moves
+ * nothing and is answered with the call's current markup (for a retry, the very answer the first
+ * one got): a hunt skips no number, a rollover takes no second turn, and a call never goes back a
+ * step. Where the URL names no step, a retry is known by the dialled leg the provider names.
+ */
+export function dialEnded(ctx: PipelineContext, provider: string, providerCallId: string, report: CallProgress, config: RoutingConfig, step?: number) {
   const before = store.getCallByProviderId(ctx.sql, provider, providerCallId);
   const named = report.legId !== unnamedDialLeg(providerCallId);
-  if (before && named && before.memory.dialsEnded?.includes(report.legId)) {
+  if (before && (!endsCurrentDial(before.decision, step) || (named && before.memory.dialsEnded?.includes(report.legId)))) {
     return { call: before.call, decision: isTerminal(before.call.status) ? HANG_UP : before.decision, toLog: [] as LiveCall[] };
   }
   const first = progress(ctx, provider, providerCallId, report);

@@ -217,9 +217,10 @@ export class Switchboard extends Server<Env> {
     return result;
   }
 
-  async dialEnded(provider: string, providerCallId: string, report: CallProgress) {
+  /** A dial step ended; `step`: the decision whose dial it was, as its markup named it (absent: not named). */
+  async dialEnded(provider: string, providerCallId: string, report: CallProgress, step?: number) {
     const config = await this.#routingConfig();
-    const { toLog, ...result } = pipeline.dialEnded(this.#context(), provider, providerCallId, report, config);
+    const { toLog, ...result } = pipeline.dialEnded(this.#context(), provider, providerCallId, report, config, step);
     this.#log(toLog);
     return result;
   }

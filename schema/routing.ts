@@ -61,11 +61,13 @@ export const ringTarget = z
     } else if (value.length > 40) ctx.addIssue({ code: "custom", message: "must be at most 40 characters (or a SIP URI)" });
   });
 
+const countryCode = z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code like US");
+
 export const receivingNumberInput = z.object({
   /** A phone number, or a SIP URI to ring a desk phone on a PBX directly. */
   number: ringTarget,
   /** ISO country whose national format `number` may be written in. */
-  country: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code like US").default("US"),
+  country: countryCode.default("US"),
   label: text(100),
   extension: z.string().regex(/^[0-9*#]{1,10}$/, "digits, * and # only, at most 10").nullish(),
   extensionDelaySeconds: z.number().int().min(0).max(30).default(0),
@@ -168,7 +170,39 @@ export const routeInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("agent"), name: text(100), config: agentConfig }),
 ]);
 export type RouteInput = z.input<typeof routeInput>;
-export type Route = z.infer<typeof routeInput> & { id: string };
+/** A route as saved, before it has an id. */
+export type RouteBody = z.infer<typeof routeInput>;
+export type Route = RouteBody & { id: string };
+
+/**
+ * A receiving number typed into a route and made with it (`POST|PUT /api/routes`, `newNumbers`):
+ * its `ref` ("new:1") stands for its id wherever the route names a receiving number. `country`:
+ * how a national number is read (the tenant's country when absent); `label`: the number as typed.
+ */
+export const NEW_NUMBER_REF = /^new:[A-Za-z0-9_-]{1,40}$/;
+export const newReceivingNumber = z.object({
+  ref: z.string().regex(NEW_NUMBER_REF, 'must be like "new:1"'),
+  number: ringTarget,
+  country: countryCode.optional(),
+  label: text(100).optional(),
+});
+export type NewReceivingNumber = z.infer<typeof newReceivingNumber>;
+
+/** The body of `POST|PUT /api/routes`: a route, and the receiving numbers typed into it, saved together or not at all. */
+export const routeSave = routeInput.and(
+  z.object({
+    newNumbers: z
+      .array(newReceivingNumber)
+      .max(50, "at most 50 new receiving numbers at once")
+      .superRefine((list, ctx) => {
+        list.forEach((n, i) => {
+          if (list.findIndex((m) => m.ref === n.ref) !== i) ctx.addIssue({ code: "custom", path: [i, "ref"], message: `${n.ref} is named twice` });
+        });
+      })
+      .optional(),
+  }),
+);
+export type RouteSave = z.infer<typeof routeSave>;
 export type DialConfig = z.infer<typeof dialConfig>;
 export type MenuConfig = z.infer<typeof menuConfig>;
 export type QueueConfig = z.infer<typeof queueConfig>;
@@ -205,6 +239,53 @@ export function presentReceiving(r: typeof receivingNumbers.$inferSelect) {
     record: r.record,
     createdAt: r.createdAt,
   };
+}
+
+/**
+ * The route with every receiving number's id it names passed through `rename` (given the id and the
+ * path in the body where it stands): the numbers a dial or queue rings and their weights, targets,
+ * and the numbers whose tagging hours a condition reads. Saving a route with new receiving numbers
+ * puts their ids for the refs it was sent with (`newNumbers`); collecting is renaming to the same id.
+ */
+export function mapReceivingIds<R extends RouteBody>(route: R, rename: (id: string, path: string) => string): R {
+  const target = (t: Target, path: string): Target => (t.kind === "receiving" ? { ...t, id: rename(t.id, `${path}.id`) } : t);
+  const optional = (t: Target | undefined, key: string) => (t ? { [key]: target(t, `config.${key}`) } : {});
+  const ids = (list: string[]) => list.map((id, i) => rename(id, `config.receivingNumberIds.${i}`));
+  const mapped: RouteBody = (() => {
+    switch (route.kind) {
+      case "dial": {
+        const { weights, noAnswer, ...c } = route.config;
+        const renamed = weights ? { weights: Object.fromEntries(Object.entries(weights).map(([id, w]) => [rename(id, `config.weights.${id}`), w])) } : {};
+        return { ...route, config: { ...c, receivingNumberIds: ids(c.receivingNumberIds), ...renamed, ...optional(noAnswer, "noAnswer") } };
+      }
+      case "menu": {
+        const { timeoutTarget, ...c } = route.config;
+        return { ...route, config: { ...c, options: c.options.map((o, i) => ({ ...o, target: target(o.target, `config.options.${i}.target`) })), ...optional(timeoutTarget, "timeoutTarget") } };
+      }
+      case "queue": {
+        const { timeoutTarget, ...c } = route.config;
+        return { ...route, config: { ...c, receivingNumberIds: ids(c.receivingNumberIds), ...optional(timeoutTarget, "timeoutTarget") } };
+      }
+      case "geo":
+        return { ...route, config: { ...route.config, locations: route.config.locations.map((l, i) => ({ ...l, target: target(l.target, `config.locations.${i}.target`) })), default: target(route.config.default, "config.default") } };
+      case "conditional": {
+        const rules = route.config.rules.map((r, i) => ({
+          when: r.when.map((w, j) => (w.type === "hours" ? { ...w, receivingNumberId: rename(w.receivingNumberId, `config.rules.${i}.when.${j}.receivingNumberId`) } : w)),
+          target: target(r.target, `config.rules.${i}.target`),
+        }));
+        return { ...route, config: { ...route.config, rules, default: target(route.config.default, "config.default") } };
+      }
+      case "agent": {
+        const { noAnswer, ...c } = route.config;
+        return { ...route, config: { ...c, ...optional(noAnswer, "noAnswer") } };
+      }
+      default: {
+        const unreachable: never = route;
+        throw new Error(`unknown route ${JSON.stringify(unreachable)}`);
+      }
+    }
+  })();
+  return mapped as R;
 }
 
 /** Every target a route names, for validation and the tree view. */

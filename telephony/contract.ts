@@ -36,8 +36,9 @@ export type CallProgress = {
 };
 
 /**
- * The leg id a dial step's end carries when the provider names no dialled leg: one for every dial
- * step of the call, so its retries cannot be told from the next step's end.
+ * The leg id a dial step's end carries when the provider names no dialled leg: the same for every
+ * dial step of the call. Such an end is told from the next step's by the decision's `step`, which
+ * the markup names in the URL of the dial step's end (STEP_PARAM).
  */
 export const unnamedDialLeg = (providerCallId: string) => `${providerCallId}:dial`;
 
@@ -70,7 +71,21 @@ export type Step =
   | { kind: "voicemail"; maxSeconds: number }
   | { kind: "hangup" };
 
-export type RoutingDecision = { steps: Step[]; reason?: string };
+/**
+ * `step`: the decision's number within its call (1 for the answer to the call, then one more for
+ * each answer to a dial step's end or a menu). The markup names it in the URL of the dial step's end,
+ * so a retry of step N's end is told from step N+1's; absent where no Switchboard numbered it (the
+ * Worker's fail-safe, the fallback).
+ */
+export type RoutingDecision = { steps: Step[]; reason?: string; step?: number };
+
+/** The query parameter of a dial step's end that names the decision's `step`. */
+export const STEP_PARAM = "step";
+
+/** The query naming a decision's step, for the URL of its dial step's end; empty when it has none. */
+export function stepQuery(decision: RoutingDecision): Record<string, string> {
+  return decision.step === undefined ? {} : { [STEP_PARAM]: String(decision.step) };
+}
 
 /** What routing needs to know about the dialled tracking number. */
 export type TrackingRoute = {

@@ -186,6 +186,7 @@ describe("URL port variants, through the Worker", () => {
       ["dial action, its query dropped", action, dial, { signUrl: `http://switchboard.test:80/webhooks/twilio/dial-action` }],
       ["dial action, a query parameter added", action, dial, { signUrl: `http://switchboard.test:80${action}&x=1` }],
       ["dial action, another tenant in the query", action, dial, { signUrl: `http://switchboard.test:80/webhooks/twilio/dial-action?tenant=tnt_other` }],
+      ["dial action, another step in the query", action, dial, { signUrl: `http://switchboard.test:80${action.replace("step=1", "step=2")}` }],
       ["dial action, another port", action, dial, { base: "http://127.0.0.1:8787", signUrl: `http://127.0.0.1:9999${action}` }],
     ];
     for (const [what, path, form, opts] of cases) {

@@ -17,7 +17,7 @@ import fc from "fast-check";
 import { z } from "zod";
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiKeyCreate, callListQuery, callUpdate, campaignCostInput, campaignCreate, campaignUpdate, contactCreate, contactListQuery, contactUpdate, incomeInput, incomeListQuery, incomeUpdate, invitationAccept, invitationCreate, linkQuery, loginBody, passwordChange, passwordReset, userUpdate, phoneInput, reportQuery, signupBody, tenantUpdate } from "../../schema/api.ts";
-import { receivingNumberInput, receivingNumberUpdate, routeInput } from "../../schema/routing.ts";
+import { receivingNumberInput, receivingNumberUpdate, routeSave } from "../../schema/routing.ts";
 import { businessHoursInput, trackingAfterHours } from "../../schema/hours.ts";
 import { twilioCredentials } from "../../worker/providers/twilio/adapter.ts";
 import { auditQuery } from "../../worker/audit/routes.ts";
@@ -49,7 +49,7 @@ const CHECK_WRITES_EVERY = Number(env.FUZZ_CHECK_EVERY) || 4;
 const nullablePhone = z.string().trim().min(1).max(40).nullable();
 const nullableId = z.string().min(1).max(100).nullable();
 const trackingFields = { label: z.string().max(100), campaignId: nullableId, routeId: nullableId, terminationNumber: nullablePhone, failsafeNumber: nullablePhone, record: z.boolean() };
-const buyBody = z.object({ number: z.string().min(3).max(40), provider: z.enum(["twilio"]).optional(), ...trackingFields });
+const buyBody = z.object({ number: z.string().min(3).max(40), provider: z.enum(["twilio"]).optional(), ...trackingFields, afterHoursTarget: trackingAfterHours.optional() });
 const trackingUpdate = z.object({ ...trackingFields, whisper: z.string().min(1).max(500).nullable(), afterHoursTarget: trackingAfterHours }).partial();
 const failsafeBulk = z.object({ trackingNumberIds: z.array(z.string().min(1).max(100)).max(5), failsafeNumber: nullablePhone });
 const testCallBody = z.object({ from: z.string().max(20) }).partial();
@@ -88,8 +88,8 @@ const SPECS: Record<string, Spec> = {
   "POST /api/keys": { body: apiKeyCreate },
   "POST /api/receiving-numbers": { body: receivingNumberInput },
   "PATCH /api/receiving-numbers/:id": { body: receivingNumberUpdate },
-  "POST /api/routes": { body: routeInput },
-  "PUT /api/routes/:id": { body: routeInput },
+  "POST /api/routes": { body: routeSave },
+  "PUT /api/routes/:id": { body: routeSave },
   "PUT /api/business-hours": { body: businessHoursInput },
   "GET /api/tracking-numbers/available": { query: searchQuery },
   "POST /api/tracking-numbers": { body: buyBody },

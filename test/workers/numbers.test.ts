@@ -152,6 +152,92 @@ describe("tracking numbers are the tenant's own", () => {
   });
 });
 
+describe("a tracking number that the tenant dials is refused", () => {
+  it("a receiving number, a termination or fail-safe number, an agent's number: 409 naming what dials it, nothing bought", async () => {
+    const t = await createTwilioTenant("Dialled");
+    const u = await admin(t);
+    const picks = (await apiJson<{ items: Available[] }>(u, "GET", "/api/tracking-numbers/available?areaCode=646&limit=6")).body.items.map((n) => n.number);
+    const [office, termination, failsafe, agent, itself, theirs] = picks as [string, string, string, string, string, string];
+    expect((await apiJson(u, "POST", "/api/receiving-numbers", { number: office, label: "Office" })).status).toBe(201);
+    expect((await apiJson(u, "PATCH", `/api/tracking-numbers/${t.trackingNumberId}`, { terminationNumber: termination })).status).toBe(200);
+    expect((await apiJson(u, "POST", "/api/tracking-numbers/failsafe", { trackingNumberIds: [t.trackingNumberId], failsafeNumber: failsafe })).status).toBe(200);
+    const me = await apiJson<{ name: string }>(u, "PATCH", "/api/profile", { agentNumber: agent });
+    expect(me.status).toBe(200);
+    const tracked = await env.DB.prepare("select count(*) as n from tracking_numbers").first<{ n: number }>();
+
+    const cases: [string, string][] = [
+      [office, `${office} is dialled by receiving number "Office"`],
+      [termination, `${termination} is dialled by the termination number of tracking number ${t.trackingNumber}`],
+      [failsafe, `${failsafe} is dialled by the fail-safe number of tracking number ${t.trackingNumber}`],
+      [agent, `${agent} is dialled by ${me.body.name}'s agent number`],
+    ];
+    for (const [number, says] of cases) {
+      // Typed as people type it: the same number.
+      const res = await apiJson<{ error: string; issues: { path: string; message: string }[] }>(u, "POST", "/api/tracking-numbers", { number: formatPhone(number), label: "Loop", routeId: null, terminationNumber: "+14155550150" });
+      expect(res.status, number).toBe(409);
+      expect(res.body.error, number).toBe(`${says}: as a tracking number, calls there would ring back into Switchboard (a ring loop); change those first`);
+      expect(res.body.issues.map((i) => i.path)).toEqual(["number"]);
+    }
+    // A number bought to ring itself.
+    for (const field of ["terminationNumber", "failsafeNumber"]) {
+      const res = await apiJson<{ error: string }>(u, "POST", "/api/tracking-numbers", { number: itself, label: "Self", [field]: itself });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe(`Invalid json: ${field}: ${itself} is the number being bought: it cannot ring itself`);
+    }
+    expect(await ownedAtTwilio(t)).toEqual([]);
+    expect(await env.DB.prepare("select count(*) as n from tracking_numbers").first<{ n: number }>()).toEqual(tracked);
+
+    // What another tenant dials is theirs: it neither blocks nor is named here.
+    const other = await createTwilioTenant("Elsewhere");
+    expect((await apiJson({ cookie: await login(other.adminEmail) }, "POST", "/api/receiving-numbers", { number: theirs, label: "Theirs" })).status).toBe(201);
+    const bought = await apiJson<Tracking>(u, "POST", "/api/tracking-numbers", { number: theirs, label: "Mine", terminationNumber: "+14155550150" });
+    expect(bought.status).toBe(201);
+  });
+});
+
+describe("a tracking number's after-hours target, set when it is bought", () => {
+  it("takes what PATCH takes, and a call after hours goes there", async () => {
+    const t = await createTwilioTenant("After hours");
+    await db().update(providerAccounts).set({ sandbox: true }).where(eq(providerAccounts.tenantId, t.id));
+    const u = await admin(t);
+    const bought = await apiJson<Tracking & { afterHoursTarget: unknown }>(u, "POST", "/api/tracking-numbers", { number: "+19715550100", label: "Night line", terminationNumber: "+14155550150", afterHoursTarget: { kind: "voicemail", greeting: "We are closed." } });
+    expect(bought.status).toBe(201);
+    expect(bought.body.afterHoursTarget).toEqual({ kind: "voicemail", greeting: "We are closed." });
+    const listed = await apiJson<{ items: (Tracking & { afterHoursTarget: unknown })[] }>(u, "GET", "/api/tracking-numbers");
+    expect(listed.body.items.find((n) => n.id === bought.body.id)?.afterHoursTarget).toEqual({ kind: "voicemail", greeting: "We are closed." });
+    // Closed all week: its calls go to its own after-hours target.
+    expect((await apiJson(u, "PUT", "/api/business-hours", { weekly: [] })).status).toBe(200);
+    const voice = await postTwilio("/webhooks/twilio/voice", { ...voiceParams(t, "+14155550124"), To: "+19715550100" }, { token: t.token });
+    expect(await voice.text()).toContain("<Say>We are closed.</Say><Record ");
+
+    const ignoring = await apiJson<{ afterHoursTarget: unknown }>(u, "POST", "/api/tracking-numbers", { number: "+19715550101", label: "Always", terminationNumber: "+14155550150", afterHoursTarget: "ignore" });
+    expect([ignoring.status, ignoring.body.afterHoursTarget]).toEqual([201, "ignore"]);
+    const following = await apiJson<{ afterHoursTarget: unknown }>(u, "POST", "/api/tracking-numbers", { number: "+19715550102", label: "Schedule", terminationNumber: "+14155550150", afterHoursTarget: null });
+    expect([following.status, following.body.afterHoursTarget]).toEqual([201, null]);
+  });
+
+  it("refuses what PATCH refuses: 400 at afterHoursTarget, nothing bought", async () => {
+    const t = await createTwilioTenant("After hours refused");
+    const other = await createTwilioTenant("Their routes");
+    const theirs = await apiJson<{ id: string }>({ cookie: await login(other.adminEmail) }, "POST", "/api/routes", { kind: "menu", name: "Theirs", config: { greeting: "Hi", options: [{ digit: "1", target: { kind: "hangup" } }] } });
+    const u = await admin(t);
+    const [pick] = (await apiJson<{ items: Available[] }>(u, "GET", "/api/tracking-numbers/available?areaCode=718&limit=1")).body.items;
+    const cases: [unknown, RegExp][] = [
+      [{ kind: "route", id: "nope" }, /afterHoursTarget: route nope does not exist/],
+      [{ kind: "route", id: theirs.body.id }, /does not exist/],
+      [{ kind: "receiving", id: "gone" }, /afterHoursTarget: receiving number gone does not exist/],
+      [{ kind: "teleport" }, /afterHoursTarget/],
+      ["sometimes", /afterHoursTarget/],
+    ];
+    for (const [afterHoursTarget, message] of cases) {
+      const res = await apiJson<{ error: string }>(u, "POST", "/api/tracking-numbers", { number: pick!.number, label: "x", terminationNumber: "+14155550150", afterHoursTarget });
+      expect(res.status, JSON.stringify(afterHoursTarget)).toBe(400);
+      expect(res.body.error).toMatch(message);
+    }
+    expect(await ownedAtTwilio(t)).toEqual([]);
+  });
+});
+
 describe("provider credentials", () => {
   it("are stored encrypted and never returned", async () => {
     const t = await createTwilioTenant();

@@ -83,7 +83,8 @@ describe("a Plivo call through the Worker", () => {
     const t = await createPlivoTenant();
     const { xml, action, callbackUrl } = await ring(t);
     expect(xml).toContain(`<Number>${t.terminationNumber.slice(1)}</Number>`);
-    expect(action).toBe(`${BASE}/webhooks/plivo/dial-action?tenant=${encodeURIComponent(t.id)}&auth_id=${t.authId}`);
+    // The dial step's end names the step (the call's first), so a retry is told from the next step's end.
+    expect(action).toBe(`${BASE}/webhooks/plivo/dial-action?tenant=${encodeURIComponent(t.id)}&auth_id=${t.authId}&step=1`);
     expect(callbackUrl).toBe(`${BASE}/webhooks/plivo/leg-status?tenant=${encodeURIComponent(t.id)}&auth_id=${t.authId}`);
     const live = (await switchboardOf(t).snapshot()).calls;
     expect(live).toMatchObject([{ status: "ringing", callerNumber: "+14155550177", trackingNumber: t.trackingNumber }]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { conditionHolds, isOpen, localTime, type RoutingContext } from "../../party/routing.ts";
+import { condition, type Condition } from "../../schema/routing.ts";
 import { tableCounts } from "./helpers.ts";
 import { apiJson, dialled, receiving, route, routingTenant, startCall, useRoute } from "./routing-helpers.ts";
 
@@ -147,6 +148,38 @@ describe("the routing API", () => {
     expect(shape(tree.body as never)).toEqual({
       "start: Main": [{ "press 1: Sales": [{ "1.: Sales A": [] }, { "2.: Sales B": [] }, { "no answer: Voicemail": [] }] }, { "no key: Operator": [] }],
     });
+  });
+
+  it("labels a conditional route's rules in words, one phrase for every kind of condition", async () => {
+    const t = await routingTenant();
+    const [office, after] = [await receiving(t, "Office"), await receiving(t, "After hours")];
+    const to = { kind: "receiving", id: office.id };
+    const when: [Condition[], string][] = [
+      [[{ type: "area-code", in: ["415"] }], "Caller in area code 415"],
+      [[{ type: "area-code", in: ["415", "628", "510"] }], "Caller in area codes 415, 628 or 510"],
+      [[{ type: "time", days: [1, 2, 3, 4, 5], from: "09:00", to: "17:00" }], "Weekdays 09:00 – 17:00"],
+      [[{ type: "time", days: [5], from: "22:00", to: "02:00" }], "Fri 22:00 – 02:00 the next day"],
+      [[{ type: "time", days: [6, 0], from: "10:00", to: "14:00" }], "Weekends 10:00 – 14:00"],
+      [[{ type: "time", days: [1, 3, 5], from: "08:00", to: "12:00" }], "Mon, Wed and Fri 08:00 – 12:00"],
+      [[{ type: "time", days: [0, 1, 2, 3, 4, 5, 6], from: "00:00", to: "06:00" }], "Every day 00:00 – 06:00"],
+      [[{ type: "business-hours", open: false }], "Outside business hours"],
+      [[{ type: "business-hours", open: true }], "During business hours"],
+      [[{ type: "known", value: true }], "Caller is a known contact"],
+      [[{ type: "known", value: false }], "Caller is not a known contact"],
+      [[{ type: "caller-type", in: ["customer"] }], "Caller is a customer"],
+      [[{ type: "caller-type", in: ["employee", "lead", "unknown"] }], "Caller is an employee, a lead or unknown (not a contact)"],
+      [[{ type: "hours", receivingNumberId: after.id, open: true }], "During the tagging hours of After hours"],
+      [[{ type: "hours", receivingNumberId: after.id, open: false }], "Outside the tagging hours of After hours"],
+      [[{ type: "tag", in: ["vip"] }], "Caller's contact is tagged vip"],
+      [[{ type: "tag", in: ["vip", "commercial"] }], "Caller's contact is tagged vip or commercial"],
+      [[{ type: "time", days: [2, 3, 4], from: "09:00", to: "17:00" }, { type: "area-code", in: ["415"] }, { type: "known", value: true }], "Tue–Thu 09:00 – 17:00 and caller in area code 415 and caller is a known contact"],
+    ];
+    // Every kind of condition the schema has is said here.
+    expect(new Set(when.flatMap(([w]) => w.map((c) => c.type)))).toEqual(new Set(condition.options.map((o) => o.shape.type.value)));
+    const r = await route(t, { kind: "conditional", name: "Rules", config: { rules: when.map(([w]) => ({ when: w, target: to })), default: { kind: "hangup" } } });
+    const tree = await apiJson<{ children: { label: string; name: string }[] }>(t, "GET", `/api/routes/${r.id}/tree`);
+    expect(tree.body.children.map((c) => c.label)).toEqual([...when.map(([, words]) => words), "otherwise"]);
+    expect(tree.body.children[0]!.name).toBe("Office");
   });
 
   it("tells the Switchboard when routing changes, so the next call follows the new route", async () => {

@@ -25,7 +25,8 @@ describe("the voice webhook", () => {
     expect(res.headers.get("Content-Type")).toBe("text/xml; charset=utf-8");
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Dial [^>]*><Number [^>]*>\+1\d{10}<\/Number><\/Dial><\/Response>$/);
     expect(xml).toContain(`>${t.terminationNumber}</Number>`);
-    expect(attrOf(xml, "Dial", "action")).toBe(`http://switchboard.test/webhooks/twilio/dial-action?tenant=${encodeURIComponent(t.id)}`);
+    // The dial step's end names the step it ends (the call's first), so a retry is told from the next step's end.
+    expect(attrOf(xml, "Dial", "action")).toBe(`http://switchboard.test/webhooks/twilio/dial-action?tenant=${encodeURIComponent(t.id)}&step=1`);
     expect(attrOf(xml, "Number", "statusCallback")).toBe(`http://switchboard.test/webhooks/twilio/leg-status?tenant=${encodeURIComponent(t.id)}`);
     expect(attrOf(xml, "Number", "statusCallbackEvent")).toBe("answered completed");
 

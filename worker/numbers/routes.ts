@@ -17,7 +17,7 @@ import { validate } from "../lib/validate.ts";
 import { localDate, startOfDay } from "../../schema/zoned.ts";
 import { invalid, phoneOrIssue, refuseLoops, routingChanged, type Issue } from "../routing/checks.ts";
 import { missingTarget } from "../routing/business-hours.ts";
-import { loadGraph } from "../routing/queries.ts";
+import { loadGraph, whatDials } from "../routing/queries.ts";
 import { trackingAfterHours, type TrackingAfterHours } from "../../schema/hours.ts";
 import { ProviderError, ringsSomewhere, type NumberShop, type NumberWebhooks } from "../../telephony/contract.ts";
 import { adapterOf, credentialsOf, providerIds } from "../providers/index.ts";
@@ -52,6 +52,8 @@ const buyBody = z.object({
   terminationNumber: nullablePhone.optional(),
   failsafeNumber: nullablePhone.optional(),
   record: z.boolean().default(false),
+  /** Where its calls go while the business is closed, as PATCH takes it; absent or null: the business hours' own. */
+  afterHoursTarget: trackingAfterHours.optional(),
 });
 
 const trackingUpdate = z
@@ -258,10 +260,19 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
     if (!ringsSomewhere({ routeId: body.routeId, ...numbers }, routesItself)) {
       issues.push({ path: "terminationNumber", message: "give a termination number, a route or a fail-safe number: without one, every call to this number would hang up" });
     }
+    for (const field of ["terminationNumber", "failsafeNumber"] as const) {
+      if (number && numbers[field] === number) issues.push({ path: field, message: `${number} is the number being bought: it cannot ring itself` });
+    }
     if (issues.length) return invalid(c, issues);
     const taken = await db.query.trackingNumbers.findFirst({ columns: { tenantId: true }, where: eq(trackingNumbers.number, number!) });
     // Whose number it is stays theirs to know: another tenant's number is only "not available".
     if (taken) return apiError(c, 409, taken.tenantId === tenant.id ? `${number} is one of your tracking numbers already` : `${number} is not available`);
+    // A number the tenant dials, made a tracking number, would send its calls back into us.
+    const dialledBy = await whatDials(db, tenant.id, number!);
+    if (dialledBy.length) {
+      const message = `${number} is dialled by ${dialledBy.join(", ")}: as a tracking number, calls there would ring back into Switchboard (a ring loop); change those first`;
+      return apiError(c, 409, message, [{ path: "number", message }]);
+    }
     if ("error" in shop) return apiError(c, 400, shop.error);
     const id = crypto.randomUUID();
     let purchase;
@@ -283,6 +294,7 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
         terminationNumber: numbers.terminationNumber ?? null,
         failsafeNumber: numbers.failsafeNumber ?? null,
         record: body.record,
+        afterHoursTarget: body.afterHoursTarget ?? null,
         providerAccountId: shop.account?.id ?? null,
         providerNumberId: purchase.providerNumberId,
       })

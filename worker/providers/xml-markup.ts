@@ -3,7 +3,7 @@
  * URLs a decision's markup names, and the pause-then-digits of an extension. Each dialect's own
  * elements stay in its folder.
  */
-import type { CallbackUrl } from "../../telephony/contract.ts";
+import { stepQuery, type CallbackUrl, type RoutingDecision } from "../../telephony/contract.ts";
 
 export function escapeXml(text: string) {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
@@ -27,11 +27,15 @@ export type CallbackUrls = {
   whisper?: (text: string) => string;
 };
 
-/** The callback URLs of an adapter's own webhook paths (the same paths in every XML dialect). */
-export function markupCallbacks(callback: CallbackUrl | undefined): CallbackUrls {
+/**
+ * The callback URLs of an adapter's own webhook paths (the same paths in every XML dialect) for the
+ * markup of `decision`: the dial step's end names the decision's step, so its retry is told from the
+ * next step's end.
+ */
+export function markupCallbacks(callback: CallbackUrl | undefined, decision: RoutingDecision): CallbackUrls {
   if (!callback) return {};
   return {
-    dialAction: callback("dial-action"),
+    dialAction: callback("dial-action", stepQuery(decision)),
     legStatus: callback("leg-status"),
     gather: callback("gather"),
     voicemailDone: callback("voicemail-done"),

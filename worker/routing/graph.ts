@@ -3,6 +3,7 @@
  * route leads back to itself (through nested routes or no-answer targets), so a call always ends.
  */
 import { targetsOf, type Route, type Target } from "../../schema/routing.ts";
+import { ruleWords } from "../../schema/routing-words.ts";
 
 export type RoutingGraph = {
   routes: Map<string, Route>;
@@ -80,7 +81,7 @@ export function checkGraph(graph: RoutingGraph): string[] {
 
 export type TreeNode = { label: string; name: string; target: Target; kind: string; detail?: string; children: TreeNode[] };
 
-/** A route as a tree people can read: each branch says when it is taken. */
+/** A route as a tree people can read: each branch says when it is taken, in words (a rule's conditions too). */
 export function routeTree(graph: RoutingGraph, target: Target, label = "start", depth = 0): TreeNode {
   const node = (name: string, kind: string, detail?: string, children: TreeNode[] = []): TreeNode => ({ label, name, target, kind, ...(detail ? { detail } : {}), children });
   if (depth > 20) return node("…", "truncated");
@@ -122,11 +123,14 @@ export function routeTree(graph: RoutingGraph, target: Target, label = "start", 
         }
         case "geo":
           return node(route.name, "geo", undefined, [...route.config.locations.map((l) => sub(l.target, `near ${l.name}`)), sub(route.config.default, "anywhere else")]);
-        case "conditional":
+        case "conditional": {
+          // Each rule's branch says in words when it is taken; the first that holds wins, so they are in order.
+          const names = { receivingLabel: (id: string) => graph.receiving.get(id)?.label ?? null };
           return node(route.name, "conditional", undefined, [
-            ...route.config.rules.map((r, i) => sub(r.target, `rule ${i + 1}: ${r.when.map((w) => w.type).join(" and ")}`)),
+            ...route.config.rules.map((r) => sub(r.target, ruleWords(r.when, names))),
             sub(route.config.default, "otherwise"),
           ]);
+        }
         case "agent":
           return node(route.name, "agent", route.config.userId, route.config.noAnswer ? [sub(route.config.noAnswer, "no answer")] : []);
         default: {

@@ -5,19 +5,19 @@
  * tenant's Switchboard is told so its next call reads the new configuration.
  */
 import { Hono, type Context } from "hono";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { POPUP_CLOSE_SECONDS } from "../../schema/constants.ts";
 import { smsAlertChoice } from "../../schema/webhooks.ts";
 import { receivingNumbers, routes, trackingNumbers, users } from "../../schema/db.ts";
-import { presentReceiving, receivingNumberInput, receivingNumberUpdate, routeInput, targetsOf, type Route, type Target } from "../../schema/routing.ts";
+import { mapReceivingIds, NEW_NUMBER_REF, presentReceiving, receivingNumberInput, receivingNumberUpdate, routeSave, targetsOf, type NewReceivingNumber, type Route, type RouteBody, type RouteSave, type Target } from "../../schema/routing.ts";
 import type { AppEnv } from "../env.ts";
-import { getDb } from "../../schema/d1.ts";
+import { getDb, type Db } from "../../schema/d1.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
-import { invalid, phoneOrIssue, refuseLoops, ringTargetOrIssue, routingChanged } from "./checks.ts";
+import { invalid, phoneOrIssue, refuseLoops, ringTargetOrIssue, routingChanged, type Issue } from "./checks.ts";
 import { checkGraph, routeTree, type RoutingGraph } from "./graph.ts";
-import { afterHoursUsers, loadGraph, presentRoute, receivingNumberByNumber } from "./queries.ts";
+import { afterHoursUsers, loadGraph, presentRoute, receivingNumberByNumber, receivingNumbersAmong } from "./queries.ts";
 import { changesOf, noteAudit } from "../audit/note.ts";
 
 type C = Context<AppEnv>;
@@ -137,26 +137,104 @@ function usersOf(graph: RoutingGraph, target: Target) {
 
 // Routes -----------------------------------------------------------------------------------------
 
-async function saveRoute(c: C, id: string, existing: { name: string; kind: string; config: unknown } | null, body: z.infer<typeof routeInput>) {
+/** A receiving number typed into a route, by the ref it was sent as: made by the save (`created`), or the tenant's already. */
+type Resolved = { ref: string; id: string; number: string; label: string; country: string; created: boolean };
+
+/**
+ * Reads the receiving numbers typed into a route (`newNumbers`): each a ring target the tenant may
+ * ring (not a tracking number of any tenant: a ring loop), the tenant's receiving number when it is
+ * one already, else a new one: `created` lists those to write, one per number however many refs name
+ * it. Issues name the field.
+ */
+async function resolveNewNumbers(c: C, db: Db, sent: NewReceivingNumber[], issues: Issue[]): Promise<{ resolved: Resolved[]; created: Resolved[] }> {
+  const { tenant } = c.get("auth");
+  const read = sent.map((n, i) => ({ n, i, country: n.country ?? tenant.defaultCountry, number: ringTargetOrIssue(n.number, n.country ?? tenant.defaultCountry, `newNumbers.${i}.number`, issues) }));
+  const numbers = read.filter((r): r is typeof r & { number: string } => r.number !== null);
+  await refuseLoops(db, numbers.map((r) => ({ path: `newNumbers.${r.i}.number`, number: r.number })), issues);
+  const existing = new Map((await receivingNumbersAmong(db, tenant.id, numbers.map((r) => r.number))).map((r) => [r.number, r]));
+  const made = new Map<string, Resolved>();
+  const resolved = numbers.map(({ n, number, country }): Resolved => {
+    const known = existing.get(number);
+    if (known) return { ref: n.ref, id: known.id, number, label: known.label, country, created: false };
+    const first = made.get(number);
+    if (first) return { ...first, ref: n.ref };
+    const fresh = { ref: n.ref, id: crypto.randomUUID(), number, label: n.label ?? n.number.slice(0, 100), country, created: true };
+    made.set(number, fresh);
+    return fresh;
+  });
+  return { resolved, created: [...made.values()] };
+}
+
+/**
+ * The route with the refs of its new receiving numbers replaced by their ids. A ref the route names
+ * that `newNumbers` does not declare, and one declared that the route never names, are issues.
+ */
+function withIds(body: RouteBody, sent: NewReceivingNumber[], resolved: Resolved[], issues: Issue[]): RouteBody {
+  const ids = new Map(resolved.map((r) => [r.ref, r.id]));
+  const declared = new Set(sent.map((n) => n.ref));
+  const named = new Set<string>();
+  const route = mapReceivingIds(body, (id, path) => {
+    if (declared.has(id)) named.add(id);
+    else if (NEW_NUMBER_REF.test(id)) issues.push({ path, message: `${id} is not one of newNumbers` });
+    return ids.get(id) ?? id;
+  });
+  sent.forEach((n, i) => {
+    if (!named.has(n.ref)) issues.push({ path: `newNumbers.${i}.ref`, message: `${n.ref} is not named anywhere in the route` });
+  });
+  return route;
+}
+
+const isUniqueViolation = (err: unknown) => err instanceof Error && /UNIQUE constraint failed/i.test(`${err.message} ${String(err.cause ?? "")}`);
+
+/**
+ * Saves a route with the receiving numbers typed into it, checked as a whole (the new numbers count
+ * as receiving numbers already) and written in one D1 batch: a refusal writes neither.
+ */
+async function saveRoute(c: C, id: string, existing: { name: string; kind: string; config: unknown } | null, save: RouteSave) {
   const { tenant } = c.get("auth");
   const db = getDb(c.env.DB);
+  const { newNumbers: sent = [], ...body } = save;
+  const issues: Issue[] = [];
+  const { resolved, created } = await resolveNewNumbers(c, db, sent, issues);
+  const input = withIds(body, sent, resolved, issues);
+  if (issues.length) return invalid(c, issues);
   const graph = await loadGraph(db, tenant.id);
-  const route = { ...body, id } as Route;
+  for (const r of created) graph.receiving.set(r.id, { id: r.id, label: r.label, noAnswerTarget: null });
+  const route = { ...input, id } as Route;
   graph.routes.set(id, route);
   const problems = checkGraph(graph);
   if (problems.length) return graphProblems(c, problems);
   const now = Date.now();
-  const row = existing
-    ? (await db.update(routes).set({ name: body.name, kind: body.kind, config: body.config, updatedAt: now }).where(and(eq(routes.tenantId, tenant.id), eq(routes.id, id))).returning())[0]
-    : (await db.insert(routes).values({ id, tenantId: tenant.id, name: body.name, kind: body.kind, config: body.config, createdAt: now, updatedAt: now }).returning())[0];
+  const numberRows = created.map((r) => db.insert(receivingNumbers).values({ id: r.id, tenantId: tenant.id, number: r.number, country: r.country, label: r.label }));
+  const write = existing
+    ? db.update(routes).set({ name: input.name, kind: input.kind, config: input.config, updatedAt: now }).where(and(eq(routes.tenantId, tenant.id), eq(routes.id, id))).returning()
+    : db.insert(routes).values({ id, tenantId: tenant.id, name: input.name, kind: input.kind, config: input.config, createdAt: now, updatedAt: now }).returning();
+  let row: typeof routes.$inferSelect | undefined;
+  try {
+    // One batch, one transaction: the receiving numbers and the route, or nothing.
+    const results = await db.batch([write, ...numberRows]);
+    row = results[0][0];
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return apiError(c, 409, "A number typed here was made a receiving number meanwhile; save again to use it");
+  }
+  if (!row) {
+    // The route was deleted while this was checked: take back the numbers made for it.
+    if (created.length) await db.delete(receivingNumbers).where(and(eq(receivingNumbers.tenantId, tenant.id), inArray(receivingNumbers.id, created.map((r) => r.id))));
+    return apiError(c, 404, "No such route");
+  }
   await routingChanged(c);
+  const made = created.length ? ` with new receiving number${created.length === 1 ? "" : "s"} ${created.map((r) => r.number).join(", ")}` : "";
+  const numbersMade = created.length ? { receivingNumbersCreated: created.map((r) => ({ id: r.id, number: r.number, label: r.label })) } : {};
   if (existing) {
-    const { changes, text } = changesOf({ name: existing.name, kind: existing.kind }, { name: body.name, kind: body.kind });
-    const configChanged = JSON.stringify(existing.config) !== JSON.stringify(body.config);
+    const { changes, text } = changesOf({ name: existing.name, kind: existing.kind }, { name: input.name, kind: input.kind });
+    const configChanged = JSON.stringify(existing.config) !== JSON.stringify(input.config);
     const said = [...(Object.keys(changes).length ? [text] : []), ...(configChanged ? ["its steps changed"] : [])];
-    noteAudit(c, { action: "route.updated", targetType: "route", targetId: id, summary: `Changed route "${existing.name}": ${said.join(", ") || "nothing changed"}`, details: { name: body.name, kind: body.kind, changes, configChanged } });
-  } else noteAudit(c, { action: "route.created", targetType: "route", targetId: id, summary: `Created route "${body.name}" (${body.kind})`, details: { name: body.name, kind: body.kind } });
-  return c.json(presentRoute(row!), existing ? 200 : 201);
+    noteAudit(c, { action: "route.updated", targetType: "route", targetId: id, summary: `Changed route "${existing.name}": ${said.join(", ") || "nothing changed"}${made}`, details: { name: input.name, kind: input.kind, changes, configChanged, ...numbersMade } });
+  } else noteAudit(c, { action: "route.created", targetType: "route", targetId: id, summary: `Created route "${input.name}" (${input.kind})${made}`, details: { name: input.name, kind: input.kind, ...numbersMade } });
+  // What became of each typed number, so the caller can name them by id from now on.
+  const answer = sent.length ? { newNumbers: resolved.map((r) => ({ ref: r.ref, id: r.id, number: r.number, label: r.label, created: r.created })) } : {};
+  return c.json({ ...presentRoute(row), ...answer }, existing ? 200 : 201);
 }
 
 export const routeRoutes = new Hono<AppEnv>()
@@ -180,8 +258,8 @@ export const routeRoutes = new Hono<AppEnv>()
     if (!graph.routes.has(id)) return apiError(c, 404, "No such route");
     return c.json(routeTree(graph, { kind: "route", id }));
   })
-  .post("/", validate("json", routeInput), (c) => saveRoute(c, crypto.randomUUID(), null, c.req.valid("json")))
-  .put("/:id", validate("param", idParam), validate("json", routeInput), async (c) => {
+  .post("/", validate("json", routeSave), (c) => saveRoute(c, crypto.randomUUID(), null, c.req.valid("json")))
+  .put("/:id", validate("param", idParam), validate("json", routeSave), async (c) => {
     const { id } = c.req.valid("param");
     const found = await getDb(c.env.DB).query.routes.findFirst({ columns: { name: true, kind: true, config: true }, where: and(eq(routes.tenantId, c.get("auth").tenant.id), eq(routes.id, id)) });
     return found ? saveRoute(c, id, found, c.req.valid("json")) : apiError(c, 404, "No such route");

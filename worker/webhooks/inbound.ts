@@ -24,6 +24,7 @@ import {
   failsafeDecision,
   failsafeTarget,
   HANG_UP,
+  STEP_PARAM,
   UNKNOWN_CALLER,
   type Answer,
   type ArrivingCall,
@@ -268,6 +269,13 @@ async function recently<T>(recent: Recent<T>, key: string, read: () => Promise<T
 
 const tenantQuery = z.object({ tenant: z.string().min(1).max(100) });
 
+/**
+ * The step a dial step's end is about, as our markup named it in the URL (STEP_PARAM); absent in
+ * the URLs of markup no Switchboard numbered (the fail-safe) and of calls answered before steps
+ * were numbered.
+ */
+const stepOfQuery = z.object({ step: z.coerce.number().int().min(1).max(1_000_000).optional() });
+
 /** The tenant a callback belongs to: named by its URL, else by the tracking number it is about. */
 async function tenantOf(c: C, db: Db, event: InboundEvent) {
   const query = tenantQuery.safeParse({ tenant: c.req.query("tenant") });
@@ -295,8 +303,11 @@ async function callback(c: C, adapter: Router, path: string) {
     case "progress":
       await switchboard.recordProgress(adapter.id, event.providerCallId, event.report);
       return c.body(null, 204);
-    case "dial-ended":
-      return render((await switchboard.dialEnded(adapter.id, event.providerCallId, event.report)).decision);
+    case "dial-ended": {
+      const query = stepOfQuery.safeParse({ step: c.req.query(STEP_PARAM) });
+      if (!query.success) return refuse(c, 400, `Invalid webhook URL: ${STEP_PARAM}: ${query.error.issues[0]?.message ?? "bad"}`);
+      return render((await switchboard.dialEnded(adapter.id, event.providerCallId, event.report, query.data.step)).decision);
+    }
     case "menu":
       return render((await switchboard.menuAnswered(adapter.id, event.providerCallId, event.digits)).decision);
     case "recording":

@@ -1,7 +1,7 @@
 /**
  * A route being edited: every kind's settings side by side (switching kind keeps what was typed for
  * the others), with targets that may still be typed numbers. `bodyOf` turns it into what
- * `POST|PUT /api/routes` takes; `targetFields` lists its targets by the body's paths, so a refusal
+ * `POST|PUT /api/routes` takes (typed numbers with it); `targetFields` lists its targets by the body's paths, so a refusal
  * about one lands at its field. A new setting (a weight per number, sticky routing, a rotating start)
  * is a field here, a line in `bodyOf` and an input in ./editors.tsx.
  */
@@ -126,8 +126,23 @@ export function missing(d: RouteDraft): Issue[] {
     .map(([path]) => ({ path, message: "choose where the call goes" }));
 }
 
-/** The body of `POST|PUT /api/routes`, with typed numbers replaced by the ids they were given. */
-export function bodyOf(d: RouteDraft, ids: Map<string, string>) {
+/** A number typed into a target, as `POST|PUT /api/routes` takes it in `newNumbers`. */
+export type TypedNumber = { ref: string; number: string; country: string };
+
+/**
+ * The body of `POST|PUT /api/routes`. Numbers typed into targets go with it as `newNumbers`, each
+ * number once (`new:1`, `new:2`…, read in `country`, labelled by the server as typed), named by its
+ * ref where it was typed: the server makes them receiving numbers in the same save, or none.
+ */
+export function bodyOf(d: RouteDraft, country: string): ReturnType<typeof routeBody> & { newNumbers?: TypedNumber[] } {
+  const refs = new Map<string, string>();
+  for (const [, t] of targetFields(d)) if (t?.kind === "new" && !refs.has(t.number)) refs.set(t.number, `new:${refs.size + 1}`);
+  const route = routeBody(d, refs);
+  return refs.size ? { ...route, newNumbers: [...refs].map(([number, ref]) => ({ ref, number, country })) } : route;
+}
+
+/** The route's part of the body, with typed numbers named by `ids` (their refs). */
+function routeBody(d: RouteDraft, ids: Map<string, string>) {
   const t = (slot: Slot) => (slot ? resolved(slot, ids) : undefined);
   const must = (slot: Slot) => resolved(slot!, ids);
   const numbers = (slots: Slot[]) => slots.filter((s): s is DraftTarget => s !== null).map((s) => (resolved(s, ids) as { id: string }).id);

@@ -10,6 +10,7 @@ import type { MENU_DIGITS } from "../../../schema/routing.ts";
 import { api, ApiFailure } from "../api.ts";
 import { can } from "../can.ts";
 import { formatPhone, phoneModule } from "../format.ts";
+import { DAY_NAMES, DAY_SHORT } from "../../../schema/routing-words.ts";
 
 export type { DialPattern, HoursWindow, RouteKind, Target };
 export type MenuDigit = (typeof MENU_DIGITS)[number];
@@ -86,8 +87,7 @@ const DIGITS: Record<MenuDigit, true> = { "1": true, "2": true, "3": true, "4": 
 /** The keys in the order a phone's keypad reads them (Object.keys would put 0 first). */
 export const MENU_KEYS = [..."1234567890*#"].filter((k): k is MenuDigit => k in DIGITS);
 
-export const DAY_NAMES = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
-export const DAY_SHORT = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
+export { DAY_NAMES, DAY_SHORT };
 
 /** A receiving number as people know it: "Office · (415) 555-0150"; just the number while its label is the number as typed. */
 export function receivingName(r: Pick<Receiving, "label" | "number">) {

@@ -1,8 +1,9 @@
 /**
  * Routes: the list, and an editor for each kind (dial, voice menu, queue, geo, conditional, agent)
  * with the saved route's tree beside it (beneath it on a phone), so the owner sees where a call
- * goes. Numbers typed into a target become receiving numbers on save; a refusal (a loop, a ring
- * loop, a missing choice) is shown in words at the field that causes it.
+ * goes. Numbers typed into a target become receiving numbers with the route, in one save (a refused
+ * save makes none); a refusal (a loop, a ring loop, a missing choice) is shown in words at the field
+ * that causes it.
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
@@ -10,10 +11,10 @@ import { api } from "../api.ts";
 import { can } from "../can.ts";
 import { navigate } from "../router.ts";
 import { me } from "../session.ts";
-import { bodyOf, draftOf, emptyDraft, missing, targetFields, type RouteDraft } from "../routing/draft.ts";
+import { bodyOf, draftOf, emptyDraft, missing, targetFields, type RouteDraft, type TypedNumber } from "../routing/draft.ts";
 import { KindEditor } from "../routing/editors.tsx";
 import { FieldIssues } from "../routing/fields.tsx";
-import { createTypedNumbers, issuesAt, issuesOf, KIND_WORDS, loadRouting, placeIssues, ROUTE_KINDS_SHOWN, routeSummary, routing, usersOf, type DraftTarget, type Issue, type Route, type RouteKind } from "../routing/model.ts";
+import { issuesAt, issuesOf, KIND_WORDS, loadRouting, placeIssues, ROUTE_KINDS_SHOWN, routeSummary, routing, usersOf, type DraftTarget, type Issue, type Route, type RouteKind } from "../routing/model.ts";
 import { NotForRole, NumbersTabs } from "../routing/NumbersTabs.tsx";
 import { RouteTree } from "../routing/RouteTree.tsx";
 
@@ -161,16 +162,16 @@ function RouteEditor({ id, kind, saved }: { id: string; kind: RouteKind; saved: 
     saving.value = true;
     issues.value = [];
     const fields = targetFields(current).filter((f): f is [string, DraftTarget, boolean] => f[1] !== null).map(([p, t]) => [p, t] as [string, DraftTarget]);
+    // Typed numbers go with the route: both are saved, or neither is.
+    const body = bodyOf(current, me.value?.tenant.country ?? "US");
     try {
-      const typed = await createTypedNumbers(fields, me.value?.tenant.country ?? "US");
-      if (typed.issues.length) return void (issues.value = typed.issues);
-      if (typed.ids.size) {
-        // The typed numbers are receiving numbers now, whatever happens next: the draft names them so.
-        change((x) => void Object.assign(x, compact(replaceTyped(x, typed.ids))));
-        await loadRouting();
+      const saved = await api<Route & { newNumbers?: { ref: string; id: string }[] }>(isNew ? "POST" : "PUT", isNew ? "/api/routes" : `/api/routes/${id}`, body);
+      if (saved.newNumbers?.length) {
+        // The typed numbers are receiving numbers now: the draft names them so.
+        const made = new Map(saved.newNumbers.map((m) => [m.ref, m.id]));
+        const ids = new Map((body.newNumbers ?? []).flatMap((n) => (made.has(n.ref) ? [[n.number, made.get(n.ref)!] as const] : [])));
+        change((x) => void Object.assign(x, compact(replaceTyped(x, ids))));
       }
-      const body = bodyOf(draft.value!, typed.ids);
-      const saved = await api<Route>(isNew ? "POST" : "PUT", isNew ? "/api/routes" : `/api/routes/${id}`, body);
       await loadRouting();
       if (isNew) navigate(`/numbers/routes/${saved.id}`, { saved: "1" });
       else {
@@ -178,7 +179,7 @@ function RouteEditor({ id, kind, saved }: { id: string; kind: RouteKind; saved: 
         status.value = `Saved ${saved.name}: the next call follows it.`;
       }
     } catch (err) {
-      issues.value = placeIssues(issuesOf(err), fields, existing ? `route "${existing.name}"` : undefined);
+      issues.value = placeIssues(atTypedFields(issuesOf(err), body.newNumbers ?? [], fields), fields, existing ? `route "${existing.name}"` : undefined);
     } finally {
       saving.value = false;
     }
@@ -232,6 +233,19 @@ function RouteEditor({ id, kind, saved }: { id: string; kind: RouteKind; saved: 
       )}
     </div>
   );
+}
+
+/**
+ * A refusal of a typed number (`newNumbers.1.number`: a ring loop, not a number) shown at every field
+ * where that number was typed, naming it as typed.
+ */
+function atTypedFields(issues: Issue[], typed: TypedNumber[], fields: [path: string, target: DraftTarget][]): Issue[] {
+  return issues.flatMap((issue) => {
+    const index = /^newNumbers\.(\d+)(\.|$)/.exec(issue.path)?.[1];
+    const number = index === undefined ? undefined : typed[Number(index)]?.number;
+    const at = number === undefined ? [] : fields.filter(([, t]) => t.kind === "new" && t.number === number);
+    return at.length ? at.map(([path]) => ({ path, message: `${number}: ${issue.message}` })) : [issue];
+  });
 }
 
 /** The draft with each typed number replaced by the receiving number made of it. */

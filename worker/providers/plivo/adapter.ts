@@ -139,7 +139,7 @@ export const plivo: RoutingAdapter<PlivoCredentials> = {
   verify: (request, credentials) => verifyPlivoSignature(credentials.authToken, request.url, formPairs(request), request.headers),
   markup: {
     contentType: "text/xml; charset=utf-8",
-    render: (decision, callback) => renderPlivoXml(decision, markupCallbacks(callback)),
+    render: (decision, callback) => renderPlivoXml(decision, markupCallbacks(callback, decision)),
     whisper: renderPlivoWhisper,
   },
   numbers: (credentials) => new PlivoNumbers(credentials.authId, credentials.authToken),

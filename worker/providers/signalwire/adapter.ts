@@ -69,7 +69,7 @@ export const signalwire: RoutingAdapter<SignalWireCredentials> = {
     verifyTwilioSignature(credentials.signingKey, request.url, formPairs(request), request.headers.get("X-SignalWire-Signature") ?? request.headers.get("X-Twilio-Signature") ?? undefined),
   markup: {
     contentType: "text/xml; charset=utf-8",
-    render: (decision, callback) => renderTwiml(decision, markupCallbacks(callback)),
+    render: (decision, callback) => renderTwiml(decision, markupCallbacks(callback, decision)),
     whisper: renderWhisper,
   },
   numbers: (credentials) =>

@@ -69,7 +69,7 @@ function renderStep(step: Step, urls: CallbackUrls): string {
 }
 
 export function renderTexml(decision: RoutingDecision, callback?: CallbackUrl) {
-  const urls = markupCallbacks(callback);
+  const urls = markupCallbacks(callback, decision);
   return `<?xml version="1.0" encoding="UTF-8"?><Response>${decision.steps.map((s) => renderStep(s, urls)).join("")}</Response>`;
 }
 

@@ -111,7 +111,7 @@ export const twilio: RoutingAdapter<TwilioCredentials> = {
   verify: (request, credentials) => verifyTwilioSignature(credentials.authToken, request.url, formPairs(request), request.headers.get("X-Twilio-Signature") ?? undefined),
   markup: {
     contentType: "text/xml; charset=utf-8",
-    render: (decision, callback) => renderTwiml(decision, markupCallbacks(callback)),
+    render: (decision, callback) => renderTwiml(decision, markupCallbacks(callback, decision)),
     whisper: renderWhisper,
   },
   check: (credentials) => checkTwilioAccount(credentials.accountSid, credentials.authToken),

@@ -4,7 +4,7 @@
  * endpoint per `connect` (several targets ring in turn, not at once), an input timeout of 10 s at
  * most, numbers without their "+".
  */
-import { isSipUri, type CallbackUrl, type DialTarget, type RoutingDecision, type Step } from "../../../telephony/contract.ts";
+import { isSipUri, stepQuery, type CallbackUrl, type DialTarget, type RoutingDecision, type Step } from "../../../telephony/contract.ts";
 import { vonageNumber } from "./payloads.ts";
 
 /** Music for a queue whose route names none: Vonage hosts none of its own, so a public classical track. */
@@ -39,22 +39,23 @@ function endpoint(target: DialTarget, callback: CallbackUrl | undefined): Action
  * step's end, whose answer (an NCCO) replaces the rest of the call. The recording of the whole
  * conversation starts before the first.
  */
-function dial(step: Extract<Step, { kind: "dial" }>, callback: CallbackUrl | undefined): Action[] {
+function dial(step: Extract<Step, { kind: "dial" }>, callback: CallbackUrl | undefined, decision: RoutingDecision): Action[] {
   const actions: Action[] = [];
   if (step.record && callback) actions.push({ action: "record", eventUrl: [callback("recording")], eventMethod: "POST", split: "conversation", channels: 2, format: "mp3" });
   step.targets.forEach((target, i) => {
-    const turn = step.targets.length > 1 ? { turn: String(i + 1), of: String(step.targets.length) } : undefined;
+    // The decision's step, so a retry of this step's end is told from the next one's.
+    const query = { ...stepQuery(decision), ...(step.targets.length > 1 ? { turn: String(i + 1), of: String(step.targets.length) } : {}) };
     actions.push({
       action: "connect",
       timeout: step.ringSeconds,
-      ...(callback ? { eventType: "synchronous", eventUrl: [callback("dial-ended", turn)], eventMethod: "POST" } : {}),
+      ...(callback ? { eventType: "synchronous", eventUrl: [callback("dial-ended", query)], eventMethod: "POST" } : {}),
       endpoint: [endpoint(target, callback)],
     });
   });
   return actions;
 }
 
-function actionsOf(step: Step, callback: CallbackUrl | undefined): Action[] {
+function actionsOf(step: Step, callback: CallbackUrl | undefined, decision: RoutingDecision): Action[] {
   switch (step.kind) {
     case "say":
       return [{ action: "talk", text: step.text }];
@@ -63,7 +64,7 @@ function actionsOf(step: Step, callback: CallbackUrl | undefined): Action[] {
     case "hold":
       return [{ action: "stream", streamUrl: [step.musicUrl ?? DEFAULT_HOLD_MUSIC], loop: 0 }];
     case "dial":
-      return dial(step, callback);
+      return dial(step, callback, decision);
     case "gather":
       return [
         { action: "talk", text: step.prompt, bargeIn: true },
@@ -106,7 +107,7 @@ function serialise(actions: Action[]) {
 export function renderNcco(decision: RoutingDecision, callback?: CallbackUrl) {
   const actions: Action[] = [];
   for (const step of decision.steps) {
-    actions.push(...actionsOf(step, callback));
+    actions.push(...actionsOf(step, callback, decision));
     // Nothing after a hang-up runs.
     if (step.kind === "hangup") break;
   }
