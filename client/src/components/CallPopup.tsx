@@ -10,6 +10,7 @@ import { narrow } from "../live/screen.ts";
 import { href, navigate } from "../router.ts";
 import { lazy } from "../lazy.tsx";
 import { Recording } from "./Recording.tsx";
+import { visitDetails, visitSummary } from "../../../schema/visits.ts";
 
 // Opened from a popup now and then: loaded on first use.
 const CallInfoForm = lazy(() => import("./CallInfoForm.tsx").then((m) => m.CallInfoForm), { quiet: true });
@@ -77,6 +78,15 @@ function CallPopup({ call, store }: { call: LiveCall; store: LiveStore }) {
           {formatPhone(call.trackingNumber)}
           {call.campaignName ? ` (${call.campaignName})` : ""}
         </dd>
+        {call.visit && (
+          <>
+            <dt>Website visit</dt>
+            <dd class="visit-line" data-testid="visit">
+              From {visitSummary(call.visit)}
+              <span class="secondary">{visitDetails(call.visit)}</span>
+            </dd>
+          </>
+        )}
         <dt>Rings at</dt>
         <dd>{ringsAtText(call)}</dd>
         {answeredByText(call) !== null && (

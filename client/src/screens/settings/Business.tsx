@@ -5,9 +5,9 @@ import { api, problem } from "../../api.ts";
 import { ZoneList } from "../../components/ZoneList.tsx";
 import { loadMe } from "../../session.ts";
 
-type Tenant = { id: string; slug: string; name: string; timeZone: string; defaultCountry: string; attributionWindowDays: number };
+type Tenant = { id: string; slug: string; name: string; timeZone: string; defaultCountry: string; attributionWindowDays: number; siteOrigins: string[] };
 
-const LABELS = { name: "Business name", timeZone: "Time zone", defaultCountry: "Country", attributionWindowDays: "Attribution window" };
+const LABELS = { name: "Business name", timeZone: "Time zone", defaultCountry: "Country", attributionWindowDays: "Attribution window", siteOrigins: "Website origins:" };
 
 
 export function BusinessSettings() {
@@ -27,6 +27,9 @@ export function BusinessSettings() {
         timeZone: String(f.get("timeZone") ?? "").trim(),
         defaultCountry: String(f.get("defaultCountry") ?? "").trim().toUpperCase(),
         attributionWindowDays: Number(f.get("attributionWindowDays")),
+        siteOrigins: String(f.get("siteOrigins") ?? "")
+          .split(/[\s,]+/)
+          .filter(Boolean),
       });
       message.value = "Saved";
       await loadMe();
@@ -56,6 +59,11 @@ export function BusinessSettings() {
         <input name="attributionWindowDays" type="number" min={1} max={3650} required defaultValue={String(t.attributionWindowDays)} />
       </label>
       <small class="muted">Income counts toward the campaign of the customer's first call when it arrives within this many days of that call.</small>
+      <label>
+        Website origins
+        <textarea name="siteOrigins" rows={3} placeholder="https://www.example.com" defaultValue={(t.siteOrigins ?? []).join("\n")} />
+      </label>
+      <small class="muted">One a line: the addresses of your website (no page path). Only their pages may show your number pools' numbers (Numbers › Number pools).</small>
       <div class="actions">
         <button type="submit">Save</button>
         {message.value && <span role="status">{message.value}</span>}
