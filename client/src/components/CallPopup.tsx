@@ -10,10 +10,11 @@ import { narrow } from "../live/screen.ts";
 import { href, navigate } from "../router.ts";
 import { lazy } from "../lazy.tsx";
 import { Recording } from "./Recording.tsx";
-import { visitDetails, visitSummary } from "../../../schema/visits.ts";
 
 // Opened from a popup now and then: loaded on first use.
 const CallInfoForm = lazy(() => import("./CallInfoForm.tsx").then((m) => m.CallInfoForm), { quiet: true });
+// Only calls from a website visit (a pool number's) have one to show.
+const VisitLine = lazy(() => import("./VisitLine.tsx").then((m) => m.VisitLine), { quiet: true });
 const SelectCustomer = lazy(() => import("./SelectCustomer.tsx").then((m) => m.SelectCustomer), { quiet: true });
 
 /** The whole call so far (Duration). */
@@ -80,10 +81,9 @@ function CallPopup({ call, store }: { call: LiveCall; store: LiveStore }) {
         </dd>
         {call.visit && (
           <>
-            <dt>Website visit</dt>
+            <dt>Source</dt>
             <dd class="visit-line" data-testid="visit">
-              From {visitSummary(call.visit)}
-              <span class="secondary">{visitDetails(call.visit)}</span>
+              <VisitLine visit={call.visit} />
             </dd>
           </>
         )}

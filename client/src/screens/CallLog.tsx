@@ -10,7 +10,8 @@ import { can } from "../can.ts";
 import { href, navigate } from "../router.ts";
 import type { Campaign, LoggedCall, Page, TrackingNumber } from "../types.ts";
 import { Pager } from "./Contacts.tsx";
-import { NO_VISIT, sourceName, visitDetails, visitSummary } from "../../../schema/visits.ts";
+import { NO_VISIT, sourceName } from "../../../schema/visits.ts";
+import { VisitLine } from "../components/VisitLine.tsx";
 
 const PAGE = 25;
 const FILTERS = ["from", "to", "trackingNumberId", "campaignId", "source", "outcome", "q"] as const;
@@ -142,14 +143,7 @@ export function CallLog({ query }: { query: URLSearchParams }) {
                   </td>
                   <td>{c.campaignName ?? "—"}</td>
                   <td class="visit-line" data-label="Source">
-                    {c.visit ? (
-                      <>
-                        {visitSummary(c.visit)}
-                        <span class="secondary">{visitDetails(c.visit)}</span>
-                      </>
-                    ) : (
-                      "—"
-                    )}
+                    {c.visit ? <VisitLine visit={c.visit} /> : "—"}
                   </td>
                   <td>
                     {statusLabel(c)}
@@ -202,10 +196,9 @@ export function CallDetail({ id }: { id: string }) {
         </dd>
         {c.visit && (
           <>
-            <dt>Website visit</dt>
+            <dt>Source</dt>
             <dd class="visit-line">
-              From {visitSummary(c.visit)}
-              <span class="secondary">{visitDetails(c.visit)}</span>
+              <VisitLine visit={c.visit} />
               {c.visit.landingPage && <span class="secondary">Landing page: {c.visit.landingPage}</span>}
               {c.visit.referrer && <span class="secondary">Referrer: {c.visit.referrer}</span>}
             </dd>
