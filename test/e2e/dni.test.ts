@@ -179,7 +179,7 @@ describe("website call tracking", () => {
     const ringing = simulateCall({ ...sim, ring: 3, talk: 1 }, caller, number, { outcomes: ["answered"] });
     const popup = page.getByRole("region", { name: "Incoming call: (415) 555-7301" });
     await popup.waitFor({ timeout: 15_000 });
-    const line = popup.getByTestId("visit");
+    const line = popup.getByTestId("visit").filter({ hasText: "Google Ads" });
     await line.waitFor();
     expect(await line.textContent()).toBe("Google Ads: water heaterGoogle / cpc / spring / “water heater”");
     expect(await shots(page, "dni-04-popup")).toBe(true);
@@ -206,13 +206,19 @@ describe("website call tracking", () => {
     await visit.context().close();
   }, 60_000);
 
-  it("a second visitor, in another browser, gets the other number", async () => {
+  it("a second visitor, in another browser, gets the other number; with more visitors than numbers the pool says it is too small", async () => {
     const first = await visitor(`/water-heaters${ADS_QUERY}`);
     const second = await visitor("/");
     const [a, b] = [await swappedNumber(first), await swappedNumber(second)];
     expect(poolNumbers).toContain(a);
     expect(poolNumbers).toContain(b);
     expect(a).not.toBe(b);
+    // Three visitors now hold leases (the Google Ads visitor's is still running) on two numbers: one was taken over.
+    await page.goto("/#/numbers/pools");
+    const row = page.locator('tr[data-pool="Website visitors"]');
+    await row.getByRole("alert").filter({ hasText: "Pool too small: add numbers." }).waitFor();
+    expect(await row.locator("td").nth(4).textContent()).toBe("2 of 2");
+    expect(await shots(page, "dni-07-pool-too-small")).toBe(true);
     await first.context().close();
     await second.context().close();
   }, 30_000);
