@@ -146,6 +146,8 @@ describe("website call tracking", () => {
     for (const number of poolNumbers) await form.locator("label.check", { hasText: `(916) ${number.slice(5, 8)}-${number.slice(8)}` }).getByRole("checkbox").check();
     await form.getByRole("button", { name: "Add rule" }).click();
     await form.getByRole("group", { name: "Rule 1" }).getByLabel("Source").fill("google");
+    // From the top: a page shot while scrolled draws the sticky header over the form.
+    await page.evaluate(() => scrollTo(0, 0));
     expect(await shots(page, "dni-01-pool-form")).toBe(true);
     // Every visit, after all: the rule goes.
     await form.getByRole("button", { name: "Remove rule 1" }).click();
