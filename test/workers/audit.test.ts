@@ -160,6 +160,9 @@ const AUDITED: Record<string, Recipe> = {
     action: "tracking_number.released",
     request: async () => ({ method: "DELETE", path: `/api/tracking-numbers/${(await post("/api/tracking-numbers", { number: sellable(), label: "Short run", terminationNumber: uniqueNumber() })).id}` }),
   },
+  "POST /api/pools": { action: "pool.created", request: () => ({ method: "POST", path: "/api/pools", json: { name: `Audit pool ${crypto.randomUUID()}` } }) },
+  "PATCH /api/pools/:id": { action: "pool.updated", request: (t) => ({ method: "PATCH", path: `/api/pools/${t.ids.pool}`, json: { leaseMinutes: 40 } }) },
+  "DELETE /api/pools/:id": { action: "pool.deleted", request: async () => ({ method: "DELETE", path: `/api/pools/${(await post("/api/pools", { name: `Short-lived ${crypto.randomUUID()}` })).id}` }) },
   "POST /api/tracking-numbers/failsafe": { action: "tracking_number.failsafe_set", request: (t) => ({ method: "POST", path: "/api/tracking-numbers/failsafe", json: { trackingNumberIds: [t.ids.trackingNumber], failsafeNumber: uniqueNumber() } }) },
 };
 

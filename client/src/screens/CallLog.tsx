@@ -124,9 +124,9 @@ export function CallLog({ query }: { query: URLSearchParams }) {
                 <th scope="col">Type</th>
                 <th scope="col">Tracking number</th>
                 <th scope="col">Campaign</th>
-                <th scope="col">Source</th>
                 <th scope="col">Outcome</th>
                 <th scope="col">{TALK_TIME}</th>
+                <th scope="col">Source</th>
               </tr>
             </thead>
             <tbody>
@@ -142,14 +142,14 @@ export function CallLog({ query }: { query: URLSearchParams }) {
                     {c.trackingLabel && <span class="secondary">{c.trackingLabel}</span>}
                   </td>
                   <td>{c.campaignName ?? "—"}</td>
-                  <td class="visit-line" data-label="Source">
-                    {c.visit ? <VisitLine visit={c.visit} /> : "—"}
-                  </td>
                   <td>
                     {statusLabel(c)}
                     {outcomeOf(c) === "voicemail" && <Recording url={c.recordingUrl} voicemail />}
                   </td>
                   <td>{c.talkSeconds !== null ? formatDuration(c.talkSeconds) : "—"}</td>
+                  <td class="visit-line" data-label="Source">
+                    {c.visit ? <VisitLine visit={c.visit} /> : "—"}
+                  </td>
                 </tr>
               ))}
             </tbody>
