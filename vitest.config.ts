@@ -34,7 +34,13 @@ export default defineConfig(async () => {
                   FUZZ_SEED: process.env.FUZZ_SEED ?? "",
                   FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
                   FUZZ_CHECK_EVERY: process.env.FUZZ_CHECK_EVERY ?? "",
+                  // The webhook receiver of the tests is local (test/fakes/receiver.ts); texts link to the call here.
+                  OUTBOUND_PRIVATE_ADDRESSES: "allow",
+                  PUBLIC_URL: "http://switchboard.test",
                 },
+                // The outbound queue and its dead-letter queue come from wrangler.toml; in tests a batch
+                // is handed over as soon as it is sent, so a delivery's retries follow its own delays.
+                queueConsumers: { "switchboard-outbound": { maxBatchTimeout: 0 }, "switchboard-outbound-dead": { maxBatchTimeout: 0 } },
                 // Providers' REST APIs are answered by local fakes; every other outbound request fails.
                 outboundService: (request: Request) => outbound(request),
                 // Twilio's own signing code (the `twilio` package, in Node): the tests sign webhooks with it.

@@ -11,6 +11,7 @@ import type { CallerIdentity } from "./callers.ts";
 import { failsafeDecision, HANG_UP, ROUTED_BY_PROVIDER, unnamedDialLeg, type ArrivingCall, type CallProgress, type Registration, type RoutingDecision, type TrackingRoute } from "../telephony/contract.ts";
 import { advance, expire, type CallMemory, type Transition } from "./calls.ts";
 import { callNotification, noticeOf, type CallNotice } from "./notices.ts";
+import { emitCallEvents, pruneCallEvents } from "./outbound.ts";
 import {
   afterDial,
   afterGather,
@@ -60,6 +61,8 @@ function emit(ctx: PipelineContext, event: NewEvent) {
   const last = ctx.lastCallEvent;
   const message = event.type === "call" && last?.callId === event.call.id ? store.replaceEvent(ctx.sql, last.seq, event) : store.appendEvent(ctx.sql, event, ctx.now);
   ctx.lastCallEvent = event.type === "call" ? { seq: message.seq, callId: event.call.id } : undefined;
+  // The business's webhooks hear of what the dashboards do (each event once per call), off this path.
+  if (event.type === "call") emitCallEvents(ctx.sql, event.call, ctx.now);
   ctx.broadcast(message);
 }
 
@@ -332,6 +335,7 @@ export function sweep(ctx: PipelineContext) {
     commit(ctx, stored, expire(stored.call, stored.memory, stored.updatedAt));
   }
   store.pruneEndedCalls(ctx.sql, ctx.now - KEEP_ENDED_MS);
+  pruneCallEvents(ctx.sql);
   store.pruneAnswerers(ctx.sql, ctx.now - STICKY_MS);
 }
 
@@ -341,6 +345,14 @@ export function fireReminders(ctx: PipelineContext) {
     notify(ctx, { id: `${r.callId}:reminder:${r.dueAt}`, kind: "reminder", callId: r.callId, contactId: r.contactId, title: r.title, body: r.body, at: ctx.now });
     store.markReminderFired(ctx.sql, r.callId);
   }
+}
+
+/**
+ * A notice about the tenant's integrations (a webhook endpoint disabled after failing for days):
+ * a notification like any other, once per id.
+ */
+export function integrationNotice(ctx: PipelineContext, notice: { id: string; title: string; body: string; at: number }) {
+  notify(ctx, { ...notice, kind: "integration", callId: null, contactId: null });
 }
 
 /** Marks notifications read for one user and tells that user's screens. */

@@ -7,6 +7,7 @@ import { getDb } from "../schema/d1.ts";
 import { campaignEnded } from "../schema/campaigns.ts";
 import { CallerIndex } from "./caller-index.ts";
 import { CallLogWriter, LOG_RETRY_MS } from "./call-log.ts";
+import { hasOutbound, migrateOutbound, OutboundSender } from "./outbound.ts";
 import * as callers from "./callers.ts";
 import * as dni from "./dni.ts";
 import { loadRoutingConfig, type SwitchboardConfig } from "./config.ts";
@@ -53,10 +54,15 @@ export class Switchboard extends Server<Env> {
     callers.migrateCallers(ctx.storage.sql);
     migrateSandboxCalls(ctx.storage.sql);
     dni.migrateDni(ctx.storage.sql);
+    migrateOutbound(ctx.storage.sql);
     // The instance before this one may have gone (evicted, crashed) between a call's end and its
     // call-log write: resume it now rather than when the alarm next runs. The name (the tenant) is
     // known here when the stub was made by name, as the Worker always makes it.
-    if (ctx.id.name !== undefined) this.#callLog.resume();
+    if (ctx.id.name !== undefined) {
+      this.#callLog.resume();
+      // Events an earlier instance kept but did not get to the queue go now.
+      if (hasOutbound(ctx.storage.sql)) this.#outbound.kick();
+    }
   }
 
   // Made on first use: partyserver knows the Switchboard's name (the tenant's id) only once it is asked for something.
@@ -71,6 +77,13 @@ export class Switchboard extends Server<Env> {
       sql: this.ctx.storage.sql,
       recognised: (callId, contactId, identity) => this.#log(pipeline.recognised(this.#context(), callId, contactId, identity).toLog),
     }));
+  }
+
+  #outboundSender: OutboundSender | null = null;
+
+  /** Webhook events on their way to the outbound queue, off the webhooks' path. */
+  get #outbound() {
+    return (this.#outboundSender ??= new OutboundSender({ sql: this.ctx.storage.sql, tenantId: this.name, queue: this.env.OUTBOUND, retryAt: (at) => this.#scheduleAlarm(at) }));
   }
 
   /** Ended calls on their way to the D1 call log, off the webhooks' path. */
@@ -115,6 +128,8 @@ export class Switchboard extends Server<Env> {
 
   /** Events go to every dashboard of the tenant; a user's read marks only to that user's. */
   #flush() {
+    // A call's change may have stored webhook events to send (party/outbound.ts): they leave after this operation.
+    if (hasOutbound(this.ctx.storage.sql)) this.#outbound.kick();
     const messages = [...this.#outbox.values()];
     this.#outbox.clear();
     for (const message of messages) {
@@ -277,6 +292,16 @@ export class Switchboard extends Server<Env> {
     return closed;
   }
 
+  /** Tells the tenant's Notification Center about its integrations (a webhook endpoint the outbound queue disabled). */
+  integrationNotice(notice: { id: string; title: string; body: string; at: number }) {
+    pipeline.integrationNotice(this.#context(), notice);
+  }
+
+  /** Sends the webhook events waiting in storage to the outbound queue now; resolves once they are sent (or failed). */
+  flushOutbound(): Promise<void> {
+    return this.#outbound.flush();
+  }
+
   /** Answers at once: the health check's (and the benchmark's) Durable Object round trip. */
   ping() {
     return Date.now();
@@ -432,6 +457,7 @@ export class Switchboard extends Server<Env> {
     // The calls the sweep ends are marked pending like any other ended call: the flush writes every pending call.
     pipeline.sweep(ctx);
     await this.flushCallLog();
+    if (hasOutbound(ctx.sql)) await this.#outbound.flush();
     if (store.activeCalls(ctx.sql).length > 0 || store.callsPendingLog(ctx.sql).length > 0) {
       await this.#scheduleAlarm(Date.now() + SWEEP_EVERY_MS);
     }

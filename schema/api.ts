@@ -7,6 +7,7 @@ import { isCommonPassword } from "./common-passwords.ts";
 import { API_SCOPES, CONTACT_KINDS, PHONE_LABELS, USER_ROLES, type PhoneLabel } from "./constants.ts";
 import { CALL_OUTCOMES } from "./words.ts";
 import { siteOrigins } from "./dni.ts";
+import { crmUrlTemplate } from "./webhooks.ts";
 
 const trimmed = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) =>
@@ -200,6 +201,8 @@ export const tenantUpdate = z
     attributionWindowDays: z.number().int().min(1).max(3650),
     /** The business's website origins, whose pages may ask for a number (dynamic number insertion). */
     siteOrigins,
+    /** "Open in CRM": a URL with placeholders (schema/webhooks.ts), or null (or "") for no button. */
+    crmUrlTemplate,
   })
   .partial()
   .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");

@@ -85,8 +85,11 @@ export const liveCall = z.object({
 });
 export type LiveCall = z.infer<typeof liveCall>;
 
-/** `voicemail`: a call nobody answered, whose caller left a message (it is not a missed-call as well). */
-export const NOTIFICATION_KINDS = ["incoming-call", "missed-call", "voicemail", "reminder", "call-activity"] as const;
+/**
+ * `voicemail`: a call nobody answered, whose caller left a message (it is not a missed-call as well).
+ * `integration`: about the business's own systems (a webhook endpoint disabled after failing for days).
+ */
+export const NOTIFICATION_KINDS = ["incoming-call", "missed-call", "voicemail", "reminder", "call-activity", "integration"] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const notification = z.object({

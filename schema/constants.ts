@@ -13,7 +13,7 @@ export type UserRole = (typeof USER_ROLES)[number];
 /**
  * What a request may touch, each a resource and read or write. A role grants a set of them
  * (ROLE_SCOPES); an API key holds a list of them and a role, and may do what both allow. The powers
- * (`keys:manage`, `providers:manage`, `users:manage`, `audit:read`) are an admin's, and only an
+ * (`keys:manage`, `providers:manage`, `users:manage`, `audit:read`, `webhooks:manage`) are an admin's, and only an
  * admin's session grants them to a key.
  */
 export const ORDINARY_SCOPES = [
@@ -31,7 +31,8 @@ export const ORDINARY_SCOPES = [
   "settings:read",
   "settings:write",
 ] as const;
-export const POWER_SCOPES = ["keys:manage", "providers:manage", "users:manage", "audit:read"] as const;
+/** `webhooks:manage`: outgoing webhooks and their signing secrets (an admin's, like provider accounts). */
+export const POWER_SCOPES = ["keys:manage", "providers:manage", "users:manage", "audit:read", "webhooks:manage"] as const;
 export const API_SCOPES = [...ORDINARY_SCOPES, ...POWER_SCOPES] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 /** The roles table of the README, as data: what each role may do. */
@@ -82,3 +83,18 @@ export const CLOSE_POLICY = 1008;
 
 /** Round robin's largest weight for one receiving number (a dial route's `weights`). */
 export const MAX_WEIGHT = 100;
+
+/** The events a webhook endpoint may subscribe to. */
+export const WEBHOOK_EVENT_TYPES = ["call.ringing", "call.answered", "call.ended", "call.missed", "voicemail.ready", "contact.created", "contact.updated", "call.info_saved"] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** A webhook delivery: still being tried, received (2xx), or given up on. */
+export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Which unanswered calls a user is texted about: none, those that rang them (their agent number), or every call of the business. */
+export const SMS_ALERT_CHOICES = ["off", "mine", "all"] as const;
+export type SmsAlertChoice = (typeof SMS_ALERT_CHOICES)[number];
+/** An SMS alert: waiting, sent by the provider, recorded only (a sandbox account), refused by the rate limit, or failed. */
+export const SMS_ALERT_STATUSES = ["queued", "sent", "sandbox", "rate-limited", "failed"] as const;
+export type SmsAlertStatus = (typeof SMS_ALERT_STATUSES)[number];

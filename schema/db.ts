@@ -4,7 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { CALL_STATUSES, CONTACT_KINDS, PHONE_LABELS, PROVIDERS, USER_ROLES, VOICEMAIL_STATES, type ApiScope } from "./constants.ts";
+import { CALL_STATUSES, CONTACT_KINDS, DELIVERY_STATUSES, PHONE_LABELS, PROVIDERS, SMS_ALERT_CHOICES, SMS_ALERT_STATUSES, USER_ROLES, VOICEMAIL_STATES, type ApiScope } from "./constants.ts";
 
 export * from "./constants.ts";
 
@@ -28,6 +28,11 @@ export const tenants = sqliteTable("tenants", {
   createdAt: createdAt(),
   /** The business's own website origins (`https://example.com`): the only pages whose snippet may ask for a number (POST /dni/visits). */
   siteOrigins: text("site_origins", { mode: "json" }).notNull().$type<string[]>().default(sql`'[]'`),
+  /**
+   * Where "Open in CRM" takes staff from a popup: a URL with placeholders ({number}, {name}, ...;
+   * schema/webhooks.ts crmUrl), or null for no button.
+   */
+  crmUrlTemplate: text("crm_url_template"),
 });
 
 export const users = sqliteTable(
@@ -46,6 +51,8 @@ export const users = sqliteTable(
     popupCloseSeconds: integer("popup_close_seconds").notNull().default(10),
     /** The number an agent takes calls on now (routing's "dial agent"). */
     agentNumber: text("agent_number"),
+    /** Texts to the agent number about unanswered calls: none, calls that rang this user, or every call of the business. */
+    smsAlerts: text("sms_alerts", { enum: SMS_ALERT_CHOICES }).notNull().default("off"),
     createdAt: createdAt(),
     /** Set when an admin disables the user: no login, no session, no socket, no key of theirs. */
     disabledAt: integer("disabled_at"),
@@ -463,4 +470,100 @@ export const auditEvents = sqliteTable(
     details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
   },
   (t) => [index("audit_events_tenant_at").on(t.tenantId, t.at)],
+);
+
+/**
+ * Where a tenant's call and contact events go (Standard Webhooks): a URL, the event types it takes,
+ * and its signing secret (sealed with SECRETS_KEY like provider credentials: it is needed to sign).
+ * After a rotation the previous secret signs beside the new one until it expires.
+ */
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    url: text("url").notNull(),
+    description: text("description"),
+    /** WebhookEventType[] */
+    events: text("events", { mode: "json" }).notNull().$type<string[]>(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    secretEncrypted: text("secret_encrypted").notNull(),
+    previousSecretEncrypted: text("previous_secret_encrypted"),
+    previousSecretExpiresAt: integer("previous_secret_expires_at"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+    /** When it stopped taking events, and why (an admin turned it off, or it failed for 3 days). */
+    disabledAt: integer("disabled_at"),
+    disabledReason: text("disabled_reason"),
+    /** The first failed attempt since the last success: 3 days of failing disables the endpoint. */
+    failingSince: integer("failing_since"),
+  },
+  (t) => [index("webhook_endpoints_tenant").on(t.tenantId)],
+);
+
+/**
+ * One event on its way to one endpoint. Its id (`msg_…`) is the `webhook-id` of every attempt, so a
+ * receiver can drop what it has seen. The payload is kept as the exact text that is signed and sent.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    payload: text("payload").notNull(),
+    /** Deliveries that share a key (a call's events) reach the endpoint in `ordinal` order. */
+    orderingKey: text("ordering_key"),
+    ordinal: integer("ordinal").notNull().default(0),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** Bumped by a redelivery: queue messages of an older chain are dropped, so one chain of retries runs. */
+    chain: integer("chain").notNull().default(0),
+    lastStatusCode: integer("last_status_code"),
+    /** The first 1 KB of the endpoint's last answer. */
+    lastResponse: text("last_response"),
+    /** Why the last attempt failed when there was no answer (timeout, connection, refused address). */
+    lastError: text("last_error"),
+    nextAttemptAt: integer("next_attempt_at"),
+    /** An attempt in flight holds the delivery until then: a duplicate queue message does not send it twice. */
+    leaseUntil: integer("lease_until"),
+    createdAt: createdAt(),
+    lastAttemptAt: integer("last_attempt_at"),
+    deliveredAt: integer("delivered_at"),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event_endpoint").on(t.eventId, t.endpointId),
+    index("webhook_deliveries_endpoint_created").on(t.endpointId, t.createdAt),
+    index("webhook_deliveries_order").on(t.endpointId, t.orderingKey, t.status, t.ordinal),
+  ],
+);
+
+/**
+ * Texts to staff about unanswered calls: one per call per user at most (the unique index), which
+ * is also the ledger the rate limit counts and, for a sandbox account, the record of what was "sent".
+ */
+export const smsAlerts = sqliteTable(
+  "sms_alerts",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    callId: text("call_id").notNull(),
+    toNumber: text("to_number").notNull(),
+    fromNumber: text("from_number"),
+    body: text("body").notNull(),
+    status: text("status", { enum: SMS_ALERT_STATUSES }).notNull().default("queued"),
+    providerMessageId: text("provider_message_id"),
+    error: text("error"),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: createdAt(),
+    sentAt: integer("sent_at"),
+  },
+  (t) => [uniqueIndex("sms_alerts_call_user").on(t.tenantId, t.callId, t.userId), index("sms_alerts_user_created").on(t.userId, t.createdAt)],
 );

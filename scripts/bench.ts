@@ -10,6 +10,7 @@
  *   npm run bench -- --provider twilio              whose webhooks the main run's calls are (scripts/networks/)
  *   npm run bench -- --provider-calls 40            then 40 calls through each provider, side by side (0: none)
  *   npm run bench -- --visits 300                   POST /dni/visits, the website snippet's request (0: none)
+ *   npm run bench -- --webhook-calls 60             then 60 calls without and 60 with a webhook endpoint subscribed to every event (0: none)
  *
  * It starts the app as `npm run dev` does (its own port and local state), seeds the known callers
  * it needs, connects K dashboards to the realtime socket, drives whole calls (ring, answer, hang up,
@@ -19,6 +20,8 @@
  * one D1 query and one Durable Object round trip. Results: a table here and JSON in bench-results/.
  */
 import { execFileSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -45,6 +48,8 @@ const { values: flags } = parseArgs({
     provider: { type: "string", default: "twilio" },
     /** Calls per provider in the side-by-side pass over every provider (0 skips it). */
     "provider-calls": { type: "string", default: "40" },
+    /** Calls in each half of the webhooks pass: without an endpoint, then with one (0 skips it). */
+    "webhook-calls": { type: "string", default: "60" },
     talk: { type: "string", default: "1" },
     /** Requests of the website snippet (POST /dni/visits) timed after the floors, half new visits, half returning (0 skips it). */
     visits: { type: "string", default: "300" },
@@ -384,6 +389,76 @@ async function providerPass(base: string, dashboards: Dashboards, callers: strin
   return rows;
 }
 
+/**
+ * Whether webhooks out cost the caller anything: the same calls without a webhook endpoint, then with
+ * one subscribed to every event (a receiver in this process answering 200), in alternating rounds so
+ * drift in the machine's load falls on both alike. Webhook → TwiML p50 of each, their ratio, and
+ * whether the receiver got each call's events.
+ */
+async function webhooksPass(base: string, cookie: string, callers: string[], pace: Pace, concurrency: number, perHalf: number) {
+  let received = 0;
+  const receiver = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      received++;
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const headers = { "Content-Type": "application/json", Cookie: cookie, Origin: base };
+  const network = networkFor("twilio", base);
+  const drive = async (n: number, offset: number) => {
+    const results: CallResult[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < n) {
+          const i = offset + next++;
+          results.push(await driveCall(network, pace, i % 2 === 0 ? callers[i % callers.length]! : `+1415320${String(i % 10000).padStart(4, "0")}`, network.demoNumber));
+        }
+      }),
+    );
+    return results;
+  };
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/bench`;
+  const made = await fetch(`${base}/api/webhooks`, { method: "POST", headers, body: JSON.stringify({ url, events: ["call.ringing", "call.answered", "call.ended", "call.missed"], enabled: false }) });
+  if (made.status !== 201) throw new Error(`webhooks pass: ${made.status} ${await made.text()}`);
+  const { id } = (await made.json()) as { id: string };
+  const toggle = (enabled: boolean) => fetch(`${base}/api/webhooks/${id}`, { method: "PATCH", headers, body: JSON.stringify({ enabled }) });
+  const without: CallResult[] = [];
+  const withHooks: CallResult[] = [];
+  const ROUNDS = 4;
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      const n = Math.ceil(perHalf / ROUNDS);
+      await toggle(false);
+      without.push(...(await drive(n, round * 2 * n)));
+      await toggle(true);
+      withHooks.push(...(await drive(n, (round * 2 + 1) * n)));
+      // Each answered call's ringing, answered and ended delivered before the endpoint is turned off
+      // (turning it off fails what still waits for it); at most 20 s.
+      const until = performance.now() + 20_000;
+      while (received < withHooks.filter((r) => r.ok).length * 3 && performance.now() < until) await sleep(200);
+    }
+    await toggle(false);
+    const expected = withHooks.filter((r) => r.ok).length * 3;
+    const a = stats(without.filter((r) => r.ok).map((r) => r.twimlMs));
+    const b = stats(withHooks.filter((r) => r.ok).map((r) => r.twimlMs));
+    return {
+      calls: without.length + withHooks.length,
+      errors: [...without, ...withHooks].filter((r) => !r.ok).length,
+      withoutWebhooks: a,
+      withWebhooks: b,
+      ratioP50: Math.round((b.p50 / a.p50) * 100) / 100,
+      eventsExpected: expected,
+      eventsReceived: received,
+    };
+  } finally {
+    await fetch(`${base}/api/webhooks/${id}`, { method: "DELETE", headers });
+    await new Promise((resolve) => receiver.close(resolve));
+  }
+}
+
 async function loadBench() {
   const port = Number(flags.port);
   const k = Number(flags.dashboards);
@@ -481,6 +556,8 @@ async function loadBench() {
     const cpu = cpuUse(idleFrom, cpuBefore, cpuSeconds(group, port), results.filter((r) => r.ok).length, (performance.now() - started) / 1000);
     const perProvider = Number(flags["provider-calls"]);
     const providers = perProvider > 0 ? await providerPass(base, dashboards, callers, pace, c, perProvider, floors.durableObject.p50) : null;
+    const webhookCalls = Number(flags["webhook-calls"]);
+    const webhooks = webhookCalls > 0 ? await webhooksPass(base, cookie, callers, pace, c, webhookCalls) : null;
     await dashboards.close();
 
     const popupMs: number[] = [];
@@ -537,6 +614,7 @@ async function loadBench() {
       dashboardErrors: seen.flatMap((d) => d.errors).length,
       providers,
       dniVisits,
+      webhooks,
       client: clientSize(),
     };
   } finally {
@@ -702,6 +780,10 @@ function printLoad(r: Awaited<ReturnType<typeof loadBench>>) {
       const cell = (s: Stats & { ratioP50ToDurableObjectFloor: number }) => `${s.p50} / ${s.p95} (×${s.ratioP50ToDurableObjectFloor})`.padStart(26);
       console.log(`${name.padEnd(12)} ${cell(p.webhookToMarkup)} ${cell(p.webhookToPopup)}  ${p.errors}${p.errorSamples.length ? ` (${p.errorSamples.join(" | ")})` : ""}`);
     }
+  }
+  if (r.webhooks) {
+    const w = r.webhooks;
+    console.log(`\nwebhooks out, ${w.calls} calls in alternating rounds: webhook → TwiML p50 ${w.withoutWebhooks.p50} ms without an endpoint, ${w.withWebhooks.p50} ms with one subscribed (×${w.ratioP50}); p95 ${w.withoutWebhooks.p95} / ${w.withWebhooks.p95}; events received ${w.eventsReceived} of ${w.eventsExpected}; errors ${w.errors}`);
   }
   if (r.client) console.log(`client JavaScript gzipped: ${r.client.initialGzipKB} KB for the first screen (the entry and what it preloads), ${r.client.allGzipKB} KB with every lazy chunk`);
 }

@@ -56,10 +56,13 @@ function ensureDevVar(name: string, make: () => string): string {
 
 /**
  * `.dev.vars` with a random SECRETS_KEY (the local data is encrypted with it) and HEALTH_KEY (the deep
- * health checks' bearer key), each written once; returns SECRETS_KEY.
+ * health checks' bearer key), and OUTBOUND_PRIVATE_ADDRESSES=allow (webhooks may go to a local
+ * receiver), each written once; returns SECRETS_KEY.
  */
 export function ensureDevVars(): string {
   const random = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
   ensureDevVar("HEALTH_KEY", () => random().replace(/[+/=]/g, ""));
+  // The webhook receiver of a laptop is local (127.0.0.1): the private-address rule is for deployments.
+  ensureDevVar("OUTBOUND_PRIVATE_ADDRESSES", () => "allow");
   return ensureDevVar("SECRETS_KEY", random);
 }

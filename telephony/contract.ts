@@ -237,6 +237,16 @@ export class ProviderError extends Error {
   }
 }
 
+// Messaging -------------------------------------------------------------------------------------
+
+/** A text message to send: from one of the account's numbers (E.164), to a phone (E.164). */
+export type TextMessage = { from: string; to: string; body: string };
+
+/** The provider's messaging API for this account: sends one text, answering the provider's id of it. */
+export interface Messenger {
+  send(message: TextMessage): Promise<{ providerMessageId: string | null }>;
+}
+
 // Accounts --------------------------------------------------------------------------------------
 
 /**
@@ -334,4 +344,9 @@ interface AdapterBase<Credentials> {
   numbers?(credentials: Credentials): NumberShop;
   /** Plays this provider's side of a call, for sandbox accounts' test calls; absent where it cannot. */
   simulator?(credentials: Credentials): CallSimulator;
+  /**
+   * Sends texts through the account (staff's missed-call alerts); absent where Switchboard does not
+   * speak the provider's messaging API yet. Failures throw ProviderError with the provider's status.
+   */
+  messaging?(credentials: Credentials): Messenger;
 }

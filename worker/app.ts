@@ -25,6 +25,7 @@ import { poolRoutes } from "./dni/pools.ts";
 import { sourceReportRoutes } from "./dni/report.ts";
 import { snippet, visitRoutes } from "./dni/visits.ts";
 import { inboundWebhooks } from "./webhooks/inbound.ts";
+import { webhookRoutes } from "./outbound/routes.ts";
 import { ADAPTERS } from "./providers/index.ts";
 import type { AppEnv } from "./env.ts";
 import { timingSafeEqualText } from "./lib/crypto.ts";
@@ -70,7 +71,8 @@ const api = new Hono<AppEnv>()
   .route("/pools", poolRoutes)
   .route("/profile", profileRoutes)
   .route("/setup", setupRoutes)
-  .route("/audit", auditRoutes);
+  .route("/audit", auditRoutes)
+  .route("/webhooks", webhookRoutes);
 
 const webhooks = new Hono<AppEnv>().use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text(`Request body is larger than ${MAX_BODY_BYTES / 1024} KB`, 413) }));
 // Each provider's webhooks under /webhooks/<provider id>/, all through the one inbound flow.

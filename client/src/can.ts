@@ -16,6 +16,7 @@ export const SETTINGS_SECTIONS = [
   { id: "team", title: "Team", scope: "users:manage" },
   { id: "providers", title: "Provider accounts", scope: "providers:manage" },
   { id: "keys", title: "API keys", scope: "keys:manage" },
+  { id: "webhooks", title: "Webhooks", scope: "webhooks:manage" },
   { id: "audit", title: "Audit log", scope: "audit:read" },
 ] as const satisfies readonly { id: string; title: string; scope: ApiScope }[];
 

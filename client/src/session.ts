@@ -6,7 +6,7 @@ import { api, ApiFailure } from "./api.ts";
 export type Me = {
   user: { id: string; email: string; name: string; role: UserRole; popupOn: "ring" | "answer"; popupCloseSeconds: number };
   /** `country`: the tenant's, two letters; phone numbers of that country are shown in its national format. */
-  tenant: { id: string; slug: string; name: string; timeZone: string; country: string };
+  tenant: { id: string; slug: string; name: string; timeZone: string; country: string; crmUrlTemplate?: string | null };
 };
 
 /** undefined while we ask the server, null when nobody is logged in. */

@@ -1,8 +1,9 @@
 /**
  * Where a Worker's outbound requests go in the tests: each provider's REST API to its local fake (in
- * that provider's documented shapes), by host; nothing else may leave.
+ * that provider's documented shapes), and webhooks to a local receiver, by host; nothing else may leave.
  */
 import { fakePlivo } from "./plivo-api.ts";
+import { fakeReceiver } from "./receiver.ts";
 import { fakeTelnyx } from "./telnyx-api.ts";
 import { fakeTwilio } from "./twilio-api.ts";
 import { fakeVonageApi, fakeVonageRest } from "./vonage-api.ts";
@@ -15,6 +16,8 @@ const FAKES: Record<string, { fetch: (request: Request) => Response | Promise<Re
   "api.telnyx.com": fakeTelnyx,
   "rest.nexmo.com": fakeVonageRest,
   "api.nexmo.com": fakeVonageApi,
+  // A business's webhook receiver (the outbound tests).
+  "hooks.test": fakeReceiver,
 };
 
 export function outbound(request: Request): Response | Promise<Response> {

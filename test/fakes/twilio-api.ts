@@ -2,7 +2,7 @@
  * A local stand-in for the parts of Twilio's REST API Switchboard uses (api.twilio.com cannot be
  * reached from here). It answers in Twilio's documented shapes: the Account resource (fetched to test
  * credentials), AvailablePhoneNumbers Local search, IncomingPhoneNumbers purchase, read, update and
- * release, and Twilio's error bodies. The Workers tests route every outbound fetch here (miniflare's
+ * release, Messages (send a text, list those sent), and Twilio's error bodies. The Workers tests route every outbound fetch here (miniflare's
  * outboundService). Numbers are fictional (555-01xx). By the auth token: one that starts with "bad"
  * is refused, as Twilio refuses wrong credentials; "suspended…" and "closed…" are accounts in that
  * status; "down…" gets the 503 of a Twilio that is having trouble. SignalWire's compatibility API has
@@ -70,8 +70,12 @@ export function twimlAccount(file: string, authorization: string | undefined, pa
 /** Where the API lives, how it writes a number's id, and where its error codes are explained. */
 export type ApiDialect = { basePath: string; numberSid: () => string; moreInfo: (code: number) => string };
 
+/** Texts sent through the fake, by account: Twilio's Message resource, as its list answers it. */
+type SentMessage = { sid: string; account_sid: string; from: string; to: string; body: string; status: string; direction: string; date_created: string; num_segments: string };
+
 export function twimlNumbersApi({ basePath, numberSid, moreInfo }: ApiDialect) {
   const owned = new Map<string, Owned>();
+  const messages: SentMessage[] = [];
   const twilioError = (status: number, code: number, message: string) => Response.json({ code, message, more_info: moreInfo(code), status }, { status });
   return new Hono<{ Variables: { account: string } }>({ strict: false })
     .basePath(`${basePath}/Accounts/:account`)
@@ -144,6 +148,25 @@ export function twimlNumbersApi({ basePath, numberSid, moreInfo }: ApiDialect) {
         if (value !== null) record[field] = value;
       }
       return c.json({ ...record, capabilities: { voice: true, sms: true, mms: true }, uri: c.req.path });
+    })
+    // Programmable Messaging: send a text, and list what was sent (filtered by To, as Twilio's list is).
+    .post("/Messages.json", async (c) => {
+      const form = new URLSearchParams(await c.req.text());
+      const to = form.get("To");
+      const from = form.get("From");
+      const body = form.get("Body");
+      if (!to) return twilioError(400, 21604, "A 'To' phone number is required.");
+      if (!from) return twilioError(400, 21603, "A 'From' phone number is required.");
+      if (!body) return twilioError(400, 21602, "Message body is required.");
+      if (!/^\+[1-9]\d{6,14}$/.test(to)) return twilioError(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
+      const message: SentMessage = { sid: `SM${hex(16)}`, account_sid: c.get("account"), from, to, body, status: "queued", direction: "outbound-api", date_created: new Date().toUTCString(), num_segments: String(Math.ceil(body.length / 153)) };
+      messages.push(message);
+      return c.json({ ...message, uri: `${c.req.path.replace(".json", "")}/${message.sid}.json` }, 201);
+    })
+    .get("/Messages.json", (c) => {
+      const to = c.req.query("To");
+      const mine = messages.filter((m) => m.account_sid === c.get("account") && (!to || m.to === to));
+      return c.json({ messages: mine, uri: c.req.path });
     })
     .delete("/IncomingPhoneNumbers/:file", (c) => {
       const sid = c.req.param("file").replace(/\.json$/, "");

@@ -54,6 +54,9 @@ export type FullTenant = TwilioTenant & {
     /** A number pool (empty: the fixture's number stays a fixed one). */
     pool: string;
     provider: "twilio";
+    /** A webhook endpoint, turned off once its test event was delivered (so nothing more reaches it), and that delivery. */
+    webhook: string;
+    delivery: string;
   };
 };
 
@@ -91,6 +94,15 @@ export async function fullTenant(name = "Full"): Promise<FullTenant> {
   const live = (await switchboardOf(t).snapshot()).calls.find((c) => c.status === "ringing");
   if (!live) throw new Error("no live call");
   const income = await created(admin, "/api/income", { contactId: contact.id, amountCents: 12_500, receivedOn: "2026-11-02", reference: `INV-${name}`, callId: logged.id });
+  const webhook = await created(admin, "/api/webhooks", { url: `https://hooks.test/${crypto.randomUUID()}`, events: ["call.ended"], description: `${name}'s CRM` });
+  const delivery = await apiJson<{ id: string }>(admin, "POST", `/api/webhooks/${webhook.id}/test`);
+  // Delivered before the endpoint is turned off: nothing of the fixture changes behind a test's back.
+  for (let i = 0; i < 100; i++) {
+    const row = await env.DB.prepare("select status from webhook_deliveries where id = ?").bind(delivery.body.id).first<{ status: string }>();
+    if (row?.status !== "pending") break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await apiJson(admin, "PATCH", `/api/webhooks/${webhook.id}`, { enabled: false });
 
   return {
     ...t,
@@ -115,6 +127,8 @@ export async function fullTenant(name = "Full"): Promise<FullTenant> {
       invitation: invitation.id,
       pool: pool.id,
       provider: "twilio",
+      webhook: webhook.id,
+      delivery: delivery.body.id,
     },
   };
 }
@@ -130,7 +144,7 @@ export async function freshCookie(t: { id: string }, role: UserRole) {
 }
 
 /** Tables whose rows belong to a tenant (a `tenant_id` column), and the one table that is the tenant. */
-const TENANT_TABLES = ["contacts", "contact_phones", "calls", "campaigns", "campaign_costs", "income", "receiving_numbers", "routes", "tracking_numbers", "business_hours", "number_pools", "pool_numbers", "provider_accounts", "api_keys", "users", "sessions", "invitations", "password_resets"];
+const TENANT_TABLES = ["contacts", "contact_phones", "calls", "campaigns", "campaign_costs", "income", "receiving_numbers", "routes", "tracking_numbers", "business_hours", "number_pools", "pool_numbers", "provider_accounts", "api_keys", "users", "sessions", "invitations", "password_resets", "webhook_endpoints", "webhook_deliveries", "sms_alerts"];
 
 /** Every row a tenant owns in D1, as text, to compare before and after. */
 export async function rowsOf(tenantId: string) {

@@ -163,6 +163,26 @@ const AUDITED: Record<string, Recipe> = {
   "POST /api/pools": { action: "pool.created", request: () => ({ method: "POST", path: "/api/pools", json: { name: `Audit pool ${crypto.randomUUID()}` } }) },
   "PATCH /api/pools/:id": { action: "pool.updated", request: (t) => ({ method: "PATCH", path: `/api/pools/${t.ids.pool}`, json: { leaseMinutes: 40 } }) },
   "DELETE /api/pools/:id": { action: "pool.deleted", request: async () => ({ method: "DELETE", path: `/api/pools/${(await post("/api/pools", { name: `Short-lived ${crypto.randomUUID()}` })).id}` }) },
+  "POST /api/webhooks": { action: "webhook.created", request: () => ({ method: "POST", path: "/api/webhooks", json: { url: "https://hooks.test/audit", events: ["call.ended"], enabled: false } }) },
+  "PATCH /api/webhooks/:id": { action: "webhook.updated", request: async () => ({ method: "PATCH", path: `/api/webhooks/${(await post("/api/webhooks", { url: "https://hooks.test/audit", events: ["call.ended"], enabled: false })).id}`, json: { events: ["call.missed"] } }) },
+  "DELETE /api/webhooks/:id": { action: "webhook.deleted", request: async () => ({ method: "DELETE", path: `/api/webhooks/${(await post("/api/webhooks", { url: "https://hooks.test/audit", events: ["call.ended"], enabled: false })).id}` }) },
+  "POST /api/webhooks/:id/rotate-secret": {
+    action: "webhook.secret_rotated",
+    request: async () => {
+      const made = await post<{ id: string; secret: string }>("/api/webhooks", { url: "https://hooks.test/audit", events: ["call.ended"], enabled: false });
+      secrets.push(made.secret);
+      return { method: "POST", path: `/api/webhooks/${made.id}/rotate-secret` };
+    },
+  },
+  "POST /api/webhooks/:id/deliveries/:deliveryId/redeliver": {
+    action: "webhook.redelivered",
+    request: async () => {
+      const made = await post<{ id: string; secret: string }>("/api/webhooks", { url: `https://hooks.test/${crypto.randomUUID()}`, events: ["call.ended"] });
+      secrets.push(made.secret);
+      const test = await send({ method: "POST", path: `/api/webhooks/${made.id}/test` });
+      return { method: "POST", path: `/api/webhooks/${made.id}/deliveries/${(await test.json<{ id: string }>()).id}/redeliver` };
+    },
+  },
   "POST /api/tracking-numbers/failsafe": { action: "tracking_number.failsafe_set", request: (t) => ({ method: "POST", path: "/api/tracking-numbers/failsafe", json: { trackingNumberIds: [t.ids.trackingNumber], failsafeNumber: uniqueNumber() } }) },
 };
 
@@ -179,6 +199,7 @@ const NOT_AUDITED: Record<string, string> = {
   "PATCH /api/profile": "a user's own popup and number",
   "POST /api/provider-accounts/:provider/test": "tries credentials; changes nothing",
   "POST /api/tracking-numbers/:id/test-call": "a test call is a call (in the call log), not a change to any setting",
+  "POST /api/webhooks/:id/test": "one test delivery to the receiver; changes no setting",
 };
 
 const mutating = registeredRoutes().filter((r) => /^(POST|PUT|PATCH|DELETE) \/api\//.test(r));
@@ -286,7 +307,7 @@ describe("who acted", () => {
         return c.json({ ok: true });
       })
       .use("/api/users/*", async (c, next) => {
-        c.set("auth", { via: "api-key", tenant: { id: tenantId, slug: "s", name: "n", timeZone: "UTC", defaultCountry: "US" }, apiKey: { id: "key_1", name: "ops", role: "admin", scopes: [] } });
+        c.set("auth", { via: "api-key", tenant: { id: tenantId, slug: "s", name: "n", timeZone: "UTC", defaultCountry: "US", crmUrlTemplate: null }, apiKey: { id: "key_1", name: "ops", role: "admin", scopes: [] } });
         await next();
       })
       .delete("/api/users/:id", (c) => c.body(null, 204));

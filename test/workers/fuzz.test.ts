@@ -24,6 +24,7 @@ import { twilioCredentials } from "../../worker/providers/twilio/adapter.ts";
 import { auditQuery } from "../../worker/audit/routes.ts";
 import { dialActionForm, gatherForm, recordingForm, statusForm, voiceForm, whisperForm } from "../../worker/providers/twilio/forms.ts";
 import { fallbackKey } from "../../worker/webhooks/fallback.ts";
+import { deliveryListQuery, webhookCreate, webhookUpdate } from "../../schema/webhooks.ts";
 import { pbxEvent } from "../../worker/providers/pbx/events.ts";
 import { createPbxTenant, signedHeaders, type PbxTenant } from "./pbx-helpers.ts";
 import { freshCookie, fullTenant, registeredRoutes, type FullTenant } from "./app-routes.ts";
@@ -53,7 +54,7 @@ const buyBody = z.object({ number: z.string().min(3).max(40), provider: z.enum([
 const trackingUpdate = z.object({ ...trackingFields, whisper: z.string().min(1).max(500).nullable(), afterHoursTarget: trackingAfterHours }).partial();
 const failsafeBulk = z.object({ trackingNumberIds: z.array(z.string().min(1).max(100)).max(5), failsafeNumber: nullablePhone });
 const testCallBody = z.object({ from: z.string().max(20) }).partial();
-const profileUpdate = z.object({ name: z.string().min(1).max(100), agentNumber: nullablePhone, popupOn: z.enum(["ring", "answer"]), popupCloseSeconds: z.literal([0, 5, 10, 30, 60]) }).partial();
+const profileUpdate = z.object({ name: z.string().min(1).max(100), agentNumber: nullablePhone, popupOn: z.enum(["ring", "answer"]), popupCloseSeconds: z.literal([0, 5, 10, 30, 60]), smsAlerts: z.enum(["off", "mine", "all"]) }).partial();
 const accountBody = z.intersection(twilioCredentials, z.object({ sandbox: z.boolean() }));
 const searchQuery = z.object({ areaCode: z.string(), near: z.string(), region: z.string(), limit: z.coerce.number().int().min(1).max(50), provider: z.string() });
 const socketQuery = z.object({ since: z.coerce.number().int().min(0), _pk: z.string().max(100) });
@@ -109,6 +110,9 @@ const SPECS: Record<string, Spec> = {
   "GET /api/auth/reset": { query: linkQuery },
   "POST /api/auth/reset": { body: passwordReset },
   "GET /parties/switchboard/:slug": { query: socketQuery },
+  "POST /api/webhooks": { body: webhookCreate },
+  "PATCH /api/webhooks/:id": { body: webhookUpdate },
+  "GET /api/webhooks/:id/deliveries": { query: deliveryListQuery },
 };
 
 const FORMS: Record<string, z.ZodType> = {
@@ -159,9 +163,11 @@ beforeAll(async () => {
 
 /** Everything a 4xx must leave as it was (the audit log too: a refused change is no event): every row of D1 but the login throttle's (a failed login counts, by design) and keys' last use, and each Switchboard's event counter. */
 async function state() {
-  const tables = ["tenants", "users", "sessions", "api_keys", "contacts", "contact_phones", "campaigns", "campaign_costs", "income", "provider_accounts", "routes", "tracking_numbers", "receiving_numbers", "business_hours", "number_pools", "pool_numbers", "calls", "audit_events"];
+  const tables = ["tenants", "users", "sessions", "api_keys", "contacts", "contact_phones", "campaigns", "campaign_costs", "income", "provider_accounts", "routes", "tracking_numbers", "receiving_numbers", "business_hours", "number_pools", "pool_numbers", "calls", "audit_events", "webhook_endpoints"];
   const results = await env.DB.batch(tables.map((t) => env.DB.prepare(`select * from ${t} order by rowid`)));
-  const rows = results.map((r, i) => (tables[i] === "api_keys" ? r.results.map((k) => ({ ...(k as Record<string, unknown>), last_used_at: null })) : r.results));
+  // What changes by itself: a key's last use, and whether an endpoint is failing (its deliveries run on the queue, between cases).
+  const unset: Record<string, string> = { api_keys: "last_used_at", webhook_endpoints: "failing_since" };
+  const rows = results.map((r, i) => (unset[tables[i]!] ? r.results.map((k) => ({ ...(k as Record<string, unknown>), [unset[tables[i]!]!]: null })) : r.results));
   const seqs = await Promise.all([own, other].map(async (t) => (await switchboardOf(t).snapshot()).seq));
   return JSON.stringify({ rows, seqs });
 }
@@ -442,6 +448,8 @@ describe(`fuzz (seed ${SEED}, ${perRoute * others.length + perWebhook * webhooks
       fc.asyncProperty(apiCase(route), fc.nat(CHECK_WRITES_EVERY - 1), async (r, k) => send(await apiRequest(r), k === 0)),
       { numRuns: perRoute, seed: SEED + i, endOnFailure: true },
     );
+    // The endpoints this route's cases made would receive every later case's events (and retry them for a day): gone.
+    if (route === "POST /api/webhooks") await env.DB.prepare("delete from webhook_endpoints where tenant_id in (?, ?) and id not in (?, ?)").bind(own.id, other.id, own.ids.webhook, other.ids.webhook).run();
   }, 120_000);
 
   it.each(webhooks.map((r, i) => [r, i] as const))("%s", async (route, i) => {

@@ -185,6 +185,18 @@ const ROUTES: Record<string, Route> = {
 
   "GET /api/audit": { access: "audit:read" },
 
+  "GET /api/webhooks": { access: "webhooks:manage" },
+  // Made turned off, so nothing is ever sent to it.
+  "POST /api/webhooks": { access: "webhooks:manage", body: () => ({ url: "https://hooks.test/matrix", events: ["call.ended"], enabled: false }) },
+  "GET /api/webhooks/:id": { access: "webhooks:manage", ids: { id: "webhook" } },
+  "PATCH /api/webhooks/:id": { access: "webhooks:manage", ids: { id: "webhook" }, body: () => ({ description: "Matrix" }) },
+  "DELETE /api/webhooks/:id": { access: "webhooks:manage", ids: { id: "webhook" } },
+  "POST /api/webhooks/:id/rotate-secret": { access: "webhooks:manage", ids: { id: "webhook" } },
+  // The fixture's endpoint is off: its own tenant's test and redelivery are 409, another's 404.
+  "POST /api/webhooks/:id/test": { access: "webhooks:manage", ids: { id: "webhook" } },
+  "GET /api/webhooks/:id/deliveries": { access: "webhooks:manage", ids: { id: "webhook" } },
+  "POST /api/webhooks/:id/deliveries/:deliveryId/redeliver": { access: "webhooks:manage", ids: { id: "webhook", deliveryId: "delivery" } },
+
   "GET /api/profile": { access: "session" },
   "PATCH /api/profile": { access: "session", body: () => ({ popupOn: "answer" }) },
 

@@ -1,7 +1,7 @@
 /**
  * The audit log: who changed what, and when. One middleware on the API router writes an event for
  * every change that succeeds on an audited resource (users, invitations, keys, provider accounts,
- * numbers, routes, campaigns, income, the tenant's settings, contact imports, passwords), in the
+ * numbers, routes, campaigns, income, the tenant's settings, contact imports, passwords, webhooks), in the
  * route's own words when it noted them (noteAudit), else in words made from the method and the
  * route. The high-volume daily work (calls, single contacts, a profile, logging in) is not audited.
  * Events are rows of `audit_events`, which the database keeps append-only.
@@ -33,6 +33,7 @@ const AUDITED: [RegExp, string][] = [
   [/^\/api\/contacts\/import\/?$/, "contacts"],
   [/^\/api\/auth\/password\/?$/, "password"],
   [/^\/api\/auth\/reset\/?$/, "password"],
+  [/^\/api\/webhooks(\/|$)/, "webhook"],
 ];
 
 /** Under an audited resource, but changing nothing: asked often, and nothing to account for. */
@@ -41,6 +42,8 @@ const NOT_CHANGES: RegExp[] = [
   /^\/api\/provider-accounts\/[^/]+\/test\/?$/,
   // A test call is a call (daily work, in the call log), not a change to how calls are handled.
   /^\/api\/tracking-numbers\/[^/]+\/test-call\/?$/,
+  // A test event is one delivery to the receiver, like trying a provider's credentials.
+  /^\/api\/webhooks\/[^/]+\/test\/?$/,
 ];
 
 const READS = /^(GET|HEAD|OPTIONS)$/;

@@ -9,7 +9,7 @@ import { resolveApiKey, resolveSession, touchApiKey } from "./queries.ts";
 
 export const SESSION_COOKIE = "sb_session";
 
-export type AuthTenant = { id: string; slug: string; name: string; timeZone: string; defaultCountry: string };
+export type AuthTenant = { id: string; slug: string; name: string; timeZone: string; defaultCountry: string; crmUrlTemplate: string | null };
 export type AuthUser = { id: string; email: string; name: string; role: UserRole; popupOn: "ring" | "answer"; popupCloseSeconds: number };
 
 /** Who is asking: a logged-in user (session cookie) or a program (API key). Always one tenant. */

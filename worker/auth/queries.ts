@@ -37,7 +37,7 @@ export async function resolveSession(db: Db, token: string, now = Date.now()) {
       expiresAt: sessions.expiresAt,
       disabledAt: users.disabledAt,
       user: { id: users.id, email: users.email, name: users.name, role: users.role, popupOn: users.popupOn, popupCloseSeconds: users.popupCloseSeconds },
-      tenant: { id: tenants.id, slug: tenants.slug, name: tenants.name, timeZone: tenants.timeZone, defaultCountry: tenants.defaultCountry },
+      tenant: { id: tenants.id, slug: tenants.slug, name: tenants.name, timeZone: tenants.timeZone, defaultCountry: tenants.defaultCountry, crmUrlTemplate: tenants.crmUrlTemplate },
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -68,7 +68,7 @@ export async function resolveApiKey(db: Db, key: string) {
   return db
     .select({
       apiKey: { id: apiKeys.id, name: apiKeys.name, lastUsedAt: apiKeys.lastUsedAt, role: apiKeys.role, scopes: apiKeys.scopes },
-      tenant: { id: tenants.id, slug: tenants.slug, name: tenants.name, timeZone: tenants.timeZone, defaultCountry: tenants.defaultCountry },
+      tenant: { id: tenants.id, slug: tenants.slug, name: tenants.name, timeZone: tenants.timeZone, defaultCountry: tenants.defaultCountry, crmUrlTemplate: tenants.crmUrlTemplate },
     })
     .from(apiKeys)
     .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))

@@ -126,6 +126,7 @@ export const authRoutes = new Hono<AppEnv>()
   .get("/me", (c) => {
     const auth = c.get("auth");
     // The country is how the dashboard writes phone numbers: nationally for the tenant's own, internationally for others.
-    const tenant = { id: auth.tenant.id, slug: auth.tenant.slug, name: auth.tenant.name, timeZone: auth.tenant.timeZone, country: auth.tenant.defaultCountry };
+    // crmUrlTemplate: the popup's "Open in CRM" link (schema/webhooks.ts crmUrl fills it in), or null for none.
+    const tenant = { id: auth.tenant.id, slug: auth.tenant.slug, name: auth.tenant.name, timeZone: auth.tenant.timeZone, country: auth.tenant.defaultCountry, crmUrlTemplate: auth.tenant.crmUrlTemplate };
     return auth.via === "session" ? c.json({ via: auth.via, user: auth.user, tenant }) : c.json({ via: auth.via, apiKey: auth.apiKey, tenant });
   });

@@ -39,6 +39,8 @@ const RESOURCES: Record<string, Need> = {
   invitations: "users:manage",
   audit: "audit:read",
   profile: "users only",
+  // Where the business's events go, signed with secrets only an admin sees.
+  webhooks: "webhooks:manage",
 };
 
 /**

@@ -20,6 +20,8 @@ import { isTerminal, type Answerer } from "../../schema/calls.ts";
 import { outcomeOf, type CallOutcome } from "../../schema/words.ts";
 import { contactsChanged } from "../contacts/routes.ts";
 import type { CallVisit } from "../../schema/visits.ts";
+import { emitEvent } from "../outbound/events.ts";
+import { getContact } from "../contacts/queries.ts";
 
 type C = Context<AppEnv>;
 const idParam = z.object({ id: z.string().min(1).max(100) });
@@ -226,6 +228,7 @@ export const callRoutes = new Hono<AppEnv>()
         if (!has) {
           await db.insert(contactPhones).values({ id: crypto.randomUUID(), tenantId: tenant.id, contactId: contact.id, label: savePhone, number: callerNumber, raw: callerNumber });
           await contactsChanged(c, [contact.id]);
+          emitEvent(c, "contact.updated", await getContact(db, tenant.id, contact.id));
         }
       }
     }
@@ -237,5 +240,7 @@ export const callRoutes = new Hono<AppEnv>()
         body.followUpAt === null ? null : { callId: id, contactId: row.contactId, dueAt: body.followUpAt, title: `Follow up: ${who}`, body: row.subject ?? `Call of ${localDate(row.startedAt, tenant.timeZone)}` },
       );
     }
-    return c.json({ ...row, live: !isTerminal(row.status) });
+    const saved = { ...row, live: !isTerminal(row.status) };
+    emitEvent(c, "call.info_saved", saved, { callId: id });
+    return c.json(saved);
   });

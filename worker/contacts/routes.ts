@@ -4,6 +4,7 @@ import { contactCreate, contactListQuery, contactUpdate, phoneInput } from "../.
 import type { AppEnv } from "../env.ts";
 import { getDb } from "../../schema/d1.ts";
 import { isTenantCall } from "../calls/owned.ts";
+import { emitEvent } from "../outbound/events.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { addPhone, createContact, deleteContact, getContact, listContacts, normalisePhoneInputs, updateContact } from "./queries.ts";
@@ -46,7 +47,9 @@ export const contactRoutes = new Hono<AppEnv>()
     const db = getDb(c.env.DB);
     const id = await createContact(db, tenant.id, fields, phones);
     await contactsChanged(c, [id]);
-    return c.json(await getContact(db, tenant.id, id), 201);
+    const contact = await getContact(db, tenant.id, id);
+    emitEvent(c, "contact.created", contact);
+    return c.json(contact, 201);
   })
   .get("/:id", validate("param", idParam), async (c) => {
     const contact = await getContact(getDb(c.env.DB), c.get("auth").tenant.id, c.req.valid("param").id);
@@ -64,8 +67,11 @@ export const contactRoutes = new Hono<AppEnv>()
     const db = getDb(c.env.DB);
     const { id } = c.req.valid("param");
     const updated = await updateContact(db, tenant.id, id, fields, phones);
-    if (updated) await contactsChanged(c, [id]);
-    return updated ? c.json(await getContact(db, tenant.id, id)) : apiError(c, 404, "No such contact");
+    if (!updated) return apiError(c, 404, "No such contact");
+    await contactsChanged(c, [id]);
+    const contact = await getContact(db, tenant.id, id);
+    emitEvent(c, "contact.updated", contact);
+    return c.json(contact);
   })
   .post("/:id/phones", validate("param", idParam), validate("json", phoneInput), async (c) => {
     const { tenant } = c.get("auth");
@@ -79,7 +85,9 @@ export const contactRoutes = new Hono<AppEnv>()
     if (contact.phones.some((p) => p.number === phone.number && p.extension === phone.extension)) return apiError(c, 409, `${contact.name} has ${phone.number} already`);
     await addPhone(db, tenant.id, id, phone);
     await contactsChanged(c, [id]);
-    return c.json(await getContact(db, tenant.id, id), 201);
+    const updated = await getContact(db, tenant.id, id);
+    emitEvent(c, "contact.updated", updated);
+    return c.json(updated, 201);
   })
   .delete("/:id", validate("param", idParam), async (c) => {
     const { id } = c.req.valid("param");

@@ -445,17 +445,22 @@ export const reportRoutes = new Hono<AppEnv>()
 
 // Settings ----------------------------------------------------------------------------------------------
 
+/** The business's settings as GET and PATCH /api/tenant answer them. */
+function tenantView(t: typeof tenants.$inferSelect) {
+  return { id: t.id, slug: t.slug, name: t.name, timeZone: t.timeZone, defaultCountry: t.defaultCountry, attributionWindowDays: t.attributionWindowDays, siteOrigins: t.siteOrigins, crmUrlTemplate: t.crmUrlTemplate };
+}
+
 export const tenantRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const t = (await getDb(c.env.DB).query.tenants.findFirst({ where: eq(tenants.id, c.get("auth").tenant.id) }))!;
-    return c.json({ id: t.id, slug: t.slug, name: t.name, timeZone: t.timeZone, defaultCountry: t.defaultCountry, attributionWindowDays: t.attributionWindowDays, siteOrigins: t.siteOrigins });
+    return c.json(tenantView(t));
   })
   .patch("/", validate("json", tenantUpdate), async (c) => {
     const db = getDb(c.env.DB);
     const before = (await db.query.tenants.findFirst({ where: eq(tenants.id, c.get("auth").tenant.id) }))!;
     const [t] = await db.update(tenants).set(c.req.valid("json")).where(eq(tenants.id, c.get("auth").tenant.id)).returning();
     await c.env.Switchboard.getByName(t!.id).routingChanged();
-    const { changes, text } = changesOf(before, c.req.valid("json"), { name: "business name", timeZone: "time zone", defaultCountry: "country", attributionWindowDays: "attribution window (days)", siteOrigins: "website origins" });
+    const { changes, text } = changesOf(before, c.req.valid("json"), { name: "business name", timeZone: "time zone", defaultCountry: "country", attributionWindowDays: "attribution window (days)", crmUrlTemplate: "CRM link", siteOrigins: "website origins" });
     noteAudit(c, { action: "tenant.updated", targetType: "tenant", targetId: t!.id, summary: `Changed settings: ${text}`, details: { changes } });
-    return c.json({ id: t!.id, slug: t!.slug, name: t!.name, timeZone: t!.timeZone, defaultCountry: t!.defaultCountry, attributionWindowDays: t!.attributionWindowDays, siteOrigins: t!.siteOrigins });
+    return c.json(tenantView(t!));
   });

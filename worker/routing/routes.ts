@@ -8,6 +8,7 @@ import { Hono, type Context } from "hono";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { POPUP_CLOSE_SECONDS } from "../../schema/constants.ts";
+import { smsAlertChoice } from "../../schema/webhooks.ts";
 import { receivingNumbers, routes, trackingNumbers, users } from "../../schema/db.ts";
 import { presentReceiving, receivingNumberInput, receivingNumberUpdate, routeInput, targetsOf, type Route, type Target } from "../../schema/routing.ts";
 import type { AppEnv } from "../env.ts";
@@ -212,16 +213,22 @@ const profileUpdate = z
     popupOn: z.enum(["ring", "answer"]),
     /** How long a popup stays after its call ended; 0: until the user closes it. */
     popupCloseSeconds: z.literal(POPUP_CLOSE_SECONDS),
+    /** Texts at the agent number about unanswered calls: "off", "mine" (calls that rang me) or "all" (every call of the business). */
+    smsAlerts: smsAlertChoice,
   })
   .partial()
   .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+
+function profileView(u: typeof users.$inferSelect) {
+  return { id: u.id, email: u.email, name: u.name, role: u.role, popupOn: u.popupOn, popupCloseSeconds: u.popupCloseSeconds, agentNumber: u.agentNumber, smsAlerts: u.smsAlerts };
+}
 
 export const profileRoutes = new Hono<AppEnv>()
   .get("/", async (c) => {
     const auth = c.get("auth");
     if (auth.via !== "session") return apiError(c, 403, "A profile belongs to a logged-in user");
     const user = await getDb(c.env.DB).query.users.findFirst({ where: eq(users.id, auth.user.id) });
-    return c.json({ id: user!.id, email: user!.email, name: user!.name, role: user!.role, popupOn: user!.popupOn, popupCloseSeconds: user!.popupCloseSeconds, agentNumber: user!.agentNumber });
+    return c.json(profileView(user!));
   })
   .patch("/", validate("json", profileUpdate), async (c) => {
     const auth = c.get("auth");
@@ -236,11 +243,16 @@ export const profileRoutes = new Hono<AppEnv>()
       agentNumber = n;
     }
     if (issues.length) return invalid(c, issues);
+    // Texts go to the agent number: opting in needs one, and so does keeping the opt-in.
+    const current = await db.query.users.findFirst({ columns: { agentNumber: true, smsAlerts: true }, where: eq(users.id, auth.user.id) });
+    const alerts = body.smsAlerts ?? current?.smsAlerts ?? "off";
+    const number = agentNumber !== undefined ? agentNumber : (current?.agentNumber ?? null);
+    if (alerts !== "off" && !number) return invalid(c, [{ path: body.smsAlerts !== undefined ? "smsAlerts" : "agentNumber", message: "texts about missed calls go to your agent number: set one, or turn the texts off" }]);
     const [user] = await db
       .update(users)
       .set({ ...body, ...(agentNumber !== undefined ? { agentNumber } : {}) })
       .where(eq(users.id, auth.user.id))
       .returning();
     await routingChanged(c);
-    return c.json({ id: user!.id, email: user!.email, name: user!.name, role: user!.role, popupOn: user!.popupOn, popupCloseSeconds: user!.popupCloseSeconds, agentNumber: user!.agentNumber });
+    return c.json(profileView(user!));
   });

@@ -10,6 +10,8 @@ import { narrow } from "../live/screen.ts";
 import { href, navigate } from "../router.ts";
 import { lazy } from "../lazy.tsx";
 import { Recording } from "./Recording.tsx";
+import { crmUrl } from "../../../schema/crm.ts";
+import { me } from "../session.ts";
 
 // Opened from a popup now and then: loaded on first use.
 const CallInfoForm = lazy(() => import("./CallInfoForm.tsx").then((m) => m.CallInfoForm), { quiet: true });
@@ -131,10 +133,23 @@ function CallPopup({ call, store }: { call: LiveCall; store: LiveStore }) {
         <button type="button" aria-expanded={panel.value === "info"} onClick={() => toggle("info")}>
           Call information
         </button>
+        <CrmLink call={call} />
       </footer>
       {panel.value === "info" && <CallInfoForm callId={call.id} />}
       {panel.value === "select" && <SelectCustomer callId={call.id} onDone={() => (panel.value = "none")} />}
     </article>
+  );
+}
+
+/** "Open in CRM": the business's link template (Settings → Business) filled in for this caller; none without one. */
+function CrmLink({ call }: { call: LiveCall }) {
+  const template = me.value?.tenant.crmUrlTemplate;
+  if (!template) return null;
+  const url = crmUrl(template, { number: call.callerNumber, name: call.callerName, contactId: call.contactId, callId: call.id, trackingNumber: call.trackingNumber });
+  return (
+    <a class="button" href={url} target="_blank" rel="noopener noreferrer">
+      Open in CRM
+    </a>
   );
 }
 

@@ -4,12 +4,14 @@ import { api, ApiFailure, problem } from "../api.ts";
 import { can } from "../can.ts";
 import { NewPassword } from "../components/NewPassword.tsx";
 import { alertPermission, allowAlerts, UNBLOCK_ALERTS, type AlertPermission } from "../live/alerts.ts";
-import { POPUP_CLOSE_SECONDS } from "../../../schema/constants.ts";
+import { POPUP_CLOSE_SECONDS, SMS_ALERT_CHOICES, type SmsAlertChoice } from "../../../schema/constants.ts";
 
 const ALERT_WORDS: Record<AlertPermission, string> = { granted: "on.", default: "off.", denied: "blocked by your browser.", unsupported: "not available in this browser." };
 import { loadMe } from "../session.ts";
 
-type Profile = { name: string; email: string; popupOn: "ring" | "answer"; popupCloseSeconds: number; agentNumber: string | null };
+type Profile = { name: string; email: string; popupOn: "ring" | "answer"; popupCloseSeconds: number; agentNumber: string | null; smsAlerts: SmsAlertChoice };
+
+const SMS_WORDS: Record<SmsAlertChoice, string> = { off: "never", mine: "a call that rang me is missed or leaves a voicemail", all: "any call to the business is missed or leaves a voicemail" };
 
 const CLOSE_WORDS: Record<number, string> = { 0: "when I close it", 5: "5 seconds after the call ends", 10: "10 seconds after the call ends", 30: "30 seconds after the call ends", 60: "1 minute after the call ends" };
 
@@ -27,13 +29,18 @@ export function ProfileScreen() {
     try {
       // The call settings are on the form only for roles that take calls.
       const calls = f.has("popupOn")
-        ? { popupOn: String(f.get("popupOn")), popupCloseSeconds: Number(f.get("popupCloseSeconds")), agentNumber: String(f.get("agentNumber") ?? "").trim() || null }
+        ? {
+            popupOn: String(f.get("popupOn")),
+            popupCloseSeconds: Number(f.get("popupCloseSeconds")),
+            agentNumber: String(f.get("agentNumber") ?? "").trim() || null,
+            smsAlerts: String(f.get("smsAlerts") ?? "off"),
+          }
         : {};
       profile.value = await api<Profile>("PATCH", "/api/profile", { name: String(f.get("name")), ...calls });
       message.value = "Saved.";
       await loadMe();
     } catch (err) {
-      message.value = err instanceof ApiFailure ? err.message : "Could not save; try again";
+      message.value = err instanceof ApiFailure ? problem(err, { smsAlerts: "Texts:", agentNumber: "My number:" }) : "Could not save; try again";
     }
   }
   return (
@@ -68,6 +75,17 @@ export function ProfileScreen() {
           My number for "dial agent" routes
           <input name="agentNumber" placeholder="(415) 555-0123" defaultValue={p.agentNumber ?? ""} />
         </label>
+        <label>
+          Text me at my number when
+          <select name="smsAlerts" defaultValue={p.smsAlerts}>
+            {SMS_ALERT_CHOICES.map((c) => (
+              <option key={c} value={c}>
+                {SMS_WORDS[c]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <small>A text with the caller's name or number and a link to the call, at most 5 in 10 minutes; it needs your number above.</small>
         </>
         )}
         <div class="actions">

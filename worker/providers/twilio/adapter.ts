@@ -1,11 +1,13 @@
 /**
  * Twilio behind the telephony contract: its form webhooks parsed into the pipeline's events, its
- * request signature, TwiML, and its number shop. The paths are the README's public contract.
+ * request signature, TwiML, its number shop and its messaging API (staff's missed-call texts). The
+ * paths are the README's public contract.
  */
 import { z } from "zod";
 import { unnamedDialLeg, type CallProgress, type InboundEvent, type InboundRequest, type Parsed, type RoutingAdapter } from "../../../telephony/contract.ts";
 import { checkTwilioAccount } from "./account.ts";
 import { reportTime, TWILIO_FORMS, type TwimlForms } from "./forms.ts";
+import { TwilioMessages } from "./messages.ts";
 import { TwilioNumbers } from "./numbers.ts";
 import { verifyTwilioSignature } from "./signature.ts";
 import { twilioSimulator } from "./simulator.ts";
@@ -115,4 +117,5 @@ export const twilio: RoutingAdapter<TwilioCredentials> = {
   check: (credentials) => checkTwilioAccount(credentials.accountSid, credentials.authToken),
   numbers: (credentials) => new TwilioNumbers(credentials.accountSid, credentials.authToken),
   simulator: (credentials) => twilioSimulator(credentials.accountSid, credentials.authToken),
+  messaging: (credentials) => new TwilioMessages(credentials.accountSid, credentials.authToken),
 };

@@ -1,13 +1,14 @@
-/** The business (the tenant): its name, time zone, country for phone numbers, and attribution window. */
+/** The business (the tenant): its name, time zone, country for phone numbers, attribution window, and the popup's Open in CRM link. */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { api, problem } from "../../api.ts";
 import { ZoneList } from "../../components/ZoneList.tsx";
 import { loadMe } from "../../session.ts";
+import { CRM_PLACEHOLDERS } from "../../../../schema/crm.ts";
 
-type Tenant = { id: string; slug: string; name: string; timeZone: string; defaultCountry: string; attributionWindowDays: number; siteOrigins: string[] };
+type Tenant = { id: string; slug: string; name: string; timeZone: string; defaultCountry: string; attributionWindowDays: number; siteOrigins: string[]; crmUrlTemplate: string | null };
 
-const LABELS = { name: "Business name", timeZone: "Time zone", defaultCountry: "Country", attributionWindowDays: "Attribution window", siteOrigins: "Website origins:" };
+const LABELS = { name: "Business name", timeZone: "Time zone", defaultCountry: "Country", attributionWindowDays: "Attribution window", siteOrigins: "Website origins:", crmUrlTemplate: "The Open in CRM link" };
 
 
 export function BusinessSettings() {
@@ -30,6 +31,7 @@ export function BusinessSettings() {
         siteOrigins: String(f.get("siteOrigins") ?? "")
           .split(/[\s,]+/)
           .filter(Boolean),
+        crmUrlTemplate: String(f.get("crmUrlTemplate") ?? "").trim() || null,
       });
       message.value = "Saved";
       await loadMe();
@@ -64,6 +66,13 @@ export function BusinessSettings() {
         <textarea name="siteOrigins" rows={3} placeholder="https://www.example.com" defaultValue={(t.siteOrigins ?? []).join("\n")} />
       </label>
       <small class="muted">One a line: the addresses of your website (no page path). Only their pages may show your number pools' numbers (Numbers › Number pools).</small>
+      <label>
+        Open in CRM link
+        <input name="crmUrlTemplate" type="text" inputMode="url" maxLength={2000} defaultValue={t.crmUrlTemplate ?? ""} placeholder="https://crm.example.com/contacts?phone={number}&name={name}" />
+      </label>
+      <small class="muted">
+        Every popup gets an Open in CRM button that opens this address with the call's details filled in: {CRM_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}. Leave it empty for no button.
+      </small>
       <div class="actions">
         <button type="submit">Save</button>
         {message.value && <span role="status">{message.value}</span>}

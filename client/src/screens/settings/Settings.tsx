@@ -6,6 +6,7 @@ import { BusinessSettings } from "./Business.tsx";
 import { ApiKeys } from "./Keys.tsx";
 import { ProviderAccounts } from "./Providers.tsx";
 import { Team } from "./Team.tsx";
+import { Webhooks } from "./Webhooks.tsx";
 
 function Section({ id }: { id: SettingsSection }) {
   switch (id) {
@@ -17,6 +18,8 @@ function Section({ id }: { id: SettingsSection }) {
       return <ProviderAccounts />;
     case "keys":
       return <ApiKeys />;
+    case "webhooks":
+      return <Webhooks />;
     case "audit":
       return <AuditLog />;
     default: {

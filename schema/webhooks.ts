@@ -1,0 +1,111 @@
+/**
+ * Switchboard talking back: the events it sends to a business's own systems (Standard Webhooks),
+ * the REST API's bodies for webhook endpoints, the messages on the outbound queue, and the "Open in
+ * CRM" URL template. Shared by the Worker (which validates), the Switchboard (which emits call
+ * events) and the dashboard (which will show and fill them in).
+ */
+import { z } from "zod";
+import { SMS_ALERT_CHOICES, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./constants.ts";
+import { crmTemplateProblem } from "./crm.ts";
+
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./constants.ts";
+export { crmTemplateProblem, crmUrl, CRM_PLACEHOLDERS, type CrmPlaceholder, type CrmValues } from "./crm.ts";
+/** What "send test event" sends: to the one endpoint asked, whatever it subscribes to. */
+export const TEST_EVENT_TYPE = "webhook.test";
+export type OutboundEventType = WebhookEventType | typeof TEST_EVENT_TYPE;
+
+/** The body of every delivery, as Standard Webhooks recommends: what happened, when (ISO 8601), and the thing as the API shows it. */
+export type WebhookPayload = { type: OutboundEventType; timestamp: string; data: unknown };
+
+/** An event before it is fanned out to the endpoints: its id names it in every delivery's record. */
+export const outboundEvent = z.object({
+  id: z.string().min(1).max(100),
+  type: z.union([z.enum(WEBHOOK_EVENT_TYPES), z.literal(TEST_EVENT_TYPE)]),
+  /** Epoch ms. */
+  at: z.number().int(),
+  data: z.unknown(),
+  /** Events with the same key (a call's) reach each endpoint in `ordinal` order. */
+  orderingKey: z.string().max(200).nullable().default(null),
+  ordinal: z.number().int().default(0),
+  /** Only this endpoint (a test event); otherwise every enabled endpoint subscribed to the type. */
+  endpointId: z.string().max(100).optional(),
+});
+export type OutboundEvent = z.input<typeof outboundEvent>;
+
+/** What travels on the outbound queue. Small: the payloads live in D1, the queue carries what to do. */
+export const outboundMessage = z.discriminatedUnion("kind", [
+  /** An event happened: write a delivery per subscribed endpoint (and the SMS alerts it asks for), then wake each. */
+  z.object({ kind: z.literal("event"), tenantId: z.string().min(1).max(100), event: outboundEvent }),
+  /** Try this delivery (if it is still pending and this chain is its current one). */
+  z.object({ kind: z.literal("delivery"), tenantId: z.string().min(1).max(100), deliveryId: z.string().min(1).max(100), chain: z.number().int().min(0) }),
+  /** Send this SMS alert. */
+  z.object({ kind: z.literal("sms"), tenantId: z.string().min(1).max(100), alertId: z.string().min(1).max(100) }),
+]);
+/** A message as a producer writes it, and as the consumer reads it (defaults filled in). */
+export type OutboundMessage = z.input<typeof outboundMessage>;
+export type QueuedMessage = z.output<typeof outboundMessage>;
+
+// Webhook endpoints -----------------------------------------------------------------------------
+
+const webhookUrl = z
+  .string()
+  .trim()
+  .max(2000, "must be at most 2000 characters")
+  .pipe(z.url({ protocol: /^https?$/, message: "must be an http or https URL" }))
+  .superRefine((u, ctx) => {
+    // zod's URL check and the runtime's URL parser do not agree on every string: the one that sends decides.
+    let url: URL;
+    try {
+      url = new URL(u);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be an http or https URL" });
+      return;
+    }
+    if (url.username !== "" || url.password !== "") ctx.addIssue({ code: "custom", message: "must not carry a user name or password (the signature says who is sending)" });
+  });
+
+const events = z
+  .array(z.enum(WEBHOOK_EVENT_TYPES))
+  .min(1, "subscribe to at least one event")
+  .max(WEBHOOK_EVENT_TYPES.length * 2)
+  .transform((types) => [...new Set(types)]);
+
+const description = z
+  .string()
+  .trim()
+  .max(200, "must be at most 200 characters")
+  .nullish()
+  .transform((v) => (v ? v : null));
+
+export const webhookCreate = z.object({ url: webhookUrl, events, description, enabled: z.boolean().default(true) });
+export type WebhookCreate = z.input<typeof webhookCreate>;
+
+/** Only the fields sent change. Turning an endpoint on again starts its failure window afresh. */
+export const webhookUpdate = z
+  .object({ url: webhookUrl, events, description, enabled: z.boolean() })
+  .partial()
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+export type WebhookUpdate = z.input<typeof webhookUpdate>;
+
+export const deliveryListQuery = z.object({
+  status: z.enum(["pending", "delivered", "failed"]).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+// Open in CRM -----------------------------------------------------------------------------------
+
+export const crmUrlTemplate = z
+  .string()
+  .trim()
+  .max(2000, "must be at most 2000 characters")
+  .superRefine((t, ctx) => {
+    const problem = t === "" ? null : crmTemplateProblem(t);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .nullable()
+  .transform((t) => (t ? t : null));
+
+// SMS alerts ------------------------------------------------------------------------------------
+
+export const smsAlertChoice = z.enum(SMS_ALERT_CHOICES);

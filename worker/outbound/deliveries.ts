@@ -1,0 +1,120 @@
+/**
+ * Deliveries: one event on its way to one endpoint, in D1. Made when an event is fanned out (or a
+ * test event is sent), tried by the outbound queue's consumer, listed and redelivered by the API.
+ */
+import { and, asc, count, desc, eq, gt, inArray, lt, type SQL } from "drizzle-orm";
+import { webhookDeliveries } from "../../schema/db.ts";
+import type { Db } from "../../schema/d1.ts";
+import type { OutboundMessage, WebhookPayload } from "../../schema/webhooks.ts";
+import { outboundEvent } from "../../schema/webhooks.ts";
+import type { z } from "zod";
+import type { EndpointRow } from "./endpoints.ts";
+
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+type Event = z.output<typeof outboundEvent>;
+
+/** A delivery as the API answers it: the payload as sent (parsed), and how it went. */
+export function deliveryView(d: DeliveryRow) {
+  return {
+    id: d.id,
+    endpointId: d.endpointId,
+    eventId: d.eventId,
+    eventType: d.eventType,
+    status: d.status,
+    attempts: d.attempts,
+    /** The HTTP status of the last answer, and its first 1 KB. */
+    lastStatusCode: d.lastStatusCode,
+    lastResponse: d.lastResponse,
+    /** Why the last attempt had no answer (timeout, connection failed, refused address). */
+    lastError: d.lastError,
+    nextAttemptAt: d.status === "pending" ? d.nextAttemptAt : null,
+    createdAt: d.createdAt,
+    lastAttemptAt: d.lastAttemptAt,
+    deliveredAt: d.deliveredAt,
+    payload: JSON.parse(d.payload) as WebhookPayload,
+  };
+}
+
+/** The exact text sent (and signed) for an event: `{ type, timestamp, data }`. */
+export function payloadOf(event: Event): string {
+  const payload: WebhookPayload = { type: event.type, timestamp: new Date(event.at).toISOString(), data: event.data };
+  return JSON.stringify(payload);
+}
+
+const newDeliveryId = () => `msg_${crypto.randomUUID().replace(/-/g, "")}`;
+
+/**
+ * Writes a delivery of `event` per endpoint (once: a fan-out run again writes none twice) and
+ * answers the wake-up messages of every one still waiting for its first attempt, those written
+ * before included (a fan-out that failed between writing and sending finishes here).
+ */
+export async function createDeliveries(db: Db, tenantId: string, event: Event, endpoints: EndpointRow[], now: number): Promise<OutboundMessage[]> {
+  if (endpoints.length === 0) return [];
+  const payload = payloadOf(event);
+  const [first, ...rest] = endpoints.map((e) =>
+    db
+      .insert(webhookDeliveries)
+      .values({ id: newDeliveryId(), tenantId, endpointId: e.id, eventId: event.id, eventType: event.type, payload, orderingKey: event.orderingKey, ordinal: event.ordinal, createdAt: now, nextAttemptAt: now })
+      .onConflictDoNothing(),
+  );
+  await db.batch([first!, ...rest]);
+  const waiting = await db
+    .select({ id: webhookDeliveries.id, chain: webhookDeliveries.chain })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.eventId, event.id), eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.status, "pending"), eq(webhookDeliveries.attempts, 0)));
+  return waiting.map((d) => ({ kind: "delivery", tenantId, deliveryId: d.id, chain: d.chain }));
+}
+
+export async function findDelivery(db: Db, tenantId: string, id: string) {
+  return (await db.query.webhookDeliveries.findFirst({ where: and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.id, id)) })) ?? null;
+}
+
+export async function listDeliveries(db: Db, tenantId: string, endpointId: string, q: { status?: DeliveryRow["status"] | undefined; limit: number; offset: number }) {
+  const filters: SQL[] = [eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.endpointId, endpointId)];
+  if (q.status) filters.push(eq(webhookDeliveries.status, q.status));
+  const where = and(...filters);
+  const [items, totals] = await Promise.all([
+    db.select().from(webhookDeliveries).where(where).orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id)).limit(q.limit).offset(q.offset),
+    db.select({ total: count() }).from(webhookDeliveries).where(where),
+  ]);
+  return { items: items.map(deliveryView), total: totals[0]?.total ?? 0 };
+}
+
+/**
+ * The delivery sent before this one among those that must arrive in order (the same endpoint and
+ * key) and is still being tried: this one waits for it.
+ */
+export async function earlierPending(db: Db, d: DeliveryRow) {
+  if (d.orderingKey === null) return null;
+  return (
+    (await db
+      .select({ id: webhookDeliveries.id, nextAttemptAt: webhookDeliveries.nextAttemptAt })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.endpointId, d.endpointId), eq(webhookDeliveries.orderingKey, d.orderingKey), eq(webhookDeliveries.status, "pending"), lt(webhookDeliveries.ordinal, d.ordinal)))
+      .orderBy(asc(webhookDeliveries.ordinal))
+      .limit(1)
+      .get()) ?? null
+  );
+}
+
+/**
+ * The delivery that waits for this one (the same endpoint and key, the next ordinal still pending),
+ * as a message to try it now: a finished delivery wakes its successor instead of leaving it to its
+ * next look (a waiting delivery looks again every few seconds).
+ */
+export async function nextInOrder(db: Db, d: DeliveryRow): Promise<OutboundMessage | null> {
+  if (d.orderingKey === null) return null;
+  const next = await db
+    .select({ id: webhookDeliveries.id, chain: webhookDeliveries.chain })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.endpointId, d.endpointId), eq(webhookDeliveries.orderingKey, d.orderingKey), eq(webhookDeliveries.status, "pending"), gt(webhookDeliveries.ordinal, d.ordinal)))
+    .orderBy(asc(webhookDeliveries.ordinal))
+    .limit(1)
+    .get();
+  return next ? { kind: "delivery", tenantId: d.tenantId, deliveryId: next.id, chain: next.chain } : null;
+}
+
+/** Marks every delivery of an endpoint that is still waiting as failed, with why (the endpoint was disabled or deleted). */
+export async function failWaiting(db: Db, endpointId: string, why: string) {
+  await db.update(webhookDeliveries).set({ status: "failed", lastError: why, nextAttemptAt: null }).where(and(eq(webhookDeliveries.endpointId, endpointId), inArray(webhookDeliveries.status, ["pending"])));
+}
