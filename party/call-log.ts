@@ -28,6 +28,21 @@ function outcomeOf(call: LiveCall) {
   };
 }
 
+/** A call's website visit as call-log columns (all null for a call that came from none). */
+function visitColumns(call: LiveCall) {
+  const v = call.visit ?? null;
+  return {
+    visitId: v?.id ?? null,
+    visitSource: v?.source ?? null,
+    visitMedium: v?.medium ?? null,
+    visitCampaign: v?.campaign ?? null,
+    visitKeyword: v?.keyword ?? null,
+    visitLandingPage: v?.landingPage ?? null,
+    visitReferrer: v?.referrer ?? null,
+    visitGclid: v?.gclid ?? null,
+  };
+}
+
 /** The call-log row of a call as the Switchboard knows it. */
 export function callLogRow(tenantId: string, call: LiveCall) {
   return {
@@ -44,6 +59,8 @@ export function callLogRow(tenantId: string, call: LiveCall) {
     failsafe: call.failsafe,
     // The route's tags (after-hours) start the call's tags; from then on they are the staff's.
     tags: call.tags,
+    // The website visit is the call's from its first ring (a retry does not change it).
+    ...visitColumns(call),
     ...outcomeOf(call),
   };
 }

@@ -6,6 +6,7 @@ import { presentReceiving, type ReceivingNumber, type Route } from "../schema/ro
 import type { Db } from "../schema/d1.ts";
 import type { TrackingRoute } from "../telephony/contract.ts";
 import type { RoutingConfig } from "./routing.ts";
+import { poolQueries, presentPools, type Pool } from "./dni.ts";
 
 /** A tracking number as a call to it is registered: its routing, label and campaign. */
 export type TrackedNumber = {
@@ -23,10 +24,17 @@ export type TrackedNumber = {
  * call is routed by the settings of this moment whatever the Worker that took it remembers. Every
  * change through the REST API drops it (`routingChanged`).
  */
-export type SwitchboardConfig = RoutingConfig & { tracking: Record<string, TrackedNumber>; /** The tenant's country, for numbers written in notifications. */ country: string };
+export type SwitchboardConfig = RoutingConfig & {
+  tracking: Record<string, TrackedNumber>;
+  /** The tenant's country, for numbers written in notifications. */
+  country: string;
+  /** Number pools for website visitors (dynamic number insertion), with their numbers. */
+  pools: Pool[];
+};
 
 export async function loadRoutingConfig(db: Db, tenantId: string): Promise<SwitchboardConfig> {
-  const [tenantRows, routeRows, receivingRows, agentRows, trackingRows, hoursRows] = await db.batch([
+  const [pools, poolNumbers] = poolQueries(db, tenantId);
+  const [tenantRows, routeRows, receivingRows, agentRows, trackingRows, hoursRows, poolRows, poolNumberRows] = await db.batch([
     db.select({ timeZone: tenants.timeZone, country: tenants.defaultCountry }).from(tenants).where(eq(tenants.id, tenantId)),
     db.select().from(routes).where(eq(routes.tenantId, tenantId)),
     db.select().from(receivingNumbers).where(eq(receivingNumbers.tenantId, tenantId)),
@@ -37,11 +45,14 @@ export async function loadRoutingConfig(db: Db, tenantId: string): Promise<Switc
       .leftJoin(campaigns, eq(campaigns.id, trackingNumbers.campaignId))
       .where(eq(trackingNumbers.tenantId, tenantId)),
     db.select().from(businessHours).where(eq(businessHours.tenantId, tenantId)),
+    pools,
+    poolNumbers,
   ]);
   const hours = hoursRows[0];
   return {
     timeZone: tenantRows[0]?.timeZone ?? "UTC",
     country: tenantRows[0]?.country ?? "US",
+    pools: presentPools(poolRows, poolNumberRows),
     // Stored routes were validated on the way in (the REST API parses them with zod).
     routes: Object.fromEntries(routeRows.map((r) => [r.id, { id: r.id, name: r.name, kind: r.kind, config: r.config } as Route])),
     receiving: Object.fromEntries(receivingRows.map((r): [string, ReceivingNumber] => [r.id, presentReceiving(r)])),

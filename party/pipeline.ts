@@ -6,6 +6,7 @@
  */
 import { isMissed, isTerminal, voicemailAdvances, type CallerType, type LiveCall, type Notification, type VoicemailState } from "../schema/calls.ts";
 import type { EventMessage, NewEvent } from "../schema/messages.ts";
+import type { CallVisit } from "../schema/visits.ts";
 import type { CallerIdentity } from "./callers.ts";
 import { failsafeDecision, HANG_UP, ROUTED_BY_PROVIDER, unnamedDialLeg, type ArrivingCall, type CallProgress, type Registration, type RoutingDecision, type TrackingRoute } from "../telephony/contract.ts";
 import { advance, expire, type CallMemory, type Transition } from "./calls.ts";
@@ -41,7 +42,7 @@ export type PipelineContext = {
 };
 
 /** A new call with who is calling, as the Switchboard found out, and the tenant's country (for the words of its notifications). */
-export type IncomingCall = ArrivingCall & CallerIdentity & { country?: string };
+export type IncomingCall = ArrivingCall & CallerIdentity & { country?: string; /** The website visit a pool number's call came from. */ visit?: CallVisit | null };
 
 /** Calls a report ended (or changed after their end), to be written to the D1 call log. */
 export type Effects = { toLog: LiveCall[] };

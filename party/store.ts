@@ -45,7 +45,7 @@ export type StoredCall = { call: LiveCall; memory: CallMemory; decision: Routing
 type CallRow = { call: string; memory: string; decision: string; log_pending: number; updated_at: number };
 
 /** What calls kept before a LiveCall field existed read as (they are JSON of their day). */
-const LATER_FIELDS: Pick<LiveCall, "voicemail" | "ringsAtLabel" | "answeredBy"> = { voicemail: null, ringsAtLabel: null, answeredBy: null };
+const LATER_FIELDS: Pick<LiveCall, "voicemail" | "ringsAtLabel" | "answeredBy" | "visit"> = { voicemail: null, ringsAtLabel: null, answeredBy: null, visit: null };
 
 function readCall(row: CallRow): StoredCall {
   return {

@@ -1,5 +1,6 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import type { CallerType, LiveCall } from "../schema/calls.ts";
+import type { VisitFacts } from "../schema/visits.ts";
 import type { Answer, ArrivingCall, CallProgress, Registration } from "../telephony/contract.ts";
 import { CLOSE_SESSION_ENDED, clientMessage, connectQuery, type EventMessage, type ServerMessage } from "../schema/messages.ts";
 import { getDb } from "../schema/d1.ts";
@@ -8,6 +9,7 @@ import { CallerIndex } from "./caller-index.ts";
 import { CallLogWriter, LOG_RETRY_MS } from "./call-log.ts";
 import { hasOutbound, migrateOutbound, OutboundSender } from "./outbound.ts";
 import * as callers from "./callers.ts";
+import * as dni from "./dni.ts";
 import { loadRoutingConfig, type SwitchboardConfig } from "./config.ts";
 import * as pipeline from "./pipeline.ts";
 import { endedSessions, SESSION_CHECK_MS, sessionTag, socketSession, type SocketSession } from "./sessions.ts";
@@ -51,6 +53,7 @@ export class Switchboard extends Server<Env> {
     store.migrate(ctx.storage.sql);
     callers.migrateCallers(ctx.storage.sql);
     migrateSandboxCalls(ctx.storage.sql);
+    dni.migrateDni(ctx.storage.sql);
     migrateOutbound(ctx.storage.sql);
     // The instance before this one may have gone (evicted, crashed) between a call's end and its
     // call-log write: resume it now rather than when the alarm next runs. The name (the tenant) is
@@ -176,9 +179,15 @@ export class Switchboard extends Server<Env> {
     const { identity: known, fromIndex } = await this.#callers.identify(input.callerNumber);
     // The sandbox's test call says so on the popup, unless a contact placed it.
     const identity = known.callerType === "unknown" && this.#sandbox.isTestCall(input.provider, input.providerCallId) ? { ...known, callerName: TEST_CALLER_NAME } : known;
-    const running = !campaignEnded(tracked.campaignEndsOn, input.startedAt, config.timeZone);
-    const campaign = running ? { campaignId: tracked.campaignId, campaignName: tracked.campaignName } : { campaignId: null, campaignName: null };
-    const fresh = { trackingNumberId: tracked.id, trackingLabel: tracked.label, ...campaign, route: tracked.route, country: config.country };
+    // A pool number's calls are its pool's campaign's, when the pool names one.
+    const pool = dni.poolOf(config.pools, input.trackingNumber);
+    const owner = pool?.campaign ? { campaignId: pool.campaign.id, campaignName: pool.campaign.name, campaignEndsOn: pool.campaign.endsOn } : tracked;
+    const running = !campaignEnded(owner.campaignEndsOn, input.startedAt, config.timeZone);
+    const campaign = running ? { campaignId: owner.campaignId, campaignName: owner.campaignName } : { campaignId: null, campaignName: null };
+    // The website visit that held a pool number when it rang; a provider's retry keeps the call's first one.
+    const sql = this.ctx.storage.sql;
+    const visit = pool && !store.getCallByProviderId(sql, input.provider, input.providerCallId) ? dni.attribute(sql, pool, input.trackingNumber, input.startedAt) : null;
+    const fresh = { trackingNumberId: tracked.id, trackingLabel: tracked.label, ...campaign, route: tracked.route, country: config.country, ...(visit ? { visit } : {}) };
     const { toLog, ...registration } = pipeline.register(this.#context(), { ...input, ...fresh, ...identity }, config);
     if (fromIndex && !registration.duplicate) this.#callers.checkLater(input.callerNumber, registration.call.id, identity);
     return this.#registered(registration, toLog);
@@ -196,6 +205,22 @@ export class Switchboard extends Server<Env> {
    */
   placeTestCall(plan: TestCallPlan): Promise<Placed> {
     return this.#sandbox.place(plan);
+  }
+
+  /**
+   * A page view of a website visit (dynamic number insertion): the pool number it shows, leased to
+   * it until its pool's lease minutes after this view; the alarm ends the lease then.
+   */
+  async dniVisit(input: { visitId: string | null; facts: VisitFacts; explicit: boolean }) {
+    const config = await this.#routingConfig();
+    const result = dni.visit(this.ctx.storage.sql, config.pools, input, Date.now());
+    if (result.expiresAt !== null) await this.#scheduleAlarm(result.expiresAt);
+    return { visitId: result.visitId, number: result.number, reused: result.reused };
+  }
+
+  /** Each pool's numbers leased now and its takeovers of the last week ("pool too small"). */
+  poolUse(poolIds: string[]) {
+    return dni.poolUse(this.ctx.storage.sql, poolIds, Date.now());
   }
 
   /** Whether the tenant has a call here, ringing or ended (the call log has only the ended ones). */
@@ -439,6 +464,9 @@ export class Switchboard extends Server<Env> {
     }
     const reminder = store.nextReminderAt(ctx.sql);
     if (reminder !== null) await this.#scheduleAlarm(reminder);
+    // Website visits' leases whose time is up end now; the next one to end brings the alarm back.
+    const leaseEnd = dni.expire(ctx.sql, ctx.now);
+    if (leaseEnd !== null) await this.#scheduleAlarm(leaseEnd);
     const testCallEnd = this.#sandbox.nextAt();
     if (testCallEnd !== null) await this.#scheduleAlarm(testCallEnd);
     await this.#checkSessions();

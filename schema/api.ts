@@ -6,6 +6,7 @@ import { z } from "zod";
 import { isCommonPassword } from "./common-passwords.ts";
 import { API_SCOPES, CONTACT_KINDS, PHONE_LABELS, USER_ROLES, type PhoneLabel } from "./constants.ts";
 import { CALL_OUTCOMES } from "./words.ts";
+import { siteOrigins } from "./dni.ts";
 import { crmUrlTemplate } from "./webhooks.ts";
 
 const trimmed = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
@@ -130,6 +131,8 @@ export const callListQuery = z.object({
    * `missed` (unanswered, no message), or one way of missing it (`no-answer`, `busy`, `canceled`, `failed`).
    */
   outcome: z.enum(CALL_OUTCOMES).optional(),
+  /** The website visit's source (`google`, `facebook`, `direct`…), for calls to pool numbers; `none`: calls that came from no visit. */
+  source: z.string().trim().toLowerCase().min(1).max(100).optional(),
   /** The caller: a name, or digits of the number. */
   q: z.string().trim().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -196,6 +199,8 @@ export const tenantUpdate = z
     }, "must be an IANA time zone like America/Los_Angeles"),
     defaultCountry: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code like US"),
     attributionWindowDays: z.number().int().min(1).max(3650),
+    /** The business's website origins, whose pages may ask for a number (dynamic number insertion). */
+    siteOrigins,
     /** "Open in CRM": a URL with placeholders (schema/webhooks.ts), or null (or "") for no button. */
     crmUrlTemplate,
   })

@@ -16,6 +16,18 @@ export function voicemailAdvances(now: VoicemailState | null, next: VoicemailSta
   return (now === null ? -1 : VOICEMAIL_STATES.indexOf(now)) < VOICEMAIL_STATES.indexOf(next);
 }
 
+/** The website visit a call to a pool number is attributed to (schema/visits.ts CallVisit). */
+export const callVisit = z.object({
+  id: z.string(),
+  source: z.string(),
+  medium: z.nullable(z.string()),
+  campaign: z.nullable(z.string()),
+  keyword: z.nullable(z.string()),
+  landingPage: z.nullable(z.string()),
+  referrer: z.nullable(z.string()),
+  gclid: z.nullable(z.string()),
+});
+
 /** A number that answered a call, and what people call it. */
 export const answerer = z.object({ number: z.string(), label: z.nullable(z.string()) });
 export type Answerer = z.infer<typeof answerer>;
@@ -65,6 +77,11 @@ export const liveCall = z.object({
    * message (`left`). It only moves forward. Calls kept from before it existed read as null.
    */
   voicemail: z._default(z.nullable(z.enum(VOICEMAIL_STATES)), null),
+  /**
+   * The website visit the call came from: a call to a pool number, attributed to the visit that held
+   * the number's lease when it rang (dynamic number insertion). Absent or null for every other call.
+   */
+  visit: z.optional(z.nullable(callVisit)),
 });
 export type LiveCall = z.infer<typeof liveCall>;
 

@@ -26,6 +26,8 @@ export const tenants = sqliteTable("tenants", {
   /** First-touch attribution window for income, in days. */
   attributionWindowDays: integer("attribution_window_days").notNull().default(90),
   createdAt: createdAt(),
+  /** The business's own website origins (`https://example.com`): the only pages whose snippet may ask for a number (POST /dni/visits). */
+  siteOrigins: text("site_origins", { mode: "json" }).notNull().$type<string[]>().default(sql`'[]'`),
   /**
    * Where "Open in CRM" takes staff from a popup: a URL with placeholders ({number}, {name}, ...;
    * schema/webhooks.ts crmUrl), or null for no button.
@@ -327,13 +329,60 @@ export const calls = sqliteTable(
     tags: text("tags", { mode: "json" }).$type<string[]>(),
     followUpAt: integer("follow_up_at"),
     createdAt: createdAt(),
+    /** The website visit a pool number was leased to when the call rang (LiveCall.visit); null for every other call. */
+    visitId: text("visit_id"),
+    visitSource: text("visit_source"),
+    visitMedium: text("visit_medium"),
+    visitCampaign: text("visit_campaign"),
+    visitKeyword: text("visit_keyword"),
+    visitLandingPage: text("visit_landing_page"),
+    visitReferrer: text("visit_referrer"),
+    visitGclid: text("visit_gclid"),
   },
   (t) => [
     uniqueIndex("calls_provider_call").on(t.tenantId, t.provider, t.providerCallId),
     index("calls_tenant_started").on(t.tenantId, t.startedAt),
     index("calls_tenant_contact").on(t.tenantId, t.contactId, t.startedAt),
     index("calls_tenant_from").on(t.tenantId, t.fromNumber, t.startedAt),
+    index("calls_tenant_source").on(t.tenantId, t.visitSource, t.startedAt),
   ],
+);
+
+/**
+ * A pool of tracking numbers for website visitors (dynamic number insertion): each visit the pool
+ * serves (its source rules) is shown one of its numbers, leased to it alone for `leaseMinutes` after
+ * its last page view; the leases themselves live in the tenant's Switchboard.
+ */
+export const numberPools = sqliteTable(
+  "number_pools",
+  {
+    id: id(),
+    tenantId: tenantId(),
+    name: text("name").notNull(),
+    /** The campaign its calls count toward; null: each number's own. */
+    campaignId: text("campaign_id").references(() => campaigns.id, { onDelete: "set null" }),
+    /** Which visits it serves (schema/dni.ts poolRule[]); none: every visit. */
+    sourceRules: text("source_rules", { mode: "json" }).notNull().$type<unknown>().default(sql`'[]'`),
+    leaseMinutes: integer("lease_minutes").notNull().default(30),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("number_pools_tenant_name").on(t.tenantId, t.name)],
+);
+
+/** The tracking numbers of each pool: keyed by the number, so a number is in one pool at most. */
+export const poolNumbers = sqliteTable(
+  "pool_numbers",
+  {
+    trackingNumberId: text("tracking_number_id")
+      .primaryKey()
+      .references(() => trackingNumbers.id, { onDelete: "cascade" }),
+    tenantId: tenantId(),
+    poolId: text("pool_id")
+      .notNull()
+      .references(() => numberPools.id, { onDelete: "cascade" }),
+  },
+  (t) => [index("pool_numbers_pool").on(t.poolId)],
 );
 
 /** Income from accounting (invoices, payments), recorded against a contact. */

@@ -9,13 +9,15 @@
  *   npm run bench -- --match 100000,1000000         caller matching at scale (local D1 only)
  *   npm run bench -- --provider twilio              whose webhooks the main run's calls are (scripts/networks/)
  *   npm run bench -- --provider-calls 40            then 40 calls through each provider, side by side (0: none)
+ *   npm run bench -- --visits 300                   POST /dni/visits, the website snippet's request (0: none)
  *   npm run bench -- --webhook-calls 60             then 60 calls without and 60 with a webhook endpoint subscribed to every event (0: none)
  *
  * It starts the app as `npm run dev` does (its own port and local state), seeds the known callers
  * it needs, connects K dashboards to the realtime socket, drives whole calls (ring, answer, hang up,
  * with signed callbacks), and reports webhook → TwiML and webhook → popup on every dashboard, calls
  * per second, errors and lost events, beside the floors: a request the Worker answers at once, one
- * Durable Object round trip, one D1 query. Results: a table here and JSON in bench-results/.
+ * Durable Object round trip, one D1 query. Then the website snippet's POST /dni/visits, whose floor is
+ * one D1 query and one Durable Object round trip. Results: a table here and JSON in bench-results/.
  */
 import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
@@ -49,6 +51,8 @@ const { values: flags } = parseArgs({
     /** Calls in each half of the webhooks pass: without an endpoint, then with one (0 skips it). */
     "webhook-calls": { type: "string", default: "60" },
     talk: { type: "string", default: "1" },
+    /** Requests of the website snippet (POST /dni/visits) timed after the floors, half new visits, half returning (0 skips it). */
+    visits: { type: "string", default: "300" },
     port: { type: "string", default: "8795" },
     "skip-build": { type: "boolean", default: false },
   },
@@ -110,6 +114,49 @@ async function timeRequests(url: string, n: number) {
     if (i >= 20) samples.push(performance.now() - t0); // the first few warm the isolate up
   }
   return stats(samples);
+}
+
+// The website snippet ---------------------------------------------------------------------------------
+
+const BENCH_SITE = "https://bench-website.example";
+
+/**
+ * POST /dni/visits as the snippet sends it, `n` times after 20 to warm up: every other one a new
+ * visit, the rest a returning visit's next page. The demo tenant gets a website origin and a pool of
+ * two sandbox numbers first. Its floor is what it must do: one D1 query (the business and the
+ * client's count, in one batch) and one Durable Object round trip (the lease).
+ */
+async function visitBench(base: string, cookie: string, n: number, floors: { durableObject: Stats; d1: Stats }) {
+  const headers = { "Content-Type": "application/json", Cookie: cookie, Origin: base };
+  const ask = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+  await ask("PATCH", "/api/tenant", { siteOrigins: [BENCH_SITE] });
+  const pools = (await ask("GET", "/api/pools")).items as { name: string }[];
+  if (!pools.some((p) => p.name === "Bench website")) {
+    const offered = ((await ask("GET", "/api/tracking-numbers/available?areaCode=559")).items as { number: string }[]).slice(0, 2);
+    const ids: string[] = [];
+    for (const o of offered) ids.push((await ask("POST", "/api/tracking-numbers", { number: o.number, label: "Bench website", terminationNumber: "+14155550150" })).id as string);
+    await ask("POST", "/api/pools", { name: "Bench website", trackingNumberIds: ids });
+  }
+  const samples: number[] = [];
+  let visitId: string | null = null;
+  for (let i = 0; i < n + 20; i++) {
+    const returning = i % 2 === 1 && visitId !== null;
+    const body = { tenant: "demo", visitId: returning ? visitId : null, url: `${BENCH_SITE}/${returning ? "contact" : "?utm_source=google&utm_medium=cpc&utm_term=bench"}`, referrer: returning ? `${BENCH_SITE}/` : "https://www.google.com/", landingPage: `${BENCH_SITE}/?utm_source=google&utm_medium=cpc&utm_term=bench` };
+    const t0 = performance.now();
+    // As the snippet sends it: JSON as text/plain from the business's origin, one client per visitor.
+    const res = await fetch(`${base}/dni/visits`, { method: "POST", headers: { "Content-Type": "text/plain", Origin: BENCH_SITE, "CF-Connecting-IP": `203.0.113.${i % 250}` }, body: JSON.stringify(body) });
+    const answer = (await res.json()) as { visitId?: string; number?: string | null };
+    if (!res.ok || !answer.number) throw new Error(`POST /dni/visits: ${res.status} ${JSON.stringify(answer)}`);
+    if (i >= 20) samples.push(performance.now() - t0);
+    if (!returning) visitId = answer.visitId ?? null;
+  }
+  const s = stats(samples);
+  const ratio = (floor: number) => Math.round((s.p50 / floor) * 100) / 100;
+  return { ...s, ratioP50ToDurableObjectFloor: ratio(floors.durableObject.p50), ratioP50ToFloor: ratio(floors.durableObject.p50 + floors.d1.p50) };
 }
 
 // CPU per call, by process ----------------------------------------------------------------------------
@@ -428,6 +475,7 @@ async function loadBench() {
       durableObject: await timeRequests(`${base}/health/durable-object`, 300),
       d1: await timeRequests(`${base}/health/d1`, 300),
     };
+    const dniVisits = Number(flags.visits) > 0 ? await visitBench(base, cookie, Number(flags.visits), floors) : null;
     const dashboards = await openDashboards(base, cookie, k);
     const network = networkFor(flags.provider, base);
     const to = network.demoNumber;
@@ -565,6 +613,7 @@ async function loadBench() {
       cpu,
       dashboardErrors: seen.flatMap((d) => d.errors).length,
       providers,
+      dniVisits,
       webhooks,
       client: clientSize(),
     };
@@ -715,6 +764,7 @@ function printLoad(r: Awaited<ReturnType<typeof loadBench>>) {
   console.log(row("webhook → TwiML", r.webhookToTwiml, [r.webhookToTwiml.ratioP50ToDurableObjectFloor, r.webhookToTwiml.ratioP50ToDurableObjectFloorUnderLoad]));
   console.log(row("webhook → popup (every dashboard)", r.webhookToPopup, [r.webhookToPopup.ratioP50ToDurableObjectFloor, r.webhookToPopup.ratioP50ToDurableObjectFloorUnderLoad]));
   for (const [name, s] of Object.entries(r.voicePhases)) console.log(row(`  inside the Worker: ${name}`, s));
+  if (r.dniVisits) console.log(`${row("POST /dni/visits (website snippet)", r.dniVisits)}   p50 = ×${r.dniVisits.ratioP50ToDurableObjectFloor} DO floor, ×${r.dniVisits.ratioP50ToFloor} its floor (one D1 query + one DO round trip)`);
   const steady = r.steadyCallsPerSecond === null ? "" : ` (finished a second from ${STEADY_AFTER_MS / 1000} s until the last call began: ${r.steadyCallsPerSecond})`;
   console.log(`calls per second: ${r.callsPerSecond}${steady}   errors: ${r.errors}   lost events: ${r.lostEvents}   seq gaps: ${r.seqGaps}   missing from the call log: ${r.missingFromCallLog}`);
   if (r.cpu) {

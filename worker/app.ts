@@ -21,6 +21,9 @@ import { profileRoutes, receivingNumberRoutes, routeRoutes } from "./routing/rou
 import { businessHoursRoutes } from "./routing/business-hours.ts";
 import { trackingNumberRoutes } from "./numbers/routes.ts";
 import { setupRoutes } from "./setup/routes.ts";
+import { poolRoutes } from "./dni/pools.ts";
+import { sourceReportRoutes } from "./dni/report.ts";
+import { snippet, visitRoutes } from "./dni/visits.ts";
 import { inboundWebhooks } from "./webhooks/inbound.ts";
 import { webhookRoutes } from "./outbound/routes.ts";
 import { ADAPTERS } from "./providers/index.ts";
@@ -54,6 +57,7 @@ const api = new Hono<AppEnv>()
   .route("/calls", callRoutes)
   .route("/campaigns", campaignRoutes)
   .route("/income", incomeRoutes)
+  .route("/reports", sourceReportRoutes)
   .route("/reports", reportRoutes)
   .route("/tenant", tenantRoutes)
   .route("/provider-accounts", providerAccountRoutes)
@@ -64,6 +68,7 @@ const api = new Hono<AppEnv>()
   .route("/routes", routeRoutes)
   .route("/business-hours", businessHoursRoutes)
   .route("/tracking-numbers", trackingNumberRoutes)
+  .route("/pools", poolRoutes)
   .route("/profile", profileRoutes)
   .route("/setup", setupRoutes)
   .route("/audit", auditRoutes)
@@ -110,7 +115,8 @@ function healthKeyHeld(c: { env: Env; req: { header(name: string): string | unde
 export const app = new Hono<AppEnv>()
   // For browsers: a provider reads the webhooks' answers, and a WebSocket upgrade's answer is the
   // Durable Object's own (its headers immutable), so neither carries them.
-  .use(except(["/parties/*", "/webhooks/*"], SECURITY_HEADERS))
+  // The website snippet is loaded by the business's own pages, on their origin: it sets its own headers.
+  .use(except(["/parties/*", "/webhooks/*", "/dni.js"], SECURITY_HEADERS))
   .get("/health", (c) => c.json({ ok: true }))
   .use("/health/*", async (c, next) => (healthKeyHeld(c) ? next() : apiError(c, 401, "The deep health checks take the HEALTH_KEY as a bearer key")))
   // The floors the benchmark measures against: one Durable Object round trip, one D1 query.
@@ -119,6 +125,9 @@ export const app = new Hono<AppEnv>()
   .route("/api", api)
   .route("/webhooks", webhooks)
   .route("/parties", realtimeRoutes)
+  // Dynamic number insertion: the snippet websites load, and the number it asks for each visit.
+  .get("/dni.js", snippet)
+  .route("/dni", visitRoutes)
   .notFound((c) => apiError(c, 404, `No route for ${c.req.method} ${new URL(c.req.url).pathname}`))
   .onError((err, c) => {
     if (err instanceof HTTPException) {

@@ -25,6 +25,7 @@ const ProfileScreen = lazy(() => import("./screens/Profile.tsx").then((m) => m.P
 const NumbersScreen = lazy(() => import("./screens/Numbers.tsx").then((m) => m.NumbersScreen));
 const ReceivingScreen = lazy(() => import("./screens/Receiving.tsx").then((m) => m.ReceivingScreen));
 const RoutesScreen = lazy(() => import("./screens/Routes.tsx").then((m) => m.RoutesScreen));
+const PoolsScreen = lazy(() => import("./screens/Pools.tsx").then((m) => m.PoolsScreen));
 const BusinessHoursScreen = lazy(() => import("./screens/BusinessHours.tsx").then((m) => m.BusinessHoursScreen));
 const CampaignsScreen = lazy(() => import("./screens/Campaigns.tsx").then((m) => m.CampaignsScreen));
 const SettingsScreen = lazy(() => import("./screens/settings/Settings.tsx").then((m) => m.SettingsScreen));
@@ -63,6 +64,7 @@ function Screen({ store }: { store: LiveStore }) {
       if (id === "receiving") return <ReceivingScreen id={sub} query={query} />;
       if (id === "routes") return <RoutesScreen id={sub} query={query} />;
       if (id === "hours") return <BusinessHoursScreen query={query} />;
+      if (id === "pools") return <PoolsScreen id={sub} query={query} />;
       return <NumbersScreen />;
     case "campaigns":
       return <CampaignsScreen />;

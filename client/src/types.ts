@@ -2,6 +2,7 @@
 import type { PhoneRecord } from "../../schema/api.ts";
 import type { CallerType } from "../../schema/calls.ts";
 import type { CallStatus, ContactKind } from "../../schema/constants.ts";
+import type { CallVisit } from "../../schema/visits.ts";
 
 export type Phone = PhoneRecord;
 export type Contact = {
@@ -43,6 +44,8 @@ export type LoggedCall = {
   outcome: string | null;
   tags: string[] | null;
   followUpAt: number | null;
+  /** The website visit a call to a pool number came from (dynamic number insertion). */
+  visit?: CallVisit | null;
   live: boolean;
 };
 

@@ -51,6 +51,8 @@ export type FullTenant = TwilioTenant & {
     user: string;
     /** An invitation not yet accepted. */
     invitation: string;
+    /** A number pool (empty: the fixture's number stays a fixed one). */
+    pool: string;
     provider: "twilio";
     /** A webhook endpoint, turned off once its test event was delivered (so nothing more reaches it), and that delivery. */
     webhook: string;
@@ -78,6 +80,7 @@ export async function fullTenant(name = "Full"): Promise<FullTenant> {
   const { key: apiKey } = await created<{ key: string }>(admin, "/api/keys", { name: "fuzz", role: "admin", scopes: [...API_SCOPES] });
   const otherKey = await created(admin, "/api/keys", { name: "accounting" });
   const { key: agentKey } = await created<{ key: string }>(admin, "/api/keys", { name: "agent's" });
+  const pool = await created(admin, "/api/pools", { name: `${name} Website visitors` });
   const invitation = await created(admin, "/api/invitations", { email: `invited-${crypto.randomUUID()}@${t.slug}.test`, role: "agent" });
   const agent = await db().query.users.findFirst({ where: (u, { eq }) => eq(u.email, t.agentEmail) });
 
@@ -122,6 +125,7 @@ export async function fullTenant(name = "Full"): Promise<FullTenant> {
       apiKey: otherKey.id,
       user: agent!.id,
       invitation: invitation.id,
+      pool: pool.id,
       provider: "twilio",
       webhook: webhook.id,
       delivery: delivery.body.id,
@@ -140,7 +144,7 @@ export async function freshCookie(t: { id: string }, role: UserRole) {
 }
 
 /** Tables whose rows belong to a tenant (a `tenant_id` column), and the one table that is the tenant. */
-const TENANT_TABLES = ["contacts", "contact_phones", "calls", "campaigns", "campaign_costs", "income", "receiving_numbers", "routes", "tracking_numbers", "business_hours", "provider_accounts", "api_keys", "users", "sessions", "invitations", "password_resets", "webhook_endpoints", "webhook_deliveries", "sms_alerts"];
+const TENANT_TABLES = ["contacts", "contact_phones", "calls", "campaigns", "campaign_costs", "income", "receiving_numbers", "routes", "tracking_numbers", "business_hours", "number_pools", "pool_numbers", "provider_accounts", "api_keys", "users", "sessions", "invitations", "password_resets", "webhook_endpoints", "webhook_deliveries", "sms_alerts"];
 
 /** Every row a tenant owns in D1, as text, to compare before and after. */
 export async function rowsOf(tenantId: string) {

@@ -19,6 +19,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { apiKeyCreate, callListQuery, callUpdate, campaignCostInput, campaignCreate, campaignUpdate, contactCreate, contactListQuery, contactUpdate, incomeInput, incomeListQuery, incomeUpdate, invitationAccept, invitationCreate, linkQuery, loginBody, passwordChange, passwordReset, userUpdate, phoneInput, reportQuery, signupBody, tenantUpdate } from "../../schema/api.ts";
 import { receivingNumberInput, receivingNumberUpdate, routeSave } from "../../schema/routing.ts";
 import { businessHoursInput, trackingAfterHours } from "../../schema/hours.ts";
+import { poolInput, poolUpdate, visitRequest } from "../../schema/dni.ts";
 import { twilioCredentials } from "../../worker/providers/twilio/adapter.ts";
 import { auditQuery } from "../../worker/audit/routes.ts";
 import { dialActionForm, gatherForm, recordingForm, statusForm, voiceForm, whisperForm } from "../../worker/providers/twilio/forms.ts";
@@ -81,6 +82,11 @@ const SPECS: Record<string, Spec> = {
   "POST /api/income/import": { csv: ["contact_id", "phone", "email", "amount", "date", "reference"], query: z.object({ atomic: z.enum(["true", "false"]) }) },
   "GET /api/reports/campaigns": { query: reportQuery },
   "GET /api/reports/campaigns.csv": { query: reportQuery },
+  "GET /api/reports/sources": { query: reportQuery },
+  "GET /api/reports/sources.csv": { query: reportQuery },
+  "POST /api/pools": { body: poolInput },
+  "PATCH /api/pools/:id": { body: poolUpdate },
+  "POST /dni/visits": { body: visitRequest },
   "PATCH /api/tenant": { body: tenantUpdate },
   "PUT /api/provider-accounts/:provider": { body: accountBody },
   "POST /api/provider-accounts/:provider/test": { body: accountBody },
@@ -149,11 +155,15 @@ beforeAll(async () => {
   // Dates are read in the tenant's zone: the fuzzed tenant's is 14 hours ahead of UTC, so its first
   // days begin before 1970 (negative epoch ms) and its last ones after 2199 ends in UTC.
   await env.DB.prepare("update tenants set time_zone = 'Pacific/Kiritimati' where id = ?").bind(own.id).run();
+  // The app's own origin is the fuzzed tenant's website: the snippet's requests from it get numbers (a pool of its own number).
+  await env.DB.prepare("update tenants set site_origins = ? where id = ?").bind(JSON.stringify([BASE]), own.id).run();
+  await env.DB.prepare("insert into pool_numbers (tracking_number_id, tenant_id, pool_id) values (?, ?, ?)").bind(own.ids.trackingNumber, own.id, own.ids.pool).run();
+  await switchboardOf(own).routingChanged();
 }, 60_000);
 
 /** Everything a 4xx must leave as it was (the audit log too: a refused change is no event): every row of D1 but the login throttle's (a failed login counts, by design) and keys' last use, and each Switchboard's event counter. */
 async function state() {
-  const tables = ["tenants", "users", "sessions", "api_keys", "contacts", "contact_phones", "campaigns", "campaign_costs", "income", "provider_accounts", "routes", "tracking_numbers", "receiving_numbers", "business_hours", "calls", "audit_events", "webhook_endpoints"];
+  const tables = ["tenants", "users", "sessions", "api_keys", "contacts", "contact_phones", "campaigns", "campaign_costs", "income", "provider_accounts", "routes", "tracking_numbers", "receiving_numbers", "business_hours", "number_pools", "pool_numbers", "calls", "audit_events", "webhook_endpoints"];
   const results = await env.DB.batch(tables.map((t) => env.DB.prepare(`select * from ${t} order by rowid`)));
   // What changes by itself: a key's last use, and whether an endpoint is failing (its deliveries run on the queue, between cases).
   const unset: Record<string, string> = { api_keys: "last_used_at", webhook_endpoints: "failing_since" };

@@ -182,7 +182,7 @@ describe("the call log as CSV", () => {
     const res = await call("/api/calls.csv?status=missed", { cookie: await login(t.adminEmail) });
     expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     const [header, row, ...rest] = (await res.text()).split(/\r?\n/);
-    expect(header).toBe("started_at,caller_number,caller_name,caller_type,tracking_number,tracking_label,campaign,status,result,rang_at,duration_seconds,talk_seconds,first_time,subject,outcome,notes,tags");
+    expect(header).toBe("started_at,caller_number,caller_name,caller_type,tracking_number,tracking_label,campaign,status,result,rang_at,duration_seconds,talk_seconds,first_time,subject,outcome,notes,tags,visit_source,visit_medium,visit_campaign,visit_keyword,landing_page,referrer");
     expect(row).toMatch(/^\d{4}-\d\d-\d\dT.*,\+14155550124,,unknown,\+1\d{10},Main line,Website,busy,/);
     expect(rest.filter(Boolean)).toEqual([]);
     const none = await call("/api/calls.csv?status=completed", { cookie: await login(t.adminEmail) });

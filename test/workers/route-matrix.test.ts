@@ -115,6 +115,8 @@ const ROUTES: Record<string, Route> = {
 
   "GET /api/reports/campaigns": { access: "marketing:read" },
   "GET /api/reports/campaigns.csv": { access: "marketing:read" },
+  "GET /api/reports/sources": { access: "marketing:read" },
+  "GET /api/reports/sources.csv": { access: "marketing:read" },
   "GET /api/tenant": { access: "settings:read" },
   "PATCH /api/tenant": { access: "settings:write", body: () => ({ attributionWindowDays: 30 }) },
 
@@ -167,6 +169,17 @@ const ROUTES: Record<string, Route> = {
   "POST /api/tracking-numbers/failsafe": { access: "numbers:write" },
   // The fixture's number is a real Twilio one: the tenant's own is 409, another's 404.
   "POST /api/tracking-numbers/:id/test-call": { access: "numbers:write", ids: { id: "trackingNumber" }, body: () => ({}) },
+
+  "GET /api/pools": { access: "numbers:read" },
+  "GET /api/pools/:id": { access: "numbers:read", ids: { id: "pool" } },
+  "POST /api/pools": { access: "numbers:write", body: () => ({ name: `Matrix ${crypto.randomUUID()}` }) },
+  "PATCH /api/pools/:id": { access: "numbers:write", ids: { id: "pool" }, body: () => ({ leaseMinutes: 45 }) },
+  "DELETE /api/pools/:id": { access: "numbers:write", ids: { id: "pool" } },
+
+  // Dynamic number insertion: the snippet any website loads, and what it asks (a business's own origins only; dni.test.ts).
+  "GET /dni.js": { access: "public" },
+  "OPTIONS /dni/visits": { access: "public" },
+  "POST /dni/visits": { access: "public" },
 
   "GET /api/setup": { access: "settings:read" },
 

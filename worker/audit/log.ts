@@ -22,6 +22,7 @@ const AUDITED: [RegExp, string][] = [
   [/^\/api\/keys(\/|$)/, "API key"],
   [/^\/api\/provider-accounts(\/|$)/, "provider account"],
   [/^\/api\/tracking-numbers(\/|$)/, "tracking number"],
+  [/^\/api\/pools(\/|$)/, "number pool"],
   [/^\/api\/receiving-numbers(\/|$)/, "receiving number"],
   [/^\/api\/routes(\/|$)/, "route"],
   [/^\/api\/business-hours\/?$/, "business hours"],

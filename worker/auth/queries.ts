@@ -151,3 +151,32 @@ export async function countAttempt(db: Db, kind: "signup" | "link", client: stri
   await db.insert(loginThrottle).values(values).onConflictDoUpdate({ target: loginThrottle.key, set: values });
   return 0;
 }
+
+/**
+ * Requests per client to what the business's website snippet asks (POST /dni/visits) in the throttle's
+ * window: every page view of every visitor behind one address (an office, a school) counts, so the
+ * limit is high; it stops one client from cycling a pool's numbers without end.
+ */
+export const VISITS_PER_CLIENT = 600;
+
+/**
+ * Counts a request of the client in the login throttle's table and window (`visit:<address>`), in one
+ * statement, for a D1 batch beside the request's own read: the answer's row has the count so far in
+ * the window (`failures`) and when the window started.
+ */
+export function countVisitStatement(d1: D1Database, client: string, now = Date.now()) {
+  return d1
+    .prepare(
+      `insert into login_throttle (key, failures, window_started_at, next_attempt_at) values (?1, 1, ?2, null)
+       on conflict (key) do update set
+         failures = case when ?2 - window_started_at > ?3 then 1 else failures + 1 end,
+         window_started_at = case when ?2 - window_started_at > ?3 then ?2 else window_started_at end
+       returning failures, window_started_at`,
+    )
+    .bind(`visit:${client}`, now, THROTTLE_WINDOW_MS);
+}
+
+/** Forgets the throttle's windows that are over (a new client's first visit does it, off the answer's path). */
+export async function forgetOldWindows(db: Db, now = Date.now()) {
+  await db.delete(loginThrottle).where(lt(loginThrottle.windowStartedAt, now - THROTTLE_WINDOW_MS));
+}

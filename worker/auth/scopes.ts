@@ -31,6 +31,8 @@ const RESOURCES: Record<string, Need> = {
   // Who edits routes edits the hours they read.
   "business-hours": "routing",
   "tracking-numbers": "numbers",
+  // Number pools are tracking numbers shown to website visitors.
+  pools: "numbers",
   keys: "keys:manage",
   "provider-accounts": "providers:manage",
   users: "users:manage",

@@ -19,6 +19,7 @@ import { dayRange, isoInZone, localDate } from "../../schema/zoned.ts";
 import { isTerminal, type Answerer } from "../../schema/calls.ts";
 import { outcomeOf, type CallOutcome } from "../../schema/words.ts";
 import { contactsChanged } from "../contacts/routes.ts";
+import type { CallVisit } from "../../schema/visits.ts";
 import { emitEvent } from "../outbound/events.ts";
 import { getContact } from "../contacts/queries.ts";
 
@@ -58,6 +59,10 @@ const columns = {
   outcome: calls.outcome,
   tags: calls.tags,
   followUpAt: calls.followUpAt,
+  // As a live call has it (LiveCall.visit): the website visit a pool number's call came from, or null.
+  visit: sql<string | null>`case when ${calls.visitId} is null then null else json_object('id', ${calls.visitId}, 'source', ${calls.visitSource}, 'medium', ${calls.visitMedium}, 'campaign', ${calls.visitCampaign}, 'keyword', ${calls.visitKeyword}, 'landingPage', ${calls.visitLandingPage}, 'referrer', ${calls.visitReferrer}, 'gclid', ${calls.visitGclid}) end`.mapWith(
+    (json: string | null): CallVisit | null => (json === null ? null : (JSON.parse(json) as CallVisit)),
+  ),
 };
 
 function logged(db: Db) {
@@ -128,6 +133,7 @@ function callFilters(tenant: { id: string; timeZone: string }, q: z.infer<typeof
   if (q.status === "missed") filters.push(inArray(calls.status, [...MISSED]));
   else if (q.status) filters.push(eq(calls.status, q.status));
   if (q.outcome) filters.push(outcomeFilter(q.outcome));
+  if (q.source) filters.push(q.source === "none" ? isNull(calls.visitSource) : eq(calls.visitSource, q.source));
   if (q.q) {
     const digits = phoneDigits(q.q);
     filters.push(digits.length >= 3 && !/\p{L}/u.test(q.q) ? contains(calls.fromNumber, digits) : contains(calls.callerName, q.q));
@@ -140,7 +146,7 @@ export const callCsvRoutes = new Hono<AppEnv>().get("/", validate("query", callL
   const { tenant } = c.get("auth");
   await settledCallLog(c.env, tenant.id);
   const rows = await logged(getDb(c.env.DB)).where(callFilters(tenant, c.req.valid("query"))).orderBy(desc(calls.startedAt)).limit(50_000);
-  const columns = ["started_at", "caller_number", "caller_name", "caller_type", "tracking_number", "tracking_label", "campaign", "status", "result", "rang_at", "duration_seconds", "talk_seconds", "first_time", "subject", "outcome", "notes", "tags"];
+  const columns = ["started_at", "caller_number", "caller_name", "caller_type", "tracking_number", "tracking_label", "campaign", "status", "result", "rang_at", "duration_seconds", "talk_seconds", "first_time", "subject", "outcome", "notes", "tags", "visit_source", "visit_medium", "visit_campaign", "visit_keyword", "landing_page", "referrer"];
   const csv = toCsv(
     rows.map((r) => ({
       // The tenant's wall time with its offset: what the dashboard shows, and still one exact instant.
@@ -162,6 +168,13 @@ export const callCsvRoutes = new Hono<AppEnv>().get("/", validate("query", callL
       outcome: r.outcome,
       notes: r.notes,
       tags: (r.tags ?? []).join(";"),
+      // The website visit of a call to a pool number (empty for a fixed number's).
+      visit_source: r.visit?.source ?? null,
+      visit_medium: r.visit?.medium ?? null,
+      visit_campaign: r.visit?.campaign ?? null,
+      visit_keyword: r.visit?.keyword ?? null,
+      landing_page: r.visit?.landingPage ?? null,
+      referrer: r.visit?.referrer ?? null,
     })),
     columns,
   );

@@ -447,7 +447,7 @@ export const reportRoutes = new Hono<AppEnv>()
 
 /** The business's settings as GET and PATCH /api/tenant answer them. */
 function tenantView(t: typeof tenants.$inferSelect) {
-  return { id: t.id, slug: t.slug, name: t.name, timeZone: t.timeZone, defaultCountry: t.defaultCountry, attributionWindowDays: t.attributionWindowDays, crmUrlTemplate: t.crmUrlTemplate };
+  return { id: t.id, slug: t.slug, name: t.name, timeZone: t.timeZone, defaultCountry: t.defaultCountry, attributionWindowDays: t.attributionWindowDays, siteOrigins: t.siteOrigins, crmUrlTemplate: t.crmUrlTemplate };
 }
 
 export const tenantRoutes = new Hono<AppEnv>()
@@ -460,7 +460,7 @@ export const tenantRoutes = new Hono<AppEnv>()
     const before = (await db.query.tenants.findFirst({ where: eq(tenants.id, c.get("auth").tenant.id) }))!;
     const [t] = await db.update(tenants).set(c.req.valid("json")).where(eq(tenants.id, c.get("auth").tenant.id)).returning();
     await c.env.Switchboard.getByName(t!.id).routingChanged();
-    const { changes, text } = changesOf(before, c.req.valid("json"), { name: "business name", timeZone: "time zone", defaultCountry: "country", attributionWindowDays: "attribution window (days)", crmUrlTemplate: "CRM link" });
+    const { changes, text } = changesOf(before, c.req.valid("json"), { name: "business name", timeZone: "time zone", defaultCountry: "country", attributionWindowDays: "attribution window (days)", crmUrlTemplate: "CRM link", siteOrigins: "website origins" });
     noteAudit(c, { action: "tenant.updated", targetType: "tenant", targetId: t!.id, summary: `Changed settings: ${text}`, details: { changes } });
     return c.json(tenantView(t!));
   });

@@ -15,6 +15,8 @@ import { me } from "../session.ts";
 
 // Opened from a popup now and then: loaded on first use.
 const CallInfoForm = lazy(() => import("./CallInfoForm.tsx").then((m) => m.CallInfoForm), { quiet: true });
+// Only calls from a website visit (a pool number's) have one to show.
+const VisitLine = lazy(() => import("./VisitLine.tsx").then((m) => m.VisitLine), { quiet: true });
 const SelectCustomer = lazy(() => import("./SelectCustomer.tsx").then((m) => m.SelectCustomer), { quiet: true });
 
 /** The whole call so far (Duration). */
@@ -79,6 +81,14 @@ function CallPopup({ call, store }: { call: LiveCall; store: LiveStore }) {
           {formatPhone(call.trackingNumber)}
           {call.campaignName ? ` (${call.campaignName})` : ""}
         </dd>
+        {call.visit && (
+          <>
+            <dt>Source</dt>
+            <dd class="visit-line" data-testid="visit">
+              <VisitLine visit={call.visit} />
+            </dd>
+          </>
+        )}
         <dt>Rings at</dt>
         <dd>{ringsAtText(call)}</dd>
         {answeredByText(call) !== null && (

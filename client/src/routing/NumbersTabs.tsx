@@ -1,8 +1,8 @@
-/** The Numbers screen's parts, as CTM's Numbers menu has them: tracking numbers, receiving numbers, routes; and the business hours they follow. */
+/** The Numbers screen's parts, as CTM's Numbers menu has them: tracking numbers, receiving numbers, routes; the business hours they follow; the pools shown to website visitors. */
 import { can } from "../can.ts";
 import { href } from "../router.ts";
 
-export type NumbersTab = "tracking" | "receiving" | "routes" | "hours";
+export type NumbersTab = "tracking" | "receiving" | "routes" | "hours" | "pools";
 
 export function NumbersTabs({ current }: { current: NumbersTab }) {
   const tab = (id: NumbersTab, to: string, title: string) => (
@@ -16,6 +16,7 @@ export function NumbersTabs({ current }: { current: NumbersTab }) {
       {can("routing:read") && tab("receiving", "/numbers/receiving", "Receiving numbers")}
       {can("routing:read") && tab("routes", "/numbers/routes", "Routes")}
       {can("routing:read") && tab("hours", "/numbers/hours", "Business hours")}
+      {tab("pools", "/numbers/pools", "Number pools")}
     </nav>
   );
 }

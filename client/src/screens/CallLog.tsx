@@ -10,9 +10,13 @@ import { can } from "../can.ts";
 import { href, navigate } from "../router.ts";
 import type { Campaign, LoggedCall, Page, TrackingNumber } from "../types.ts";
 import { Pager } from "./Contacts.tsx";
+import { NO_VISIT, sourceName } from "../../../schema/visits.ts";
+import { VisitLine } from "../components/VisitLine.tsx";
 
 const PAGE = 25;
-const FILTERS = ["from", "to", "trackingNumberId", "campaignId", "outcome", "q"] as const;
+const FILTERS = ["from", "to", "trackingNumberId", "campaignId", "source", "outcome", "q"] as const;
+/** The sources offered as the filter's choices; any other (a referring site) is typed. */
+const SOURCES = ["google", "bing", "facebook", "instagram", "yahoo", "duckduckgo", "direct"];
 
 export function CallLog({ query }: { query: URLSearchParams }) {
   const page = useSignal<Page<LoggedCall> | null>(null);
@@ -77,6 +81,20 @@ export function CallLog({ query }: { query: URLSearchParams }) {
           </select>
         </label>
         )}
+        {can("marketing:read") && (
+          <label>
+            Source
+            <input name="source" list="visit-sources" size={10} placeholder="google" defaultValue={filters.source} />
+            <datalist id="visit-sources">
+              {SOURCES.map((s) => (
+                <option key={s} value={s}>
+                  {sourceName(s)}
+                </option>
+              ))}
+              <option value="none">{NO_VISIT}</option>
+            </datalist>
+          </label>
+        )}
         <label>
           Outcome
           <select name="outcome" defaultValue={filters.outcome}>
@@ -108,6 +126,7 @@ export function CallLog({ query }: { query: URLSearchParams }) {
                 <th scope="col">Campaign</th>
                 <th scope="col">Outcome</th>
                 <th scope="col">{TALK_TIME}</th>
+                <th scope="col">Source</th>
               </tr>
             </thead>
             <tbody>
@@ -128,6 +147,9 @@ export function CallLog({ query }: { query: URLSearchParams }) {
                     {outcomeOf(c) === "voicemail" && <Recording url={c.recordingUrl} voicemail />}
                   </td>
                   <td>{c.talkSeconds !== null ? formatDuration(c.talkSeconds) : "—"}</td>
+                  <td class="visit-line" data-label="Source">
+                    {c.visit ? <VisitLine visit={c.visit} /> : "—"}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -172,6 +194,16 @@ export function CallDetail({ id }: { id: string }) {
           {formatPhone(c.trackingNumber)} {c.trackingLabel}
           {c.campaignName && ` (${c.campaignName})`}
         </dd>
+        {c.visit && (
+          <>
+            <dt>Source</dt>
+            <dd class="visit-line">
+              <VisitLine visit={c.visit} />
+              {c.visit.landingPage && <span class="secondary">Landing page: {c.visit.landingPage}</span>}
+              {c.visit.referrer && <span class="secondary">Referrer: {c.visit.referrer}</span>}
+            </dd>
+          </>
+        )}
         <dt>Rang at</dt>
         <dd>{c.terminationNumber ? formatPhone(c.terminationNumber) : "—"}</dd>
         <dt>Outcome</dt>

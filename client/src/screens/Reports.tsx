@@ -34,6 +34,69 @@ type Report = {
   unattributedIncomeCents: number;
 };
 
+/** The source report's line: the website visit's source, medium, campaign and keyword (source null: calls from no visit). */
+type SourceLine = { source: string | null; name: string; medium: string | null; campaign: string | null; keyword: string | null; calls: number; answeredRate: number | null; firstTimeCallers: number; newCustomers: number; incomeCents: number };
+
+/** Calls and money per website source and keyword (dynamic number insertion), beside the campaign report. */
+function SourceReport({ from, to, version }: { from: string; to: string; version: number }) {
+  const lines = useSignal<SourceLine[] | null>(null);
+  useEffect(() => {
+    void api<{ sources: SourceLine[] }>("GET", `/api/reports/sources?from=${from}&to=${to}`)
+      .then((r) => (lines.value = r.sources))
+      .catch(() => (lines.value = null));
+  }, [from, to, version]);
+  const list = lines.value;
+  if (!list) return null;
+  return (
+    <section aria-labelledby="source-report-title">
+      <div class="screen-head">
+        <h2 id="source-report-title">By website source</h2>
+        <a class="button small" href={`/api/reports/sources.csv?from=${from}&to=${to}`} download>
+          Export CSV
+        </a>
+      </div>
+      <p class="muted">Calls to pool numbers, by the website visit that brought them (Numbers › Number pools).</p>
+      <table class="list report" data-testid="source-report">
+        <thead>
+          <tr>
+            <th scope="col">Source</th>
+            <th scope="col">Medium</th>
+            <th scope="col">Campaign</th>
+            <th scope="col">Keyword</th>
+            <th scope="col">Calls</th>
+            <th scope="col">Answered</th>
+            <th scope="col">First-time</th>
+            <th scope="col">New customers</th>
+            <th scope="col">Income</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.length === 0 && (
+            <tr>
+              <td colSpan={9} class="empty">
+                No calls in this range.
+              </td>
+            </tr>
+          )}
+          {list.map((l) => (
+            <tr key={`${l.source}|${l.medium}|${l.campaign}|${l.keyword}`} data-source={l.source ?? "none"}>
+              <td>{l.name}</td>
+              <td data-label="Medium">{l.medium ?? "—"}</td>
+              <td data-label="Campaign">{l.campaign ?? "—"}</td>
+              <td data-label="Keyword">{l.keyword ?? "—"}</td>
+              <td data-label="Calls">{l.calls}</td>
+              <td data-label="Answered">{pct(l.answeredRate)}</td>
+              <td data-label="First-time">{l.firstTimeCallers}</td>
+              <td data-label="New customers">{l.newCustomers}</td>
+              <td data-label="Income">{money(l.incomeCents)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)}%`);
 
 /** This month so far, in the business's calendar (not the browser's). */
@@ -485,6 +548,7 @@ export function ReportsScreen({ query }: { query: URLSearchParams }) {
           </table>
         </>
       )}
+      <SourceReport from={from} to={to} version={incomeVersion.value} />
       <IncomeList from={from} to={to} version={incomeVersion.value} onChange={incomeChanged} />
       {can("marketing:write") && can("contacts:read") && <IncomeForms onChange={incomeChanged} />}
       {can("numbers:read") && (

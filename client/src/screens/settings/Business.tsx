@@ -6,9 +6,9 @@ import { ZoneList } from "../../components/ZoneList.tsx";
 import { loadMe } from "../../session.ts";
 import { CRM_PLACEHOLDERS } from "../../../../schema/crm.ts";
 
-type Tenant = { id: string; slug: string; name: string; timeZone: string; defaultCountry: string; attributionWindowDays: number; crmUrlTemplate: string | null };
+type Tenant = { id: string; slug: string; name: string; timeZone: string; defaultCountry: string; attributionWindowDays: number; siteOrigins: string[]; crmUrlTemplate: string | null };
 
-const LABELS = { name: "Business name", timeZone: "Time zone", defaultCountry: "Country", attributionWindowDays: "Attribution window", crmUrlTemplate: "The Open in CRM link" };
+const LABELS = { name: "Business name", timeZone: "Time zone", defaultCountry: "Country", attributionWindowDays: "Attribution window", siteOrigins: "Website origins:", crmUrlTemplate: "The Open in CRM link" };
 
 
 export function BusinessSettings() {
@@ -28,6 +28,9 @@ export function BusinessSettings() {
         timeZone: String(f.get("timeZone") ?? "").trim(),
         defaultCountry: String(f.get("defaultCountry") ?? "").trim().toUpperCase(),
         attributionWindowDays: Number(f.get("attributionWindowDays")),
+        siteOrigins: String(f.get("siteOrigins") ?? "")
+          .split(/[\s,]+/)
+          .filter(Boolean),
         crmUrlTemplate: String(f.get("crmUrlTemplate") ?? "").trim() || null,
       });
       message.value = "Saved";
@@ -58,6 +61,11 @@ export function BusinessSettings() {
         <input name="attributionWindowDays" type="number" min={1} max={3650} required defaultValue={String(t.attributionWindowDays)} />
       </label>
       <small class="muted">Income counts toward the campaign of the customer's first call when it arrives within this many days of that call.</small>
+      <label>
+        Website origins
+        <textarea name="siteOrigins" rows={3} placeholder="https://www.example.com" defaultValue={(t.siteOrigins ?? []).join("\n")} />
+      </label>
+      <small class="muted">One a line: the addresses of your website (no page path). Only their pages may show your number pools' numbers (Numbers › Number pools).</small>
       <label>
         Open in CRM link
         <input name="crmUrlTemplate" type="text" inputMode="url" maxLength={2000} defaultValue={t.crmUrlTemplate ?? ""} placeholder="https://crm.example.com/contacts?phone={number}&name={name}" />
