@@ -274,7 +274,7 @@ const tenantQuery = z.object({ tenant: z.string().min(1).max(100) });
  * the URLs of markup no Switchboard numbered (the fail-safe) and of calls answered before steps
  * were numbered.
  */
-const stepOfQuery = z.object({ step: z.coerce.number().int().min(1).max(1_000_000).optional() });
+const stepParam = z.coerce.number().int().min(1).max(1_000_000).optional();
 
 /** The tenant a callback belongs to: named by its URL, else by the tracking number it is about. */
 async function tenantOf(c: C, db: Db, event: InboundEvent) {
@@ -304,9 +304,9 @@ async function callback(c: C, adapter: Router, path: string) {
       await switchboard.recordProgress(adapter.id, event.providerCallId, event.report);
       return c.body(null, 204);
     case "dial-ended": {
-      const query = stepOfQuery.safeParse({ step: c.req.query(STEP_PARAM) });
-      if (!query.success) return refuse(c, 400, `Invalid webhook URL: ${STEP_PARAM}: ${query.error.issues[0]?.message ?? "bad"}`);
-      return render((await switchboard.dialEnded(adapter.id, event.providerCallId, event.report, query.data.step)).decision);
+      const step = stepParam.safeParse(c.req.query(STEP_PARAM));
+      if (!step.success) return refuse(c, 400, `Invalid webhook URL: ${STEP_PARAM}: ${step.error.issues[0]?.message ?? "bad"}`);
+      return render((await switchboard.dialEnded(adapter.id, event.providerCallId, event.report, step.data)).decision);
     }
     case "menu":
       return render((await switchboard.menuAnswered(adapter.id, event.providerCallId, event.digits)).decision);
