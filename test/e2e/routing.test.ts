@@ -347,6 +347,19 @@ describe("refusals, in words at the field that causes them", () => {
     expect(await said.textContent()).toContain("is a tracking number: ringing it would send the call back into Switchboard (a ring loop)");
   });
 
+  it("a receiving number refused: the number typed as its no-answer target is not left behind", async () => {
+    await page.goto("/#/numbers/receiving/new");
+    const form = page.getByRole("form", { name: "New receiving number" });
+    await form.getByLabel("Number", { exact: true }).fill("(415) 555-0100");
+    await form.getByLabel("Label").fill("Loops back");
+    await pick(page, "When unanswered or busy", "(415) 555-7199", /New receiving number/);
+    await form.getByRole("button", { name: "Add receiving number" }).click();
+    await form.getByRole("alert").filter({ hasText: "ring loop" }).first().waitFor();
+    const numbers = (await apiAs<{ items: { number: string }[] }>(page, "GET", "/api/receiving-numbers")).body.items.map((r) => r.number);
+    expect(numbers).not.toContain("+14155557199");
+    expect(numbers).not.toContain("+14155550100");
+  });
+
   it("deleting a receiving number in use: what still uses it, with links", async () => {
     await page.goto("/#/numbers/receiving");
     const row = page.locator('tr[data-number="+14155557001"]');

@@ -231,13 +231,15 @@ export function windowWords(w: HoursWindow) {
 }
 
 /**
- * Makes the numbers typed into target fields receiving numbers (labelled with the number, in the
- * business's country), so the form can save ids. A refusal (not a number, a tracking number: a ring
- * loop) is an issue at the field where the number was typed; nothing else is saved then.
+ * Saves a form whose targets may be typed numbers: each becomes a receiving number (labelled with
+ * the number, read in the business's country), then `save` runs with their ids. A save refused (or a
+ * number refused) takes back the numbers it made, so a refusal leaves nothing behind. A route's editor
+ * needs none of this: `POST|PUT /api/routes` takes its typed numbers itself (`newNumbers`).
  */
-export async function createTypedNumbers(fields: [path: string, target: DraftTarget][], country: string): Promise<{ ids: Map<string, string>; issues: Issue[] }> {
+export async function saveWithTypedNumbers<T>(fields: [path: string, target: DraftTarget][], country: string, save: (ids: Map<string, string>) => Promise<T>): Promise<{ saved: T; made: number } | { issues: Issue[] }> {
   const ids = new Map<string, string>();
   const issues: Issue[] = [];
+  const takeBack = () => Promise.all([...ids.values()].map((id) => api("DELETE", `/api/receiving-numbers/${id}`).catch(() => undefined)));
   for (const [path, t] of fields) {
     if (t.kind !== "new" || ids.has(t.number)) continue;
     try {
@@ -247,7 +249,16 @@ export async function createTypedNumbers(fields: [path: string, target: DraftTar
       issues.push(...issuesOf(err).map((i) => ({ path, message: `${t.number}: ${i.message}` })));
     }
   }
-  return { ids, issues };
+  if (issues.length) {
+    await takeBack();
+    return { issues };
+  }
+  try {
+    return { saved: await save(ids), made: ids.size };
+  } catch (err) {
+    await takeBack();
+    throw err;
+  }
 }
 
 /** A draft target as the API takes it, once typed numbers have ids. */

@@ -12,7 +12,7 @@ import { can } from "../can.ts";
 import { zoneName } from "../format.ts";
 import { me } from "../session.ts";
 import { FieldIssues, HoursEditor } from "../routing/fields.tsx";
-import { createTypedNumbers, issuesAt, issuesOf, loadRouting, placeIssues, resolved, routing, type DraftTarget, type HoursWindow, type Issue } from "../routing/model.ts";
+import { issuesAt, issuesOf, loadRouting, placeIssues, resolved, routing, saveWithTypedNumbers, type DraftTarget, type HoursWindow, type Issue } from "../routing/model.ts";
 import { NotForRole, NumbersTabs } from "../routing/NumbersTabs.tsx";
 import { TargetPicker } from "../routing/TargetPicker.tsx";
 import type { Target } from "../../../schema/routing.ts";
@@ -90,16 +90,16 @@ function HoursForm({ hours, reload, saved }: { hours: Hours; reload: () => Promi
     issues.value = [];
     const fields: [string, DraftTarget][] = d.afterHoursTarget ? [["afterHoursTarget", d.afterHoursTarget]] : [];
     try {
-      const typed = await createTypedNumbers(fields, me.value?.tenant.country ?? "US");
-      if (typed.issues.length) return void (issues.value = typed.issues);
-      const body = {
-        weekly: d.weekly.map(sent),
-        exceptions: d.exceptions.map((e) => ({ date: e.date, ...(e.name.trim() ? { name: e.name.trim() } : {}), hours: e.closed ? [] : e.hours.map(sent) })),
-        closedGreeting: d.closedGreeting.trim() || null,
-        afterHoursTarget: d.afterHoursTarget ? resolved(d.afterHoursTarget, typed.ids) : null,
-      };
-      await api("PUT", "/api/business-hours", body);
-      if (typed.ids.size) await loadRouting();
+      const done = await saveWithTypedNumbers(fields, me.value?.tenant.country ?? "US", (ids) =>
+        api("PUT", "/api/business-hours", {
+          weekly: d.weekly.map(sent),
+          exceptions: d.exceptions.map((e) => ({ date: e.date, ...(e.name.trim() ? { name: e.name.trim() } : {}), hours: e.closed ? [] : e.hours.map(sent) })),
+          closedGreeting: d.closedGreeting.trim() || null,
+          afterHoursTarget: d.afterHoursTarget ? resolved(d.afterHoursTarget, ids) : null,
+        }),
+      );
+      if ("issues" in done) return void (issues.value = done.issues);
+      if (done.made) await loadRouting();
       await reload();
       status.value = "Saved: the next call follows it.";
     } catch (err) {

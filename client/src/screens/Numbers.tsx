@@ -4,7 +4,7 @@ import { api, ApiFailure } from "../api.ts";
 import { can } from "../can.ts";
 import { formatPhone } from "../format.ts";
 import { NumbersTabs } from "../routing/NumbersTabs.tsx";
-import { createTypedNumbers, issuesOf, loadRouting, placeIssues, resolved, routing, targetName, type DraftTarget, type Issue } from "../routing/model.ts";
+import { issuesOf, loadRouting, placeIssues, resolved, routing, saveWithTypedNumbers, targetName, type DraftTarget, type Issue } from "../routing/model.ts";
 import { TargetPicker } from "../routing/TargetPicker.tsx";
 import { me } from "../session.ts";
 import type { Campaign } from "../types.ts";
@@ -117,18 +117,18 @@ export function NumbersScreen() {
     if (ah.mode === "own" && !ah.target) return void (issues.value = [{ path: "afterHoursTarget", message: "choose where calls go after hours" }]);
     try {
       message.value = null;
-      const typed = await createTypedNumbers(fields, me.value?.tenant.country ?? "US");
-      if (typed.issues.length) return void (issues.value = typed.issues);
-      const afterHoursTarget = ah.mode === "follow" ? null : ah.mode === "ignore" ? "ignore" : resolved(ah.target!, typed.ids);
-      await api("PATCH", `/api/tracking-numbers/${t.id}`, {
-        label: text("label") ?? "",
-        campaignId: text("campaignId"),
-        ...(can("routing:read") ? { routeId: text("routeId"), afterHoursTarget } : {}),
-        terminationNumber: text("terminationNumber"),
-        failsafeNumber,
-        whisper: text("whisper"),
-        record: f.get("record") === "on",
-      });
+      const typed = await saveWithTypedNumbers(fields, me.value?.tenant.country ?? "US", (ids) =>
+        api("PATCH", `/api/tracking-numbers/${t.id}`, {
+          label: text("label") ?? "",
+          campaignId: text("campaignId"),
+          ...(can("routing:read") ? { routeId: text("routeId"), afterHoursTarget: ah.mode === "follow" ? null : ah.mode === "ignore" ? "ignore" : resolved(ah.target!, ids) } : {}),
+          terminationNumber: text("terminationNumber"),
+          failsafeNumber,
+          whisper: text("whisper"),
+          record: f.get("record") === "on",
+        }),
+      );
+      if ("issues" in typed) return void (issues.value = typed.issues);
       // The fail-safe number on the others too: one request, all of them or none (POST /api/tracking-numbers/failsafe).
       let said = `Saved ${formatPhone(t.number)}: the next call follows it.`;
       if (alsoOn.length) {
@@ -142,7 +142,7 @@ export function NumbersScreen() {
       }
       editing.value = null;
       await load();
-      if (typed.ids.size) await loadRouting();
+      if (typed.made) await loadRouting();
       // Said once the list shows what was saved.
       message.value = said;
     } catch (err) {

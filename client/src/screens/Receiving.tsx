@@ -12,7 +12,7 @@ import { formatPhone, zoneName } from "../format.ts";
 import { navigate } from "../router.ts";
 import { me } from "../session.ts";
 import { FieldIssues, HoursEditor } from "../routing/fields.tsx";
-import { countryChoices, createTypedNumbers, issuesAt, issuesOf, loadRouting, placeIssues, resolved, routing, targetName, usersOf, windowWords, type DraftTarget, type HoursWindow, type Issue, type Receiving } from "../routing/model.ts";
+import { countryChoices, issuesAt, issuesOf, loadRouting, placeIssues, resolved, routing, saveWithTypedNumbers, targetName, usersOf, windowWords, type DraftTarget, type HoursWindow, type Issue, type Receiving } from "../routing/model.ts";
 import { NotForRole, NumbersTabs } from "../routing/NumbersTabs.tsx";
 import { TargetPicker } from "../routing/TargetPicker.tsx";
 
@@ -179,23 +179,24 @@ function ReceivingForm({ id }: { id: string }) {
     issues.value = [];
     const fields: [string, DraftTarget][] = d.noAnswerTarget ? [["noAnswerTarget", d.noAnswerTarget]] : [];
     try {
-      const typed = await createTypedNumbers(fields, d.country);
-      if (typed.issues.length) return void (issues.value = typed.issues);
-      const body = {
-        country: d.country,
-        number: d.number.trim(),
-        label: d.label.trim(),
-        extension: d.extension.trim() || null,
-        extensionDelaySeconds: d.extensionDelaySeconds,
-        whisper: d.whisper.trim() || null,
-        ringSeconds: d.ringSeconds,
-        noAnswerTarget: d.noAnswerTarget ? resolved(d.noAnswerTarget, typed.ids) : null,
-        taggingHours: d.taggingHours.length ? d.taggingHours : null,
-        record: d.record,
-      };
-      const saved = await api<Receiving>(isNew ? "POST" : "PATCH", isNew ? "/api/receiving-numbers" : `/api/receiving-numbers/${id}`, body);
+      const done = await saveWithTypedNumbers(fields, d.country, (ids) => {
+        const body = {
+          country: d.country,
+          number: d.number.trim(),
+          label: d.label.trim(),
+          extension: d.extension.trim() || null,
+          extensionDelaySeconds: d.extensionDelaySeconds,
+          whisper: d.whisper.trim() || null,
+          ringSeconds: d.ringSeconds,
+          noAnswerTarget: d.noAnswerTarget ? resolved(d.noAnswerTarget, ids) : null,
+          taggingHours: d.taggingHours.length ? d.taggingHours : null,
+          record: d.record,
+        };
+        return api<Receiving>(isNew ? "POST" : "PATCH", isNew ? "/api/receiving-numbers" : `/api/receiving-numbers/${id}`, body);
+      });
+      if ("issues" in done) return void (issues.value = done.issues);
       await loadRouting();
-      navigate("/numbers/receiving", { saved: saved.label });
+      navigate("/numbers/receiving", { saved: done.saved.label });
     } catch (err) {
       issues.value = placeIssues(issuesOf(err), fields, `receiving number "${existing?.label ?? d.label}"`);
     } finally {
