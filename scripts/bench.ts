@@ -444,12 +444,15 @@ async function webhooksPass(base: string, cookie: string, callers: string[], pac
     const expected = withHooks.filter((r) => r.ok).length * 3;
     const a = stats(without.filter((r) => r.ok).map((r) => r.twimlMs));
     const b = stats(withHooks.filter((r) => r.ok).map((r) => r.twimlMs));
+    // Inside the Worker (Server-Timing): where a difference is spent, if there is one.
+    const phases = (rs: CallResult[]) => Object.fromEntries([...new Set(rs.flatMap((r) => Object.keys(r.phases)))].map((name) => [name, stats(rs.filter((r) => r.phases[name] !== undefined).map((r) => r.phases[name]!)).p50]));
     return {
       calls: without.length + withHooks.length,
       errors: [...without, ...withHooks].filter((r) => !r.ok).length,
       withoutWebhooks: a,
       withWebhooks: b,
       ratioP50: Math.round((b.p50 / a.p50) * 100) / 100,
+      phasesP50: { withoutWebhooks: phases(without), withWebhooks: phases(withHooks) },
       eventsExpected: expected,
       eventsReceived: received,
     };
@@ -784,6 +787,7 @@ function printLoad(r: Awaited<ReturnType<typeof loadBench>>) {
   if (r.webhooks) {
     const w = r.webhooks;
     console.log(`\nwebhooks out, ${w.calls} calls in alternating rounds: webhook → TwiML p50 ${w.withoutWebhooks.p50} ms without an endpoint, ${w.withWebhooks.p50} ms with one subscribed (×${w.ratioP50}); p95 ${w.withoutWebhooks.p95} / ${w.withWebhooks.p95}; events received ${w.eventsReceived} of ${w.eventsExpected}; errors ${w.errors}`);
+    console.log(`  inside the Worker, p50 ms without / with: ${Object.keys(w.phasesP50.withoutWebhooks).map((k) => `${k} ${w.phasesP50.withoutWebhooks[k]} / ${w.phasesP50.withWebhooks[k] ?? "—"}`).join(" · ")}`);
   }
   if (r.client) console.log(`client JavaScript gzipped: ${r.client.initialGzipKB} KB for the first screen (the entry and what it preloads), ${r.client.allGzipKB} KB with every lazy chunk`);
 }
