@@ -51,3 +51,14 @@ export async function logIn(page: Page, email: string, password = "demo-password
   await page.getByRole("button", { name: "Log in" }).click();
   await page.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
 }
+
+/** A request to the API as the page's user (its session cookie), for what a test needs in place or reads back. */
+export async function apiAs<T>(p: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  return p.evaluate(
+    async ([m, url, json]) => {
+      const res = await fetch(url, { method: m, credentials: "same-origin", headers: json === undefined ? {} : { "Content-Type": "application/json" }, body: json === undefined ? null : JSON.stringify(json) });
+      return { status: res.status, body: res.status === 204 ? null : await res.json() };
+    },
+    [method, path, body] as const,
+  ) as Promise<{ status: number; body: T }>;
+}

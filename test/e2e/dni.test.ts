@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulateCall, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
-import { launch, logIn, shots } from "./chromium.ts";
+import { launch, logIn, shots, apiAs } from "./chromium.ts";
 
 const baseURL = inject("baseURL");
 const sim: SimulatorOptions = { url: baseURL, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring: 0.3, talk: 0.3 };
@@ -54,15 +54,6 @@ async function listen(server: Server) {
   throw new Error("no free port in 4700–4799");
 }
 
-async function apiAs<T>(p: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  return p.evaluate(
-    async ([m, url, json]) => {
-      const res = await fetch(url, { method: m, credentials: "same-origin", headers: json === undefined ? {} : { "Content-Type": "application/json" }, body: json === undefined ? null : JSON.stringify(json) });
-      return { status: res.status, body: res.status === 204 ? null : await res.json() };
-    },
-    [method, path, body] as const,
-  ) as Promise<{ status: number; body: T }>;
-}
 
 /** A visitor in a browser of their own (no storage shared with anyone). */
 async function visitor(path: string) {

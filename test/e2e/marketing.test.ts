@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulateCall, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
-import { launch, logIn, shot, shots } from "./chromium.ts";
+import { launch, logIn, shot, shots, apiAs } from "./chromium.ts";
 import { formatPhone } from "../../schema/phone.ts";
 
 const baseURL = inject("baseURL");
@@ -99,16 +99,6 @@ describe("from a new number to money in the report", () => {
   }, 90_000);
 });
 
-/** A request to the API as the page's user (its session cookie), for what a test needs in place. */
-async function apiAs<T>(p: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  return p.evaluate(
-    async ([m, url, json]) => {
-      const res = await fetch(url, { method: m, credentials: "same-origin", headers: json === undefined ? {} : { "Content-Type": "application/json" }, body: json === undefined ? null : JSON.stringify(json) });
-      return { status: res.status, body: res.status === 204 ? null : await res.json() };
-    },
-    [method, path, body] as const,
-  ) as Promise<{ status: number; body: T }>;
-}
 
 async function openAs(email: string) {
   const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 800 } });

@@ -10,7 +10,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulateCall, type CallLife, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
-import { launch, shot, shots } from "./chromium.ts";
+import { launch, shot, shots, apiAs } from "./chromium.ts";
 
 const baseURL = inject("baseURL");
 const sim: SimulatorOptions = { url: baseURL, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring: 0.3, talk: 0.3 };
@@ -39,16 +39,6 @@ async function logIn(email: string) {
   return p;
 }
 
-/** A request to the API as the page's user, for what a test needs in place. */
-async function apiAs<T>(p: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  return p.evaluate(
-    async ([m, url, json]) => {
-      const res = await fetch(url, { method: m, credentials: "same-origin", headers: json === undefined ? {} : { "Content-Type": "application/json" }, body: json === undefined ? null : JSON.stringify(json) });
-      return { status: res.status, body: res.status === 204 ? null : await res.json() };
-    },
-    [method, path, body] as const,
-  ) as Promise<{ status: number; body: T }>;
-}
 
 /** Picks a target in a search field: types, then chooses the option whose words match. */
 async function pick(p: Page, field: string, typed: string, option: RegExp) {

@@ -12,7 +12,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { WEBHOOK_EVENT_TYPES } from "../../schema/constants.ts";
 import { simulateCall, type SimulatorOptions } from "../../scripts/networks/call-life.ts";
-import { launch, logIn, shots } from "./chromium.ts";
+import { launch, logIn, shots, apiAs } from "./chromium.ts";
 
 const baseURL = inject("baseURL");
 const sim = (ring: number): SimulatorOptions => ({ url: baseURL, token: "demo-twilio-auth-token", account: "AC00000000000000000000000000000000", ring, talk: 0.5 });
@@ -61,15 +61,6 @@ afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
 });
 
-async function apiAs<T>(p: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  return p.evaluate(
-    async ([m, url, json]) => {
-      const res = await fetch(url, { method: m, credentials: "same-origin", headers: json === undefined ? {} : { "Content-Type": "application/json" }, body: json === undefined ? null : JSON.stringify(json) });
-      return { status: res.status, body: res.status === 204 ? null : await res.json() };
-    },
-    [method, path, body] as const,
-  ) as Promise<{ status: number; body: T }>;
-}
 
 /** Waits (polling, up to `seconds`) until the receiver has what `done` looks for. */
 async function until(done: () => boolean, seconds = 20) {
