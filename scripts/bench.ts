@@ -759,7 +759,7 @@ async function matchBench(sizes: number[]) {
 const WARM_CALLS_AFTER_COLD = 20;
 
 /**
- * The first call after a restart (issue 21): `rounds` times, the app is started afresh (a new workerd:
+ * The first call after a restart: `rounds` times, the app is started afresh (a new workerd:
  * a new isolate, no Durable Object yet, nothing remembered), signed in to with one dashboard opened,
  * as staff find it in the morning, and then rung: its voice webhook → TwiML and → popup, against the
  * p50 of the 20 calls after it on the same server. Opening the dashboard constructs the tenant's

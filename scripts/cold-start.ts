@@ -1,13 +1,13 @@
 /**
- * `node scripts/cold-start.ts`: what a cold isolate pays before the first request (issue 21). Builds
+ * `npm run cold-start`: what a cold isolate pays before the first request. Builds
  * the Worker as `wrangler deploy` would (`--dry-run`, offline), then prints the bundle's size before
  * and after gzip with the bytes each package and folder brings (esbuild's metafile), and `wrangler
  * check startup`'s active CPU at start-up with the profile's samples attributed to the sources they ran
  * in (through the bundle's source map). Everything is written to a temporary folder: the profile never
  * lands in the repository.
  *
- *   node scripts/cold-start.ts            one start-up profile
- *   node scripts/cold-start.ts --runs 3   three, since one run on a shared machine is noisy
+ *   npm run cold-start                    one start-up profile
+ *   npm run cold-start -- --runs 3        three, since one run on a shared machine is noisy
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
