@@ -2,7 +2,7 @@
  * zod schemas for the REST API's bodies and queries, shared by the Worker (which validates) and the
  * client (which sends).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { isCommonPassword } from "./common-passwords.ts";
 import { API_SCOPES, CONTACT_KINDS, PHONE_LABELS, USER_ROLES, type PhoneLabel } from "./constants.ts";
 import { CALL_OUTCOMES } from "./words.ts";

@@ -3,7 +3,7 @@
  * number pools as the REST API takes them, and the business's website origins. The Worker validates
  * with these; the dashboard sends what they accept.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** A visit's id as Switchboard makes it (party/dni.ts newVisitId) and the snippet keeps it. */
 export const VISIT_ID = /^v_[A-Za-z0-9_-]{22}$/;

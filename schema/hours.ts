@@ -8,7 +8,7 @@
  * skip is not there to be open; an hour they repeat is open twice). Overlapping windows combine:
  * open while any of them is.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { clock, target, weekday, type Target } from "./routing.ts";
 import type { businessHours } from "./db.ts";
 import { previousDay, wallClock } from "./zoned.ts";

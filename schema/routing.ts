@@ -3,7 +3,7 @@
  * and routes of six kinds whose targets nest (a menu key can lead to a conditional route that leads
  * to a dialling pattern).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CALLER_TYPES } from "./calls.ts";
 import { MAX_WEIGHT } from "./constants.ts";
 import type { receivingNumbers } from "./db.ts";

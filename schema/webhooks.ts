@@ -4,7 +4,7 @@
  * CRM" URL template. Shared by the Worker (which validates), the Switchboard (which emits call
  * events) and the dashboard (which will show and fill them in).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { SMS_ALERT_CHOICES, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./constants.ts";
 import { crmTemplateProblem } from "./crm.ts";
 

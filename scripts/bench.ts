@@ -11,6 +11,7 @@
  *   npm run bench -- --provider-calls 40            then 40 calls through each provider, side by side (0: none)
  *   npm run bench -- --visits 300                   POST /dni/visits, the website snippet's request (0: none)
  *   npm run bench -- --webhook-calls 60             then 60 calls without and 60 with a webhook endpoint subscribed to every event (0: none)
+ *   npm run bench -- --cold 3                       the first call after each of 3 restarts, beside the warm calls that follow it
  *
  * It starts the app as `npm run dev` does (its own port and local state), seeds the known callers
  * it needs, connects K dashboards to the realtime socket, drives whole calls (ring, answer, hang up,
@@ -34,6 +35,7 @@ import { NETWORKS, networkFor } from "./networks/index.ts";
 import type { Network, SimulatedCall, Send } from "./networks/network.ts";
 import { devVar, ROOT, run, VITE } from "./lib.ts";
 import { startDevServer } from "./serve.ts";
+import { buildBundle, profileStartup } from "./cold-start.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -54,6 +56,8 @@ const { values: flags } = parseArgs({
     /** Requests of the website snippet (POST /dni/visits) timed after the floors, half new visits, half returning (0 skips it). */
     visits: { type: "string", default: "300" },
     port: { type: "string", default: "8795" },
+    /** Restarts for the cold mode: the first call after each, beside the warm calls of the same server. */
+    cold: { type: "string" },
     "skip-build": { type: "boolean", default: false },
   },
 });
@@ -752,6 +756,84 @@ async function matchBench(sizes: number[]) {
   return { kind: "match", matching: out };
 }
 
+// The first call of the day ------------------------------------------------------------------------
+
+/** Warm calls after each restart's first, for the warm p50 of the same server. */
+const WARM_CALLS_AFTER_COLD = 20;
+
+/**
+ * The first call after a restart: `rounds` times, the app is started afresh (a new workerd:
+ * a new isolate, no Durable Object yet, nothing remembered), signed in to with one dashboard opened,
+ * as staff find it in the morning, and then rung: its voice webhook → TwiML and → popup, against the
+ * p50 of the 20 calls after it on the same server. Opening the dashboard constructs the tenant's
+ * Switchboard, so this is a fresh isolate's first webhook with the Durable Object just woken by its
+ * socket; evicting only the Durable Object and letting it hibernate are still to come. The bundle's
+ * size and `wrangler check startup`'s figure go in the same table.
+ */
+async function coldBench(rounds: number) {
+  const port = Number(flags.port);
+  if (!flags["skip-build"]) await run(VITE, ["build", "--logLevel", "warn"]);
+  const bundle = buildBundle();
+  const startup = profileStartup(bundle.out);
+  const firsts: { twimlMs: number; popupMs: number; phases: Record<string, number>; warmTwimlP50: number; warmPopupP50: number }[] = [];
+  const errors: string[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const { baseURL: base, stop } = await startDevServer(port);
+    try {
+      const cookie = await login(base);
+      const dashboards = await openDashboards(base, cookie, 1);
+      const network = networkFor(flags.provider, base);
+      // Unknown callers: the first call matches no contact, as most first calls of a day do not.
+      const caller = (i: number) => `+1415300${String(round * 100 + i).padStart(4, "0")}`;
+      const calls: CallResult[] = [];
+      for (let i = 0; i <= WARM_CALLS_AFTER_COLD; i++) calls.push(await driveCall(network, { ring: 0, talk: 0 }, caller(i), network.demoNumber));
+      const expected = calls.filter((r) => r.ok).length * (CALL_EVENTS + NOTIFICATIONS_PER_CALL);
+      const settleUntil = performance.now() + 10_000;
+      let seen = await dashboards.report();
+      while (performance.now() < settleUntil && seen[0]!.seqs.length < expected) {
+        await sleep(100);
+        seen = await dashboards.report();
+      }
+      await dashboards.close();
+      const ringingAt = new Map(seen[0]!.ringingAt);
+      const popupOf = (r: CallResult) => (ringingAt.has(r.callSid) ? ringingAt.get(r.callSid)! - r.startedAt : NaN);
+      errors.push(...calls.filter((r) => !r.ok).map((r) => r.error ?? "failed"));
+      const [first, ...warm] = calls;
+      firsts.push({
+        twimlMs: Math.round(first!.twimlMs * 100) / 100,
+        popupMs: Math.round(popupOf(first!) * 100) / 100,
+        phases: first!.phases,
+        warmTwimlP50: stats(warm.filter((r) => r.ok).map((r) => r.twimlMs)).p50,
+        warmPopupP50: stats(warm.filter((r) => r.ok).map(popupOf).filter((ms) => !Number.isNaN(ms))).p50,
+      });
+    } finally {
+      await stop();
+    }
+  }
+  return {
+    kind: "cold" as const,
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    settings: { rounds, warmCallsAfterEach: WARM_CALLS_AFTER_COLD, dashboards: 1, provider: flags.provider },
+    bundle: { kib: Math.round((bundle.bytes / 1024) * 10) / 10, gzipKiB: Math.round((bundle.gzipBytes / 1024) * 10) / 10 },
+    startup: { activeMs: startup.activeMs, gcMs: startup.gcMs },
+    rounds: firsts,
+    errors: errors.length,
+    errorSamples: errors.slice(0, 5),
+  };
+}
+
+function printCold(r: Awaited<ReturnType<typeof coldBench>>) {
+  console.log(`\ncold: the first call after each of ${r.settings.rounds} restarts (one dashboard open), beside the p50 of the ${r.settings.warmCallsAfterEach} calls after it — ${r.machine.cpus} cores, Node ${r.machine.node}`);
+  console.log(`bundle ${r.bundle.kib} KiB (gzip ${r.bundle.gzipKiB} KiB); wrangler check startup: ${r.startup.activeMs} ms active CPU (${r.startup.gcMs} ms of it garbage collection)`);
+  console.log(`${"round".padEnd(6)} ${"first → TwiML".padStart(14)} ${"warm p50".padStart(9)} ${"×".padStart(6)} ${"first → popup".padStart(14)} ${"warm p50".padStart(9)} ${"×".padStart(6)}  the first call's Server-Timing`);
+  const times = (a: number, b: number) => `×${Math.round((a / b) * 10) / 10}`;
+  r.rounds.forEach((x, i) => {
+    const phases = Object.entries(x.phases).map(([name, ms]) => `${name} ${ms}`).join(", ");
+    console.log(`${String(i + 1).padEnd(6)} ${String(x.twimlMs).padStart(14)} ${String(x.warmTwimlP50).padStart(9)} ${times(x.twimlMs, x.warmTwimlP50).padStart(6)} ${String(x.popupMs).padStart(14)} ${String(x.warmPopupP50).padStart(9)} ${times(x.popupMs, x.warmPopupP50).padStart(6)}  ${phases}`);
+  });
+  console.log(`errors: ${r.errors}${r.errorSamples.length ? ` (${r.errorSamples.join(" | ")})` : ""}`);
+}
+
 // Report ----------------------------------------------------------------------------------------------
 
 function printLoad(r: Awaited<ReturnType<typeof loadBench>>) {
@@ -792,11 +874,12 @@ function printLoad(r: Awaited<ReturnType<typeof loadBench>>) {
   if (r.client) console.log(`client JavaScript gzipped: ${r.client.initialGzipKB} KB for the first screen (the entry and what it preloads), ${r.client.allGzipKB} KB with every lazy chunk`);
 }
 
-const result = flags.match ? await matchBench(flags.match.split(",").map(Number)) : await loadBench();
+const result = flags.match ? await matchBench(flags.match.split(",").map(Number)) : flags.cold ? await coldBench(Number(flags.cold)) : await loadBench();
 mkdirSync(join(ROOT, "bench-results"), { recursive: true });
 const file = join(ROOT, "bench-results", `${result.kind}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(join(ROOT, "bench-results", "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
 if (result.kind === "match") console.log(JSON.stringify(result, null, 2));
+else if (result.kind === "cold") printCold(result as Awaited<ReturnType<typeof coldBench>>);
 else printLoad(result as Awaited<ReturnType<typeof loadBench>>);
 console.log(`\nwritten to ${file}`);

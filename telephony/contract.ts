@@ -4,7 +4,7 @@
  * provider's own folder knows its field names, its signature scheme or its markup. This module sits
  * below `worker/` and `party/` and imports neither.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import type { CallerType, LiveCall } from "../schema/calls.ts";
 import type { Provider } from "../schema/constants.ts";
 import type { Target } from "../schema/routing.ts";

@@ -6,7 +6,7 @@
  * and expiry), so the socket closes when the session ends.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { SESSION_EXPIRES_HEADER, SESSION_HEADER, USER_HEADER } from "../party/switchboard.ts";
 import { authenticate } from "./auth/middleware.ts";
 import type { AppEnv } from "./env.ts";

@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { getDb } from "../../schema/d1.ts";
 import { providerAccounts, trackingNumbers, users } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";

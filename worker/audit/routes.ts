@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { and, desc, eq, lt, or } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { auditEvents } from "../../schema/db.ts";
 import { getDb } from "../../schema/d1.ts";
 import type { AppEnv } from "../env.ts";

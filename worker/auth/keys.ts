@@ -6,7 +6,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { apiKeyCreate } from "../../schema/api.ts";
 import { mayDo, ORDINARY_SCOPES, POWER_SCOPES, ROLE_SCOPES, type ApiScope, type UserRole } from "../../schema/constants.ts";
 import { apiKeys, users } from "../../schema/db.ts";

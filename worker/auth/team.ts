@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, desc, eq, isNull, max, sql } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { invitationAccept, invitationCreate, linkQuery, passwordReset, userUpdate } from "../../schema/api.ts";
 import { getDb, type Db } from "../../schema/d1.ts";
 import { invitations, passwordResets, sessions, tenants, users } from "../../schema/db.ts";

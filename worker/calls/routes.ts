@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, count, desc, eq, gte, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { ensureCallLogRow } from "../../party/call-log.ts";
 import { callListQuery, callUpdate } from "../../schema/api.ts";
 import { calls, campaigns, contactPhones, contacts, trackingNumbers } from "../../schema/db.ts";

@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { poolInput, poolUpdate, type PoolRule } from "../../schema/dni.ts";
 import { campaigns, numberPools, poolNumbers, trackingNumbers } from "../../schema/db.ts";
 import { chunks, getDb, type Db } from "../../schema/d1.ts";

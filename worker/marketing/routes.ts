@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, count, desc, eq, gte, inArray, lte } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import {
   campaignCostInput,
   campaignCreate,

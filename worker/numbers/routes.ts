@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, asc, count, eq, gte, inArray } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { calls, campaigns, providerAccounts, routes, trackingNumbers } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
 import { chunks, getDb, type Db } from "../../schema/d1.ts";

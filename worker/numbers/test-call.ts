@@ -7,7 +7,7 @@
  */
 import type { Context } from "hono";
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { normalisePhone } from "../../schema/phone.ts";
 import { getDb } from "../../schema/d1.ts";
 import { providerAccounts, trackingNumbers } from "../../schema/db.ts";

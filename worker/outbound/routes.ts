@@ -6,7 +6,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, count, eq, sql } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { webhookDeliveries, webhookEndpoints } from "../../schema/db.ts";
 import { getDb } from "../../schema/d1.ts";
 import { deliveryListQuery, TEST_EVENT_TYPE, webhookCreate, webhookUpdate } from "../../schema/webhooks.ts";

@@ -6,7 +6,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, eq, inArray } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import { POPUP_CLOSE_SECONDS } from "../../schema/constants.ts";
 import { smsAlertChoice } from "../../schema/webhooks.ts";
 import { receivingNumbers, routes, trackingNumbers, users } from "../../schema/db.ts";

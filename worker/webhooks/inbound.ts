@@ -16,7 +16,7 @@
  * Every request is verified against the account's credentials before anything is read or written.
  */
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { getDb, type Db } from "../../schema/d1.ts";
 import { normaliseProviderNumber } from "../../schema/phone.ts";
 import {

@@ -4,7 +4,7 @@
  * webhook signed per Standard Webhooks, and is answered with who is calling, so its own display
  * can show the name as the popup does. No number shop: the numbers are the PBX's, added by hand.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { CallProgress, InboundEvent, InboundRequest, Parsed, CallerAdapter } from "../../../telephony/contract.ts";
 import { eventTime, pbxEvent, type PbxEvent } from "./events.ts";
 import { isWebhookSecret, verifyPbxSignature } from "./signature.ts";

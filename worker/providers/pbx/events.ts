@@ -2,7 +2,7 @@
  * The one JSON body a PBX posts (SPEC § Provider contract): each event of a call, ringing, answered
  * and ended, as `{ type, callId, from, to, extension?, at }` with `at` in epoch milliseconds.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const PBX_EVENT_TYPES = ["call.ringing", "call.answered", "call.ended"] as const;
 

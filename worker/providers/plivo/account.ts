@@ -3,7 +3,7 @@
  * the auth id and token), in words a business owner understands. Plivo answers a wrong auth id or
  * token with a bare 401, and a missing account with 404.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { AccountCheck } from "../../../telephony/contract.ts";
 import { TimeoutError, withTimeout } from "../../lib/timeout.ts";
 import { PLIVO_API } from "./numbers.ts";

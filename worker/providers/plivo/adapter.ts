@@ -4,7 +4,7 @@
  * webhooks name no account, so every URL we hand it names one (`auth_id`, see `accountQuery`):
  * V3 signs the query, so after verification the name is Plivo's word.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { unnamedDialLeg, type CallProgress, type InboundEvent, type InboundRequest, type Parsed, type ProgressStatus, type RoutingAdapter } from "../../../telephony/contract.ts";
 import { ACCOUNT_PARAM } from "./account-url.ts";
 import { authId, dialActionForm, dialEventForm, digitsForm, hangupForm, recordForm, voiceForm, whisperForm } from "./forms.ts";

@@ -2,7 +2,7 @@
  * The form bodies Plivo posts, parsed with zod (only what we read; every field counts for the
  * signature). Plivo writes numbers as digits with their country code and no "+" (14155550104).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const callUuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a Plivo call UUID");
 const phoneish = z.string().trim().min(1, "must not be empty").max(64);

@@ -5,7 +5,7 @@
  * REST resources in the space's own `/api/laml/2010-04-01`. So this adapter is Twilio's pieces, given
  * SignalWire's dialect: nothing here re-implements them.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ProviderError, type NumberShop, type RoutingAdapter } from "../../../telephony/contract.ts";
 import { formPairs, TWIML_PATHS, twimlParser } from "../twilio/adapter.ts";
 import { checkTwilioAccount } from "../twilio/account.ts";

@@ -8,7 +8,7 @@
  * the key that signed it: a webhook Telnyx signed for one account never acts on another's numbers,
  * even were two accounts to share a key.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { unnamedDialLeg, type CallProgress, type InboundEvent, type InboundRequest, type Parsed, type RoutingAdapter } from "../../../telephony/contract.ts";
 import { TELNYX_DEMO } from "./demo.ts";
 import { accountOnly, ACCOUNT_SID, dialActionForm, gatherForm, recordingForm, statusForm, voiceForm, whisperForm } from "./forms.ts";

@@ -3,7 +3,7 @@
  * zod: only what we read; the signature covers the raw body whatever it holds. Telnyx's ids are not
  * Twilio's: the account is a UUID, a call `v3:…` (letters, digits, `:`, `-`, `_`).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PROGRESS_STATUSES } from "../../../telephony/contract.ts";
 
 export const ACCOUNT_SID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;

@@ -5,7 +5,7 @@
  * and an account's `status` is active, suspended or closed. Its answer carries the auth token
  * itself: only the friendly name and the status are read from it.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { AccountCheck } from "../../../telephony/contract.ts";
 import { TimeoutError, withTimeout } from "../../lib/timeout.ts";
 import { TWILIO_API } from "./numbers.ts";

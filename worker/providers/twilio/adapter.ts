@@ -3,7 +3,7 @@
  * request signature, TwiML, its number shop and its messaging API (staff's missed-call texts). The
  * paths are the README's public contract.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { unnamedDialLeg, type CallProgress, type InboundEvent, type InboundRequest, type Parsed, type RoutingAdapter } from "../../../telephony/contract.ts";
 import { checkTwilioAccount } from "./account.ts";
 import { reportTime, TWILIO_FORMS, type TwimlForms } from "./forms.ts";

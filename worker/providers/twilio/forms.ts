@@ -3,7 +3,7 @@
  * signature). SignalWire's LaML posts the same forms with ids of its own and its own recording
  * hosts: `twimlForms` builds the schemas for either dialect.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PROGRESS_STATUSES } from "../../../telephony/contract.ts";
 
 const phoneish = z.string().trim().min(1, "must not be empty").max(64);

@@ -4,7 +4,7 @@
  * and its number shop. A call is named by its `conversation_uuid`, which every leg of it shares:
  * a dialled leg's events then need no map back to the caller's leg.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { CallProgress, InboundEvent, InboundRequest, Parsed, ProgressStatus, TelephonyAdapter } from "../../../telephony/contract.ts";
 import { bearer, unverifiedClaims, verifyVonageJwt } from "./jwt.ts";
 import { renderNcco, renderWhisper } from "./ncco.ts";

@@ -3,7 +3,7 @@
  * "+" (`14155550124`); they leave here in E.164. Ids are UUIDs; a call's legs share its
  * `conversation_uuid` (`CON-…`), which is how Switchboard names the call.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const uuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a UUID");
 const conversation = z.string().regex(/^CON-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a Vonage conversation id (CON- and a UUID)");
