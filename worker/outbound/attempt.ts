@@ -9,7 +9,7 @@ import { webhookDeliveries, webhookEndpoints } from "../../schema/db.ts";
 import { getDb, type Db } from "../../schema/d1.ts";
 import type { OutboundMessage } from "../../schema/webhooks.ts";
 import { privateAddressesAllowed, privateAddressProblem } from "./addresses.ts";
-import { earlierPending, failWaiting, findDelivery, nextInOrder, type DeliveryRow } from "./deliveries.ts";
+import { failWaiting, findDelivery, pendingInOrder, type DeliveryRow } from "./deliveries.ts";
 import { findEndpoint, hostOf, signingSecrets, type EndpointRow } from "./endpoints.ts";
 import { ATTEMPT_TIMEOUT_MS, failedTooLong, LEASE_MS, MAX_QUEUE_DELAY_S, nextAttemptAt, parseRetryAfter, queueDelaySeconds, received, type AttemptOutcome } from "./schedule.ts";
 import { enqueue } from "./queue.ts";
@@ -109,7 +109,7 @@ export async function attemptDelivery(env: Env, message: Extract<OutboundMessage
   // Early: a wait longer than Queues' longest delay comes back in parts.
   if (d.nextAttemptAt !== null && d.nextAttemptAt > now + 1000) return { retryInS: queueDelaySeconds(d.nextAttemptAt, now) };
   // In order per call: an earlier event of the same call still on its way to this endpoint goes first.
-  const earlier = await earlierPending(db, d);
+  const earlier = await pendingInOrder(db, d, "before");
   if (earlier) return { retryInS: Math.min(MAX_QUEUE_DELAY_S, Math.max(2, queueDelaySeconds(earlier.nextAttemptAt ?? now, now) + 1)) };
 
   const [claimed] = await db
@@ -148,6 +148,6 @@ export async function attemptDelivery(env: Env, message: Extract<OutboundMessage
 
 /** The call's next event for this endpoint goes now that this one is done (delivered or given up on). */
 async function wakeNext(env: Env, db: Db, d: DeliveryRow) {
-  const next = await nextInOrder(db, d);
-  if (next) await enqueue(env, [next]);
+  const next = await pendingInOrder(db, d, "after");
+  if (next) await enqueue(env, [{ kind: "delivery", tenantId: d.tenantId, deliveryId: next.id, chain: next.chain }]);
 }

@@ -81,37 +81,28 @@ export async function listDeliveries(db: Db, tenantId: string, endpointId: strin
 }
 
 /**
- * The delivery sent before this one among those that must arrive in order (the same endpoint and
- * key) and is still being tried: this one waits for it.
+ * Among the deliveries that must arrive in order (the same endpoint and key), the first still being
+ * tried before this one (`before`: this one waits for it) or after it (`after`: the one this one,
+ * once finished, wakes, instead of leaving it to its next look a few seconds on).
  */
-export async function earlierPending(db: Db, d: DeliveryRow) {
+export async function pendingInOrder(db: Db, d: DeliveryRow, side: "before" | "after") {
   if (d.orderingKey === null) return null;
   return (
     (await db
-      .select({ id: webhookDeliveries.id, nextAttemptAt: webhookDeliveries.nextAttemptAt })
+      .select({ id: webhookDeliveries.id, chain: webhookDeliveries.chain, nextAttemptAt: webhookDeliveries.nextAttemptAt })
       .from(webhookDeliveries)
-      .where(and(eq(webhookDeliveries.endpointId, d.endpointId), eq(webhookDeliveries.orderingKey, d.orderingKey), eq(webhookDeliveries.status, "pending"), lt(webhookDeliveries.ordinal, d.ordinal)))
+      .where(
+        and(
+          eq(webhookDeliveries.endpointId, d.endpointId),
+          eq(webhookDeliveries.orderingKey, d.orderingKey),
+          eq(webhookDeliveries.status, "pending"),
+          side === "before" ? lt(webhookDeliveries.ordinal, d.ordinal) : gt(webhookDeliveries.ordinal, d.ordinal),
+        ),
+      )
       .orderBy(asc(webhookDeliveries.ordinal))
       .limit(1)
       .get()) ?? null
   );
-}
-
-/**
- * The delivery that waits for this one (the same endpoint and key, the next ordinal still pending),
- * as a message to try it now: a finished delivery wakes its successor instead of leaving it to its
- * next look (a waiting delivery looks again every few seconds).
- */
-export async function nextInOrder(db: Db, d: DeliveryRow): Promise<OutboundMessage | null> {
-  if (d.orderingKey === null) return null;
-  const next = await db
-    .select({ id: webhookDeliveries.id, chain: webhookDeliveries.chain })
-    .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.endpointId, d.endpointId), eq(webhookDeliveries.orderingKey, d.orderingKey), eq(webhookDeliveries.status, "pending"), gt(webhookDeliveries.ordinal, d.ordinal)))
-    .orderBy(asc(webhookDeliveries.ordinal))
-    .limit(1)
-    .get();
-  return next ? { kind: "delivery", tenantId: d.tenantId, deliveryId: next.id, chain: next.chain } : null;
 }
 
 /** Marks every delivery of an endpoint that is still waiting as failed, with why (the endpoint was disabled or deleted). */
