@@ -310,6 +310,25 @@ async function driveCall(network: Network, pace: Pace, from: string, to: string)
   }
 }
 
+/**
+ * N calls on C lines, each line starting its next call when its last one ends; line k starts after
+ * `k / C × spreadMs` (calls on a switchboard begin at different moments). Results in order of ending.
+ */
+async function driveLines(network: Network, pace: Pace, lines: number, n: number, callerOf: (i: number) => string, spreadMs = 0) {
+  const results: CallResult[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: lines }, async (_, line) => {
+      if (spreadMs > 0) await sleep((line / lines) * spreadMs);
+      while (next < n) {
+        const i = next++;
+        results.push(await driveCall(network, pace, callerOf(i), network.demoNumber));
+      }
+    }),
+  );
+  return results;
+}
+
 /** When the open loop's steady state starts: the first calls have rung, talked and ended. */
 const STEADY_AFTER_MS = 5000;
 
@@ -354,16 +373,7 @@ async function providerPass(base: string, dashboards: Dashboards, callers: strin
     for (let i = 0; i < 3; i++) await driveCall(network, { ring: 0, talk: 0 }, callers[i % callers.length]!, network.demoNumber);
     await sleep(300);
     await dashboards.reset();
-    const results: CallResult[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < perProvider) {
-          const i = next++;
-          results.push(await driveCall(network, pace, i % 2 === 0 ? callers[i % callers.length]! : `+1415310${String(i % 10000).padStart(4, "0")}`, network.demoNumber));
-        }
-      }),
-    );
+    const results = await driveLines(network, pace, concurrency, perProvider, (i) => (i % 2 === 0 ? callers[i % callers.length]! : `+1415310${String(i % 10000).padStart(4, "0")}`));
     const ok = results.filter((r) => r.ok);
     // Until every dashboard has seen every call ring (at most 5 s).
     const until = performance.now() + 5000;
@@ -411,19 +421,11 @@ async function webhooksPass(base: string, cookie: string, callers: string[], pac
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   const headers = { "Content-Type": "application/json", Cookie: cookie, Origin: base };
   const network = networkFor("twilio", base);
-  const drive = async (n: number, offset: number) => {
-    const results: CallResult[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < n) {
-          const i = offset + next++;
-          results.push(await driveCall(network, pace, i % 2 === 0 ? callers[i % callers.length]! : `+1415320${String(i % 10000).padStart(4, "0")}`, network.demoNumber));
-        }
-      }),
-    );
-    return results;
-  };
+  const drive = (n: number, offset: number) =>
+    driveLines(network, pace, concurrency, n, (j) => {
+      const i = offset + j;
+      return i % 2 === 0 ? callers[i % callers.length]! : `+1415320${String(i % 10000).padStart(4, "0")}`;
+    });
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/bench`;
   const made = await fetch(`${base}/api/webhooks`, { method: "POST", headers, body: JSON.stringify({ url, events: ["call.ringing", "call.answered", "call.ended", "call.missed"], enabled: false }) });
   if (made.status !== 201) throw new Error(`webhooks pass: ${made.status} ${await made.text()}`);
@@ -530,19 +532,9 @@ async function loadBench() {
       }
       await Promise.all(running);
     } else {
-      let next = 0;
       // The C lines start spread over one mean call's length, as calls on a switchboard began at
       // different moments (all C in the same millisecond would measure one burst, not the load).
-      const spread = (pace.ring + pace.talk) * 1000;
-      await Promise.all(
-        Array.from({ length: c }, async (_, line) => {
-          await sleep((line / c) * spread);
-          while (next < n) {
-            const i = next++;
-            results.push(await driveCall(network, pace, caller(i), to));
-          }
-        }),
-      );
+      results.push(...(await driveLines(network, pace, c, n, caller, (pace.ring + pace.talk) * 1000)));
     }
     const elapsed = (performance.now() - started) / 1000;
     sampling = false;
