@@ -10,6 +10,8 @@ import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { WEBHOOK_EVENT_TYPES, type WebhookPayload } from "../../schema/webhooks.ts";
+import { handleMessage } from "../../worker/outbound/consumer.ts";
+import { payloadOf } from "../../worker/outbound/deliveries.ts";
 import { DISABLE_AFTER_MS } from "../../worker/outbound/schedule.ts";
 import { login } from "./helpers.ts";
 import { apiJson, dialEnds, receiving, route, routingTenant, useRoute, type RoutingTenant } from "./routing-helpers.ts";
@@ -182,6 +184,31 @@ describe("webhooks to the business's own systems", () => {
     const types = (await received(r.box)).map((x) => JSON.parse(x.body).type as string);
     expect(types.sort()).toEqual(["call.ended", "call.missed", "call.ringing", "voicemail.ready"]);
     expect(list.length).toBe(4);
+  });
+
+  it("an event the queue brings twice, even at the same moment, is sent once; one whose attempt never wrote down its answer is tried again when the event comes back", async () => {
+    const t = await routingTenant("Twice");
+    const r = receiver();
+    const endpoint = await register(t, r.url, ["contact.created"]);
+    const event = (name: string) => ({ id: `evt_${crypto.randomUUID().replace(/-/g, "")}`, type: "contact.created" as const, at: Date.now(), data: { name }, orderingKey: null, ordinal: 0 });
+    const message = (e: ReturnType<typeof event>) => ({ kind: "event" as const, tenantId: t.id, event: e });
+    const twice = event("Tess Twice");
+    await Promise.all([handleMessage(env, message(twice), Date.now()), handleMessage(env, message(twice), Date.now())]);
+    await handleMessage(env, message(twice), Date.now());
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await received(r.box)).map((x) => JSON.parse(x.body).data.name)).toEqual(["Tess Twice"]);
+
+    // An attempt claimed a delivery and died before writing how it went: its claim runs out, and
+    // the event brought again tries it (once the claim is over, not before).
+    const lost = event("Lou Lost");
+    await env.DB.prepare("insert into webhook_deliveries (id, tenant_id, endpoint_id, event_id, event_type, payload, ordering_key, ordinal, created_at, next_attempt_at, attempts, lease_until) values (?, ?, ?, ?, ?, ?, null, 0, ?, ?, 1, ?)")
+      .bind("msg_lost", t.id, endpoint.id, lost.id, lost.type, payloadOf(lost), Date.now(), Date.now(), Date.now() + 60_000)
+      .run();
+    await handleMessage(env, message(lost), Date.now());
+    expect(await received(r.box)).toHaveLength(1);
+    await handleMessage(env, message(lost), Date.now() + 61_000);
+    const list = await until(() => received(r.box), (l) => l.length === 2);
+    expect(list[1]!.headers["webhook-id"]).toBe("msg_lost");
   });
 
   it("a test event goes to the one endpoint asked; redelivering sends the same webhook-id again", async () => {

@@ -4,13 +4,14 @@
  * again. An endpoint that has failed every attempt for 3 days is disabled here and the tenant's
  * Notification Center is told.
  */
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, notExists, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { webhookDeliveries, webhookEndpoints } from "../../schema/db.ts";
 import { getDb, type Db } from "../../schema/d1.ts";
 import type { OutboundMessage } from "../../schema/webhooks.ts";
 import { privateAddressesAllowed, privateAddressProblem } from "./addresses.ts";
-import { failWaiting, findDelivery, pendingInOrder, type DeliveryRow } from "./deliveries.ts";
-import { findEndpoint, hostOf, signingSecrets, type EndpointRow } from "./endpoints.ts";
+import { failWaiting, findDelivery, pendingInOrder, pendingInOrderQuery, wakeUps, type DeliveryRow } from "./deliveries.ts";
+import { hostOf, signingSecrets, type EndpointRow } from "./endpoints.ts";
 import { ATTEMPT_TIMEOUT_MS, failedTooLong, LEASE_MS, MAX_QUEUE_DELAY_S, nextAttemptAt, parseRetryAfter, queueDelaySeconds, received, type AttemptOutcome } from "./schedule.ts";
 import { enqueue } from "./queue.ts";
 import { signedHeaders } from "./sign.ts";
@@ -95,44 +96,67 @@ async function endpointFailed(env: Env, db: Db, endpoint: EndpointRow, now: numb
   return "disabled";
 }
 
-/** Tries one delivery, if this message is still its to try. */
+/** Tries one delivery a queue message names, if the message is still its to try. */
 export async function attemptDelivery(env: Env, message: Extract<OutboundMessage, { kind: "delivery" }>, now: number): Promise<Verdict> {
   const db = getDb(env.DB);
-  const d = await findDelivery(db, message.tenantId, message.deliveryId);
+  // The delivery and its endpoint in one round trip.
+  const found = await db
+    .select({ d: webhookDeliveries, endpoint: webhookEndpoints })
+    .from(webhookDeliveries)
+    .leftJoin(webhookEndpoints, and(eq(webhookEndpoints.id, webhookDeliveries.endpointId), eq(webhookEndpoints.tenantId, webhookDeliveries.tenantId)))
+    .where(and(eq(webhookDeliveries.tenantId, message.tenantId), eq(webhookDeliveries.id, message.deliveryId)))
+    .get();
   // Gone, finished, or redelivered since (a newer chain carries it): nothing for this message to do.
-  if (!d || d.status !== "pending" || d.chain !== message.chain) return DONE;
-  const endpoint = await findEndpoint(db, d.tenantId, d.endpointId);
+  if (!found || found.d.status !== "pending" || found.d.chain !== message.chain) return DONE;
+  const { d, endpoint } = found;
   if (!endpoint || !endpoint.enabled) {
     await db.update(webhookDeliveries).set({ status: "failed", lastError: "The endpoint is disabled", nextAttemptAt: null }).where(eq(webhookDeliveries.id, d.id));
     return DONE;
   }
   // Early: a wait longer than Queues' longest delay comes back in parts.
   if (d.nextAttemptAt !== null && d.nextAttemptAt > now + 1000) return { retryInS: queueDelaySeconds(d.nextAttemptAt, now) };
-  // In order per call: an earlier event of the same call still on its way to this endpoint goes first.
-  const earlier = await pendingInOrder(db, d, "before");
-  if (earlier) return { retryInS: Math.min(MAX_QUEUE_DELAY_S, Math.max(2, queueDelaySeconds(earlier.nextAttemptAt ?? now, now) + 1)) };
+  return attempt(env, db, d, endpoint, now);
+}
 
+const earlier = alias(webhookDeliveries, "earlier");
+
+/**
+ * Claims the delivery and tries it: the claim holds it for this attempt alone, and only while no
+ * earlier event of the same call still waits for this endpoint (in order per call), all in one
+ * statement. The endpoint and the delivery as last read are given: a new fan-out knows both.
+ */
+export async function attempt(env: Env, db: Db, d: DeliveryRow, endpoint: EndpointRow, now: number): Promise<Verdict> {
   const [claimed] = await db
     .update(webhookDeliveries)
     .set({ leaseUntil: now + LEASE_MS, attempts: sql`${webhookDeliveries.attempts} + 1`, lastAttemptAt: now })
-    .where(and(eq(webhookDeliveries.id, d.id), eq(webhookDeliveries.chain, message.chain), eq(webhookDeliveries.status, "pending"), or(isNull(webhookDeliveries.leaseUntil), lt(webhookDeliveries.leaseUntil, now))))
+    .where(
+      and(
+        eq(webhookDeliveries.id, d.id),
+        eq(webhookDeliveries.chain, d.chain),
+        eq(webhookDeliveries.status, "pending"),
+        or(isNull(webhookDeliveries.leaseUntil), lt(webhookDeliveries.leaseUntil, now)),
+        d.orderingKey === null
+          ? undefined
+          : notExists(
+              db
+                .select({ one: sql`1` })
+                .from(earlier)
+                .where(and(eq(earlier.endpointId, d.endpointId), eq(earlier.orderingKey, d.orderingKey), eq(earlier.status, "pending"), lt(earlier.ordinal, d.ordinal))),
+            ),
+      ),
+    )
     .returning();
-  if (!claimed) {
-    // Another attempt holds it: that one decides what comes next. But an attempt that died holding
-    // it (its consumer failed after the claim) would leave it pending for ever: look again once the hold is over.
-    const now2 = await findDelivery(db, d.tenantId, d.id);
-    if (now2 && now2.status === "pending" && now2.chain === message.chain && now2.leaseUntil !== null && now2.leaseUntil > now) return { retryInS: queueDelaySeconds(now2.leaseUntil, now) + 1 };
-    return DONE;
-  }
+  if (!claimed) return notClaimed(db, d, now);
 
   const sent = await send(env, endpoint, claimed, now);
   const answer = { lastStatusCode: sent.status, lastResponse: sent.response, lastError: sent.error, leaseUntil: null };
   if (received(sent.status)) {
-    await db.batch([
-      db.update(webhookDeliveries).set({ ...answer, status: "delivered", deliveredAt: now, nextAttemptAt: null }).where(eq(webhookDeliveries.id, d.id)),
-      db.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id)),
-    ]);
-    await wakeNext(env, db, d);
+    // Delivered; the endpoint is well again; the call's next event for it, to wake: one round trip.
+    const delivered = db.update(webhookDeliveries).set({ ...answer, status: "delivered", deliveredAt: now, nextAttemptAt: null }).where(eq(webhookDeliveries.id, d.id));
+    const well = db.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id));
+    const next = pendingInOrderQuery(db, d, "after");
+    if (endpoint.failingSince !== null) await wake(env, (await db.batch([delivered, well, next]))[2]);
+    else await wake(env, (await db.batch([delivered, next]))[1]);
     return DONE;
   }
   const next = sent.permanent ? null : nextAttemptAt(claimed.attempts, sent, now);
@@ -141,13 +165,29 @@ export async function attemptDelivery(env: Env, message: Extract<OutboundMessage
     .set({ ...answer, status: next === null ? "failed" : "pending", nextAttemptAt: next })
     .where(eq(webhookDeliveries.id, d.id));
   const health = await endpointFailed(env, db, endpoint, now);
-  if (next === null) await wakeNext(env, db, d);
+  if (next === null) await wake(env, await pendingInOrderQuery(db, d, "after"));
   if (next === null || health === "disabled") return DONE;
   return { retryInS: queueDelaySeconds(next, now) };
 }
 
+/** Why a claim found nothing to claim, and when to look again (if ever). */
+async function notClaimed(db: Db, d: DeliveryRow, now: number): Promise<Verdict> {
+  const current = await findDelivery(db, d.tenantId, d.id);
+  if (!current || current.status !== "pending" || current.chain !== d.chain) return DONE;
+  // Another attempt holds it: that one decides what comes next. But an attempt that died holding
+  // it (its consumer failed after the claim) would leave it pending for ever: look again once the hold is over.
+  if (current.leaseUntil !== null && current.leaseUntil > now) return { retryInS: queueDelaySeconds(current.leaseUntil, now) + 1 };
+  // An earlier event of the same call still on its way to this endpoint goes first; when it is
+  // done it wakes this one, and this look a little later is the backstop.
+  const before = await pendingInOrder(db, current, "before");
+  if (before) return { retryInS: Math.min(MAX_QUEUE_DELAY_S, Math.max(2, queueDelaySeconds(before.nextAttemptAt ?? now, now) + 1)) };
+  // Free now (the earlier one finished meanwhile): try again at once.
+  return { retryInS: 0 };
+}
+
+type WakeRow = { id: string; chain: number; tenantId: string };
+
 /** The call's next event for this endpoint goes now that this one is done (delivered or given up on). */
-async function wakeNext(env: Env, db: Db, d: DeliveryRow) {
-  const next = await pendingInOrder(db, d, "after");
-  if (next) await enqueue(env, [{ kind: "delivery", tenantId: d.tenantId, deliveryId: next.id, chain: next.chain }]);
+async function wake(env: Env, next: WakeRow[]) {
+  if (next.length > 0) await enqueue(env, wakeUps(next));
 }

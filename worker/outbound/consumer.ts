@@ -1,16 +1,16 @@
 /**
  * The outbound queue's consumer: the Worker's own `queue()` handler. An event is fanned out into a
- * delivery per subscribed endpoint (and the SMS alerts an unanswered call gives rise to); each
- * delivery and each text is then a message of its own, acknowledged when done and retried
- * (`message.retry({ delaySeconds })`) when its next attempt is due later. Messages Queues gives up
+ * delivery per subscribed endpoint, each tried at once, and the SMS alerts an unanswered call gives
+ * rise to. A delivery that must be tried again later, and each text, is then a message of its own,
+ * acknowledged when done and retried (`message.retry({ delaySeconds })`) when its next attempt is due. Messages Queues gives up
  * on land in the dead-letter queue, whose consumer (this handler too) marks what they carried failed.
  */
 import { and, eq } from "drizzle-orm";
 import { smsAlerts, webhookDeliveries, webhookEndpoints } from "../../schema/db.ts";
 import { getDb } from "../../schema/d1.ts";
 import { outboundMessage, type QueuedMessage } from "../../schema/webhooks.ts";
-import { attemptDelivery, DONE, type Verdict } from "./attempt.ts";
-import { createDeliveries } from "./deliveries.ts";
+import { attempt, attemptDelivery, DONE, type Verdict } from "./attempt.ts";
+import { createDeliveries, wakeUps } from "./deliveries.ts";
 import { enqueue } from "./queue.ts";
 import { queueSmsAlerts, sendSmsAlert } from "./sms.ts";
 
@@ -22,14 +22,36 @@ export const DEAD_LETTER_QUEUE = "switchboard-outbound-dead";
 const SMS_EVENTS = new Set(["call.missed", "voicemail.ready"]);
 
 
+/**
+ * Writes the event's deliveries and makes each one's first attempt here and now (a queue message
+ * per delivery only when it must be tried again later): the common case, an endpoint that answers,
+ * costs two D1 round trips to fan out, one to claim and one to record the answer.
+ */
 async function fanOut(env: Env, message: Extract<QueuedMessage, { kind: "event" }>, now: number): Promise<Verdict> {
   const { event } = message;
   const db = getDb(env.DB);
   const endpoints = await db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, message.tenantId), eq(webhookEndpoints.enabled, true)));
   const subscribed = endpoints.filter((e) => (event.endpointId ? e.id === event.endpointId : (e.events as string[]).includes(event.type)));
-  const wake = await createDeliveries(db, message.tenantId, event, subscribed, now);
+  const waiting = await createDeliveries(db, message.tenantId, event, subscribed, now);
   const texts = SMS_EVENTS.has(event.type) ? await queueSmsAlerts(env, message.tenantId, event.data, now) : [];
-  await enqueue(env, [...wake, ...texts]);
+  await enqueue(env, texts);
+  const byId = new Map(subscribed.map((e) => [e.id, e]));
+  await Promise.all(
+    waiting.map(async (d) => {
+      const endpoint = byId.get(d.endpointId);
+      let verdict: Verdict;
+      try {
+        // An endpoint turned off since it was subscribed: a message of its own decides (it fails the delivery).
+        verdict = endpoint ? await attempt(env, db, d, endpoint, now) : { retryInS: 0 };
+      } catch (err) {
+        // D1 failed this attempt: the delivery's own message tries again (and should that send fail
+        // too, the event comes back and this fan-out finds the delivery still waiting).
+        console.error("outbound: a first attempt failed; it will be retried", d.id, err);
+        verdict = { retryInS: 30 };
+      }
+      if ("retryInS" in verdict) await enqueue(env, wakeUps([d]), verdict.retryInS);
+    }),
+  );
   return DONE;
 }
 
@@ -57,31 +79,52 @@ async function deadLetter(env: Env, message: QueuedMessage) {
   else console.error("outbound: an event was never fanned out", message.tenantId, message.event.id, message.event.type);
 }
 
-/** The Worker's `queue()` handler, for the outbound queue and its dead-letter queue. */
+/** The key a message's work must keep the order of: a call's events run one after another. */
+function orderOf(m: Message<unknown>, parsed: QueuedMessage | null): { key: string; ordinal: number } {
+  if (parsed?.kind === "event" && parsed.event.orderingKey) return { key: `${parsed.tenantId}:${parsed.event.orderingKey}`, ordinal: parsed.event.ordinal };
+  return { key: m.id, ordinal: 0 };
+}
+
+/**
+ * The Worker's `queue()` handler, for the outbound queue and its dead-letter queue. A call's events
+ * in one batch are handled one after another, in the call's order (so the second need not wait for
+ * the first and come back later); everything else at once.
+ */
 export async function handleOutboundBatch(batch: MessageBatch<unknown>, env: Env) {
+  const groups = new Map<string, { m: Message<unknown>; parsed: QueuedMessage | null; ordinal: number }[]>();
+  for (const m of batch.messages) {
+    const result = outboundMessage.safeParse(m.body);
+    if (!result.success) {
+      // Nothing we sent: retrying would not make it ours.
+      console.error("outbound: a message that is not ours", result.error.message);
+      m.ack();
+      continue;
+    }
+    const { key, ordinal } = orderOf(m, result.data);
+    const group = groups.get(key) ?? [];
+    group.push({ m, parsed: result.data, ordinal });
+    groups.set(key, group);
+  }
   await Promise.all(
-    batch.messages.map(async (m) => {
-      const parsed = outboundMessage.safeParse(m.body);
-      if (!parsed.success) {
-        // Nothing we sent: retrying would not make it ours.
-        console.error("outbound: a message that is not ours", parsed.error.message);
-        m.ack();
-        return;
-      }
-      try {
-        if (batch.queue === DEAD_LETTER_QUEUE) {
-          await deadLetter(env, parsed.data);
-          m.ack();
-          return;
-        }
-        const verdict = await handleMessage(env, parsed.data, Date.now());
-        if ("retryInS" in verdict) m.retry({ delaySeconds: verdict.retryInS });
-        else m.ack();
-      } catch (err) {
-        // D1 or the queue failed us: the message comes back (and, after max_retries, to the dead-letter queue).
-        console.error("outbound: could not process a message; it will be retried", parsed.data.kind, err);
-        m.retry({ delaySeconds: 30 });
-      }
+    [...groups.values()].map(async (group) => {
+      for (const { m, parsed } of group.sort((a, b) => a.ordinal - b.ordinal)) await handleOne(env, batch.queue, m, parsed!);
     }),
   );
+}
+
+async function handleOne(env: Env, queue: string, m: Message<unknown>, message: QueuedMessage) {
+  try {
+    if (queue === DEAD_LETTER_QUEUE) {
+      await deadLetter(env, message);
+      m.ack();
+      return;
+    }
+    const verdict = await handleMessage(env, message, Date.now());
+    if ("retryInS" in verdict) m.retry({ delaySeconds: verdict.retryInS });
+    else m.ack();
+  } catch (err) {
+    // D1 or the queue failed us: the message comes back (and, after max_retries, to the dead-letter queue).
+    console.error("outbound: could not process a message; it will be retried", message.kind, err);
+    m.retry({ delaySeconds: 30 });
+  }
 }

@@ -17,7 +17,7 @@ import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { privateAddressesAllowed, privateAddressProblem } from "./addresses.ts";
 import { enqueue } from "./queue.ts";
-import { createDeliveries, deliveryView, failWaiting, findDelivery, listDeliveries } from "./deliveries.ts";
+import { createDeliveries, deliveryView, wakeUps, failWaiting, findDelivery, listDeliveries } from "./deliveries.ts";
 import { endpointView, findEndpoint, hostOf, listEndpoints } from "./endpoints.ts";
 import { newWebhookSecret } from "./sign.ts";
 
@@ -127,8 +127,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     if (!endpoint.enabled) return apiError(c, 409, "This webhook is turned off; turn it on to send it a test event");
     const now = Date.now();
     const event = { id: `evt_${crypto.randomUUID().replace(/-/g, "")}`, type: TEST_EVENT_TYPE, at: now, data: { webhookId: endpoint.id, message: "A test event from Switchboard" }, orderingKey: null, ordinal: 0 } as const;
-    const wake = await createDeliveries(db, tenant.id, event, [endpoint], now);
-    await enqueue(c.env, wake);
+    await enqueue(c.env, wakeUps(await createDeliveries(db, tenant.id, event, [endpoint], now)));
     const delivery = await db.query.webhookDeliveries.findFirst({ where: and(eq(webhookDeliveries.eventId, event.id), eq(webhookDeliveries.endpointId, endpoint.id)) });
     return c.json(deliveryView(delivery!), 202);
   })
