@@ -21,8 +21,6 @@
  * one D1 query and one Durable Object round trip. Results: a table here and JSON in bench-results/.
  */
 import { execFileSync } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -404,29 +402,73 @@ async function providerPass(base: string, dashboards: Dashboards, callers: strin
 }
 
 /**
+ * The webhooks pass's receiver, answering 200 to every POST, on a thread of its own: on the load
+ * generator's thread its work would delay the timing of the calls it is compared with.
+ */
+async function startReceiver() {
+  const thread = new Worker(
+    `const { createServer } = require("node:http");
+     const { parentPort } = require("node:worker_threads");
+     let received = 0;
+     const server = createServer((req, res) => { req.resume(); req.on("end", () => { received++; res.writeHead(200).end(); }); });
+     server.listen(0, "127.0.0.1", () => parentPort.postMessage({ port: server.address().port }));
+     parentPort.on("message", (m) => (m === "count" ? parentPort.postMessage({ received }) : server.close(() => parentPort.postMessage({ closed: true }))));`,
+    { eval: true },
+  );
+  /** The thread's next message that carries `key`. */
+  const next = <T>(key: string) =>
+    new Promise<T>((resolve) => {
+      const on = (m: Record<string, T>) => {
+        if (!(key in m)) return;
+        thread.off("message", on);
+        resolve(m[key]!);
+      };
+      thread.on("message", on);
+    });
+  const port = await next<number>("port");
+  return {
+    port,
+    received: () => {
+      const count = next<number>("received");
+      thread.postMessage("count");
+      return count;
+    },
+    stop: async () => {
+      const closed = next<boolean>("closed");
+      thread.postMessage("stop");
+      await closed;
+      await thread.terminate();
+    },
+  };
+}
+
+/**
  * Whether webhooks out cost the caller anything: the same calls without a webhook endpoint, then with
- * one subscribed to every event (a receiver in this process answering 200), in alternating rounds so
+ * one subscribed to every event (a receiver on a thread of this process answering 200), in alternating rounds so
  * drift in the machine's load falls on both alike. Webhook → TwiML p50 of each, their ratio, and
  * whether the receiver got each call's events.
  */
-async function webhooksPass(base: string, cookie: string, callers: string[], pace: Pace, concurrency: number, perHalf: number) {
-  let received = 0;
-  const receiver = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      received++;
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+async function webhooksPass(base: string, cookie: string, callers: string[], pace: Pace, concurrency: number, perHalf: number, group: number, port: number) {
+  const receiver = await startReceiver();
   const headers = { "Content-Type": "application/json", Cookie: cookie, Origin: base };
   const network = networkFor("twilio", base);
+  // The lines start spread over a call's length, as in the main run (all at once would time bursts).
   const drive = (n: number, offset: number) =>
-    driveLines(network, pace, concurrency, n, (j) => {
-      const i = offset + j;
-      return i % 2 === 0 ? callers[i % callers.length]! : `+1415320${String(i % 10000).padStart(4, "0")}`;
-    });
-  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/bench`;
+    driveLines(
+      network,
+      pace,
+      concurrency,
+      n,
+      (j) => {
+        const i = offset + j;
+        return i % 2 === 0 ? callers[i % callers.length]! : `+1415320${String(i % 10000).padStart(4, "0")}`;
+      },
+      (pace.ring + pace.talk) * 1000,
+    );
+  // The app's CPU (its workerd) per half: what the consumer's deliveries cost, apart from the wait.
+  const appCpu = () => cpuSeconds(group, port)?.get("the app's workerd") ?? NaN;
+  const cpu = { without: 0, with: 0 };
+  const url = `http://127.0.0.1:${receiver.port}/bench`;
   const made = await fetch(`${base}/api/webhooks`, { method: "POST", headers, body: JSON.stringify({ url, events: ["call.ringing", "call.answered", "call.ended", "call.missed"], enabled: false }) });
   if (made.status !== 201) throw new Error(`webhooks pass: ${made.status} ${await made.text()}`);
   const { id } = (await made.json()) as { id: string };
@@ -438,13 +480,18 @@ async function webhooksPass(base: string, cookie: string, callers: string[], pac
     for (let round = 0; round < ROUNDS; round++) {
       const n = Math.ceil(perHalf / ROUNDS);
       await toggle(false);
+      let cpu0 = appCpu();
       without.push(...(await drive(n, round * 2 * n)));
+      await sleep(1500); // the queue's last batch (max_batch_timeout 1 s), as the other half waits for its deliveries
+      cpu.without += appCpu() - cpu0;
       await toggle(true);
+      cpu0 = appCpu();
       withHooks.push(...(await drive(n, (round * 2 + 1) * n)));
       // Each answered call's ringing, answered and ended delivered before the endpoint is turned off
       // (turning it off fails what still waits for it); at most 20 s.
       const until = performance.now() + 20_000;
-      while (received < withHooks.filter((r) => r.ok).length * 3 && performance.now() < until) await sleep(200);
+      while ((await receiver.received()) < withHooks.filter((r) => r.ok).length * 3 && performance.now() < until) await sleep(200);
+      cpu.with += appCpu() - cpu0;
     }
     await toggle(false);
     const expected = withHooks.filter((r) => r.ok).length * 3;
@@ -459,12 +506,14 @@ async function webhooksPass(base: string, cookie: string, callers: string[], pac
       withWebhooks: b,
       ratioP50: Math.round((b.p50 / a.p50) * 100) / 100,
       phasesP50: { withoutWebhooks: phases(without), withWebhooks: phases(withHooks) },
+      /** The app's workerd, CPU ms per call (the calls and, after them, what their events cost). */
+      appCpuMsPerCall: { withoutWebhooks: Math.round((cpu.without * 1000 * 10) / without.length) / 10, withWebhooks: Math.round((cpu.with * 1000 * 10) / withHooks.length) / 10 },
       eventsExpected: expected,
-      eventsReceived: received,
+      eventsReceived: await receiver.received(),
     };
   } finally {
     await fetch(`${base}/api/webhooks/${id}`, { method: "DELETE", headers });
-    await new Promise((resolve) => receiver.close(resolve));
+    await receiver.stop();
   }
 }
 
@@ -556,7 +605,7 @@ async function loadBench() {
     const perProvider = Number(flags["provider-calls"]);
     const providers = perProvider > 0 ? await providerPass(base, dashboards, callers, pace, c, perProvider, floors.durableObject.p50) : null;
     const webhookCalls = Number(flags["webhook-calls"]);
-    const webhooks = webhookCalls > 0 ? await webhooksPass(base, cookie, callers, pace, c, webhookCalls) : null;
+    const webhooks = webhookCalls > 0 ? await webhooksPass(base, cookie, callers, pace, c, webhookCalls, group, port) : null;
     await dashboards.close();
 
     const popupMs: number[] = [];
@@ -862,6 +911,7 @@ function printLoad(r: Awaited<ReturnType<typeof loadBench>>) {
     const w = r.webhooks;
     console.log(`\nwebhooks out, ${w.calls} calls in alternating rounds: webhook → TwiML p50 ${w.withoutWebhooks.p50} ms without an endpoint, ${w.withWebhooks.p50} ms with one subscribed (×${w.ratioP50}); p95 ${w.withoutWebhooks.p95} / ${w.withWebhooks.p95}; events received ${w.eventsReceived} of ${w.eventsExpected}; errors ${w.errors}`);
     console.log(`  inside the Worker, p50 ms without / with: ${Object.keys(w.phasesP50.withoutWebhooks).map((k) => `${k} ${w.phasesP50.withoutWebhooks[k]} / ${w.phasesP50.withWebhooks[k] ?? "—"}`).join(" · ")}`);
+    console.log(`  the app's workerd, CPU ms per call without / with: ${w.appCpuMsPerCall.withoutWebhooks} / ${w.appCpuMsPerCall.withWebhooks}`);
   }
   if (r.client) console.log(`client JavaScript gzipped: ${r.client.initialGzipKB} KB for the first screen (the entry and what it preloads), ${r.client.allGzipKB} KB with every lazy chunk`);
 }
