@@ -368,13 +368,14 @@ export function fireReminders(ctx: PipelineContext) {
  * a notification like any other, once per id.
  */
 export function integrationNotice(ctx: PipelineContext, notice: { id: string; title: string; body: string; at: number }) {
-  notify(ctx, { ...notice, kind: "integration", callId: null, contactId: null });
+  // Only an admin can act on it (Settings › Webhooks is theirs).
+  notify(ctx, { ...notice, kind: "integration", callId: null, contactId: null, audience: "admins" });
 }
 
 /** Marks notifications read for one user and tells that user's screens. */
-export function markRead(ctx: PipelineContext, userId: string, ids: string[] | "all") {
-  const fresh = store.markRead(ctx.sql, userId, ids);
-  if (fresh.length) emit(ctx, { type: "read", userId, ids: fresh, unread: store.unreadCount(ctx.sql, userId) });
+export function markRead(ctx: PipelineContext, viewer: store.Viewer, ids: string[] | "all") {
+  const fresh = store.markRead(ctx.sql, viewer, ids);
+  if (fresh.length) emit(ctx, { type: "read", userId: viewer.userId, ids: fresh, unread: store.unreadCount(ctx.sql, viewer) });
   return fresh;
 }
 

@@ -12,7 +12,7 @@ import { chunks, getDb } from "../schema/d1.ts";
 export const SESSION_CHECK_MS = 60 * 1000;
 
 /** What a socket knows of its session: set by the Worker, kept in the connection's state across hibernation. */
-export type SocketSession = { userId: string; sessionId: string; expiresAt: number };
+export type SocketSession = { userId: string; sessionId: string; expiresAt: number; /** An admin's socket also gets the notices only admins see. */ admin: boolean };
 
 export function sessionTag(sessionId: string) {
   return `session:${sessionId}`;
@@ -21,8 +21,8 @@ export function sessionTag(sessionId: string) {
 /** The state a socket was opened with, or null when it lacks a session (a socket from before sessions were kept). */
 export function socketSession(state: unknown): SocketSession | null {
   if (!state || typeof state !== "object") return null;
-  const { userId, sessionId, expiresAt } = state as Partial<SocketSession>;
-  return typeof userId === "string" && typeof sessionId === "string" && sessionId !== "" && typeof expiresAt === "number" ? { userId, sessionId, expiresAt } : null;
+  const { userId, sessionId, expiresAt, admin } = state as Partial<SocketSession>;
+  return typeof userId === "string" && typeof sessionId === "string" && sessionId !== "" && typeof expiresAt === "number" ? { userId, sessionId, expiresAt, admin: admin === true } : null;
 }
 
 /**

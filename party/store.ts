@@ -141,7 +141,7 @@ export function replaceEvent(sql: SqlStorage, seq: number, event: NewEvent): Eve
  * The events after `since` that `userId` may see (another user's read marks are theirs), or null
  * when the log no longer reaches back that far (or `since` is from the future).
  */
-export function eventsSince(sql: SqlStorage, since: number, userId: string): EventMessage[] | null {
+export function eventsSince(sql: SqlStorage, since: number, viewer: Viewer): EventMessage[] | null {
   const seq = currentSeq(sql);
   if (since > seq) return null;
   if (since === seq) return [];
@@ -151,17 +151,28 @@ export function eventsSince(sql: SqlStorage, since: number, userId: string): Eve
     .exec<{ message: string }>("select message from events where seq > ? order by seq", since)
     .toArray()
     .map((r) => JSON.parse(r.message) as EventMessage)
-    .filter((e) => e.type !== "read" || e.userId === userId);
+    .filter((e) => (e.type === "read" ? e.userId === viewer.userId : e.type === "notification" ? sees(viewer, e.notification) : true));
 }
+
+/** Who a dashboard is: its user, and whether they are an admin (some notifications are only theirs). */
+export type Viewer = { userId: string; admin: boolean };
+
+export function sees(viewer: Pick<Viewer, "admin">, n: Pick<Notification, "audience">) {
+  return n.audience !== "admins" || viewer.admin;
+}
+
+/** SQL: the notification `n` is one the viewer whose admin flag is bound sees. */
+const SEEN_BY = "(? or json_extract(n.notification, '$.audience') is null)";
 
 /**
  * Marks notifications read for a user; returns the ids that were not read before (in the order
  * given). One statement however many ids: a message's work is one write, not two queries per id.
  */
-export function markRead(sql: SqlStorage, userId: string, ids: string[] | "all"): string[] {
+export function markRead(sql: SqlStorage, viewer: Viewer, ids: string[] | "all"): string[] {
+  const { userId } = viewer;
   if (ids === "all") {
     return sql
-      .exec<{ id: string }>("insert or ignore into notification_reads (user_id, notification_id) select ?, id from notifications returning notification_id as id", userId)
+      .exec<{ id: string }>(`insert or ignore into notification_reads (user_id, notification_id) select ?, n.id from notifications n where ${SEEN_BY} returning notification_id as id`, userId, viewer.admin ? 1 : 0)
       .toArray()
       .map((r) => r.id);
   }
@@ -170,10 +181,11 @@ export function markRead(sql: SqlStorage, userId: string, ids: string[] | "all")
     sql
       .exec<{ id: string }>(
         `insert or ignore into notification_reads (user_id, notification_id)
-         select ?, n.id from notifications n where n.id in (select value from json_each(?))
+         select ?, n.id from notifications n where n.id in (select value from json_each(?)) and ${SEEN_BY}
          returning notification_id as id`,
         userId,
         JSON.stringify(ids),
+        viewer.admin ? 1 : 0,
       )
       .toArray()
       .map((r) => r.id),
@@ -181,10 +193,10 @@ export function markRead(sql: SqlStorage, userId: string, ids: string[] | "all")
   return [...new Set(ids)].filter((id) => fresh.has(id));
 }
 
-/** How many notifications `userId` has not read: all of them, not only the window a snapshot carries. */
-export function unreadCount(sql: SqlStorage, userId: string): number {
+/** How many notifications the viewer has not read: all they see, not only the window a snapshot carries. */
+export function unreadCount(sql: SqlStorage, viewer: Viewer): number {
   return sql
-    .exec<{ n: number }>("select count(*) as n from notifications n where not exists (select 1 from notification_reads r where r.user_id = ? and r.notification_id = n.id)", userId)
+    .exec<{ n: number }>(`select count(*) as n from notifications n where ${SEEN_BY} and not exists (select 1 from notification_reads r where r.user_id = ? and r.notification_id = n.id)`, viewer.admin ? 1 : 0, viewer.userId)
     .one().n;
 }
 
@@ -238,9 +250,9 @@ export function notificationsOfCall(sql: SqlStorage, callId: string): Notificati
     .map((r) => JSON.parse(r.notification) as Notification);
 }
 
-export function recentNotifications(sql: SqlStorage, limit = RECENT_NOTIFICATIONS): Notification[] {
+export function recentNotifications(sql: SqlStorage, viewer: Pick<Viewer, "admin">, limit = RECENT_NOTIFICATIONS): Notification[] {
   return sql
-    .exec<{ notification: string }>("select notification from notifications order by at desc, id desc limit ?", limit)
+    .exec<{ notification: string }>(`select notification from notifications n where ${SEEN_BY} order by at desc, id desc limit ?`, viewer.admin ? 1 : 0, limit)
     .toArray()
     .map((r) => JSON.parse(r.notification) as Notification);
 }

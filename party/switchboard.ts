@@ -23,6 +23,8 @@ export const USER_HEADER = "x-switchboard-user";
 /** The session's id (the SHA-256 of its cookie, as D1 keys it) and expiry (epoch ms), set beside USER_HEADER. */
 export const SESSION_HEADER = "x-switchboard-session";
 export const SESSION_EXPIRES_HEADER = "x-switchboard-session-expires";
+/** "admin" when the socket's user is one (the Worker says so from D1): notices only admins see go to it. */
+export const ROLE_HEADER = "x-switchboard-role";
 
 /** How a socket opened before sockets kept their session is closed: 1012 (service restart), so it reconnects and gets one. */
 const CLOSE_RECONNECT = 1012;
@@ -134,14 +136,15 @@ export class Switchboard extends Server<Env> {
     this.#outbox.clear();
     for (const message of messages) {
       const text = JSON.stringify(message);
-      if (message.type !== "read") this.broadcast(text);
-      else for (const connection of this.getConnections(userTag(message.userId))) connection.send(text);
+      const tag = message.type === "read" ? userTag(message.userId) : message.type === "notification" && !store.sees({ admin: false }, message.notification) ? ADMINS_TAG : null;
+      if (tag === null) this.broadcast(text);
+      else for (const connection of this.getConnections(tag)) connection.send(text);
     }
   }
 
   override getConnectionTags(_connection: Connection, ctx: ConnectionContext) {
-    const { userId, sessionId } = sessionOf(ctx.request);
-    return [userTag(userId), sessionTag(sessionId)];
+    const { userId, sessionId, admin } = sessionOf(ctx.request);
+    return [userTag(userId), sessionTag(sessionId), ...(admin ? [ADMINS_TAG] : [])];
   }
 
   async #routingConfig(): Promise<SwitchboardConfig> {
@@ -332,15 +335,16 @@ export class Switchboard extends Server<Env> {
    * What a dashboard starts from; `read` is the given user's read marks among the notifications, and
    * `unread` how many of all the tenant's notifications they have not read (more than the window holds).
    */
-  snapshot(userId = "") {
+  snapshot(viewer: store.Viewer = { userId: "", admin: true }) {
+    const { userId } = viewer;
     const sql = this.ctx.storage.sql;
-    const notifications = store.recentNotifications(sql);
+    const notifications = store.recentNotifications(sql, viewer);
     return {
       seq: store.currentSeq(sql),
       calls: store.activeCalls(sql).map((s) => s.call),
       notifications,
       read: store.readAmong(sql, userId, notifications.map((n) => n.id)),
-      unread: store.unreadCount(sql, userId),
+      unread: store.unreadCount(sql, viewer),
     };
   }
 
@@ -360,19 +364,18 @@ export class Switchboard extends Server<Env> {
   /** The socket's first messages: what it missed since `since`, or a snapshot. */
   #greet(connection: Connection<ConnectionState>, ctx: ConnectionContext) {
     const session = sessionOf(ctx.request);
-    const { userId } = session;
     connection.setState(session);
     const query = connectQuery.safeParse({ since: new URL(ctx.request.url).searchParams.get("since") ?? undefined });
     const since = query.success ? query.data.since : undefined;
     if (since !== undefined) {
       // Exactly what it missed; JavaScript runs one event at a time here, so nothing slips between.
-      const missed = store.eventsSince(this.ctx.storage.sql, since, userId);
+      const missed = store.eventsSince(this.ctx.storage.sql, since, session);
       if (missed !== null) {
         for (const event of missed) connection.send(JSON.stringify(event));
         return;
       }
     }
-    this.#send(connection, { type: "snapshot", ...this.snapshot(userId) });
+    this.#send(connection, { type: "snapshot", ...this.snapshot(session) });
   }
 
   override onMessage(connection: Connection<ConnectionState>, raw: WSMessage) {
@@ -404,7 +407,7 @@ export class Switchboard extends Server<Env> {
         this.#send(connection, { type: "pong", seq });
         return;
       case "mark-read":
-        pipeline.markRead(this.#context(), connection.state?.userId ?? "", parsed.data.ids);
+        pipeline.markRead(this.#context(), { userId: session?.userId ?? "", admin: session?.admin ?? false }, parsed.data.ids);
         return;
       default: {
         const unreachable: never = parsed.data;
@@ -478,7 +481,7 @@ export class Switchboard extends Server<Env> {
 /** What the Worker vouched for on the upgrade request: the user and their session. */
 function sessionOf(request: Request): SocketSession {
   const headers = request.headers;
-  return { userId: headers.get(USER_HEADER) ?? "", sessionId: headers.get(SESSION_HEADER) ?? "", expiresAt: Number(headers.get(SESSION_EXPIRES_HEADER) ?? 0) };
+  return { userId: headers.get(USER_HEADER) ?? "", sessionId: headers.get(SESSION_HEADER) ?? "", expiresAt: Number(headers.get(SESSION_EXPIRES_HEADER) ?? 0), admin: headers.get(ROLE_HEADER) === "admin" };
 }
 
 /** Closes a socket unless it is closing already (close() throws then); 1 if it closed it, else 0. */
@@ -491,6 +494,9 @@ function closeQuietly(connection: Connection, code: number, reason: string): num
     return 0;
   }
 }
+
+/** The sockets of admins. */
+const ADMINS_TAG = "admins";
 
 function userTag(userId: string) {
   return `user:${userId}`;

@@ -100,5 +100,7 @@ export const notification = z.object({
   title: z.string(),
   body: z.string(),
   at: z.number(),
+  /** Who sees it: everyone (absent), or only the tenant's admins (a notice about what only they manage). */
+  audience: z.optional(z.literal("admins")),
 });
 export type Notification = z.infer<typeof notification>;

@@ -7,7 +7,7 @@
  */
 import { Hono } from "hono";
 import * as z from "zod";
-import { SESSION_EXPIRES_HEADER, SESSION_HEADER, USER_HEADER } from "../party/switchboard.ts";
+import { ROLE_HEADER, SESSION_EXPIRES_HEADER, SESSION_HEADER, USER_HEADER } from "../party/switchboard.ts";
 import { authenticate } from "./auth/middleware.ts";
 import type { AppEnv } from "./env.ts";
 import { apiError } from "./lib/errors.ts";
@@ -40,5 +40,6 @@ export const realtimeRoutes = new Hono<AppEnv>().get("/switchboard/:slug", valid
   headers.set(USER_HEADER, auth.user.id);
   headers.set(SESSION_HEADER, auth.session.id);
   headers.set(SESSION_EXPIRES_HEADER, String(auth.session.expiresAt));
+  headers.set(ROLE_HEADER, auth.user.role);
   return c.env.Switchboard.getByName(auth.tenant.id).fetch(new Request(c.req.url, { headers }));
 });

@@ -302,18 +302,52 @@ describe("socket limits", () => {
     person.close();
   }, 10_000);
 
+  it("a notice only admins can act on (a webhook disabled) reaches admins' dashboards live, on replay and in their snapshot; never an agent's, nor their unread count", async () => {
+    const t = await createTwilioTenant();
+    const [adminCookie, agentCookie] = [await login(t.adminEmail), await login(t.agentEmail)];
+    const admin = await Dashboard.connect(t.slug, adminCookie);
+    const agent = await Dashboard.connect(t.slug, agentCookie);
+    await Promise.all([admin.waitFor(1), agent.waitFor(1)]);
+    await switchboardOf(t).integrationNotice({ id: "webhook:w1:disabled:1", title: "Webhook to hooks.test disabled", body: "Every attempt failed for 3 days.", at: Date.now() });
+    await startCall(t, "+14155550124");
+    const shape = (m: ServerMessage) => (m.type === "call" ? `call:${m.call.status}` : m.type === "notification" ? `notification:${m.notification.kind}` : m.type);
+    expect((await admin.waitFor(4)).map(shape)).toEqual(["snapshot", "notification:integration", "call:ringing", "notification:incoming-call"]);
+    expect((await agent.waitFor(3)).map(shape)).toEqual(["snapshot", "call:ringing", "notification:incoming-call"]);
+    expect((await agent.settle()).map(shape)).toEqual(["snapshot", "call:ringing", "notification:incoming-call"]);
+    admin.close();
+    agent.close();
+
+    // A reconnect from before the notice replays it to the admin only; a fresh start's snapshot likewise.
+    const replays = await Promise.all([Dashboard.connect(t.slug, adminCookie, 0), Dashboard.connect(t.slug, agentCookie, 0)]);
+    expect((await replays[0].waitFor(3)).map(shape)).toEqual(["notification:integration", "call:ringing", "notification:incoming-call"]);
+    expect((await replays[1].settle()).map(shape)).toEqual(["call:ringing", "notification:incoming-call"]);
+    const fresh = await Promise.all([Dashboard.connect(t.slug, adminCookie), Dashboard.connect(t.slug, agentCookie)]);
+    const [adminStart, agentStart] = [(await fresh[0].waitFor(1))[0]!, (await fresh[1].waitFor(1))[0]!];
+    if (adminStart.type !== "snapshot" || agentStart.type !== "snapshot") throw new Error("not a snapshot");
+    expect(adminStart.notifications.map((n) => n.kind).sort()).toEqual(["incoming-call", "integration"]);
+    expect(adminStart.unread).toBe(2);
+    expect(agentStart.notifications.map((n) => n.kind)).toEqual(["incoming-call"]);
+    expect(agentStart.unread).toBe(1);
+    // The agent marking everything read is told 0 unread; the admin still has the notice to read.
+    fresh[1].send(JSON.stringify({ type: "mark-read", ids: "all" }));
+    const read = (await fresh[1].waitFor(2))[1]!;
+    expect(read).toMatchObject({ type: "read", unread: 0 });
+    expect(await fresh[0].settle()).toHaveLength(1);
+    for (const d of [...replays, ...fresh]) d.close();
+  });
+
   it("mark-read marks many ids in one statement: only known notifications, each once, in the order given", async () => {
     const t = await createTwilioTenant();
     await startCall(t, "+14155550124");
     await startCall(t, "+14155550125");
     await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => {
       const sql = state.storage.sql;
-      const known = store.recentNotifications(sql).map((n) => n.id);
+      const known = store.recentNotifications(sql, { admin: true }).map((n) => n.id);
       expect(known).toHaveLength(2);
-      expect(store.markRead(sql, "u1", [known[1]!, "unknown", known[1]!, known[0]!])).toEqual([known[1], known[0]]);
-      expect(store.markRead(sql, "u1", known)).toEqual([]);
-      expect(store.markRead(sql, "u2", "all").sort()).toEqual([...known].sort());
-      expect(store.markRead(sql, "u2", "all")).toEqual([]);
+      expect(store.markRead(sql, { userId: "u1", admin: true }, [known[1]!, "unknown", known[1]!, known[0]!])).toEqual([known[1], known[0]]);
+      expect(store.markRead(sql, { userId: "u1", admin: true }, known)).toEqual([]);
+      expect(store.markRead(sql, { userId: "u2", admin: true }, "all").sort()).toEqual([...known].sort());
+      expect(store.markRead(sql, { userId: "u2", admin: true }, "all")).toEqual([]);
       expect(store.readAmong(sql, "u1", known)).toEqual(known);
     });
   });
