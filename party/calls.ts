@@ -24,6 +24,8 @@ export type CallMemory = {
   country?: string;
   /** The numbers the current dial step rings, with their labels: who answered is one of them. Absent on calls kept from before. */
   ringing?: Answerer[];
+  /** Every number the call's route has rung so far (for texts to "the calls that rang me"). Absent on calls kept from before. */
+  rang?: string[];
   /** Dialled legs whose end already moved the route on: a provider's retry of that callback must not move it again. */
   dialsEnded?: string[];
 };

@@ -7,6 +7,7 @@
  * alarm (`retryAt`).
  */
 import { isMissed, isTerminal, type LiveCall } from "../schema/calls.ts";
+import { getCall } from "./store.ts";
 import type { OutboundMessage, WebhookEventType } from "../schema/webhooks.ts";
 
 export function migrateOutbound(sql: SqlStorage) {
@@ -39,8 +40,9 @@ export function emitCallEvents(sql: SqlStorage, call: LiveCall, now: number): nu
   for (const [type, due] of CALL_EVENTS) {
     if (!due(call)) continue;
     if (sql.exec("insert or ignore into call_events_sent (call_id, type) values (?, ?)", call.id, type).rowsWritten === 0) continue;
-    // Its ordinal is its seq, given when it is sent.
-    const event = { id: `evt_${crypto.randomUUID().replace(/-/g, "")}`, type, at: now, data: callData(call), orderingKey: `call:${call.id}` };
+    // Its ordinal is its seq, given when it is sent. The numbers it rang decide whose texts it is.
+    const rang = getCall(sql, call.id)?.memory.rang;
+    const event = { id: `evt_${crypto.randomUUID().replace(/-/g, "")}`, type, at: now, data: callData(call), orderingKey: `call:${call.id}`, ...(rang ? { rang } : {}) };
     sql.exec("insert into outbound (event) values (?)", JSON.stringify(event));
     emitted++;
   }

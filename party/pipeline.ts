@@ -198,7 +198,7 @@ function registerOnce(ctx: PipelineContext, input: IncomingCall, config: Routing
     voicemail: reachesVoicemail(decision) ? "reached" : null,
     answeredBy: null,
   };
-  const memory: CallMemory = { dialOutcome: null, sequences: {}, routing: routed.state, tracking: route, contactTags, ringing: placesOf(config, routed.state.dialling), ...(country ? { country } : {}) };
+  const memory: CallMemory = { dialOutcome: null, sequences: {}, routing: routed.state, tracking: route, contactTags, ringing: placesOf(config, routed.state.dialling), rang: routed.state.dialling, ...(country ? { country } : {}) };
   // A call that cannot be put through at all ends at once, as failed (its provider puts it through itself).
   const putThrough = unrouted || decision.steps.some((s) => s.kind !== "hangup");
   if (!putThrough) call = { ...call, status: "failed", endedAt: ctx.now, durationSeconds: 0 };
@@ -254,7 +254,7 @@ function continueRoute(ctx: PipelineContext, config: RoutingConfig, provider: st
   const call = { ...stored.call, tags, terminationNumber: ringing, ringsAtLabel, voicemail };
   const changed = call.terminationNumber !== stored.call.terminationNumber || call.ringsAtLabel !== stored.call.ringsAtLabel || tags.length !== stored.call.tags.length || voicemail !== stored.call.voicemail;
   // Where nothing more rings, the last step's numbers stay: a late report of an answered leg is about one of them.
-  const places = routed.state.dialling.length ? { ringing: placesOf(config, routed.state.dialling) } : {};
+  const places = routed.state.dialling.length ? { ringing: placesOf(config, routed.state.dialling), rang: [...new Set([...(stored.memory.rang ?? []), ...routed.state.dialling])] } : {};
   const memory: CallMemory = { ...stored.memory, ...memoryChanges, ...places, routing: routed.state };
   store.putCall(ctx.sql, { ...stored, call, memory, decision, updatedAt: ctx.now });
   if (changed) emit(ctx, { type: "call", call });

@@ -29,6 +29,8 @@ export const outboundEvent = z.object({
   ordinal: z.number().int().default(0),
   /** Only this endpoint (a test event); otherwise every enabled endpoint subscribed to the type. */
   endpointId: z.string().max(100).optional(),
+  /** Every number a call's route rang, not only the last (whose texts are "mine"); not sent to endpoints. */
+  rang: z.array(z.string().max(32)).max(100).optional(),
 });
 export type OutboundEvent = z.input<typeof outboundEvent>;
 

@@ -6,6 +6,7 @@
  * is disabled and the tenant told; a missed call texts the opted-in agent once, through the fake
  * Twilio API; retried provider webhooks emit nothing twice; tenants never see each other's.
  */
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
@@ -14,6 +15,7 @@ import { handleMessage } from "../../worker/outbound/consumer.ts";
 import { payloadOf } from "../../worker/outbound/deliveries.ts";
 import { DISABLE_AFTER_MS } from "../../worker/outbound/schedule.ts";
 import { login } from "./helpers.ts";
+import { buySandboxNumber, signUp } from "./sandbox.ts";
 import { apiJson, dialEnds, receiving, route, routingTenant, useRoute, type RoutingTenant } from "./routing-helpers.ts";
 import { attrOf, hexId, leg, parentStatus, pathOf, postTwilio, startCall, switchboardOf, uniqueNumber } from "./twilio-helpers.ts";
 
@@ -294,6 +296,46 @@ describe("missed-call and voicemail texts", () => {
     );
     expect(ledger).toEqual(["sent", "sent", "sent", "sent", "sent", "rate-limited"]);
     expect(await textsTo(t, agentNumber)).toHaveLength(5);
+  });
+
+  it("'mine' texts everyone a hunt rang, not only the last number: each once", async () => {
+    const t = await routingTenant("Hunt texts");
+    const first = await optIn(t.agentEmail, "mine");
+    const second = await optIn(t.managerEmail, "mine");
+    const desks = [];
+    for (const [number, label] of [[first, "Agent desk"], [second, "Manager desk"]] as const) {
+      const res = await apiJson<{ id: string }>(t, "POST", "/api/receiving-numbers", { number, label });
+      expect(res.status).toBe(201);
+      desks.push(res.body.id);
+    }
+    await useRoute(t, (await route(t, { kind: "dial", name: "Hunt", config: { receivingNumberIds: desks, pattern: "sequential" } })).id);
+    const started = await startCall(t, "+14155550168");
+    await dialEnds(t, started.callSid, "no-answer");
+    await dialEnds(t, started.callSid, "no-answer");
+    await parentStatus(t, started.callSid, "no-answer");
+    const [a, b] = [await until(() => textsTo(t, first), (l) => l.length >= 1), await until(() => textsTo(t, second), (l) => l.length >= 1)];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect([a.length, b.length, (await textsTo(t, first)).length, (await textsTo(t, second)).length]).toEqual([1, 1, 1, 1]);
+    expect(a[0]!.body).toContain("Missed call from (415) 555-0168");
+  });
+
+  it("a sandbox number's text is recorded, not sent: the ledger says sandbox and no provider is called", async () => {
+    const t = await signUp("Sandbox Texts");
+    const number = await buySandboxNumber(t);
+    const agentNumber = uniqueNumber();
+    expect((await apiJson({ cookie: t.cookie }, "PATCH", "/api/profile", { agentNumber, smsAlerts: "all" })).status).toBe(200);
+    const placed = await apiJson<{ callId: string }>({ cookie: t.cookie }, "POST", `/api/tracking-numbers/${number.id}/test-call`, {});
+    expect(placed.status).toBe(202);
+    // Time passes: nobody answers the test call, and the Switchboard ends it as missed.
+    await runInDurableObject(switchboardOf({ id: t.tenant.id }), (_: unknown, state) => {
+      state.storage.sql.exec("update sandbox_calls set ends_at = ?", Date.now() - 1);
+    });
+    await runDurableObjectAlarm(switchboardOf({ id: t.tenant.id }));
+    const ledger = await until(
+      () => env.DB.prepare("select status, to_number, from_number, body, provider_message_id from sms_alerts where tenant_id = ?").bind(t.tenant.id).all().then((r) => r.results),
+      (rows) => rows.some((r) => r.status === "sandbox"),
+    );
+    expect(ledger).toEqual([{ status: "sandbox", to_number: agentNumber, from_number: number.number, body: expect.stringContaining("Missed call from Test caller"), provider_message_id: null }]);
   });
 
   it("'mine' texts only about calls that rang the user's own number; without an agent number there is no opting in", async () => {

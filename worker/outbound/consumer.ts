@@ -33,7 +33,7 @@ async function fanOut(env: Env, message: Extract<QueuedMessage, { kind: "event" 
   const endpoints = await db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, message.tenantId), eq(webhookEndpoints.enabled, true)));
   const subscribed = endpoints.filter((e) => (event.endpointId ? e.id === event.endpointId : (e.events as string[]).includes(event.type)));
   const waiting = await createDeliveries(db, message.tenantId, event, subscribed, now);
-  const texts = SMS_EVENTS.has(event.type) ? await queueSmsAlerts(env, message.tenantId, event.data, now) : [];
+  const texts = SMS_EVENTS.has(event.type) ? await queueSmsAlerts(env, message.tenantId, event.data, event.rang ?? [], now) : [];
   await enqueue(env, texts);
   const byId = new Map(subscribed.map((e) => [e.id, e]));
   await Promise.all(

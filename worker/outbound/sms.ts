@@ -36,7 +36,7 @@ export function smsText(call: LiveCall, country: string, publicUrl: string) {
  * The alerts an unanswered call gives rise to, written to the ledger (once per call and user), and
  * the queue messages that send the ones within the rate limit.
  */
-export async function queueSmsAlerts(env: Env, tenantId: string, data: unknown, now: number): Promise<OutboundMessage[]> {
+export async function queueSmsAlerts(env: Env, tenantId: string, data: unknown, rang: string[], now: number): Promise<OutboundMessage[]> {
   const parsed = liveCall.safeParse(data);
   if (!parsed.success) return [];
   const call = parsed.data;
@@ -45,7 +45,9 @@ export async function queueSmsAlerts(env: Env, tenantId: string, data: unknown, 
     .select({ id: users.id, agentNumber: users.agentNumber, smsAlerts: users.smsAlerts })
     .from(users)
     .where(and(eq(users.tenantId, tenantId), ne(users.smsAlerts, "off"), isNotNull(users.agentNumber), isNull(users.disabledAt)));
-  const recipients = subscribers.filter((u) => u.smsAlerts === "all" || u.agentNumber === call.terminationNumber);
+  // "mine": a call that rang the user's number at any step of its route (a hunt's first number too).
+  const mine = new Set([...rang, ...(call.terminationNumber ? [call.terminationNumber] : [])]);
+  const recipients = subscribers.filter((u) => u.smsAlerts === "all" || mine.has(u.agentNumber!));
   if (recipients.length === 0) return [];
   const tenant = await db.query.tenants.findFirst({ columns: { defaultCountry: true }, where: eq(tenants.id, tenantId) });
   const body = smsText(call, tenant?.defaultCountry ?? "US", env.PUBLIC_URL ?? "");
