@@ -468,6 +468,9 @@ async function webhooksPass(base: string, cookie: string, callers: string[], pac
   // The app's CPU (its workerd) per half: what the consumer's deliveries cost, apart from the wait.
   const appCpu = () => cpuSeconds(group, port)?.get("the app's workerd") ?? NaN;
   const cpu = { without: 0, with: 0 };
+  // The noise of the comparison: the rounds without an endpoint, even against odd (nothing differs).
+  const evenRounds: CallResult[] = [];
+  const oddRounds: CallResult[] = [];
   const url = `http://127.0.0.1:${receiver.port}/bench`;
   const made = await fetch(`${base}/api/webhooks`, { method: "POST", headers, body: JSON.stringify({ url, events: ["call.ringing", "call.answered", "call.ended", "call.missed"], enabled: false }) });
   if (made.status !== 201) throw new Error(`webhooks pass: ${made.status} ${await made.text()}`);
@@ -481,7 +484,9 @@ async function webhooksPass(base: string, cookie: string, callers: string[], pac
       const n = Math.ceil(perHalf / ROUNDS);
       await toggle(false);
       let cpu0 = appCpu();
-      without.push(...(await drive(n, round * 2 * n)));
+      const plain = await drive(n, round * 2 * n);
+      without.push(...plain);
+      (round % 2 === 0 ? evenRounds : oddRounds).push(...plain);
       await sleep(1500); // the queue's last batch (max_batch_timeout 1 s), as the other half waits for its deliveries
       cpu.without += appCpu() - cpu0;
       await toggle(true);
@@ -505,6 +510,8 @@ async function webhooksPass(base: string, cookie: string, callers: string[], pac
       withoutWebhooks: a,
       withWebhooks: b,
       ratioP50: Math.round((b.p50 / a.p50) * 100) / 100,
+      /** The same ratio between two halves of the calls without an endpoint (odd rounds / even rounds): what noise alone gives. */
+      noiseRatioP50: Math.round((stats(oddRounds.filter((r) => r.ok).map((r) => r.twimlMs)).p50 / stats(evenRounds.filter((r) => r.ok).map((r) => r.twimlMs)).p50) * 100) / 100,
       phasesP50: { withoutWebhooks: phases(without), withWebhooks: phases(withHooks) },
       /** The app's workerd, CPU ms per call (the calls and, after them, what their events cost). */
       appCpuMsPerCall: { withoutWebhooks: Math.round((cpu.without * 1000 * 10) / without.length) / 10, withWebhooks: Math.round((cpu.with * 1000 * 10) / withHooks.length) / 10 },
@@ -909,7 +916,7 @@ function printLoad(r: Awaited<ReturnType<typeof loadBench>>) {
   }
   if (r.webhooks) {
     const w = r.webhooks;
-    console.log(`\nwebhooks out, ${w.calls} calls in alternating rounds: webhook → TwiML p50 ${w.withoutWebhooks.p50} ms without an endpoint, ${w.withWebhooks.p50} ms with one subscribed (×${w.ratioP50}); p95 ${w.withoutWebhooks.p95} / ${w.withWebhooks.p95}; events received ${w.eventsReceived} of ${w.eventsExpected}; errors ${w.errors}`);
+    console.log(`\nwebhooks out, ${w.calls} calls in alternating rounds: webhook → TwiML p50 ${w.withoutWebhooks.p50} ms without an endpoint, ${w.withWebhooks.p50} ms with one subscribed (×${w.ratioP50}; noise: ×${w.noiseRatioP50} between the rounds without); p95 ${w.withoutWebhooks.p95} / ${w.withWebhooks.p95}; events received ${w.eventsReceived} of ${w.eventsExpected}; errors ${w.errors}`);
     console.log(`  inside the Worker, p50 ms without / with: ${Object.keys(w.phasesP50.withoutWebhooks).map((k) => `${k} ${w.phasesP50.withoutWebhooks[k]} / ${w.phasesP50.withWebhooks[k] ?? "—"}`).join(" · ")}`);
     console.log(`  the app's workerd, CPU ms per call without / with: ${w.appCpuMsPerCall.withoutWebhooks} / ${w.appCpuMsPerCall.withWebhooks}`);
   }

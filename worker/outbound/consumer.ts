@@ -11,6 +11,7 @@ import { getDb } from "../../schema/d1.ts";
 import { outboundMessage, type QueuedMessage } from "../../schema/webhooks.ts";
 import { attempt, attemptDelivery, DONE, type Verdict } from "./attempt.ts";
 import { createDeliveries, wakeUps } from "./deliveries.ts";
+import type { EndpointRow } from "./endpoints.ts";
 import { enqueue } from "./queue.ts";
 import { queueSmsAlerts, sendSmsAlert } from "./sms.ts";
 
@@ -27,10 +28,10 @@ const SMS_EVENTS = new Set(["call.missed", "voicemail.ready"]);
  * per delivery only when it must be tried again later): the common case, an endpoint that answers,
  * costs two D1 round trips to fan out, one to claim and one to record the answer.
  */
-async function fanOut(env: Env, message: Extract<QueuedMessage, { kind: "event" }>, now: number): Promise<Verdict> {
+async function fanOut(env: Env, message: Extract<QueuedMessage, { kind: "event" }>, now: number, batch: BatchMemo): Promise<Verdict> {
   const { event } = message;
   const db = getDb(env.DB);
-  const endpoints = await db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, message.tenantId), eq(webhookEndpoints.enabled, true)));
+  const endpoints = await batch.endpointsOf(message.tenantId);
   const subscribed = endpoints.filter((e) => (event.endpointId ? e.id === event.endpointId : (e.events as string[]).includes(event.type)));
   const waiting = await createDeliveries(db, message.tenantId, event, subscribed, now);
   const texts = SMS_EVENTS.has(event.type) ? await queueSmsAlerts(env, message.tenantId, event.data, event.rang ?? [], now) : [];
@@ -55,10 +56,33 @@ async function fanOut(env: Env, message: Extract<QueuedMessage, { kind: "event" 
   return DONE;
 }
 
-export async function handleMessage(env: Env, message: QueuedMessage, now: number): Promise<Verdict> {
+/**
+ * What the messages of one batch share: a tenant's enabled endpoints, read once for all its events
+ * in the batch (as D1 had them when the batch began; the claim and the attempt read what changes).
+ */
+export type BatchMemo = { endpointsOf: (tenantId: string) => Promise<EndpointRow[]> };
+
+export function batchMemo(env: Env): BatchMemo {
+  const db = getDb(env.DB);
+  const endpoints = new Map<string, Promise<EndpointRow[]>>();
+  return {
+    endpointsOf(tenantId) {
+      let found = endpoints.get(tenantId);
+      if (!found) {
+        found = db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.enabled, true)));
+        // A failed read is not remembered: the next message asks again.
+        found.catch(() => endpoints.delete(tenantId));
+        endpoints.set(tenantId, found);
+      }
+      return found;
+    },
+  };
+}
+
+export async function handleMessage(env: Env, message: QueuedMessage, now: number, batch: BatchMemo = batchMemo(env)): Promise<Verdict> {
   switch (message.kind) {
     case "event":
-      return fanOut(env, message, now);
+      return fanOut(env, message, now, batch);
     case "delivery":
       return attemptDelivery(env, message, now);
     case "sms":
@@ -91,6 +115,7 @@ function orderOf(m: Message<unknown>, parsed: QueuedMessage | null): { key: stri
  * the first and come back later); everything else at once.
  */
 export async function handleOutboundBatch(batch: MessageBatch<unknown>, env: Env) {
+  const memo = batchMemo(env);
   const groups = new Map<string, { m: Message<unknown>; parsed: QueuedMessage | null; ordinal: number }[]>();
   for (const m of batch.messages) {
     const result = outboundMessage.safeParse(m.body);
@@ -107,19 +132,19 @@ export async function handleOutboundBatch(batch: MessageBatch<unknown>, env: Env
   }
   await Promise.all(
     [...groups.values()].map(async (group) => {
-      for (const { m, parsed } of group.sort((a, b) => a.ordinal - b.ordinal)) await handleOne(env, batch.queue, m, parsed!);
+      for (const { m, parsed } of group.sort((a, b) => a.ordinal - b.ordinal)) await handleOne(env, batch.queue, m, parsed!, memo);
     }),
   );
 }
 
-async function handleOne(env: Env, queue: string, m: Message<unknown>, message: QueuedMessage) {
+async function handleOne(env: Env, queue: string, m: Message<unknown>, message: QueuedMessage, memo: BatchMemo) {
   try {
     if (queue === DEAD_LETTER_QUEUE) {
       await deadLetter(env, message);
       m.ack();
       return;
     }
-    const verdict = await handleMessage(env, message, Date.now());
+    const verdict = await handleMessage(env, message, Date.now(), memo);
     if ("retryInS" in verdict) m.retry({ delaySeconds: verdict.retryInS });
     else m.ack();
   } catch (err) {
