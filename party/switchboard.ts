@@ -128,15 +128,18 @@ export class Switchboard extends Server<Env> {
     this.#outbox.set(message.seq, message);
   }
 
-  /** Events go to every dashboard of the tenant; a user's read marks only to that user's. */
+  /**
+   * Events go to every dashboard of the tenant; a user's read marks only to that user's, notices
+   * for admins only to admins'. One operation's events for the same dashboards leave in one frame
+   * (a call ringing and its notification: one frame, not two), in seq order.
+   */
   #flush() {
     // A call's change may have stored webhook events to send (party/outbound.ts): they leave after this operation.
     if (hasOutbound(this.ctx.storage.sql)) this.#outbound.kick();
     const messages = [...this.#outbox.values()];
     this.#outbox.clear();
-    for (const message of messages) {
-      const text = JSON.stringify(message);
-      const tag = message.type === "read" ? userTag(message.userId) : message.type === "notification" && !store.sees({ admin: false }, message.notification) ? ADMINS_TAG : null;
+    for (const { tag, events } of runsByAudience(messages)) {
+      const text = frameOf(events);
       if (tag === null) this.broadcast(text);
       else for (const connection of this.getConnections(tag)) connection.send(text);
     }
@@ -371,7 +374,7 @@ export class Switchboard extends Server<Env> {
       // Exactly what it missed; JavaScript runs one event at a time here, so nothing slips between.
       const missed = store.eventsSince(this.ctx.storage.sql, since, session);
       if (missed !== null) {
-        for (const event of missed) connection.send(JSON.stringify(event));
+        for (let i = 0; i < missed.length; i += REPLAY_PER_FRAME) connection.send(frameOf(missed.slice(i, i + REPLAY_PER_FRAME)));
         return;
       }
     }
@@ -497,6 +500,33 @@ function closeQuietly(connection: Connection, code: number, reason: string): num
 
 /** The sockets of admins. */
 const ADMINS_TAG = "admins";
+
+/** Which sockets an event goes to: every one of the tenant's (null), or those with a tag. */
+function audienceOf(message: EventMessage): string | null {
+  if (message.type === "read") return userTag(message.userId);
+  if (message.type === "notification" && !store.sees({ admin: false }, message.notification)) return ADMINS_TAG;
+  return null;
+}
+
+/** The events, in order, cut where the audience changes: each run is one frame to one audience. */
+export function runsByAudience(messages: EventMessage[]) {
+  const runs: { tag: string | null; events: EventMessage[] }[] = [];
+  for (const message of messages) {
+    const tag = audienceOf(message);
+    const last = runs.at(-1);
+    if (last && last.tag === tag) last.events.push(message);
+    else runs.push({ tag, events: [message] });
+  }
+  return runs;
+}
+
+/** A frame: one message as itself, several as a JSON array of them (schema/messages.ts, `serverFrame`). */
+function frameOf(events: EventMessage[]) {
+  return JSON.stringify(events.length === 1 ? events[0] : events);
+}
+
+/** Events per frame when a reconnect replays what it missed. */
+const REPLAY_PER_FRAME = 50;
 
 function userTag(userId: string) {
   return `user:${userId}`;

@@ -36,7 +36,14 @@ export const errorMessage = z.object({ type: z.literal("error"), seq, message: z
 export const serverMessage = z.discriminatedUnion("type", [snapshotMessage, callMessage, notificationMessage, readMessage, pongMessage, errorMessage]);
 export type ServerMessage = z.infer<typeof serverMessage>;
 /** The messages kept in the event log and replayed to a client that reconnects. */
-export type EventMessage = z.infer<typeof callMessage> | z.infer<typeof notificationMessage> | z.infer<typeof readMessage>;
+export const eventMessage = z.discriminatedUnion("type", [callMessage, notificationMessage, readMessage]);
+export type EventMessage = z.infer<typeof eventMessage>;
+/**
+ * What one WebSocket frame from the server holds: a message, or several events as a JSON array in
+ * seq order (the events of one operation for the same dashboards, or a stretch of a replay).
+ */
+export const serverFrame = z.union([serverMessage, z.array(eventMessage).check(z.minLength(2))]);
+export type ServerFrame = z.infer<typeof serverFrame>;
 /** An event before the log gives it its seq. */
 export type NewEvent = EventMessage extends infer E ? (E extends EventMessage ? Omit<E, "seq"> : never) : never;
 

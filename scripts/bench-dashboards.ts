@@ -8,8 +8,9 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 
-type Seen = { ringingAt: Map<string, number>; seqs: number[]; errors: string[] };
-export type DashboardReport = { ringingAt: [string, number][]; seqs: number[]; errors: string[] }[];
+type Seen = { ringingAt: Map<string, number>; seqs: number[]; frames: number; errors: string[] };
+/** Per dashboard: when each call's ringing arrived, the seqs of the events seen, and the frames that brought them. */
+export type DashboardReport = { ringingAt: [string, number][]; seqs: number[]; frames: number; errors: string[] }[];
 
 const { url, cookie, origin, k } = workerData as { url: string; cookie: string; origin: string; k: number };
 const now = () => performance.timeOrigin + performance.now();
@@ -17,17 +18,21 @@ const dashboards: Seen[] = [];
 
 await Promise.all(
   Array.from({ length: k }, () => {
-    const seen: Seen = { ringingAt: new Map(), seqs: [], errors: [] };
+    const seen: Seen = { ringingAt: new Map(), seqs: [], frames: 0, errors: [] };
     dashboards.push(seen);
     return new Promise<void>((resolve, reject) => {
       // Node's WebSocket (undici) takes headers: the session cookie and our Origin, as a browser sends.
       const socket = new WebSocket(url, { headers: { Cookie: cookie, Origin: origin } } as unknown as string[]);
       socket.addEventListener("message", (event) => {
         const at = now();
-        const message = JSON.parse(String(event.data)) as { type: string; seq: number; call?: { providerCallId: string; status: string } };
-        if (message.type === "snapshot") return resolve();
-        if (message.type === "call" || message.type === "notification") seen.seqs.push(message.seq);
-        if (message.type === "call" && message.call?.status === "ringing" && !seen.ringingAt.has(message.call.providerCallId)) seen.ringingAt.set(message.call.providerCallId, at);
+        type Message = { type: string; seq: number; call?: { providerCallId: string; status: string } };
+        const frame = JSON.parse(String(event.data)) as Message | Message[];
+        if (!Array.isArray(frame) && frame.type === "snapshot") return resolve();
+        seen.frames++;
+        for (const message of Array.isArray(frame) ? frame : [frame]) {
+          if (message.type === "call" || message.type === "notification") seen.seqs.push(message.seq);
+          if (message.type === "call" && message.call?.status === "ringing" && !seen.ringingAt.has(message.call.providerCallId)) seen.ringingAt.set(message.call.providerCallId, at);
+        }
       });
       socket.addEventListener("error", () => reject(new Error("dashboard socket failed")));
       socket.addEventListener("close", (e) => seen.errors.push(`closed ${e.code}`));
@@ -41,10 +46,11 @@ parentPort!.on("message", (command: string) => {
     for (const d of dashboards) {
       d.ringingAt.clear();
       d.seqs.length = 0;
+      d.frames = 0;
     }
     parentPort!.postMessage({ type: "reset" });
   } else if (command === "report") {
-    const report: DashboardReport = dashboards.map((d) => ({ ringingAt: [...d.ringingAt], seqs: d.seqs, errors: d.errors }));
+    const report: DashboardReport = dashboards.map((d) => ({ ringingAt: [...d.ringingAt], seqs: d.seqs, frames: d.frames, errors: d.errors }));
     parentPort!.postMessage({ type: "report", report });
   }
 });

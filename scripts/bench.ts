@@ -13,7 +13,10 @@
  *   npm run bench -- --webhook-calls 60             then 60 calls without and 60 with a webhook endpoint subscribed to every event (0: none)
  *   npm run bench -- --cold 3                       the first call after each of 3 restarts, beside the warm calls that follow it
  *
- * It starts the app as `npm run dev` does (its own port and local state), seeds the known callers
+ *   npm run bench -- --via-wrangler                 the app through `npm run dev` (wrangler's dev server and proxy), not Miniflare's API
+ *
+ * It starts the app through Miniflare's API (scripts/serve-miniflare.ts: the built Worker, its own
+ * port and local state; with --via-wrangler as `npm run dev` does), seeds the known callers
  * it needs, connects K dashboards to the realtime socket, drives whole calls (ring, answer, hang up,
  * with signed callbacks), and reports webhook → TwiML and webhook → popup on every dashboard, calls
  * per second, errors and lost events, beside the floors: a request the Worker answers at once, one
@@ -32,7 +35,8 @@ import { gzipSync } from "node:zlib";
 import { NETWORKS, networkFor } from "./networks/index.ts";
 import type { Network, SimulatedCall, Send } from "./networks/network.ts";
 import { devVar, ROOT, run, VITE } from "./lib.ts";
-import { startDevServer } from "./serve.ts";
+import { startDevServer, type DevServer } from "./serve.ts";
+import { startMiniflareServer } from "./serve-miniflare.ts";
 import { buildBundle, profileStartup } from "./cold-start.ts";
 
 const { values: flags } = parseArgs({
@@ -57,8 +61,17 @@ const { values: flags } = parseArgs({
     /** Restarts for the cold mode: the first call after each, beside the warm calls of the same server. */
     cold: { type: "string" },
     "skip-build": { type: "boolean", default: false },
+    /** Start the app as `npm run dev` does (wrangler's dev server and its proxy) instead of through Miniflare's API. */
+    "via-wrangler": { type: "boolean", default: false },
   },
 });
+
+const viaWrangler = flags["via-wrangler"]!;
+
+/** The app under test: through Miniflare's API (the app alone), or through wrangler's dev server. */
+function startServer(port: number): Promise<DevServer> {
+  return viaWrangler ? startDevServer(port) : startMiniflareServer(port);
+}
 
 type Stats = { n: number; p50: number; p95: number; p99: number; mean: number; max: number };
 
@@ -174,7 +187,8 @@ const TICKS = (() => {
 
 /** Which part of the dev server a process is, from its command line. */
 function processName(cmdline: string, port: number) {
-  if (cmdline.includes("workerd")) return cmdline.includes(`entry=127.0.0.1:${port}`) ? "wrangler's proxy (workerd)" : "the app's workerd";
+  // Through Miniflare directly the only workerd is the app's; under wrangler, the one on our port is its proxy.
+  if (cmdline.includes("workerd")) return !viaWrangler ? "the app's workerd" : cmdline.includes(`entry=127.0.0.1:${port}`) ? "wrangler's proxy (workerd)" : "the app's workerd";
   if (cmdline.includes("wrangler")) return "wrangler (Node)";
   if (cmdline.includes("esbuild")) return "esbuild";
   return "dev script (Node)";
@@ -191,7 +205,7 @@ function cpuSeconds(group: number, port: number): Map<string, number> | null {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
-      if (Number(fields[2]) !== group) continue; // pgrp
+      if (Number(fields[2]) !== group || Number(pid) === process.pid) continue; // pgrp; this process is counted below
       const name = processName(readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " "), port);
       out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS); // utime + stime
     } catch {
@@ -531,7 +545,7 @@ async function loadBench() {
   const rate = flags.rate ? Number(flags.rate) : null;
   const n = rate ? Math.round(rate * Number(flags.duration)) : Number(flags.calls);
   if (!flags["skip-build"]) await run(VITE, ["build", "--logLevel", "warn"]);
-  const { baseURL: base, stop, group } = await startDevServer(port);
+  const { baseURL: base, stop, group } = await startServer(port);
   try {
     const cookie = await login(base);
     const callers = await seedContacts(base, cookie, Number(flags.contacts));
@@ -664,6 +678,9 @@ async function loadBench() {
       slowest: results.filter((r) => r.ok).sort((a, b) => b.twimlMs - a.twimlMs).slice(0, 8).map((r) => ({ atMs: Math.round(r.startedAt - startedAt), twimlMs: Math.round(r.twimlMs), phases: r.phases })),
       lostEvents: lost,
       seqGaps: gaps,
+      /** Frames each dashboard received per call, and events per call (several events may share a frame). */
+      framesPerCallPerDashboard: Math.round((seen.reduce((a, d) => a + d.frames, 0) / seen.length / Math.max(1, results.filter((r) => r.ok).length)) * 100) / 100,
+      eventsPerCallPerDashboard: Math.round((seen.reduce((a, d) => a + d.seqs.length, 0) / seen.length / Math.max(1, results.filter((r) => r.ok).length)) * 100) / 100,
       missingFromCallLog: Math.max(0, results.filter((r) => r.ok).length - logged),
       cpu,
       dashboardErrors: seen.flatMap((d) => d.errors).length,
@@ -900,6 +917,7 @@ function printLoad(r: Awaited<ReturnType<typeof loadBench>>) {
   if (r.dniVisits) console.log(`${row("POST /dni/visits (website snippet)", r.dniVisits)}   p50 = ×${r.dniVisits.ratioP50ToDurableObjectFloor} DO floor, ×${r.dniVisits.ratioP50ToFloor} its floor (one D1 query + one DO round trip)`);
   const steady = r.steadyCallsPerSecond === null ? "" : ` (finished a second from ${STEADY_AFTER_MS / 1000} s until the last call began: ${r.steadyCallsPerSecond})`;
   console.log(`calls per second: ${r.callsPerSecond}${steady}   errors: ${r.errors}   lost events: ${r.lostEvents}   seq gaps: ${r.seqGaps}   missing from the call log: ${r.missingFromCallLog}`);
+  console.log(`per call, on each dashboard: ${r.framesPerCallPerDashboard} frames carrying ${r.eventsPerCallPerDashboard} events`);
   if (r.cpu) {
     const parts = Object.entries(r.cpu).filter(([, u]) => u.msPerCall >= 0.05);
     const cores = Math.round(parts.reduce((a, [, u]) => a + u.cores, 0) * 100) / 100;

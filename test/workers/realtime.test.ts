@@ -73,6 +73,8 @@ describe("live events", () => {
       expect(ended.type === "call" && ended.call.talkSeconds).toBe(12);
       expect(dashboard.invalid).toEqual([]);
       expect(await dashboard.settle()).toHaveLength(expected.length);
+      // Three frames for the call: ringing with its notification, answered, ended with its notification.
+      expect(dashboard.frames).toBe(4);
     }
     // (This tenant's dashboards got exactly their six messages above: none of the other tenant's call.)
     // The stranger saw its own call ring and nothing of this tenant's.
@@ -80,7 +82,11 @@ describe("live events", () => {
     expect(strangers.map((m) => (m.type === "call" ? `call:${m.call.status}` : m.type === "notification" ? `notification:${m.notification.kind}` : m.type))).toEqual(["snapshot", "call:ringing", "notification:incoming-call"]);
     expect(strangers.flatMap((m) => (m.type === "call" ? [m.call.providerCallId] : []))).toEqual([theirs.callSid]);
     expect(JSON.stringify(strangers)).not.toContain("+14155550124");
-    for (const d of [one, two, stranger]) d.close();
+    // A reconnect from the start replays the five events in one frame, in seq order.
+    const again = await Dashboard.connect(t.slug, await login(t.agentEmail), 0);
+    expect((await again.waitFor(5)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(again.frames).toBe(1);
+    for (const d of [one, two, stranger, again]) d.close();
   });
 
   it("answers ping with pong and unknown messages with an error, staying open", async () => {

@@ -1,6 +1,6 @@
 /** A dashboard's realtime socket, opened through the real Worker. */
 import { exports } from "cloudflare:workers";
-import { serverMessage, type ServerMessage } from "../../schema/messages.ts";
+import { serverFrame, type ServerMessage } from "../../schema/messages.ts";
 import { BASE } from "./helpers.ts";
 
 export function openSocket(slug: string, init: { cookie?: string; origin?: string | null; since?: number; upgrade?: boolean } = {}) {
@@ -13,7 +13,10 @@ export function openSocket(slug: string, init: { cookie?: string; origin?: strin
 }
 
 export class Dashboard {
+  /** Every message received, those that came several to a frame one by one. */
   readonly messages: ServerMessage[] = [];
+  /** How many frames brought them. */
+  frames = 0;
   readonly invalid: unknown[] = [];
   closed = false;
   /** The server's close code and reason, once it closed the socket. */
@@ -25,9 +28,11 @@ export class Dashboard {
     ws.accept();
     ws.addEventListener("message", (event) => {
       const data: unknown = JSON.parse(typeof event.data === "string" ? event.data : new TextDecoder().decode(event.data as ArrayBuffer));
-      const parsed = serverMessage.safeParse(data);
-      if (parsed.success) this.messages.push(parsed.data);
-      else this.invalid.push(data);
+      const parsed = serverFrame.safeParse(data);
+      this.frames++;
+      if (!parsed.success) this.invalid.push(data);
+      else if (Array.isArray(parsed.data)) this.messages.push(...parsed.data);
+      else this.messages.push(parsed.data);
     });
     ws.addEventListener("close", (event) => {
       this.closed = true;

@@ -35,12 +35,14 @@ export function connectLive(store: LiveStore, tenantSlug: string, sessionEnded: 
     } catch {
       return;
     }
-    // Our own server's messages, of the shapes in schema/messages.ts (the Workers tests check every
-    // message the server sends against those schemas); the dashboard checks only their kind, so that
-    // zod stays out of its first screen's JavaScript.
-    const type = (data as { type?: unknown } | null)?.type;
-    if (typeof type === "string" && SERVER_MESSAGE_TYPES.has(type)) store.apply(data as ServerMessage);
-    else console.warn("ignored a message the dashboard does not understand", data);
+    // Our own server's frames, of the shapes in schema/messages.ts (the Workers tests check every
+    // frame the server sends against those schemas): a message, or several events in an array. The
+    // dashboard checks only their kind, so that zod stays out of its first screen's JavaScript.
+    for (const message of Array.isArray(data) ? data : [data]) {
+      const type = (message as { type?: unknown } | null)?.type;
+      if (typeof type === "string" && SERVER_MESSAGE_TYPES.has(type)) store.apply(message as ServerMessage);
+      else console.warn("ignored a message the dashboard does not understand", message);
+    }
   });
   const ping = setInterval(() => {
     if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "ping" }));
