@@ -131,7 +131,8 @@ export class Switchboard extends Server<Env> {
   /**
    * Events go to every dashboard of the tenant; a user's read marks only to that user's, notices
    * for admins only to admins'. One operation's events for the same dashboards leave in one frame
-   * (a call ringing and its notification: one frame, not two), in seq order.
+   * (a call ringing and its notification: one frame, not two), in seq order, to dashboards that
+   * said they read such frames; a dashboard opened before they existed gets one event a frame.
    */
   #flush() {
     // A call's change may have stored webhook events to send (party/outbound.ts): they leave after this operation.
@@ -139,15 +140,19 @@ export class Switchboard extends Server<Env> {
     const messages = [...this.#outbox.values()];
     this.#outbox.clear();
     for (const { tag, events } of runsByAudience(messages)) {
-      const text = frameOf(events);
-      if (tag === null) this.broadcast(text);
-      else for (const connection of this.getConnections(tag)) connection.send(text);
+      const many = frameOf(events);
+      const singles = events.length === 1 ? [many] : events.map((e) => JSON.stringify(e));
+      for (const connection of tag === null ? this.getConnections() : this.getConnections(tag)) {
+        if (events.length === 1 || manyPerFrame(connection)) connection.send(many);
+        else for (const text of singles) connection.send(text);
+      }
     }
   }
 
   override getConnectionTags(_connection: Connection, ctx: ConnectionContext) {
     const { userId, sessionId, admin } = sessionOf(ctx.request);
-    return [userTag(userId), sessionTag(sessionId), ...(admin ? [ADMINS_TAG] : [])];
+    const many = connectQuery.safeParse(Object.fromEntries(new URL(ctx.request.url).searchParams)).data?.frames === "many";
+    return [userTag(userId), sessionTag(sessionId), ...(admin ? [ADMINS_TAG] : []), ...(many ? [MANY_TAG] : [])];
   }
 
   async #routingConfig(): Promise<SwitchboardConfig> {
@@ -374,7 +379,8 @@ export class Switchboard extends Server<Env> {
       // Exactly what it missed; JavaScript runs one event at a time here, so nothing slips between.
       const missed = store.eventsSince(this.ctx.storage.sql, since, session);
       if (missed !== null) {
-        for (let i = 0; i < missed.length; i += REPLAY_PER_FRAME) connection.send(frameOf(missed.slice(i, i + REPLAY_PER_FRAME)));
+        if (manyPerFrame(connection)) for (let i = 0; i < missed.length; i += REPLAY_PER_FRAME) connection.send(frameOf(missed.slice(i, i + REPLAY_PER_FRAME)));
+        else for (const event of missed) connection.send(JSON.stringify(event));
         return;
       }
     }
@@ -523,6 +529,13 @@ export function runsByAudience(messages: EventMessage[]) {
 /** A frame: one message as itself, several as a JSON array of them (schema/messages.ts, `serverFrame`). */
 function frameOf(events: EventMessage[]) {
   return JSON.stringify(events.length === 1 ? events[0] : events);
+}
+
+/** The sockets of dashboards that read several events to a frame (they connect with `frames=many`). */
+const MANY_TAG = "frames:many";
+
+function manyPerFrame(connection: Connection) {
+  return connection.tags.includes(MANY_TAG);
 }
 
 /** Events per frame when a reconnect replays what it missed. */

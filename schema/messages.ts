@@ -60,7 +60,11 @@ export const clientMessage = z.discriminatedUnion("type", [pingMessage, markRead
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 /** The query a client connects with: `since` is the last seq it saw, when it reconnects. */
-export const connectQuery = z.object({ since: z.optional(z.coerce.number().check(z.int(), z.nonnegative())) });
+export const connectQuery = z.object({
+  since: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
+  /** "many": this client reads frames of several events (every dashboard since they exist; one opened before gets one event a frame). */
+  frames: z.optional(z.literal("many")),
+});
 
 export { CLOSE_POLICY, CLOSE_SESSION_ENDED, CLOSE_TOO_BIG } from "./constants.ts";
 

@@ -22,7 +22,7 @@ await Promise.all(
     dashboards.push(seen);
     return new Promise<void>((resolve, reject) => {
       // Node's WebSocket (undici) takes headers: the session cookie and our Origin, as a browser sends.
-      const socket = new WebSocket(url, { headers: { Cookie: cookie, Origin: origin } } as unknown as string[]);
+      const socket = new WebSocket(`${url}?frames=many`, { headers: { Cookie: cookie, Origin: origin } } as unknown as string[]);
       socket.addEventListener("message", (event) => {
         const at = now();
         type Message = { type: string; seq: number; call?: { providerCallId: string; status: string } };

@@ -16,6 +16,7 @@ import { validate } from "./lib/validate.ts";
 
 const query = z.object({
   since: z.coerce.number().int().min(0).optional(),
+  frames: z.literal("many").optional(),
   // partysocket names each connection; kept as it is.
   _pk: z.string().max(100).optional(),
 });

@@ -54,7 +54,9 @@ describe("live events", () => {
     const one = await Dashboard.connect(t.slug, await login(t.adminEmail));
     const two = await Dashboard.connect(t.slug, await login(t.agentEmail));
     const stranger = await Dashboard.connect(other.slug, await login(other.adminEmail));
-    await Promise.all([one.waitFor(1), two.waitFor(1), stranger.waitFor(1)]);
+    // A dashboard opened before frames carried several events: it gets one event a frame.
+    const older = await Dashboard.connect(t.slug, await login(t.agentEmail), undefined, "one");
+    await Promise.all([one.waitFor(1), two.waitFor(1), stranger.waitFor(1), older.waitFor(1)]);
 
     const started = await startCall(t, "+14155550124");
     // The other tenant has a call of its own at the same time: news that must not cross either way.
@@ -82,11 +84,16 @@ describe("live events", () => {
     expect(strangers.map((m) => (m.type === "call" ? `call:${m.call.status}` : m.type === "notification" ? `notification:${m.notification.kind}` : m.type))).toEqual(["snapshot", "call:ringing", "notification:incoming-call"]);
     expect(strangers.flatMap((m) => (m.type === "call" ? [m.call.providerCallId] : []))).toEqual([theirs.callSid]);
     expect(JSON.stringify(strangers)).not.toContain("+14155550124");
-    // A reconnect from the start replays the five events in one frame, in seq order.
+    expect((await older.waitFor(expected.length)).map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(older.frames).toBe(6);
+    // A reconnect from the start replays the five events in one frame, in seq order (one a frame to an older dashboard).
     const again = await Dashboard.connect(t.slug, await login(t.agentEmail), 0);
     expect((await again.waitFor(5)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(again.frames).toBe(1);
-    for (const d of [one, two, stranger, again]) d.close();
+    const olderAgain = await Dashboard.connect(t.slug, await login(t.agentEmail), 0, "one");
+    expect((await olderAgain.waitFor(5)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(olderAgain.frames).toBe(5);
+    for (const d of [one, two, stranger, older, again, olderAgain]) d.close();
   });
 
   it("answers ping with pong and unknown messages with an error, staying open", async () => {

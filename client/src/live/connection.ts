@@ -16,7 +16,8 @@ export function connectLive(store: LiveStore, tenantSlug: string, sessionEnded: 
     party: "switchboard",
     room: tenantSlug,
     // Asked again at every reconnect: the server replays exactly what came after this seq.
-    query: () => (store.seq > 0 ? { since: String(store.seq) } : {}),
+    // `frames=many`: this dashboard reads several events to a frame (schema/messages.ts).
+    query: () => ({ frames: "many", ...(store.seq > 0 ? { since: String(store.seq) } : {}) }),
     // The session is over (logged out, expired): every reconnect would be refused, so none is tried.
     shouldReconnectOnClose: (event) => event.code !== CLOSE_SESSION_ENDED,
   });
