@@ -10,7 +10,7 @@ import { CallLogWriter, LOG_RETRY_MS } from "./call-log.ts";
 import { hasOutbound, migrateOutbound, OutboundSender } from "./outbound.ts";
 import * as callers from "./callers.ts";
 import * as dni from "./dni.ts";
-import { loadRoutingConfig, type SwitchboardConfig } from "./config.ts";
+import { HeldConfig, loadRoutingConfig } from "./config.ts";
 import * as pipeline from "./pipeline.ts";
 import { endedSessions, SESSION_CHECK_MS, sessionTag, socketSession, type SocketSession } from "./sessions.ts";
 import { SandboxCalls, migrateSandboxCalls, TEST_CALLER_NAME, type Placed, type TestCallPlan } from "./sandbox-calls.ts";
@@ -44,8 +44,6 @@ export class Switchboard extends Server<Env> {
   // Hibernation lets a tenant with dashboards open cost nothing between calls.
   static override options = { hibernate: true };
 
-  /** The tenant's routing configuration, read from D1 once and dropped when it changes. */
-  #config: Promise<SwitchboardConfig> | null = null;
   /** When the alarm is set for, as far as this instance knows (read from storage on first use). */
   #alarmAt: number | null | undefined = undefined;
 
@@ -79,6 +77,13 @@ export class Switchboard extends Server<Env> {
       sql: this.ctx.storage.sql,
       recognised: (callId, contactId, identity) => this.#log(pipeline.recognised(this.#context(), callId, contactId, identity).toLog),
     }));
+  }
+
+  #heldConfig: HeldConfig | null = null;
+
+  /** The tenant's routing configuration, from memory, this object's storage or D1; dropped when it changes. */
+  get #config() {
+    return (this.#heldConfig ??= new HeldConfig({ sql: this.ctx.storage.sql, load: () => loadRoutingConfig(getDb(this.env.DB), this.name) }));
   }
 
   #outboundSender: OutboundSender | null = null;
@@ -147,14 +152,6 @@ export class Switchboard extends Server<Env> {
     return [userTag(userId), sessionTag(sessionId), ...(admin ? [ADMINS_TAG] : [])];
   }
 
-  async #routingConfig(): Promise<SwitchboardConfig> {
-    this.#config ??= loadRoutingConfig(getDb(this.env.DB), this.name).catch((err: unknown) => {
-      this.#config = null;
-      throw err;
-    });
-    return this.#config;
-  }
-
   /** Sets the alarm for `at` unless it is set sooner already; storage is asked once per instance. */
   async #scheduleAlarm(at: number) {
     if (this.#alarmAt === undefined) this.#alarmAt = await this.ctx.storage.getAlarm();
@@ -176,7 +173,7 @@ export class Switchboard extends Server<Env> {
       const { toLog, ...registration } = pipeline.register(this.#context(), { ...input, ...UNKNOWN_CALLER }, EMPTY_CONFIG);
       return this.#registered(registration, toLog);
     }
-    const config = await this.#routingConfig();
+    const config = await this.#config.get();
     const tracked = config.tracking[input.trackingNumber];
     if (!tracked) return { notMine: true };
     const { identity: known, fromIndex } = await this.#callers.identify(input.callerNumber);
@@ -215,7 +212,7 @@ export class Switchboard extends Server<Env> {
    * it until its pool's lease minutes after this view; the alarm ends the lease then.
    */
   async dniVisit(input: { visitId: string | null; facts: VisitFacts; explicit: boolean }) {
-    const config = await this.#routingConfig();
+    const config = await this.#config.get();
     const result = dni.visit(this.ctx.storage.sql, config.pools, input, Date.now());
     if (result.expiresAt !== null) await this.#scheduleAlarm(result.expiresAt);
     return { visitId: result.visitId, number: result.number, reused: result.reused };
@@ -247,14 +244,14 @@ export class Switchboard extends Server<Env> {
 
   /** A dial step ended; `step`: the decision whose dial it was, as its markup named it (absent: not named). */
   async dialEnded(provider: string, providerCallId: string, report: CallProgress, step?: number) {
-    const config = await this.#routingConfig();
+    const config = await this.#config.get();
     const { toLog, ...result } = pipeline.dialEnded(this.#context(), provider, providerCallId, report, config, step);
     this.#log(toLog);
     return result;
   }
 
   async menuAnswered(provider: string, providerCallId: string, digits: string | null) {
-    const config = await this.#routingConfig();
+    const config = await this.#config.get();
     const { toLog, ...result } = pipeline.gathered(this.#context(), provider, providerCallId, digits, config);
     this.#log(toLog);
     return result;
@@ -328,7 +325,7 @@ export class Switchboard extends Server<Env> {
 
   /** The REST API changed routes, receiving numbers, agents or tracking numbers. */
   routingChanged() {
-    this.#config = null;
+    this.#config.changed();
   }
 
   /**
