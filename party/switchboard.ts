@@ -326,6 +326,8 @@ export class Switchboard extends Server<Env> {
   /** The REST API changed routes, receiving numbers, agents or tracking numbers. */
   routingChanged() {
     this.#config.changed();
+    // Read again now, behind the API's answer: the next call finds it ready.
+    this.#config.get().catch((err: unknown) => console.error("could not read the changed routing configuration", err));
   }
 
   /**
@@ -354,8 +356,16 @@ export class Switchboard extends Server<Env> {
 
   override async onConnect(connection: Connection<ConnectionState>, ctx: ConnectionContext) {
     this.#greet(connection, ctx);
+    // Staff open the dashboard before the calls come: what a call needs is made ready now, not on its path.
+    this.#warmUp();
     // After the greeting, which must not wait: while this socket is open, the alarm checks its session.
     await this.#scheduleAlarm(Date.now() + SESSION_CHECK_MS);
+  }
+
+  /** Reads the routing configuration and builds the caller index in the background, when this object has neither. */
+  #warmUp() {
+    this.#config.get().catch((err: unknown) => console.error("could not read the routing configuration ahead of a call", err));
+    this.#callers.ensureBuilt();
   }
 
   /** The socket's first messages: what it missed since `since`, or a snapshot. */

@@ -3,6 +3,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { describe, expect, it, vi } from "vitest";
 import { advance, type CallMemory } from "../../party/calls.ts";
 import { LOG_RETRY_MS } from "../../party/call-log.ts";
+import { isReady } from "../../party/callers.ts";
 import { HeldConfig, loadRoutingConfig, type SwitchboardConfig } from "../../party/config.ts";
 import { ANSWERED_STALE_MS, RINGING_STALE_MS } from "../../party/pipeline.ts";
 import type { Switchboard } from "../../party/switchboard.ts";
@@ -10,6 +11,7 @@ import type { LiveCall } from "../../schema/calls.ts";
 import { getDb } from "../../schema/d1.ts";
 import { call, login } from "./helpers.ts";
 import { dialled } from "./routing-helpers.ts";
+import { Dashboard } from "./socket.ts";
 import { createTwilioTenant, dialAction, hexId, leg, parentStatus, startCall, switchboardOf, uniqueNumber } from "./twilio-helpers.ts";
 
 async function age(t: { id: string }, ms: number) {
@@ -181,12 +183,23 @@ function copyOf(t: { id: string }) {
 }
 
 describe("the routing configuration, kept in the Switchboard's storage", () => {
-  it("is a copy of D1's, whole, once a call has read it; a change through the API drops it", async () => {
+  it("is a copy of D1's, whole, once a call has read it; a change through the API replaces it before the next call", async () => {
     const t = await createTwilioTenant();
     await startCall(t, "+14155550124");
     expect(await copyOf(t)).toEqual(await loadRoutingConfig(getDb(env.DB), t.id));
+    await env.DB.prepare("update tenants set time_zone = 'America/Chicago' where id = ?").bind(t.id).run();
     await switchboardOf(t).routingChanged();
-    expect(await copyOf(t)).toBeNull();
+    await vi.waitFor(async () => expect((await copyOf(t))?.timeZone).toBe("America/Chicago"));
+    expect(await copyOf(t)).toEqual(await loadRoutingConfig(getDb(env.DB), t.id));
+  });
+
+  it("is read, with the caller index built, when a dashboard opens, before the first call", async () => {
+    const t = await createTwilioTenant();
+    const dashboard = await Dashboard.connect(t.slug, await login(t.adminEmail));
+    await dashboard.waitFor(1);
+    await vi.waitFor(async () => expect(await copyOf(t)).toEqual(await loadRoutingConfig(getDb(env.DB), t.id)));
+    await vi.waitFor(() => runInDurableObject(switchboardOf(t), (_: Switchboard, state) => expect(isReady(state.storage.sql)).toBe(true)));
+    dashboard.close();
   });
 
   it("routes the first call after an eviction from the copy, checks it against D1 behind it, and a change through the API holds on the next call", async () => {
