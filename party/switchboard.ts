@@ -44,6 +44,7 @@ export class Switchboard extends Server<Env> {
   // Hibernation lets a tenant with dashboards open cost nothing between calls.
   static override options = { hibernate: true };
 
+  readonly #startedAt = Date.now();
   /** When the alarm is set for, as far as this instance knows (read from storage on first use). */
   #alarmAt: number | null | undefined = undefined;
 
@@ -301,6 +302,16 @@ export class Switchboard extends Server<Env> {
   /** Sends the webhook events waiting in storage to the outbound queue now; resolves once they are sent (or failed). */
   flushOutbound(): Promise<void> {
     return this.#outbound.flush();
+  }
+
+  /** When this instance began (epoch ms): the benchmark's cold rounds tell a woken Switchboard from one that stayed. */
+  startedAt() {
+    return this.#startedAt;
+  }
+
+  /** Ends this instance, as an eviction would (storage stays); only the local server's reset route calls it. */
+  reset() {
+    this.ctx.abort("reset");
   }
 
   /** Answers at once: the health check's (and the benchmark's) Durable Object round trip. */
