@@ -97,14 +97,19 @@ type HeldOptions = {
   sql: SqlStorage;
   /** Reads the configuration from D1 (`loadRoutingConfig`). */
   load: () => Promise<SwitchboardConfig>;
+  checkAfterMs?: number;
 };
+
+/** How long after a copy is read on waking it is checked against D1. */
+const CHECK_COPY_AFTER_MS = 1000;
 
 /**
  * The routing configuration as the Switchboard holds it: in memory while the instance lives, and a
  * copy in its SQLite storage, so that an instance woken after an eviction or hibernation routes its
  * first call without waiting on D1. D1 stays the record: a change through the REST API drops both
- * (`changed`), and a copy read on waking is checked against D1 in the background, so a change whose
- * notice was lost still holds from the call after next, as it did when only memory held it.
+ * (`changed`), and a copy read on waking is checked against D1 a second later, behind the call that
+ * woke it: a change whose notice was lost holds from then on (when only memory held the configuration,
+ * from the wake itself).
  */
 export class HeldConfig {
   readonly #options: HeldOptions;
@@ -131,7 +136,8 @@ export class HeldConfig {
     }
     this.#stored = copy.text;
     this.#memory = Promise.resolve(copy.config);
-    this.#load().catch((err: unknown) => console.error("could not check the routing configuration's copy against D1", err));
+    // A moment later: the call that woke this object is answered first.
+    setTimeout(() => void this.#load().catch((err: unknown) => console.error("could not check the routing configuration's copy against D1", err)), this.#options.checkAfterMs ?? CHECK_COPY_AFTER_MS);
     return this.#memory;
   }
 
