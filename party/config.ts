@@ -85,11 +85,16 @@ const COPY_KEY = "routing_config";
 
 type Copy = { version: string; config: SwitchboardConfig };
 
+/** The copy in storage, unless there is none, it is of another version, or it cannot be read (then D1 is asked). */
 function readCopy(sql: SqlStorage): { config: SwitchboardConfig; text: string } | null {
   const text = sql.exec<{ value: string }>("select value from meta where key = ?", COPY_KEY).toArray()[0]?.value;
   if (text === undefined) return null;
-  const copy = JSON.parse(text) as Copy;
-  return copy.version === COPY_VERSION ? { config: copy.config, text } : null;
+  try {
+    const copy = JSON.parse(text) as Copy;
+    return copy.version === COPY_VERSION ? { config: copy.config, text } : null;
+  } catch {
+    return null;
+  }
 }
 
 type HeldOptions = {
@@ -97,7 +102,6 @@ type HeldOptions = {
   sql: SqlStorage;
   /** Reads the configuration from D1 (`loadRoutingConfig`). */
   load: () => Promise<SwitchboardConfig>;
-  checkAfterMs?: number;
 };
 
 /** How long after a copy is read on waking it is checked against D1. */
@@ -137,7 +141,7 @@ export class HeldConfig {
     this.#stored = copy.text;
     this.#memory = Promise.resolve(copy.config);
     // A moment later: the call that woke this object is answered first.
-    setTimeout(() => void this.#load().catch((err: unknown) => console.error("could not check the routing configuration's copy against D1", err)), this.#options.checkAfterMs ?? CHECK_COPY_AFTER_MS);
+    setTimeout(() => void this.#load().catch((err: unknown) => console.error("could not check the routing configuration's copy against D1", err)), CHECK_COPY_AFTER_MS);
     return this.#memory;
   }
 
