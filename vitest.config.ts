@@ -36,6 +36,8 @@ export default defineConfig(async () => {
                   FUZZ_CHECK_EVERY: process.env.FUZZ_CHECK_EVERY ?? "",
                   // The webhook receiver of the tests is local (test/fakes/receiver.ts); texts link to the call here.
                   OUTBOUND_PRIVATE_ADDRESSES: "allow",
+                  // As deployed, whatever a developer's .dev.vars says (npm run dev writes "allow" there for the benchmark).
+                  SWITCHBOARD_RESETS: "refuse",
                   PUBLIC_URL: "http://switchboard.test",
                 },
                 // The outbound queue and its dead-letter queue come from wrangler.toml; in tests a batch

@@ -49,7 +49,7 @@ export class CallerIndex {
   }
 
   /** Builds the index in the background when it is missing; calls ask D1 meanwhile. */
-  #ensureBuilt() {
+  ensureBuilt() {
     if (this.#builds > 0 || callers.isReady(this.#options.sql)) return;
     void this.#build().catch(() => undefined); // logged by #task; the next call tries again
   }
@@ -65,7 +65,7 @@ export class CallerIndex {
       callers.markSeen(sql, number);
       return { identity: indexed, fromIndex: true };
     }
-    this.#ensureBuilt();
+    this.ensureBuilt();
     const identity = await callers.identifyInD1(this.#db, tenantId, number);
     callers.markSeen(sql, number);
     return { identity, fromIndex: false };

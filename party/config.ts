@@ -1,4 +1,7 @@
-/** Loads a tenant's routing configuration from D1 (one batch), for the Switchboard to hold. */
+/**
+ * A tenant's routing configuration: loaded from D1 (one batch) and held by the Switchboard, in memory
+ * and as a copy in its own SQLite storage.
+ */
 import { eq } from "drizzle-orm";
 import { businessHours, campaigns, receivingNumbers, routes, tenants, trackingNumbers, users } from "../schema/db.ts";
 import { presentBusinessHours, type TrackingAfterHours } from "../schema/hours.ts";
@@ -74,4 +77,94 @@ export async function loadRoutingConfig(db: Db, tenantId: string): Promise<Switc
       ]),
     ),
   };
+}
+
+/** Bumped when SwitchboardConfig's shape or meaning changes: a copy of another version is read from D1 again. */
+const COPY_VERSION = "1";
+const COPY_KEY = "routing_config";
+
+type Copy = { version: string; config: SwitchboardConfig };
+
+/** The copy in storage, unless there is none, it is of another version, or it cannot be read (then D1 is asked). */
+function readCopy(sql: SqlStorage): { config: SwitchboardConfig; text: string } | null {
+  const text = sql.exec<{ value: string }>("select value from meta where key = ?", COPY_KEY).toArray()[0]?.value;
+  if (text === undefined) return null;
+  try {
+    const copy = JSON.parse(text) as Copy;
+    return copy.version === COPY_VERSION ? { config: copy.config, text } : null;
+  } catch {
+    return null;
+  }
+}
+
+type HeldOptions = {
+  /** The Switchboard's storage, whose `meta` table (store.ts) keeps the copy. */
+  sql: SqlStorage;
+  /** Reads the configuration from D1 (`loadRoutingConfig`). */
+  load: () => Promise<SwitchboardConfig>;
+};
+
+/** How long after a copy is read on waking it is checked against D1. */
+const CHECK_COPY_AFTER_MS = 1000;
+
+/**
+ * The routing configuration as the Switchboard holds it: in memory while the instance lives, and a
+ * copy in its SQLite storage, so that an instance woken after an eviction or hibernation routes its
+ * first call without waiting on D1. D1 stays the record: a change through the REST API drops both
+ * (`changed`), and a copy read on waking is checked against D1 a second later, behind the call that
+ * woke it: a change whose notice was lost holds from then on (when only memory held the configuration,
+ * from the wake itself).
+ */
+export class HeldConfig {
+  readonly #options: HeldOptions;
+  #memory: Promise<SwitchboardConfig> | null = null;
+  /** Bumped by every change: a load that began before one must neither store nor hold what it read. */
+  #generation = 0;
+  /** The copy's JSON as stored, so that a load that finds nothing new writes nothing. */
+  #stored: string | null = null;
+
+  constructor(options: HeldOptions) {
+    this.#options = options;
+  }
+
+  get(): Promise<SwitchboardConfig> {
+    if (this.#memory) return this.#memory;
+    const copy = readCopy(this.#options.sql);
+    if (!copy) {
+      const loading = this.#load();
+      this.#memory = loading;
+      loading.catch(() => {
+        if (this.#memory === loading) this.#memory = null; // the next call asks D1 again
+      });
+      return loading;
+    }
+    this.#stored = copy.text;
+    this.#memory = Promise.resolve(copy.config);
+    // A moment later: the call that woke this object is answered first.
+    setTimeout(() => void this.#load().catch((err: unknown) => console.error("could not check the routing configuration's copy against D1", err)), CHECK_COPY_AFTER_MS);
+    return this.#memory;
+  }
+
+  /** The configuration changed in D1: the next call reads it there. */
+  changed() {
+    this.#generation++;
+    this.#memory = null;
+    this.#stored = null;
+    this.#options.sql.exec("delete from meta where key = ?", COPY_KEY);
+  }
+
+  /** Reads D1; unless a change came meanwhile, holds the answer and keeps its copy. */
+  async #load() {
+    const generation = this.#generation;
+    const config = await this.#options.load();
+    if (generation === this.#generation) {
+      this.#memory = Promise.resolve(config);
+      const text = JSON.stringify({ version: COPY_VERSION, config } satisfies Copy);
+      if (text !== this.#stored) {
+        this.#options.sql.exec("insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value", COPY_KEY, text);
+        this.#stored = text;
+      }
+    }
+    return config;
+  }
 }

@@ -10,7 +10,7 @@ import { CallLogWriter, LOG_RETRY_MS } from "./call-log.ts";
 import { hasOutbound, migrateOutbound, OutboundSender } from "./outbound.ts";
 import * as callers from "./callers.ts";
 import * as dni from "./dni.ts";
-import { loadRoutingConfig, type SwitchboardConfig } from "./config.ts";
+import { HeldConfig, loadRoutingConfig } from "./config.ts";
 import * as pipeline from "./pipeline.ts";
 import { endedSessions, SESSION_CHECK_MS, sessionTag, socketSession, type SocketSession } from "./sessions.ts";
 import { SandboxCalls, migrateSandboxCalls, TEST_CALLER_NAME, type Placed, type TestCallPlan } from "./sandbox-calls.ts";
@@ -44,8 +44,7 @@ export class Switchboard extends Server<Env> {
   // Hibernation lets a tenant with dashboards open cost nothing between calls.
   static override options = { hibernate: true };
 
-  /** The tenant's routing configuration, read from D1 once and dropped when it changes. */
-  #config: Promise<SwitchboardConfig> | null = null;
+  readonly #startedAt = Date.now();
   /** When the alarm is set for, as far as this instance knows (read from storage on first use). */
   #alarmAt: number | null | undefined = undefined;
 
@@ -79,6 +78,13 @@ export class Switchboard extends Server<Env> {
       sql: this.ctx.storage.sql,
       recognised: (callId, contactId, identity) => this.#log(pipeline.recognised(this.#context(), callId, contactId, identity).toLog),
     }));
+  }
+
+  #heldConfig: HeldConfig | null = null;
+
+  /** The tenant's routing configuration, from memory, this object's storage or D1; dropped when it changes. */
+  get #config() {
+    return (this.#heldConfig ??= new HeldConfig({ sql: this.ctx.storage.sql, load: () => loadRoutingConfig(getDb(this.env.DB), this.name) }));
   }
 
   #outboundSender: OutboundSender | null = null;
@@ -155,14 +161,6 @@ export class Switchboard extends Server<Env> {
     return [userTag(userId), sessionTag(sessionId), ...(admin ? [ADMINS_TAG] : []), ...(many ? [MANY_TAG] : [])];
   }
 
-  async #routingConfig(): Promise<SwitchboardConfig> {
-    this.#config ??= loadRoutingConfig(getDb(this.env.DB), this.name).catch((err: unknown) => {
-      this.#config = null;
-      throw err;
-    });
-    return this.#config;
-  }
-
   /** Sets the alarm for `at` unless it is set sooner already; storage is asked once per instance. */
   async #scheduleAlarm(at: number) {
     if (this.#alarmAt === undefined) this.#alarmAt = await this.ctx.storage.getAlarm();
@@ -184,7 +182,7 @@ export class Switchboard extends Server<Env> {
       const { toLog, ...registration } = pipeline.register(this.#context(), { ...input, ...UNKNOWN_CALLER }, EMPTY_CONFIG);
       return this.#registered(registration, toLog);
     }
-    const config = await this.#routingConfig();
+    const config = await this.#config.get();
     const tracked = config.tracking[input.trackingNumber];
     if (!tracked) return { notMine: true };
     const { identity: known, fromIndex } = await this.#callers.identify(input.callerNumber);
@@ -223,7 +221,7 @@ export class Switchboard extends Server<Env> {
    * it until its pool's lease minutes after this view; the alarm ends the lease then.
    */
   async dniVisit(input: { visitId: string | null; facts: VisitFacts; explicit: boolean }) {
-    const config = await this.#routingConfig();
+    const config = await this.#config.get();
     const result = dni.visit(this.ctx.storage.sql, config.pools, input, Date.now());
     if (result.expiresAt !== null) await this.#scheduleAlarm(result.expiresAt);
     return { visitId: result.visitId, number: result.number, reused: result.reused };
@@ -255,14 +253,14 @@ export class Switchboard extends Server<Env> {
 
   /** A dial step ended; `step`: the decision whose dial it was, as its markup named it (absent: not named). */
   async dialEnded(provider: string, providerCallId: string, report: CallProgress, step?: number) {
-    const config = await this.#routingConfig();
+    const config = await this.#config.get();
     const { toLog, ...result } = pipeline.dialEnded(this.#context(), provider, providerCallId, report, config, step);
     this.#log(toLog);
     return result;
   }
 
   async menuAnswered(provider: string, providerCallId: string, digits: string | null) {
-    const config = await this.#routingConfig();
+    const config = await this.#config.get();
     const { toLog, ...result } = pipeline.gathered(this.#context(), provider, providerCallId, digits, config);
     this.#log(toLog);
     return result;
@@ -314,6 +312,16 @@ export class Switchboard extends Server<Env> {
     return this.#outbound.flush();
   }
 
+  /** When this instance began (epoch ms): the benchmark's cold rounds tell a woken Switchboard from one that stayed. */
+  startedAt() {
+    return this.#startedAt;
+  }
+
+  /** Ends this instance, as an eviction would (storage stays); only the local server's reset route calls it. */
+  reset() {
+    this.ctx.abort("reset");
+  }
+
   /** Answers at once: the health check's (and the benchmark's) Durable Object round trip. */
   ping() {
     return Date.now();
@@ -336,7 +344,9 @@ export class Switchboard extends Server<Env> {
 
   /** The REST API changed routes, receiving numbers, agents or tracking numbers. */
   routingChanged() {
-    this.#config = null;
+    this.#config.changed();
+    // Read again now, behind the API's answer: the next call finds it ready.
+    this.#config.get().catch((err: unknown) => console.error("could not read the changed routing configuration", err));
   }
 
   /**
@@ -365,8 +375,16 @@ export class Switchboard extends Server<Env> {
 
   override async onConnect(connection: Connection<ConnectionState>, ctx: ConnectionContext) {
     this.#greet(connection, ctx);
+    // Staff open the dashboard before the calls come: what a call needs is made ready now, not on its path.
+    this.#warmUp();
     // After the greeting, which must not wait: while this socket is open, the alarm checks its session.
     await this.#scheduleAlarm(Date.now() + SESSION_CHECK_MS);
+  }
+
+  /** Reads the routing configuration and builds the caller index in the background, when this object has neither. */
+  #warmUp() {
+    this.#config.get().catch((err: unknown) => console.error("could not read the routing configuration ahead of a call", err));
+    this.#callers.ensureBuilt();
   }
 
   /** The socket's first messages: what it missed since `since`, or a snapshot. */

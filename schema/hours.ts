@@ -6,9 +6,9 @@
  * Saturday 01:59, not Saturday 02:00, and not Friday 01:00. Times are wall-clock times of the
  * tenant's zone, so on the night the clocks change a window follows the clock (an hour the clocks
  * skip is not there to be open; an hour they repeat is open twice). Overlapping windows combine:
- * open while any of them is.
+ * open while any of them is. zod/mini, as in schema/routing.ts: cheaper to build when the Worker starts.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { clock, target, weekday, type Target } from "./routing.ts";
 import type { businessHours } from "./db.ts";
 import { previousDay, wallClock } from "./zoned.ts";
@@ -46,51 +46,49 @@ const MAX_WINDOWS = 50;
 const MAX_EXCEPTIONS = 200;
 const MAX_SPANS = 6;
 
-const name = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
+const name = z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(100, "must be at most 100 characters"));
 /** A window's end may also be 24:00, the end of the day (00:00–24:00 is open all day). */
-const end = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, "must be a time like 17:00 (or 24:00 for the end of the day)");
+const end = z.string().check(z.regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, "must be a time like 17:00 (or 24:00 for the end of the day)"));
 const notEmpty = (s: Span) => s.from !== s.to;
 const EMPTY = { message: "must not end when it starts (for the whole day: 00:00 to 24:00)", path: ["to"] };
-const span = z.object({ from: clock, to: end }).refine(notEmpty, EMPTY);
+const span = z.object({ from: clock, to: end }).check(z.refine(notEmpty, EMPTY));
 
 /** A calendar date, YYYY-MM-DD, that exists (not 2026-02-30). */
-export const calendarDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-12-25")
-  .refine((d) => {
+export const calendarDate = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-12-25"),
+  z.refine((d: string) => {
     // Zod runs this after a failed pattern too: a date it cannot read is no day either.
     const [y, m, day] = d.split("-").map(Number) as [number, number, number];
     const at = new Date(Date.UTC(y, m - 1, day));
     return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === d;
-  }, "is not a day of the calendar");
+  }, "is not a day of the calendar"),
+);
 
 /** A day unlike the others: closed all day (no `hours`), or open only in `hours` instead of its weekday's windows. */
 export const businessException = z.object({
   date: calendarDate,
   /** What the day is, for people: "Christmas Day". */
-  name: name.optional(),
-  hours: z.array(span).max(MAX_SPANS, `at most ${MAX_SPANS} windows a day`).default([]),
+  name: z.optional(name),
+  hours: z._default(z.array(span).check(z.maxLength(MAX_SPANS, `at most ${MAX_SPANS} windows a day`)), []),
 });
 
 export const businessHoursInput = z.object({
   /** The usual week: windows on weekdays (0 = Sunday), which may run past midnight. */
-  weekly: z.array(z.object({ day: weekday, from: clock, to: end }).refine(notEmpty, EMPTY)).max(MAX_WINDOWS, `at most ${MAX_WINDOWS} windows`),
+  weekly: z.array(z.object({ day: weekday, from: clock, to: end }).check(z.refine(notEmpty, EMPTY))).check(z.maxLength(MAX_WINDOWS, `at most ${MAX_WINDOWS} windows`)),
   /** Holidays and special hours, one per date: each replaces the windows that start on its date. */
-  exceptions: z
-    .array(businessException)
-    .max(MAX_EXCEPTIONS, `at most ${MAX_EXCEPTIONS} exceptions`)
-    .default([])
-    .superRefine((list, ctx) => {
+  exceptions: z._default(z.array(businessException).check(z.maxLength(MAX_EXCEPTIONS, `at most ${MAX_EXCEPTIONS} exceptions`)), []).check(
+    z.superRefine((list: { date: string }[], ctx) => {
       const seen = new Set<string>();
       list.forEach((e, i) => {
         if (seen.has(e.date)) ctx.addIssue({ code: "custom", message: `${e.date} has an exception already: one a date`, path: [i, "date"] });
         seen.add(e.date);
       });
     }),
+  ),
   /** Said to a caller who reaches the after-hours target. */
-  closedGreeting: z.string().trim().min(1, "must not be empty").max(1000, "must be at most 1000 characters").nullish(),
+  closedGreeting: z.nullish(z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(1000, "must be at most 1000 characters"))),
   /** Where calls go while closed, for tracking numbers that name none of their own; none: calls route as usual. */
-  afterHoursTarget: target.nullish(),
+  afterHoursTarget: z.nullish(target),
 });
 export type BusinessHoursInput = z.input<typeof businessHoursInput>;
 
@@ -116,7 +114,7 @@ export function presentBusinessHours(row: typeof businessHours.$inferSelect): Bu
  * A tracking number's own after-hours target: null follows the business hours' one; "ignore" routes
  * its calls as usual at all hours (a line that is always answered); a target sends them there.
  */
-export const trackingAfterHours = z.union([z.literal("ignore"), target]).nullable();
+export const trackingAfterHours = z.nullable(z.union([z.literal("ignore"), target]));
 export type TrackingAfterHours = z.infer<typeof trackingAfterHours>;
 
 /** The windows that start on `date` (a weekday `day`): its exception's, else the week's. */

@@ -1,9 +1,10 @@
 /**
  * Routing configuration as the REST API takes it and the Switchboard reads it: receiving numbers,
  * and routes of six kinds whose targets nest (a menu key can lead to a conditional route that leads
- * to a dialling pattern).
+ * to a dialling pattern). zod/mini: the Worker builds these schemas when it starts, and mini's are
+ * cheaper to build (the same checks, the same messages).
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { CALLER_TYPES } from "./calls.ts";
 import { MAX_WEIGHT } from "./constants.ts";
 import type { receivingNumbers } from "./db.ts";
@@ -21,17 +22,18 @@ export const ROUTE_KINDS = ["dial", "menu", "queue", "geo", "conditional", "agen
 export type RouteKind = (typeof ROUTE_KINDS)[number];
 export const MENU_DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"] as const;
 
-const id = z.string().trim().min(1, "must not be empty").max(100);
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
-export const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time like 09:00");
-export const weekday = z.number().int().min(0, "0 is Sunday").max(6, "6 is Saturday");
-const areaCode = z.string().regex(/^\d{3}$/, "must be a three-digit area code");
+const id = z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(100));
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(max, `must be at most ${max} characters`));
+export const clock = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time like 09:00"));
+export const weekday = z.number().check(z.int(), z.minimum(0, "0 is Sunday"), z.maximum(6, "6 is Saturday"));
+const areaCode = z.string().check(z.regex(/^\d{3}$/, "must be a three-digit area code"));
+const int = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
 
 /** Where a call goes next. */
 export const target = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("receiving"), id }),
   z.object({ kind: z.literal("route"), id }),
-  z.object({ kind: z.literal("voicemail"), greeting: text(500).optional() }),
+  z.object({ kind: z.literal("voicemail"), greeting: z.optional(text(500)) }),
   z.object({ kind: z.literal("hangup") }),
 ]);
 export type Target = z.infer<typeof target>;
@@ -50,77 +52,80 @@ export const SIP_URI = /^sips?:[A-Za-z0-9._~+=%-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9
 export const looksLikeSip = (raw: string) => /^\s*sips?:/i.test(raw);
 
 /** A phone number as typed (read with libphonenumber by the API), or a SIP URI (see SIP_URI). */
-export const ringTarget = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(200, "must be at most 200 characters")
-  .superRefine((value, ctx) => {
+export const ringTarget = z.string().check(
+  z.trim(),
+  z.minLength(1, "must not be empty"),
+  z.maxLength(200, "must be at most 200 characters"),
+  z.superRefine((value: string, ctx) => {
     if (looksLikeSip(value)) {
       if (!SIP_URI.test(value)) ctx.addIssue({ code: "custom", message: "must be a SIP URI like sip:frontdesk@pbx.example.com[:5060] (no spaces or angle brackets)" });
     } else if (value.length > 40) ctx.addIssue({ code: "custom", message: "must be at most 40 characters (or a SIP URI)" });
-  });
+  }),
+);
 
-const countryCode = z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code like US");
+const countryCode = z.string().check(z.regex(/^[A-Z]{2}$/, "must be a two-letter country code like US"));
 
 export const receivingNumberInput = z.object({
   /** A phone number, or a SIP URI to ring a desk phone on a PBX directly. */
   number: ringTarget,
   /** ISO country whose national format `number` may be written in. */
-  country: countryCode.default("US"),
+  country: z._default(countryCode, "US"),
   label: text(100),
-  extension: z.string().regex(/^[0-9*#]{1,10}$/, "digits, * and # only, at most 10").nullish(),
-  extensionDelaySeconds: z.number().int().min(0).max(30).default(0),
-  whisper: text(500).nullish(),
-  ringSeconds: z.number().int().min(5).max(120).default(20),
-  noAnswerTarget: target.nullish(),
-  taggingHours: z.array(hoursWindow).max(50).nullish(),
-  record: z.boolean().default(false),
+  extension: z.nullish(z.string().check(z.regex(/^[0-9*#]{1,10}$/, "digits, * and # only, at most 10"))),
+  extensionDelaySeconds: z._default(int(0, 30), 0),
+  whisper: z.nullish(text(500)),
+  ringSeconds: z._default(int(5, 120), 20),
+  noAnswerTarget: z.nullish(target),
+  taggingHours: z.nullish(z.array(hoursWindow).check(z.maxLength(50))),
+  record: z._default(z.boolean(), false),
 });
 export type ReceivingNumberInput = z.input<typeof receivingNumberInput>;
-export const receivingNumberUpdate = receivingNumberInput.partial().refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
-
+export const receivingNumberUpdate = z.partial(receivingNumberInput).check(z.refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update"));
 
 export const dialConfig = z
   .object({
-    receivingNumberIds: z.array(id).min(1, "dial at least one receiving number").max(20),
-    pattern: z.enum(DIAL_PATTERNS).default("simultaneous"),
+    receivingNumberIds: z.array(id).check(z.minLength(1, "dial at least one receiving number"), z.maxLength(20)),
+    pattern: z._default(z.enum(DIAL_PATTERNS), "simultaneous"),
     /**
      * Round robin's share per receiving number (by id): 3 and 1 start 3 calls of every 4 at the
      * first. A number not named weighs 1; other patterns ignore weights.
      */
-    weights: z.record(id, z.number().int("must be a whole number").min(1, "must be at least 1").max(MAX_WEIGHT, `must be at most ${MAX_WEIGHT}`)).optional(),
+    weights: z.optional(z.record(id, z.number().check(z.int("must be a whole number"), z.minimum(1, "must be at least 1"), z.maximum(MAX_WEIGHT, `must be at most ${MAX_WEIGHT}`)))),
     /** A returning caller rings first whoever answered them last (when still on the list), then the pattern; absent is off. */
-    sticky: z.boolean().optional(),
+    sticky: z.optional(z.boolean()),
     /** Where the call goes when nobody answers; else the receiving number's own no-answer target. */
-    noAnswer: target.optional(),
+    noAnswer: z.optional(target),
   })
-  .superRefine((config, ctx) => {
-    for (const key of Object.keys(config.weights ?? {})) {
-      if (!config.receivingNumberIds.includes(key)) ctx.addIssue({ code: "custom", path: ["weights", key], message: "weighs a receiving number the route does not dial" });
-    }
-  });
+  .check(
+    z.superRefine((config: { receivingNumberIds: string[]; weights?: Record<string, number> | undefined }, ctx) => {
+      for (const key of Object.keys(config.weights ?? {})) {
+        if (!config.receivingNumberIds.includes(key)) ctx.addIssue({ code: "custom", path: ["weights", key], message: "weighs a receiving number the route does not dial" });
+      }
+    }),
+  );
 
 export const menuConfig = z.object({
   greeting: text(1000),
   options: z
     .array(z.object({ digit: z.enum(MENU_DIGITS), target }))
-    .min(1, "a menu needs at least one option")
-    .max(12)
-    .refine((options) => new Set(options.map((o) => o.digit)).size === options.length, "each key may lead to one target only"),
-  timeoutSeconds: z.number().int().min(1).max(30).default(5),
+    .check(
+      z.minLength(1, "a menu needs at least one option"),
+      z.maxLength(12),
+      z.refine((options: { digit: string }[]) => new Set(options.map((o) => o.digit)).size === options.length, "each key may lead to one target only"),
+    ),
+  timeoutSeconds: z._default(int(1, 30), 5),
   /** Times the menu is offered before the caller goes to `timeoutTarget`. */
-  attempts: z.number().int().min(1).max(5).default(3),
-  timeoutTarget: target.optional(),
+  attempts: z._default(int(1, 5), 3),
+  timeoutTarget: z.optional(target),
 });
 
 export const queueConfig = z.object({
-  greeting: text(1000).optional(),
-  holdMusicUrl: z.url().max(500).optional(),
-  receivingNumberIds: z.array(id).min(1, "a queue needs at least one agent's number").max(50),
-  pattern: z.enum(DIAL_PATTERNS).default("round-robin"),
-  maxWaitSeconds: z.number().int().min(10).max(3600).default(300),
-  timeoutTarget: target.optional(),
+  greeting: z.optional(text(1000)),
+  holdMusicUrl: z.optional(z.url().check(z.maxLength(500))),
+  receivingNumberIds: z.array(id).check(z.minLength(1, "a queue needs at least one agent's number"), z.maxLength(50)),
+  pattern: z._default(z.enum(DIAL_PATTERNS), "round-robin"),
+  maxWaitSeconds: z._default(int(10, 3600), 300),
+  timeoutTarget: z.optional(target),
 });
 
 export const geoConfig = z.object({
@@ -130,36 +135,35 @@ export const geoConfig = z.object({
         name: text(100),
         target,
         /** Callers from these area codes go here first. */
-        areaCodes: z.array(areaCode).max(100).default([]),
+        areaCodes: z._default(z.array(areaCode).check(z.maxLength(100)), []),
         /** Callers from these states or provinces (two letters, e.g. CA) go here next. */
-        regions: z.array(z.string().regex(/^[A-Z]{2}$/, "must be a two-letter region code")).max(100).default([]),
+        regions: z._default(z.array(z.string().check(z.regex(/^[A-Z]{2}$/, "must be a two-letter region code"))).check(z.maxLength(100)), []),
         /** The location's own area code: how near it is to a caller is measured from there. */
-        near: areaCode.optional(),
+        near: z.optional(areaCode),
       }),
     )
-    .min(1, "a geo route needs at least one location")
-    .max(100),
+    .check(z.minLength(1, "a geo route needs at least one location"), z.maxLength(100)),
   default: target,
 });
 
 export const condition = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("time"), days: z.array(weekday).min(1).max(7), from: clock, to: clock }),
-  z.object({ type: z.literal("caller-type"), in: z.array(z.enum(CALLER_TYPES)).min(1) }),
+  z.object({ type: z.literal("time"), days: z.array(weekday).check(z.minLength(1), z.maxLength(7)), from: clock, to: clock }),
+  z.object({ type: z.literal("caller-type"), in: z.array(z.enum(CALLER_TYPES)).check(z.minLength(1)) }),
   z.object({ type: z.literal("known"), value: z.boolean() }),
-  z.object({ type: z.literal("area-code"), in: z.array(areaCode).min(1).max(100) }),
+  z.object({ type: z.literal("area-code"), in: z.array(areaCode).check(z.minLength(1), z.maxLength(100)) }),
   z.object({ type: z.literal("hours"), receivingNumberId: id, open: z.boolean() }),
   /** The tenant's business hours (schema/hours.ts): open, or closed (after hours, a holiday). */
   z.object({ type: z.literal("business-hours"), open: z.boolean() }),
-  z.object({ type: z.literal("tag"), in: z.array(text(50)).min(1).max(20) }),
+  z.object({ type: z.literal("tag"), in: z.array(text(50)).check(z.minLength(1), z.maxLength(20)) }),
 ]);
 export type Condition = z.infer<typeof condition>;
 
 export const conditionalConfig = z.object({
-  rules: z.array(z.object({ when: z.array(condition).min(1).max(10), target })).min(1, "add at least one rule").max(50),
+  rules: z.array(z.object({ when: z.array(condition).check(z.minLength(1), z.maxLength(10)), target })).check(z.minLength(1, "add at least one rule"), z.maxLength(50)),
   default: target,
 });
 
-export const agentConfig = z.object({ userId: id, noAnswer: target.optional() });
+export const agentConfig = z.object({ userId: id, noAnswer: z.optional(target) });
 
 export const routeInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("dial"), name: text(100), config: dialConfig }),
@@ -181,25 +185,27 @@ export type Route = RouteBody & { id: string };
  */
 export const NEW_NUMBER_REF = /^new:[A-Za-z0-9_-]{1,40}$/;
 export const newReceivingNumber = z.object({
-  ref: z.string().regex(NEW_NUMBER_REF, 'must be like "new:1"'),
+  ref: z.string().check(z.regex(NEW_NUMBER_REF, 'must be like "new:1"')),
   number: ringTarget,
-  country: countryCode.optional(),
-  label: text(100).optional(),
+  country: z.optional(countryCode),
+  label: z.optional(text(100)),
 });
 export type NewReceivingNumber = z.infer<typeof newReceivingNumber>;
 
 /** The body of `POST|PUT /api/routes`: a route, and the receiving numbers typed into it, saved together or not at all. */
-export const routeSave = routeInput.and(
+export const routeSave = z.intersection(
+  routeInput,
   z.object({
-    newNumbers: z
-      .array(newReceivingNumber)
-      .max(50, "at most 50 new receiving numbers at once")
-      .superRefine((list, ctx) => {
-        list.forEach((n, i) => {
-          if (list.findIndex((m) => m.ref === n.ref) !== i) ctx.addIssue({ code: "custom", path: [i, "ref"], message: `${n.ref} is named twice` });
-        });
-      })
-      .optional(),
+    newNumbers: z.optional(
+      z.array(newReceivingNumber).check(
+        z.maxLength(50, "at most 50 new receiving numbers at once"),
+        z.superRefine((list: { ref: string }[], ctx) => {
+          list.forEach((n, i) => {
+            if (list.findIndex((m) => m.ref === n.ref) !== i) ctx.addIssue({ code: "custom", path: [i, "ref"], message: `${n.ref} is named twice` });
+          });
+        }),
+      ),
+    ),
   }),
 );
 export type RouteSave = z.infer<typeof routeSave>;

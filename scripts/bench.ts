@@ -11,7 +11,7 @@
  *   npm run bench -- --provider-calls 40            then 40 calls through each provider, side by side (0: none)
  *   npm run bench -- --visits 300                   POST /dni/visits, the website snippet's request (0: none)
  *   npm run bench -- --webhook-calls 60             then 60 calls without and 60 with a webhook endpoint subscribed to every event (0: none)
- *   npm run bench -- --cold 3                       the first call after each of 3 restarts, beside the warm calls that follow it
+ *   npm run bench -- --cold 3                       the first call after each of 3 restarts (and after an eviction, after hibernation), beside the warm calls that follow it
  *
  *   npm run bench -- --via-wrangler                 the app through `npm run dev` (wrangler's dev server and proxy), not Miniflare's API
  *
@@ -825,52 +825,88 @@ async function matchBench(sizes: number[]) {
 
 /** Warm calls after each restart's first, for the warm p50 of the same server. */
 const WARM_CALLS_AFTER_COLD = 20;
+/** Quiet before the hibernation round's call: workerd hibernates a Durable Object idle for 10 s. */
+const HIBERNATE_AFTER_MS = 15_000;
+
+type ColdRound = { kind: "restart" | "eviction" | "hibernation"; twimlMs: number; popupMs: number; phases: Record<string, number>; warmTwimlP50: number; warmPopupP50: number; wokenByTheCall?: boolean };
 
 /**
- * The first call after a restart: `rounds` times, the app is started afresh (a new workerd:
- * a new isolate, no Durable Object yet, nothing remembered), signed in to with one dashboard opened,
- * as staff find it in the morning, and then rung: its voice webhook → TwiML and → popup, against the
- * p50 of the 20 calls after it on the same server. Opening the dashboard constructs the tenant's
- * Switchboard, so this is a fresh isolate's first webhook with the Durable Object just woken by its
- * socket; evicting only the Durable Object and letting it hibernate are still to come. The bundle's
- * size and `wrangler check startup`'s figure go in the same table.
+ * One round's first call and the calls after it, on one dashboard: the first's webhook → TwiML and
+ * → popup beside the warm p50 of the rest. Unknown callers: the first call matches no contact, as
+ * most first calls of a day do not.
+ */
+async function firstCall(kind: ColdRound["kind"], dashboards: Dashboards, network: Network, callerOf: (i: number) => string, errors: string[]) {
+  await dashboards.reset();
+  const calls: CallResult[] = [];
+  for (let i = 0; i <= WARM_CALLS_AFTER_COLD; i++) calls.push(await driveCall(network, { ring: 0, talk: 0 }, callerOf(i), network.demoNumber));
+  const expected = calls.filter((r) => r.ok).length * (CALL_EVENTS + NOTIFICATIONS_PER_CALL);
+  const settleUntil = performance.now() + 10_000;
+  let seen = await dashboards.report();
+  while (performance.now() < settleUntil && seen[0]!.seqs.length < expected) {
+    await sleep(100);
+    seen = await dashboards.report();
+  }
+  const ringingAt = new Map(seen[0]!.ringingAt);
+  const popupOf = (r: CallResult) => (ringingAt.has(r.callSid) ? ringingAt.get(r.callSid)! - r.startedAt : NaN);
+  errors.push(...calls.filter((r) => !r.ok).map((r) => r.error ?? "failed"));
+  const [first, ...warm] = calls;
+  const round: ColdRound = {
+    kind,
+    twimlMs: Math.round(first!.twimlMs * 100) / 100,
+    popupMs: Math.round(popupOf(first!) * 100) / 100,
+    phases: first!.phases,
+    warmTwimlP50: stats(warm.filter((r) => r.ok).map((r) => r.twimlMs)).p50,
+    warmPopupP50: stats(warm.filter((r) => r.ok).map(popupOf).filter((ms) => !Number.isNaN(ms))).p50,
+  };
+  return { round, firstStartedAt: first!.startedAt };
+}
+
+/** Resets the demo tenant's Switchboard as an eviction would (the dev server's route); when the instance it ended began. */
+async function resetSwitchboard(base: string) {
+  const res = await fetch(`${base}/health/switchboard/demo/reset`, { method: "POST", ...HEALTH });
+  const body = (await res.json()) as { ok?: boolean; startedAt?: number };
+  if (!res.ok || body.ok !== true || body.startedAt === undefined) throw new Error(`resetting the Switchboard: ${res.status} ${JSON.stringify(body)}`);
+  return body.startedAt;
+}
+
+/**
+ * The first call of the day, three ways, `rounds` times. After a restart: the app is started afresh
+ * (a new workerd: a new isolate, no Durable Object yet, nothing remembered, an empty state folder),
+ * signed in to with one dashboard opened, as staff find it in the morning, and then rung. After an
+ * eviction, on the same server: the dashboard closes, the Switchboard alone is reset (the Worker's
+ * isolate stays warm; the Switchboard's storage stays), the dashboard opens again and the call comes.
+ * After hibernation: the dashboard stays open and nothing happens for 15 s, so the runtime hibernates
+ * the Switchboard; the call wakes it (the round says whether it did: the instance that served it
+ * began after the call was sent). Each: webhook → TwiML and → popup against the p50 of the 20 calls
+ * after it on the same server. The bundle's size and `wrangler check startup`'s figure go in the
+ * same table.
  */
 async function coldBench(rounds: number) {
   const port = Number(flags.port);
   if (!flags["skip-build"]) await run(VITE, ["build", "--logLevel", "warn"]);
   const bundle = buildBundle();
   const startup = profileStartup(bundle.out);
-  const firsts: { twimlMs: number; popupMs: number; phases: Record<string, number>; warmTwimlP50: number; warmPopupP50: number }[] = [];
+  const firsts: ColdRound[] = [];
   const errors: string[] = [];
   for (let round = 0; round < rounds; round++) {
     const { baseURL: base, stop } = await startDevServer(port);
     try {
       const cookie = await login(base);
-      const dashboards = await openDashboards(base, cookie, 1);
       const network = networkFor(flags.provider, base);
-      // Unknown callers: the first call matches no contact, as most first calls of a day do not.
-      const caller = (i: number) => `+1415300${String(round * 100 + i).padStart(4, "0")}`;
-      const calls: CallResult[] = [];
-      for (let i = 0; i <= WARM_CALLS_AFTER_COLD; i++) calls.push(await driveCall(network, { ring: 0, talk: 0 }, caller(i), network.demoNumber));
-      const expected = calls.filter((r) => r.ok).length * (CALL_EVENTS + NOTIFICATIONS_PER_CALL);
-      const settleUntil = performance.now() + 10_000;
-      let seen = await dashboards.report();
-      while (performance.now() < settleUntil && seen[0]!.seqs.length < expected) {
-        await sleep(100);
-        seen = await dashboards.report();
-      }
+      const callerOf = (kind: number) => (i: number) => `+1415300${String(round * 300 + kind * 100 + i).padStart(4, "0")}`;
+      let dashboards = await openDashboards(base, cookie, 1);
+      firsts.push((await firstCall("restart", dashboards, network, callerOf(0), errors)).round);
+
       await dashboards.close();
-      const ringingAt = new Map(seen[0]!.ringingAt);
-      const popupOf = (r: CallResult) => (ringingAt.has(r.callSid) ? ringingAt.get(r.callSid)! - r.startedAt : NaN);
-      errors.push(...calls.filter((r) => !r.ok).map((r) => r.error ?? "failed"));
-      const [first, ...warm] = calls;
-      firsts.push({
-        twimlMs: Math.round(first!.twimlMs * 100) / 100,
-        popupMs: Math.round(popupOf(first!) * 100) / 100,
-        phases: first!.phases,
-        warmTwimlP50: stats(warm.filter((r) => r.ok).map((r) => r.twimlMs)).p50,
-        warmPopupP50: stats(warm.filter((r) => r.ok).map(popupOf).filter((ms) => !Number.isNaN(ms))).p50,
-      });
+      await resetSwitchboard(base);
+      dashboards = await openDashboards(base, cookie, 1);
+      firsts.push((await firstCall("eviction", dashboards, network, callerOf(1), errors)).round);
+
+      await sleep(HIBERNATE_AFTER_MS);
+      const hibernation = await firstCall("hibernation", dashboards, network, callerOf(2), errors);
+      const startedAt = await resetSwitchboard(base);
+      firsts.push({ ...hibernation.round, wokenByTheCall: startedAt >= hibernation.firstStartedAt });
+      await dashboards.close();
     } finally {
       await stop();
     }
@@ -878,7 +914,7 @@ async function coldBench(rounds: number) {
   return {
     kind: "cold" as const,
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-    settings: { rounds, warmCallsAfterEach: WARM_CALLS_AFTER_COLD, dashboards: 1, provider: flags.provider },
+    settings: { rounds, warmCallsAfterEach: WARM_CALLS_AFTER_COLD, dashboards: 1, provider: flags.provider, hibernateAfterMs: HIBERNATE_AFTER_MS },
     bundle: { kib: Math.round((bundle.bytes / 1024) * 10) / 10, gzipKiB: Math.round((bundle.gzipBytes / 1024) * 10) / 10 },
     startup: { activeMs: startup.activeMs, gcMs: startup.gcMs },
     rounds: firsts,
@@ -888,14 +924,17 @@ async function coldBench(rounds: number) {
 }
 
 function printCold(r: Awaited<ReturnType<typeof coldBench>>) {
-  console.log(`\ncold: the first call after each of ${r.settings.rounds} restarts (one dashboard open), beside the p50 of the ${r.settings.warmCallsAfterEach} calls after it — ${r.machine.cpus} cores, Node ${r.machine.node}`);
+  console.log(`\ncold: the first call after each of ${r.settings.rounds} restarts (one dashboard open), then on the same server after the Switchboard alone is evicted and after it hibernates, each beside the p50 of the ${r.settings.warmCallsAfterEach} calls after it — ${r.machine.cpus} cores, Node ${r.machine.node}`);
   console.log(`bundle ${r.bundle.kib} KiB (gzip ${r.bundle.gzipKiB} KiB); wrangler check startup: ${r.startup.activeMs} ms active CPU (${r.startup.gcMs} ms of it garbage collection)`);
-  console.log(`${"round".padEnd(6)} ${"first → TwiML".padStart(14)} ${"warm p50".padStart(9)} ${"×".padStart(6)} ${"first → popup".padStart(14)} ${"warm p50".padStart(9)} ${"×".padStart(6)}  the first call's Server-Timing`);
+  console.log(`${"round".padEnd(16)} ${"first → TwiML".padStart(14)} ${"warm p50".padStart(9)} ${"×".padStart(6)} ${"first → popup".padStart(14)} ${"warm p50".padStart(9)} ${"×".padStart(6)}  the first call's Server-Timing`);
   const times = (a: number, b: number) => `×${Math.round((a / b) * 10) / 10}`;
-  r.rounds.forEach((x, i) => {
+  let restart = 0;
+  for (const x of r.rounds) {
+    if (x.kind === "restart") restart++;
     const phases = Object.entries(x.phases).map(([name, ms]) => `${name} ${ms}`).join(", ");
-    console.log(`${String(i + 1).padEnd(6)} ${String(x.twimlMs).padStart(14)} ${String(x.warmTwimlP50).padStart(9)} ${times(x.twimlMs, x.warmTwimlP50).padStart(6)} ${String(x.popupMs).padStart(14)} ${String(x.warmPopupP50).padStart(9)} ${times(x.popupMs, x.warmPopupP50).padStart(6)}  ${phases}`);
-  });
+    const woken = x.wokenByTheCall === undefined ? "" : x.wokenByTheCall ? " (woken by the call)" : " (NOT woken by the call: it did not hibernate)";
+    console.log(`${`${restart} ${x.kind}`.padEnd(16)} ${String(x.twimlMs).padStart(14)} ${String(x.warmTwimlP50).padStart(9)} ${times(x.twimlMs, x.warmTwimlP50).padStart(6)} ${String(x.popupMs).padStart(14)} ${String(x.warmPopupP50).padStart(9)} ${times(x.popupMs, x.warmPopupP50).padStart(6)}  ${phases}${woken}`);
+  }
   console.log(`errors: ${r.errors}${r.errorSamples.length ? ` (${r.errorSamples.join(" | ")})` : ""}`);
 }
 

@@ -56,7 +56,8 @@ function ensureDevVar(name: string, make: () => string): string {
 
 /**
  * `.dev.vars` with a random SECRETS_KEY (the local data is encrypted with it) and HEALTH_KEY (the deep
- * health checks' bearer key), and OUTBOUND_PRIVATE_ADDRESSES=allow (webhooks may go to a local
+ * health checks' bearer key), SWITCHBOARD_RESETS=allow (the benchmark may reset a Switchboard) and
+ * OUTBOUND_PRIVATE_ADDRESSES=allow (webhooks may go to a local
  * receiver), each written once; returns SECRETS_KEY.
  */
 export function ensureDevVars(): string {
@@ -64,5 +65,7 @@ export function ensureDevVars(): string {
   ensureDevVar("HEALTH_KEY", () => random().replace(/[+/=]/g, ""));
   // The webhook receiver of a laptop is local (127.0.0.1): the private-address rule is for deployments.
   ensureDevVar("OUTBOUND_PRIVATE_ADDRESSES", () => "allow");
+  // The benchmark's cold mode resets the Switchboard (an eviction) on a local server only.
+  ensureDevVar("SWITCHBOARD_RESETS", () => "allow");
   return ensureDevVar("SECRETS_KEY", random);
 }

@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { except } from "hono/combine";
@@ -30,6 +31,8 @@ import { ADAPTERS } from "./providers/index.ts";
 import type { AppEnv } from "./env.ts";
 import { timingSafeEqualText } from "./lib/crypto.ts";
 import { apiError } from "./lib/errors.ts";
+import { getDb } from "../schema/d1.ts";
+import { tenants } from "../schema/db.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** A Switchboard no tenant uses, for health checks. */
@@ -122,6 +125,18 @@ export const app = new Hono<AppEnv>()
   // The floors the benchmark measures against: one Durable Object round trip, one D1 query.
   .get("/health/durable-object", async (c) => c.json({ ok: true, at: await c.env.Switchboard.getByName(HEALTH_OBJECT).ping() }))
   .get("/health/d1", async (c) => c.json({ ok: true, one: (await c.env.DB.prepare("select 1 as one").first<{ one: number }>())?.one }))
+  // The benchmark's cold rounds, on a local server only (SWITCHBOARD_RESETS=allow in .dev.vars): a
+  // tenant's Switchboard is reset as an eviction would; the answer says when the instance it ended began.
+  .post("/health/switchboard/:slug/reset", async (c) => {
+    if (c.env.SWITCHBOARD_RESETS !== "allow") return apiError(c, 404, "Switchboard resets are for local servers (SWITCHBOARD_RESETS=allow)");
+    const tenant = await getDb(c.env.DB).select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, c.req.param("slug"))).get();
+    if (!tenant) return apiError(c, 404, "No such tenant");
+    const switchboard = c.env.Switchboard.getByName(tenant.id);
+    const startedAt = await switchboard.startedAt();
+    // The reset ends the instance inside the call, which therefore fails: that is the reset succeeding.
+    await switchboard.reset().catch(() => undefined);
+    return c.json({ ok: true, startedAt });
+  })
   .route("/api", api)
   .route("/webhooks", webhooks)
   .route("/parties", realtimeRoutes)

@@ -158,7 +158,7 @@ export function arbitraryOf(schema: unknown, pool: fc.Arbitrary<string>, depth =
 }
 
 /** The field names of a zod object schema (through the wrappers and refinements around it). */
-export function keysOf(schema: z.ZodType): string[] {
+export function keysOf(schema: z.core.$ZodType): string[] {
   let def = defOf(schema);
   while (!def.shape && (def.innerType || def.in || def.left)) def = defOf(def.innerType ?? def.in ?? def.left);
   return Object.keys((def.shape as Record<string, unknown> | undefined) ?? {});

@@ -50,7 +50,7 @@ const CHECK_WRITES_EVERY = Number(env.FUZZ_CHECK_EVERY) || 4;
 const nullablePhone = z.string().trim().min(1).max(40).nullable();
 const nullableId = z.string().min(1).max(100).nullable();
 const trackingFields = { label: z.string().max(100), campaignId: nullableId, routeId: nullableId, terminationNumber: nullablePhone, failsafeNumber: nullablePhone, record: z.boolean() };
-const buyBody = z.object({ number: z.string().min(3).max(40), provider: z.enum(["twilio"]).optional(), ...trackingFields, afterHoursTarget: trackingAfterHours.optional() });
+const buyBody = z.object({ number: z.string().min(3).max(40), provider: z.enum(["twilio"]).optional(), ...trackingFields, afterHoursTarget: z.optional(trackingAfterHours) });
 const trackingUpdate = z.object({ ...trackingFields, whisper: z.string().min(1).max(500).nullable(), afterHoursTarget: trackingAfterHours }).partial();
 const failsafeBulk = z.object({ trackingNumberIds: z.array(z.string().min(1).max(100)).max(5), failsafeNumber: nullablePhone });
 const testCallBody = z.object({ from: z.string().max(20) }).partial();
@@ -59,7 +59,7 @@ const accountBody = z.intersection(twilioCredentials, z.object({ sandbox: z.bool
 const searchQuery = z.object({ areaCode: z.string(), near: z.string(), region: z.string(), limit: z.coerce.number().int().min(1).max(50), provider: z.string() });
 const socketQuery = z.object({ since: z.coerce.number().int().min(0), _pk: z.string().max(100) });
 
-type Spec = { body?: z.ZodType; query?: z.ZodType; csv?: string[] };
+type Spec = { body?: z.core.$ZodType; query?: z.core.$ZodType; csv?: string[] };
 /** What each route reads, by "METHOD path"; a route not named here is sent anything at all. */
 const SPECS: Record<string, Spec> = {
   "POST /api/auth/login": { body: loginBody },

@@ -183,6 +183,33 @@ describe("reconnecting", () => {
   });
 });
 
+describe("the first call after an eviction", () => {
+  it("reaches every dashboard, in order, and is routed as before", async () => {
+    const t = await createTwilioTenant();
+    const dashboards = [await Dashboard.connect(t.slug, await login(t.adminEmail)), await Dashboard.connect(t.slug, await login(t.agentEmail))];
+    await Promise.all(dashboards.map((d) => d.waitFor(1)));
+    await startCall(t, "+14155550124");
+    await Promise.all(dashboards.map((d) => d.waitFor(3)));
+
+    // Gone from memory, as after the runtime evicts it idle; its sockets hibernate and stay open.
+    await evictDurableObject(switchboardOf(t));
+
+    const first = await startCall(t, "+14155550125");
+    expect(first.xml).toContain(`<Number`);
+    expect(first.xml).toContain(t.terminationNumber);
+    const expected = ["snapshot", "call:ringing", "notification:incoming-call", "call:ringing", "notification:incoming-call"];
+    for (const dashboard of dashboards) {
+      const messages = await dashboard.waitFor(expected.length);
+      expect(messages.map((m) => (m.type === "call" ? `call:${m.call.status}` : m.type === "notification" ? `notification:${m.notification.kind}` : m.type))).toEqual(expected);
+      expect(messages.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4]);
+      expect(messages[3]).toMatchObject({ type: "call", call: { providerCallId: first.callSid, callerNumber: "+14155550125", callerType: "unknown" } });
+      expect(await dashboard.settle()).toHaveLength(expected.length);
+      expect(dashboard.closed).toBe(false);
+      dashboard.close();
+    }
+  });
+});
+
 /** The id D1 keys a cookie's session by. */
 const sessionOfCookie = (cookie: string) => sessionIdOf(cookie.slice(cookie.indexOf("=") + 1));
 const userIdOf = async (email: string) => (await env.DB.prepare("select id from users where email = ?").bind(email).first<{ id: string }>())!.id;

@@ -78,6 +78,7 @@ const ROUTES: Record<string, Route> = {
   "GET /health": { access: "public" },
   "GET /health/durable-object": { access: "health-key" },
   "GET /health/d1": { access: "health-key" },
+  "POST /health/switchboard/:slug/reset": { access: "health-key", note: "a tenant's slug; refused unless SWITCHBOARD_RESETS=allow (npm run dev)" },
 
   "POST /api/auth/login": { access: "public", body: () => ({ email: "nobody@matrix.test", password: "wrong" }) },
   "POST /api/auth/logout": { access: "signed-in" },
@@ -451,6 +452,15 @@ describe("health checks", () => {
       expect(session.status, "a dashboard session is not the health key").toBe(401);
       expect(keyed.status).toBe(200);
     }
+  });
+});
+
+describe("resetting a Switchboard (the benchmark's eviction, npm run dev only)", () => {
+  it("takes the health key, and is refused where SWITCHBOARD_RESETS is not allow, as in a deployment", async () => {
+    const reset = (headers: Record<string, string> = {}) => exports.default.fetch(new Request(`${BASE}/health/switchboard/${own.slug}/reset`, { method: "POST", headers }));
+    expect((await reset()).status).toBe(401);
+    const keyed = await reset({ Authorization: "Bearer test-health-key" });
+    expect([keyed.status, await keyed.json()]).toEqual([404, { error: "Switchboard resets are for local servers (SWITCHBOARD_RESETS=allow)" }]);
   });
 });
 

@@ -175,7 +175,7 @@ describe("the routing API", () => {
       [[{ type: "time", days: [2, 3, 4], from: "09:00", to: "17:00" }, { type: "area-code", in: ["415"] }, { type: "known", value: true }], "Tue–Thu 09:00 – 17:00 and caller in area code 415 and caller is a known contact"],
     ];
     // Every kind of condition the schema has is said here.
-    expect(new Set(when.flatMap(([w]) => w.map((c) => c.type)))).toEqual(new Set(condition.options.map((o) => o.shape.type.value)));
+    expect(new Set(when.flatMap(([w]) => w.map((c) => c.type)))).toEqual(new Set(condition.def.options.map((o) => o.shape.type.def.values[0])));
     const r = await route(t, { kind: "conditional", name: "Rules", config: { rules: when.map(([w]) => ({ when: w, target: to })), default: { kind: "hangup" } } });
     const tree = await apiJson<{ children: { label: string; name: string }[] }>(t, "GET", `/api/routes/${r.id}/tree`);
     expect(tree.body.children.map((c) => c.label)).toEqual([...when.map(([, words]) => words), "otherwise"]);

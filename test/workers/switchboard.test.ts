@@ -3,11 +3,16 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { describe, expect, it, vi } from "vitest";
 import { advance, type CallMemory } from "../../party/calls.ts";
 import { LOG_RETRY_MS } from "../../party/call-log.ts";
+import { isReady } from "../../party/callers.ts";
+import { HeldConfig, loadRoutingConfig, type SwitchboardConfig } from "../../party/config.ts";
 import { ANSWERED_STALE_MS, RINGING_STALE_MS } from "../../party/pipeline.ts";
 import type { Switchboard } from "../../party/switchboard.ts";
 import type { LiveCall } from "../../schema/calls.ts";
+import { getDb } from "../../schema/d1.ts";
 import { call, login } from "./helpers.ts";
-import { createTwilioTenant, dialAction, hexId, leg, parentStatus, startCall, switchboardOf } from "./twilio-helpers.ts";
+import { dialled } from "./routing-helpers.ts";
+import { Dashboard } from "./socket.ts";
+import { createTwilioTenant, dialAction, hexId, leg, parentStatus, startCall, switchboardOf, uniqueNumber } from "./twilio-helpers.ts";
 
 async function age(t: { id: string }, ms: number) {
   await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => {
@@ -166,6 +171,76 @@ describe("the call log across an eviction or a crash", () => {
     await endings.aborted(t);
     await runDurableObjectAlarm(switchboardOf(t));
     expect(await logRow(t, started.callSid)).toEqual({ status: "busy" });
+  });
+});
+
+/** The routing configuration's copy in the Switchboard's storage, as it reads it back (null: none). */
+function copyOf(t: { id: string }) {
+  return runInDurableObject(switchboardOf(t), (_: Switchboard, state) => {
+    const value = state.storage.sql.exec<{ value: string }>("select value from meta where key = 'routing_config'").toArray()[0]?.value;
+    return value === undefined ? null : (JSON.parse(value) as { config: SwitchboardConfig }).config;
+  });
+}
+
+describe("the routing configuration, kept in the Switchboard's storage", () => {
+  it("is a copy of D1's, whole, once a call has read it; a change through the API replaces it before the next call", async () => {
+    const t = await createTwilioTenant();
+    await startCall(t, "+14155550124");
+    expect(await copyOf(t)).toEqual(await loadRoutingConfig(getDb(env.DB), t.id));
+    await env.DB.prepare("update tenants set time_zone = 'America/Chicago' where id = ?").bind(t.id).run();
+    await switchboardOf(t).routingChanged();
+    await vi.waitFor(async () => expect((await copyOf(t))?.timeZone).toBe("America/Chicago"));
+    expect(await copyOf(t)).toEqual(await loadRoutingConfig(getDb(env.DB), t.id));
+  });
+
+  it("is read, with the caller index built, when a dashboard opens, before the first call", async () => {
+    const t = await createTwilioTenant();
+    const dashboard = await Dashboard.connect(t.slug, await login(t.adminEmail));
+    await dashboard.waitFor(1);
+    await vi.waitFor(async () => expect(await copyOf(t)).toEqual(await loadRoutingConfig(getDb(env.DB), t.id)));
+    await vi.waitFor(() => runInDurableObject(switchboardOf(t), (_: Switchboard, state) => expect(isReady(state.storage.sql)).toBe(true)));
+    dashboard.close();
+  });
+
+  it("routes the first call after an eviction from the copy, checks it against D1 a moment later, and a change through the API holds on the next call", async () => {
+    const t = await createTwilioTenant();
+    expect(dialled((await startCall(t, "+14155550124")).xml)).toEqual([t.terminationNumber]);
+
+    // D1 changes and the notice is lost: the first call after the eviction is routed as the copy says...
+    const moved = uniqueNumber();
+    await env.DB.prepare("update tracking_numbers set termination_number = ? where id = ?").bind(moved, t.trackingNumberId).run();
+    await evictDurableObject(switchboardOf(t));
+    expect(dialled((await startCall(t, "+14155550125")).xml)).toEqual([t.terminationNumber]);
+    // ...and the copy is checked against D1 a moment later, so the calls after it follow D1.
+    await vi.waitFor(async () => expect((await copyOf(t))?.tracking[t.trackingNumber]?.route.terminationNumber).toBe(moved), { timeout: 5000 });
+    expect(dialled((await startCall(t, "+14155550126")).xml)).toEqual([moved]);
+
+    // A change told to the Switchboard holds on the next call, after an eviction too.
+    const again = uniqueNumber();
+    await env.DB.prepare("update tracking_numbers set termination_number = ? where id = ?").bind(again, t.trackingNumberId).run();
+    await switchboardOf(t).routingChanged();
+    await evictDurableObject(switchboardOf(t));
+    expect(dialled((await startCall(t, "+14155550127")).xml)).toEqual([again]);
+  });
+
+  it("is not overwritten by a read of D1 that began before a change", async () => {
+    const t = await createTwilioTenant();
+    await runInDurableObject(switchboardOf(t), async (_: Switchboard, state) => {
+      const sql = state.storage.sql;
+      const reads: ((config: SwitchboardConfig) => void)[] = [];
+      const held = new HeldConfig({ sql, load: () => new Promise((resolve) => reads.push(resolve)) });
+      const config = (timeZone: string): SwitchboardConfig => ({ timeZone, routes: {}, receiving: {}, agents: {}, trackingNumbers: [], tracking: {}, country: "US", pools: [] });
+      const stale = held.get();
+      held.changed();
+      const fresh = held.get();
+      reads[0]!(config("Europe/London"));
+      reads[1]!(config("America/Chicago"));
+      expect((await stale).timeZone).toBe("Europe/London"); // a call already waiting gets what it asked for
+      expect((await fresh).timeZone).toBe("America/Chicago");
+      expect((await held.get()).timeZone).toBe("America/Chicago");
+      const copy = JSON.parse(sql.exec<{ value: string }>("select value from meta where key = 'routing_config'").one().value) as { config: SwitchboardConfig };
+      expect(copy.config.timeZone).toBe("America/Chicago");
+    });
   });
 });
 

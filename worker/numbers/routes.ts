@@ -53,7 +53,7 @@ const buyBody = z.object({
   failsafeNumber: nullablePhone.optional(),
   record: z.boolean().default(false),
   /** Where its calls go while the business is closed, as PATCH takes it; absent or null: the business hours' own. */
-  afterHoursTarget: trackingAfterHours.optional(),
+  afterHoursTarget: z.optional(trackingAfterHours),
 });
 
 const trackingUpdate = z
