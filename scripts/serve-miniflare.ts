@@ -26,7 +26,8 @@ export async function startMiniflareServer(port = 0): Promise<DevServer> {
   const bundle = buildBundle();
   // The bundle is built already: wrangler's rules for finding modules have nothing left to find.
   const { modulesRules: _rules, ...workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml")).workerOptions as Record<string, unknown> & { bindings?: Record<string, unknown> };
-  const vars = Object.fromEntries(["SECRETS_KEY", "HEALTH_KEY", "OUTBOUND_PRIVATE_ADDRESSES"].map((name) => [name, devVar(name) ?? ""]));
+  // What `wrangler dev` reads from .dev.vars (scripts/lib.ts writes it), over wrangler.toml's [vars].
+  const vars = Object.fromEntries(["SECRETS_KEY", "HEALTH_KEY", "OUTBOUND_PRIVATE_ADDRESSES", "SWITCHBOARD_RESETS"].map((name) => [name, devVar(name) ?? ""]));
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       ...workerOptions,
