@@ -7,12 +7,14 @@
  * thread ends this one when it is done.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import NoDeflateSocket from "ws";
 
 type Seen = { ringingAt: Map<string, number>; seqs: number[]; frames: number; errors: string[] };
 /** Per dashboard: when each call's ringing arrived, the seqs of the events seen, and the frames that brought them. */
 export type DashboardReport = { ringingAt: [string, number][]; seqs: number[]; frames: number; errors: string[] }[];
 
-const { url, cookie, origin, k } = workerData as { url: string; cookie: string; origin: string; k: number };
+/** `deflate`: offer permessage-deflate as browsers (and Node's WebSocket) do; false opens the sockets with `ws`, which can leave it out. */
+const { url, cookie, origin, k, deflate } = workerData as { url: string; cookie: string; origin: string; k: number; deflate: boolean };
 const now = () => performance.timeOrigin + performance.now();
 const dashboards: Seen[] = [];
 
@@ -22,7 +24,8 @@ await Promise.all(
     dashboards.push(seen);
     return new Promise<void>((resolve, reject) => {
       // Node's WebSocket (undici) takes headers: the session cookie and our Origin, as a browser sends.
-      const socket = new WebSocket(`${url}?frames=many`, { headers: { Cookie: cookie, Origin: origin } } as unknown as string[]);
+      const headers = { Cookie: cookie, Origin: origin };
+      const socket = deflate ? new WebSocket(`${url}?frames=many`, { headers } as unknown as string[]) : (new NoDeflateSocket(`${url}?frames=many`, { headers, perMessageDeflate: false }) as unknown as WebSocket);
       socket.addEventListener("message", (event) => {
         const at = now();
         type Message = { type: string; seq: number; call?: { providerCallId: string; status: string } };

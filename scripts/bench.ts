@@ -13,6 +13,7 @@
  *   npm run bench -- --webhook-calls 60             then 60 calls without and 60 with a webhook endpoint subscribed to every event (0: none)
  *   npm run bench -- --cold 3                       the first call after each of 3 restarts (and after an eviction, after hibernation), beside the warm calls that follow it
  *
+ *   npm run bench -- --dashboard-deflate off        dashboards that do not offer permessage-deflate (what compressing their frames costs)
  *   npm run bench -- --via-wrangler                 the app through `npm run dev` (wrangler's dev server and proxy), not Miniflare's API
  *
  * It starts the app through Miniflare's API (scripts/serve-miniflare.ts: the built Worker, its own
@@ -63,6 +64,8 @@ const { values: flags } = parseArgs({
     "skip-build": { type: "boolean", default: false },
     /** Start the app as `npm run dev` does (wrangler's dev server and its proxy) instead of through Miniflare's API. */
     "via-wrangler": { type: "boolean", default: false },
+    /** "off": the dashboards do not offer permessage-deflate (browsers always do), to measure what compression costs. */
+    "dashboard-deflate": { type: "string", default: "on" },
   },
 });
 
@@ -241,7 +244,7 @@ function cpuUse(idleFrom: Map<string, number> | null, before: Map<string, number
 /** K dashboards on the realtime socket, in their own thread (scripts/bench-dashboards.ts). */
 async function openDashboards(base: string, cookie: string, k: number) {
   const thread = new Worker(new URL("./bench-dashboards.ts", import.meta.url), {
-    workerData: { url: `${base.replace(/^http/, "ws")}/parties/switchboard/demo`, cookie, origin: base, k },
+    workerData: { url: `${base.replace(/^http/, "ws")}/parties/switchboard/demo`, cookie, origin: base, k, deflate: flags["dashboard-deflate"] !== "off" },
   });
   type Reply = { type: string; report?: DashboardReport };
   const waiting: { resolve: (m: Reply) => void; reject: (e: unknown) => void }[] = [];
