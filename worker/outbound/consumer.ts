@@ -69,7 +69,8 @@ export function batchMemo(env: Env): BatchMemo {
     endpointsOf(tenantId) {
       let found = endpoints.get(tenantId);
       if (!found) {
-        found = db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.enabled, true)));
+        // A promise of the rows, read once: drizzle's query runs again at every `then` of its own.
+        found = Promise.resolve(db.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.enabled, true))));
         // A failed read is not remembered: the next message asks again.
         found.catch(() => endpoints.delete(tenantId));
         endpoints.set(tenantId, found);
