@@ -37,11 +37,13 @@ export function callData(call: LiveCall) {
  */
 export function emitCallEvents(sql: SqlStorage, call: LiveCall, now: number): number {
   let emitted = 0;
+  // The numbers the call rang decide whose texts its events are: read once, when one is emitted.
+  let rang: string[] | undefined | null = null;
   for (const [type, due] of CALL_EVENTS) {
     if (!due(call)) continue;
     if (sql.exec("insert or ignore into call_events_sent (call_id, type) values (?, ?)", call.id, type).rowsWritten === 0) continue;
-    // Its ordinal is its seq, given when it is sent. The numbers it rang decide whose texts it is.
-    const rang = getCall(sql, call.id)?.memory.rang;
+    // Its ordinal is its seq, given when it is sent.
+    if (rang === null) rang = getCall(sql, call.id)?.memory.rang;
     const event = { id: `evt_${crypto.randomUUID().replace(/-/g, "")}`, type, at: now, data: callData(call), orderingKey: `call:${call.id}`, ...(rang ? { rang } : {}) };
     sql.exec("insert into outbound (event) values (?)", JSON.stringify(event));
     emitted++;

@@ -147,10 +147,11 @@ export class Switchboard extends Server<Env> {
     this.#outbox.clear();
     for (const { tag, events } of runsByAudience(messages)) {
       const many = frameOf(events);
-      const singles = events.length === 1 ? [many] : events.map((e) => JSON.stringify(e));
+      // One event a frame, for dashboards that read no other: made when the first such one is met.
+      let singles: string[] | null = null;
       for (const connection of tag === null ? this.getConnections() : this.getConnections(tag)) {
         if (events.length === 1 || manyPerFrame(connection)) connection.send(many);
-        else for (const text of singles) connection.send(text);
+        else for (const text of (singles ??= events.map((e) => JSON.stringify(e)))) connection.send(text);
       }
     }
   }

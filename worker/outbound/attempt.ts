@@ -165,7 +165,10 @@ export async function attempt(env: Env, db: Db, d: DeliveryRow, endpoint: Endpoi
     .set({ ...answer, status: next === null ? "failed" : "pending", nextAttemptAt: next })
     .where(eq(webhookDeliveries.id, d.id));
   const health = await endpointFailed(env, db, endpoint, now);
-  if (next === null) await wake(env, await pendingInOrderQuery(db, d, "after"));
+  if (next === null) {
+    const after = await pendingInOrder(db, d, "after");
+    if (after) await wake(env, [after]);
+  }
   if (next === null || health === "disabled") return DONE;
   return { retryInS: queueDelaySeconds(next, now) };
 }

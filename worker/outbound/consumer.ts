@@ -105,8 +105,8 @@ async function deadLetter(env: Env, message: QueuedMessage) {
 }
 
 /** The key a message's work must keep the order of: a call's events run one after another. */
-function orderOf(m: Message<unknown>, parsed: QueuedMessage | null): { key: string; ordinal: number } {
-  if (parsed?.kind === "event" && parsed.event.orderingKey) return { key: `${parsed.tenantId}:${parsed.event.orderingKey}`, ordinal: parsed.event.ordinal };
+function orderOf(m: Message<unknown>, parsed: QueuedMessage): { key: string; ordinal: number } {
+  if (parsed.kind === "event" && parsed.event.orderingKey) return { key: `${parsed.tenantId}:${parsed.event.orderingKey}`, ordinal: parsed.event.ordinal };
   return { key: m.id, ordinal: 0 };
 }
 
@@ -117,7 +117,7 @@ function orderOf(m: Message<unknown>, parsed: QueuedMessage | null): { key: stri
  */
 export async function handleOutboundBatch(batch: MessageBatch<unknown>, env: Env) {
   const memo = batchMemo(env);
-  const groups = new Map<string, { m: Message<unknown>; parsed: QueuedMessage | null; ordinal: number }[]>();
+  const groups = new Map<string, { m: Message<unknown>; parsed: QueuedMessage; ordinal: number }[]>();
   for (const m of batch.messages) {
     const result = outboundMessage.safeParse(m.body);
     if (!result.success) {
@@ -133,7 +133,7 @@ export async function handleOutboundBatch(batch: MessageBatch<unknown>, env: Env
   }
   await Promise.all(
     [...groups.values()].map(async (group) => {
-      for (const { m, parsed } of group.sort((a, b) => a.ordinal - b.ordinal)) await handleOne(env, batch.queue, m, parsed!, memo);
+      for (const { m, parsed } of group.sort((a, b) => a.ordinal - b.ordinal)) await handleOne(env, batch.queue, m, parsed, memo);
     }),
   );
 }
