@@ -37,7 +37,7 @@ import { NETWORKS, networkFor } from "./networks/index.ts";
 import type { Network, SimulatedCall, Send } from "./networks/network.ts";
 import { devVar, ROOT, run, VITE } from "./lib.ts";
 import { startDevServer, type DevServer } from "./serve.ts";
-import { startMiniflareServer } from "./serve-miniflare.ts";
+import { applyMigrations, startMiniflareServer } from "./serve-miniflare.ts";
 import { buildBundle, profileStartup } from "./cold-start.ts";
 
 const { values: flags } = parseArgs({
@@ -736,10 +736,6 @@ export default {
 
 async function matchBench(sizes: number[]) {
   const { convertV4MiniflareOptions, Miniflare } = await import("miniflare");
-  const migrations = readdirSync(join(ROOT, "migrations"))
-    .filter((f) => f.endsWith(".sql"))
-    .sort()
-    .map((f) => readFileSync(join(ROOT, "migrations", f), "utf8"));
   const out = [];
   for (const size of sizes) {
     const state = mkdtempSync(join(tmpdir(), "switchboard-match-"));
@@ -755,7 +751,7 @@ async function matchBench(sizes: number[]) {
     );
     try {
       const db = await mf.getD1Database("DB");
-      for (const sql of migrations) for (const statement of sql.split("--> statement-breakpoint")) if (statement.trim()) await db.exec(statement.replace(/\n/g, " "));
+      await applyMigrations(db);
       const tenant = "tnt_bench";
       await db.prepare("insert into tenants (id, slug, name) values (?, 'bench', 'Bench')").bind(tenant).run();
       const t0 = performance.now();

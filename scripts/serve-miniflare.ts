@@ -15,6 +15,14 @@ import { buildBundle } from "./cold-start.ts";
 import { devVar, ensureDevVars, ROOT } from "./lib.ts";
 import type { DevServer } from "./serve.ts";
 
+/** Applies migrations/*.sql in order to a local D1, each split as `wrangler d1 migrations apply` splits it (comments and all). */
+export async function applyMigrations(db: D1Database) {
+  const files = readdirSync(join(ROOT, "migrations"))
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
+  for (const file of files) await db.batch(unstable_splitSqlQuery(readFileSync(join(ROOT, "migrations", file), "utf8")).map((sql) => db.prepare(sql)));
+}
+
 /** This process's group: Miniflare's workerd is its child, so the benchmark's CPU figures find it there. */
 function ownGroup() {
   const stat = readFileSync("/proc/self/stat", "utf8");
@@ -46,11 +54,7 @@ export async function startMiniflareServer(port = 0): Promise<DevServer> {
   try {
     const url = await mf.ready;
     const db = await mf.getD1Database("DB");
-    const migrations = readdirSync(join(ROOT, "migrations"))
-      .filter((f) => f.endsWith(".sql"))
-      .sort();
-    // Split as `wrangler d1 migrations apply` splits them (comments and all).
-    for (const file of migrations) await db.batch(unstable_splitSqlQuery(readFileSync(join(ROOT, "migrations", file), "utf8")).map((sql) => db.prepare(sql)));
+    await applyMigrations(db);
     await seedDemo(getDb(db), secretsKey);
     const baseURL = url.origin.replace("localhost", "127.0.0.1");
     return {
