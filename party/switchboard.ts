@@ -123,7 +123,18 @@ export class Switchboard extends Server<Env> {
   }
 
   #context(): pipeline.PipelineContext {
-    return { sql: this.ctx.storage.sql, now: Date.now(), broadcast: (message) => this.#deliver(message) };
+    return { sql: this.ctx.storage.sql, now: Date.now(), broadcast: (message) => this.#deliver(message), held: () => this.#releaseSoon() };
+  }
+
+  /** The timer that sends held changes no other event carried (pipeline.ts, "held changes"). */
+  #releaseTimer: ReturnType<typeof setTimeout> | null = null;
+
+  #releaseSoon() {
+    // A pending timer also keeps this object from hibernating with a change unsent; the alarm is the backstop after an eviction.
+    this.#releaseTimer ??= setTimeout(() => {
+      this.#releaseTimer = null;
+      pipeline.releaseHeld(this.#context());
+    }, pipeline.HOLD_MS);
   }
 
   /** Events of the operation running now, by seq, sent once it is done (pipeline.emit may replace one). */
@@ -485,6 +496,8 @@ export class Switchboard extends Server<Env> {
     // Test calls whose time is up end first, so the call log write below takes them too.
     await this.#sandbox.endDue();
     const ctx = this.#context();
+    // Changes held by an instance that went before its timer fired.
+    pipeline.releaseHeld(ctx);
     pipeline.fireReminders(ctx);
     // The calls the sweep ends are marked pending like any other ended call: the flush writes every pending call.
     pipeline.sweep(ctx);

@@ -8,7 +8,7 @@ import { CLIENT_MESSAGE_BURST, CLOSE_SESSION_ENDED, MAX_CLIENT_MESSAGE_BYTES, ty
 import { sessionIdOf } from "../../worker/auth/sessions.ts";
 import { BASE, call, createTenant, login } from "./helpers.ts";
 import { Dashboard, openSocket } from "./socket.ts";
-import { createTwilioTenant, dialAction, hexId, leg, startCall, switchboardOf } from "./twilio-helpers.ts";
+import { createTwilioTenant, dialAction, hexId, leg, parentStatus, startCall, switchboardOf } from "./twilio-helpers.ts";
 
 describe("who may open the realtime socket", () => {
   it("refuses no session, a foreign or missing Origin, another tenant, an API key, and a plain request", async () => {
@@ -96,6 +96,61 @@ describe("live events", () => {
     for (const d of [one, two, stranger, older, again, olderAgain]) d.close();
   });
 
+  it("a figure filled in (a leg's talk time) is held for the call's next event; when none comes it goes alone a moment later, and a replay has it", async () => {
+    const t = await createTwilioTenant();
+    const cookie = await login(t.adminEmail);
+    const dashboard = await Dashboard.connect(t.slug, cookie);
+    await dashboard.waitFor(1);
+    const started = await startCall(t, "+14155550124");
+    const legSid = hexId("CA");
+    await leg(t, started.legStatus!, started.callSid, legSid, "in-progress", { SequenceNumber: "1" });
+    await dashboard.waitFor(4);
+    const framesBefore = dashboard.frames;
+    await leg(t, started.legStatus!, started.callSid, legSid, "completed", { SequenceNumber: "2", CallDuration: "9" });
+    // Stored at once (the call log and the API read it), held from the dashboards.
+    const held = await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => ({ held: store.hasHeldCalls(state.storage.sql), seq: store.currentSeq(state.storage.sql) }));
+    expect(held).toEqual({ held: true, seq: 3 });
+    // Nothing else happens on the line: the change goes by itself, as the call's next event.
+    const messages = await dashboard.waitFor(5, 5000);
+    expect(messages[4]).toMatchObject({ type: "call", seq: 4, call: { status: "in-progress", talkSeconds: 9 } });
+    expect(dashboard.frames).toBe(framesBefore + 1);
+    expect(await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => store.hasHeldCalls(state.storage.sql))).toBe(false);
+    const again = await Dashboard.connect(t.slug, cookie, 3);
+    expect(await again.waitFor(1)).toMatchObject([{ type: "call", seq: 4, call: { talkSeconds: 9 } }]);
+    for (const d of [dashboard, again]) d.close();
+  });
+
+  it("the length the final status brings after a call's end rides in the next call's frame, before it, in seq order", async () => {
+    const t = await createTwilioTenant();
+    const dashboard = await Dashboard.connect(t.slug, await login(t.adminEmail));
+    await dashboard.waitFor(1);
+    const first = await startCall(t, "+14155550124");
+    const legSid = hexId("CA");
+    await leg(t, first.legStatus!, first.callSid, legSid, "in-progress", { SequenceNumber: "1" });
+    await dialAction(t, first.dialAction!, first.callSid, "completed", { DialCallSid: legSid, DialCallDuration: "12" });
+    const ended = await dashboard.waitFor(6);
+    const computed = ended[4]?.type === "call" ? ended[4].call.durationSeconds : null;
+    expect(computed).not.toBeNull();
+    const framesBefore = dashboard.frames;
+    // Twilio's own length of the call differs from the one the end worked out.
+    await parentStatus(t, first.callSid, "completed", { CallDuration: String(computed! + 31) });
+    const second = await startCall(t, "+14155550125");
+    const messages = await dashboard.waitFor(9);
+    expect(messages.slice(6).map((m) => [m.seq, m.type === "call" ? `${m.call.providerCallId}:${m.call.status}` : m.type])).toEqual([
+      [6, `${first.callSid}:completed`],
+      [7, `${second.callSid}:ringing`],
+      [8, "notification"],
+    ]);
+    expect(messages[6]).toMatchObject({ call: { durationSeconds: computed! + 31, talkSeconds: 12 } });
+    expect(dashboard.frames).toBe(framesBefore + 1);
+    expect(await dashboard.settle()).toHaveLength(9);
+    // The call log has Twilio's length.
+    await switchboardOf(t).flushCallLog();
+    const row = await env.DB.prepare("select duration_seconds as d from calls where provider_call_id = ?").bind(first.callSid).first<{ d: number }>();
+    expect(row?.d).toBe(computed! + 31);
+    dashboard.close();
+  });
+
   it("answers ping with pong and unknown messages with an error, staying open", async () => {
     const t = await createTwilioTenant();
     const dashboard = await Dashboard.connect(t.slug, await login(t.adminEmail));
@@ -176,8 +231,9 @@ describe("reconnecting", () => {
     expect(snapshot.calls).toMatchObject([{ providerCallId: started.callSid, status: "in-progress" }]);
     await leg(t, started.legStatus!, started.callSid, legSid, "completed", { SequenceNumber: "3", CallDuration: "9" });
     await dialAction(t, started.dialAction!, started.callSid, "completed", { DialCallSid: legSid, DialCallDuration: "9" });
-    const messages = await dashboard.waitFor(7);
-    expect(messages.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // The leg's talk time is held a moment and goes with the call's end (one event, not two).
+    const messages = await dashboard.waitFor(6);
+    expect(messages.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(messages.at(-2)).toMatchObject({ type: "call", call: { status: "completed", talkSeconds: 9 } });
     dashboard.close();
   });
