@@ -316,6 +316,12 @@ function endsCurrentDial(decision: RoutingDecision, step: number | undefined) {
   return step === decision.step && decision.steps.some((s) => s.kind === "dial");
 }
 
+/** Whether an answer to step `step`'s menu is an answer to the call's current menu (a decision without a number takes any). */
+function answersCurrentMenu(decision: RoutingDecision, step: number | undefined) {
+  if (step === undefined || decision.step === undefined) return true;
+  return step === decision.step && decision.steps.some((s) => s.kind === "gather");
+}
+
 /**
  * A dial step ended (`step`: the decision whose dial it was, as its markup named it): record how,
  * then continue the route, once per step. The end of a step that is not the current one — the
@@ -340,11 +346,17 @@ export function dialEnded(ctx: PipelineContext, provider: string, providerCallId
   return continueRoute(ctx, config, provider, providerCallId, routed, first.toLog, dialsEnded);
 }
 
-/** The caller answered a voice menu (`digits`, or null when the menu timed out). */
-export function gathered(ctx: PipelineContext, provider: string, providerCallId: string, digits: string | null, config: RoutingConfig) {
+/**
+ * The caller answered a voice menu (`digits`, or null when the menu timed out) of step `step`, as
+ * its markup named it. Once per step, as a dial's end: the provider's retry of an answer that moved
+ * the route on already, or an answer to a menu that is no longer the current step, moves nothing
+ * and gets the call's current markup (a key pressed once never advances the menu twice).
+ */
+export function gathered(ctx: PipelineContext, provider: string, providerCallId: string, digits: string | null, config: RoutingConfig, step?: number) {
   const stored = store.getCallByProviderId(ctx.sql, provider, providerCallId);
   if (!stored) return { call: null, decision: HANG_UP, toLog: [] as LiveCall[] };
   if (isTerminal(stored.call.status)) return { call: stored.call, decision: HANG_UP, toLog: [] as LiveCall[] };
+  if (!answersCurrentMenu(stored.decision, step)) return { call: stored.call, decision: stored.decision, toLog: [] as LiveCall[] };
   const routed = afterGather(contextOf(ctx, config, stored), stored.memory.routing, digits);
   return continueRoute(ctx, config, provider, providerCallId, routed, []);
 }

@@ -271,9 +271,9 @@ export class Switchboard extends Server<Env> {
     return result;
   }
 
-  async menuAnswered(provider: string, providerCallId: string, digits: string | null) {
+  async menuAnswered(provider: string, providerCallId: string, digits: string | null, step?: number) {
     const config = await this.#config.get();
-    const { toLog, ...result } = pipeline.gathered(this.#context(), provider, providerCallId, digits, config);
+    const { toLog, ...result } = pipeline.gathered(this.#context(), provider, providerCallId, digits, config, step);
     this.#log(toLog);
     return result;
   }
