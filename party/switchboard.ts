@@ -314,6 +314,17 @@ export class Switchboard extends Server<Env> {
     return closed;
   }
 
+  /**
+   * A user's role changed: their sockets close with CLOSE_RECONNECT, and the dashboard reconnects at
+   * once from its last seq, tagged with the role it has now (an admin's notices reach an admin, and
+   * no longer one who was made an agent). Returns how many closed.
+   */
+  reconnectUser(userId: string, reason: string): number {
+    let closed = 0;
+    for (const connection of this.getConnections(userTag(userId))) closed += closeQuietly(connection, CLOSE_RECONNECT, reason);
+    return closed;
+  }
+
   /** Tells the tenant's Notification Center about its integrations (a webhook endpoint the outbound queue disabled). */
   integrationNotice(notice: { id: string; title: string; body: string; at: number }) {
     pipeline.integrationNotice(this.#context(), notice);

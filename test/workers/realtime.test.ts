@@ -432,6 +432,36 @@ describe("socket limits", () => {
     for (const d of [...replays, ...fresh]) d.close();
   });
 
+  it("a role change reconnects the user's dashboards, which then get what the new role sees: an agent made admin gets admins' notices, an admin made agent no longer does", async () => {
+    const t = await createTwilioTenant();
+    const adminCookie = await login(t.adminEmail);
+    const agentId = await userIdOf(t.agentEmail);
+    const agent = await Dashboard.connect(t.slug, await login(t.agentEmail));
+    const bystander = await Dashboard.connect(t.slug, adminCookie);
+    await Promise.all([agent.waitFor(1), bystander.waitFor(1)]);
+    const setRole = async (role: string) => expect((await call(`/api/users/${agentId}`, { method: "PATCH", cookie: adminCookie, json: { role } })).status).toBe(200);
+
+    await setRole("admin");
+    expect(await agent.waitForClose()).toEqual({ code: 1012, reason: "role changed" });
+    expect(bystander.closed).toBe(false);
+    // The dashboard reconnects from its last seq, as the app does after any close but 4401.
+    const promoted = await Dashboard.connect(t.slug, await login(t.agentEmail), agent.lastSeq);
+    await switchboardOf(t).integrationNotice({ id: "webhook:w1:disabled:2", title: "Webhook to hooks.test disabled", body: "Every attempt failed for 3 days.", at: Date.now() });
+    expect(await promoted.waitFor(1)).toMatchObject([{ type: "notification", notification: { kind: "integration" } }]);
+
+    await setRole("agent");
+    expect(await promoted.waitForClose()).toEqual({ code: 1012, reason: "role changed" });
+    const demoted = await Dashboard.connect(t.slug, await login(t.agentEmail), promoted.lastSeq);
+    await switchboardOf(t).integrationNotice({ id: "webhook:w1:disabled:3", title: "Webhook to hooks.test disabled", body: "Every attempt failed for 3 days.", at: Date.now() });
+    await startCall(t, "+14155550124");
+    expect((await demoted.waitFor(2)).map((m) => m.type)).toEqual(["call", "notification"]);
+    expect((await demoted.settle()).some((m) => m.type === "notification" && m.notification.kind === "integration")).toBe(false);
+    // A change that is no change reconnects nobody.
+    await setRole("agent");
+    expect((await demoted.settle(), demoted.closed)).toBe(false);
+    for (const d of [demoted, bystander]) d.close();
+  });
+
   it("mark-read marks many ids in one statement: only known notifications, each once, in the order given", async () => {
     const t = await createTwilioTenant();
     await startCall(t, "+14155550124");
