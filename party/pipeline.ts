@@ -39,6 +39,13 @@ export type PipelineContext = {
   broadcast: (message: EventMessage) => void;
   /** The last event this operation emitted, when it was a call's. */
   lastCallEvent?: { seq: number; callId: string };
+  /**
+   * A call's change was held (see `emit`): the Switchboard sends held changes within a moment if
+   * no other event carries them first.
+   */
+  held?: () => void;
+  /** Set once this operation has sent the held changes (with its first event). */
+  heldSent?: boolean;
 };
 
 /** A new call with who is calling, as the Switchboard found out, and the tenant's country (for the words of its notifications). */
@@ -58,12 +65,42 @@ export const STICKY_MS = 180 * 24 * 60 * 60 * 1000;
  * it the route and the call) is one event with the call as it ends up, not two a moment apart.
  */
 function emit(ctx: PipelineContext, event: NewEvent) {
+  // Held changes go first, in the same frame as this operation's events.
+  if (!ctx.heldSent) sendHeld(ctx, event.type === "call" ? event.call.id : null);
+  // This event carries the call as it is now, a held change of its own with it.
+  if (event.type === "call") store.unholdCall(ctx.sql, event.call.id);
   const last = ctx.lastCallEvent;
   const message = event.type === "call" && last?.callId === event.call.id ? store.replaceEvent(ctx.sql, last.seq, event) : store.appendEvent(ctx.sql, event, ctx.now);
   ctx.lastCallEvent = event.type === "call" ? { seq: message.seq, callId: event.call.id } : undefined;
   // The business's webhooks hear of what the dashboards do (each event once per call), off this path.
   if (event.type === "call") emitCallEvents(ctx.sql, event.call, ctx.now);
   ctx.broadcast(message);
+}
+
+/**
+ * Held changes. A change that only fills in a figure of a call (the talk time a dialled leg's end
+ * brings a moment before the call's own end; the length the provider's final status brings a moment
+ * after it) is kept, not sent on its own: the call's next event carries it (the end, a moment
+ * later), or the next event of any call does, in the same frame, or the Switchboard sends it after
+ * `HOLD_MS` when nothing else happened. On a busy line such a change costs the dashboards no frame
+ * of its own; each still arrives as a call event with its seq, in the call's order.
+ */
+export const HOLD_MS = 1000;
+
+/** Whether `after` differs from `before` only in the figures a held change may fill in. */
+function fillsInFigures(before: LiveCall, after: LiveCall) {
+  return JSON.stringify({ ...after, talkSeconds: before.talkSeconds, durationSeconds: before.durationSeconds }) === JSON.stringify(before);
+}
+
+/** Sends every held change as its call's event (the call `except` is about to send its own). */
+function sendHeld(ctx: PipelineContext, except: string | null) {
+  ctx.heldSent = true;
+  for (const stored of store.takeHeldCalls(ctx.sql)) if (stored.call.id !== except) emit(ctx, { type: "call", call: stored.call });
+}
+
+/** The Switchboard's timer: sends the held changes no event has carried yet. */
+export function releaseHeld(ctx: PipelineContext) {
+  if (!ctx.heldSent) sendHeld(ctx, null);
 }
 
 function notify(ctx: PipelineContext, n: Notification) {
@@ -224,7 +261,10 @@ function commit(ctx: PipelineContext, stored: store.StoredCall, t: Transition): 
   store.putCall(ctx.sql, { ...stored, call: t.call, memory: t.memory, updatedAt: ctx.now, logPending: stored.logPending || t.ended || isTerminal(t.call.status) });
   // Sticky routing rings this number first when the caller calls again.
   if (t.call.answeredBy && !stored.call.answeredBy) store.rememberAnswerer(ctx.sql, t.call.callerNumber, t.call.answeredBy.number, t.call.answeredAt ?? ctx.now);
-  emit(ctx, { type: "call", call: t.call });
+  if (!t.ended && ctx.held && fillsInFigures(stored.call, t.call)) {
+    store.holdCall(ctx.sql, t.call.id);
+    ctx.held();
+  } else emit(ctx, { type: "call", call: t.call });
   if (t.ended) endEffects(ctx, t);
   return { toLog: isTerminal(t.call.status) ? [t.call] : [] };
 }
@@ -276,6 +316,12 @@ function endsCurrentDial(decision: RoutingDecision, step: number | undefined) {
   return step === decision.step && decision.steps.some((s) => s.kind === "dial");
 }
 
+/** Whether an answer to step `step`'s menu is an answer to the call's current menu (a decision without a number takes any). */
+function answersCurrentMenu(decision: RoutingDecision, step: number | undefined) {
+  if (step === undefined || decision.step === undefined) return true;
+  return step === decision.step && decision.steps.some((s) => s.kind === "gather");
+}
+
 /**
  * A dial step ended (`step`: the decision whose dial it was, as its markup named it): record how,
  * then continue the route, once per step. The end of a step that is not the current one — the
@@ -300,11 +346,17 @@ export function dialEnded(ctx: PipelineContext, provider: string, providerCallId
   return continueRoute(ctx, config, provider, providerCallId, routed, first.toLog, dialsEnded);
 }
 
-/** The caller answered a voice menu (`digits`, or null when the menu timed out). */
-export function gathered(ctx: PipelineContext, provider: string, providerCallId: string, digits: string | null, config: RoutingConfig) {
+/**
+ * The caller answered a voice menu (`digits`, or null when the menu timed out) of step `step`, as
+ * its markup named it. Once per step, as a dial's end: the provider's retry of an answer that moved
+ * the route on already, or an answer to a menu that is no longer the current step, moves nothing
+ * and gets the call's current markup (a key pressed once never advances the menu twice).
+ */
+export function gathered(ctx: PipelineContext, provider: string, providerCallId: string, digits: string | null, config: RoutingConfig, step?: number) {
   const stored = store.getCallByProviderId(ctx.sql, provider, providerCallId);
   if (!stored) return { call: null, decision: HANG_UP, toLog: [] as LiveCall[] };
   if (isTerminal(stored.call.status)) return { call: stored.call, decision: HANG_UP, toLog: [] as LiveCall[] };
+  if (!answersCurrentMenu(stored.decision, step)) return { call: stored.call, decision: stored.decision, toLog: [] as LiveCall[] };
   const routed = afterGather(contextOf(ctx, config, stored), stored.memory.routing, digits);
   return continueRoute(ctx, config, provider, providerCallId, routed, []);
 }

@@ -37,6 +37,7 @@ export function migrate(sql: SqlStorage) {
     create index if not exists connections_number on connections (number);
     create table if not exists answerers (caller_number text primary key, number text not null, at integer not null);
     create index if not exists answerers_at on answerers (at);
+    create table if not exists held_calls (call_id text primary key);
   `);
 }
 
@@ -128,6 +129,29 @@ export function appendEvent(sql: SqlStorage, event: NewEvent, at: number): Event
   sql.exec("insert into events (seq, message, at) values (?, ?, ?)", seq, JSON.stringify(message), at);
   if (seq % 100 === 0) sql.exec("delete from events where seq <= ?", seq - EVENT_LOG_SIZE);
   return message;
+}
+
+/**
+ * Calls with a change no dashboard has been sent yet (pipeline.ts, "held changes"): a figure filled
+ * in, sent with the call's next event or the next event of any call, whichever comes first.
+ */
+export function holdCall(sql: SqlStorage, callId: string) {
+  sql.exec("insert or ignore into held_calls (call_id) values (?)", callId);
+}
+
+/** Whether the call had a held change (it is no longer held either way). */
+export function unholdCall(sql: SqlStorage, callId: string): boolean {
+  return sql.exec("delete from held_calls where call_id = ?", callId).rowsWritten > 0;
+}
+
+/** The held calls, taken off the held list: their changes are about to be sent. */
+export function takeHeldCalls(sql: SqlStorage): StoredCall[] {
+  const ids = sql.exec<{ call_id: string }>("delete from held_calls returning call_id").toArray();
+  return ids.map((r) => getCall(sql, r.call_id)).filter((c): c is StoredCall => c !== null);
+}
+
+export function hasHeldCalls(sql: SqlStorage): boolean {
+  return sql.exec("select 1 from held_calls limit 1").toArray().length > 0;
 }
 
 /** Puts `event` in the log in place of the event numbered `seq` (which has not been sent). */

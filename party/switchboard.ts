@@ -123,7 +123,18 @@ export class Switchboard extends Server<Env> {
   }
 
   #context(): pipeline.PipelineContext {
-    return { sql: this.ctx.storage.sql, now: Date.now(), broadcast: (message) => this.#deliver(message) };
+    return { sql: this.ctx.storage.sql, now: Date.now(), broadcast: (message) => this.#deliver(message), held: () => this.#releaseSoon() };
+  }
+
+  /** The timer that sends held changes no other event carried (pipeline.ts, "held changes"). */
+  #releaseTimer: ReturnType<typeof setTimeout> | null = null;
+
+  #releaseSoon() {
+    // A pending timer also keeps this object from hibernating with a change unsent; the alarm is the backstop after an eviction.
+    this.#releaseTimer ??= setTimeout(() => {
+      this.#releaseTimer = null;
+      pipeline.releaseHeld(this.#context());
+    }, pipeline.HOLD_MS);
   }
 
   /** Events of the operation running now, by seq, sent once it is done (pipeline.emit may replace one). */
@@ -260,9 +271,9 @@ export class Switchboard extends Server<Env> {
     return result;
   }
 
-  async menuAnswered(provider: string, providerCallId: string, digits: string | null) {
+  async menuAnswered(provider: string, providerCallId: string, digits: string | null, step?: number) {
     const config = await this.#config.get();
-    const { toLog, ...result } = pipeline.gathered(this.#context(), provider, providerCallId, digits, config);
+    const { toLog, ...result } = pipeline.gathered(this.#context(), provider, providerCallId, digits, config, step);
     this.#log(toLog);
     return result;
   }
@@ -300,6 +311,17 @@ export class Switchboard extends Server<Env> {
     const tag = "sessionId" in target ? sessionTag(target.sessionId) : userTag(target.userId);
     let closed = 0;
     for (const connection of this.getConnections(tag)) closed += closeQuietly(connection, CLOSE_SESSION_ENDED, reason);
+    return closed;
+  }
+
+  /**
+   * A user's role changed: their sockets close with CLOSE_RECONNECT, and the dashboard reconnects at
+   * once from its last seq, tagged with the role it has now (an admin's notices reach an admin, and
+   * no longer one who was made an agent). Returns how many closed.
+   */
+  reconnectUser(userId: string, reason: string): number {
+    let closed = 0;
+    for (const connection of this.getConnections(userTag(userId))) closed += closeQuietly(connection, CLOSE_RECONNECT, reason);
     return closed;
   }
 
@@ -485,6 +507,8 @@ export class Switchboard extends Server<Env> {
     // Test calls whose time is up end first, so the call log write below takes them too.
     await this.#sandbox.endDue();
     const ctx = this.#context();
+    // Changes held by an instance that went before its timer fired.
+    pipeline.releaseHeld(ctx);
     pipeline.fireReminders(ctx);
     // The calls the sweep ends are marked pending like any other ended call: the flush writes every pending call.
     pipeline.sweep(ctx);

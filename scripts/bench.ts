@@ -35,7 +35,7 @@ import { CALLERS_DDL, ENTRY_SQL, SEEN_SQL } from "../party/callers-sql.ts";
 import { gzipSync } from "node:zlib";
 import { NETWORKS, networkFor } from "./networks/index.ts";
 import type { Network, SimulatedCall, Send } from "./networks/network.ts";
-import { devVar, ROOT, run, VITE } from "./lib.ts";
+import { devVar, ensureDevVars, ROOT, run, VITE } from "./lib.ts";
 import { startDevServer, type DevServer } from "./serve.ts";
 import { applyMigrations, startMiniflareServer } from "./serve-miniflare.ts";
 import { buildBundle, profileStartup } from "./cold-start.ts";
@@ -119,6 +119,8 @@ async function seedContacts(base: string, cookie: string, count: number) {
 const FLOOR_PROBE_MS = 200;
 
 /** The deep health checks' bearer key (scripts/lib.ts writes it into .dev.vars). */
+// On a fresh clone .dev.vars does not exist until something makes it: make it now, so the key read here is the server's.
+ensureDevVars();
 const HEALTH = { headers: { Authorization: `Bearer ${devVar("HEALTH_KEY") ?? ""}` } };
 
 async function timeRequests(url: string, n: number) {

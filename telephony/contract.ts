@@ -73,8 +73,8 @@ export type Step =
 
 /**
  * `step`: the decision's number within its call (1 for the answer to the call, then one more for
- * each answer to a dial step's end or a menu). The markup names it in the URL of the dial step's end,
- * so a retry of step N's end is told from step N+1's; absent where no Switchboard numbered it (the
+ * each answer to a dial step's end or a menu). The markup names it in the URLs of the dial step's end
+ * and of the menu's answer, so a retry of step N's is told from step N+1's; absent where no Switchboard numbered it (the
  * Worker's fail-safe, the fallback).
  */
 export type RoutingDecision = { steps: Step[]; reason?: string; step?: number };

@@ -158,3 +158,50 @@ describe("Plivo: a dial that nobody answered (no DialBLegUUID)", () => {
     expect(await logged(t)).toEqual([{ status: "no-answer" }]);
   });
 });
+
+describe("a voice menu's answer, once per step", () => {
+  async function menu(t: RoutingTenant) {
+    const [sales, operator] = [await receiving(t, "Sales"), await receiving(t, "Operator")];
+    const r = await route(t, {
+      kind: "menu",
+      name: "Main menu",
+      config: { greeting: "Press 1 for sales.", options: [{ digit: "1", target: { kind: "receiving", id: sales.id } }], timeoutSeconds: 4, attempts: 2, timeoutTarget: { kind: "receiving", id: operator.id } },
+    });
+    await useRoute(t, r.id);
+    return { sales: sales.number, operator: operator.number };
+  }
+  const press = (t: RoutingTenant, callSid: string, url: string, digits: string | null) =>
+    postTwilio(pathOf(url), { AccountSid: t.accountSid, CallSid: callSid, ...(digits === null ? {} : { Digits: digits }) }, { token: t.token }).then((r) => r.text());
+  const gatherOf = (xml: string) => attrOf(xml, "Gather", "action")!;
+
+  it("a retried wrong key is one wrong key: the menu is offered again, not given up on; a retried right key rings once", async () => {
+    const t = await routingTenant();
+    const { sales, operator } = await menu(t);
+    const start = await startCall(t, "+14155551011");
+    const step1 = gatherOf(start.xml);
+    expect(stepOf(step1)).toBe("1");
+    const again = await press(t, start.callSid, step1, "7");
+    expect(again).toContain("<Say>Sorry, that is not an option. Press 1 for sales.</Say>");
+    expect(stepOf(gatherOf(again))).toBe("2");
+    // Twilio posts the same key press again: the same answer, and the menu's second (last) attempt is still to come.
+    expect(await press(t, start.callSid, step1, "7")).toBe(again);
+    expect(await press(t, start.callSid, step1, null)).toBe(again);
+    // Without the step, a retry would have used the last attempt and sent the caller to the operator.
+    const rung = await press(t, start.callSid, gatherOf(again), "1");
+    expect(dialled(rung)).toEqual([sales]);
+    expect(dialled(rung)).not.toContain(operator);
+    // The right key's answer, retried after it dialled, dials the same and takes no second turn.
+    expect(await press(t, start.callSid, gatherOf(again), "1")).toBe(rung);
+    expect(await ringsNow(t)).toEqual([sales]);
+  });
+
+  it("refuses a step that is not a number: 400, nothing moves", async () => {
+    const t = await routingTenant();
+    await menu(t);
+    const start = await startCall(t, "+14155551012");
+    const res = await postTwilio(pathOf(gatherOf(start.xml)).replace("step=1", "step=x"), { AccountSid: t.accountSid, CallSid: start.callSid, Digits: "1" }, { token: t.token });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/^Invalid webhook URL: step: /);
+    expect(await press(t, start.callSid, gatherOf(start.xml), "7")).toContain("Sorry, that is not an option");
+  });
+});

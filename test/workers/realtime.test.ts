@@ -8,7 +8,7 @@ import { CLIENT_MESSAGE_BURST, CLOSE_SESSION_ENDED, MAX_CLIENT_MESSAGE_BYTES, ty
 import { sessionIdOf } from "../../worker/auth/sessions.ts";
 import { BASE, call, createTenant, login } from "./helpers.ts";
 import { Dashboard, openSocket } from "./socket.ts";
-import { createTwilioTenant, dialAction, hexId, leg, startCall, switchboardOf } from "./twilio-helpers.ts";
+import { createTwilioTenant, dialAction, hexId, leg, parentStatus, startCall, switchboardOf } from "./twilio-helpers.ts";
 
 describe("who may open the realtime socket", () => {
   it("refuses no session, a foreign or missing Origin, another tenant, an API key, and a plain request", async () => {
@@ -96,6 +96,61 @@ describe("live events", () => {
     for (const d of [one, two, stranger, older, again, olderAgain]) d.close();
   });
 
+  it("a figure filled in (a leg's talk time) is held for the call's next event; when none comes it goes alone a moment later, and a replay has it", async () => {
+    const t = await createTwilioTenant();
+    const cookie = await login(t.adminEmail);
+    const dashboard = await Dashboard.connect(t.slug, cookie);
+    await dashboard.waitFor(1);
+    const started = await startCall(t, "+14155550124");
+    const legSid = hexId("CA");
+    await leg(t, started.legStatus!, started.callSid, legSid, "in-progress", { SequenceNumber: "1" });
+    await dashboard.waitFor(4);
+    const framesBefore = dashboard.frames;
+    await leg(t, started.legStatus!, started.callSid, legSid, "completed", { SequenceNumber: "2", CallDuration: "9" });
+    // Stored at once (the call log and the API read it), held from the dashboards.
+    const held = await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => ({ held: store.hasHeldCalls(state.storage.sql), seq: store.currentSeq(state.storage.sql) }));
+    expect(held).toEqual({ held: true, seq: 3 });
+    // Nothing else happens on the line: the change goes by itself, as the call's next event.
+    const messages = await dashboard.waitFor(5, 5000);
+    expect(messages[4]).toMatchObject({ type: "call", seq: 4, call: { status: "in-progress", talkSeconds: 9 } });
+    expect(dashboard.frames).toBe(framesBefore + 1);
+    expect(await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => store.hasHeldCalls(state.storage.sql))).toBe(false);
+    const again = await Dashboard.connect(t.slug, cookie, 3);
+    expect(await again.waitFor(1)).toMatchObject([{ type: "call", seq: 4, call: { talkSeconds: 9 } }]);
+    for (const d of [dashboard, again]) d.close();
+  });
+
+  it("the length the final status brings after a call's end rides in the next call's frame, before it, in seq order", async () => {
+    const t = await createTwilioTenant();
+    const dashboard = await Dashboard.connect(t.slug, await login(t.adminEmail));
+    await dashboard.waitFor(1);
+    const first = await startCall(t, "+14155550124");
+    const legSid = hexId("CA");
+    await leg(t, first.legStatus!, first.callSid, legSid, "in-progress", { SequenceNumber: "1" });
+    await dialAction(t, first.dialAction!, first.callSid, "completed", { DialCallSid: legSid, DialCallDuration: "12" });
+    const ended = await dashboard.waitFor(6);
+    const computed = ended[4]?.type === "call" ? ended[4].call.durationSeconds : null;
+    expect(computed).not.toBeNull();
+    const framesBefore = dashboard.frames;
+    // Twilio's own length of the call differs from the one the end worked out.
+    await parentStatus(t, first.callSid, "completed", { CallDuration: String(computed! + 31) });
+    const second = await startCall(t, "+14155550125");
+    const messages = await dashboard.waitFor(9);
+    expect(messages.slice(6).map((m) => [m.seq, m.type === "call" ? `${m.call.providerCallId}:${m.call.status}` : m.type])).toEqual([
+      [6, `${first.callSid}:completed`],
+      [7, `${second.callSid}:ringing`],
+      [8, "notification"],
+    ]);
+    expect(messages[6]).toMatchObject({ call: { durationSeconds: computed! + 31, talkSeconds: 12 } });
+    expect(dashboard.frames).toBe(framesBefore + 1);
+    expect(await dashboard.settle()).toHaveLength(9);
+    // The call log has Twilio's length.
+    await switchboardOf(t).flushCallLog();
+    const row = await env.DB.prepare("select duration_seconds as d from calls where provider_call_id = ?").bind(first.callSid).first<{ d: number }>();
+    expect(row?.d).toBe(computed! + 31);
+    dashboard.close();
+  });
+
   it("answers ping with pong and unknown messages with an error, staying open", async () => {
     const t = await createTwilioTenant();
     const dashboard = await Dashboard.connect(t.slug, await login(t.adminEmail));
@@ -176,8 +231,9 @@ describe("reconnecting", () => {
     expect(snapshot.calls).toMatchObject([{ providerCallId: started.callSid, status: "in-progress" }]);
     await leg(t, started.legStatus!, started.callSid, legSid, "completed", { SequenceNumber: "3", CallDuration: "9" });
     await dialAction(t, started.dialAction!, started.callSid, "completed", { DialCallSid: legSid, DialCallDuration: "9" });
-    const messages = await dashboard.waitFor(7);
-    expect(messages.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // The leg's talk time is held a moment and goes with the call's end (one event, not two).
+    const messages = await dashboard.waitFor(6);
+    expect(messages.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(messages.at(-2)).toMatchObject({ type: "call", call: { status: "completed", talkSeconds: 9 } });
     dashboard.close();
   });
@@ -374,6 +430,36 @@ describe("socket limits", () => {
     expect(read).toMatchObject({ type: "read", unread: 0 });
     expect(await fresh[0].settle()).toHaveLength(1);
     for (const d of [...replays, ...fresh]) d.close();
+  });
+
+  it("a role change reconnects the user's dashboards, which then get what the new role sees: an agent made admin gets admins' notices, an admin made agent no longer does", async () => {
+    const t = await createTwilioTenant();
+    const adminCookie = await login(t.adminEmail);
+    const agentId = await userIdOf(t.agentEmail);
+    const agent = await Dashboard.connect(t.slug, await login(t.agentEmail));
+    const bystander = await Dashboard.connect(t.slug, adminCookie);
+    await Promise.all([agent.waitFor(1), bystander.waitFor(1)]);
+    const setRole = async (role: string) => expect((await call(`/api/users/${agentId}`, { method: "PATCH", cookie: adminCookie, json: { role } })).status).toBe(200);
+
+    await setRole("admin");
+    expect(await agent.waitForClose()).toEqual({ code: 1012, reason: "role changed" });
+    expect(bystander.closed).toBe(false);
+    // The dashboard reconnects from its last seq, as the app does after any close but 4401.
+    const promoted = await Dashboard.connect(t.slug, await login(t.agentEmail), agent.lastSeq);
+    await switchboardOf(t).integrationNotice({ id: "webhook:w1:disabled:2", title: "Webhook to hooks.test disabled", body: "Every attempt failed for 3 days.", at: Date.now() });
+    expect(await promoted.waitFor(1)).toMatchObject([{ type: "notification", notification: { kind: "integration" } }]);
+
+    await setRole("agent");
+    expect(await promoted.waitForClose()).toEqual({ code: 1012, reason: "role changed" });
+    const demoted = await Dashboard.connect(t.slug, await login(t.agentEmail), promoted.lastSeq);
+    await switchboardOf(t).integrationNotice({ id: "webhook:w1:disabled:3", title: "Webhook to hooks.test disabled", body: "Every attempt failed for 3 days.", at: Date.now() });
+    await startCall(t, "+14155550124");
+    expect((await demoted.waitFor(2)).map((m) => m.type)).toEqual(["call", "notification"]);
+    expect((await demoted.settle()).some((m) => m.type === "notification" && m.notification.kind === "integration")).toBe(false);
+    // A change that is no change reconnects nobody.
+    await setRole("agent");
+    expect((await demoted.settle(), demoted.closed)).toBe(false);
+    for (const d of [demoted, bystander]) d.close();
   });
 
   it("mark-read marks many ids in one statement: only known notifications, each once, in the order given", async () => {

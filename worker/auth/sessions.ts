@@ -11,6 +11,19 @@ export function sessionIdOf(token: string) {
 }
 
 /**
+ * A user's role changed: their open dashboards reconnect (they catch up from their last event), so
+ * the Switchboard sees the role they have now. Never throws: a socket left open keeps the old role's
+ * notices until it reconnects, and the change itself is made.
+ */
+export async function reconnectUserSockets(env: Env, tenantId: string, userId: string) {
+  try {
+    await env.Switchboard.getByName(tenantId).reconnectUser(userId, "role changed");
+  } catch (err) {
+    console.error("could not reconnect the sockets of a user whose role changed", err);
+  }
+}
+
+/**
  * Closes the sockets of a session (logout), or of every session of a user (for a password change or a
  * removed user), on the tenant's Switchboard. Never throws: the session is over in D1 already, and
  * the Switchboard's own check closes what this could not reach within a minute.

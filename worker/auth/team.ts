@@ -19,7 +19,7 @@ import { revokeKeysOfUser } from "./keys.ts";
 import { INVITATION_TTL_MS, RESET_TTL_MS, newLink, tokenHashOf } from "./links.ts";
 import { findUserByEmail } from "./queries.ts";
 import { overLimit, startSession } from "./routes.ts";
-import { closeSessionSockets } from "./sessions.ts";
+import { closeSessionSockets, reconnectUserSockets } from "./sessions.ts";
 
 type C = Context<AppEnv>;
 const idParam = z.object({ id: z.string().min(1).max(100) });
@@ -87,7 +87,7 @@ export const userRoutes = new Hono<AppEnv>()
       await db.batch([db.delete(sessions).where(eq(sessions.userId, id)), db.delete(passwordResets).where(and(eq(passwordResets.userId, id), isNull(passwordResets.usedAt)))]);
       await closeSessionSockets(c.env, auth.tenant.id, { userId: id }, "account disabled");
       await revokeKeysOfUser(db, auth.tenant.id, id);
-    }
+    } else if (updated.role !== user.role) await reconnectUserSockets(c.env, auth.tenant.id, id);
     const changes: string[] = [];
     if (body.role !== undefined && body.role !== user.role) changes.push(`role from ${user.role} to ${body.role}`);
     if (body.disabled !== undefined && body.disabled !== (user.disabledAt !== null)) changes.push(body.disabled ? "disabled the account" : "enabled the account");

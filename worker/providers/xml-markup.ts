@@ -29,15 +29,15 @@ export type CallbackUrls = {
 
 /**
  * The callback URLs of an adapter's own webhook paths (the same paths in every XML dialect) for the
- * markup of `decision`: the dial step's end names the decision's step, so its retry is told from the
- * next step's end.
+ * markup of `decision`: the dial step's end and the menu's answer name the decision's step, so a
+ * retry is told from the next step's.
  */
 export function markupCallbacks(callback: CallbackUrl | undefined, decision: RoutingDecision): CallbackUrls {
   if (!callback) return {};
   return {
     dialAction: callback("dial-action", stepQuery(decision)),
     legStatus: callback("leg-status"),
-    gather: callback("gather"),
+    gather: callback("gather", stepQuery(decision)),
     voicemailDone: callback("voicemail-done"),
     recording: callback("recording"),
     whisper: (text) => callback("whisper", { text }),

@@ -270,7 +270,7 @@ async function recently<T>(recent: Recent<T>, key: string, read: () => Promise<T
 const tenantQuery = z.object({ tenant: z.string().min(1).max(100) });
 
 /**
- * The step a dial step's end is about, as our markup named it in the URL (STEP_PARAM); absent in
+ * The step a dial step's end or a menu's answer is about, as our markup named it in the URL (STEP_PARAM); absent in
  * the URLs of markup no Switchboard numbered (the fail-safe) and of calls answered before steps
  * were numbered.
  */
@@ -303,13 +303,13 @@ async function callback(c: C, adapter: Router, path: string) {
     case "progress":
       await switchboard.recordProgress(adapter.id, event.providerCallId, event.report);
       return c.body(null, 204);
-    case "dial-ended": {
+    case "dial-ended":
+    case "menu": {
       const step = stepParam.safeParse(c.req.query(STEP_PARAM));
       if (!step.success) return refuse(c, 400, `Invalid webhook URL: ${STEP_PARAM}: ${step.error.issues[0]?.message ?? "bad"}`);
-      return render((await switchboard.dialEnded(adapter.id, event.providerCallId, event.report, step.data)).decision);
+      const answer = event.kind === "menu" ? await switchboard.menuAnswered(adapter.id, event.providerCallId, event.digits, step.data) : await switchboard.dialEnded(adapter.id, event.providerCallId, event.report, step.data);
+      return render(answer.decision);
     }
-    case "menu":
-      return render((await switchboard.menuAnswered(adapter.id, event.providerCallId, event.digits)).decision);
     case "recording":
       if (event.url) await switchboard.recordingReady(adapter.id, event.providerCallId, event.url);
       return c.body(null, 204);

@@ -72,7 +72,7 @@ function actionsOf(step: Step, callback: CallbackUrl | undefined, decision: Rout
           action: "input",
           type: ["dtmf"],
           dtmf: { maxDigits: 1, timeOut: clamp(step.timeoutSeconds, 1, MAX_INPUT_TIMEOUT), submitOnHash: false },
-          ...(callback ? { eventUrl: [callback("gather")], eventMethod: "POST" } : {}),
+          ...(callback ? { eventUrl: [callback("gather", stepQuery(decision))], eventMethod: "POST" } : {}),
         },
       ];
     case "voicemail":
