@@ -160,11 +160,23 @@ export class Switchboard extends Server<Env> {
       const many = frameOf(events);
       // One event a frame, for dashboards that read no other: made when the first such one is met.
       let singles: string[] | null = null;
-      for (const connection of tag === null ? this.getConnections() : this.getConnections(tag)) {
-        if (events.length === 1 || manyPerFrame(connection)) connection.send(many);
-        else for (const text of (singles ??= events.map((e) => JSON.stringify(e)))) connection.send(text);
+      // The runtime's sockets themselves, not partyserver's connections: its iterator reads every
+      // socket's attachment again (a structured-clone copy) on every broadcast; this needs only tags.
+      for (const ws of this.ctx.getWebSockets(tag ?? undefined)) {
+        if (ws.readyState !== WebSocket.OPEN) continue;
+        if (events.length === 1 || this.#readsMany(ws)) ws.send(many);
+        else for (const text of (singles ??= events.map((e) => JSON.stringify(e)))) ws.send(text);
       }
     }
+  }
+
+  /** Whether a socket reads several events to a frame, remembered per socket while this instance lives. */
+  #many = new WeakMap<WebSocket, boolean>();
+
+  #readsMany(ws: WebSocket) {
+    let many = this.#many.get(ws);
+    if (many === undefined) this.#many.set(ws, (many = this.ctx.getTags(ws).includes(MANY_TAG)));
+    return many;
   }
 
   override getConnectionTags(_connection: Connection, ctx: ConnectionContext) {
