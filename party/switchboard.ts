@@ -2,7 +2,7 @@ import { Server, type Connection, type ConnectionContext, type WSMessage } from 
 import type { CallerType, LiveCall } from "../schema/calls.ts";
 import type { VisitFacts } from "../schema/visits.ts";
 import type { Answer, ArrivingCall, CallProgress, Registration } from "../telephony/contract.ts";
-import { CLOSE_SESSION_ENDED, clientMessage, connectQuery, type EventMessage, type ServerMessage } from "../schema/messages.ts";
+import { CLOSE_RECONNECT, CLOSE_SESSION_ENDED, clientMessage, connectQuery, type EventMessage, type ServerMessage } from "../schema/messages.ts";
 import { getDb } from "../schema/d1.ts";
 import { campaignEnded } from "../schema/campaigns.ts";
 import { CallerIndex } from "./caller-index.ts";
@@ -25,9 +25,6 @@ export const SESSION_HEADER = "x-switchboard-session";
 export const SESSION_EXPIRES_HEADER = "x-switchboard-session-expires";
 /** "admin" when the socket's user is one (the Worker says so from D1): notices only admins see go to it. */
 export const ROLE_HEADER = "x-switchboard-role";
-
-/** How a socket opened before sockets kept their session is closed: 1012 (service restart), so it reconnects and gets one. */
-const CLOSE_RECONNECT = 1012;
 
 const SWEEP_EVERY_MS = 10 * 60 * 1000;
 

@@ -76,6 +76,10 @@ export function isMissed(status: CallStatus) {
  * gone (logged out, expired, the user removed), so it shows the login screen instead.
  */
 export const CLOSE_SESSION_ENDED = 4401;
+/** "Reconnect now" (standard code 1012, service restart): the dashboard comes back from its last seq. */
+export const CLOSE_RECONNECT = 1012;
+/** The reason of a CLOSE_RECONNECT after the user's role changed: the dashboard also asks who it is again. */
+export const ROLE_CHANGED = "role changed";
 /** A message larger than MAX_CLIENT_MESSAGE_BYTES (standard code). */
 export const CLOSE_TOO_BIG = 1009;
 /** More messages than the rate limit allows (standard code: policy violation). */

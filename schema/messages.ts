@@ -66,7 +66,7 @@ export const connectQuery = z.object({
   frames: z.optional(z.literal("many")),
 });
 
-export { CLOSE_POLICY, CLOSE_SESSION_ENDED, CLOSE_TOO_BIG } from "./constants.ts";
+export { CLOSE_POLICY, CLOSE_RECONNECT, CLOSE_SESSION_ENDED, CLOSE_TOO_BIG, ROLE_CHANGED } from "./constants.ts";
 
 /** The largest message a client may send; a mark-read of a hundred of our ids is under 7 KB. */
 export const MAX_CLIENT_MESSAGE_BYTES = 8 * 1024;

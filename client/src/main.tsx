@@ -81,7 +81,7 @@ function Shell({ current }: { current: Me }) {
   const { popupOn, popupCloseSeconds } = current.user;
   const answers = mayDo(current.user.role, "calls:write");
   const store = useMemo(() => createLiveStore(popupOn, answers ? alertIncoming : undefined, popupCloseSeconds), [current.user.id, answers, popupOn, popupCloseSeconds]);
-  useEffect(() => connectLive(store, current.tenant.slug, sessionEnded), [store, current.tenant.slug]);
+  useEffect(() => connectLive(store, current.tenant.slug, sessionEnded, () => void loadMe()), [store, current.tenant.slug]);
   // Phone formatting is a chunk of its own (the first screen's budget has no room for it): fetched now, before a call needs it.
   useEffect(() => void import("../../schema/phone.ts").then(phoneFormatLoaded), []);
   // A popup is for answering: someone who may not write to a call sees the live calls, not popups.

@@ -167,6 +167,13 @@ describe("Settings", () => {
     expect(await shots(fresh, "settings-12-reset")).toBe(true);
     await fresh.getByRole("button", { name: "Save and log in" }).click();
     await fresh.getByTestId("who").filter({ hasText: "Rita Reyes" }).waitFor();
+    // Made an agent while her dashboard is open: it follows the new role without a reload.
+    const freshNav = fresh.getByRole("navigation", { name: "Main" });
+    expect(await freshNav.getByRole("link").allTextContents()).toEqual(["Dashboard", "Call log", "Reports", "Campaigns"]);
+    await fresh.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
+    await row.getByRole("combobox", { name: "Role of Rita Reyes" }).selectOption({ label: "Agent" });
+    await expect.poll(() => freshNav.getByRole("link").allTextContents(), { timeout: 10_000 }).toEqual(["Dashboard", "Contacts", "Call log"]);
+    await fresh.getByTestId("connection").filter({ hasText: "Live" }).waitFor();
     await fresh.context().close();
 
     // Disabled, she is out; the owner cannot be demoted below the last admin (not offered).

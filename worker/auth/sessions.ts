@@ -3,6 +3,7 @@
  * which the tenant's Switchboard holds. The Switchboard also checks its sockets' sessions against
  * D1 every minute, so a session that ends without a word here (it expires) is not missed for long.
  */
+import { ROLE_CHANGED } from "../../schema/constants.ts";
 import { sha256Hex } from "../lib/crypto.ts";
 
 /** The session's id as D1 keys it (and the Switchboard tags its sockets): the SHA-256 of the cookie's token. */
@@ -17,7 +18,7 @@ export function sessionIdOf(token: string) {
  */
 export async function reconnectUserSockets(env: Env, tenantId: string, userId: string) {
   try {
-    await env.Switchboard.getByName(tenantId).reconnectUser(userId, "role changed");
+    await env.Switchboard.getByName(tenantId).reconnectUser(userId, ROLE_CHANGED);
   } catch (err) {
     console.error("could not reconnect the sockets of a user whose role changed", err);
   }

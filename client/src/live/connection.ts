@@ -1,6 +1,6 @@
 /** Keeps a dashboard connected to its tenant's Switchboard, resuming from the last seq after a drop. */
 import PartySocket from "partysocket";
-import { CLOSE_SESSION_ENDED } from "../../../schema/constants.ts";
+import { CLOSE_RECONNECT, CLOSE_SESSION_ENDED, ROLE_CHANGED } from "../../../schema/constants.ts";
 import type { ServerMessage } from "../../../schema/messages.ts";
 
 const SERVER_MESSAGE_TYPES = new Set<string>(["snapshot", "call", "notification", "read", "pong", "error"] satisfies ServerMessage["type"][]);
@@ -8,8 +8,12 @@ import type { LiveStore } from "./model.ts";
 
 const PING_EVERY_MS = 25_000;
 
-/** `sessionEnded` runs when the server closes the socket because the session is over (logged out elsewhere, expired). */
-export function connectLive(store: LiveStore, tenantSlug: string, sessionEnded: () => void) {
+/**
+ * `sessionEnded` runs when the server closes the socket because the session is over (logged out
+ * elsewhere, expired); `roleChanged` when it closes it because the user's role changed (the socket
+ * reconnects by itself; the app asks who it is again, so screens follow the new role).
+ */
+export function connectLive(store: LiveStore, tenantSlug: string, sessionEnded: () => void, roleChanged: () => void = () => {}) {
   const socket = new PartySocket({
     host: location.host,
     protocol: location.protocol === "https:" ? "wss" : "ws",
@@ -28,6 +32,7 @@ export function connectLive(store: LiveStore, tenantSlug: string, sessionEnded: 
   socket.addEventListener("close", (event: CloseEvent) => {
     store.status.value = "reconnecting";
     if (event.code === CLOSE_SESSION_ENDED) sessionEnded();
+    else if (event.code === CLOSE_RECONNECT && event.reason === ROLE_CHANGED) roleChanged();
   });
   socket.addEventListener("message", (event: MessageEvent) => {
     let data: unknown;
