@@ -16,16 +16,17 @@ import { apiError } from "../lib/errors.ts";
 import { refuseInvalid, validate } from "../lib/validate.ts";
 import { adapterOf, credentialsOf, providerIds } from "../providers/index.ts";
 import { noteAudit } from "../audit/note.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
 type Row = typeof providerAccounts.$inferSelect;
 
-const providerParam = z.object({ provider: z.enum(providerIds, "must be a provider Switchboard speaks") });
+const providerParam = lazy(() => z.object({ provider: z.enum(providerIds, "must be a provider Switchboard speaks") }));
 /**
  * Not credentials: whether numbers come from the sandbox's fictional range instead of the provider,
  * and, from a user's session, that user's current password, which confirms the change.
  */
-const settings = z.object({ sandbox: z.boolean().default(false), currentPassword: z.string().max(200).optional() });
+const settings = lazy(() => z.object({ sandbox: z.boolean().default(false), currentPassword: z.string().max(200).optional() }));
 
 async function present(c: C, row: Row) {
   const adapter = adapterOf(row.provider);

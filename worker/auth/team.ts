@@ -20,9 +20,10 @@ import { INVITATION_TTL_MS, RESET_TTL_MS, newLink, tokenHashOf } from "./links.t
 import { findUserByEmail } from "./queries.ts";
 import { overLimit, startSession } from "./routes.ts";
 import { closeSessionSockets, reconnectUserSockets } from "./sessions.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = z.object({ id: z.string().min(1).max(100) });
+const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
 
 /** Who acts, as the team screens and the audit log name them. */
 export function actorName(c: C) {

@@ -22,9 +22,10 @@ import { contactsChanged } from "../contacts/routes.ts";
 import type { CallVisit } from "../../schema/visits.ts";
 import { emitEvent } from "../outbound/events.ts";
 import { getContact } from "../contacts/queries.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = z.object({ id: z.string().min(1).max(100) });
+const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
 const MISSED = ["no-answer", "busy", "failed", "canceled"] as const;
 
 const columns = {

@@ -8,8 +8,9 @@ import { emitEvent } from "../outbound/events.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { addPhone, createContact, deleteContact, getContact, listContacts, normalisePhoneInputs, updateContact } from "./queries.ts";
+import { lazy } from "../../schema/lazy.ts";
 
-const idParam = z.object({ id: z.string().min(1).max(100) });
+const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
 
 /** Phones that do not read as numbers, reported like any other invalid body. */
 function invalidPhones(c: Context<AppEnv>, issues: { path: string; message: string }[]) {

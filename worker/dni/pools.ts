@@ -17,9 +17,10 @@ import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { changesOf, noteAudit, plural } from "../audit/note.ts";
 import { routingChanged } from "../routing/checks.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = z.object({ id: z.string().min(1).max(100) });
+const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
 
 type PoolRow = typeof numberPools.$inferSelect;
 

@@ -20,14 +20,15 @@ import { enqueue } from "./queue.ts";
 import { createDeliveries, deliveryView, wakeUps, failWaiting, findDelivery, listDeliveries } from "./deliveries.ts";
 import { endpointView, findEndpoint, hostOf, listEndpoints } from "./endpoints.ts";
 import { newWebhookSecret } from "./sign.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 /** A tenant's endpoints at most: each event is one delivery per endpoint. */
 export const MAX_ENDPOINTS = 20;
 /** How long a rotated-out secret keeps signing. */
 export const PREVIOUS_SECRET_MS = 24 * 60 * 60 * 1000;
 
-const idParam = z.object({ id: z.string().min(1).max(100) });
-const deliveryParam = z.object({ id: z.string().min(1).max(100), deliveryId: z.string().min(1).max(100) });
+const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
+const deliveryParam = lazy(() => z.object({ id: z.string().min(1).max(100), deliveryId: z.string().min(1).max(100) }));
 
 /** A URL the deployment would refuse to send to, refused when it is saved (400, nothing written). */
 function refusedUrl(c: Context<AppEnv>, url: string | undefined) {

@@ -19,10 +19,11 @@ import { invalid, phoneOrIssue, refuseLoops, ringTargetOrIssue, routingChanged, 
 import { checkGraph, routeTree, type RoutingGraph } from "./graph.ts";
 import { afterHoursUsers, loadGraph, presentRoute, receivingNumberByNumber, receivingNumbersAmong } from "./queries.ts";
 import { changesOf, noteAudit } from "../audit/note.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = z.object({ id: z.string().min(1).max(100) });
-const nullablePhone = z.string().trim().min(1).max(40).nullable();
+const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
+const nullablePhone = lazy(() => z.string().trim().min(1).max(40).nullable());
 
 /** A receiving number's settings as an audit event names them. */
 const RECEIVING_FIELDS = {
@@ -283,7 +284,7 @@ export const routeRoutes = new Hono<AppEnv>()
 
 // The user's own profile ---------------------------------------------------------------------------
 
-const profileUpdate = z
+const profileUpdate = lazy(() => z
   .object({
     name: z.string().trim().min(1).max(100),
     /** The number this agent takes calls on now ("dial agent" routes ring it). */
@@ -295,7 +296,7 @@ const profileUpdate = z
     smsAlerts: smsAlertChoice,
   })
   .partial()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update"));
 
 function profileView(u: typeof users.$inferSelect) {
   return { id: u.id, email: u.email, name: u.name, role: u.role, popupOn: u.popupOn, popupCloseSeconds: u.popupCloseSeconds, agentNumber: u.agentNumber, smsAlerts: u.smsAlerts };
