@@ -41,7 +41,7 @@ async function present(c: C, row: Row) {
 
 const scope = (c: C, provider: string) => and(eq(providerAccounts.tenantId, c.get("auth").tenant.id), eq(providerAccounts.provider, provider as Row["provider"]));
 
-export const providerAccountRoutes = new Hono<AppEnv>()
+export const providerAccountRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const rows = await getDb(c.env.DB).select().from(providerAccounts).where(eq(providerAccounts.tenantId, c.get("auth").tenant.id));
     return c.json({ items: await Promise.all(rows.map((r) => present(c, r))) });
@@ -149,4 +149,4 @@ export const providerAccountRoutes = new Hono<AppEnv>()
     if (sandbox) return c.json({ ok: true, account: `${adapter.accountOf(credentials)} (sandbox: not called)` });
     if (!adapter.check) return c.json({ ok: true, account: `${adapter.name}: nothing to call (Switchboard checks the secret on every event it sends)` });
     return c.json(await adapter.check(credentials));
-  });
+  }));

@@ -27,7 +27,7 @@ export const auditQuery = lazy(() => z.object({
     .optional(),
 }));
 
-export const auditRoutes = new Hono<AppEnv>().get("/", validate("query", auditQuery), async (c) => {
+export const auditRoutes = lazy(() => new Hono<AppEnv>().get("/", validate("query", auditQuery), async (c) => {
   const { limit, before } = c.req.valid("query");
   const mine = eq(auditEvents.tenantId, c.get("auth").tenant.id);
   const older = before ? or(lt(auditEvents.at, before.at), and(eq(auditEvents.at, before.at), lt(auditEvents.id, before.id))) : undefined;
@@ -41,4 +41,4 @@ export const auditRoutes = new Hono<AppEnv>().get("/", validate("query", auditQu
   const items = rows.slice(0, limit).map(({ tenantId: _, ...event }) => event);
   const last = items.at(-1);
   return c.json({ items, next: rows.length > limit && last ? `${last.at}.${last.id}` : null });
-});
+}));

@@ -66,7 +66,7 @@ function scopesInWords(scopes: ApiScope[]) {
   return parts.length ? parts.join(" and ") : "no scope";
 }
 
-export const apiKeyRoutes = new Hono<AppEnv>()
+export const apiKeyRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const rows = await getDb(c.env.DB)
       .select({
@@ -120,4 +120,4 @@ export const apiKeyRoutes = new Hono<AppEnv>()
       details: { name: key.name, prefix: key.prefix, revoked },
     });
     return c.body(null, 204);
-  });
+  }));

@@ -30,7 +30,7 @@ export async function contactsChanged(c: Context<AppEnv>, contactIds: string[] |
   }
 }
 
-export const contactRoutes = new Hono<AppEnv>()
+export const contactRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", validate("query", contactListQuery), async (c) => {
     const { tenant } = c.get("auth");
     const query = c.req.valid("query");
@@ -95,4 +95,4 @@ export const contactRoutes = new Hono<AppEnv>()
     const deleted = await deleteContact(getDb(c.env.DB), c.get("auth").tenant.id, id);
     if (deleted) await contactsChanged(c, [id]);
     return deleted ? c.body(null, 204) : apiError(c, 404, "No such contact");
-  });
+  }));

@@ -111,7 +111,7 @@ async function nameTaken(c: C, db: Db, name: string, except: string | null) {
   return found !== undefined && found.id !== except;
 }
 
-export const poolRoutes = new Hono<AppEnv>()
+export const poolRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const db = getDb(c.env.DB);
     const rows = await db.select().from(numberPools).where(eq(numberPools.tenantId, c.get("auth").tenant.id)).orderBy(asc(numberPools.createdAt), asc(numberPools.id));
@@ -181,4 +181,4 @@ export const poolRoutes = new Hono<AppEnv>()
     await routingChanged(c);
     noteAudit(c, { action: "pool.deleted", targetType: "pool", targetId: gone.id, summary: `Deleted pool "${gone.name}": its numbers are fixed tracking numbers again`, details: gone });
     return c.body(null, 204);
-  });
+  }));

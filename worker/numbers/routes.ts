@@ -191,7 +191,7 @@ export function presentTracking(t: typeof trackingNumbers.$inferSelect) {
   };
 }
 
-export const trackingNumberRoutes = new Hono<AppEnv>()
+export const trackingNumberRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const { tenant } = c.get("auth");
     const db = getDb(c.env.DB);
@@ -398,4 +398,4 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
       details: { failsafeNumber: failsafeNumber ?? null, trackingNumberIds: ids, numbers, previous: Object.fromEntries(rows.map((r) => [r.number, r.failsafeNumber])) },
     });
     return c.json({ updated: ids.length, failsafeNumber: failsafeNumber ?? null });
-  });
+  }));

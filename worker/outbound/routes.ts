@@ -36,7 +36,7 @@ function refusedUrl(c: Context<AppEnv>, url: string | undefined) {
   return problem ? apiError(c, 400, `Invalid json: url: ${problem}; webhooks go to public addresses only`, [{ path: "url", message: problem }]) : null;
 }
 
-export const webhookRoutes = new Hono<AppEnv>()
+export const webhookRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const rows = await listEndpoints(getDb(c.env.DB), c.get("auth").tenant.id);
     return c.json({ items: rows.map(endpointView) });
@@ -157,4 +157,4 @@ export const webhookRoutes = new Hono<AppEnv>()
     await enqueue(c.env, [{ kind: "delivery", tenantId: tenant.id, deliveryId: row!.id, chain: row!.chain }]);
     noteAudit(c, { action: "webhook.redelivered", targetType: "webhook delivery", targetId: row!.id, summary: `Sent ${row!.eventType} (${row!.id}) to ${hostOf(endpoint.url)} again` });
     return c.json(deliveryView(row!), 202);
-  });
+  }));

@@ -45,7 +45,7 @@ function graphProblems(c: C, problems: string[]) {
 
 // Receiving numbers ------------------------------------------------------------------------------
 
-export const receivingNumberRoutes = new Hono<AppEnv>()
+export const receivingNumberRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const rows = await getDb(c.env.DB).select().from(receivingNumbers).where(eq(receivingNumbers.tenantId, c.get("auth").tenant.id)).orderBy(receivingNumbers.label);
     return c.json({ items: rows.map(presentReceiving) });
@@ -122,7 +122,7 @@ export const receivingNumberRoutes = new Hono<AppEnv>()
     await routingChanged(c);
     if (gone) noteAudit(c, { action: "receiving_number.deleted", targetType: "receiving-number", targetId: id, summary: `Deleted receiving number "${gone.label}" (${gone.number})`, details: gone });
     return c.body(null, 204);
-  });
+  }));
 
 /** What in the configuration leads to `target`, named for a person. */
 function usersOf(graph: RoutingGraph, target: Target) {
@@ -238,7 +238,7 @@ async function saveRoute(c: C, id: string, existing: { name: string; kind: strin
   return c.json({ ...presentRoute(row), ...answer }, existing ? 200 : 201);
 }
 
-export const routeRoutes = new Hono<AppEnv>()
+export const routeRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const rows = await getDb(c.env.DB).select().from(routes).where(eq(routes.tenantId, c.get("auth").tenant.id)).orderBy(routes.name);
     return c.json({ items: rows.map(presentRoute) });
@@ -280,7 +280,7 @@ export const routeRoutes = new Hono<AppEnv>()
     const gone = graph.routes.get(id)!;
     noteAudit(c, { action: "route.deleted", targetType: "route", targetId: id, summary: `Deleted route "${gone.name}" (${gone.kind})`, details: { name: gone.name, kind: gone.kind } });
     return c.body(null, 204);
-  });
+  }));
 
 // The user's own profile ---------------------------------------------------------------------------
 
@@ -302,7 +302,7 @@ function profileView(u: typeof users.$inferSelect) {
   return { id: u.id, email: u.email, name: u.name, role: u.role, popupOn: u.popupOn, popupCloseSeconds: u.popupCloseSeconds, agentNumber: u.agentNumber, smsAlerts: u.smsAlerts };
 }
 
-export const profileRoutes = new Hono<AppEnv>()
+export const profileRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const auth = c.get("auth");
     if (auth.via !== "session") return apiError(c, 403, "A profile belongs to a logged-in user");
@@ -334,4 +334,4 @@ export const profileRoutes = new Hono<AppEnv>()
       .returning();
     await routingChanged(c);
     return c.json(profileView(user!));
-  });
+  }));
