@@ -9,23 +9,28 @@
  * (`z.object({ at: lazyOne })`, `lazyOne.extend(...)`, `validate("json", lazyOne)`); the schema is
  * made at its first use and kept. A schema made from others must be lazy too, or it makes them at
  * load. Zod recognises a schema by its `_zod` internals (`instanceof` included), which the stand-in
- * hands over like any other property.
+ * hands over like any other property. The same goes for any object, such as a Hono app.
  */
 export function lazy<T extends object>(make: () => T): T {
-  let made: T | undefined;
-  const it = () => (made ??= make());
-  return new Proxy({} as T, {
-    get: (_, key) => Reflect.get(it(), key),
-    has: (_, key) => Reflect.has(it(), key),
-    ownKeys: () => Reflect.ownKeys(it()),
-    // The stand-in itself holds nothing, so a property may not be reported as fixed on it.
-    getOwnPropertyDescriptor: (_, key) => {
-      const d = Reflect.getOwnPropertyDescriptor(it(), key);
-      return d && { ...d, configurable: true };
-    },
-    getPrototypeOf: () => Reflect.getPrototypeOf(it()),
-    set: (_, key, value) => Reflect.set(it(), key, value),
-    defineProperty: (_, key, d) => Reflect.defineProperty(it(), key, d),
-    deleteProperty: (_, key) => Reflect.deleteProperty(it(), key),
-  });
+  return new Proxy<Held<T>>({ make, value: undefined }, HANDLER) as unknown as T;
 }
+
+type Held<T> = { make: () => T; value: T | undefined };
+
+const it = <T extends object>(held: Held<T>) => (held.value ??= held.make());
+
+/** One handler for every stand-in (each holds only its maker and, once made, its value). */
+const HANDLER: ProxyHandler<Held<object>> = {
+  get: (held, key) => Reflect.get(it(held), key),
+  has: (held, key) => Reflect.has(it(held), key),
+  ownKeys: (held) => Reflect.ownKeys(it(held)),
+  // The stand-in's own holder is not the value: a property may not be reported as fixed on it.
+  getOwnPropertyDescriptor: (held, key) => {
+    const d = Reflect.getOwnPropertyDescriptor(it(held), key);
+    return d && { ...d, configurable: true };
+  },
+  getPrototypeOf: (held) => Reflect.getPrototypeOf(it(held)),
+  set: (held, key, value) => Reflect.set(it(held), key, value),
+  defineProperty: (held, key, d) => Reflect.defineProperty(it(held), key, d),
+  deleteProperty: (held, key) => Reflect.deleteProperty(it(held), key),
+};
