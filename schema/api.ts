@@ -8,6 +8,7 @@ import { API_SCOPES, CONTACT_KINDS, PHONE_LABELS, USER_ROLES, type PhoneLabel } 
 import { CALL_OUTCOMES } from "./words.ts";
 import { siteOrigins } from "./dni.ts";
 import { crmUrlTemplate } from "./webhooks.ts";
+import { lazy } from "./lazy.ts";
 
 const trimmed = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) =>
@@ -18,26 +19,26 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null));
 
-export const loginBody = z.object({
+export const loginBody = lazy(() => z.object({
   email: z.string().trim().toLowerCase().pipe(z.email("must be an email address").max(254)),
   password: z.string().min(1, "must not be empty").max(1024),
-});
+}));
 export type LoginBody = z.infer<typeof loginBody>;
 
-export const contactKind = z.enum(CONTACT_KINDS);
-export const phoneLabel = z.enum(PHONE_LABELS);
+export const contactKind = lazy(() => z.enum(CONTACT_KINDS));
+export const phoneLabel = lazy(() => z.enum(PHONE_LABELS));
 
-export const phoneInput = z.object({
+export const phoneInput = lazy(() => z.object({
   label: phoneLabel.default("main"),
   /** As typed: national or international format, any punctuation, an extension ("x12", "ext. 7"). */
   number: trimmed(40),
-});
+}));
 export type PhoneInput = z.infer<typeof phoneInput>;
 
 /** A contact's phone as the API answers it: normalised (E.164), its extension, and as it was typed. */
 export type PhoneRecord = { id: string; label: PhoneLabel; number: string; extension: string | null; raw: string };
 
-const contactFields = {
+const contactFields = lazy(() => ({
   kind: contactKind,
   name: trimmed(200),
   company: optionalText(200),
@@ -49,46 +50,46 @@ const contactFields = {
   notes: optionalText(5000),
   tags: z.array(trimmed(50)).max(20, "at most 20 tags").transform((tags) => [...new Set(tags)]),
   phones: z.array(phoneInput).max(20, "at most 20 phones"),
-};
+}));
 
-export const contactCreate = z.object({
+export const contactCreate = lazy(() => z.object({
   ...contactFields,
   phones: contactFields.phones.default([]),
   tags: contactFields.tags.default([]),
   /** Set when the contact is created from a call's popup (New Customer, New Lead, ...). */
   createdFromCallId: z.string().max(100).nullish(),
-});
+}));
 export type ContactCreate = z.input<typeof contactCreate>;
 
 /** Only the fields sent change; `phones`, when sent, replaces the contact's phones. */
-export const contactUpdate = z
+export const contactUpdate = lazy(() => z
   .object(contactFields)
   .partial()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update"));
 export type ContactUpdate = z.input<typeof contactUpdate>;
 
-export const contactListQuery = z.object({
+export const contactListQuery = lazy(() => z.object({
   q: z.string().trim().max(200).optional(),
   kind: contactKind.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
+}));
 
-export const apiKeyCreate = z.object({
+export const apiKeyCreate = lazy(() => z.object({
   name: trimmed(100),
   /** What the key may do at most, as a user's role; an agent's by default. */
   role: z.enum(USER_ROLES).default("agent"),
   /** What it may touch; by default every ordinary scope. Powers are granted only from an admin's session. */
   scopes: z.array(z.enum(API_SCOPES)).max(API_SCOPES.length).optional(),
-});
+}));
 
-export const userRole = z.enum(USER_ROLES);
+export const userRole = lazy(() => z.enum(USER_ROLES));
 
 /** The shape every 4xx body has. */
 export type ApiError = { error: string; issues?: { path: string; message: string }[] };
 
 /** Call information staff save on a call (from its popup or the call log). */
-export const callUpdate = z
+export const callUpdate = lazy(() => z
   .object({
     subject: optionalText(200),
     notes: optionalText(5000),
@@ -103,20 +104,20 @@ export const callUpdate = z
   })
   .partial()
   .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update")
-  .refine((v) => v.savePhone === undefined || typeof v.contactId === "string", { message: "savePhone needs a contactId", path: ["savePhone"] });
+  .refine((v) => v.savePhone === undefined || typeof v.contactId === "string", { message: "savePhone needs a contactId", path: ["savePhone"] }));
 export type CallUpdate = z.input<typeof callUpdate>;
 
 /** Dates the product deals in: 1970 to 2199 (beyond, time-zone arithmetic has nothing to say). */
 const FIRST_DAY = "1970-01-01";
 const LAST_DAY = "2199-12-31";
-const isoDate = z.iso.date("must be a date like 2026-11-21").refine((d) => d >= FIRST_DAY && d <= LAST_DAY, `must be between ${FIRST_DAY} and ${LAST_DAY}`);
-const epochMs = z.coerce.number().int().min(0).max(Date.UTC(2200, 0, 1), `must be before ${LAST_DAY} ends`);
+const isoDate = lazy(() => z.iso.date("must be a date like 2026-11-21").refine((d) => d >= FIRST_DAY && d <= LAST_DAY, `must be between ${FIRST_DAY} and ${LAST_DAY}`));
+const epochMs = lazy(() => z.coerce.number().int().min(0).max(Date.UTC(2200, 0, 1), `must be before ${LAST_DAY} ends`));
 
 /**
  * The call log's filters. Dates (YYYY-MM-DD) are days of the tenant's calendar, read by the rule of
  * schema/zoned.ts that the dashboard shows times by; epoch ms are exact instants, for programs.
  */
-export const callListQuery = z.object({
+export const callListQuery = lazy(() => z.object({
   /** Calls started at or after: a date (from its first moment in the tenant's time zone), or epoch ms. */
   from: z.union([isoDate, epochMs]).optional(),
   /** Calls started up to the end of this date in the tenant's time zone, or before these epoch ms. */
@@ -137,11 +138,11 @@ export const callListQuery = z.object({
   q: z.string().trim().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-}).refine((q) => !(typeof q.from === "string" && typeof q.to === "string" && q.from > q.to) && !(typeof q.from === "number" && typeof q.to === "number" && q.from > q.to), { message: "from must not be after to", path: ["to"] });
+}).refine((q) => !(typeof q.from === "string" && typeof q.to === "string" && q.from > q.to) && !(typeof q.from === "number" && typeof q.to === "number" && q.from > q.to), { message: "from must not be after to", path: ["to"] }));
 
-const cents = z.number().int("must be whole cents").min(-100_000_000_00).max(100_000_000_00);
+const cents = lazy(() => z.number().int("must be whole cents").min(-100_000_000_00).max(100_000_000_00));
 
-const campaignFields = {
+const campaignFields = lazy(() => ({
   name: trimmed(100),
   /** website, paid search, print, radio, yard signs, referral, ... */
   channel: trimmed(50),
@@ -149,44 +150,44 @@ const campaignFields = {
   startsOn: isoDate.nullish(),
   /** Its last day (in the tenant's time zone): after it the campaign takes no calls (schema/campaigns.ts). */
   endsOn: isoDate.nullish(),
-};
-export const campaignInput = z.object({ ...campaignFields, channel: campaignFields.channel.default("other"), monthlyCostCents: campaignFields.monthlyCostCents.default(0) });
+}));
+export const campaignInput = lazy(() => z.object({ ...campaignFields, channel: campaignFields.channel.default("other"), monthlyCostCents: campaignFields.monthlyCostCents.default(0) }));
 /** A change to a campaign: only the fields sent (without the defaults of a new one, which would reset the others). */
-export const campaignUpdate = z
+export const campaignUpdate = lazy(() => z
   .object(campaignFields)
   .partial()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update"));
 /** A new campaign: it may not end before it starts (an update is checked against what is stored). */
-export const campaignCreate = campaignInput.refine((v) => !v.startsOn || !v.endsOn || v.endsOn >= v.startsOn, { path: ["endsOn"], message: "must not be before startsOn" });
+export const campaignCreate = lazy(() => campaignInput.refine((v) => !v.startsOn || !v.endsOn || v.endsOn >= v.startsOn, { path: ["endsOn"], message: "must not be before startsOn" }));
 
-export const campaignCostInput = z.object({ spentOn: isoDate, amountCents: cents.min(1, "must be more than zero"), note: optionalText(200) });
+export const campaignCostInput = lazy(() => z.object({ spentOn: isoDate, amountCents: cents.min(1, "must be more than zero"), note: optionalText(200) }));
 
-export const incomeInput = z.object({
+export const incomeInput = lazy(() => z.object({
   contactId: z.string().min(1).max(100),
   amountCents: cents.refine((v) => v !== 0, "must not be zero"),
   receivedOn: isoDate,
   /** An invoice or payment number: the same reference is never recorded twice. */
   reference: optionalText(100),
   callId: z.string().max(100).nullish(),
-});
+}));
 
 /** A correction to recorded income: any of its fields. */
-export const incomeUpdate = incomeInput.partial().refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+export const incomeUpdate = lazy(() => incomeInput.partial().refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update"));
 
-export const incomeListQuery = z.object({
+export const incomeListQuery = lazy(() => z.object({
   contactId: z.string().max(100).optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
-});
+}));
 
-export const reportQuery = z
+export const reportQuery = lazy(() => z
   .object({ from: isoDate, to: isoDate })
   .refine((q) => q.from <= q.to, { message: "from must not be after to", path: ["to"] })
-  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * 2 * 86_400_000, { message: "a report covers at most two years", path: ["to"] });
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 366 * 2 * 86_400_000, { message: "a report covers at most two years", path: ["to"] }));
 
-export const tenantUpdate = z
+export const tenantUpdate = lazy(() => z
   .object({
     name: trimmed(100),
     timeZone: z.string().refine((tz) => {
@@ -205,25 +206,25 @@ export const tenantUpdate = z
     crmUrlTemplate,
   })
   .partial()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update"));
 
 /** A new password (sign-up, a change): at least 10 characters and not one of the most common. */
-export const newPassword = z
+export const newPassword = lazy(() => z
   .string()
   .min(10, "must be at least 10 characters")
   .max(1024, "must be at most 1024 characters")
-  .refine((p) => !isCommonPassword(p), "is one of the most common passwords; choose another");
+  .refine((p) => !isCommonPassword(p), "is one of the most common passwords; choose another"));
 
-const timeZone = z.string().refine((tz) => {
+const timeZone = lazy(() => z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
     return true;
   } catch {
     return false;
   }
-}, "must be an IANA time zone like America/Los_Angeles");
+}, "must be an IANA time zone like America/Los_Angeles"));
 
-export const signupBody = z.object({
+export const signupBody = lazy(() => z.object({
   /** The business's name: the tenant's, and its slug's. */
   business: trimmed(100),
   name: trimmed(100),
@@ -231,27 +232,27 @@ export const signupBody = z.object({
   password: newPassword,
   timeZone: timeZone.optional(),
   country: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter country code like US").optional(),
-});
+}));
 export type SignupBody = z.infer<typeof signupBody>;
 
-export const passwordChange = z.object({
+export const passwordChange = lazy(() => z.object({
   current: z.string().min(1, "must not be empty").max(1024),
   next: newPassword,
-});
+}));
 
 /** A single-use link's token, as the link carries it (base64url). */
-const linkToken = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "must be the token from the link");
+const linkToken = lazy(() => z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "must be the token from the link"));
 
-export const invitationCreate = z.object({
+export const invitationCreate = lazy(() => z.object({
   email: loginBody.shape.email,
   role: z.enum(USER_ROLES),
-});
-export const invitationAccept = z.object({ token: linkToken, name: trimmed(100), password: newPassword });
-export const linkQuery = z.object({ token: linkToken });
-export const passwordReset = z.object({ token: linkToken, password: newPassword });
+}));
+export const invitationAccept = lazy(() => z.object({ token: linkToken, name: trimmed(100), password: newPassword }));
+export const linkQuery = lazy(() => z.object({ token: linkToken }));
+export const passwordReset = lazy(() => z.object({ token: linkToken, password: newPassword }));
 
 /** What an admin changes about a teammate: their role, or whether they may sign in at all. */
-export const userUpdate = z
+export const userUpdate = lazy(() => z
   .object({ role: z.enum(USER_ROLES), disabled: z.boolean() })
   .partial()
-  .refine((v) => v.role !== undefined || v.disabled !== undefined, "nothing to update: send role or disabled");
+  .refine((v) => v.role !== undefined || v.disabled !== undefined, "nothing to update: send role or disabled"));

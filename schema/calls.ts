@@ -5,6 +5,7 @@
  */
 import * as z from "zod/mini";
 import { CALL_STATUSES, CALLER_TYPES, PROVIDERS, VOICEMAIL_STATES, type VoicemailState } from "./constants.ts";
+import { lazy } from "./lazy.ts";
 
 export { VOICEMAIL_STATES, type VoicemailState };
 
@@ -17,7 +18,7 @@ export function voicemailAdvances(now: VoicemailState | null, next: VoicemailSta
 }
 
 /** The website visit a call to a pool number is attributed to (schema/visits.ts CallVisit). */
-export const callVisit = z.object({
+export const callVisit = lazy(() => z.object({
   id: z.string(),
   source: z.string(),
   medium: z.nullable(z.string()),
@@ -26,13 +27,13 @@ export const callVisit = z.object({
   landingPage: z.nullable(z.string()),
   referrer: z.nullable(z.string()),
   gclid: z.nullable(z.string()),
-});
+}));
 
 /** A number that answered a call, and what people call it. */
-export const answerer = z.object({ number: z.string(), label: z.nullable(z.string()) });
+export const answerer = lazy(() => z.object({ number: z.string(), label: z.nullable(z.string()) }));
 export type Answerer = z.infer<typeof answerer>;
 
-export const liveCall = z.object({
+export const liveCall = lazy(() => z.object({
   id: z.string(),
   provider: z.enum(PROVIDERS),
   providerCallId: z.string(),
@@ -82,7 +83,7 @@ export const liveCall = z.object({
    * the number's lease when it rang (dynamic number insertion). Absent or null for every other call.
    */
   visit: z.optional(z.nullable(callVisit)),
-});
+}));
 export type LiveCall = z.infer<typeof liveCall>;
 
 /**
@@ -92,7 +93,7 @@ export type LiveCall = z.infer<typeof liveCall>;
 export const NOTIFICATION_KINDS = ["incoming-call", "missed-call", "voicemail", "reminder", "call-activity", "integration"] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-export const notification = z.object({
+export const notification = lazy(() => z.object({
   id: z.string(),
   kind: z.enum(NOTIFICATION_KINDS),
   callId: z.nullable(z.string()),
@@ -102,5 +103,5 @@ export const notification = z.object({
   at: z.number(),
   /** Who sees it: everyone (absent), or only the tenant's admins (a notice about what only they manage). */
   audience: z.optional(z.literal("admins")),
-});
+}));
 export type Notification = z.infer<typeof notification>;

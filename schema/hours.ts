@@ -12,6 +12,7 @@ import * as z from "zod/mini";
 import { clock, target, weekday, type Target } from "./routing.ts";
 import type { businessHours } from "./db.ts";
 import { previousDay, wallClock } from "./zoned.ts";
+import { lazy } from "./lazy.ts";
 
 type Span = { from: string; to: string };
 
@@ -46,15 +47,15 @@ const MAX_WINDOWS = 50;
 const MAX_EXCEPTIONS = 200;
 const MAX_SPANS = 6;
 
-const name = z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(100, "must be at most 100 characters"));
+const name = lazy(() => z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(100, "must be at most 100 characters")));
 /** A window's end may also be 24:00, the end of the day (00:00–24:00 is open all day). */
-const end = z.string().check(z.regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, "must be a time like 17:00 (or 24:00 for the end of the day)"));
+const end = lazy(() => z.string().check(z.regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, "must be a time like 17:00 (or 24:00 for the end of the day)")));
 const notEmpty = (s: Span) => s.from !== s.to;
 const EMPTY = { message: "must not end when it starts (for the whole day: 00:00 to 24:00)", path: ["to"] };
-const span = z.object({ from: clock, to: end }).check(z.refine(notEmpty, EMPTY));
+const span = lazy(() => z.object({ from: clock, to: end }).check(z.refine(notEmpty, EMPTY)));
 
 /** A calendar date, YYYY-MM-DD, that exists (not 2026-02-30). */
-export const calendarDate = z.string().check(
+export const calendarDate = lazy(() => z.string().check(
   z.regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date like 2026-12-25"),
   z.refine((d: string) => {
     // Zod runs this after a failed pattern too: a date it cannot read is no day either.
@@ -62,17 +63,17 @@ export const calendarDate = z.string().check(
     const at = new Date(Date.UTC(y, m - 1, day));
     return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 10) === d;
   }, "is not a day of the calendar"),
-);
+));
 
 /** A day unlike the others: closed all day (no `hours`), or open only in `hours` instead of its weekday's windows. */
-export const businessException = z.object({
+export const businessException = lazy(() => z.object({
   date: calendarDate,
   /** What the day is, for people: "Christmas Day". */
   name: z.optional(name),
   hours: z._default(z.array(span).check(z.maxLength(MAX_SPANS, `at most ${MAX_SPANS} windows a day`)), []),
-});
+}));
 
-export const businessHoursInput = z.object({
+export const businessHoursInput = lazy(() => z.object({
   /** The usual week: windows on weekdays (0 = Sunday), which may run past midnight. */
   weekly: z.array(z.object({ day: weekday, from: clock, to: end }).check(z.refine(notEmpty, EMPTY))).check(z.maxLength(MAX_WINDOWS, `at most ${MAX_WINDOWS} windows`)),
   /** Holidays and special hours, one per date: each replaces the windows that start on its date. */
@@ -89,7 +90,7 @@ export const businessHoursInput = z.object({
   closedGreeting: z.nullish(z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(1000, "must be at most 1000 characters"))),
   /** Where calls go while closed, for tracking numbers that name none of their own; none: calls route as usual. */
   afterHoursTarget: z.nullish(target),
-});
+}));
 export type BusinessHoursInput = z.input<typeof businessHoursInput>;
 
 /** The business hours as stored and as the router reads them. */
@@ -114,7 +115,7 @@ export function presentBusinessHours(row: typeof businessHours.$inferSelect): Bu
  * A tracking number's own after-hours target: null follows the business hours' one; "ignore" routes
  * its calls as usual at all hours (a line that is always answered); a target sends them there.
  */
-export const trackingAfterHours = z.nullable(z.union([z.literal("ignore"), target]));
+export const trackingAfterHours = lazy(() => z.nullable(z.union([z.literal("ignore"), target])));
 export type TrackingAfterHours = z.infer<typeof trackingAfterHours>;
 
 /** The windows that start on `date` (a weekday `day`): its exception's, else the week's. */

@@ -8,6 +8,7 @@ import * as z from "zod/mini";
 import { CALLER_TYPES } from "./calls.ts";
 import { MAX_WEIGHT } from "./constants.ts";
 import type { receivingNumbers } from "./db.ts";
+import { lazy } from "./lazy.ts";
 
 /**
  * How a dial route rings its numbers. `sequential` hunts from the top of the list on every call;
@@ -22,24 +23,24 @@ export const ROUTE_KINDS = ["dial", "menu", "queue", "geo", "conditional", "agen
 export type RouteKind = (typeof ROUTE_KINDS)[number];
 export const MENU_DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "#"] as const;
 
-const id = z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(100));
+const id = lazy(() => z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(100)));
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(max, `must be at most ${max} characters`));
-export const clock = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time like 09:00"));
-export const weekday = z.number().check(z.int(), z.minimum(0, "0 is Sunday"), z.maximum(6, "6 is Saturday"));
-const areaCode = z.string().check(z.regex(/^\d{3}$/, "must be a three-digit area code"));
+export const clock = lazy(() => z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time like 09:00")));
+export const weekday = lazy(() => z.number().check(z.int(), z.minimum(0, "0 is Sunday"), z.maximum(6, "6 is Saturday")));
+const areaCode = lazy(() => z.string().check(z.regex(/^\d{3}$/, "must be a three-digit area code")));
 const int = (min: number, max: number) => z.number().check(z.int(), z.minimum(min), z.maximum(max));
 
 /** Where a call goes next. */
-export const target = z.discriminatedUnion("kind", [
+export const target = lazy(() => z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("receiving"), id }),
   z.object({ kind: z.literal("route"), id }),
   z.object({ kind: z.literal("voicemail"), greeting: z.optional(text(500)) }),
   z.object({ kind: z.literal("hangup") }),
-]);
+]));
 export type Target = z.infer<typeof target>;
 
 /** Weekly windows, in the tenant's time zone; one whose end is not after its start runs into the next day (schema/hours.ts). */
-export const hoursWindow = z.object({ day: weekday, from: clock, to: clock });
+export const hoursWindow = lazy(() => z.object({ day: weekday, from: clock, to: clock }));
 export type HoursWindow = z.infer<typeof hoursWindow>;
 
 /**
@@ -52,7 +53,7 @@ export const SIP_URI = /^sips?:[A-Za-z0-9._~+=%-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9
 export const looksLikeSip = (raw: string) => /^\s*sips?:/i.test(raw);
 
 /** A phone number as typed (read with libphonenumber by the API), or a SIP URI (see SIP_URI). */
-export const ringTarget = z.string().check(
+export const ringTarget = lazy(() => z.string().check(
   z.trim(),
   z.minLength(1, "must not be empty"),
   z.maxLength(200, "must be at most 200 characters"),
@@ -61,11 +62,11 @@ export const ringTarget = z.string().check(
       if (!SIP_URI.test(value)) ctx.addIssue({ code: "custom", message: "must be a SIP URI like sip:frontdesk@pbx.example.com[:5060] (no spaces or angle brackets)" });
     } else if (value.length > 40) ctx.addIssue({ code: "custom", message: "must be at most 40 characters (or a SIP URI)" });
   }),
-);
+));
 
-const countryCode = z.string().check(z.regex(/^[A-Z]{2}$/, "must be a two-letter country code like US"));
+const countryCode = lazy(() => z.string().check(z.regex(/^[A-Z]{2}$/, "must be a two-letter country code like US")));
 
-export const receivingNumberInput = z.object({
+export const receivingNumberInput = lazy(() => z.object({
   /** A phone number, or a SIP URI to ring a desk phone on a PBX directly. */
   number: ringTarget,
   /** ISO country whose national format `number` may be written in. */
@@ -78,11 +79,11 @@ export const receivingNumberInput = z.object({
   noAnswerTarget: z.nullish(target),
   taggingHours: z.nullish(z.array(hoursWindow).check(z.maxLength(50))),
   record: z._default(z.boolean(), false),
-});
+}));
 export type ReceivingNumberInput = z.input<typeof receivingNumberInput>;
-export const receivingNumberUpdate = z.partial(receivingNumberInput).check(z.refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update"));
+export const receivingNumberUpdate = lazy(() => z.partial(receivingNumberInput).check(z.refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update")));
 
-export const dialConfig = z
+export const dialConfig = lazy(() => z
   .object({
     receivingNumberIds: z.array(id).check(z.minLength(1, "dial at least one receiving number"), z.maxLength(20)),
     pattern: z._default(z.enum(DIAL_PATTERNS), "simultaneous"),
@@ -102,9 +103,9 @@ export const dialConfig = z
         if (!config.receivingNumberIds.includes(key)) ctx.addIssue({ code: "custom", path: ["weights", key], message: "weighs a receiving number the route does not dial" });
       }
     }),
-  );
+  ));
 
-export const menuConfig = z.object({
+export const menuConfig = lazy(() => z.object({
   greeting: text(1000),
   options: z
     .array(z.object({ digit: z.enum(MENU_DIGITS), target }))
@@ -117,18 +118,18 @@ export const menuConfig = z.object({
   /** Times the menu is offered before the caller goes to `timeoutTarget`. */
   attempts: z._default(int(1, 5), 3),
   timeoutTarget: z.optional(target),
-});
+}));
 
-export const queueConfig = z.object({
+export const queueConfig = lazy(() => z.object({
   greeting: z.optional(text(1000)),
   holdMusicUrl: z.optional(z.url().check(z.maxLength(500))),
   receivingNumberIds: z.array(id).check(z.minLength(1, "a queue needs at least one agent's number"), z.maxLength(50)),
   pattern: z._default(z.enum(DIAL_PATTERNS), "round-robin"),
   maxWaitSeconds: z._default(int(10, 3600), 300),
   timeoutTarget: z.optional(target),
-});
+}));
 
-export const geoConfig = z.object({
+export const geoConfig = lazy(() => z.object({
   locations: z
     .array(
       z.object({
@@ -144,9 +145,9 @@ export const geoConfig = z.object({
     )
     .check(z.minLength(1, "a geo route needs at least one location"), z.maxLength(100)),
   default: target,
-});
+}));
 
-export const condition = z.discriminatedUnion("type", [
+export const condition = lazy(() => z.discriminatedUnion("type", [
   z.object({ type: z.literal("time"), days: z.array(weekday).check(z.minLength(1), z.maxLength(7)), from: clock, to: clock }),
   z.object({ type: z.literal("caller-type"), in: z.array(z.enum(CALLER_TYPES)).check(z.minLength(1)) }),
   z.object({ type: z.literal("known"), value: z.boolean() }),
@@ -155,24 +156,24 @@ export const condition = z.discriminatedUnion("type", [
   /** The tenant's business hours (schema/hours.ts): open, or closed (after hours, a holiday). */
   z.object({ type: z.literal("business-hours"), open: z.boolean() }),
   z.object({ type: z.literal("tag"), in: z.array(text(50)).check(z.minLength(1), z.maxLength(20)) }),
-]);
+]));
 export type Condition = z.infer<typeof condition>;
 
-export const conditionalConfig = z.object({
+export const conditionalConfig = lazy(() => z.object({
   rules: z.array(z.object({ when: z.array(condition).check(z.minLength(1), z.maxLength(10)), target })).check(z.minLength(1, "add at least one rule"), z.maxLength(50)),
   default: target,
-});
+}));
 
-export const agentConfig = z.object({ userId: id, noAnswer: z.optional(target) });
+export const agentConfig = lazy(() => z.object({ userId: id, noAnswer: z.optional(target) }));
 
-export const routeInput = z.discriminatedUnion("kind", [
+export const routeInput = lazy(() => z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("dial"), name: text(100), config: dialConfig }),
   z.object({ kind: z.literal("menu"), name: text(100), config: menuConfig }),
   z.object({ kind: z.literal("queue"), name: text(100), config: queueConfig }),
   z.object({ kind: z.literal("geo"), name: text(100), config: geoConfig }),
   z.object({ kind: z.literal("conditional"), name: text(100), config: conditionalConfig }),
   z.object({ kind: z.literal("agent"), name: text(100), config: agentConfig }),
-]);
+]));
 export type RouteInput = z.input<typeof routeInput>;
 /** A route as saved, before it has an id. */
 export type RouteBody = z.infer<typeof routeInput>;
@@ -184,16 +185,16 @@ export type Route = RouteBody & { id: string };
  * how a national number is read (the tenant's country when absent); `label`: the number as typed.
  */
 export const NEW_NUMBER_REF = /^new:[A-Za-z0-9_-]{1,40}$/;
-export const newReceivingNumber = z.object({
+export const newReceivingNumber = lazy(() => z.object({
   ref: z.string().check(z.regex(NEW_NUMBER_REF, 'must be like "new:1"')),
   number: ringTarget,
   country: z.optional(countryCode),
   label: z.optional(text(100)),
-});
+}));
 export type NewReceivingNumber = z.infer<typeof newReceivingNumber>;
 
 /** The body of `POST|PUT /api/routes`: a route, and the receiving numbers typed into it, saved together or not at all. */
-export const routeSave = z.intersection(
+export const routeSave = lazy(() => z.intersection(
   routeInput,
   z.object({
     newNumbers: z.optional(
@@ -207,7 +208,7 @@ export const routeSave = z.intersection(
       ),
     ),
   }),
-);
+));
 export type RouteSave = z.infer<typeof routeSave>;
 export type DialConfig = z.infer<typeof dialConfig>;
 export type MenuConfig = z.infer<typeof menuConfig>;

@@ -7,6 +7,7 @@
 import * as z from "zod";
 import { SMS_ALERT_CHOICES, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./constants.ts";
 import { crmTemplateProblem } from "./crm.ts";
+import { lazy } from "./lazy.ts";
 
 export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./constants.ts";
 export { crmTemplateProblem, crmUrl, CRM_PLACEHOLDERS, type CrmPlaceholder, type CrmValues } from "./crm.ts";
@@ -18,7 +19,7 @@ export type OutboundEventType = WebhookEventType | typeof TEST_EVENT_TYPE;
 export type WebhookPayload = { type: OutboundEventType; timestamp: string; data: unknown };
 
 /** An event before it is fanned out to the endpoints: its id names it in every delivery's record. */
-export const outboundEvent = z.object({
+export const outboundEvent = lazy(() => z.object({
   id: z.string().min(1).max(100),
   type: z.union([z.enum(WEBHOOK_EVENT_TYPES), z.literal(TEST_EVENT_TYPE)]),
   /** Epoch ms. */
@@ -31,25 +32,25 @@ export const outboundEvent = z.object({
   endpointId: z.string().max(100).optional(),
   /** Every number a call's route rang, not only the last (whose texts are "mine"); not sent to endpoints. */
   rang: z.array(z.string().max(32)).max(100).optional(),
-});
+}));
 export type OutboundEvent = z.input<typeof outboundEvent>;
 
 /** What travels on the outbound queue. Small: the payloads live in D1, the queue carries what to do. */
-export const outboundMessage = z.discriminatedUnion("kind", [
+export const outboundMessage = lazy(() => z.discriminatedUnion("kind", [
   /** An event happened: write a delivery per subscribed endpoint (and the SMS alerts it asks for), then wake each. */
   z.object({ kind: z.literal("event"), tenantId: z.string().min(1).max(100), event: outboundEvent }),
   /** Try this delivery (if it is still pending and this chain is its current one). */
   z.object({ kind: z.literal("delivery"), tenantId: z.string().min(1).max(100), deliveryId: z.string().min(1).max(100), chain: z.number().int().min(0) }),
   /** Send this SMS alert. */
   z.object({ kind: z.literal("sms"), tenantId: z.string().min(1).max(100), alertId: z.string().min(1).max(100) }),
-]);
+]));
 /** A message as a producer writes it, and as the consumer reads it (defaults filled in). */
 export type OutboundMessage = z.input<typeof outboundMessage>;
 export type QueuedMessage = z.output<typeof outboundMessage>;
 
 // Webhook endpoints -----------------------------------------------------------------------------
 
-const webhookUrl = z
+const webhookUrl = lazy(() => z
   .string()
   .trim()
   .max(2000, "must be at most 2000 characters")
@@ -64,40 +65,40 @@ const webhookUrl = z
       return;
     }
     if (url.username !== "" || url.password !== "") ctx.addIssue({ code: "custom", message: "must not carry a user name or password (the signature says who is sending)" });
-  });
+  }));
 
-const events = z
+const events = lazy(() => z
   .array(z.enum(WEBHOOK_EVENT_TYPES))
   .min(1, "subscribe to at least one event")
   .max(WEBHOOK_EVENT_TYPES.length * 2)
-  .transform((types) => [...new Set(types)]);
+  .transform((types) => [...new Set(types)]));
 
-const description = z
+const description = lazy(() => z
   .string()
   .trim()
   .max(200, "must be at most 200 characters")
   .nullish()
-  .transform((v) => (v ? v : null));
+  .transform((v) => (v ? v : null)));
 
-export const webhookCreate = z.object({ url: webhookUrl, events, description, enabled: z.boolean().default(true) });
+export const webhookCreate = lazy(() => z.object({ url: webhookUrl, events, description, enabled: z.boolean().default(true) }));
 export type WebhookCreate = z.input<typeof webhookCreate>;
 
 /** Only the fields sent change. Turning an endpoint on again starts its failure window afresh. */
-export const webhookUpdate = z
+export const webhookUpdate = lazy(() => z
   .object({ url: webhookUrl, events, description, enabled: z.boolean() })
   .partial()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update"));
 export type WebhookUpdate = z.input<typeof webhookUpdate>;
 
-export const deliveryListQuery = z.object({
+export const deliveryListQuery = lazy(() => z.object({
   status: z.enum(["pending", "delivered", "failed"]).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
+}));
 
 // Open in CRM -----------------------------------------------------------------------------------
 
-export const crmUrlTemplate = z
+export const crmUrlTemplate = lazy(() => z
   .string()
   .trim()
   .max(2000, "must be at most 2000 characters")
@@ -106,8 +107,8 @@ export const crmUrlTemplate = z
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   })
   .nullable()
-  .transform((t) => (t ? t : null));
+  .transform((t) => (t ? t : null)));
 
 // SMS alerts ------------------------------------------------------------------------------------
 
-export const smsAlertChoice = z.enum(SMS_ALERT_CHOICES);
+export const smsAlertChoice = lazy(() => z.enum(SMS_ALERT_CHOICES));

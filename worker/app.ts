@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono, type ErrorHandler, type NotFoundHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { except } from "hono/combine";
 import { HTTPException } from "hono/http-exception";
+import { mount } from "hono/mount";
 import { secureHeaders } from "hono/secure-headers";
 import { auditLog } from "./audit/log.ts";
 import { auditRoutes } from "./audit/routes.ts";
@@ -33,53 +34,84 @@ import { timingSafeEqualText } from "./lib/crypto.ts";
 import { apiError } from "./lib/errors.ts";
 import { getDb } from "../schema/d1.ts";
 import { tenants } from "../schema/db.ts";
+import { lazy } from "../schema/lazy.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** A Switchboard no tenant uses, for health checks. */
 const HEALTH_OBJECT = "health-check";
 
-const api = new Hono<AppEnv>()
-  .use(
-    // CSV imports may be larger than any JSON body.
-    except("/api/*/import", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => apiError(c, 413, `Request body is larger than ${MAX_BODY_BYTES / 1024} KB`) })),
-    // Cookies ride along on cross-site requests; a bearer key does not, so only cookie requests need the check.
-    except((c) => c.req.header("Authorization") !== undefined, sameOrigin()),
-    // Everything but what gets a newcomer in needs a session or an API key, and what it asks must be
-    // within the user's role (a key: its role and its scopes).
-    except((c) => isPublic(c.req.method, c.req.path), requireAuth(), authorize()),
-    // After the checks, so what they refuse is never logged; around every route, so none can forget.
-    auditLog(),
-  )
-  .route("/auth/reset", resetRoutes)
-  .route("/auth", authRoutes)
-  .route("/signup", signupRoutes)
-  .use("/*/import", bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => apiError(c, 413, `File is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`) }))
-  .route("/contacts/import", contactImportRoutes)
-  .route("/contacts", contactRoutes)
-  .route("/calls.csv", callCsvRoutes)
-  .route("/calls", callRoutes)
-  .route("/campaigns", campaignRoutes)
-  .route("/income", incomeRoutes)
-  .route("/reports", sourceReportRoutes)
-  .route("/reports", reportRoutes)
-  .route("/tenant", tenantRoutes)
-  .route("/provider-accounts", providerAccountRoutes)
-  .route("/keys", apiKeyRoutes)
-  .route("/users", userRoutes)
-  .route("/invitations", invitationRoutes)
-  .route("/receiving-numbers", receivingNumberRoutes)
-  .route("/routes", routeRoutes)
-  .route("/business-hours", businessHoursRoutes)
-  .route("/tracking-numbers", trackingNumberRoutes)
-  .route("/pools", poolRoutes)
-  .route("/profile", profileRoutes)
-  .route("/setup", setupRoutes)
-  .route("/audit", auditRoutes)
-  .route("/webhooks", webhookRoutes);
+/** Unmatched paths, in the API's words. */
+const notFound: NotFoundHandler<AppEnv> = (c) => apiError(c, 404, `No route for ${c.req.method} ${new URL(c.req.url).pathname}`);
 
-const webhooks = new Hono<AppEnv>().use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text(`Request body is larger than ${MAX_BODY_BYTES / 1024} KB`, 413) }));
-// Each provider's webhooks under /webhooks/<provider id>/, all through the one inbound flow.
-for (const adapter of ADAPTERS) webhooks.route(`/${adapter.id}`, inboundWebhooks(adapter));
+const onError: ErrorHandler<AppEnv> = (err, c) => {
+  if (err instanceof HTTPException) {
+    // Hono raises these for malformed bodies and the like: the client's fault, said plainly.
+    const fallback = err.status === 403 ? "Cross-site request refused" : "Bad request";
+    return apiError(c, err.status as 400, err.message || fallback);
+  }
+  console.error("unhandled error", err);
+  return apiError(c, 500, "Internal error");
+};
+
+/**
+ * The REST API and the providers' webhooks are apps of their own, each made at its first request
+ * (schema/lazy.ts): an isolate that starts for a call makes the webhooks' routes and none of the
+ * API's, one that serves only the dashboard the reverse, and a Durable Object's isolate neither. Each
+ * answers an unmatched path and an error as the app does.
+ */
+export const api = lazy(() =>
+  new Hono<AppEnv>()
+    .basePath("/api")
+    .use(
+      // CSV imports may be larger than any JSON body.
+      except("/api/*/import", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => apiError(c, 413, `Request body is larger than ${MAX_BODY_BYTES / 1024} KB`) })),
+      // Cookies ride along on cross-site requests; a bearer key does not, so only cookie requests need the check.
+      except((c) => c.req.header("Authorization") !== undefined, sameOrigin()),
+      // Everything but what gets a newcomer in needs a session or an API key, and what it asks must be
+      // within the user's role (a key: its role and its scopes).
+      except((c) => isPublic(c.req.method, c.req.path), requireAuth(), authorize()),
+      // After the checks, so what they refuse is never logged; around every route, so none can forget.
+      auditLog(),
+    )
+    .route("/auth/reset", resetRoutes)
+    .route("/auth", authRoutes)
+    .route("/signup", signupRoutes)
+    .use("/*/import", bodyLimit({ maxSize: MAX_IMPORT_BYTES, onError: (c) => apiError(c, 413, `File is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`) }))
+    .route("/contacts/import", contactImportRoutes)
+    .route("/contacts", contactRoutes)
+    .route("/calls.csv", callCsvRoutes)
+    .route("/calls", callRoutes)
+    .route("/campaigns", campaignRoutes)
+    .route("/income", incomeRoutes)
+    .route("/reports", sourceReportRoutes)
+    .route("/reports", reportRoutes)
+    .route("/tenant", tenantRoutes)
+    .route("/provider-accounts", providerAccountRoutes)
+    .route("/keys", apiKeyRoutes)
+    .route("/users", userRoutes)
+    .route("/invitations", invitationRoutes)
+    .route("/receiving-numbers", receivingNumberRoutes)
+    .route("/routes", routeRoutes)
+    .route("/business-hours", businessHoursRoutes)
+    .route("/tracking-numbers", trackingNumberRoutes)
+    .route("/pools", poolRoutes)
+    .route("/profile", profileRoutes)
+    .route("/setup", setupRoutes)
+    .route("/audit", auditRoutes)
+    .route("/webhooks", webhookRoutes)
+    .notFound(notFound)
+    .onError(onError),
+);
+
+export const webhooks = lazy(() => {
+  const app = new Hono<AppEnv>().basePath("/webhooks").use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.text(`Request body is larger than ${MAX_BODY_BYTES / 1024} KB`, 413) }));
+  // Each provider's webhooks under /webhooks/<provider id>/, all through the one inbound flow.
+  for (const adapter of ADAPTERS) app.route(`/${adapter.id}`, inboundWebhooks(adapter));
+  return app.notFound(notFound).onError(onError);
+});
+
+/** Hands a request to one of those apps as it came (its path whole), with the same bindings and context. */
+const handOver = (to: { fetch: Hono<AppEnv>["fetch"] }) => mount((request: Request, env: Env, ctx: ExecutionContext | undefined) => to.fetch(request, env, ctx), { replaceRequest: false });
 
 /**
  * What every answer of the Worker says to a browser (the dashboard's own files get the same from
@@ -137,21 +169,13 @@ export const app = new Hono<AppEnv>()
     await switchboard.reset().catch(() => undefined);
     return c.json({ ok: true, startedAt });
   })
-  .route("/api", api)
-  .route("/webhooks", webhooks)
+  .all("/api/*", handOver(api))
+  .all("/webhooks/*", handOver(webhooks))
   .route("/parties", realtimeRoutes)
   // Dynamic number insertion: the snippet websites load, and the number it asks for each visit.
   .get("/dni.js", snippet)
   .route("/dni", visitRoutes)
-  .notFound((c) => apiError(c, 404, `No route for ${c.req.method} ${new URL(c.req.url).pathname}`))
-  .onError((err, c) => {
-    if (err instanceof HTTPException) {
-      // Hono raises these for malformed bodies and the like: the client's fault, said plainly.
-      const fallback = err.status === 403 ? "Cross-site request refused" : "Bad request";
-      return apiError(c, err.status as 400, err.message || fallback);
-    }
-    console.error("unhandled error", err);
-    return apiError(c, 500, "Internal error");
-  });
+  .notFound(notFound)
+  .onError(onError);
 
 export type App = typeof app;

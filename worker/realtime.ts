@@ -13,13 +13,14 @@ import type { AppEnv } from "./env.ts";
 import { apiError } from "./lib/errors.ts";
 import { originAllowed } from "./lib/origin.ts";
 import { validate } from "./lib/validate.ts";
+import { lazy } from "../schema/lazy.ts";
 
-const query = z.object({
+const query = lazy(() => z.object({
   since: z.coerce.number().int().min(0).optional(),
   frames: z.literal("many").optional(),
   // partysocket names each connection; kept as it is.
   _pk: z.string().max(100).optional(),
-});
+}));
 
 export const realtimeRoutes = new Hono<AppEnv>().get("/switchboard/:slug", validate("query", query), async (c) => {
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") return apiError(c, 426, "Expected a WebSocket upgrade");

@@ -5,7 +5,7 @@
  */
 import { API_SCOPES, type UserRole } from "../../schema/constants.ts";
 import { env } from "cloudflare:workers";
-import { app } from "../../worker/app.ts";
+import { api, app, webhooks } from "../../worker/app.ts";
 import { SESSION_COOKIE } from "../../worker/auth/middleware.ts";
 import { createSession } from "../../worker/auth/queries.ts";
 import { db } from "./helpers.ts";
@@ -14,11 +14,12 @@ import { apiJson } from "./routing-helpers.ts";
 import { createTwilioTenant, parentStatus, startCall, switchboardOf, type TwilioTenant } from "./twilio-helpers.ts";
 
 /**
- * "METHOD path" of every handler the app registers. `app.routes` lists middleware too (`.use()` is
- * method ALL) and one entry per handler of a chain (validators, requireAdmin): kept once each.
+ * "METHOD path" of every handler the app registers, the API's and the webhooks' apps included (the
+ * app hands /api/* and /webhooks/* to them). `routes` lists middleware too (`.use()` is method ALL)
+ * and one entry per handler of a chain (validators, requireAdmin): kept once each.
  */
 export function registeredRoutes(): string[] {
-  return [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))];
+  return [...new Set([app, api, webhooks].flatMap((a) => a.routes).filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))];
 }
 
 /** The path parameters of a route pattern, in order (`/api/campaigns/:id/costs/:costId` → id, costId). */

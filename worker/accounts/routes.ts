@@ -16,16 +16,17 @@ import { apiError } from "../lib/errors.ts";
 import { refuseInvalid, validate } from "../lib/validate.ts";
 import { adapterOf, credentialsOf, providerIds } from "../providers/index.ts";
 import { noteAudit } from "../audit/note.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
 type Row = typeof providerAccounts.$inferSelect;
 
-const providerParam = z.object({ provider: z.enum(providerIds, "must be a provider Switchboard speaks") });
+const providerParam = lazy(() => z.object({ provider: z.enum(providerIds, "must be a provider Switchboard speaks") }));
 /**
  * Not credentials: whether numbers come from the sandbox's fictional range instead of the provider,
  * and, from a user's session, that user's current password, which confirms the change.
  */
-const settings = z.object({ sandbox: z.boolean().default(false), currentPassword: z.string().max(200).optional() });
+const settings = lazy(() => z.object({ sandbox: z.boolean().default(false), currentPassword: z.string().max(200).optional() }));
 
 async function present(c: C, row: Row) {
   const adapter = adapterOf(row.provider);
@@ -40,7 +41,7 @@ async function present(c: C, row: Row) {
 
 const scope = (c: C, provider: string) => and(eq(providerAccounts.tenantId, c.get("auth").tenant.id), eq(providerAccounts.provider, provider as Row["provider"]));
 
-export const providerAccountRoutes = new Hono<AppEnv>()
+export const providerAccountRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const rows = await getDb(c.env.DB).select().from(providerAccounts).where(eq(providerAccounts.tenantId, c.get("auth").tenant.id));
     return c.json({ items: await Promise.all(rows.map((r) => present(c, r))) });
@@ -148,4 +149,4 @@ export const providerAccountRoutes = new Hono<AppEnv>()
     if (sandbox) return c.json({ ok: true, account: `${adapter.accountOf(credentials)} (sandbox: not called)` });
     if (!adapter.check) return c.json({ ok: true, account: `${adapter.name}: nothing to call (Switchboard checks the secret on every event it sends)` });
     return c.json(await adapter.check(credentials));
-  });
+  }));

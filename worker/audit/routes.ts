@@ -11,10 +11,11 @@ import { auditEvents } from "../../schema/db.ts";
 import { getDb } from "../../schema/d1.ts";
 import type { AppEnv } from "../env.ts";
 import { validate } from "../lib/validate.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 const CURSOR = /^(\d{1,15})\.([A-Za-z0-9_-]{1,100})$/;
 
-export const auditQuery = z.object({
+export const auditQuery = lazy(() => z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z
     .string()
@@ -24,9 +25,9 @@ export const auditQuery = z.object({
       return { at: Number(at), id: id! };
     })
     .optional(),
-});
+}));
 
-export const auditRoutes = new Hono<AppEnv>().get("/", validate("query", auditQuery), async (c) => {
+export const auditRoutes = lazy(() => new Hono<AppEnv>().get("/", validate("query", auditQuery), async (c) => {
   const { limit, before } = c.req.valid("query");
   const mine = eq(auditEvents.tenantId, c.get("auth").tenant.id);
   const older = before ? or(lt(auditEvents.at, before.at), and(eq(auditEvents.at, before.at), lt(auditEvents.id, before.id))) : undefined;
@@ -40,4 +41,4 @@ export const auditRoutes = new Hono<AppEnv>().get("/", validate("query", auditQu
   const items = rows.slice(0, limit).map(({ tenantId: _, ...event }) => event);
   const last = items.at(-1);
   return c.json({ items, next: rows.length > limit && last ? `${last.at}.${last.id}` : null });
-});
+}));

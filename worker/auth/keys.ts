@@ -16,6 +16,7 @@ import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { createApiKey } from "./queries.ts";
 import { noteAudit, plural } from "../audit/note.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 const POWERS: readonly ApiScope[] = POWER_SCOPES;
 
@@ -65,7 +66,7 @@ function scopesInWords(scopes: ApiScope[]) {
   return parts.length ? parts.join(" and ") : "no scope";
 }
 
-export const apiKeyRoutes = new Hono<AppEnv>()
+export const apiKeyRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const rows = await getDb(c.env.DB)
       .select({
@@ -103,7 +104,7 @@ export const apiKeyRoutes = new Hono<AppEnv>()
     });
     return c.json(made, 201);
   })
-  .delete("/:id", validate("param", z.object({ id: z.string().min(1).max(100) })), async (c) => {
+  .delete("/:id", validate("param", lazy(() => z.object({ id: z.string().min(1).max(100) }))), async (c) => {
     const db = getDb(c.env.DB);
     const { tenant } = c.get("auth");
     const { id } = c.req.valid("param");
@@ -119,4 +120,4 @@ export const apiKeyRoutes = new Hono<AppEnv>()
       details: { name: key.name, prefix: key.prefix, revoked },
     });
     return c.body(null, 204);
-  });
+  }));

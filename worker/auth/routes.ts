@@ -12,6 +12,7 @@ import { closeSessionSockets } from "./sessions.ts";
 import { SESSION_TTL_MS, clearLoginFailures, countAttempt, createSession, deleteSession, findUserByEmail, loginWait, recordLoginFailure } from "./queries.ts";
 import { sessions, tenants, users } from "../../schema/db.ts";
 import { and, eq, ne } from "drizzle-orm";
+import { lazy } from "../../schema/lazy.ts";
 
 /** The client asking: the address Cloudflare saw (`CF-Connecting-IP`); locally, there is one client. */
 export function clientOf(c: { req: { header(name: string): string | undefined } }) {
@@ -52,7 +53,7 @@ export async function startSession(c: Context<AppEnv>, db: Db, user: typeof user
 // Verified when the email is unknown, so that a wrong email costs as long as a wrong password.
 const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-export const authRoutes = new Hono<AppEnv>()
+export const authRoutes = lazy(() => new Hono<AppEnv>()
   .post("/login", validate("json", loginBody), async (c) => {
     const { email, password } = c.req.valid("json");
     const db = getDb(c.env.DB);
@@ -129,4 +130,4 @@ export const authRoutes = new Hono<AppEnv>()
     // crmUrlTemplate: the popup's "Open in CRM" link (schema/webhooks.ts crmUrl fills it in), or null for none.
     const tenant = { id: auth.tenant.id, slug: auth.tenant.slug, name: auth.tenant.name, timeZone: auth.tenant.timeZone, country: auth.tenant.defaultCountry, crmUrlTemplate: auth.tenant.crmUrlTemplate };
     return auth.via === "session" ? c.json({ via: auth.via, user: auth.user, tenant }) : c.json({ via: auth.via, apiKey: auth.apiKey, tenant });
-  });
+  }));

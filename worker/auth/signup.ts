@@ -15,6 +15,7 @@ import { validate } from "../lib/validate.ts";
 import { overLimit, startSession } from "./routes.ts";
 import { findUserByEmail } from "./queries.ts";
 import { firstFreeSlug, sandboxTwilioCredentials, slugOf } from "./new-tenant.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 // The operator's CLI (scripts/admin.ts) makes tenants the same way, from ./new-tenant.ts.
 export { slugOf };
@@ -26,7 +27,7 @@ async function freeSlug(db: Db, base: string) {
   return firstFreeSlug(base, new Set((await db.select({ slug: tenants.slug }).from(tenants).where(or(eq(tenants.slug, base), like(tenants.slug, `${base}-%`)))).map((t) => t.slug)));
 }
 
-export const signupRoutes = new Hono<AppEnv>().post("/", validate("json", signupBody), async (c) => {
+export const signupRoutes = lazy(() => new Hono<AppEnv>().post("/", validate("json", signupBody), async (c) => {
   if (c.env.SIGNUP === "closed") return apiError(c, 403, "Sign-up is closed here; ask an admin of your business for an account");
   const body = c.req.valid("json");
   const db = getDb(c.env.DB);
@@ -57,4 +58,4 @@ export const signupRoutes = new Hono<AppEnv>().post("/", validate("json", signup
     return c.json(await startSession(c, db, created!), 201);
   }
   return apiError(c, 503, "Could not pick a free address for the business; try again");
-});
+}));

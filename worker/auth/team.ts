@@ -20,9 +20,10 @@ import { INVITATION_TTL_MS, RESET_TTL_MS, newLink, tokenHashOf } from "./links.t
 import { findUserByEmail } from "./queries.ts";
 import { overLimit, startSession } from "./routes.ts";
 import { closeSessionSockets, reconnectUserSockets } from "./sessions.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = z.object({ id: z.string().min(1).max(100) });
+const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
 
 /** Who acts, as the team screens and the audit log name them. */
 export function actorName(c: C) {
@@ -56,7 +57,7 @@ async function updateUser(db: Db, tenantId: string, user: typeof users.$inferSel
   return updated;
 }
 
-export const userRoutes = new Hono<AppEnv>()
+export const userRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const db = getDb(c.env.DB);
     const tenantId = c.get("auth").tenant.id;
@@ -117,7 +118,7 @@ export const userRoutes = new Hono<AppEnv>()
     ]);
     noteAudit(c, { action: "user.reset_link_created", targetType: "user", targetId: user.id, summary: `Made a password link for ${user.name} (${user.email})` });
     return c.json({ url: link.url, expiresAt }, 201);
-  });
+  }));
 
 /** Where an invitation stands; undefined when it can still be accepted. */
 function unusable(inv: typeof invitations.$inferSelect | undefined, now = Date.now()) {
@@ -129,7 +130,7 @@ function unusable(inv: typeof invitations.$inferSelect | undefined, now = Date.n
 
 const EMAIL_TAKEN = "This email already has a Switchboard account";
 
-export const invitationRoutes = new Hono<AppEnv>()
+export const invitationRoutes = lazy(() => new Hono<AppEnv>()
   // Public: the newcomer holds the token and nothing else.
   .get("/accept", validate("query", linkQuery), async (c) => {
     const db = getDb(c.env.DB);
@@ -226,7 +227,7 @@ export const invitationRoutes = new Hono<AppEnv>()
     if (!gone) return apiError(c, 404, "No such invitation");
     noteAudit(c, { action: "invitation.withdrawn", targetType: "invitation", targetId: gone.id, summary: `Withdrew the invitation of ${gone.email} (${gone.role})` });
     return c.body(null, 204);
-  });
+  }));
 
 /** Where a password link stands; undefined when it can still be used. */
 function unusableReset(row: { usedAt: number | null; expiresAt: number; disabledAt: number | null } | undefined, now = Date.now()) {
@@ -247,7 +248,7 @@ async function findReset(db: Db, token: string) {
 }
 
 /** Public, like the login: `GET|POST /api/auth/reset` sets a password from a single-use link. */
-export const resetRoutes = new Hono<AppEnv>()
+export const resetRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", validate("query", linkQuery), async (c) => {
     const db = getDb(c.env.DB);
     const refused = await overLimit(c, db, "link", "Too many tries from here; try again later");
@@ -289,4 +290,4 @@ export const resetRoutes = new Hono<AppEnv>()
     const user = await db.query.users.findFirst({ where: eq(users.id, row.userId) });
     noteAudit(c, { action: "user.password_set", targetType: "user", targetId: row.userId, summary: `${row.name} (${row.email}) set a password from a link`, actor: { type: "user", id: row.userId, name: row.name, tenantId: row.tenantId } });
     return c.json(await startSession(c, db, user!));
-  });
+  }));

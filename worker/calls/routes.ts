@@ -22,9 +22,10 @@ import { contactsChanged } from "../contacts/routes.ts";
 import type { CallVisit } from "../../schema/visits.ts";
 import { emitEvent } from "../outbound/events.ts";
 import { getContact } from "../contacts/queries.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = z.object({ id: z.string().min(1).max(100) });
+const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
 const MISSED = ["no-answer", "busy", "failed", "canceled"] as const;
 
 const columns = {
@@ -142,7 +143,7 @@ function callFilters(tenant: { id: string; timeZone: string }, q: z.infer<typeof
 }
 
 /** The call log as CSV, with the same filters as the list (at most 50,000 calls). */
-export const callCsvRoutes = new Hono<AppEnv>().get("/", validate("query", callListQuery), async (c) => {
+export const callCsvRoutes = lazy(() => new Hono<AppEnv>().get("/", validate("query", callListQuery), async (c) => {
   const { tenant } = c.get("auth");
   await settledCallLog(c.env, tenant.id);
   const rows = await logged(getDb(c.env.DB)).where(callFilters(tenant, c.req.valid("query"))).orderBy(desc(calls.startedAt)).limit(50_000);
@@ -179,9 +180,9 @@ export const callCsvRoutes = new Hono<AppEnv>().get("/", validate("query", callL
     columns,
   );
   return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": 'attachment; filename="calls.csv"' });
-});
+}));
 
-export const callRoutes = new Hono<AppEnv>()
+export const callRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", validate("query", callListQuery), async (c) => {
     const q = c.req.valid("query");
     const where = callFilters(c.get("auth").tenant, q);
@@ -243,4 +244,4 @@ export const callRoutes = new Hono<AppEnv>()
     const saved = { ...row, live: !isTerminal(row.status) };
     emitEvent(c, "call.info_saved", saved, { callId: id });
     return c.json(saved);
-  });
+  }));

@@ -8,8 +8,9 @@ import { emitEvent } from "../outbound/events.ts";
 import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { addPhone, createContact, deleteContact, getContact, listContacts, normalisePhoneInputs, updateContact } from "./queries.ts";
+import { lazy } from "../../schema/lazy.ts";
 
-const idParam = z.object({ id: z.string().min(1).max(100) });
+const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
 
 /** Phones that do not read as numbers, reported like any other invalid body. */
 function invalidPhones(c: Context<AppEnv>, issues: { path: string; message: string }[]) {
@@ -29,7 +30,7 @@ export async function contactsChanged(c: Context<AppEnv>, contactIds: string[] |
   }
 }
 
-export const contactRoutes = new Hono<AppEnv>()
+export const contactRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", validate("query", contactListQuery), async (c) => {
     const { tenant } = c.get("auth");
     const query = c.req.valid("query");
@@ -94,4 +95,4 @@ export const contactRoutes = new Hono<AppEnv>()
     const deleted = await deleteContact(getDb(c.env.DB), c.get("auth").tenant.id, id);
     if (deleted) await contactsChanged(c, [id]);
     return deleted ? c.body(null, 204) : apiError(c, 404, "No such contact");
-  });
+  }));

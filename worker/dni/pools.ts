@@ -17,9 +17,10 @@ import { apiError } from "../lib/errors.ts";
 import { validate } from "../lib/validate.ts";
 import { changesOf, noteAudit, plural } from "../audit/note.ts";
 import { routingChanged } from "../routing/checks.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = z.object({ id: z.string().min(1).max(100) });
+const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
 
 type PoolRow = typeof numberPools.$inferSelect;
 
@@ -110,7 +111,7 @@ async function nameTaken(c: C, db: Db, name: string, except: string | null) {
   return found !== undefined && found.id !== except;
 }
 
-export const poolRoutes = new Hono<AppEnv>()
+export const poolRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const db = getDb(c.env.DB);
     const rows = await db.select().from(numberPools).where(eq(numberPools.tenantId, c.get("auth").tenant.id)).orderBy(asc(numberPools.createdAt), asc(numberPools.id));
@@ -180,4 +181,4 @@ export const poolRoutes = new Hono<AppEnv>()
     await routingChanged(c);
     noteAudit(c, { action: "pool.deleted", targetType: "pool", targetId: gone.id, summary: `Deleted pool "${gone.name}": its numbers are fixed tracking numbers again`, details: gone });
     return c.body(null, 204);
-  });
+  }));

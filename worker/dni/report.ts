@@ -16,6 +16,7 @@ import type { AppEnv } from "../env.ts";
 import { validate } from "../lib/validate.ts";
 import { settledCallLog } from "../calls/routes.ts";
 import { toCsv } from "../marketing/csv.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 export type SourceLine = {
   /** Null for calls that came from no website visit. */
@@ -122,7 +123,7 @@ export async function sourceReport(db: Db, tenantId: string, from: string, to: s
 const pct = (x: number | null) => (x === null ? "" : (x * 100).toFixed(1));
 const money = (cents: number) => (cents / 100).toFixed(2);
 
-export const sourceReportRoutes = new Hono<AppEnv>()
+export const sourceReportRoutes = lazy(() => new Hono<AppEnv>()
   .get("/sources", validate("query", reportQuery), async (c) => {
     const { from, to } = c.req.valid("query");
     await settledCallLog(c.env, c.get("auth").tenant.id);
@@ -147,4 +148,4 @@ export const sourceReportRoutes = new Hono<AppEnv>()
       income: money(l.incomeCents),
     }));
     return c.body(toCsv(rows, columns), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="sources-${from}-to-${to}.csv"` });
-  });
+  }));

@@ -30,9 +30,10 @@ import { parseAmount, parseCsv, toCsv } from "./csv.ts";
 import { campaignReport } from "./report.ts";
 import { settledCallLog } from "../calls/routes.ts";
 import { amount, changesOf, noteAudit, plural } from "../audit/note.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = z.object({ id: z.string().min(1).max(100) });
+const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 
 async function csvBody(c: C) {
@@ -47,7 +48,7 @@ async function csvBody(c: C) {
 
 // Campaigns ---------------------------------------------------------------------------------------
 
-export const campaignRoutes = new Hono<AppEnv>()
+export const campaignRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const { tenant } = c.get("auth");
     const db = getDb(c.env.DB);
@@ -130,7 +131,7 @@ export const campaignRoutes = new Hono<AppEnv>()
     });
     return c.json({ id: row!.id, spentOn: row!.spentOn, amountCents: row!.amountCents, note: row!.note }, 201);
   })
-  .delete("/:id/costs/:costId", validate("param", z.object({ id: z.string().max(100), costId: z.string().max(100) })), async (c) => {
+  .delete("/:id/costs/:costId", validate("param", lazy(() => z.object({ id: z.string().max(100), costId: z.string().max(100) }))), async (c) => {
     const { id, costId } = c.req.valid("param");
     const db = getDb(c.env.DB);
     const tenantId = c.get("auth").tenant.id;
@@ -148,7 +149,7 @@ export const campaignRoutes = new Hono<AppEnv>()
       details: { costId: gone.id, spentOn: gone.spentOn, amountCents: gone.amountCents },
     });
     return c.body(null, 204);
-  });
+  }));
 
 /** A campaign's fields as an audit event names them. */
 const CAMPAIGN_FIELDS = { name: "name", channel: "channel", monthlyCostCents: "monthly cost (cents)", startsOn: "start", endsOn: "end" } as const;
@@ -201,7 +202,7 @@ async function contactsFor(db: Db, tenantId: string, country: string, rows: Reco
   };
 }
 
-export const incomeRoutes = new Hono<AppEnv>()
+export const incomeRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", validate("query", incomeListQuery), async (c) => {
     const { tenant } = c.get("auth");
     const q = c.req.valid("query");
@@ -332,7 +333,7 @@ export const incomeRoutes = new Hono<AppEnv>()
       details: { imported: good.length, refused: refused.length, totalCents: total },
     });
     return c.json({ imported: good.length, refused, message: summary(good.length, refused.length) });
-  });
+  }));
 
 /** Income's fields as an audit event names them. */
 const INCOME_FIELDS = { contactId: "contact", amountCents: "amount (cents)", receivedOn: "received on", reference: "reference", callId: "call" } as const;
@@ -355,7 +356,7 @@ async function insertInBatches<T extends typeof income | typeof contacts | typeo
  * CSV with a header: name, kind (customer, vendor, employee or lead; customer if empty), company,
  * email, notes, tags (separated by ;), and phones in columns phone, main, mobile, work, other.
  */
-export const contactImportRoutes = new Hono<AppEnv>().post("/", async (c) => {
+export const contactImportRoutes = lazy(() => new Hono<AppEnv>().post("/", async (c) => {
   const { tenant } = c.get("auth");
   const body = await csvBody(c);
   if ("refused" in body) return body.refused;
@@ -406,14 +407,14 @@ export const contactImportRoutes = new Hono<AppEnv>().post("/", async (c) => {
     details: { imported: contactRows.length, phones: phoneRows.length, refused: refused.length },
   });
   return c.json({ imported: contactRows.length, refused, message: summary(contactRows.length, refused.length) });
-});
+}));
 
 // Reports --------------------------------------------------------------------------------------------
 
 export const money = (cents: number | null) => (cents === null ? "" : (cents / 100).toFixed(2));
 const pct = (x: number | null) => (x === null ? "" : (x * 100).toFixed(1));
 
-export const reportRoutes = new Hono<AppEnv>()
+export const reportRoutes = lazy(() => new Hono<AppEnv>()
   .get("/campaigns", validate("query", reportQuery), async (c) => {
     const { from, to } = c.req.valid("query");
     await settledCallLog(c.env, c.get("auth").tenant.id);
@@ -441,7 +442,7 @@ export const reportRoutes = new Hono<AppEnv>()
       cost_per_new_customer: money(l.costPerNewCustomerCents),
     }));
     return c.body(toCsv(rows, columns), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="campaigns-${from}-to-${to}.csv"` });
-  });
+  }));
 
 // Settings ----------------------------------------------------------------------------------------------
 
@@ -450,7 +451,7 @@ function tenantView(t: typeof tenants.$inferSelect) {
   return { id: t.id, slug: t.slug, name: t.name, timeZone: t.timeZone, defaultCountry: t.defaultCountry, attributionWindowDays: t.attributionWindowDays, siteOrigins: t.siteOrigins, crmUrlTemplate: t.crmUrlTemplate };
 }
 
-export const tenantRoutes = new Hono<AppEnv>()
+export const tenantRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const t = (await getDb(c.env.DB).query.tenants.findFirst({ where: eq(tenants.id, c.get("auth").tenant.id) }))!;
     return c.json(tenantView(t));
@@ -463,4 +464,4 @@ export const tenantRoutes = new Hono<AppEnv>()
     const { changes, text } = changesOf(before, c.req.valid("json"), { name: "business name", timeZone: "time zone", defaultCountry: "country", attributionWindowDays: "attribution window (days)", crmUrlTemplate: "CRM link", siteOrigins: "website origins" });
     noteAudit(c, { action: "tenant.updated", targetType: "tenant", targetId: t!.id, summary: `Changed settings: ${text}`, details: { changes } });
     return c.json(tenantView(t!));
-  });
+  }));

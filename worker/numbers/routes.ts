@@ -26,13 +26,14 @@ import { SandboxNumbers } from "../providers/sandbox/numbers.ts";
 import { numberWebhooks } from "../webhooks/inbound.ts";
 import { placeTestCall, testCallBody } from "./test-call.ts";
 import { changesOf, noteAudit, plural } from "../audit/note.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = z.object({ id: z.string().min(1).max(100) });
-const nullablePhone = z.string().trim().min(1).max(40).nullable();
-const nullableId = z.string().min(1).max(100).nullable();
+const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
+const nullablePhone = lazy(() => z.string().trim().min(1).max(40).nullable());
+const nullableId = lazy(() => z.string().min(1).max(100).nullable());
 
-const searchQuery = z
+const searchQuery = lazy(() => z
   .object({
     areaCode: z.string().regex(/^\d{3}$/, "must be a three-digit area code").optional(),
     near: z.string().trim().min(3).max(40).optional(),
@@ -40,9 +41,9 @@ const searchQuery = z
     limit: z.coerce.number().int().min(1).max(50).default(20),
     provider: z.enum(providerIds).optional(),
   })
-  .refine((q) => q.areaCode || q.near || q.region, "search by areaCode, near or region");
+  .refine((q) => q.areaCode || q.near || q.region, "search by areaCode, near or region"));
 
-const buyBody = z.object({
+const buyBody = lazy(() => z.object({
   number: z.string().trim().min(3).max(40),
   /** Which of the tenant's provider accounts buys it; by default the first the tenant set up. */
   provider: z.enum(providerIds).optional(),
@@ -54,9 +55,9 @@ const buyBody = z.object({
   record: z.boolean().default(false),
   /** Where its calls go while the business is closed, as PATCH takes it; absent or null: the business hours' own. */
   afterHoursTarget: z.optional(trackingAfterHours),
-});
+}));
 
-const trackingUpdate = z
+const trackingUpdate = lazy(() => z
   .object({
     label: z.string().trim().max(100),
     campaignId: nullableId,
@@ -69,12 +70,12 @@ const trackingUpdate = z
     afterHoursTarget: trackingAfterHours,
   })
   .partial()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update"));
 
-const failsafeBulk = z.object({
+const failsafeBulk = lazy(() => z.object({
   trackingNumberIds: z.array(z.string().min(1).max(100)).min(1, "name at least one tracking number").max(500),
   failsafeNumber: nullablePhone,
-});
+}));
 
 type Account = typeof providerAccounts.$inferSelect;
 type Shop = {
@@ -190,7 +191,7 @@ export function presentTracking(t: typeof trackingNumbers.$inferSelect) {
   };
 }
 
-export const trackingNumberRoutes = new Hono<AppEnv>()
+export const trackingNumberRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const { tenant } = c.get("auth");
     const db = getDb(c.env.DB);
@@ -397,4 +398,4 @@ export const trackingNumberRoutes = new Hono<AppEnv>()
       details: { failsafeNumber: failsafeNumber ?? null, trackingNumberIds: ids, numbers, previous: Object.fromEntries(rows.map((r) => [r.number, r.failsafeNumber])) },
     });
     return c.json({ updated: ids.length, failsafeNumber: failsafeNumber ?? null });
-  });
+  }));

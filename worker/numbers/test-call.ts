@@ -16,20 +16,21 @@ import type { AppEnv } from "../env.ts";
 import { apiError } from "../lib/errors.ts";
 import { adapterOf, credentialsOf } from "../providers/index.ts";
 import { numberWebhooks } from "../webhooks/inbound.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 /** The caller a test call comes from unless the body names one: fictional (555-01xx), never a person. */
 export const TEST_CALLER = "+14155550199";
 /** How long a test call rings before the caller gives up (the provider's dial timeout is 30 s). */
 export const TEST_CALL_RING_SECONDS = 25;
 
-export const testCallBody = z.object({
+export const testCallBody = lazy(() => z.object({
   from: z
     .string()
     .trim()
     .regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number like +14155550123")
     .refine((n) => normalisePhone(n) !== null, "is not a valid phone number")
     .optional(),
-});
+}));
 
 type C = Context<AppEnv>;
 

@@ -20,14 +20,15 @@ import { enqueue } from "./queue.ts";
 import { createDeliveries, deliveryView, wakeUps, failWaiting, findDelivery, listDeliveries } from "./deliveries.ts";
 import { endpointView, findEndpoint, hostOf, listEndpoints } from "./endpoints.ts";
 import { newWebhookSecret } from "./sign.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 /** A tenant's endpoints at most: each event is one delivery per endpoint. */
 export const MAX_ENDPOINTS = 20;
 /** How long a rotated-out secret keeps signing. */
 export const PREVIOUS_SECRET_MS = 24 * 60 * 60 * 1000;
 
-const idParam = z.object({ id: z.string().min(1).max(100) });
-const deliveryParam = z.object({ id: z.string().min(1).max(100), deliveryId: z.string().min(1).max(100) });
+const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
+const deliveryParam = lazy(() => z.object({ id: z.string().min(1).max(100), deliveryId: z.string().min(1).max(100) }));
 
 /** A URL the deployment would refuse to send to, refused when it is saved (400, nothing written). */
 function refusedUrl(c: Context<AppEnv>, url: string | undefined) {
@@ -35,7 +36,7 @@ function refusedUrl(c: Context<AppEnv>, url: string | undefined) {
   return problem ? apiError(c, 400, `Invalid json: url: ${problem}; webhooks go to public addresses only`, [{ path: "url", message: problem }]) : null;
 }
 
-export const webhookRoutes = new Hono<AppEnv>()
+export const webhookRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const rows = await listEndpoints(getDb(c.env.DB), c.get("auth").tenant.id);
     return c.json({ items: rows.map(endpointView) });
@@ -156,4 +157,4 @@ export const webhookRoutes = new Hono<AppEnv>()
     await enqueue(c.env, [{ kind: "delivery", tenantId: tenant.id, deliveryId: row!.id, chain: row!.chain }]);
     noteAudit(c, { action: "webhook.redelivered", targetType: "webhook delivery", targetId: row!.id, summary: `Sent ${row!.eventType} (${row!.id}) to ${hostOf(endpoint.url)} again` });
     return c.json(deliveryView(row!), 202);
-  });
+  }));

@@ -17,6 +17,7 @@ import { plural, noteAudit } from "../audit/note.ts";
 import { invalid, routingChanged, type Issue } from "./checks.ts";
 import type { RoutingGraph } from "./graph.ts";
 import { loadGraph } from "./queries.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 const NOT_SET: BusinessHours = { weekly: [], exceptions: [], closedGreeting: null, afterHoursTarget: null };
 
@@ -37,7 +38,7 @@ export function missingTarget(graph: RoutingGraph, target: Target | "ignore" | n
   if (target && target !== "ignore" && target.kind === "receiving" && !graph.receiving.has(target.id)) issues.push({ path, message: `receiving number ${target.id} does not exist` });
 }
 
-export const businessHoursRoutes = new Hono<AppEnv>()
+export const businessHoursRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const { tenant } = c.get("auth");
     const row = await getDb(c.env.DB).query.businessHours.findFirst({ where: eq(businessHours.tenantId, tenant.id) });
@@ -79,4 +80,4 @@ export const businessHoursRoutes = new Hono<AppEnv>()
     await routingChanged(c);
     noteAudit(c, { action: "business_hours.cleared", targetType: "business-hours", summary: "Cleared the business hours: the business is always open" });
     return c.body(null, 204);
-  });
+  }));

@@ -19,10 +19,11 @@ import { invalid, phoneOrIssue, refuseLoops, ringTargetOrIssue, routingChanged, 
 import { checkGraph, routeTree, type RoutingGraph } from "./graph.ts";
 import { afterHoursUsers, loadGraph, presentRoute, receivingNumberByNumber, receivingNumbersAmong } from "./queries.ts";
 import { changesOf, noteAudit } from "../audit/note.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = z.object({ id: z.string().min(1).max(100) });
-const nullablePhone = z.string().trim().min(1).max(40).nullable();
+const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
+const nullablePhone = lazy(() => z.string().trim().min(1).max(40).nullable());
 
 /** A receiving number's settings as an audit event names them. */
 const RECEIVING_FIELDS = {
@@ -44,7 +45,7 @@ function graphProblems(c: C, problems: string[]) {
 
 // Receiving numbers ------------------------------------------------------------------------------
 
-export const receivingNumberRoutes = new Hono<AppEnv>()
+export const receivingNumberRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const rows = await getDb(c.env.DB).select().from(receivingNumbers).where(eq(receivingNumbers.tenantId, c.get("auth").tenant.id)).orderBy(receivingNumbers.label);
     return c.json({ items: rows.map(presentReceiving) });
@@ -121,7 +122,7 @@ export const receivingNumberRoutes = new Hono<AppEnv>()
     await routingChanged(c);
     if (gone) noteAudit(c, { action: "receiving_number.deleted", targetType: "receiving-number", targetId: id, summary: `Deleted receiving number "${gone.label}" (${gone.number})`, details: gone });
     return c.body(null, 204);
-  });
+  }));
 
 /** What in the configuration leads to `target`, named for a person. */
 function usersOf(graph: RoutingGraph, target: Target) {
@@ -237,7 +238,7 @@ async function saveRoute(c: C, id: string, existing: { name: string; kind: strin
   return c.json({ ...presentRoute(row), ...answer }, existing ? 200 : 201);
 }
 
-export const routeRoutes = new Hono<AppEnv>()
+export const routeRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const rows = await getDb(c.env.DB).select().from(routes).where(eq(routes.tenantId, c.get("auth").tenant.id)).orderBy(routes.name);
     return c.json({ items: rows.map(presentRoute) });
@@ -279,11 +280,11 @@ export const routeRoutes = new Hono<AppEnv>()
     const gone = graph.routes.get(id)!;
     noteAudit(c, { action: "route.deleted", targetType: "route", targetId: id, summary: `Deleted route "${gone.name}" (${gone.kind})`, details: { name: gone.name, kind: gone.kind } });
     return c.body(null, 204);
-  });
+  }));
 
 // The user's own profile ---------------------------------------------------------------------------
 
-const profileUpdate = z
+const profileUpdate = lazy(() => z
   .object({
     name: z.string().trim().min(1).max(100),
     /** The number this agent takes calls on now ("dial agent" routes ring it). */
@@ -295,13 +296,13 @@ const profileUpdate = z
     smsAlerts: smsAlertChoice,
   })
   .partial()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update");
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update"));
 
 function profileView(u: typeof users.$inferSelect) {
   return { id: u.id, email: u.email, name: u.name, role: u.role, popupOn: u.popupOn, popupCloseSeconds: u.popupCloseSeconds, agentNumber: u.agentNumber, smsAlerts: u.smsAlerts };
 }
 
-export const profileRoutes = new Hono<AppEnv>()
+export const profileRoutes = lazy(() => new Hono<AppEnv>()
   .get("/", async (c) => {
     const auth = c.get("auth");
     if (auth.via !== "session") return apiError(c, 403, "A profile belongs to a logged-in user");
@@ -333,4 +334,4 @@ export const profileRoutes = new Hono<AppEnv>()
       .returning();
     await routingChanged(c);
     return c.json(profileView(user!));
-  });
+  }));

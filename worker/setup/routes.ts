@@ -12,10 +12,11 @@ import { calls, invitations, providerAccounts, trackingNumbers, users } from "..
 import type { AppEnv } from "../env.ts";
 import { ringsSomewhere } from "../../telephony/contract.ts";
 import { adapterOf } from "../providers/index.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-export const setupRoutes = new Hono<AppEnv>().get("/", async (c) => {
+export const setupRoutes = lazy(() => new Hono<AppEnv>().get("/", async (c) => {
   const { tenant } = c.get("auth");
   const db = getDb(c.env.DB);
   const now = Date.now();
@@ -80,4 +81,4 @@ export const setupRoutes = new Hono<AppEnv>().get("/", async (c) => {
     },
   ];
   return c.json({ steps, done: steps.every((s) => s.done) });
-});
+}));

@@ -44,6 +44,7 @@ import { withTimeout } from "../lib/timeout.ts";
 import { credentialsOf, type StoredAccount } from "../providers/index.ts";
 import { fallbackKey, verifyFallbackKey } from "./fallback.ts";
 import { campaignEnded } from "../../schema/campaigns.ts";
+import { lazy } from "../../schema/lazy.ts";
 
 /** How long the caller may wait for our answer before the fail-safe answers instead. */
 const DEFAULT_BUDGET_MS = 2000;
@@ -267,14 +268,14 @@ async function recently<T>(recent: Recent<T>, key: string, read: () => Promise<T
   return value;
 }
 
-const tenantQuery = z.object({ tenant: z.string().min(1).max(100) });
+const tenantQuery = lazy(() => z.object({ tenant: z.string().min(1).max(100) }));
 
 /**
  * The step a dial step's end or a menu's answer is about, as our markup named it in the URL (STEP_PARAM); absent in
  * the URLs of markup no Switchboard numbered (the fail-safe) and of calls answered before steps
  * were numbered.
  */
-const stepParam = z.coerce.number().int().min(1).max(1_000_000).optional();
+const stepParam = lazy(() => z.coerce.number().int().min(1).max(1_000_000).optional());
 
 /** The tenant a callback belongs to: named by its URL, else by the tracking number it is about. */
 async function tenantOf(c: C, db: Db, event: InboundEvent) {
@@ -325,7 +326,7 @@ async function callback(c: C, adapter: Router, path: string) {
   }
 }
 
-const fallbackQuery = z.object({ dial: z.string().max(32), key: z.string().max(100) });
+const fallbackQuery = lazy(() => z.object({ dial: z.string().max(32), key: z.string().max(100) }));
 
 /**
  * The provider's fallback when our voice webhook failed or timed out: dials the number sealed in its

@@ -9,10 +9,11 @@ import type { CallProgress, InboundEvent, InboundRequest, Parsed, CallerAdapter 
 import { eventTime, pbxEvent, type PbxEvent } from "./events.ts";
 import { isWebhookSecret, verifyPbxSignature } from "./signature.ts";
 import { pbxSimulator } from "./simulator.ts";
+import { lazy } from "../../../schema/lazy.ts";
 
-export const pbxCredentials = z.object({
+export const pbxCredentials = lazy(() => z.object({
   secret: z.string().max(200).refine(isWebhookSecret, "must be a Standard Webhooks secret: whsec_ and the base64 of 24 to 64 random bytes"),
-});
+}));
 export type PbxCredentials = z.infer<typeof pbxCredentials>;
 
 /** The events name no account: a tenant has one PBX account, found by the dialled number. */

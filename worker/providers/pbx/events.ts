@@ -3,10 +3,11 @@
  * and ended, as `{ type, callId, from, to, extension?, at }` with `at` in epoch milliseconds.
  */
 import * as z from "zod";
+import { lazy } from "../../../schema/lazy.ts";
 
 export const PBX_EVENT_TYPES = ["call.ringing", "call.answered", "call.ended"] as const;
 
-export const pbxEvent = z.object({
+export const pbxEvent = lazy(() => z.object({
   type: z.enum(PBX_EVENT_TYPES),
   /** The PBX's own id of the call (Asterisk's UNIQUEID or LINKEDID, 3CX's call id): printable, no spaces. */
   callId: z.string().regex(/^[\x21-\x7e]{1,128}$/, "must be 1 to 128 printable characters without spaces"),
@@ -26,7 +27,7 @@ export const pbxEvent = z.object({
     .optional()
     .transform((extension) => extension || undefined),
   at: z.number().int().nonnegative().max(8_640_000_000_000_000),
-});
+}));
 export type PbxEvent = z.infer<typeof pbxEvent>;
 
 const DAY_MS = 24 * 60 * 60 * 1000;

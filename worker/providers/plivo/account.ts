@@ -7,9 +7,10 @@ import * as z from "zod";
 import type { AccountCheck } from "../../../telephony/contract.ts";
 import { TimeoutError, withTimeout } from "../../lib/timeout.ts";
 import { PLIVO_API } from "./numbers.ts";
+import { lazy } from "../../../schema/lazy.ts";
 
 const CHECK_TIMEOUT_MS = 10_000;
-const account = z.object({ auth_id: z.string(), name: z.string().nullish() });
+const account = lazy(() => z.object({ auth_id: z.string(), name: z.string().nullish() }));
 
 export async function checkPlivoAccount(authId: string, authToken: string): Promise<AccountCheck> {
   let res: Response;

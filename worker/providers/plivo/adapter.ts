@@ -14,11 +14,12 @@ import { checkPlivoAccount } from "./account.ts";
 import { plivoSimulator } from "./simulator.ts";
 import { renderPlivoWhisper, renderPlivoXml } from "./xml.ts";
 import { markupCallbacks } from "../xml-markup.ts";
+import { lazy } from "../../../schema/lazy.ts";
 
-export const plivoCredentials = z.object({
+export const plivoCredentials = lazy(() => z.object({
   authId,
   authToken: z.string().min(8).max(200),
-});
+}));
 export type PlivoCredentials = z.infer<typeof plivoCredentials>;
 
 /** A form body: every pair, in order, repeats kept (read once per request). */

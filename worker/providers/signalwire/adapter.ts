@@ -15,40 +15,41 @@ import { verifyTwilioSignature } from "../twilio/signature.ts";
 import { twilioSimulator } from "../twilio/simulator.ts";
 import { renderTwiml, renderWhisper } from "../twilio/twiml.ts";
 import { markupCallbacks } from "../xml-markup.ts";
+import { lazy } from "../../../schema/lazy.ts";
 
 /** SignalWire writes project, call and recording ids as UUIDs. */
 const uuid = (what: string) => z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, `must be a SignalWire ${what} (a UUID)`);
 
 /** A space's host, however it was pasted: `example.signalwire.com`, with or without `https://` and a slash. */
-const spaceUrl = z
+const spaceUrl = lazy(() => z
   .string()
   .trim()
   .max(200)
   .transform((v) => v.toLowerCase().replace(/^https:\/\//, "").replace(/\/+$/, ""))
-  .pipe(z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.signalwire\.com$/, "must be your SignalWire space, like example.signalwire.com"));
+  .pipe(z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.signalwire\.com$/, "must be your SignalWire space, like example.signalwire.com")));
 
 /**
  * A project's credentials. The Signing Key (Dashboard → API Credentials; not the API token) checks
  * its webhooks. The space and an API token are for the number shop only: a sandbox account, whose
  * numbers come from Switchboard's fictional range, needs neither; a live account gives both or none.
  */
-export const signalwireCredentials = z
+export const signalwireCredentials = lazy(() => z
   .object({
     projectId: uuid("project id"),
     signingKey: z.string().min(8).max(200),
     spaceUrl: spaceUrl.optional(),
     apiToken: z.string().min(8).max(200).optional(),
   })
-  .refine((c) => (c.spaceUrl === undefined) === (c.apiToken === undefined), { message: "give both spaceUrl and apiToken (for buying numbers), or neither", path: ["apiToken"] });
+  .refine((c) => (c.spaceUrl === undefined) === (c.apiToken === undefined), { message: "give both spaceUrl and apiToken (for buying numbers), or neither", path: ["apiToken"] }));
 export type SignalWireCredentials = z.infer<typeof signalwireCredentials>;
 
-export const SIGNALWIRE_FORMS = twimlForms({
+export const SIGNALWIRE_FORMS = lazy(() => twimlForms({
   callSid: uuid("call id"),
   accountSid: uuid("project id"),
   // https://<space>.signalwire.com/api/laml/2010-04-01/Accounts/<project>/Recordings/<id>
   recordingHost: /^([a-z0-9-]+\.)*signalwire\.com$/,
   recordingHostName: "signalwire.com",
-});
+}));
 
 /** The shop of an account without the space or token to reach it: every call says what to add. */
 const noShop = (): NumberShop => {

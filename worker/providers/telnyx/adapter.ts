@@ -17,10 +17,11 @@ import { decodeBase64, verifyTelnyxSignature } from "./signature.ts";
 import { telnyxSimulator } from "./simulator.ts";
 import { renderTexml, renderTexmlWhisper } from "./texml.ts";
 import { reportTime } from "../twilio/forms.ts";
+import { lazy } from "../../../schema/lazy.ts";
 
 const ed25519Key = (what: string) => z.string().trim().refine((k) => decodeBase64(k)?.byteLength === 32, `must be ${what}: 32 bytes, base64`);
 
-export const telnyxCredentials = z.object({
+export const telnyxCredentials = lazy(() => z.object({
   /** The account's id as TeXML webhooks name it (AccountSid; Mission Control, account settings). */
   accountSid: z
     .string()
@@ -33,7 +34,7 @@ export const telnyxCredentials = z.object({
   apiKey: z.string().trim().min(8).max(200).optional(),
   /** A sandbox's own signing key (a 32-byte Ed25519 seed), for its test calls: Telnyx never hands one out. */
   sandboxPrivateKey: ed25519Key("an Ed25519 private key (seed)").optional(),
-});
+}));
 export type TelnyxCredentials = z.infer<typeof telnyxCredentials>;
 
 /** A form body, read once per request (parse and verify both read it). */

@@ -5,15 +5,16 @@
  */
 import * as z from "zod";
 import { PROGRESS_STATUSES } from "../../../telephony/contract.ts";
+import { lazy } from "../../../schema/lazy.ts";
 
 export const ACCOUNT_SID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const accountSid = z.string().regex(ACCOUNT_SID, "must be a Telnyx account id (a UUID)");
-const callSid = z.string().regex(/^[A-Za-z0-9:_-]{8,200}$/, "must be a Telnyx call id (v3:…)");
-const phoneish = z.string().trim().min(1, "must not be empty").max(128);
-const count = z.coerce.number().int().min(0).max(10_000_000);
+const accountSid = lazy(() => z.string().regex(ACCOUNT_SID, "must be a Telnyx account id (a UUID)"));
+const callSid = lazy(() => z.string().regex(/^[A-Za-z0-9:_-]{8,200}$/, "must be a Telnyx call id (v3:…)"));
+const phoneish = lazy(() => z.string().trim().min(1, "must not be empty").max(128));
+const count = lazy(() => z.coerce.number().int().min(0).max(10_000_000));
 
 /** The instruction fetch of a call to one of our numbers (the TeXML application's voice URL). */
-export const voiceForm = z.object({
+export const voiceForm = lazy(() => z.object({
   AccountSid: accountSid,
   CallSid: callSid,
   From: phoneish,
@@ -21,10 +22,10 @@ export const voiceForm = z.object({
   CallStatus: z.enum(PROGRESS_STATUSES).optional(),
   Direction: z.string().max(32).optional(),
   ForwardedFrom: z.string().max(64).optional(),
-});
+}));
 
 /** A status callback: the caller's call (the application's status callback) or a dialled leg (ParentCallSid). */
-export const statusForm = z.object({
+export const statusForm = lazy(() => z.object({
   AccountSid: accountSid,
   CallSid: callSid,
   ParentCallSid: callSid.optional(),
@@ -35,42 +36,42 @@ export const statusForm = z.object({
   SequenceNumber: count.optional(),
   // ISO 8601 at Telnyx (RFC 1123 at Twilio): Date.parse reads both.
   Timestamp: z.string().max(64).optional(),
-});
+}));
 
 /** The <Dial action> request: how the dial step ended. */
-export const dialActionForm = z.object({
+export const dialActionForm = lazy(() => z.object({
   AccountSid: accountSid,
   CallSid: callSid,
   DialCallStatus: z.enum(["completed", "answered", "busy", "no-answer", "failed", "canceled"]),
   DialCallSid: callSid.optional(),
   DialCallDuration: count.optional(),
-});
+}));
 
 /** A menu's answer: the <Gather action> with Digits, or our <Redirect> after it with none. */
-export const gatherForm = z.object({
+export const gatherForm = lazy(() => z.object({
   AccountSid: accountSid,
   CallSid: callSid,
   Digits: z.string().regex(/^[0-9*#]{0,20}$/, "keys 0-9, * and # only").optional(),
-});
+}));
 
 /**
  * Where Telnyx keeps recordings: https, on its own hosts or the S3 buckets it links to. The dashboard
  * links to it: nothing else may pass.
  */
-const recordingUrl = z.url({ protocol: /^https$/, hostname: /^([a-z0-9-]+\.)*(telnyx\.com|amazonaws\.com)$/, error: "must be an https URL on telnyx.com or its storage" }).max(1000);
+const recordingUrl = lazy(() => z.url({ protocol: /^https$/, hostname: /^([a-z0-9-]+\.)*(telnyx\.com|amazonaws\.com)$/, error: "must be an https URL on telnyx.com or its storage" }).max(1000));
 
 /** A recording (of a dialled call or a voicemail) is ready. */
-export const recordingForm = z.object({
+export const recordingForm = lazy(() => z.object({
   AccountSid: accountSid,
   CallSid: callSid,
   RecordingUrl: recordingUrl.optional(),
   RecordingSid: z.string().max(64).optional(),
   RecordingStatus: z.enum(["in-progress", "completed", "absent", "failed"]).optional(),
   RecordingDuration: count.optional(),
-});
+}));
 
 /** The answering leg fetching what to hear first (<Number url>). */
-export const whisperForm = z.object({ AccountSid: accountSid, CallSid: callSid });
+export const whisperForm = lazy(() => z.object({ AccountSid: accountSid, CallSid: callSid }));
 
 /** Only the account, read before the signature is checked: it must be the key's account. */
-export const accountOnly = z.object({ AccountSid: accountSid });
+export const accountOnly = lazy(() => z.object({ AccountSid: accountSid }));

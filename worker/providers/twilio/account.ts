@@ -9,12 +9,13 @@ import * as z from "zod";
 import type { AccountCheck } from "../../../telephony/contract.ts";
 import { TimeoutError, withTimeout } from "../../lib/timeout.ts";
 import { TWILIO_API } from "./numbers.ts";
+import { lazy } from "../../../schema/lazy.ts";
 
 /** Long enough for a slow answer, short enough that the admin waiting on the button is told. */
 const CHECK_TIMEOUT_MS = 10_000;
 
-const account = z.object({ sid: z.string(), friendly_name: z.string().nullish(), status: z.string() });
-const error = z.object({ code: z.number().optional(), message: z.string().optional() }).catch({});
+const account = lazy(() => z.object({ sid: z.string(), friendly_name: z.string().nullish(), status: z.string() }));
+const error = lazy(() => z.object({ code: z.number().optional(), message: z.string().optional() }).catch({}));
 
 /** Whose Account resource this is: Twilio's, or a dialect's that serves the same (SignalWire's). */
 export type AccountDialect = { name: string; api: string; console: string; id: string; secret: string };

@@ -13,11 +13,12 @@ import { verifyTwilioSignature } from "./signature.ts";
 import { twilioSimulator } from "./simulator.ts";
 import { renderTwiml, renderWhisper } from "./twiml.ts";
 import { markupCallbacks } from "../xml-markup.ts";
+import { lazy } from "../../../schema/lazy.ts";
 
-export const twilioCredentials = z.object({
+export const twilioCredentials = lazy(() => z.object({
   accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID (AC + 32 hex digits)"),
   authToken: z.string().min(8).max(200),
-});
+}));
 export type TwilioCredentials = z.infer<typeof twilioCredentials>;
 
 /** A form body as Twilio signs it: every pair, in order, repeats kept (read once per request). */
@@ -50,8 +51,9 @@ function map<T, U>(parsed: Parsed<T>, to: (value: T) => U | string): Parsed<U> {
  * by the path the voice response or the number names.
  */
 export function twimlParser(forms: TwimlForms, providerName: string) {
-  const { dialActionForm, gatherForm, recordingForm, statusForm, voiceForm, whisperForm } = forms;
   return (path: string, request: InboundRequest): Parsed<InboundEvent> => {
+    // Read at each call, not when the parser is made: the forms are built at their first use (schema/lazy.ts).
+    const { dialActionForm, gatherForm, recordingForm, statusForm, voiceForm, whisperForm } = forms;
     switch (path) {
       case "voice":
         return map(parseForm(voiceForm, request), (f): InboundEvent => ({ kind: "call", account: f.AccountSid, providerCallId: f.CallSid, from: f.From, to: f.To, forwardedFrom: f.ForwardedFrom ?? null }));

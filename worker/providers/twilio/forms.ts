@@ -5,9 +5,10 @@
  */
 import * as z from "zod";
 import { PROGRESS_STATUSES } from "../../../telephony/contract.ts";
+import { lazy } from "../../../schema/lazy.ts";
 
-const phoneish = z.string().trim().min(1, "must not be empty").max(64);
-const count = z.coerce.number().int().min(0).max(10_000_000);
+const phoneish = lazy(() => z.string().trim().min(1, "must not be empty").max(64));
+const count = lazy(() => z.coerce.number().int().min(0).max(10_000_000));
 
 /** What differs between dialects of these forms: how ids are written, and where recordings live. */
 export type FormDialect = {
@@ -82,13 +83,18 @@ export function twimlForms({ callSid, accountSid, recordingHost, recordingHostNa
 export type TwimlForms = ReturnType<typeof twimlForms>;
 
 /** Twilio's own: ids are a two-letter prefix and 32 hex digits, recordings are on twilio.com. */
-export const TWILIO_FORMS = twimlForms({
+export const TWILIO_FORMS = lazy(() => twimlForms({
   callSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/, "must be a Twilio call SID (CA + 32 hex digits)"),
   accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID (AC + 32 hex digits)"),
   recordingHost: /^([a-z0-9-]+\.)*twilio\.com$/,
   recordingHostName: "twilio.com",
-});
-export const { voiceForm, statusForm, dialActionForm, gatherForm, recordingForm, whisperForm } = TWILIO_FORMS;
+}));
+export const voiceForm = lazy(() => TWILIO_FORMS.voiceForm);
+export const statusForm = lazy(() => TWILIO_FORMS.statusForm);
+export const dialActionForm = lazy(() => TWILIO_FORMS.dialActionForm);
+export const gatherForm = lazy(() => TWILIO_FORMS.gatherForm);
+export const recordingForm = lazy(() => TWILIO_FORMS.recordingForm);
+export const whisperForm = lazy(() => TWILIO_FORMS.whisperForm);
 export type VoiceForm = z.infer<typeof voiceForm>;
 export type StatusForm = z.infer<typeof statusForm>;
 export type DialActionForm = z.infer<typeof dialActionForm>;

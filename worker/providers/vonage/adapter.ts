@@ -11,17 +11,18 @@ import { renderNcco, renderWhisper } from "./ncco.ts";
 import { VonageNumbers } from "./numbers.ts";
 import { answerBody, e164, eventBody, eventTime, inputBody, recordBody, whisperBody, type EventBody, type VonageStatus } from "./payloads.ts";
 import { vonageSimulator } from "./simulator.ts";
+import { lazy } from "../../../schema/lazy.ts";
 
-const uuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a Vonage application id (a UUID)");
+const uuid = lazy(() => z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a Vonage application id (a UUID)"));
 
-export const vonageCredentials = z.object({
+export const vonageCredentials = lazy(() => z.object({
   applicationId: uuid,
   /** Dashboard → Settings → Signature secret: the key of the webhooks' JWTs (HS256). */
   signatureSecret: z.string().min(8).max(200),
   /** The account's API key and secret, for the number shop; a sandbox account needs neither. */
   apiKey: z.string().min(1).max(64).optional(),
   apiSecret: z.string().min(1).max(200).optional(),
-});
+}));
 export type VonageCredentials = z.infer<typeof vonageCredentials>;
 
 /** Vonage's call states in the pipeline's words. */

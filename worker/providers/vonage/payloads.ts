@@ -4,10 +4,11 @@
  * `conversation_uuid` (`CON-…`), which is how Switchboard names the call.
  */
 import * as z from "zod";
+import { lazy } from "../../../schema/lazy.ts";
 
-const uuid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a UUID");
-const conversation = z.string().regex(/^CON-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a Vonage conversation id (CON- and a UUID)");
-const phoneish = z.string().trim().min(1, "must not be empty").max(64);
+const uuid = lazy(() => z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a UUID"));
+const conversation = lazy(() => z.string().regex(/^CON-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a Vonage conversation id (CON- and a UUID)"));
+const phoneish = lazy(() => z.string().trim().min(1, "must not be empty").max(64));
 
 /** A Vonage number (digits, no "+") in E.164; anything else (a SIP URI, "Unknown") as it came. */
 export function e164(number: string) {
@@ -21,19 +22,19 @@ export function vonageNumber(number: string) {
 }
 
 /** The answer webhook: a call to one of our numbers. */
-export const answerBody = z.object({
+export const answerBody = lazy(() => z.object({
   uuid,
   conversation_uuid: conversation,
   from: phoneish,
   to: phoneish,
-});
+}));
 
 /** Call states as Vonage reports them (webhook reference); the "info" ones (human, machine, disconnected, transfer) carry no progress for us. */
 export const VONAGE_STATUSES = ["started", "ringing", "answered", "completed", "busy", "timeout", "unanswered", "failed", "rejected", "cancelled"] as const;
 export type VonageStatus = (typeof VONAGE_STATUSES)[number];
 
 /** A call state event, on the application's event_url or a connect action's eventUrl. */
-export const eventBody = z.object({
+export const eventBody = lazy(() => z.object({
   uuid,
   conversation_uuid: conversation,
   status: z.enum(VONAGE_STATUSES, { error: `must be one of ${VONAGE_STATUSES.join(", ")} (other events carry no progress)` }),
@@ -42,31 +43,31 @@ export const eventBody = z.object({
   to: z.string().max(64).optional(),
   timestamp: z.string().max(64).optional(),
   duration: z.string().regex(/^\d{1,7}$/).optional(),
-});
+}));
 export type EventBody = z.infer<typeof eventBody>;
 
 /** An input action's result: the keys pressed, or a timeout. */
-export const inputBody = z.object({
+export const inputBody = lazy(() => z.object({
   uuid,
   conversation_uuid: conversation,
   dtmf: z.object({ digits: z.string().regex(/^[0-9*#]{0,20}$/, "keys 0-9, * and # only").optional(), timed_out: z.boolean().optional() }),
-});
+}));
 
 /** Where Vonage keeps recordings: https, on its own hosts. The dashboard links to it: nothing else may pass. */
-const recordingUrl = z.url({ protocol: /^https$/, hostname: /^([a-z0-9-]+\.)*(nexmo|vonage)\.com$/, error: "must be an https URL on nexmo.com or vonage.com" }).max(500);
+const recordingUrl = lazy(() => z.url({ protocol: /^https$/, hostname: /^([a-z0-9-]+\.)*(nexmo|vonage)\.com$/, error: "must be an https URL on nexmo.com or vonage.com" }).max(500));
 
 /** A record action's result. */
-export const recordBody = z.object({
+export const recordBody = lazy(() => z.object({
   conversation_uuid: conversation,
   recording_url: recordingUrl.optional(),
   recording_uuid: uuid.optional(),
   start_time: z.string().max(64).optional(),
   end_time: z.string().max(64).optional(),
   size: z.number().int().min(0).optional(),
-});
+}));
 
 /** The dialled leg's onAnswer request, before it joins the caller (what to whisper to whoever answered). */
-export const whisperBody = z.object({ uuid: uuid.optional(), conversation_uuid: conversation.optional() });
+export const whisperBody = lazy(() => z.object({ uuid: uuid.optional(), conversation_uuid: conversation.optional() }));
 
 /** Vonage's ISO timestamp when present and sane, else now. */
 export function eventTime(timestamp: string | undefined, now = Date.now()) {
