@@ -85,6 +85,8 @@ const { values: flags } = parseArgs({
     tenants: { type: "string" },
     /** Calls of the tenants mode, over all its rounds: half to one tenant, half spread over all (default: twice the tenants, so each gets one). */
     "tenant-calls": { type: "string" },
+    /** The spread rounds' calls go round the first this many tenants only (default: all of them). */
+    "tenant-spread": { type: "string" },
     /** Its own mode: calls back to back for this many seconds on the demo tenant, K dashboards (--dashboards). */
     soak: { type: "string" },
     /** Seconds between two samples of the soak. */
@@ -615,14 +617,15 @@ async function webhooksPass(base: string, cookie: string, callers: string[], pac
 /** A call's statuses after which nothing more comes. */
 const TERMINAL = new Set(["completed", "no-answer", "busy", "failed", "canceled"]);
 
-type SwitchboardStorage = { databaseSize: number; rows: Record<string, number>; sockets: number };
+/** `startedAt`: when the Switchboard's instance began (a new one after hibernation or eviction). */
+type SwitchboardStorage = { databaseSize: number; rows: Record<string, number>; sockets: number; startedAt: number };
 
 /** A tenant's Switchboard's storage (SQLite bytes, rows per table) and open sockets: GET /health/switchboard/:slug/storage. */
 async function switchboardStorage(base: string, slug: string): Promise<SwitchboardStorage> {
   const res = await fetch(`${base}/health/switchboard/${slug}/storage`, HEALTH);
   const body = (await res.json()) as Partial<SwitchboardStorage> & { ok?: boolean };
   if (!res.ok || body.ok !== true) throw new Error(`reading the Switchboard's storage: ${res.status} ${JSON.stringify(body)}`);
-  return { databaseSize: body.databaseSize!, rows: body.rows!, sockets: body.sockets! };
+  return { databaseSize: body.databaseSize!, rows: body.rows!, sockets: body.sockets!, startedAt: body.startedAt! };
 }
 
 /** Until the tenant's Switchboard holds exactly `count` sockets (a closed dashboard's goes a moment later), at most 15 s: how many it holds. */
@@ -810,6 +813,8 @@ async function scaleDashboardsPass(base: string, cookie: string, callers: string
 
 /** Rounds of each kind in the tenants mode: one tenant, spread over all, alternating. */
 const TENANT_ROUNDS = 4;
+/** How long the tenants mode samples the app's CPU with every dashboard open and no calls. */
+const IDLE_TENANTS_MS = 10_000;
 
 type BenchTenant = { id: string; slug: string; trackingNumber: string; knownCaller: string; cookie: string; network: Network };
 
@@ -878,6 +883,7 @@ async function tenantsBench(count: number) {
   const pace: Pace = { ring: Number(flags.ring), talk: Number(flags.talk) };
   const totalCalls = flags["tenant-calls"] ? Number(flags["tenant-calls"]) : 2 * count;
   const perRound = Math.max(1, Math.round(totalCalls / (2 * TENANT_ROUNDS)));
+  const spreadOver = Math.min(count, flags["tenant-spread"] ? Number(flags["tenant-spread"]) : count);
   if (!flags["skip-build"]) await run(VITE, ["build", "--logLevel", "warn"]);
   const { baseURL: base, stop, group, d1 } = await startMiniflareServer(port);
   const t00 = performance.now();
@@ -908,6 +914,11 @@ async function tenantsBench(count: number) {
     await sleep(500);
     await dashboards.reset();
     const appCpu = () => cpuSeconds(group, port)?.get("the app's workerd") ?? NaN;
+    // What the app spends with the dashboards open and no calls (each Switchboard's alarm checks its
+    // sockets' sessions every minute): charged to no call below.
+    const idle0 = appCpu();
+    await sleep(IDLE_TENANTS_MS);
+    const idleCores = (appCpu() - idle0) / (IDLE_TENANTS_MS / 1000);
     const rounds: { spread: boolean; results: CallResult[]; seconds: number; appCpuSeconds: number; rssMiB: number | null }[] = [];
     let spreadNext = 0;
     let callerNext = 0;
@@ -916,7 +927,7 @@ async function tenantsBench(count: number) {
       const spread = round % 2 === 1;
       const firstTenant = spreadNext;
       const firstCaller = callerNext;
-      const tenantOf = (j: number) => (spread ? all[(firstTenant + j) % count]! : single);
+      const tenantOf = (j: number) => (spread ? all[(firstTenant + j) % spreadOver]! : single);
       // Every other caller is the tenant's known one; the rest unknown numbers.
       const callerOf = (j: number) => (j % 2 === 0 ? tenantOf(j).knownCaller : `+1628500${pad4((firstCaller + j) % 9000)}`);
       const cpu0 = appCpu();
@@ -990,6 +1001,8 @@ async function tenantsBench(count: number) {
         voicePhasesP50: phasesP50(good),
         callsPerSecond: Math.round((good.length / rs.reduce((a, r) => a + r.seconds, 0)) * 10) / 10,
         appCpuMsPerCall: round2((rs.reduce((a, r) => a + r.appCpuSeconds, 0) * 1000) / good.length),
+        /** The same above what the app spends idle with the dashboards open. */
+        appCpuMsPerCallAboveIdle: round2((rs.reduce((a, r) => a + Math.max(0, r.appCpuSeconds - idleCores * r.seconds), 0) * 1000) / good.length),
       };
     };
     const [one, spread] = [half(false), half(true)];
@@ -999,11 +1012,13 @@ async function tenantsBench(count: number) {
     return {
       kind: "tenants" as const,
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { tenants: count, calls: perRound * 2 * TENANT_ROUNDS, rounds: TENANT_ROUNDS, callsPerRound: perRound, concurrency: c, ringSeconds: pace.ring, talkSeconds: pace.talk, deflate: flags["dashboard-deflate"] !== "off" },
+      /** Cores the app's workerd kept busy with the dashboards open and no calls. */
+      appIdleCores: round2(idleCores),
+      settings: { tenants: count, spreadOver, calls: perRound * 2 * TENANT_ROUNDS, rounds: TENANT_ROUNDS, callsPerRound: perRound, concurrency: c, ringSeconds: pace.ring, talkSeconds: pace.talk, deflate: flags["dashboard-deflate"] !== "off" },
       seedSeconds,
       openDashboardsSeconds: openSeconds,
       oneTenant: one,
-      spreadOverAll: spread,
+      spreadCalls: spread,
       twimlP50Ratio: round2(spread.webhookToTwiml.p50 / one.webhookToTwiml.p50),
       noiseTwimlP50Ratio: round2(p50Of(oneRounds.filter((_, i) => i % 2 === 1)) / p50Of(oneRounds.filter((_, i) => i % 2 === 0))),
       crossTenantEvents: crossTenant,
@@ -1042,15 +1057,16 @@ function printScale(r: Awaited<ReturnType<typeof scaleDashboardsPass>>) {
 
 function printTenants(r: Awaited<ReturnType<typeof tenantsBench>>) {
   const s = r.settings;
-  console.log(`\ntenants: ${s.tenants} tenants, one dashboard each (${r.seedSeconds} s to seed, ${r.openDashboardsSeconds} s to open the dashboards); ${s.calls} calls, C=${s.concurrency}, ringing ${s.ringSeconds} s and talking ${s.talkSeconds} s, in ${s.rounds} alternating rounds of ${s.callsPerRound} to one tenant and ${s.callsPerRound} spread over all — ${r.machine.cpus} cores, Node ${r.machine.node}`);
-  console.log(`${"ms".padEnd(28)} ${"TwiML p50".padStart(10)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"popup p50".padStart(10)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"calls/s".padStart(8)} ${"app CPU/call".padStart(13)}  tenants called · Server-Timing p50`);
-  for (const [name, h] of [["one tenant", r.oneTenant], [`spread over ${s.tenants}`, r.spreadOverAll]] as const) {
+  console.log(`\ntenants: ${s.tenants} tenants, one dashboard each (${r.seedSeconds} s to seed, ${r.openDashboardsSeconds} s to open the dashboards); ${s.calls} calls, C=${s.concurrency}, ringing ${s.ringSeconds} s and talking ${s.talkSeconds} s, in ${s.rounds} alternating rounds of ${s.callsPerRound} to one tenant and ${s.callsPerRound} spread over ${s.spreadOver === s.tenants ? "all" : `the first ${s.spreadOver}`} — ${r.machine.cpus} cores, Node ${r.machine.node}`);
+  console.log(`${"ms".padEnd(28)} ${"TwiML p50".padStart(10)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"popup p50".padStart(10)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"calls/s".padStart(8)} ${"app CPU/call".padStart(13)} ${"above idle".padStart(11)}  tenants called · Server-Timing p50`);
+  for (const [name, h] of [["one tenant", r.oneTenant], [`spread over ${s.spreadOver}`, r.spreadCalls]] as const) {
     const phases = Object.entries(h.voicePhasesP50).map(([p, ms]) => `${p} ${ms}`).join(", ");
-    console.log(`${name.padEnd(28)} ${String(h.webhookToTwiml.p50).padStart(10)} ${String(h.webhookToTwiml.p95).padStart(7)} ${String(h.webhookToTwiml.p99).padStart(7)} ${String(h.webhookToPopup.p50).padStart(10)} ${String(h.webhookToPopup.p95).padStart(7)} ${String(h.webhookToPopup.p99).padStart(7)} ${String(h.callsPerSecond).padStart(8)} ${`${h.appCpuMsPerCall} ms`.padStart(13)}  ${h.tenantsCalled} · ${phases}${h.errors ? ` · errors ${h.errors} (${h.errorSamples.join(" | ")})` : ""}`);
+    console.log(`${name.padEnd(28)} ${String(h.webhookToTwiml.p50).padStart(10)} ${String(h.webhookToTwiml.p95).padStart(7)} ${String(h.webhookToTwiml.p99).padStart(7)} ${String(h.webhookToPopup.p50).padStart(10)} ${String(h.webhookToPopup.p95).padStart(7)} ${String(h.webhookToPopup.p99).padStart(7)} ${String(h.callsPerSecond).padStart(8)} ${`${h.appCpuMsPerCall} ms`.padStart(13)} ${`${h.appCpuMsPerCallAboveIdle} ms`.padStart(11)}  ${h.tenantsCalled} · ${phases}${h.errors ? ` · errors ${h.errors} (${h.errorSamples.join(" | ")})` : ""}`);
   }
   console.log(`TwiML p50 spread / one tenant: ×${r.twimlP50Ratio} (target ≤ 1.2; noise, one-tenant rounds odd / even: ×${r.noiseTwimlP50Ratio})`);
   console.log(`cross-tenant events: ${r.crossTenantEvents}${r.crossTenantSamples.length ? ` (${r.crossTenantSamples.join(" | ")})` : ""}   lost events: ${r.lostEvents}   seq gaps: ${r.seqGaps}   missing from the call log: ${r.missingFromCallLog}   dashboard errors: ${r.dashboardErrors}   Switchboards holding their dashboard: ${r.switchboardsHoldingTheirDashboard} of ${s.tenants}`);
   console.log(`per call, on its dashboard: ${r.framesPerCallPerDashboard} frames carrying ${r.eventsPerCallPerDashboard} events; the dashboards' thread: ${r.dashboardsThread.cpuMs} ms CPU over the rounds, event-loop delay p99 ${r.dashboardsThread.loopDelayMs.p99} ms, max ${r.dashboardsThread.loopDelayMs.max} ms`);
+  console.log(`the app's workerd with the dashboards open and no calls: ${r.appIdleCores} cores busy`);
   console.log(`the app's workerd, RSS MiB: start ${r.memory.start}, peak ${r.memory.peakSampled} (kernel's high-water mark ${r.memory.peakKernel}), end ${r.memory.end}; the Switchboards' SQLite: ${r.switchboardsStorageMiB} MiB in all`);
   console.log(`  ${r.memory.series.map((m) => `${m.when} ${m.rssMiB}`).join(" · ")}`);
 }
@@ -1102,7 +1118,7 @@ async function soakBench(seconds: number) {
     await sleep(2500); // the warm-up calls' log write (two seconds after their end)
     await dashboards.reset();
     const appCpu = () => cpuSeconds(group, port)?.get("the app's workerd") ?? NaN;
-    type Sample = { atSeconds: number; callsBegun: number; databaseSize: number; rows: Record<string, number>; sockets: number; rssMiB: number | null; appCpuSeconds: number };
+    type Sample = { atSeconds: number; callsBegun: number; databaseSize: number; rows: Record<string, number>; sockets: number; startedAt: number; rssMiB: number | null; appCpuSeconds: number };
     const samples: Sample[] = [];
     let begun = 0;
     const started = performance.now();
@@ -1193,6 +1209,8 @@ async function soakBench(seconds: number) {
       dashboardErrors: account.dashboardErrors,
       missingFromCallLog: Math.max(0, ok.length - logged),
       dashboardsThread: { cpuMs: usage.cpuMs, loopDelayMs: usage.loopDelay },
+      /** Instances of the Switchboard the samples met up to the end (1: never evicted or hibernated meanwhile); the one at rest may be a new one. */
+      switchboardInstances: new Set(samples.filter((x) => x !== restSample).map((x) => x.startedAt)).size,
       storage: {
         startBytes: first.databaseSize,
         endBytes: endSample.databaseSize,
@@ -1216,6 +1234,7 @@ function printSoak(r: Awaited<ReturnType<typeof soakBench>>) {
   for (const x of r.series) console.log(`${String(x.atSeconds).padStart(5)} ${String(x.callsBegun).padStart(7)} ${String(Math.round(x.databaseSize / 1024)).padStart(11)} ${String(x.rssMiB).padStart(8)} ${String(x.appCpuSeconds).padStart(10)}  ${tables.map((t) => String(x.rows[t] ?? 0).padStart(Math.max(6, t.length))).join(" ")}`);
   console.log("(the last two rows: every call ended and logged; then 30 s at rest, no calls, no dashboards)");
   console.log(`calls: ${r.calls} (${r.callsPerSecond}/s), errors ${r.errors}${r.errorSamples.length ? ` (${r.errorSamples.join(" | ")})` : ""}   lost events: ${r.lostEvents}   seq gaps: ${r.seqGaps}   missing from the call log: ${r.missingFromCallLog}   dashboard errors: ${r.dashboardErrors}`);
+  console.log(`the Switchboard's instances met by the samples: ${r.switchboardInstances}; the dashboards' thread: ${r.dashboardsThread.cpuMs} ms CPU, event-loop delay p99 ${r.dashboardsThread.loopDelayMs.p99} ms, max ${r.dashboardsThread.loopDelayMs.max} ms`);
   console.log(`webhook → TwiML p50 / p95 / p99: ${r.webhookToTwiml.p50} / ${r.webhookToTwiml.p95} / ${r.webhookToTwiml.p99} ms; → popup: ${r.webhookToPopup.p50} / ${r.webhookToPopup.p95} / ${r.webhookToPopup.p99} ms`);
   console.log(`storage: ${Math.round(r.storage.startBytes / 1024)} → ${Math.round(r.storage.endBytes / 1024)} KiB (${r.storage.bytesPerCall} bytes a call; ${Math.round(r.storage.atRestBytes / 1024)} KiB at rest); by table, rows start → end (per 1,000 calls), against retention:`);
   for (const [t, g] of Object.entries(r.storage.tables)) {

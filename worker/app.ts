@@ -137,7 +137,7 @@ export const app = new Hono<AppEnv>()
     await switchboard.reset().catch(() => undefined);
     return c.json({ ok: true, startedAt });
   })
-  // The benchmark's soak and scale passes: a tenant's Switchboard's storage (SQLite size, rows per table) and open sockets. Reads only.
+  // The benchmark's soak and scale passes: a tenant's Switchboard's storage (SQLite size, rows per table), open sockets and when its instance began. Reads only.
   .get("/health/switchboard/:slug/storage", async (c) => {
     const tenant = await getDb(c.env.DB).select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, c.req.param("slug"))).get();
     if (!tenant) return apiError(c, 404, "No such tenant");

@@ -463,13 +463,14 @@ describe("a Switchboard's storage (the benchmark's soak)", () => {
     expect((await call(path, { cookie: own.adminCookie })).status, "a dashboard session is not the health key").toBe(401);
     const keyed = await exports.default.fetch(new Request(`${BASE}${path}`, { headers: { Authorization: "Bearer test-health-key" } }));
     expect(keyed.status).toBe(200);
-    const body = (await keyed.json()) as { ok: boolean; databaseSize: number; rows: Record<string, number>; sockets: number };
+    const body = (await keyed.json()) as { ok: boolean; databaseSize: number; rows: Record<string, number>; sockets: number; startedAt: number };
     expect(body.ok).toBe(true);
     expect(body.databaseSize).toBeGreaterThan(0);
     // The fixture's live call is in the Switchboard's own tables, with its events.
     expect(body.rows.calls).toBeGreaterThanOrEqual(1);
     expect(body.rows.events).toBeGreaterThanOrEqual(1);
     expect(Number.isInteger(body.sockets)).toBe(true);
+    expect(body.startedAt).toBeLessThanOrEqual(Date.now());
     const unknown = await exports.default.fetch(new Request(`${BASE}/health/switchboard/no-such-tenant/storage`, { headers: { Authorization: "Bearer test-health-key" } }));
     expect([unknown.status, await unknown.json()]).toEqual([404, { error: "No such tenant" }]);
   });
