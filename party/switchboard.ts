@@ -354,6 +354,21 @@ export class Switchboard extends Server<Env> {
     this.ctx.abort("reset");
   }
 
+  /**
+   * What this Switchboard's storage holds: its SQLite size in bytes, each table's rows, the sockets
+   * open now, and when this instance began (a new one after hibernation or eviction). For the
+   * benchmark's soak and scale passes (a health route behind HEALTH_KEY); reads only.
+   */
+  storageStats() {
+    const sql = this.ctx.storage.sql;
+    const tables = sql
+      .exec<{ name: string }>("select name from sqlite_master where type = 'table' and name not glob 'sqlite_*' and name not glob '_cf_*' order by name")
+      .toArray()
+      .map((r) => r.name);
+    const rows = Object.fromEntries(tables.map((t) => [t, sql.exec<{ n: number }>(`select count(*) as n from "${t}"`).one().n]));
+    return { databaseSize: sql.databaseSize, rows, sockets: [...this.getConnections()].length, startedAt: this.#startedAt };
+  }
+
   /** Answers at once: the health check's (and the benchmark's) Durable Object round trip. */
   ping() {
     return Date.now();

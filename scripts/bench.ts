@@ -13,6 +13,10 @@
  *   npm run bench -- --webhook-calls 60             then 60 calls without and 60 with a webhook endpoint subscribed to every event (0: none)
  *   npm run bench -- --cold 3                       the first call after each of 3 restarts (and after an eviction, after hibernation), beside the warm calls that follow it
  *
+ *   npm run bench -- --scale-dashboards 100         then K=1 and K=100 dashboards on one tenant in alternating rounds (--scale-calls 320 in all; 0: none)
+ *   npm run bench -- --tenants 1000                 1,000 tenants with a dashboard each: calls to one of them, then spread over all, in alternating rounds
+ *   npm run bench -- --soak 600                     one tenant, calls back to back for 600 s: its Switchboard's storage and the app's memory every 30 s
+ *
  *   npm run bench -- --dashboard-deflate off        dashboards that do not offer permessage-deflate (what compressing their frames costs)
  *   npm run bench -- --via-wrangler                 the app through `npm run dev` (wrangler's dev server and proxy), not Miniflare's API
  *
@@ -30,7 +34,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
-import type { DashboardReport } from "./bench-dashboards.ts";
+import type { DashboardReport, DashboardUsage } from "./bench-dashboards.ts";
 import { CALLERS_DDL, ENTRY_SQL, SEEN_SQL } from "../party/callers-sql.ts";
 import { gzipSync } from "node:zlib";
 import { NETWORKS, networkFor } from "./networks/index.ts";
@@ -39,6 +43,13 @@ import { devVar, ensureDevVars, ROOT, run, VITE } from "./lib.ts";
 import { startDevServer, type DevServer } from "./serve.ts";
 import { applyMigrations, startMiniflareServer } from "./serve-miniflare.ts";
 import { buildBundle, profileStartup } from "./cold-start.ts";
+import { TwilioNetwork } from "./networks/twilio.ts";
+import { getDb } from "../schema/d1.ts";
+import { contactPhones, contacts, providerAccounts, tenants, trackingNumbers, users } from "../schema/db.ts";
+import { createSession } from "../worker/auth/queries.ts";
+import { sandboxTwilioCredentials } from "../worker/auth/new-tenant.ts";
+import { encryptSecret, hashPassword, randomToken } from "../worker/lib/crypto.ts";
+import { EVENT_LOG_SIZE } from "../party/store.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -66,6 +77,20 @@ const { values: flags } = parseArgs({
     "via-wrangler": { type: "boolean", default: false },
     /** "off": the dashboards do not offer permessage-deflate (browsers always do), to measure what compression costs. */
     "dashboard-deflate": { type: "string", default: "on" },
+    /** After the main run: K=1 and this many dashboards on the demo tenant, in alternating rounds (0 skips it). */
+    "scale-dashboards": { type: "string", default: "100" },
+    /** Calls of the scale pass, over all its rounds (half at K=1, half at K=scale-dashboards). */
+    "scale-calls": { type: "string", default: "320" },
+    /** Its own mode: this many tenants seeded straight into D1, one dashboard each (Miniflare only). */
+    tenants: { type: "string" },
+    /** Calls of the tenants mode, over all its rounds: half to one tenant, half spread over all (default: twice the tenants, so each gets one). */
+    "tenant-calls": { type: "string" },
+    /** The spread rounds' calls go round the first this many tenants only (default: all of them). */
+    "tenant-spread": { type: "string" },
+    /** Its own mode: calls back to back for this many seconds on the demo tenant, K dashboards (--dashboards). */
+    soak: { type: "string" },
+    /** Seconds between two samples of the soak. */
+    "soak-sample": { type: "string", default: "30" },
   },
 });
 
@@ -118,8 +143,7 @@ async function seedContacts(base: string, cookie: string, count: number) {
 /** Mean time between two probes of the floors while the calls run. */
 const FLOOR_PROBE_MS = 200;
 
-/** The deep health checks' bearer key (scripts/lib.ts writes it into .dev.vars). */
-// On a fresh clone .dev.vars does not exist until something makes it: make it now, so the key read here is the server's.
+/** The deep health checks' bearer key (scripts/lib.ts writes it into .dev.vars; written now if this checkout has none yet, as the server would). */
 ensureDevVars();
 const HEALTH = { headers: { Authorization: `Bearer ${devVar("HEALTH_KEY") ?? ""}` } };
 
@@ -199,6 +223,22 @@ function processName(cmdline: string, port: number) {
   return "dev script (Node)";
 }
 
+/** The processes of the dev server's group but this one, each with its part's name and its /proc/<pid>/stat fields after the name. */
+function groupProcesses(group: number, port: number) {
+  const out: { pid: string; name: string; fields: string[] }[] = [];
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+      if (Number(fields[2]) !== group || Number(pid) === process.pid) continue; // pgrp; this process is counted apart
+      out.push({ pid, name: processName(readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " "), port), fields });
+    } catch {
+      // it exited meanwhile
+    }
+  }
+  return out;
+}
+
 /**
  * CPU seconds used so far by each part of the dev server (the processes of its group) and by this
  * benchmark, from /proc: Linux only (null elsewhere).
@@ -206,20 +246,31 @@ function processName(cmdline: string, port: number) {
 function cpuSeconds(group: number, port: number): Map<string, number> | null {
   if (!existsSync("/proc/self/stat")) return null;
   const out = new Map<string, number>();
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+  for (const { name, fields } of groupProcesses(group, port)) out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS); // utime + stime
+  const self = process.cpuUsage();
+  out.set("this benchmark", (self.user + self.system) / 1e6);
+  return out;
+}
+
+/**
+ * The app's workerd's memory from /proc (MiB): resident now, and the most it has been resident
+ * (the kernel's high-water mark). Null off Linux.
+ */
+function appMemory(group: number, port: number): { rssMiB: number; peakMiB: number } | null {
+  if (!existsSync("/proc/self/status")) return null;
+  let rss = 0;
+  let peak = 0;
+  for (const { pid, name } of groupProcesses(group, port)) {
+    if (name !== "the app's workerd") continue;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
-      if (Number(fields[2]) !== group || Number(pid) === process.pid) continue; // pgrp; this process is counted below
-      const name = processName(readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " "), port);
-      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / TICKS); // utime + stime
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      rss += Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+      peak += Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
     } catch {
       // it exited meanwhile
     }
   }
-  const self = process.cpuUsage();
-  out.set("this benchmark", (self.user + self.system) / 1e6);
-  return out;
+  return { rssMiB: Math.round(rss / 102.4) / 10, peakMiB: Math.round(peak / 102.4) / 10 };
 }
 
 /** How long the processes' idle CPU is sampled before the calls. */
@@ -243,12 +294,18 @@ function cpuUse(idleFrom: Map<string, number> | null, before: Map<string, number
 
 // Dashboards --------------------------------------------------------------------------------------
 
-/** K dashboards on the realtime socket, in their own thread (scripts/bench-dashboards.ts). */
-async function openDashboards(base: string, cookie: string, k: number) {
+/** A dashboard of its own tenant: the socket's URL, its session cookie, and the tracking number its calls must name. */
+type DashboardTarget = { url: string; cookie: string; trackingNumber?: string };
+
+/**
+ * K dashboards of the demo tenant on the realtime socket, in their own thread
+ * (scripts/bench-dashboards.ts); or, with `sockets`, one dashboard for each target.
+ */
+async function openDashboards(base: string, cookie: string, k: number, sockets?: DashboardTarget[]) {
   const thread = new Worker(new URL("./bench-dashboards.ts", import.meta.url), {
-    workerData: { url: `${base.replace(/^http/, "ws")}/parties/switchboard/demo`, cookie, origin: base, k, deflate: flags["dashboard-deflate"] !== "off" },
+    workerData: { url: `${base.replace(/^http/, "ws")}/parties/switchboard/demo`, cookie, origin: base, k, sockets, deflate: flags["dashboard-deflate"] !== "off" },
   });
-  type Reply = { type: string; report?: DashboardReport };
+  type Reply = { type: string; report?: DashboardReport; usage?: DashboardUsage };
   const waiting: { resolve: (m: Reply) => void; reject: (e: unknown) => void }[] = [];
   thread.on("message", (m: Reply) => waiting.shift()?.resolve(m));
   thread.on("error", (err) => {
@@ -264,6 +321,8 @@ async function openDashboards(base: string, cookie: string, k: number) {
   return {
     reset: () => ask("reset"),
     report: async () => (await ask("report")).report!,
+    /** The dashboards' thread's CPU and event-loop delay since the last reset. */
+    usage: async () => (await ask("usage")).usage!,
     // Ended at once: the sockets' closing handshakes would keep the thread for seconds.
     close: () => thread.terminate(),
   };
@@ -274,7 +333,7 @@ const clock = () => performance.timeOrigin + performance.now();
 
 // Calls -------------------------------------------------------------------------------------------
 
-type CallResult = { callSid: string; startedAt: number; endedAt: number; twimlMs: number; phases: Record<string, number>; ok: boolean; error?: string };
+type CallResult = { callSid: string; to: string; startedAt: number; endedAt: number; twimlMs: number; phases: Record<string, number>; ok: boolean; error?: string };
 
 /** The voice webhook's own account of where its time went (Server-Timing). */
 function readPhases(header: string | null) {
@@ -321,29 +380,39 @@ async function driveCall(network: Network, pace: Pace, from: string, to: string)
     await network.legReport(call, plan, legId, "completed", 1);
     await network.dialEnded(call, plan, legId, "completed", 1);
     await network.hangUp(call, 2);
-    return { callSid: call.id, startedAt, endedAt: clock(), twimlMs, phases, ok: true };
+    return { callSid: call.id, to, startedAt, endedAt: clock(), twimlMs, phases, ok: true };
   } catch (err) {
-    return { callSid: call.id, startedAt, endedAt: clock(), twimlMs: NaN, phases: {}, ok: false, error: err instanceof Error ? err.message : String(err) };
+    return { callSid: call.id, to, startedAt, endedAt: clock(), twimlMs: NaN, phases: {}, ok: false, error: err instanceof Error ? err.message : String(err) };
   }
 }
+
+/** Where call i goes: whose network (credentials) and which tracking number; by default the demo's. */
+type Target = { network: Network; to: string };
 
 /**
  * N calls on C lines, each line starting its next call when its last one ends; line k starts after
  * `k / C × spreadMs` (calls on a switchboard begin at different moments). Results in order of ending.
+ * `options.until` (performance.now()): no call starts after it. `options.targetOf`: where call i goes.
  */
-async function driveLines(network: Network, pace: Pace, lines: number, n: number, callerOf: (i: number) => string, spreadMs = 0) {
+async function driveLines(network: Network, pace: Pace, lines: number, n: number, callerOf: (i: number) => string, spreadMs = 0, options: { until?: number; targetOf?: (i: number) => Target } = {}) {
   const results: CallResult[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: lines }, async (_, line) => {
       if (spreadMs > 0) await sleep((line / lines) * spreadMs);
-      while (next < n) {
+      while (next < n && (options.until === undefined || performance.now() < options.until)) {
         const i = next++;
-        results.push(await driveCall(network, pace, callerOf(i), network.demoNumber));
+        const target = options.targetOf?.(i) ?? { network, to: network.demoNumber };
+        results.push(await driveCall(target.network, pace, callerOf(i), target.to));
       }
     }),
   );
   return results;
+}
+
+/** The p50 of each phase the voice webhook's Server-Timing names, over these calls. */
+function phasesP50(rs: CallResult[]) {
+  return Object.fromEntries([...new Set(rs.flatMap((r) => Object.keys(r.phases)))].map((name) => [name, stats(rs.filter((r) => r.phases[name] !== undefined).map((r) => r.phases[name]!)).p50]));
 }
 
 /** When the open loop's steady state starts: the first calls have rung, talked and ended. */
@@ -522,7 +591,7 @@ async function webhooksPass(base: string, cookie: string, callers: string[], pac
     const a = stats(without.filter((r) => r.ok).map((r) => r.twimlMs));
     const b = stats(withHooks.filter((r) => r.ok).map((r) => r.twimlMs));
     // Inside the Worker (Server-Timing): where a difference is spent, if there is one.
-    const phases = (rs: CallResult[]) => Object.fromEntries([...new Set(rs.flatMap((r) => Object.keys(r.phases)))].map((name) => [name, stats(rs.filter((r) => r.phases[name] !== undefined).map((r) => r.phases[name]!)).p50]));
+    const phases = phasesP50;
     return {
       calls: without.length + withHooks.length,
       errors: [...without, ...withHooks].filter((r) => !r.ok).length,
@@ -541,6 +610,639 @@ async function webhooksPass(base: string, cookie: string, callers: string[], pac
     await fetch(`${base}/api/webhooks/${id}`, { method: "DELETE", headers });
     await receiver.stop();
   }
+}
+
+// Realtime at scale (issue #20): 100 dashboards, 1,000 tenants, the soak -----------------------------
+
+/** A call's statuses after which nothing more comes. */
+const TERMINAL = new Set(["completed", "no-answer", "busy", "failed", "canceled"]);
+
+/** `startedAt`: when the Switchboard's instance began (a new one after hibernation or eviction). */
+type SwitchboardStorage = { databaseSize: number; rows: Record<string, number>; sockets: number; startedAt: number };
+
+/** A tenant's Switchboard's storage (SQLite bytes, rows per table) and open sockets: GET /health/switchboard/:slug/storage. */
+async function switchboardStorage(base: string, slug: string): Promise<SwitchboardStorage> {
+  const res = await fetch(`${base}/health/switchboard/${slug}/storage`, HEALTH);
+  const body = (await res.json()) as Partial<SwitchboardStorage> & { ok?: boolean };
+  if (!res.ok || body.ok !== true) throw new Error(`reading the Switchboard's storage: ${res.status} ${JSON.stringify(body)}`);
+  return { databaseSize: body.databaseSize!, rows: body.rows!, sockets: body.sockets!, startedAt: body.startedAt! };
+}
+
+/** Until the tenant's Switchboard holds exactly `count` sockets (a closed dashboard's goes a moment later), at most 15 s: how many it holds. */
+async function waitForSockets(base: string, slug: string, count: number) {
+  const until = performance.now() + 15_000;
+  let held = (await switchboardStorage(base, slug)).sockets;
+  while (held !== count && performance.now() < until) {
+    await sleep(200);
+    held = (await switchboardStorage(base, slug)).sockets;
+  }
+  return held;
+}
+
+/** Whether every dashboard has seen the end of every call that is its own (`mine`). */
+function everyEnded(seen: DashboardReport, ok: CallResult[], mine: (d: number, r: CallResult) => boolean) {
+  return seen.every((d, i) => {
+    const status = new Map(d.calls);
+    return ok.every((r) => !mine(i, r) || TERMINAL.has(status.get(r.callSid) ?? ""));
+  });
+}
+
+/**
+ * What the dashboards saw of the calls that are theirs (`mine`): webhook → popup on each, calls whose
+ * ringing or end a dashboard missed (lost), gaps in each dashboard's seqs, and frames and events per
+ * call per dashboard.
+ */
+function dashboardAccount(seen: DashboardReport, ok: CallResult[], mine: (d: number, r: CallResult) => boolean) {
+  const perDashboard: number[][] = seen.map(() => []);
+  let lost = 0;
+  let gaps = 0;
+  let frames = 0;
+  let events = 0;
+  let owned = 0;
+  seen.forEach((d, i) => {
+    const ringingAt = new Map(d.ringingAt);
+    const status = new Map(d.calls);
+    for (const r of ok) {
+      if (!mine(i, r)) continue;
+      owned++;
+      const at = ringingAt.get(r.callSid);
+      if (at !== undefined) perDashboard[i]!.push(at - r.startedAt);
+      if (at === undefined || !TERMINAL.has(status.get(r.callSid) ?? "")) lost++;
+    }
+    const seqs = [...d.seqs].sort((a, b) => a - b);
+    for (let j = 1; j < seqs.length; j++) if (seqs[j] !== seqs[j - 1]! + 1) gaps++;
+    frames += d.frames;
+    events += d.seqs.length;
+  });
+  return { perDashboard, popupMs: perDashboard.flat(), lost, gaps, frames, events, owned, dashboardErrors: seen.flatMap((d) => d.errors).length };
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Rounds of each K in the scale pass: K=1, K=many, K=1, … alternating, so drift in the machine's load falls on both alike. */
+const SCALE_ROUNDS = 4;
+
+/**
+ * 100 dashboards on one tenant, against 1, in one run: `calls` calls on C lines in alternating rounds,
+ * each round with its own dashboards' thread holding K=1 or K=`k` sockets of the demo tenant (the
+ * Switchboard is checked to hold exactly K before the calls), the last round's gone. For each K:
+ * webhook → TwiML, webhook → popup on every dashboard (and the worst dashboard's p99), frames per
+ * call per dashboard, lost events, and the CPU per call of the app's workerd, of the dashboards'
+ * thread (with its event-loop delay, so a popup figure its own thread held up shows as such) and of
+ * the load generator's thread.
+ */
+async function scaleDashboardsPass(base: string, cookie: string, callers: string[], pace: Pace, concurrency: number, k: number, calls: number, group: number, port: number) {
+  const network = networkFor("twilio", base);
+  const perRound = Math.max(1, Math.round(calls / (2 * SCALE_ROUNDS)));
+  const caller = (i: number) => (i % 2 === 0 ? callers[i % callers.length]! : `+1415330${String(i % 10000).padStart(4, "0")}`);
+  const appCpu = () => cpuSeconds(group, port)?.get("the app's workerd") ?? NaN;
+  const newHalf = (dashboards: number) => ({
+    dashboards,
+    rounds: [] as CallResult[][],
+    perDashboard: Array.from({ length: dashboards }, () => [] as number[]),
+    lost: 0,
+    gaps: 0,
+    frames: 0,
+    events: 0,
+    owned: 0,
+    dashboardErrors: 0,
+    appCpuSeconds: 0,
+    loadCpuMs: 0,
+    dashboardsCpuMs: 0,
+    loopDelayP99: 0,
+    loopDelayMax: 0,
+    drivingSeconds: 0,
+    seconds: 0,
+    socketsHeld: [] as number[],
+  });
+  const halves = [newHalf(1), newHalf(k)];
+  // Warm-up: the routing configuration, the callers' index, the code paths.
+  for (let i = 0; i < 3; i++) await driveCall(network, { ring: 0, talk: 0 }, caller(i), network.demoNumber);
+  let offset = 0;
+  for (let round = 0; round < 2 * SCALE_ROUNDS; round++) {
+    const half = halves[round % 2]!;
+    const dashboards = await openDashboards(base, cookie, half.dashboards);
+    try {
+      // The last round's sockets are gone and this round's are all held: the Switchboard sends to exactly K.
+      half.socketsHeld.push(await waitForSockets(base, "demo", half.dashboards));
+      await sleep(300);
+      await dashboards.reset();
+      const cpu0 = appCpu();
+      const load0 = process.threadCpuUsage();
+      const t0 = performance.now();
+      const first = offset;
+      offset += perRound;
+      const results = await driveLines(network, pace, concurrency, perRound, (j) => caller(first + j), (pace.ring + pace.talk) * 1000);
+      half.drivingSeconds += (performance.now() - t0) / 1000;
+      const ok = results.filter((r) => r.ok);
+      // Until every dashboard has seen every call end (at most 10 s).
+      const settleUntil = performance.now() + 10_000;
+      let seen = await dashboards.report();
+      while (performance.now() < settleUntil && !everyEnded(seen, ok, () => true)) {
+        await sleep(100);
+        seen = await dashboards.report();
+      }
+      half.seconds += (performance.now() - t0) / 1000;
+      half.appCpuSeconds += appCpu() - cpu0;
+      const load = process.threadCpuUsage(load0);
+      half.loadCpuMs += (load.user + load.system) / 1000;
+      const usage = await dashboards.usage();
+      half.dashboardsCpuMs += usage.cpuMs;
+      half.loopDelayP99 = Math.max(half.loopDelayP99, usage.loopDelay.p99);
+      half.loopDelayMax = Math.max(half.loopDelayMax, usage.loopDelay.max);
+      half.rounds.push(results);
+      const account = dashboardAccount(seen, ok, () => true);
+      account.perDashboard.forEach((ms, i) => half.perDashboard[i]!.push(...ms));
+      half.lost += account.lost;
+      half.gaps += account.gaps;
+      half.frames += account.frames;
+      half.events += account.events;
+      half.owned += account.owned;
+      half.dashboardErrors += account.dashboardErrors;
+    } finally {
+      await dashboards.close();
+    }
+  }
+  const figures = (h: (typeof halves)[number]) => {
+    const all = h.rounds.flat();
+    const ok = all.filter((r) => r.ok);
+    const p99s = h.perDashboard.map((ms) => stats(ms).p99).filter((x) => !Number.isNaN(x));
+    return {
+      dashboards: h.dashboards,
+      calls: all.length,
+      errors: all.length - ok.length,
+      errorSamples: all.filter((r) => !r.ok).slice(0, 3).map((r) => r.error),
+      webhookToTwiml: stats(ok.map((r) => r.twimlMs)),
+      webhookToPopup: stats(h.perDashboard.flat()),
+      /** The p99 of webhook → popup on each dashboard: the worst dashboard's, and the median dashboard's. */
+      popupP99: { worstDashboard: Math.max(...p99s), medianDashboard: stats(p99s).p50 },
+      framesPerCallPerDashboard: round2(h.frames / Math.max(1, h.owned)),
+      eventsPerCallPerDashboard: round2(h.events / Math.max(1, h.owned)),
+      lostEvents: h.lost,
+      seqGaps: h.gaps,
+      dashboardErrors: h.dashboardErrors,
+      callsPerSecond: Math.round((ok.length / h.drivingSeconds) * 10) / 10,
+      voicePhasesP50: phasesP50(ok),
+      /** CPU per call, and cores kept busy over the rounds (the settling after each included). */
+      cpu: {
+        appWorkerd: { msPerCall: round2((h.appCpuSeconds * 1000) / ok.length), cores: round2(h.appCpuSeconds / h.seconds) },
+        dashboardsThread: { msPerCall: round2(h.dashboardsCpuMs / ok.length), cores: round2(h.dashboardsCpuMs / 1000 / h.seconds) },
+        loadGeneratorThread: { msPerCall: round2(h.loadCpuMs / ok.length), cores: round2(h.loadCpuMs / 1000 / h.seconds) },
+      },
+      /** The dashboards' thread's event-loop delay, worst round: how late it may have read a frame. */
+      dashboardsLoopDelayMs: { p99: h.loopDelayP99, max: h.loopDelayMax },
+      /** The sockets the Switchboard held before each round's calls (must be K). */
+      socketsHeld: h.socketsHeld,
+    };
+  };
+  const [one, many] = [figures(halves[0]!), figures(halves[1]!)];
+  // The noise of the comparison: the K=1 rounds, odd against even (nothing differs between them).
+  const oneRounds = halves[0]!.rounds;
+  const p50Of = (rounds: CallResult[][]) => stats(rounds.flat().filter((r) => r.ok).map((r) => r.twimlMs)).p50;
+  return {
+    settings: { dashboards: k, calls: perRound * 2 * SCALE_ROUNDS, rounds: SCALE_ROUNDS, callsPerRound: perRound, concurrency, ringSeconds: pace.ring, talkSeconds: pace.talk },
+    one,
+    many,
+    twimlP50Ratio: round2(many.webhookToTwiml.p50 / one.webhookToTwiml.p50),
+    noiseTwimlP50Ratio: round2(p50Of(oneRounds.filter((_, i) => i % 2 === 1)) / p50Of(oneRounds.filter((_, i) => i % 2 === 0))),
+    appCpuRatio: round2(many.cpu.appWorkerd.msPerCall / one.cpu.appWorkerd.msPerCall),
+  };
+}
+
+// 1,000 tenants -----------------------------------------------------------------------------------
+
+/** Rounds of each kind in the tenants mode: one tenant, spread over all, alternating. */
+const TENANT_ROUNDS = 4;
+/** How long the tenants mode samples the app's CPU with every dashboard open and no calls. */
+const IDLE_TENANTS_MS = 10_000;
+
+type BenchTenant = { id: string; slug: string; trackingNumber: string; knownCaller: string; cookie: string; network: Network };
+
+const pad4 = (i: number) => String(i).padStart(4, "0");
+
+/**
+ * `count` tenants written straight into the app's D1, each as sign-up and buying a number leave one:
+ * the tenant, its admin user, a sandbox Twilio account of its own (AccountSid and auth token, the
+ * credentials encrypted with SECRETS_KEY as the Worker encrypts them, so its webhooks are signed and
+ * verified the ordinary way), a tracking number on that account ringing a termination number, and
+ * one known caller; then a session per admin (worker/auth/queries.ts createSession, the login's own),
+ * whose cookie (named as the login names it) opens the tenant's dashboard socket as a browser's would. Numbers: tracking
+ * +1628200NNNN, termination +1628300NNNN, known caller +1628400NNNN (none of them the demo's).
+ */
+async function seedTenants(d1: D1Database, base: string, count: number, cookieName: string): Promise<BenchTenant[]> {
+  if (count > 10_000) throw new Error("--tenants: at most 10,000 (the numbers have four digits)");
+  const db = getDb(d1);
+  const secretsKey = devVar("SECRETS_KEY");
+  if (!secretsKey) throw new Error("no SECRETS_KEY in .dev.vars");
+  // One hash for all: each is 100,000 PBKDF2 rounds, and nobody logs in with it (the sessions are made below).
+  const passwordHash = await hashPassword(randomToken());
+  const now = Date.now();
+  const out: Omit<BenchTenant, "cookie">[] = [];
+  const statements = [];
+  for (let i = 0; i < count; i++) {
+    const n = pad4(i);
+    const id = `tnt_bench_${n}`;
+    const credentials = sandboxTwilioCredentials();
+    const credentialsEncrypted = await encryptSecret(JSON.stringify(credentials), secretsKey);
+    const tenant = { id, slug: `bench-${n}`, trackingNumber: `+1628200${n}`, knownCaller: `+1628400${n}`, network: new TwilioNetwork(base, { token: credentials.authToken, account: credentials.accountSid }) };
+    out.push(tenant);
+    statements.push(
+      db.insert(tenants).values({ id, slug: tenant.slug, name: `Bench Business ${n}`, timeZone: "America/Los_Angeles", defaultCountry: "US" }),
+      db.insert(users).values({ id: `usr_bench_${n}`, tenantId: id, email: `admin@bench-${n}.test`, name: `Bench Admin ${n}`, role: "admin", passwordHash }),
+      db.insert(providerAccounts).values({ id: `pra_bench_${n}`, tenantId: id, provider: "twilio", externalId: credentials.accountSid, credentialsEncrypted, sandbox: true, createdAt: now }),
+      db.insert(trackingNumbers).values({ id: `trk_bench_${n}`, tenantId: id, number: tenant.trackingNumber, label: "Bench line", terminationNumber: `+1628300${n}`, providerAccountId: `pra_bench_${n}` }),
+      db.insert(contacts).values({ id: `con_bench_${n}`, tenantId: id, kind: "customer", name: `Bench Caller ${n}`, createdAt: now, updatedAt: now }),
+      db.insert(contactPhones).values({ id: `con_bench_${n}_phone`, tenantId: id, contactId: `con_bench_${n}`, label: "mobile", number: tenant.knownCaller, extension: null, raw: tenant.knownCaller, createdAt: now }),
+    );
+  }
+  for (let i = 0; i < statements.length; i += 600) {
+    const chunk = statements.slice(i, i + 600);
+    await db.batch(chunk as [(typeof chunk)[number], ...typeof chunk]);
+  }
+  const seeded: BenchTenant[] = [];
+  for (let i = 0; i < out.length; i += 50) {
+    const tokens = await Promise.all(out.slice(i, i + 50).map((t, j) => createSession(db, { id: `usr_bench_${pad4(i + j)}`, tenantId: t.id })));
+    tokens.forEach((token, j) => seeded.push({ ...out[i + j]!, cookie: `${cookieName}=${token}` }));
+  }
+  return seeded;
+}
+
+/**
+ * `count` tenants, one dashboard each (one thread holds every socket, each with its own session and
+ * URL), and the same calls as the single-tenant run in alternating rounds: to one tenant (the first),
+ * then spread over all of them (call j of the spread rounds to tenant j mod count, so with the
+ * default 2 × count calls each tenant gets one), on the same C lines at the same pace, so at the same
+ * total rate. Reports webhook → TwiML and → popup of each kind, the app's memory (RSS from /proc:
+ * at start, after seeding, with the dashboards open, after each round, peak, end), and whether any
+ * dashboard received an event that was not its own tenant's.
+ */
+async function tenantsBench(count: number) {
+  if (viaWrangler) throw new Error("--tenants seeds the app's D1 directly: it runs through Miniflare's API, not --via-wrangler");
+  const port = Number(flags.port);
+  const c = Number(flags.concurrency);
+  const pace: Pace = { ring: Number(flags.ring), talk: Number(flags.talk) };
+  const totalCalls = flags["tenant-calls"] ? Number(flags["tenant-calls"]) : 2 * count;
+  const perRound = Math.max(1, Math.round(totalCalls / (2 * TENANT_ROUNDS)));
+  const spreadOver = Math.min(count, flags["tenant-spread"] ? Number(flags["tenant-spread"]) : count);
+  if (!flags["skip-build"]) await run(VITE, ["build", "--logLevel", "warn"]);
+  const { baseURL: base, stop, group, d1 } = await startMiniflareServer(port);
+  const t00 = performance.now();
+  const memory: { atSeconds: number; when: string; rssMiB: number }[] = [];
+  const noteMemory = (when: string) => {
+    const m = appMemory(group, port);
+    if (m) memory.push({ atSeconds: Math.round((performance.now() - t00) / 100) / 10, when, rssMiB: m.rssMiB });
+  };
+  let sampledPeak = 0;
+  const peakSampler = setInterval(() => (sampledPeak = Math.max(sampledPeak, appMemory(group, port)?.rssMiB ?? 0)), 1000);
+  try {
+    noteMemory("started");
+    const seedStart = performance.now();
+    // The session cookie's name, as the login sets it.
+    const cookieName = (await login(base)).split("=")[0]!;
+    const all = await seedTenants(d1!, base, count, cookieName);
+    const seedSeconds = Math.round((performance.now() - seedStart) / 100) / 10;
+    noteMemory(`${count} tenants seeded`);
+    const index = new Map(all.map((t, i) => [t.trackingNumber, i]));
+    const ws = base.replace(/^http/, "ws");
+    const openStart = performance.now();
+    const dashboards = await openDashboards(base, "", 0, all.map((t) => ({ url: `${ws}/parties/switchboard/${t.slug}`, cookie: t.cookie, trackingNumber: t.trackingNumber })));
+    const openSeconds = Math.round((performance.now() - openStart) / 100) / 10;
+    noteMemory(`${count} dashboards open`);
+    const single = all[0]!;
+    // Warm-up, as the single-tenant run has: the code paths, the first tenant's Switchboard.
+    for (let i = 0; i < 5; i++) await driveCall(single.network, { ring: 0, talk: 0 }, `+1628500${pad4(9000 + i)}`, single.trackingNumber);
+    await sleep(500);
+    await dashboards.reset();
+    const appCpu = () => cpuSeconds(group, port)?.get("the app's workerd") ?? NaN;
+    // What the app spends with the dashboards open and no calls (each Switchboard's alarm checks its
+    // sockets' sessions every minute): charged to no call below.
+    const idle0 = appCpu();
+    await sleep(IDLE_TENANTS_MS);
+    const idleCores = (appCpu() - idle0) / (IDLE_TENANTS_MS / 1000);
+    const rounds: { spread: boolean; results: CallResult[]; seconds: number; appCpuSeconds: number; rssMiB: number | null }[] = [];
+    let spreadNext = 0;
+    let callerNext = 0;
+    const startedAt = clock();
+    for (let round = 0; round < 2 * TENANT_ROUNDS; round++) {
+      const spread = round % 2 === 1;
+      const firstTenant = spreadNext;
+      const firstCaller = callerNext;
+      const tenantOf = (j: number) => (spread ? all[(firstTenant + j) % spreadOver]! : single);
+      // Every other caller is the tenant's known one; the rest unknown numbers.
+      const callerOf = (j: number) => (j % 2 === 0 ? tenantOf(j).knownCaller : `+1628500${pad4((firstCaller + j) % 9000)}`);
+      const cpu0 = appCpu();
+      const t0 = performance.now();
+      const results = await driveLines(single.network, pace, c, perRound, callerOf, (pace.ring + pace.talk) * 1000, { targetOf: (j) => ({ network: tenantOf(j).network, to: tenantOf(j).trackingNumber }) });
+      rounds.push({ spread, results, seconds: (performance.now() - t0) / 1000, appCpuSeconds: appCpu() - cpu0, rssMiB: appMemory(group, port)?.rssMiB ?? null });
+      noteMemory(`after round ${round + 1} (${spread ? "spread" : "one tenant"})`);
+      if (spread) spreadNext += perRound;
+      callerNext += perRound;
+    }
+    const every = rounds.flatMap((r) => r.results);
+    const ok = every.filter((r) => r.ok);
+    const mine = (d: number, r: CallResult) => index.get(r.to) === d;
+    const settleUntil = performance.now() + 15_000;
+    let seen = await dashboards.report();
+    while (performance.now() < settleUntil && !everyEnded(seen, ok, mine)) {
+      await sleep(200);
+      seen = await dashboards.report();
+    }
+    const usage = await dashboards.usage();
+    noteMemory("settled");
+    // No cross-tenant event: every call a dashboard saw went to its own tenant's number, and every
+    // event named its number (the thread checks call events' tracking number and notifications' call).
+    const ownerOf = new Map(every.map((r) => [r.callSid, index.get(r.to)]));
+    let crossTenant = 0;
+    const crossSamples: string[] = [];
+    seen.forEach((d, i) => {
+      const foreign = [...d.foreign, ...d.calls.filter(([sid]) => ownerOf.has(sid) && ownerOf.get(sid) !== i).map(([sid]) => `call ${sid} of tenant ${ownerOf.get(sid)}`)];
+      crossTenant += foreign.length;
+      crossSamples.push(...foreign.slice(0, 3).map((f) => `dashboard of ${all[i]!.slug}: ${f}`));
+    });
+    const account = dashboardAccount(seen, ok, mine);
+    // Every call is in its tenant's call log (reading it has the Switchboard write what it holds).
+    const perTenant = new Map<number, number>();
+    for (const r of ok) perTenant.set(index.get(r.to)!, (perTenant.get(index.get(r.to)!) ?? 0) + 1);
+    let missingFromCallLog = 0;
+    const called = [...perTenant];
+    for (let i = 0; i < called.length; i += 20) {
+      await Promise.all(
+        called.slice(i, i + 20).map(async ([t, n]) => {
+          const res = await fetch(`${base}/api/calls?from=${Math.floor(startedAt)}&limit=1`, { headers: { Cookie: all[t]!.cookie } });
+          const logged = res.ok ? ((await res.json()) as { total: number }).total : 0;
+          missingFromCallLog += Math.max(0, n - logged);
+        }),
+      );
+    }
+    // Each tenant's Switchboard holds its one dashboard's socket, and what their storage adds up to.
+    let holdingOne = 0;
+    let storageBytes = 0;
+    for (let i = 0; i < all.length; i += 20) {
+      for (const s of await Promise.all(all.slice(i, i + 20).map((t) => switchboardStorage(base, t.slug)))) {
+        if (s.sockets === 1) holdingOne++;
+        storageBytes += s.databaseSize;
+      }
+    }
+    await dashboards.close();
+    noteMemory("end");
+    const kernelPeak = appMemory(group, port)?.peakMiB ?? null;
+    const half = (spread: boolean) => {
+      const rs = rounds.filter((r) => r.spread === spread);
+      const calls = rs.flatMap((r) => r.results);
+      const good = calls.filter((r) => r.ok);
+      const popup = dashboardAccount(seen, good, mine);
+      return {
+        calls: calls.length,
+        errors: calls.length - good.length,
+        errorSamples: calls.filter((r) => !r.ok).slice(0, 3).map((r) => r.error),
+        tenantsCalled: new Set(good.map((r) => r.to)).size,
+        webhookToTwiml: stats(good.map((r) => r.twimlMs)),
+        webhookToPopup: stats(popup.popupMs),
+        voicePhasesP50: phasesP50(good),
+        callsPerSecond: Math.round((good.length / rs.reduce((a, r) => a + r.seconds, 0)) * 10) / 10,
+        appCpuMsPerCall: round2((rs.reduce((a, r) => a + r.appCpuSeconds, 0) * 1000) / good.length),
+        /** The same above what the app spends idle with the dashboards open. */
+        appCpuMsPerCallAboveIdle: round2((rs.reduce((a, r) => a + Math.max(0, r.appCpuSeconds - idleCores * r.seconds), 0) * 1000) / good.length),
+      };
+    };
+    const [one, spread] = [half(false), half(true)];
+    const oneRounds = rounds.filter((r) => !r.spread);
+    const p50Of = (rs: typeof rounds) => stats(rs.flatMap((r) => r.results).filter((r) => r.ok).map((r) => r.twimlMs)).p50;
+    const rss = memory.map((m) => m.rssMiB);
+    return {
+      kind: "tenants" as const,
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      /** Cores the app's workerd kept busy with the dashboards open and no calls. */
+      appIdleCores: round2(idleCores),
+      settings: { tenants: count, spreadOver, calls: perRound * 2 * TENANT_ROUNDS, rounds: TENANT_ROUNDS, callsPerRound: perRound, concurrency: c, ringSeconds: pace.ring, talkSeconds: pace.talk, deflate: flags["dashboard-deflate"] !== "off" },
+      seedSeconds,
+      openDashboardsSeconds: openSeconds,
+      oneTenant: one,
+      spreadCalls: spread,
+      twimlP50Ratio: round2(spread.webhookToTwiml.p50 / one.webhookToTwiml.p50),
+      noiseTwimlP50Ratio: round2(p50Of(oneRounds.filter((_, i) => i % 2 === 1)) / p50Of(oneRounds.filter((_, i) => i % 2 === 0))),
+      crossTenantEvents: crossTenant,
+      crossTenantSamples: crossSamples.slice(0, 5),
+      lostEvents: account.lost,
+      seqGaps: account.gaps,
+      dashboardErrors: account.dashboardErrors,
+      framesPerCallPerDashboard: round2(account.frames / Math.max(1, account.owned)),
+      eventsPerCallPerDashboard: round2(account.events / Math.max(1, account.owned)),
+      missingFromCallLog,
+      switchboardsHoldingTheirDashboard: holdingOne,
+      switchboardsStorageMiB: Math.round(storageBytes / 2 ** 20),
+      dashboardsThread: { cpuMs: usage.cpuMs, loopDelayMs: usage.loopDelay },
+      memory: { start: rss[0] ?? null, peakSampled: Math.max(sampledPeak, ...rss), peakKernel: kernelPeak, end: rss.at(-1) ?? null, series: memory },
+    };
+  } finally {
+    clearInterval(peakSampler);
+    await stop();
+  }
+}
+
+function printScale(r: Awaited<ReturnType<typeof scaleDashboardsPass>>) {
+  const s = r.settings;
+  console.log(`\n${s.dashboards} dashboards on one tenant against 1, in ${s.rounds} alternating rounds of ${s.callsPerRound} calls each (C=${s.concurrency}, ringing ${s.ringSeconds} s, talking ${s.talkSeconds} s)`);
+  console.log(`${"".padEnd(6)} ${"TwiML p50".padStart(10)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"popup p50".padStart(10)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"worst dash p99".padStart(15)} ${"frames (events)/call/dash".padStart(26)} ${"calls/s".padStart(8)}  CPU ms per call (cores): app's workerd · dashboards' thread · load generator's thread`);
+  for (const h of [r.one, r.many]) {
+    const cpu = `${h.cpu.appWorkerd.msPerCall} (${h.cpu.appWorkerd.cores}) · ${h.cpu.dashboardsThread.msPerCall} (${h.cpu.dashboardsThread.cores}) · ${h.cpu.loadGeneratorThread.msPerCall} (${h.cpu.loadGeneratorThread.cores})`;
+    console.log(`${`K=${h.dashboards}`.padEnd(6)} ${String(h.webhookToTwiml.p50).padStart(10)} ${String(h.webhookToTwiml.p95).padStart(7)} ${String(h.webhookToTwiml.p99).padStart(7)} ${String(h.webhookToPopup.p50).padStart(10)} ${String(h.webhookToPopup.p95).padStart(7)} ${String(h.webhookToPopup.p99).padStart(7)} ${String(h.popupP99.worstDashboard).padStart(15)} ${`${h.framesPerCallPerDashboard} (${h.eventsPerCallPerDashboard})`.padStart(26)} ${String(h.callsPerSecond).padStart(8)}  ${cpu}`);
+  }
+  console.log(`TwiML p50 K=${s.dashboards} / K=1: ×${r.twimlP50Ratio} (target ≤ 1.3; noise, K=1 rounds odd / even: ×${r.noiseTwimlP50Ratio}); popup p99, worst dashboard: ${r.many.popupP99.worstDashboard} ms (target ≤ 50); the app's CPU per call ×${r.appCpuRatio}`);
+  for (const h of [r.one, r.many]) {
+    const phases = Object.entries(h.voicePhasesP50).map(([p, ms]) => `${p} ${ms}`).join(", ");
+    console.log(`  K=${h.dashboards}: errors ${h.errors}${h.errorSamples.length ? ` (${h.errorSamples.join(" | ")})` : ""}, lost events ${h.lostEvents}, seq gaps ${h.seqGaps}, dashboard errors ${h.dashboardErrors}; sockets held ${h.socketsHeld.join("/")}; the dashboards' thread's event-loop delay p99 ${h.dashboardsLoopDelayMs.p99} ms, max ${h.dashboardsLoopDelayMs.max} ms; Server-Timing p50 ${phases}`);
+  }
+}
+
+function printTenants(r: Awaited<ReturnType<typeof tenantsBench>>) {
+  const s = r.settings;
+  console.log(`\ntenants: ${s.tenants} tenants, one dashboard each (${r.seedSeconds} s to seed, ${r.openDashboardsSeconds} s to open the dashboards); ${s.calls} calls, C=${s.concurrency}, ringing ${s.ringSeconds} s and talking ${s.talkSeconds} s, in ${s.rounds} alternating rounds of ${s.callsPerRound} to one tenant and ${s.callsPerRound} spread over ${s.spreadOver === s.tenants ? "all" : `the first ${s.spreadOver}`} — ${r.machine.cpus} cores, Node ${r.machine.node}`);
+  console.log(`${"ms".padEnd(28)} ${"TwiML p50".padStart(10)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"popup p50".padStart(10)} ${"p95".padStart(7)} ${"p99".padStart(7)} ${"calls/s".padStart(8)} ${"app CPU/call".padStart(13)} ${"above idle".padStart(11)}  tenants called · Server-Timing p50`);
+  for (const [name, h] of [["one tenant", r.oneTenant], [`spread over ${s.spreadOver}`, r.spreadCalls]] as const) {
+    const phases = Object.entries(h.voicePhasesP50).map(([p, ms]) => `${p} ${ms}`).join(", ");
+    console.log(`${name.padEnd(28)} ${String(h.webhookToTwiml.p50).padStart(10)} ${String(h.webhookToTwiml.p95).padStart(7)} ${String(h.webhookToTwiml.p99).padStart(7)} ${String(h.webhookToPopup.p50).padStart(10)} ${String(h.webhookToPopup.p95).padStart(7)} ${String(h.webhookToPopup.p99).padStart(7)} ${String(h.callsPerSecond).padStart(8)} ${`${h.appCpuMsPerCall} ms`.padStart(13)} ${`${h.appCpuMsPerCallAboveIdle} ms`.padStart(11)}  ${h.tenantsCalled} · ${phases}${h.errors ? ` · errors ${h.errors} (${h.errorSamples.join(" | ")})` : ""}`);
+  }
+  console.log(`TwiML p50 spread / one tenant: ×${r.twimlP50Ratio} (target ≤ 1.2; noise, one-tenant rounds odd / even: ×${r.noiseTwimlP50Ratio})`);
+  console.log(`cross-tenant events: ${r.crossTenantEvents}${r.crossTenantSamples.length ? ` (${r.crossTenantSamples.join(" | ")})` : ""}   lost events: ${r.lostEvents}   seq gaps: ${r.seqGaps}   missing from the call log: ${r.missingFromCallLog}   dashboard errors: ${r.dashboardErrors}   Switchboards holding their dashboard: ${r.switchboardsHoldingTheirDashboard} of ${s.tenants}`);
+  console.log(`per call, on its dashboard: ${r.framesPerCallPerDashboard} frames carrying ${r.eventsPerCallPerDashboard} events; the dashboards' thread: ${r.dashboardsThread.cpuMs} ms CPU over the rounds, event-loop delay p99 ${r.dashboardsThread.loopDelayMs.p99} ms, max ${r.dashboardsThread.loopDelayMs.max} ms`);
+  console.log(`the app's workerd with the dashboards open and no calls: ${r.appIdleCores} cores busy`);
+  console.log(`the app's workerd, RSS MiB: start ${r.memory.start}, peak ${r.memory.peakSampled} (kernel's high-water mark ${r.memory.peakKernel}), end ${r.memory.end}; the Switchboards' SQLite: ${r.switchboardsStorageMiB} MiB in all`);
+  console.log(`  ${r.memory.series.map((m) => `${m.when} ${m.rssMiB}`).join(" · ")}`);
+}
+
+// The soak ------------------------------------------------------------------------------------------
+
+/**
+ * What the retention rules allow each of the Switchboard's tables at the end of a soak of `calls`
+ * calls from `callers` distinct numbers (null: no rule bounds it; absent: not a table calls touch).
+ */
+function retentionAllows(calls: number, callers: number, lines: number, start: Record<string, number>): Record<string, { allowed: number | null; rule: string }> {
+  return {
+    // party/pipeline.ts keeps an ended call a day (KEEP_ENDED_MS) and who answered a caller 180 days
+    // (STICKY_MS), both far longer than a soak (that module is not Node's to import: its routing reads JSON).
+    calls: { allowed: (start.calls ?? 0) + calls, rule: "ended calls kept a day (KEEP_ENDED_MS): every call of the soak" },
+    events: { allowed: EVENT_LOG_SIZE + 100, rule: `the last ${EVENT_LOG_SIZE} events (EVENT_LOG_SIZE), pruned every 100` },
+    notifications: { allowed: null, rule: "no rule prunes it" },
+    notification_reads: { allowed: null, rule: "no rule prunes it (grows only as users read)" },
+    // party/outbound.ts: one row per webhook event type a call came to (five types), pruned with the call.
+    call_events_sent: { allowed: ((start.calls ?? 0) + calls) * 5, rule: "at most one per event type (5) per call kept; pruned with its call" },
+    answerers: { allowed: (start.answerers ?? 0) + callers, rule: "one per caller, kept 180 days (STICKY_MS)" },
+    callers_seen: { allowed: (start.callers_seen ?? 0) + callers, rule: "one per caller" },
+    connections: { allowed: lines, rule: "the calls in progress" },
+    outbound: { allowed: null, rule: "webhook events on their way out (none without an endpoint)" },
+  };
+}
+
+/**
+ * One tenant (the demo), K dashboards, calls back to back on C lines for `seconds`: every
+ * `--soak-sample` seconds the Switchboard's storage (SQLite bytes and rows per table, through the
+ * health route) and the app's RSS; at the end lost events, seq gaps and calls missing from the call
+ * log, each table's growth against what the retention rules allow, and the memory's trend.
+ */
+async function soakBench(seconds: number) {
+  const port = Number(flags.port);
+  const k = Number(flags.dashboards);
+  const c = Number(flags.concurrency);
+  const pace: Pace = { ring: Number(flags.ring), talk: Number(flags.talk) };
+  const every = Number(flags["soak-sample"]);
+  if (!flags["skip-build"]) await run(VITE, ["build", "--logLevel", "warn"]);
+  const { baseURL: base, stop, group } = await startServer(port);
+  try {
+    const cookie = await login(base);
+    const callers = await seedContacts(base, cookie, Number(flags.contacts));
+    const dashboards = await openDashboards(base, cookie, k);
+    const network = networkFor(flags.provider, base);
+    const caller = (i: number) => (i % 2 === 0 ? callers[i % callers.length]! : `+1415340${String(i % 10000).padStart(4, "0")}`);
+    for (let i = 0; i < 5; i++) await driveCall(network, { ring: 0, talk: 0 }, callers[i % callers.length]!, network.demoNumber);
+    await sleep(2500); // the warm-up calls' log write (two seconds after their end)
+    await dashboards.reset();
+    const appCpu = () => cpuSeconds(group, port)?.get("the app's workerd") ?? NaN;
+    type Sample = { atSeconds: number; callsBegun: number; databaseSize: number; rows: Record<string, number>; sockets: number; startedAt: number; rssMiB: number | null; appCpuSeconds: number };
+    const samples: Sample[] = [];
+    let begun = 0;
+    const started = performance.now();
+    const startedAt = clock();
+    const cpu0 = appCpu();
+    const take = async () => {
+      const storage = await switchboardStorage(base, "demo");
+      samples.push({ atSeconds: Math.round((performance.now() - started) / 1000), callsBegun: begun, ...storage, rssMiB: appMemory(group, port)?.rssMiB ?? null, appCpuSeconds: round2(appCpu() - cpu0) });
+    };
+    await take();
+    let driving = true;
+    const sampler = (async () => {
+      for (let i = 1; ; i++) {
+        while (driving && performance.now() < started + i * every * 1000) await sleep(250);
+        if (!driving) return;
+        await take();
+      }
+    })();
+    const results = await driveLines(
+      network,
+      pace,
+      c,
+      Infinity,
+      (i) => {
+        begun++;
+        return caller(i);
+      },
+      (pace.ring + pace.talk) * 1000,
+      { until: started + seconds * 1000 },
+    );
+    driving = false;
+    await sampler;
+    const drivenSeconds = (performance.now() - started) / 1000;
+    const ok = results.filter((r) => r.ok);
+    const settleUntil = performance.now() + 30_000;
+    let seen = await dashboards.report();
+    while (performance.now() < settleUntil && !everyEnded(seen, ok, () => true)) {
+      await sleep(200);
+      seen = await dashboards.report();
+    }
+    const account = dashboardAccount(seen, ok, () => true);
+    const usage = await dashboards.usage();
+    await dashboards.close();
+    const log = await fetch(`${base}/api/calls?from=${Math.floor(startedAt)}&limit=1`, { headers: { Cookie: cookie } });
+    const logged = log.ok ? ((await log.json()) as { total: number }).total : 0;
+    await sleep(3000);
+    await take(); // the end: every call ended and written to the log
+    const endSample = samples.at(-1)!;
+    await sleep(30_000);
+    await take(); // at rest: 30 s with no calls and no dashboards
+    const restSample = samples.at(-1)!;
+    const first = samples[0]!;
+    const distinctCallers = new Set(Array.from({ length: begun }, (_, i) => caller(i))).size;
+    const rules = retentionAllows(ok.length, distinctCallers, c, first.rows);
+    const tables = [...new Set([...Object.keys(first.rows), ...Object.keys(endSample.rows)])].sort();
+    const growth = Object.fromEntries(
+      tables.map((t) => {
+        const from = first.rows[t] ?? 0;
+        const to = endSample.rows[t] ?? 0;
+        const rule = rules[t];
+        const within = rule === undefined ? null : rule.allowed === null ? (to > from ? false : null) : to <= rule.allowed;
+        return [t, { start: from, end: to, atRest: restSample.rows[t] ?? 0, per1000Calls: round2(((to - from) * 1000) / Math.max(1, ok.length)), allowed: rule?.allowed ?? null, rule: rule?.rule ?? null, withinRetention: within }];
+      }),
+    );
+    // The memory's trend over the second half of the calls (least squares, MiB a minute).
+    const late = samples.filter((x) => x !== restSample && x !== endSample && x.atSeconds >= seconds / 2 && x.rssMiB !== null);
+    const slope = (() => {
+      if (late.length < 3) return null;
+      const xs = late.map((x) => x.atSeconds / 60);
+      const ys = late.map((x) => x.rssMiB!);
+      const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+      return round2(xs.reduce((a, x, i) => a + (x - mx) * (ys[i]! - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0));
+    })();
+    const rss = samples.map((x) => x.rssMiB).filter((x): x is number => x !== null);
+    return {
+      kind: "soak" as const,
+      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      settings: { seconds, sampleEverySeconds: every, dashboards: k, concurrency: c, ringSeconds: pace.ring, talkSeconds: pace.talk, provider: flags.provider, knownCallers: callers.length },
+      calls: results.length,
+      errors: results.length - ok.length,
+      errorSamples: results.filter((r) => !r.ok).slice(0, 5).map((r) => r.error),
+      callsPerSecond: Math.round((ok.length / drivenSeconds) * 10) / 10,
+      webhookToTwiml: stats(ok.map((r) => r.twimlMs)),
+      webhookToPopup: stats(account.popupMs),
+      lostEvents: account.lost,
+      seqGaps: account.gaps,
+      dashboardErrors: account.dashboardErrors,
+      missingFromCallLog: Math.max(0, ok.length - logged),
+      dashboardsThread: { cpuMs: usage.cpuMs, loopDelayMs: usage.loopDelay },
+      /** Instances of the Switchboard the samples met up to the end (1: never evicted or hibernated meanwhile); the one at rest may be a new one. */
+      switchboardInstances: new Set(samples.filter((x) => x !== restSample).map((x) => x.startedAt)).size,
+      storage: {
+        startBytes: first.databaseSize,
+        endBytes: endSample.databaseSize,
+        atRestBytes: restSample.databaseSize,
+        bytesPerCall: Math.round((endSample.databaseSize - first.databaseSize) / Math.max(1, ok.length)),
+        tables: growth,
+      },
+      memory: { startMiB: first.rssMiB, peakMiB: rss.length ? Math.max(...rss) : null, endMiB: endSample.rssMiB, atRestMiB: restSample.rssMiB, secondHalfSlopeMiBPerMinute: slope, peakKernelMiB: appMemory(group, port)?.peakMiB ?? null },
+      series: samples,
+    };
+  } finally {
+    await stop();
+  }
+}
+
+function printSoak(r: Awaited<ReturnType<typeof soakBench>>) {
+  const s = r.settings;
+  console.log(`\nsoak: one tenant, calls back to back for ${s.seconds} s on C=${s.concurrency} lines (ringing ${s.ringSeconds} s, talking ${s.talkSeconds} s), ${s.dashboards} dashboards — ${r.machine.cpus} cores, Node ${r.machine.node}`);
+  const tables = Object.keys(r.storage.tables).filter((t) => r.series.some((x) => (x.rows[t] ?? 0) > 0));
+  console.log(`${"s".padStart(5)} ${"calls".padStart(7)} ${"SQLite KiB".padStart(11)} ${"RSS MiB".padStart(8)} ${"app CPU s".padStart(10)}  ${tables.map((t) => t.padStart(Math.max(6, t.length))).join(" ")}`);
+  for (const x of r.series) console.log(`${String(x.atSeconds).padStart(5)} ${String(x.callsBegun).padStart(7)} ${String(Math.round(x.databaseSize / 1024)).padStart(11)} ${String(x.rssMiB).padStart(8)} ${String(x.appCpuSeconds).padStart(10)}  ${tables.map((t) => String(x.rows[t] ?? 0).padStart(Math.max(6, t.length))).join(" ")}`);
+  console.log("(the last two rows: every call ended and logged; then 30 s at rest, no calls, no dashboards)");
+  console.log(`calls: ${r.calls} (${r.callsPerSecond}/s), errors ${r.errors}${r.errorSamples.length ? ` (${r.errorSamples.join(" | ")})` : ""}   lost events: ${r.lostEvents}   seq gaps: ${r.seqGaps}   missing from the call log: ${r.missingFromCallLog}   dashboard errors: ${r.dashboardErrors}`);
+  console.log(`the Switchboard's instances met by the samples: ${r.switchboardInstances}; the dashboards' thread: ${r.dashboardsThread.cpuMs} ms CPU, event-loop delay p99 ${r.dashboardsThread.loopDelayMs.p99} ms, max ${r.dashboardsThread.loopDelayMs.max} ms`);
+  console.log(`webhook → TwiML p50 / p95 / p99: ${r.webhookToTwiml.p50} / ${r.webhookToTwiml.p95} / ${r.webhookToTwiml.p99} ms; → popup: ${r.webhookToPopup.p50} / ${r.webhookToPopup.p95} / ${r.webhookToPopup.p99} ms`);
+  console.log(`storage: ${Math.round(r.storage.startBytes / 1024)} → ${Math.round(r.storage.endBytes / 1024)} KiB (${r.storage.bytesPerCall} bytes a call; ${Math.round(r.storage.atRestBytes / 1024)} KiB at rest); by table, rows start → end (per 1,000 calls), against retention:`);
+  for (const [t, g] of Object.entries(r.storage.tables)) {
+    if (g.start === 0 && g.end === 0) continue;
+    const verdict = g.withinRetention === null ? "" : g.withinRetention ? "within" : g.allowed === null ? "GROWS, no rule bounds it" : `OVER (allowed ${g.allowed})`;
+    console.log(`  ${t.padEnd(20)} ${String(g.start).padStart(7)} → ${String(g.end).padStart(7)} (${g.per1000Calls})  ${g.rule ?? ""}${verdict ? ` — ${verdict}` : ""}`);
+  }
+  console.log(`the app's workerd, RSS MiB: start ${r.memory.startMiB}, peak ${r.memory.peakMiB}, end ${r.memory.endMiB}, at rest ${r.memory.atRestMiB}; trend over the calls' second half ${r.memory.secondHalfSlopeMiBPerMinute} MiB a minute (kernel's high-water mark ${r.memory.peakKernelMiB})`);
 }
 
 async function loadBench() {
@@ -633,6 +1335,8 @@ async function loadBench() {
     const webhookCalls = Number(flags["webhook-calls"]);
     const webhooks = webhookCalls > 0 ? await webhooksPass(base, cookie, callers, pace, c, webhookCalls, group, port) : null;
     await dashboards.close();
+    const scaleK = Number(flags["scale-dashboards"]);
+    const scale = scaleK > 0 ? await scaleDashboardsPass(base, cookie, callers, pace, c, scaleK, Number(flags["scale-calls"]), group, port) : null;
 
     const popupMs: number[] = [];
     let lost = 0;
@@ -692,6 +1396,7 @@ async function loadBench() {
       providers,
       dniVisits,
       webhooks,
+      scale,
       client: clientSize(),
     };
   } finally {
@@ -978,15 +1683,26 @@ function printLoad(r: Awaited<ReturnType<typeof loadBench>>) {
     console.log(`  inside the Worker, p50 ms without / with: ${Object.keys(w.phasesP50.withoutWebhooks).map((k) => `${k} ${w.phasesP50.withoutWebhooks[k]} / ${w.phasesP50.withWebhooks[k] ?? "—"}`).join(" · ")}`);
     console.log(`  the app's workerd, CPU ms per call without / with: ${w.appCpuMsPerCall.withoutWebhooks} / ${w.appCpuMsPerCall.withWebhooks}`);
   }
+  if (r.scale) printScale(r.scale);
   if (r.client) console.log(`client JavaScript gzipped: ${r.client.initialGzipKB} KB for the first screen (the entry and what it preloads), ${r.client.allGzipKB} KB with every lazy chunk`);
 }
 
-const result = flags.match ? await matchBench(flags.match.split(",").map(Number)) : flags.cold ? await coldBench(Number(flags.cold)) : await loadBench();
+const result = flags.match
+  ? await matchBench(flags.match.split(",").map(Number))
+  : flags.cold
+    ? await coldBench(Number(flags.cold))
+    : flags.tenants
+      ? await tenantsBench(Number(flags.tenants))
+      : flags.soak
+        ? await soakBench(Number(flags.soak))
+        : await loadBench();
 mkdirSync(join(ROOT, "bench-results"), { recursive: true });
 const file = join(ROOT, "bench-results", `${result.kind}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
 writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(join(ROOT, "bench-results", "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
 if (result.kind === "match") console.log(JSON.stringify(result, null, 2));
 else if (result.kind === "cold") printCold(result as Awaited<ReturnType<typeof coldBench>>);
+else if (result.kind === "tenants") printTenants(result as Awaited<ReturnType<typeof tenantsBench>>);
+else if (result.kind === "soak") printSoak(result as Awaited<ReturnType<typeof soakBench>>);
 else printLoad(result as Awaited<ReturnType<typeof loadBench>>);
 console.log(`\nwritten to ${file}`);

@@ -61,6 +61,7 @@ export async function startMiniflareServer(port = 0): Promise<DevServer> {
       baseURL,
       port: Number(url.port),
       group: ownGroup(),
+      d1: db,
       stop: async () => {
         await mf.dispose();
         rmSync(bundle.out, { recursive: true, force: true });

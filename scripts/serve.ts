@@ -13,7 +13,14 @@ import { ROOT, TOOL_ENV } from "./lib.ts";
  * `port`: the one it listens on (the OS's pick when asked for 0). `group`: the server's process group
  * (wrangler and its workerd processes), for the benchmark's CPU figures.
  */
-export type DevServer = { baseURL: string; port: number; stop: () => Promise<void>; group: number };
+export type DevServer = {
+  baseURL: string;
+  port: number;
+  stop: () => Promise<void>;
+  group: number;
+  /** Through Miniflare's API only: the app's own local D1 (the benchmark seeds its thousand tenants straight into it). */
+  d1?: D1Database;
+};
 
 // wrangler's line once it listens, the OS's pick of port included (colours stripped first).
 const READY = /Ready on (http:\/\/127\.0\.0\.1:(\d+))/;

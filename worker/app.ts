@@ -169,6 +169,12 @@ export const app = new Hono<AppEnv>()
     await switchboard.reset().catch(() => undefined);
     return c.json({ ok: true, startedAt });
   })
+  // The benchmark's soak and scale passes: a tenant's Switchboard's storage (SQLite size, rows per table), open sockets and when its instance began. Reads only.
+  .get("/health/switchboard/:slug/storage", async (c) => {
+    const tenant = await getDb(c.env.DB).select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, c.req.param("slug"))).get();
+    if (!tenant) return apiError(c, 404, "No such tenant");
+    return c.json({ ok: true, ...(await c.env.Switchboard.getByName(tenant.id).storageStats()) });
+  })
   .all("/api/*", handOver(api))
   .all("/webhooks/*", handOver(webhooks))
   .route("/parties", realtimeRoutes)

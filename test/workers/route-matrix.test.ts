@@ -79,6 +79,7 @@ const ROUTES: Record<string, Route> = {
   "GET /health/durable-object": { access: "health-key" },
   "GET /health/d1": { access: "health-key" },
   "POST /health/switchboard/:slug/reset": { access: "health-key", note: "a tenant's slug; refused unless SWITCHBOARD_RESETS=allow (npm run dev)" },
+  "GET /health/switchboard/:slug/storage": { access: "health-key", note: "a tenant's slug; the benchmark's soak reads it" },
 
   "POST /api/auth/login": { access: "public", body: () => ({ email: "nobody@matrix.test", password: "wrong" }) },
   "POST /api/auth/logout": { access: "signed-in" },
@@ -441,7 +442,7 @@ describe("a business that signed itself up", () => {
 });
 
 describe("health checks", () => {
-  it.each(entries.filter(([, r]) => r.access === "health-key" || r.access === "public").filter(([r]) => r.startsWith("GET /health")))("%s", async (r, route) => {
+  it.each(entries.filter(([, r]) => r.access === "health-key" || r.access === "public").filter(([r]) => r.startsWith("GET /health") && !r.includes(":")))("%s", async (r, route) => {
     const path = r.split(" ")[1]!;
     const bare = await exports.default.fetch(new Request(`${BASE}${path}`));
     const keyed = await exports.default.fetch(new Request(`${BASE}${path}`, { headers: { Authorization: "Bearer test-health-key" } }));
@@ -452,6 +453,26 @@ describe("health checks", () => {
       expect(session.status, "a dashboard session is not the health key").toBe(401);
       expect(keyed.status).toBe(200);
     }
+  });
+});
+
+describe("a Switchboard's storage (the benchmark's soak)", () => {
+  it("takes the health key, not a session, and gives the tenant's storage size, rows per table and open sockets", async () => {
+    const path = `/health/switchboard/${own.slug}/storage`;
+    expect((await exports.default.fetch(new Request(`${BASE}${path}`))).status).toBe(401);
+    expect((await call(path, { cookie: own.adminCookie })).status, "a dashboard session is not the health key").toBe(401);
+    const keyed = await exports.default.fetch(new Request(`${BASE}${path}`, { headers: { Authorization: "Bearer test-health-key" } }));
+    expect(keyed.status).toBe(200);
+    const body = (await keyed.json()) as { ok: boolean; databaseSize: number; rows: Record<string, number>; sockets: number; startedAt: number };
+    expect(body.ok).toBe(true);
+    expect(body.databaseSize).toBeGreaterThan(0);
+    // The fixture's live call is in the Switchboard's own tables, with its events.
+    expect(body.rows.calls).toBeGreaterThanOrEqual(1);
+    expect(body.rows.events).toBeGreaterThanOrEqual(1);
+    expect(Number.isInteger(body.sockets)).toBe(true);
+    expect(body.startedAt).toBeLessThanOrEqual(Date.now());
+    const unknown = await exports.default.fetch(new Request(`${BASE}/health/switchboard/no-such-tenant/storage`, { headers: { Authorization: "Bearer test-health-key" } }));
+    expect([unknown.status, await unknown.json()]).toEqual([404, { error: "No such tenant" }]);
   });
 });
 
