@@ -647,6 +647,17 @@ function everyEnded(seen: DashboardReport, ok: CallResult[], mine: (d: number, r
   });
 }
 
+/** What the dashboards saw, asked every `stepMs` until each has seen every call that is its own end (or `limitMs` passed). */
+async function seenToTheEnd(dashboards: { report: () => Promise<DashboardReport> }, ok: CallResult[], mine: (d: number, r: CallResult) => boolean, limitMs: number, stepMs: number) {
+  const until = performance.now() + limitMs;
+  let seen = await dashboards.report();
+  while (performance.now() < until && !everyEnded(seen, ok, mine)) {
+    await sleep(stepMs);
+    seen = await dashboards.report();
+  }
+  return seen;
+}
+
 /**
  * What the dashboards saw of the calls that are theirs (`mine`): webhook → popup on each, calls whose
  * ringing or end a dashboard missed (lost), gaps in each dashboard's seqs, and frames and events per
@@ -736,12 +747,7 @@ async function scaleDashboardsPass(base: string, cookie: string, callers: string
       half.drivingSeconds += (performance.now() - t0) / 1000;
       const ok = results.filter((r) => r.ok);
       // Until every dashboard has seen every call end (at most 10 s).
-      const settleUntil = performance.now() + 10_000;
-      let seen = await dashboards.report();
-      while (performance.now() < settleUntil && !everyEnded(seen, ok, () => true)) {
-        await sleep(100);
-        seen = await dashboards.report();
-      }
+      const seen = await seenToTheEnd(dashboards, ok, () => true, 10_000, 100);
       half.seconds += (performance.now() - t0) / 1000;
       half.appCpuSeconds += appCpu() - cpu0;
       const load = process.threadCpuUsage(load0);
@@ -941,12 +947,7 @@ async function tenantsBench(count: number) {
     const every = rounds.flatMap((r) => r.results);
     const ok = every.filter((r) => r.ok);
     const mine = (d: number, r: CallResult) => index.get(r.to) === d;
-    const settleUntil = performance.now() + 15_000;
-    let seen = await dashboards.report();
-    while (performance.now() < settleUntil && !everyEnded(seen, ok, mine)) {
-      await sleep(200);
-      seen = await dashboards.report();
-    }
+    const seen = await seenToTheEnd(dashboards, ok, mine, 15_000, 200);
     const usage = await dashboards.usage();
     noteMemory("settled");
     // No cross-tenant event: every call a dashboard saw went to its own tenant's number, and every
@@ -1153,12 +1154,7 @@ async function soakBench(seconds: number) {
     await sampler;
     const drivenSeconds = (performance.now() - started) / 1000;
     const ok = results.filter((r) => r.ok);
-    const settleUntil = performance.now() + 30_000;
-    let seen = await dashboards.report();
-    while (performance.now() < settleUntil && !everyEnded(seen, ok, () => true)) {
-      await sleep(200);
-      seen = await dashboards.report();
-    }
+    const seen = await seenToTheEnd(dashboards, ok, () => true, 30_000, 200);
     const account = dashboardAccount(seen, ok, () => true);
     const usage = await dashboards.usage();
     await dashboards.close();
