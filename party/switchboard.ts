@@ -317,10 +317,7 @@ export class Switchboard extends Server<Env> {
    * Returns how many closed.
    */
   closeSessions(target: { sessionId: string } | { userId: string }, reason: string): number {
-    const tag = "sessionId" in target ? sessionTag(target.sessionId) : userTag(target.userId);
-    let closed = 0;
-    for (const connection of this.getConnections(tag)) closed += closeQuietly(connection, CLOSE_SESSION_ENDED, reason);
-    return closed;
+    return this.#closeTagged("sessionId" in target ? sessionTag(target.sessionId) : userTag(target.userId), CLOSE_SESSION_ENDED, reason);
   }
 
   /**
@@ -329,8 +326,13 @@ export class Switchboard extends Server<Env> {
    * no longer one who was made an agent). Returns how many closed.
    */
   reconnectUser(userId: string, reason: string): number {
+    return this.#closeTagged(userTag(userId), CLOSE_RECONNECT, reason);
+  }
+
+  /** Closes every socket with `tag`; returns how many closed. */
+  #closeTagged(tag: string, code: number, reason: string): number {
     let closed = 0;
-    for (const connection of this.getConnections(userTag(userId))) closed += closeQuietly(connection, CLOSE_RECONNECT, reason);
+    for (const connection of this.getConnections(tag)) closed += closeQuietly(connection, code, reason);
     return closed;
   }
 
@@ -444,7 +446,7 @@ export class Switchboard extends Server<Env> {
       // Exactly what it missed; JavaScript runs one event at a time here, so nothing slips between.
       const missed = store.eventsSince(this.ctx.storage.sql, since, session);
       if (missed !== null) {
-        if (manyPerFrame(connection)) for (let i = 0; i < missed.length; i += REPLAY_PER_FRAME) connection.send(frameOf(missed.slice(i, i + REPLAY_PER_FRAME)));
+        if (this.#readsMany(connection)) for (let i = 0; i < missed.length; i += REPLAY_PER_FRAME) connection.send(frameOf(missed.slice(i, i + REPLAY_PER_FRAME)));
         else for (const event of missed) connection.send(JSON.stringify(event));
         return;
       }
@@ -600,10 +602,6 @@ function frameOf(events: EventMessage[]) {
 
 /** The sockets of dashboards that read several events to a frame (they connect with `frames=many`). */
 const MANY_TAG = "frames:many";
-
-function manyPerFrame(connection: Connection) {
-  return connection.tags.includes(MANY_TAG);
-}
 
 /** Events per frame when a reconnect replays what it missed. */
 const REPLAY_PER_FRAME = 50;
