@@ -10,6 +10,9 @@ import type { RoutingDecision } from "../telephony/contract.ts";
 /** How many events a reconnecting client can catch up on before it gets a snapshot instead. */
 export const EVENT_LOG_SIZE = 1000;
 export const RECENT_NOTIFICATIONS = 50;
+/** Notifications are kept 30 days, and at most the newest 2,000 (about 0.8 MB): the call log keeps the history. */
+export const KEEP_NOTIFICATIONS_MS = 30 * 24 * 60 * 60 * 1000;
+export const NOTIFICATIONS_KEPT = 2000;
 
 export function migrate(sql: SqlStorage) {
   sql.exec(`
@@ -32,6 +35,7 @@ export function migrate(sql: SqlStorage) {
     create table if not exists counters (key text primary key, value integer not null);
     create table if not exists connections (call_id text not null, number text not null, primary key (call_id, number));
     create table if not exists notification_reads (user_id text not null, notification_id text not null, primary key (user_id, notification_id));
+    create index if not exists notification_reads_notification on notification_reads (notification_id);
     create table if not exists reminders (call_id text primary key, due_at integer not null, reminder text not null, fired integer not null default 0);
     create index if not exists reminders_due on reminders (fired, due_at);
     create index if not exists connections_number on connections (number);
@@ -259,6 +263,19 @@ export function nextReminderAt(sql: SqlStorage): number | null {
 /** Keeps a notification; false when one with its id exists already (it is not sent twice). */
 export function putNotification(sql: SqlStorage, n: Notification): boolean {
   return sql.exec("insert or ignore into notifications (id, notification, at) values (?, ?, ?)", n.id, JSON.stringify(n), n.at).rowsWritten > 0;
+}
+
+/**
+ * Forgets notifications older than `before`, and any beyond the newest `kept`, with who read them
+ * and the fired reminders they came from.
+ */
+export function pruneNotifications(sql: SqlStorage, before: number, kept = NOTIFICATIONS_KEPT) {
+  // The time of the newest one past the limit: it and everything as old go too.
+  const past = sql.exec<{ at: number }>("select at from notifications order by at desc limit 1 offset ?", kept).toArray()[0]?.at;
+  const until = past === undefined ? before : Math.max(before, past + 1);
+  sql.exec("delete from notification_reads where notification_id in (select id from notifications where at < ?)", until);
+  sql.exec("delete from notifications where at < ?", until);
+  sql.exec("delete from reminders where fired = 1 and due_at < ?", before);
 }
 
 /** Rewrites a notification kept already (its id stays, and with it who has read it). */

@@ -526,3 +526,33 @@ describe("unread counts", () => {
     for (const d of [screen, reload, colleague, mine, theirs, back]) d.close();
   });
 });
+
+describe("notifications' retention", () => {
+  it("forgets notifications after 30 days, and beyond the newest 2,000, with who read them: the counts follow", async () => {
+    const t = await createTwilioTenant();
+    const now = Date.now();
+    const day = 24 * 60 * 60 * 1000;
+    // Three old enough to go (two of them read), then the newest 2,000 and 5 more that the limit takes.
+    await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => {
+      const sql = state.storage.sql;
+      for (let i = 0; i < 3; i++) store.putNotification(sql, { id: `old${i}`, kind: "missed-call", callId: null, contactId: null, title: `Old ${i}`, body: "", at: now - store.KEEP_NOTIFICATIONS_MS - day + i });
+      for (let i = 0; i < store.NOTIFICATIONS_KEPT + 5; i++) store.putNotification(sql, { id: `n${String(i).padStart(4, "0")}`, kind: "missed-call", callId: null, contactId: null, title: `Missed ${i}`, body: "", at: now - 10 * day + i });
+      store.markRead(sql, { userId: "u1", admin: true }, ["old0", "old1", "n0000", "n2004"]);
+      store.markRead(sql, { userId: "u2", admin: true }, ["old2"]);
+    });
+    // A call in progress sets the alarm, whose sweep applies the retention.
+    await startCall(t, "+14155550124");
+    expect(await runDurableObjectAlarm(switchboardOf(t))).toBe(true);
+    await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => {
+      const sql = state.storage.sql;
+      const ids = sql.exec<{ id: string }>("select id from notifications order by at").toArray().map((r) => r.id);
+      expect(ids).toHaveLength(store.NOTIFICATIONS_KEPT);
+      // The call's own notification is the newest; the oldest kept is the sixth of the 2,005.
+      expect(ids[0]).toBe("n0006");
+      expect(ids.at(-1)).toMatch(/:incoming$/);
+      expect(sql.exec<{ user_id: string; notification_id: string }>("select user_id, notification_id from notification_reads").toArray()).toEqual([{ user_id: "u1", notification_id: "n2004" }]);
+      expect(store.unreadCount(sql, { userId: "u1", admin: true })).toBe(store.NOTIFICATIONS_KEPT - 1);
+      expect(store.unreadCount(sql, { userId: "u2", admin: true })).toBe(store.NOTIFICATIONS_KEPT);
+    });
+  });
+});
