@@ -120,6 +120,14 @@ export function pruneEndedCalls(sql: SqlStorage, before: number) {
   sql.exec("delete from calls where active = 0 and log_pending = 0 and updated_at < ?", before);
 }
 
+export function getMeta(sql: SqlStorage, key: string): string | null {
+  return sql.exec<{ value: string }>("select value from meta where key = ?", key).toArray()[0]?.value ?? null;
+}
+
+export function setMeta(sql: SqlStorage, key: string, value: string) {
+  sql.exec("insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value", key, value);
+}
+
 export function currentSeq(sql: SqlStorage): number {
   const row = sql.exec<{ value: string }>("select value from meta where key = 'seq'").toArray()[0];
   return row ? Number(row.value) : 0;

@@ -12,7 +12,7 @@ import * as callers from "./callers.ts";
 import * as dni from "./dni.ts";
 import { HeldConfig, loadRoutingConfig } from "./config.ts";
 import * as pipeline from "./pipeline.ts";
-import { endedSessions, SESSION_CHECK_MS, sessionTag, socketSession, type SocketSession } from "./sessions.ts";
+import { endedSessions, SESSION_CHECK_DELAY_MS, SESSION_CHECK_MS, SESSION_IDLE_CHECK_MS, sessionTag, socketSession, type SocketSession } from "./sessions.ts";
 import { SandboxCalls, migrateSandboxCalls, TEST_CALLER_NAME, type Placed, type TestCallPlan } from "./sandbox-calls.ts";
 import { SocketLimits } from "./socket-limits.ts";
 import type { RoutingConfig } from "./routing.ts";
@@ -153,6 +153,7 @@ export class Switchboard extends Server<Env> {
     if (hasOutbound(this.ctx.storage.sql)) this.#outbound.kick();
     const messages = [...this.#outbox.values()];
     this.#outbox.clear();
+    let sent = false;
     for (const { tag, events } of runsByAudience(messages)) {
       const many = frameOf(events);
       // One event a frame, for dashboards that read no other: made when the first such one is met.
@@ -161,10 +162,23 @@ export class Switchboard extends Server<Env> {
       // socket's attachment again (a structured-clone copy) on every broadcast; this needs only tags.
       for (const ws of this.ctx.getWebSockets(tag ?? undefined)) {
         if (ws.readyState !== WebSocket.OPEN) continue;
+        sent = true;
         if (events.length === 1 || this.#readsMany(ws)) ws.send(many);
         else for (const text of (singles ??= events.map((e) => JSON.stringify(e)))) ws.send(text);
       }
     }
+    if (sent) this.#checkSessionsIfDue();
+  }
+
+  /**
+   * Events went to the sockets: if their sessions were last checked over a minute ago (this object
+   * was idle, or hibernating), the alarm checks them a moment after this operation. So the check
+   * keeps pace with the events, and an idle Switchboard is not woken for it every minute.
+   */
+  #checkSessionsIfDue() {
+    const checked = Number(store.getMeta(this.ctx.storage.sql, SESSIONS_CHECKED_KEY) ?? 0);
+    if (Date.now() - checked < SESSION_CHECK_MS) return;
+    void this.#scheduleAlarm(Date.now() + SESSION_CHECK_DELAY_MS).catch((err: unknown) => console.error("could not set the alarm", err));
   }
 
   /** Whether a socket reads several events to a frame, remembered per socket while this instance lives. */
@@ -426,8 +440,10 @@ export class Switchboard extends Server<Env> {
     this.#greet(connection, ctx);
     // Staff open the dashboard before the calls come: what a call needs is made ready now, not on its path.
     this.#warmUp();
-    // After the greeting, which must not wait: while this socket is open, the alarm checks its session.
-    await this.#scheduleAlarm(Date.now() + SESSION_CHECK_MS);
+    // After the greeting, which must not wait: while this socket is open, the alarm checks its
+    // session (the Worker has just checked it): at its expiry, or within the hour.
+    const session = socketSession(connection.state);
+    await this.#scheduleAlarm(Math.min(Date.now() + SESSION_IDLE_CHECK_MS, session?.expiresAt ?? Date.now()));
   }
 
   /** Reads the routing configuration and builds the caller index in the background, when this object has neither. */
@@ -506,24 +522,30 @@ export class Switchboard extends Server<Env> {
 
   /**
    * Closes the sockets whose session is over, checked against D1: expired, logged out, its user
-   * removed. When D1 cannot answer, the sockets stay: the next check tries again.
+   * removed. Returns when to check again (sessions.ts), or null when no socket is left open. When D1
+   * cannot answer, the sockets stay and the next check is a minute away.
    */
-  async #checkSessions() {
+  async #checkSessions(): Promise<number | null> {
     const open: [Connection, SocketSession][] = [];
     for (const connection of this.getConnections()) {
       const session = socketSession(connection.state);
       if (session) open.push([connection, session]);
       else closeQuietly(connection, CLOSE_RECONNECT, "reconnect");
     }
-    if (open.length === 0) return;
+    if (open.length === 0) return null;
+    const now = Date.now();
     try {
-      const ended = await endedSessions(this.env.DB, open.map(([, s]) => s.sessionId));
+      const { ended, nextExpiry } = await endedSessions(this.env.DB, open.map(([, s]) => s.sessionId), now);
+      store.setMeta(this.ctx.storage.sql, SESSIONS_CHECKED_KEY, String(now));
       for (const [connection, session] of open) {
         const reason = ended.get(session.sessionId);
         if (reason) closeQuietly(connection, CLOSE_SESSION_ENDED, reason);
       }
+      // D1's expiry, not the socket's copy of it: D1's is the one the check goes by.
+      return nextExpiry === null ? null : Math.min(now + SESSION_IDLE_CHECK_MS, nextExpiry);
     } catch (err) {
       console.error("could not check the sockets' sessions", err);
+      return now + SESSION_CHECK_MS;
     }
   }
 
@@ -550,9 +572,9 @@ export class Switchboard extends Server<Env> {
     if (leaseEnd !== null) await this.#scheduleAlarm(leaseEnd);
     const testCallEnd = this.#sandbox.nextAt();
     if (testCallEnd !== null) await this.#scheduleAlarm(testCallEnd);
-    await this.#checkSessions();
     // While sockets are open the check comes round again; without them the alarm may rest.
-    if (!this.getConnections()[Symbol.iterator]().next().done) await this.#scheduleAlarm(Date.now() + SESSION_CHECK_MS);
+    const nextCheck = await this.#checkSessions();
+    if (nextCheck !== null) await this.#scheduleAlarm(nextCheck);
   }
 }
 
@@ -572,6 +594,9 @@ function closeQuietly(connection: Connection, code: number, reason: string): num
     return 0;
   }
 }
+
+/** When the sockets' sessions were last checked against D1 (the `meta` table: it outlives hibernation). */
+const SESSIONS_CHECKED_KEY = "sessions_checked_at";
 
 /** The sockets of admins. */
 const ADMINS_TAG = "admins";

@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { SESSION_CHECK_MS, type SocketSession } from "../../party/sessions.ts";
+import { SESSION_CHECK_DELAY_MS, SESSION_CHECK_MS, SESSION_IDLE_CHECK_MS, type SocketSession } from "../../party/sessions.ts";
 import * as store from "../../party/store.ts";
 import type { Switchboard } from "../../party/switchboard.ts";
 import { CLIENT_MESSAGE_BURST, CLOSE_SESSION_ENDED, MAX_CLIENT_MESSAGE_BYTES, type ServerMessage } from "../../schema/messages.ts";
@@ -309,7 +309,7 @@ describe("sessions that end", () => {
     await Promise.all([expiring.waitFor(1), agent.waitFor(1)]);
     const alarm = await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.getAlarm());
     expect(alarm).not.toBeNull();
-    expect(alarm!).toBeLessThanOrEqual(Date.now() + SESSION_CHECK_MS);
+    expect(alarm!).toBeLessThanOrEqual(Date.now() + SESSION_IDLE_CHECK_MS);
 
     await env.DB.prepare("update sessions set expires_at = ? where id = ?").bind(Date.now() - 1, await sessionOfCookie(adminCookie)).run();
     // Nobody logged out, and the socket keeps the expiry it opened with: only the check can see this.
@@ -320,6 +320,48 @@ describe("sessions that end", () => {
     await answersPing(agent);
     // A socket is still open: the check comes round again.
     expect(await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.getAlarm())).not.toBeNull();
+    agent.close();
+  });
+
+  it("an idle Switchboard checks its sockets' sessions hourly or at the first expiry, not every minute; events after a minute unchecked bring the check a moment later", async () => {
+    const t = await createTwilioTenant();
+    const adminCookie = await login(t.adminEmail);
+    const admin = await Dashboard.connect(t.slug, adminCookie);
+    const agent = await Dashboard.connect(t.slug, await login(t.agentEmail));
+    await Promise.all([admin.waitFor(1), agent.waitFor(1)]);
+    const alarm = () => runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.getAlarm());
+    const checkedAt = () => runInDurableObject(switchboardOf(t), (_: Switchboard, state) => Number(store.getMeta(state.storage.sql, "sessions_checked_at")));
+
+    // Nothing happening: after a check the next is an hour away.
+    expect(await runDurableObjectAlarm(switchboardOf(t))).toBe(true);
+    const checked = await checkedAt();
+    expect(checked).toBeGreaterThan(Date.now() - 5000);
+    expect(await alarm()).toBeGreaterThan(Date.now() + SESSION_IDLE_CHECK_MS - 5000);
+
+    // A session that expires sooner brings it to its expiry (D1's, which the check goes by).
+    const expiresAt = Date.now() + 10 * 60 * 1000;
+    await env.DB.prepare("update sessions set expires_at = ? where id = ?").bind(expiresAt, await sessionOfCookie(adminCookie)).run();
+    await runDurableObjectAlarm(switchboardOf(t));
+    expect(await alarm()).toBe(expiresAt);
+
+    // Events within a minute of the check: no new check is asked for.
+    await startCall(t, "+14155550124");
+    await admin.waitFor(2);
+    expect(await alarm()).toBeGreaterThan(Date.now() + SESSION_CHECK_MS);
+
+    // The admin logs out where the Switchboard is not told (the session's row goes from D1 alone),
+    // and the last check is now more than a minute old.
+    await env.DB.prepare("delete from sessions where id = ?").bind(await sessionOfCookie(adminCookie)).run();
+    await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => store.setMeta(state.storage.sql, "sessions_checked_at", String(checked - SESSION_CHECK_MS)));
+    const before = Date.now();
+    await startCall(t, "+14155550125");
+    await admin.waitFor(3);
+    // The events went out, and the check comes a moment after them.
+    expect(await alarm()).toBeLessThanOrEqual(Date.now() + SESSION_CHECK_DELAY_MS);
+    expect(await alarm()).toBeGreaterThanOrEqual(before);
+    expect(await runDurableObjectAlarm(switchboardOf(t))).toBe(true);
+    expect(await admin.waitForClose()).toEqual({ code: CLOSE_SESSION_ENDED, reason: "session ended" });
+    await answersPing(agent);
     agent.close();
   });
 

@@ -1,7 +1,8 @@
 /**
  * A session ends everywhere at once: besides its D1 row, the dashboards' sockets opened with it,
  * which the tenant's Switchboard holds. The Switchboard also checks its sockets' sessions against
- * D1 every minute, so a session that ends without a word here (it expires) is not missed for long.
+ * D1 (party/sessions.ts), so a session that ends without a word here (it expires) sees at most a
+ * minute of events.
  */
 import { ROLE_CHANGED } from "../../schema/constants.ts";
 import { sha256Hex } from "../lib/crypto.ts";
@@ -27,7 +28,7 @@ export async function reconnectUserSockets(env: Env, tenantId: string, userId: s
 /**
  * Closes the sockets of a session (logout), or of every session of a user (for a password change or a
  * removed user), on the tenant's Switchboard. Never throws: the session is over in D1 already, and
- * the Switchboard's own check closes what this could not reach within a minute.
+ * the Switchboard's own check closes what this could not reach before a minute of events has gone to it.
  */
 export async function closeSessionSockets(env: Env, tenantId: string, target: { sessionId: string } | { userId: string }, reason: string) {
   try {
