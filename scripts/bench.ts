@@ -43,13 +43,14 @@ import { devVar, ensureDevVars, ROOT, run, VITE } from "./lib.ts";
 import { startDevServer, type DevServer } from "./serve.ts";
 import { applyMigrations, startMiniflareServer } from "./serve-miniflare.ts";
 import { buildBundle, profileStartup } from "./cold-start.ts";
+import { heapSummary, heapUsage } from "./inspect.ts";
 import { TwilioNetwork } from "./networks/twilio.ts";
 import { getDb } from "../schema/d1.ts";
 import { contactPhones, contacts, providerAccounts, tenants, trackingNumbers, users } from "../schema/db.ts";
 import { createSession } from "../worker/auth/queries.ts";
 import { sandboxTwilioCredentials } from "../worker/auth/new-tenant.ts";
 import { encryptSecret, hashPassword, randomToken } from "../worker/lib/crypto.ts";
-import { EVENT_LOG_SIZE } from "../party/store.ts";
+import { EVENT_LOG_SIZE, NOTIFICATIONS_KEPT } from "../party/store.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -97,8 +98,8 @@ const { values: flags } = parseArgs({
 const viaWrangler = flags["via-wrangler"]!;
 
 /** The app under test: through Miniflare's API (the app alone), or through wrangler's dev server. */
-function startServer(port: number): Promise<DevServer> {
-  return viaWrangler ? startDevServer(port) : startMiniflareServer(port);
+function startServer(port: number, options: { inspectorPort?: number } = {}): Promise<DevServer> {
+  return viaWrangler ? startDevServer(port) : startMiniflareServer(port, options);
 }
 
 type Stats = { n: number; p50: number; p95: number; p99: number; mean: number; max: number };
@@ -1078,14 +1079,16 @@ function printTenants(r: Awaited<ReturnType<typeof tenantsBench>>) {
  * What the retention rules allow each of the Switchboard's tables at the end of a soak of `calls`
  * calls from `callers` distinct numbers (null: no rule bounds it; absent: not a table calls touch).
  */
-function retentionAllows(calls: number, callers: number, lines: number, start: Record<string, number>): Record<string, { allowed: number | null; rule: string }> {
+function retentionAllows(calls: number, callers: number, lines: number, callsPerSecond: number, start: Record<string, number>): Record<string, { allowed: number | null; rule: string }> {
   return {
     // party/pipeline.ts keeps an ended call a day (KEEP_ENDED_MS) and who answered a caller 180 days
     // (STICKY_MS), both far longer than a soak (that module is not Node's to import: its routing reads JSON).
     calls: { allowed: (start.calls ?? 0) + calls, rule: "ended calls kept a day (KEEP_ENDED_MS): every call of the soak" },
     events: { allowed: EVENT_LOG_SIZE + 100, rule: `the last ${EVENT_LOG_SIZE} events (EVENT_LOG_SIZE), pruned every 100` },
-    notifications: { allowed: null, rule: "no rule prunes it" },
-    notification_reads: { allowed: null, rule: "no rule prunes it (grows only as users read)" },
+    // party/store.ts: kept 30 days and at most the newest NOTIFICATIONS_KEPT, applied by the alarm's
+    // sweep (every 30 s while calls wait for their log write); two a call may come between sweeps.
+    notifications: { allowed: NOTIFICATIONS_KEPT + Math.ceil(2 * callsPerSecond * 30), rule: `the newest ${NOTIFICATIONS_KEPT} (NOTIFICATIONS_KEPT), pruned by the alarm's sweep` },
+    notification_reads: { allowed: null, rule: "pruned with their notifications (grows only as users read)" },
     // party/outbound.ts: one row per webhook event type a call came to (five types), pruned with the call.
     call_events_sent: { allowed: ((start.calls ?? 0) + calls) * 5, rule: "at most one per event type (5) per call kept; pruned with its call" },
     answerers: { allowed: (start.answerers ?? 0) + callers, rule: "one per caller, kept 180 days (STICKY_MS)" },
@@ -1108,7 +1111,9 @@ async function soakBench(seconds: number) {
   const pace: Pace = { ring: Number(flags.ring), talk: Number(flags.talk) };
   const every = Number(flags["soak-sample"]);
   if (!flags["skip-build"]) await run(VITE, ["build", "--logLevel", "warn"]);
-  const { baseURL: base, stop, group } = await startServer(port);
+  // Through Miniflare, the app's V8 heaps too (its inspector on a port of the soak's own).
+  const inspectorPort = viaWrangler ? undefined : port + 1;
+  const { baseURL: base, stop, group } = await startServer(port, { inspectorPort });
   try {
     const cookie = await login(base);
     const callers = await seedContacts(base, cookie, Number(flags.contacts));
@@ -1119,7 +1124,8 @@ async function soakBench(seconds: number) {
     await sleep(2500); // the warm-up calls' log write (two seconds after their end)
     await dashboards.reset();
     const appCpu = () => cpuSeconds(group, port)?.get("the app's workerd") ?? NaN;
-    type Sample = { atSeconds: number; callsBegun: number; databaseSize: number; rows: Record<string, number>; sockets: number; startedAt: number; rssMiB: number | null; appCpuSeconds: number };
+    type Heaps = ReturnType<typeof heapSummary>;
+    type Sample = { atSeconds: number; callsBegun: number; databaseSize: number; rows: Record<string, number>; sockets: number; startedAt: number; rssMiB: number | null; appCpuSeconds: number; heap: Heaps | null };
     const samples: Sample[] = [];
     let begun = 0;
     const started = performance.now();
@@ -1127,7 +1133,8 @@ async function soakBench(seconds: number) {
     const cpu0 = appCpu();
     const take = async () => {
       const storage = await switchboardStorage(base, "demo");
-      samples.push({ atSeconds: Math.round((performance.now() - started) / 1000), callsBegun: begun, ...storage, rssMiB: appMemory(group, port)?.rssMiB ?? null, appCpuSeconds: round2(appCpu() - cpu0) });
+      const heap = inspectorPort ? heapSummary(await heapUsage(inspectorPort).catch(() => ({}))) : null;
+      samples.push({ atSeconds: Math.round((performance.now() - started) / 1000), callsBegun: begun, ...storage, rssMiB: appMemory(group, port)?.rssMiB ?? null, appCpuSeconds: round2(appCpu() - cpu0), heap });
     };
     await take();
     let driving = true;
@@ -1168,7 +1175,7 @@ async function soakBench(seconds: number) {
     const restSample = samples.at(-1)!;
     const first = samples[0]!;
     const distinctCallers = new Set(Array.from({ length: begun }, (_, i) => caller(i))).size;
-    const rules = retentionAllows(ok.length, distinctCallers, c, first.rows);
+    const rules = retentionAllows(ok.length, distinctCallers, c, ok.length / drivenSeconds, first.rows);
     const tables = [...new Set([...Object.keys(first.rows), ...Object.keys(endSample.rows)])].sort();
     const growth = Object.fromEntries(
       tables.map((t) => {
@@ -1226,8 +1233,10 @@ function printSoak(r: Awaited<ReturnType<typeof soakBench>>) {
   const s = r.settings;
   console.log(`\nsoak: one tenant, calls back to back for ${s.seconds} s on C=${s.concurrency} lines (ringing ${s.ringSeconds} s, talking ${s.talkSeconds} s), ${s.dashboards} dashboards — ${r.machine.cpus} cores, Node ${r.machine.node}`);
   const tables = Object.keys(r.storage.tables).filter((t) => r.series.some((x) => (x.rows[t] ?? 0) > 0));
-  console.log(`${"s".padStart(5)} ${"calls".padStart(7)} ${"SQLite KiB".padStart(11)} ${"RSS MiB".padStart(8)} ${"app CPU s".padStart(10)}  ${tables.map((t) => t.padStart(Math.max(6, t.length))).join(" ")}`);
-  for (const x of r.series) console.log(`${String(x.atSeconds).padStart(5)} ${String(x.callsBegun).padStart(7)} ${String(Math.round(x.databaseSize / 1024)).padStart(11)} ${String(x.rssMiB).padStart(8)} ${String(x.appCpuSeconds).padStart(10)}  ${tables.map((t) => String(x.rows[t] ?? 0).padStart(Math.max(6, t.length))).join(" ")}`);
+  // The heaps: the app's isolate used / total, and the used of every isolate of the process (Miniflare only).
+  const heap = (x: (typeof r.series)[number]) => (x.heap ? `${x.heap.app ? `${x.heap.app.usedMiB}/${x.heap.app.totalMiB}` : "?"} ${x.heap.allUsedMiB}` : "—");
+  console.log(`${"s".padStart(5)} ${"calls".padStart(7)} ${"SQLite KiB".padStart(11)} ${"RSS MiB".padStart(8)} ${"heap MiB: app used/total, all used".padStart(34)} ${"app CPU s".padStart(10)}  ${tables.map((t) => t.padStart(Math.max(6, t.length))).join(" ")}`);
+  for (const x of r.series) console.log(`${String(x.atSeconds).padStart(5)} ${String(x.callsBegun).padStart(7)} ${String(Math.round(x.databaseSize / 1024)).padStart(11)} ${String(x.rssMiB).padStart(8)} ${heap(x).padStart(34)} ${String(x.appCpuSeconds).padStart(10)}  ${tables.map((t) => String(x.rows[t] ?? 0).padStart(Math.max(6, t.length))).join(" ")}`);
   console.log("(the last two rows: every call ended and logged; then 30 s at rest, no calls, no dashboards)");
   console.log(`calls: ${r.calls} (${r.callsPerSecond}/s), errors ${r.errors}${r.errorSamples.length ? ` (${r.errorSamples.join(" | ")})` : ""}   lost events: ${r.lostEvents}   seq gaps: ${r.seqGaps}   missing from the call log: ${r.missingFromCallLog}   dashboard errors: ${r.dashboardErrors}`);
   console.log(`the Switchboard's instances met by the samples: ${r.switchboardInstances}; the dashboards' thread: ${r.dashboardsThread.cpuMs} ms CPU, event-loop delay p99 ${r.dashboardsThread.loopDelayMs.p99} ms, max ${r.dashboardsThread.loopDelayMs.max} ms`);

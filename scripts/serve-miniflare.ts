@@ -29,7 +29,8 @@ function ownGroup() {
   return Number(stat.slice(stat.lastIndexOf(") ") + 2).split(" ")[2]);
 }
 
-export async function startMiniflareServer(port = 0): Promise<DevServer> {
+/** `inspectorPort`: the app's V8 inspector (Chrome DevTools protocol) on that port, for the soak's heap figures. */
+export async function startMiniflareServer(port = 0, { inspectorPort }: { inspectorPort?: number } = {}): Promise<DevServer> {
   const secretsKey = ensureDevVars();
   const bundle = buildBundle();
   // The bundle is built already: wrangler's rules for finding modules have nothing left to find.
@@ -49,6 +50,7 @@ export async function startMiniflareServer(port = 0): Promise<DevServer> {
       defaultPersistRoot: bundle.out,
       // As `npm run dev` is configured (scripts/lib.ts TOOL_ENV): nothing fetched from Cloudflare.
       cf: false,
+      ...(inspectorPort ? { inspectorPort } : {}),
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
   try {
