@@ -41,7 +41,8 @@ import { NETWORKS, networkFor } from "./networks/index.ts";
 import type { Network, SimulatedCall, Send } from "./networks/network.ts";
 import { devVar, ensureDevVars, ROOT, run, VITE } from "./lib.ts";
 import { startDevServer, type DevServer } from "./serve.ts";
-import { applyMigrations, startMiniflareServer } from "./serve-miniflare.ts";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { applyMigrations, ownGroup, startMiniflareServer } from "./serve-miniflare.ts";
 import { buildBundle, profileStartup } from "./cold-start.ts";
 import { heapSummary, heapUsage } from "./inspect.ts";
 import { TwilioNetwork } from "./networks/twilio.ts";
@@ -1105,6 +1106,15 @@ function retentionAllows(calls: number, callers: number, lines: number, callsPer
  * log, each table's growth against what the retention rules allow, and the memory's trend.
  */
 async function soakBench(seconds: number) {
+  const r = await soakRun(seconds);
+  // Once the app has stopped, the runtime's own share: the same number of requests to a Worker that
+  // only answers (Twilio's calls here are five requests each: the webhook, the leg's answer and end,
+  // the Dial action, the final status).
+  if (!viaWrangler) r.memory.bareWorker = await bareWorkerMemory(Math.min(5 * (r.calls - r.errors), 20_000), Number(flags.port) + 2);
+  return r;
+}
+
+async function soakRun(seconds: number) {
   const port = Number(flags.port);
   const k = Number(flags.dashboards);
   const c = Number(flags.concurrency);
@@ -1221,7 +1231,7 @@ async function soakBench(seconds: number) {
         bytesPerCall: Math.round((endSample.databaseSize - first.databaseSize) / Math.max(1, ok.length)),
         tables: growth,
       },
-      memory: { startMiB: first.rssMiB, peakMiB: rss.length ? Math.max(...rss) : null, endMiB: endSample.rssMiB, atRestMiB: restSample.rssMiB, secondHalfSlopeMiBPerMinute: slope, peakKernelMiB: appMemory(group, port)?.peakMiB ?? null },
+      memory: { startMiB: first.rssMiB, peakMiB: rss.length ? Math.max(...rss) : null, endMiB: endSample.rssMiB, atRestMiB: restSample.rssMiB, secondHalfSlopeMiBPerMinute: slope, peakKernelMiB: appMemory(group, port)?.peakMiB ?? null, bareWorker: null as Awaited<ReturnType<typeof bareWorkerMemory>> | null },
       series: samples,
     };
   } finally {
@@ -1229,7 +1239,31 @@ async function soakBench(seconds: number) {
   }
 }
 
-function printSoak(r: Awaited<ReturnType<typeof soakBench>>) {
+/**
+ * workerd's memory under Miniflare with a Worker that answers `{ ok: true }` and does nothing else:
+ * its RSS before and after `requests` requests, ten at a time. What the runtime keeps by itself.
+ */
+async function bareWorkerMemory(requests: number, port: number) {
+  const mf = new Miniflare(convertV4MiniflareOptions({ modules: true, script: "export default { fetch() { return Response.json({ ok: true }); } }", host: "127.0.0.1", port, compatibilityDate: "2025-09-01" } as Parameters<typeof convertV4MiniflareOptions>[0]));
+  try {
+    const url = await mf.ready;
+    // Through Miniflare the only workerd of this group is its (the app has stopped).
+    const rss = () => appMemory(ownGroup(), port)?.rssMiB ?? null;
+    const before = rss();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (next++ < requests) await (await fetch(url)).arrayBuffer();
+      }),
+    );
+    const after = rss();
+    return { requests, startMiB: before, endMiB: after, kiBPerRequest: before !== null && after !== null ? Math.round(((after - before) * 1024) / requests) : null };
+  } finally {
+    await mf.dispose();
+  }
+}
+
+function printSoak(r: Awaited<ReturnType<typeof soakRun>>) {
   const s = r.settings;
   console.log(`\nsoak: one tenant, calls back to back for ${s.seconds} s on C=${s.concurrency} lines (ringing ${s.ringSeconds} s, talking ${s.talkSeconds} s), ${s.dashboards} dashboards — ${r.machine.cpus} cores, Node ${r.machine.node}`);
   const tables = Object.keys(r.storage.tables).filter((t) => r.series.some((x) => (x.rows[t] ?? 0) > 0));
@@ -1248,6 +1282,8 @@ function printSoak(r: Awaited<ReturnType<typeof soakBench>>) {
     console.log(`  ${t.padEnd(20)} ${String(g.start).padStart(7)} → ${String(g.end).padStart(7)} (${g.per1000Calls})  ${g.rule ?? ""}${verdict ? ` — ${verdict}` : ""}`);
   }
   console.log(`the app's workerd, RSS MiB: start ${r.memory.startMiB}, peak ${r.memory.peakMiB}, end ${r.memory.endMiB}, at rest ${r.memory.atRestMiB}; trend over the calls' second half ${r.memory.secondHalfSlopeMiBPerMinute} MiB a minute (kernel's high-water mark ${r.memory.peakKernelMiB})`);
+  const b = r.memory.bareWorker;
+  if (b) console.log(`the runtime by itself (a Worker that only answers, ${b.requests} requests, ten at a time): RSS ${b.startMiB} → ${b.endMiB} MiB, ${b.kiBPerRequest} KiB a request; the app: ${r.memory.startMiB !== null && r.memory.endMiB !== null ? Math.round(((r.memory.endMiB - r.memory.startMiB) * 1024) / Math.max(1, 5 * r.calls)) : "?"} KiB a request`);
 }
 
 async function loadBench() {

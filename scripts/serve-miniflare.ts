@@ -24,7 +24,7 @@ export async function applyMigrations(db: D1Database) {
 }
 
 /** This process's group: Miniflare's workerd is its child, so the benchmark's CPU figures find it there. */
-function ownGroup() {
+export function ownGroup() {
   const stat = readFileSync("/proc/self/stat", "utf8");
   return Number(stat.slice(stat.lastIndexOf(") ") + 2).split(" ")[2]);
 }
