@@ -1713,7 +1713,7 @@ function printCold(r: Awaited<ReturnType<typeof coldBench>>) {
   for (const x of r.rounds) {
     if (x.kind === "call first") restart++;
     const phases = Object.entries(x.phases).map(([name, ms]) => `${name} ${ms}`).join(", ");
-    const woken = x.wokenByTheCall === undefined ? "" : x.wokenByTheCall ? " (woken by the call)" : " (NOT woken by the call: it did not hibernate)";
+    const woken = x.wokenByTheCall === undefined ? "" : x.wokenByTheCall ? " (woken by the call)" : " (NOT woken by the call: it did not hibernate, or something woke it first, such as the alarm)";
     console.log(`${`${restart} ${x.kind}`.padEnd(16)} ${String(x.twimlMs).padStart(14)} ${String(x.warmTwimlP50).padStart(9)} ${times(x.twimlMs, x.warmTwimlP50).padStart(6)} ${(Number.isNaN(x.popupMs) ? "—" : String(x.popupMs)).padStart(14)} ${String(x.warmPopupP50).padStart(9)} ${(Number.isNaN(x.popupMs) ? "" : times(x.popupMs, x.warmPopupP50)).padStart(6)}  ${phases}${woken}`);
   }
   for (const q of r.quiet) console.log(`after ${r.settings.hibernateAfterMs / 1000} s of quiet, GET /health (no Switchboard): first ${q.firstMs} ms, warm p50 ${q.warmP50} ms (${times(q.firstMs, q.warmP50)})`);
