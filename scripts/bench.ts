@@ -11,7 +11,8 @@
  *   npm run bench -- --provider-calls 40            then 40 calls through each provider, side by side (0: none)
  *   npm run bench -- --visits 300                   POST /dni/visits, the website snippet's request (0: none)
  *   npm run bench -- --webhook-calls 60             then 60 calls without and 60 with a webhook endpoint subscribed to every event (0: none)
- *   npm run bench -- --cold 3                       the first call after each of 3 restarts (and after an eviction, after hibernation), beside the warm calls that follow it
+ *   npm run bench -- --cold 3                       the first call after each of 3 restarts (as the app's first request, and after a sign-in and a dashboard), after an eviction, after hibernation, beside the warm calls that follow it
+ *   npm run bench -- --cold 3 --hibernations 4      four hibernation rounds after each restart instead of one
  *
  *   npm run bench -- --scale-dashboards 100         then K=1 and K=100 dashboards on one tenant in alternating rounds (--scale-calls 320 in all; 0: none)
  *   npm run bench -- --tenants 1000                 1,000 tenants with a dashboard each: calls to one of them, then spread over all, in alternating rounds
@@ -52,6 +53,7 @@ import { createSession } from "../worker/auth/queries.ts";
 import { sandboxTwilioCredentials } from "../worker/auth/new-tenant.ts";
 import { encryptSecret, hashPassword, randomToken } from "../worker/lib/crypto.ts";
 import { EVENT_LOG_SIZE, NOTIFICATIONS_KEPT } from "../party/store.ts";
+import { LOG_SETTLE_MS } from "../party/call-log.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -74,6 +76,8 @@ const { values: flags } = parseArgs({
     port: { type: "string", default: "8795" },
     /** Restarts for the cold mode: the first call after each, beside the warm calls of the same server. */
     cold: { type: "string" },
+    /** Hibernation rounds after each restart in the cold mode (each 15 s of quiet, then a call). */
+    hibernations: { type: "string", default: "1" },
     "skip-build": { type: "boolean", default: false },
     /** Start the app as `npm run dev` does (wrangler's dev server and its proxy) instead of through Miniflare's API. */
     "via-wrangler": { type: "boolean", default: false },
@@ -1575,7 +1579,7 @@ const WARM_CALLS_AFTER_COLD = 20;
 /** Quiet before the hibernation round's call: workerd hibernates a Durable Object idle for 10 s. */
 const HIBERNATE_AFTER_MS = 15_000;
 
-type ColdRound = { kind: "restart" | "eviction" | "hibernation"; twimlMs: number; popupMs: number; phases: Record<string, number>; warmTwimlP50: number; warmPopupP50: number; wokenByTheCall?: boolean };
+type ColdRound = { kind: "call first" | "restart" | "eviction" | "hibernation"; twimlMs: number; popupMs: number; phases: Record<string, number>; warmPhasesP50: Record<string, number>; warmTwimlP50: number; warmPopupP50: number; wokenByTheCall?: boolean };
 
 /**
  * One round's first call and the calls after it, on one dashboard: the first's webhook → TwiML and
@@ -1602,10 +1606,77 @@ async function firstCall(kind: ColdRound["kind"], dashboards: Dashboards, networ
     twimlMs: Math.round(first!.twimlMs * 100) / 100,
     popupMs: Math.round(popupOf(first!) * 100) / 100,
     phases: first!.phases,
+    warmPhasesP50: phasesP50(warm.filter((r) => r.ok)),
     warmTwimlP50: stats(warm.filter((r) => r.ok).map((r) => r.twimlMs)).p50,
     warmPopupP50: stats(warm.filter((r) => r.ok).map(popupOf).filter((ms) => !Number.isNaN(ms))).p50,
   };
   return { round, firstStartedAt: first!.startedAt };
+}
+
+/** How long the call-first round leaves a fresh server alone before its call, so that nothing of its start is still running. */
+const SETTLE_BEFORE_CALL_FIRST_MS = 2000;
+
+/**
+ * A restart whose first request to the app is the signed voice webhook, on yesterday's state: a
+ * server is started, signed in to, a dashboard opened (the Switchboard keeps its copy of the routing
+ * configuration and builds its caller index) and one call made, then stopped; a new one starts on the
+ * same state folder and, with no sign-in, no dashboard and no readiness check through the Worker
+ * before it (wrangler's "Ready on" is the sign), takes the call. Nobody is watching, so only webhook →
+ * TwiML is timed; then staff sign in, a dashboard opens and the warm calls follow on the same server.
+ */
+async function callFirstRound(port: number, callerOf: (i: number) => string, errors: string[]): Promise<ColdRound> {
+  const state = mkdtempSync(join(tmpdir(), "switchboard-yesterday-"));
+  try {
+    const yesterday = await startDevServer(port, { state });
+    try {
+      const network = networkFor(flags.provider, yesterday.baseURL);
+      const dashboards = await openDashboards(yesterday.baseURL, await login(yesterday.baseURL), 1);
+      const call = await driveCall(network, { ring: 0, talk: 0 }, callerOf(99), network.demoNumber);
+      if (!call.ok) errors.push(call.error ?? "failed");
+      await dashboards.close();
+      await sleep(LOG_SETTLE_MS + 1000); // the call log's write
+    } finally {
+      await yesterday.stop();
+    }
+    const { baseURL: base, stop } = await startDevServer(port, { untouched: true, state });
+    try {
+      await sleep(SETTLE_BEFORE_CALL_FIRST_MS);
+      const network = networkFor(flags.provider, base);
+      const first = await driveCall(network, { ring: 0, talk: 0 }, callerOf(0), network.demoNumber);
+      if (!first.ok) errors.push(first.error ?? "failed");
+      const dashboards = await openDashboards(base, await login(base), 1);
+      try {
+        const { round } = await firstCall("call first", dashboards, network, (i) => callerOf(i + 1), errors);
+        return { ...round, twimlMs: Math.round(first.twimlMs * 100) / 100, popupMs: NaN, phases: first.phases };
+      } finally {
+        await dashboards.close();
+      }
+    } finally {
+      await stop();
+    }
+  } finally {
+    rmSync(state, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What a quiet of `HIBERNATE_AFTER_MS` costs without the Switchboard: the first `GET /health` after it
+ * (the Worker answers at once) beside the p50 of 20 after that. The same client, proxy and Worker as
+ * the calls; the Switchboard is not asked.
+ */
+async function quietFloor(base: string) {
+  await sleep(HIBERNATE_AFTER_MS);
+  const t0 = performance.now();
+  const res = await fetch(`${base}/health`, HEALTH);
+  await res.text();
+  const firstMs = Math.round((performance.now() - t0) * 100) / 100;
+  const warm: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t = performance.now();
+    await (await fetch(`${base}/health`, HEALTH)).text();
+    warm.push(performance.now() - t);
+  }
+  return { firstMs, warmP50: stats(warm).p50 };
 }
 
 /** Resets the demo tenant's Switchboard as an eviction would (the dev server's route); when the instance it ended began. */
@@ -1617,16 +1688,18 @@ async function resetSwitchboard(base: string) {
 }
 
 /**
- * The first call of the day, three ways, `rounds` times. After a restart: the app is started afresh
+ * The first call of the day, four ways, `rounds` times. First, a restart on yesterday's state whose
+ * first request is the call (`callFirstRound`). Then a restart: the app is started afresh
  * (a new workerd: a new isolate, no Durable Object yet, nothing remembered, an empty state folder),
  * signed in to with one dashboard opened, as staff find it in the morning, and then rung. After an
  * eviction, on the same server: the dashboard closes, the Switchboard alone is reset (the Worker's
  * isolate stays warm; the Switchboard's storage stays), the dashboard opens again and the call comes.
  * After hibernation: the dashboard stays open and nothing happens for 15 s, so the runtime hibernates
  * the Switchboard; the call wakes it (the round says whether it did: the instance that served it
- * began after the call was sent). Each: webhook → TwiML and → popup against the p50 of the 20 calls
- * after it on the same server. The bundle's size and `wrangler check startup`'s figure go in the
- * same table.
+ * began after the call was sent; the alarm, 30 s after a call, may have woken it first),
+ * `--hibernations` times. Each: webhook → TwiML and → popup against the p50 of the 20 calls after it
+ * on the same server. Last, the same quiet before a `GET /health` (`quietFloor`): what the quiet costs
+ * without the Switchboard. The bundle's size and `wrangler check startup`'s figure go in the same table.
  */
 async function coldBench(rounds: number) {
   const port = Number(flags.port);
@@ -1634,13 +1707,15 @@ async function coldBench(rounds: number) {
   const bundle = buildBundle();
   const startup = profileStartup(bundle.out);
   const firsts: ColdRound[] = [];
+  const quiet: Awaited<ReturnType<typeof quietFloor>>[] = [];
   const errors: string[] = [];
   for (let round = 0; round < rounds; round++) {
+    const callerOf = (kind: number) => (i: number) => `+141530${String(round * 1000 + kind * 100 + i).padStart(5, "0")}`;
+    firsts.push(await callFirstRound(port, callerOf(9), errors));
     const { baseURL: base, stop } = await startDevServer(port);
     try {
       const cookie = await login(base);
       const network = networkFor(flags.provider, base);
-      const callerOf = (kind: number) => (i: number) => `+1415300${String(round * 300 + kind * 100 + i).padStart(4, "0")}`;
       let dashboards = await openDashboards(base, cookie, 1);
       firsts.push((await firstCall("restart", dashboards, network, callerOf(0), errors)).round);
 
@@ -1649,10 +1724,13 @@ async function coldBench(rounds: number) {
       dashboards = await openDashboards(base, cookie, 1);
       firsts.push((await firstCall("eviction", dashboards, network, callerOf(1), errors)).round);
 
-      await sleep(HIBERNATE_AFTER_MS);
-      const hibernation = await firstCall("hibernation", dashboards, network, callerOf(2), errors);
-      const startedAt = await resetSwitchboard(base);
-      firsts.push({ ...hibernation.round, wokenByTheCall: startedAt >= hibernation.firstStartedAt });
+      for (let h = 0; h < Number(flags.hibernations); h++) {
+        await sleep(HIBERNATE_AFTER_MS);
+        const hibernation = await firstCall("hibernation", dashboards, network, callerOf(2 + h), errors);
+        const { startedAt } = await switchboardStorage(base, "demo");
+        firsts.push({ ...hibernation.round, wokenByTheCall: startedAt >= hibernation.firstStartedAt });
+      }
+      quiet.push(await quietFloor(base));
       await dashboards.close();
     } finally {
       await stop();
@@ -1661,27 +1739,29 @@ async function coldBench(rounds: number) {
   return {
     kind: "cold" as const,
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-    settings: { rounds, warmCallsAfterEach: WARM_CALLS_AFTER_COLD, dashboards: 1, provider: flags.provider, hibernateAfterMs: HIBERNATE_AFTER_MS },
+    settings: { rounds, warmCallsAfterEach: WARM_CALLS_AFTER_COLD, dashboards: 1, provider: flags.provider, hibernateAfterMs: HIBERNATE_AFTER_MS, hibernationsPerRestart: Number(flags.hibernations) },
     bundle: { kib: Math.round((bundle.bytes / 1024) * 10) / 10, gzipKiB: Math.round((bundle.gzipBytes / 1024) * 10) / 10 },
     startup: { activeMs: startup.activeMs, gcMs: startup.gcMs },
     rounds: firsts,
+    quiet,
     errors: errors.length,
     errorSamples: errors.slice(0, 5),
   };
 }
 
 function printCold(r: Awaited<ReturnType<typeof coldBench>>) {
-  console.log(`\ncold: the first call after each of ${r.settings.rounds} restarts (one dashboard open), then on the same server after the Switchboard alone is evicted and after it hibernates, each beside the p50 of the ${r.settings.warmCallsAfterEach} calls after it — ${r.machine.cpus} cores, Node ${r.machine.node}`);
+  console.log(`\ncold: the first call after each of ${r.settings.rounds} restarts (as the app's first request on yesterday's state; then after a sign-in with one dashboard open), then on the same server after the Switchboard alone is evicted and after it hibernates, each beside the p50 of the ${r.settings.warmCallsAfterEach} calls after it — ${r.machine.cpus} cores, Node ${r.machine.node}`);
   console.log(`bundle ${r.bundle.kib} KiB (gzip ${r.bundle.gzipKiB} KiB); wrangler check startup: ${r.startup.activeMs} ms active CPU (${r.startup.gcMs} ms of it garbage collection)`);
   console.log(`${"round".padEnd(16)} ${"first → TwiML".padStart(14)} ${"warm p50".padStart(9)} ${"×".padStart(6)} ${"first → popup".padStart(14)} ${"warm p50".padStart(9)} ${"×".padStart(6)}  the first call's Server-Timing`);
   const times = (a: number, b: number) => `×${Math.round((a / b) * 10) / 10}`;
   let restart = 0;
   for (const x of r.rounds) {
-    if (x.kind === "restart") restart++;
+    if (x.kind === "call first") restart++;
     const phases = Object.entries(x.phases).map(([name, ms]) => `${name} ${ms}`).join(", ");
-    const woken = x.wokenByTheCall === undefined ? "" : x.wokenByTheCall ? " (woken by the call)" : " (NOT woken by the call: it did not hibernate)";
-    console.log(`${`${restart} ${x.kind}`.padEnd(16)} ${String(x.twimlMs).padStart(14)} ${String(x.warmTwimlP50).padStart(9)} ${times(x.twimlMs, x.warmTwimlP50).padStart(6)} ${String(x.popupMs).padStart(14)} ${String(x.warmPopupP50).padStart(9)} ${times(x.popupMs, x.warmPopupP50).padStart(6)}  ${phases}${woken}`);
+    const woken = x.wokenByTheCall === undefined ? "" : x.wokenByTheCall ? " (woken by the call)" : " (NOT woken by the call: it did not hibernate, or something woke it first, such as the alarm)";
+    console.log(`${`${restart} ${x.kind}`.padEnd(16)} ${String(x.twimlMs).padStart(14)} ${String(x.warmTwimlP50).padStart(9)} ${times(x.twimlMs, x.warmTwimlP50).padStart(6)} ${(Number.isNaN(x.popupMs) ? "—" : String(x.popupMs)).padStart(14)} ${String(x.warmPopupP50).padStart(9)} ${(Number.isNaN(x.popupMs) ? "" : times(x.popupMs, x.warmPopupP50)).padStart(6)}  ${phases}${woken}`);
   }
+  for (const q of r.quiet) console.log(`after ${r.settings.hibernateAfterMs / 1000} s of quiet, GET /health (no Switchboard): first ${q.firstMs} ms, warm p50 ${q.warmP50} ms (${times(q.firstMs, q.warmP50)})`);
   console.log(`errors: ${r.errors}${r.errorSamples.length ? ` (${r.errorSamples.join(" | ")})` : ""}`);
 }
 

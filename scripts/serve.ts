@@ -28,8 +28,14 @@ const COLOURS = /\x1b\[[0-9;]*m/g;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startDevServer(port = 0, { timeoutMs = 120_000 } = {}): Promise<DevServer> {
-  const state = mkdtempSync(join(tmpdir(), "switchboard-"));
+/**
+ * `untouched`: ready once wrangler says it listens, without asking the app anything (the readiness
+ * check below is a request to the Worker: the benchmark's call-first round wants its call to be the
+ * app's first request). `state`: a folder of local state that outlives the server (the caller
+ * removes it), for a restart on yesterday's state; by default a fresh one, removed on stop.
+ */
+export async function startDevServer(port = 0, { timeoutMs = 120_000, untouched = false, state: kept }: { timeoutMs?: number; untouched?: boolean; state?: string } = {}): Promise<DevServer> {
+  const state = kept ?? mkdtempSync(join(tmpdir(), "switchboard-"));
   // Its own process group, so stopping it stops wrangler and workerd with it.
   const server = spawn(process.execPath, [join(ROOT, "scripts", "dev.ts"), "--skip-build", "--port", String(port), "--persist-to", state], {
     cwd: ROOT,
@@ -47,7 +53,7 @@ export async function startDevServer(port = 0, { timeoutMs = 120_000 } = {}): Pr
       await Promise.race([exited, sleep(5000)]);
       if (server.exitCode === null) process.kill(-server.pid, "SIGKILL");
     }
-    rmSync(state, { recursive: true, force: true });
+    if (!kept) rmSync(state, { recursive: true, force: true });
   };
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -61,6 +67,7 @@ export async function startDevServer(port = 0, { timeoutMs = 120_000 } = {}): Pr
     const ready = READY.exec(log.replace(COLOURS, ""));
     if (ready) {
       const baseURL = ready[1]!;
+      if (untouched) return { baseURL, port: Number(ready[2]), stop, group: server.pid! };
       try {
         if ((await fetch(`${baseURL}/health`)).ok) return { baseURL, port: Number(ready[2]), stop, group: server.pid! };
       } catch {
