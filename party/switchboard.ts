@@ -2,7 +2,7 @@ import { Server, type Connection, type ConnectionContext, type WSMessage } from 
 import type { CallerType, LiveCall } from "../schema/calls.ts";
 import type { VisitFacts } from "../schema/visits.ts";
 import type { Answer, ArrivingCall, CallProgress, Registration } from "../telephony/contract.ts";
-import { CLOSE_RECONNECT, CLOSE_SESSION_ENDED, clientMessage, connectQuery, type EventMessage, type ServerMessage } from "../schema/messages.ts";
+import { CLOSE_RECONNECT, CLOSE_SESSION_ENDED, clientMessage, connectQuery, PING_FRAME, PONG_FRAME, type EventMessage, type ServerMessage } from "../schema/messages.ts";
 import { getDb } from "../schema/d1.ts";
 import { campaignEnded } from "../schema/campaigns.ts";
 import { CallerIndex } from "./caller-index.ts";
@@ -47,6 +47,10 @@ export class Switchboard extends Server<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // The dashboards' keep-alive (every 25 s each) is answered by the runtime: it neither wakes this
+    // object from hibernation nor waits behind a call. A session that expires meanwhile is closed
+    // by the alarm, which is set for the first expiry (#checkSessions).
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING_FRAME, PONG_FRAME));
     // Synchronous SQLite: the schema is in place before any request or RPC is handled.
     store.migrate(ctx.storage.sql);
     callers.migrateCallers(ctx.storage.sql);
@@ -496,7 +500,8 @@ export class Switchboard extends Server<Env> {
     }
     switch (parsed.data.type) {
       case "ping":
-        this.#send(connection, { type: "pong", seq });
+        // A ping not written as the runtime matches it (other spacing, say) gets the same answer.
+        connection.send(PONG_FRAME);
         return;
       case "mark-read":
         pipeline.markRead(this.#context(), { userId: session?.userId ?? "", admin: session?.admin ?? false }, parsed.data.ids);

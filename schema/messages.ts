@@ -1,7 +1,9 @@
 /**
  * Realtime messages on /parties/switchboard/<tenant-slug>, both ways, as zod discriminated unions.
- * Every server message carries the tenant's `seq`: events (`call`, `notification`) each take the
- * next one; the others carry the latest so a client always knows where it stands.
+ * Every server message but `pong` carries the tenant's `seq`: events (`call`, `notification`) each
+ * take the next one; the others carry the latest so a client always knows where it stands. A `pong`
+ * is the runtime's answer to the keep-alive, sent without waking a hibernated Switchboard, so it
+ * carries nothing.
  */
 import * as z from "zod/mini";
 import { liveCall, notification } from "./calls.ts";
@@ -30,7 +32,10 @@ export const notificationMessage = lazy(() => z.object({ type: z.literal("notifi
  * before the count was sent, which a reconnect may still replay).
  */
 export const readMessage = lazy(() => z.object({ type: z.literal("read"), seq, userId: z.string(), ids: z.array(z.string()), unread: z.optional(count) }));
-export const pongMessage = lazy(() => z.object({ type: z.literal("pong"), seq }));
+export const pongMessage = lazy(() => z.object({ type: z.literal("pong") }));
+/** The dashboard's keep-alive and its answer, as exact text: the runtime matches the one and sends the other (party/switchboard.ts). */
+export const PING_FRAME = '{"type":"ping"}';
+export const PONG_FRAME = '{"type":"pong"}';
 /** The client sent something the server does not understand; the connection stays open. */
 export const errorMessage = lazy(() => z.object({ type: z.literal("error"), seq, message: z.string() }));
 

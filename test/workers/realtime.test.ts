@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { SESSION_CHECK_DELAY_MS, SESSION_CHECK_MS, SESSION_IDLE_CHECK_MS, type SocketSession } from "../../party/sessions.ts";
 import * as store from "../../party/store.ts";
 import type { Switchboard } from "../../party/switchboard.ts";
-import { CLIENT_MESSAGE_BURST, CLOSE_SESSION_ENDED, MAX_CLIENT_MESSAGE_BYTES, type ServerMessage } from "../../schema/messages.ts";
+import { CLIENT_MESSAGE_BURST, CLOSE_SESSION_ENDED, MAX_CLIENT_MESSAGE_BYTES, PING_FRAME, type ServerMessage } from "../../schema/messages.ts";
 import { sessionIdOf } from "../../worker/auth/sessions.ts";
 import { BASE, call, createTenant, login } from "./helpers.ts";
-import { Dashboard, openSocket } from "./socket.ts";
+import { Dashboard, openSocket, seqOf } from "./socket.ts";
 import { createTwilioTenant, dialAction, hexId, leg, parentStatus, startCall, switchboardOf } from "./twilio-helpers.ts";
 
 describe("who may open the realtime socket", () => {
@@ -70,7 +70,7 @@ describe("live events", () => {
     for (const dashboard of [one, two]) {
       const messages = await dashboard.waitFor(expected.length);
       expect(messages.map((m) => (m.type === "call" ? `call:${m.call.status}` : m.type === "notification" ? `notification:${m.notification.kind}` : m.type))).toEqual(expected);
-      expect(messages.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(messages.map((m) => seqOf(m))).toEqual([0, 1, 2, 3, 4, 5]);
       const ended = messages[4]!;
       expect(ended.type === "call" && ended.call.talkSeconds).toBe(12);
       expect(dashboard.invalid).toEqual([]);
@@ -84,14 +84,14 @@ describe("live events", () => {
     expect(strangers.map((m) => (m.type === "call" ? `call:${m.call.status}` : m.type === "notification" ? `notification:${m.notification.kind}` : m.type))).toEqual(["snapshot", "call:ringing", "notification:incoming-call"]);
     expect(strangers.flatMap((m) => (m.type === "call" ? [m.call.providerCallId] : []))).toEqual([theirs.callSid]);
     expect(JSON.stringify(strangers)).not.toContain("+14155550124");
-    expect((await older.waitFor(expected.length)).map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect((await older.waitFor(expected.length)).map((m) => seqOf(m))).toEqual([0, 1, 2, 3, 4, 5]);
     expect(older.frames).toBe(6);
     // A reconnect from the start replays the five events in one frame, in seq order (one a frame to an older dashboard).
     const again = await Dashboard.connect(t.slug, await login(t.agentEmail), 0);
-    expect((await again.waitFor(5)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect((await again.waitFor(5)).map((m) => seqOf(m))).toEqual([1, 2, 3, 4, 5]);
     expect(again.frames).toBe(1);
     const olderAgain = await Dashboard.connect(t.slug, await login(t.agentEmail), 0, "one");
-    expect((await olderAgain.waitFor(5)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect((await olderAgain.waitFor(5)).map((m) => seqOf(m))).toEqual([1, 2, 3, 4, 5]);
     expect(olderAgain.frames).toBe(5);
     for (const d of [one, two, stranger, older, again, olderAgain]) d.close();
   });
@@ -136,7 +136,7 @@ describe("live events", () => {
     await parentStatus(t, first.callSid, "completed", { CallDuration: String(computed! + 31) });
     const second = await startCall(t, "+14155550125");
     const messages = await dashboard.waitFor(9);
-    expect(messages.slice(6).map((m) => [m.seq, m.type === "call" ? `${m.call.providerCallId}:${m.call.status}` : m.type])).toEqual([
+    expect(messages.slice(6).map((m) => [seqOf(m), m.type === "call" ? `${m.call.providerCallId}:${m.call.status}` : m.type])).toEqual([
       [6, `${first.callSid}:completed`],
       [7, `${second.callSid}:ringing`],
       [8, "notification"],
@@ -158,10 +158,28 @@ describe("live events", () => {
     dashboard.send(JSON.stringify({ type: "ping" }));
     dashboard.send("not json");
     dashboard.send(JSON.stringify({ type: "launch-missiles" }));
-    dashboard.send(JSON.stringify({ type: "ping" }));
+    // Spaced otherwise than the dashboard writes it: the Switchboard answers it itself, the same way.
+    dashboard.send('{ "type": "ping" }');
     const messages = await dashboard.waitFor(5);
     expect(messages.slice(1).map((m) => m.type)).toEqual(["pong", "error", "error", "pong"]);
+    expect(messages[1]).toEqual({ type: "pong" });
+    expect(messages[4]).toEqual({ type: "pong" });
     expect(dashboard.closed).toBe(false);
+    dashboard.close();
+  });
+
+  it("the dashboard's keep-alive is answered by the runtime, not the Switchboard (it does not wake it from hibernation)", async () => {
+    const t = await createTwilioTenant();
+    const dashboard = await Dashboard.connect(t.slug, await login(t.adminEmail));
+    await dashboard.waitFor(1);
+    const answeredAt = () =>
+      runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.getWebSockets().map((ws) => state.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? null));
+    expect(await answeredAt()).toEqual([null]);
+    const before = Date.now();
+    dashboard.send(PING_FRAME);
+    expect((await dashboard.waitFor(2))[1]).toEqual({ type: "pong" });
+    const [at] = await answeredAt();
+    expect(at).toBeGreaterThanOrEqual(before - 1000);
     dashboard.close();
   });
 });
@@ -183,7 +201,7 @@ describe("reconnecting", () => {
 
     const back = await Dashboard.connect(t.slug, cookie, lastSeen);
     const missed = await back.waitFor(5);
-    expect(missed.map((m) => m.seq)).toEqual([lastSeen + 1, lastSeen + 2, lastSeen + 3, lastSeen + 4, lastSeen + 5]);
+    expect(missed.map((m) => seqOf(m))).toEqual([lastSeen + 1, lastSeen + 2, lastSeen + 3, lastSeen + 4, lastSeen + 5]);
     expect(missed.every((m) => m.type === "call" || m.type === "notification")).toBe(true);
     expect(await back.settle()).toHaveLength(5);
 
@@ -207,11 +225,11 @@ describe("reconnecting", () => {
       const d = await Dashboard.connect(t.slug, cookie, since);
       const [message] = await d.waitFor(1);
       expect(message?.type).toBe("snapshot");
-      expect(message?.seq).toBe(4);
+      expect(message && seqOf(message)).toBe(4);
       d.close();
     }
     const caughtUp = await Dashboard.connect(t.slug, cookie, 2);
-    expect((await caughtUp.waitFor(2)).map((m) => m.seq)).toEqual([3, 4]);
+    expect((await caughtUp.waitFor(2)).map((m) => seqOf(m))).toEqual([3, 4]);
     caughtUp.close();
   });
 
@@ -233,7 +251,7 @@ describe("reconnecting", () => {
     await dialAction(t, started.dialAction!, started.callSid, "completed", { DialCallSid: legSid, DialCallDuration: "9" });
     // The leg's talk time is held a moment and goes with the call's end (one event, not two).
     const messages = await dashboard.waitFor(6);
-    expect(messages.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(messages.map((m) => seqOf(m))).toEqual([0, 1, 2, 3, 4, 5]);
     expect(messages.at(-2)).toMatchObject({ type: "call", call: { status: "completed", talkSeconds: 9 } });
     dashboard.close();
   });
@@ -257,7 +275,7 @@ describe("the first call after an eviction", () => {
     for (const dashboard of dashboards) {
       const messages = await dashboard.waitFor(expected.length);
       expect(messages.map((m) => (m.type === "call" ? `call:${m.call.status}` : m.type === "notification" ? `notification:${m.notification.kind}` : m.type))).toEqual(expected);
-      expect(messages.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4]);
+      expect(messages.map((m) => seqOf(m))).toEqual([0, 1, 2, 3, 4]);
       expect(messages[3]).toMatchObject({ type: "call", call: { providerCallId: first.callSid, callerNumber: "+14155550125", callerType: "unknown" } });
       expect(await dashboard.settle()).toHaveLength(expected.length);
       expect(dashboard.closed).toBe(false);
@@ -372,7 +390,8 @@ describe("sessions that end", () => {
     await runInDurableObject(switchboardOf(t), (instance: Switchboard) => {
       for (const connection of instance.getConnections<SocketSession>()) connection.setState({ ...connection.state!, expiresAt: Date.now() - 1 });
     });
-    d.send(JSON.stringify({ type: "ping" }));
+    // (Not the keep-alive, which the runtime answers: the alarm at the session's expiry closes those.)
+    d.send(JSON.stringify({ type: "mark-read", ids: "all" }));
     expect(await d.waitForClose()).toEqual({ code: CLOSE_SESSION_ENDED, reason: "session expired" });
     expect(d.messages).toHaveLength(1);
   });

@@ -85,6 +85,11 @@ export class Dashboard {
   }
 
   get lastSeq() {
-    return this.messages.reduce((max, m) => Math.max(max, m.seq), 0);
+    return this.messages.reduce((max, m) => Math.max(max, seqOf(m) ?? 0), 0);
   }
+}
+
+/** A message's seq; a pong (the runtime's answer to the keep-alive) has none. */
+export function seqOf(m: ServerMessage): number | undefined {
+  return "seq" in m ? m.seq : undefined;
 }

@@ -1,7 +1,7 @@
 /** Keeps a dashboard connected to its tenant's Switchboard, resuming from the last seq after a drop. */
 import PartySocket from "partysocket";
 import { CLOSE_RECONNECT, CLOSE_SESSION_ENDED, ROLE_CHANGED } from "../../../schema/constants.ts";
-import type { ServerMessage } from "../../../schema/messages.ts";
+import { PING_FRAME, type ServerMessage } from "../../../schema/messages.ts";
 
 const SERVER_MESSAGE_TYPES = new Set<string>(["snapshot", "call", "notification", "read", "pong", "error"] satisfies ServerMessage["type"][]);
 import type { LiveStore } from "./model.ts";
@@ -51,7 +51,7 @@ export function connectLive(store: LiveStore, tenantSlug: string, sessionEnded: 
     }
   });
   const ping = setInterval(() => {
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "ping" }));
+    if (socket.readyState === WebSocket.OPEN) socket.send(PING_FRAME);
   }, PING_EVERY_MS);
   return () => {
     clearInterval(ping);
