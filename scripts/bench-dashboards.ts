@@ -14,6 +14,7 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
+import { PING_FRAME } from "../schema/messages.ts";
 import NoDeflateSocket from "ws";
 
 type Target = { url: string; cookie: string; trackingNumber?: string };
@@ -66,7 +67,16 @@ function open(target: Target) {
       const at = now();
       type Message = { type: string; seq: number; call?: { id: string; providerCallId: string; status: string; trackingNumber?: string }; notification?: { callId: string | null } };
       const frame = JSON.parse(String(event.data)) as Message | Message[];
-      if (!Array.isArray(frame) && frame.type === "snapshot") return resolve();
+      if (!Array.isArray(frame) && frame.type === "snapshot") {
+        // The keep-alive, as the dashboard sends it (client/src/live/connection.ts): every 25 s, from a
+        // moment of its own, as dashboards opened at different times would.
+        setTimeout(() => {
+          const ping = setInterval(() => (socket.readyState === WebSocket.OPEN ? socket.send(PING_FRAME) : clearInterval(ping)), PING_EVERY_MS);
+          ping.unref();
+        }, Math.random() * PING_EVERY_MS).unref();
+        return resolve();
+      }
+      if (!Array.isArray(frame) && frame.type === "pong") return;
       seen.frames++;
       for (const message of Array.isArray(frame) ? frame : [frame]) {
         if (message.type === "call" || message.type === "notification") seen.seqs.push(message.seq);
@@ -84,6 +94,8 @@ function open(target: Target) {
     socket.addEventListener("close", (e) => seen.errors.push(`closed ${e.code}`));
   });
 }
+
+const PING_EVERY_MS = 25_000;
 
 const openAtOnce = data.openAtOnce ?? 50;
 for (let i = 0; i < targets.length; i += openAtOnce) await Promise.all(targets.slice(i, i + openAtOnce).map(open));
