@@ -18,9 +18,9 @@ const CURSOR = /^(\d{1,15})\.([A-Za-z0-9_-]{1,100})$/;
 export const auditQuery = lazy(() => z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
   before: z.optional(z.pipe(z.string().check(z.regex(CURSOR, "must be the `next` cursor of an earlier page")), z.transform((s) => {
-      const [, at, id] = CURSOR.exec(s)!;
-      return { at: Number(at), id: id! };
-    }))),
+    const [, at, id] = CURSOR.exec(s)!;
+    return { at: Number(at), id: id! };
+  }))),
 }));
 
 export const auditRoutes = lazy(() => new Hono<AppEnv>().get("/", validate("query", auditQuery), async (c) => {

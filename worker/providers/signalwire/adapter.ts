@@ -21,7 +21,9 @@ import { lazy } from "../../../schema/lazy.ts";
 const uuid = (what: string) => z.string().check(z.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, `must be a SignalWire ${what} (a UUID)`));
 
 /** A space's host, however it was pasted: `example.signalwire.com`, with or without `https://` and a slash. */
-const spaceUrl = lazy(() => z.pipe(z.pipe(z.string().check(z.trim(), z.maxLength(200)), z.transform((v) => v.toLowerCase().replace(/^https:\/\//, "").replace(/\/+$/, ""))), z.string().check(z.regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.signalwire\.com$/, "must be your SignalWire space, like example.signalwire.com"))));
+// z.overwrite, not z.transform: zod/mini's transform answers asynchronously under safeParseAsync (classic's
+// does not), which put this field's issue after the later fields' in a request's issues.
+const spaceUrl = lazy(() => z.pipe(z.string().check(z.trim(), z.maxLength(200), z.overwrite((v) => v.toLowerCase().replace(/^https:\/\//, "").replace(/\/+$/, ""))), z.string().check(z.regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.signalwire\.com$/, "must be your SignalWire space, like example.signalwire.com"))));
 
 /**
  * A project's credentials. The Signing Key (Dashboard → API Credentials; not the API token) checks
