@@ -4,7 +4,7 @@
  * CRM" URL template. Shared by the Worker (which validates), the Switchboard (which emits call
  * events) and the dashboard (which will show and fill them in).
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { SMS_ALERT_CHOICES, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./constants.ts";
 import { crmTemplateProblem } from "./crm.ts";
 import { lazy } from "./lazy.ts";
@@ -20,29 +20,29 @@ export type WebhookPayload = { type: OutboundEventType; timestamp: string; data:
 
 /** An event before it is fanned out to the endpoints: its id names it in every delivery's record. */
 export const outboundEvent = lazy(() => z.object({
-  id: z.string().min(1).max(100),
+  id: z.string().check(z.minLength(1), z.maxLength(100)),
   type: z.union([z.enum(WEBHOOK_EVENT_TYPES), z.literal(TEST_EVENT_TYPE)]),
   /** Epoch ms. */
-  at: z.number().int(),
+  at: z.number().check(z.int()),
   data: z.unknown(),
   /** Events with the same key (a call's) reach each endpoint in `ordinal` order. */
-  orderingKey: z.string().max(200).nullable().default(null),
-  ordinal: z.number().int().default(0),
+  orderingKey: z._default(z.nullable(z.string().check(z.maxLength(200))), null),
+  ordinal: z._default(z.number().check(z.int()), 0),
   /** Only this endpoint (a test event); otherwise every enabled endpoint subscribed to the type. */
-  endpointId: z.string().max(100).optional(),
+  endpointId: z.optional(z.string().check(z.maxLength(100))),
   /** Every number a call's route rang, not only the last (whose texts are "mine"); not sent to endpoints. */
-  rang: z.array(z.string().max(32)).max(100).optional(),
+  rang: z.optional(z.array(z.string().check(z.maxLength(32))).check(z.maxLength(100))),
 }));
 export type OutboundEvent = z.input<typeof outboundEvent>;
 
 /** What travels on the outbound queue. Small: the payloads live in D1, the queue carries what to do. */
 export const outboundMessage = lazy(() => z.discriminatedUnion("kind", [
   /** An event happened: write a delivery per subscribed endpoint (and the SMS alerts it asks for), then wake each. */
-  z.object({ kind: z.literal("event"), tenantId: z.string().min(1).max(100), event: outboundEvent }),
+  z.object({ kind: z.literal("event"), tenantId: z.string().check(z.minLength(1), z.maxLength(100)), event: outboundEvent }),
   /** Try this delivery (if it is still pending and this chain is its current one). */
-  z.object({ kind: z.literal("delivery"), tenantId: z.string().min(1).max(100), deliveryId: z.string().min(1).max(100), chain: z.number().int().min(0) }),
+  z.object({ kind: z.literal("delivery"), tenantId: z.string().check(z.minLength(1), z.maxLength(100)), deliveryId: z.string().check(z.minLength(1), z.maxLength(100)), chain: z.number().check(z.int(), z.minimum(0)) }),
   /** Send this SMS alert. */
-  z.object({ kind: z.literal("sms"), tenantId: z.string().min(1).max(100), alertId: z.string().min(1).max(100) }),
+  z.object({ kind: z.literal("sms"), tenantId: z.string().check(z.minLength(1), z.maxLength(100)), alertId: z.string().check(z.minLength(1), z.maxLength(100)) }),
 ]));
 /** A message as a producer writes it, and as the consumer reads it (defaults filled in). */
 export type OutboundMessage = z.input<typeof outboundMessage>;
@@ -50,12 +50,7 @@ export type QueuedMessage = z.output<typeof outboundMessage>;
 
 // Webhook endpoints -----------------------------------------------------------------------------
 
-const webhookUrl = lazy(() => z
-  .string()
-  .trim()
-  .max(2000, "must be at most 2000 characters")
-  .pipe(z.url({ protocol: /^https?$/, message: "must be an http or https URL" }))
-  .superRefine((u, ctx) => {
+const webhookUrl = lazy(() => z.pipe(z.string().check(z.trim(), z.maxLength(2000, "must be at most 2000 characters")), z.url({ protocol: /^https?$/, message: "must be an http or https URL" })).check(z.superRefine((u, ctx) => {
     // zod's URL check and the runtime's URL parser do not agree on every string: the one that sends decides.
     let url: URL;
     try {
@@ -65,49 +60,31 @@ const webhookUrl = lazy(() => z
       return;
     }
     if (url.username !== "" || url.password !== "") ctx.addIssue({ code: "custom", message: "must not carry a user name or password (the signature says who is sending)" });
-  }));
+  })));
 
-const events = lazy(() => z
-  .array(z.enum(WEBHOOK_EVENT_TYPES))
-  .min(1, "subscribe to at least one event")
-  .max(WEBHOOK_EVENT_TYPES.length * 2)
-  .transform((types) => [...new Set(types)]));
+const events = lazy(() => z.pipe(z.array(z.enum(WEBHOOK_EVENT_TYPES)).check(z.minLength(1, "subscribe to at least one event"), z.maxLength(WEBHOOK_EVENT_TYPES.length * 2)), z.transform((types) => [...new Set(types)])));
 
-const description = lazy(() => z
-  .string()
-  .trim()
-  .max(200, "must be at most 200 characters")
-  .nullish()
-  .transform((v) => (v ? v : null)));
+const description = lazy(() => z.pipe(z.nullish(z.string().check(z.trim(), z.maxLength(200, "must be at most 200 characters"))), z.transform((v) => (v ? v : null))));
 
-export const webhookCreate = lazy(() => z.object({ url: webhookUrl, events, description, enabled: z.boolean().default(true) }));
+export const webhookCreate = lazy(() => z.object({ url: webhookUrl, events, description, enabled: z._default(z.boolean(), true) }));
 export type WebhookCreate = z.input<typeof webhookCreate>;
 
 /** Only the fields sent change. Turning an endpoint on again starts its failure window afresh. */
-export const webhookUpdate = lazy(() => z
-  .object({ url: webhookUrl, events, description, enabled: z.boolean() })
-  .partial()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update"));
+export const webhookUpdate = lazy(() => z.partial(z.object({ url: webhookUrl, events, description, enabled: z.boolean() })).check(z.refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update")));
 export type WebhookUpdate = z.input<typeof webhookUpdate>;
 
 export const deliveryListQuery = lazy(() => z.object({
-  status: z.enum(["pending", "delivered", "failed"]).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  status: z.optional(z.enum(["pending", "delivered", "failed"])),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
+  offset: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1_000_000)), 0),
 }));
 
 // Open in CRM -----------------------------------------------------------------------------------
 
-export const crmUrlTemplate = lazy(() => z
-  .string()
-  .trim()
-  .max(2000, "must be at most 2000 characters")
-  .superRefine((t, ctx) => {
+export const crmUrlTemplate = lazy(() => z.pipe(z.nullable(z.string().check(z.trim(), z.maxLength(2000, "must be at most 2000 characters"), z.superRefine((t, ctx) => {
     const problem = t === "" ? null : crmTemplateProblem(t);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
-  })
-  .nullable()
-  .transform((t) => (t ? t : null)));
+  }))), z.transform((t) => (t ? t : null))));
 
 // SMS alerts ------------------------------------------------------------------------------------
 

@@ -46,7 +46,7 @@ const where = z.object({
 const createTenantFlags = where.extend({
   business: signupBody.shape.business,
   email: signupBody.shape.email,
-  name: signupBody.shape.name.default("Admin"),
+  name: z._default(signupBody.shape.name, "Admin"),
   "time-zone": signupBody.shape.timeZone,
   country: signupBody.shape.country,
 });

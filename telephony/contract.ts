@@ -4,7 +4,7 @@
  * provider's own folder knows its field names, its signature scheme or its markup. This module sits
  * below `worker/` and `party/` and imports neither.
  */
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import type { CallerType, LiveCall } from "../schema/calls.ts";
 import type { Provider } from "../schema/constants.ts";
 import type { Target } from "../schema/routing.ts";
@@ -332,7 +332,7 @@ interface AdapterBase<Credentials> {
   /** As people name it: "Twilio". */
   readonly name: string;
   /** The account's credentials as an admin enters them and as they are stored (encrypted). */
-  readonly credentials: z.ZodType<Credentials>;
+  readonly credentials: z.ZodMiniType<Credentials>;
   /** The provider's id of the account, as its webhooks name it (`InboundEvent.account`). */
   accountOf(credentials: Credentials): string;
   /** What may be shown of the credentials: never a secret. */

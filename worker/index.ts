@@ -1,4 +1,5 @@
 // The Worker entry: the Hono app answers every request the static assets do not; the outbound queue's consumer takes the rest.
+import "./lib/zod-locale.ts";
 import { app } from "./app.ts";
 import { handleOutboundBatch } from "./outbound/consumer.ts";
 

@@ -6,7 +6,7 @@
  * and expiry), so the socket closes when the session ends.
  */
 import { Hono } from "hono";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { ROLE_HEADER, SESSION_EXPIRES_HEADER, SESSION_HEADER, USER_HEADER } from "../party/switchboard.ts";
 import { authenticate } from "./auth/middleware.ts";
 import type { AppEnv } from "./env.ts";
@@ -16,10 +16,10 @@ import { validate } from "./lib/validate.ts";
 import { lazy } from "../schema/lazy.ts";
 
 const query = lazy(() => z.object({
-  since: z.coerce.number().int().min(0).optional(),
-  frames: z.literal("many").optional(),
+  since: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
+  frames: z.optional(z.literal("many")),
   // partysocket names each connection; kept as it is.
-  _pk: z.string().max(100).optional(),
+  _pk: z.optional(z.string().check(z.maxLength(100))),
 }));
 
 export const realtimeRoutes = new Hono<AppEnv>().get("/switchboard/:slug", validate("query", query), async (c) => {

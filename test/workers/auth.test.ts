@@ -50,6 +50,15 @@ describe("login", () => {
     }
   });
 
+  it("words zod's own checks in English (zod/mini brings no locale; the Worker's entry sets it)", async () => {
+    const res = await call("/api/auth/login", { method: "POST", json: { email: "someone@example.com", password: 5 } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: "Invalid json: password: Invalid input: expected string, received number",
+      issues: [{ path: "password", message: "Invalid input: expected string, received number" }],
+    });
+  });
+
   const attempt = (email: string, password: string, client = "203.0.113.7") =>
     call("/api/auth/login", { method: "POST", json: { email, password }, headers: { "CF-Connecting-IP": client } });
 

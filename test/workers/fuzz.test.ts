@@ -115,7 +115,7 @@ const SPECS: Record<string, Spec> = {
   "GET /api/webhooks/:id/deliveries": { query: deliveryListQuery },
 };
 
-const FORMS: Record<string, z.ZodType> = {
+const FORMS: Record<string, z.core.$ZodType> = {
   voice: voiceForm,
   status: statusForm,
   "leg-status": statusForm,

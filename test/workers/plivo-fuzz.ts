@@ -12,7 +12,7 @@ import { db } from "./helpers.ts";
 import { plivoAuthId, plivoHeaders } from "./plivo-helpers.ts";
 import { uniqueNumber } from "./twilio-helpers.ts";
 
-export const PLIVO_FORMS: Record<string, z.ZodType> = {
+export const PLIVO_FORMS: Record<string, z.core.$ZodType> = {
   voice: voiceForm,
   status: hangupForm,
   "leg-status": dialEventForm,

@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, eq } from "drizzle-orm";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { getDb } from "../../schema/d1.ts";
 import { providerAccounts, trackingNumbers, users } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
@@ -26,7 +26,7 @@ const providerParam = lazy(() => z.object({ provider: z.enum(providerIds, "must 
  * Not credentials: whether numbers come from the sandbox's fictional range instead of the provider,
  * and, from a user's session, that user's current password, which confirms the change.
  */
-const settings = lazy(() => z.object({ sandbox: z.boolean().default(false), currentPassword: z.string().max(200).optional() }));
+const settings = lazy(() => z.object({ sandbox: z._default(z.boolean(), false), currentPassword: z.optional(z.string().check(z.maxLength(200))) }));
 
 async function present(c: C, row: Row) {
   const adapter = adapterOf(row.provider);

@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { and, desc, eq, lt, or } from "drizzle-orm";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { auditEvents } from "../../schema/db.ts";
 import { getDb } from "../../schema/d1.ts";
 import type { AppEnv } from "../env.ts";
@@ -16,15 +16,11 @@ import { lazy } from "../../schema/lazy.ts";
 const CURSOR = /^(\d{1,15})\.([A-Za-z0-9_-]{1,100})$/;
 
 export const auditQuery = lazy(() => z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z
-    .string()
-    .regex(CURSOR, "must be the `next` cursor of an earlier page")
-    .transform((s) => {
-      const [, at, id] = CURSOR.exec(s)!;
-      return { at: Number(at), id: id! };
-    })
-    .optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
+  before: z.optional(z.pipe(z.string().check(z.regex(CURSOR, "must be the `next` cursor of an earlier page")), z.transform((s) => {
+    const [, at, id] = CURSOR.exec(s)!;
+    return { at: Number(at), id: id! };
+  }))),
 }));
 
 export const auditRoutes = lazy(() => new Hono<AppEnv>().get("/", validate("query", auditQuery), async (c) => {

@@ -6,7 +6,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { apiKeyCreate } from "../../schema/api.ts";
 import { mayDo, ORDINARY_SCOPES, POWER_SCOPES, ROLE_SCOPES, type ApiScope, type UserRole } from "../../schema/constants.ts";
 import { apiKeys, users } from "../../schema/db.ts";
@@ -104,7 +104,7 @@ export const apiKeyRoutes = lazy(() => new Hono<AppEnv>()
     });
     return c.json(made, 201);
   })
-  .delete("/:id", validate("param", lazy(() => z.object({ id: z.string().min(1).max(100) }))), async (c) => {
+  .delete("/:id", validate("param", lazy(() => z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) }))), async (c) => {
     const db = getDb(c.env.DB);
     const { tenant } = c.get("auth");
     const { id } = c.req.valid("param");

@@ -5,7 +5,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, desc, eq, isNull, max, sql } from "drizzle-orm";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { invitationAccept, invitationCreate, linkQuery, passwordReset, userUpdate } from "../../schema/api.ts";
 import { getDb, type Db } from "../../schema/d1.ts";
 import { invitations, passwordResets, sessions, tenants, users } from "../../schema/db.ts";
@@ -23,7 +23,7 @@ import { closeSessionSockets, reconnectUserSockets } from "./sessions.ts";
 import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
+const idParam = lazy(() => z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) }));
 
 /** Who acts, as the team screens and the audit log name them. */
 export function actorName(c: C) {

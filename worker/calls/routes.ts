@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, count, desc, eq, gte, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { ensureCallLogRow } from "../../party/call-log.ts";
 import { callListQuery, callUpdate } from "../../schema/api.ts";
 import { calls, campaigns, contactPhones, contacts, trackingNumbers } from "../../schema/db.ts";
@@ -25,7 +25,7 @@ import { getContact } from "../contacts/queries.ts";
 import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
+const idParam = lazy(() => z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) }));
 const MISSED = ["no-answer", "busy", "failed", "canceled"] as const;
 
 const columns = {

@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { contactCreate, contactListQuery, contactUpdate, phoneInput } from "../../schema/api.ts";
 import type { AppEnv } from "../env.ts";
 import { getDb } from "../../schema/d1.ts";
@@ -10,7 +10,7 @@ import { validate } from "../lib/validate.ts";
 import { addPhone, createContact, deleteContact, getContact, listContacts, normalisePhoneInputs, updateContact } from "./queries.ts";
 import { lazy } from "../../schema/lazy.ts";
 
-const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
+const idParam = lazy(() => z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) }));
 
 /** Phones that do not read as numbers, reported like any other invalid body. */
 function invalidPhones(c: Context<AppEnv>, issues: { path: string; message: string }[]) {

@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { poolInput, poolUpdate, type PoolRule } from "../../schema/dni.ts";
 import { campaigns, numberPools, poolNumbers, trackingNumbers } from "../../schema/db.ts";
 import { chunks, getDb, type Db } from "../../schema/d1.ts";
@@ -20,7 +20,7 @@ import { routingChanged } from "../routing/checks.ts";
 import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
+const idParam = lazy(() => z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) }));
 
 type PoolRow = typeof numberPools.$inferSelect;
 

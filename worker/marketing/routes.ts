@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, count, desc, eq, gte, inArray, lte } from "drizzle-orm";
-import * as z from "zod";
+import * as z from "zod/mini";
 import {
   campaignCostInput,
   campaignCreate,
@@ -33,7 +33,7 @@ import { amount, changesOf, noteAudit, plural } from "../audit/note.ts";
 import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
+const idParam = lazy(() => z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) }));
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 
 async function csvBody(c: C) {
@@ -131,7 +131,7 @@ export const campaignRoutes = lazy(() => new Hono<AppEnv>()
     });
     return c.json({ id: row!.id, spentOn: row!.spentOn, amountCents: row!.amountCents, note: row!.note }, 201);
   })
-  .delete("/:id/costs/:costId", validate("param", lazy(() => z.object({ id: z.string().max(100), costId: z.string().max(100) }))), async (c) => {
+  .delete("/:id/costs/:costId", validate("param", lazy(() => z.object({ id: z.string().check(z.maxLength(100)), costId: z.string().check(z.maxLength(100)) }))), async (c) => {
     const { id, costId } = c.req.valid("param");
     const db = getDb(c.env.DB);
     const tenantId = c.get("auth").tenant.id;

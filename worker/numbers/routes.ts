@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, asc, count, eq, gte, inArray } from "drizzle-orm";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { calls, campaigns, providerAccounts, routes, trackingNumbers } from "../../schema/db.ts";
 import type { AppEnv } from "../env.ts";
 import { chunks, getDb, type Db } from "../../schema/d1.ts";
@@ -29,51 +29,46 @@ import { changesOf, noteAudit, plural } from "../audit/note.ts";
 import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
-const nullablePhone = lazy(() => z.string().trim().min(1).max(40).nullable());
-const nullableId = lazy(() => z.string().min(1).max(100).nullable());
+const idParam = lazy(() => z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) }));
+const nullablePhone = lazy(() => z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))));
+const nullableId = lazy(() => z.nullable(z.string().check(z.minLength(1), z.maxLength(100))));
 
-const searchQuery = lazy(() => z
-  .object({
-    areaCode: z.string().regex(/^\d{3}$/, "must be a three-digit area code").optional(),
-    near: z.string().trim().min(3).max(40).optional(),
-    region: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter region like CA").optional(),
-    limit: z.coerce.number().int().min(1).max(50).default(20),
-    provider: z.enum(providerIds).optional(),
-  })
-  .refine((q) => q.areaCode || q.near || q.region, "search by areaCode, near or region"));
+const searchQuery = lazy(() => z.object({
+    areaCode: z.optional(z.string().check(z.regex(/^\d{3}$/, "must be a three-digit area code"))),
+    near: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(40))),
+    region: z.optional(z.string().check(z.regex(/^[A-Z]{2}$/, "must be a two-letter region like CA"))),
+    limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(50)), 20),
+    provider: z.optional(z.enum(providerIds)),
+  }).check(z.refine((q) => q.areaCode || q.near || q.region, "search by areaCode, near or region")));
 
 const buyBody = lazy(() => z.object({
-  number: z.string().trim().min(3).max(40),
+  number: z.string().check(z.trim(), z.minLength(3), z.maxLength(40)),
   /** Which of the tenant's provider accounts buys it; by default the first the tenant set up. */
-  provider: z.enum(providerIds).optional(),
-  label: z.string().trim().max(100).default(""),
-  campaignId: nullableId.optional(),
-  routeId: nullableId.optional(),
-  terminationNumber: nullablePhone.optional(),
-  failsafeNumber: nullablePhone.optional(),
-  record: z.boolean().default(false),
+  provider: z.optional(z.enum(providerIds)),
+  label: z._default(z.string().check(z.trim(), z.maxLength(100)), ""),
+  campaignId: z.optional(nullableId),
+  routeId: z.optional(nullableId),
+  terminationNumber: z.optional(nullablePhone),
+  failsafeNumber: z.optional(nullablePhone),
+  record: z._default(z.boolean(), false),
   /** Where its calls go while the business is closed, as PATCH takes it; absent or null: the business hours' own. */
   afterHoursTarget: z.optional(trackingAfterHours),
 }));
 
-const trackingUpdate = lazy(() => z
-  .object({
-    label: z.string().trim().max(100),
+const trackingUpdate = lazy(() => z.partial(z.object({
+    label: z.string().check(z.trim(), z.maxLength(100)),
     campaignId: nullableId,
     routeId: nullableId,
     terminationNumber: nullablePhone,
     failsafeNumber: nullablePhone,
-    whisper: z.string().trim().min(1).max(500).nullable(),
+    whisper: z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))),
     record: z.boolean(),
     /** Where its calls go while the business is closed; null: the business hours' own; "ignore": as usual. */
     afterHoursTarget: trackingAfterHours,
-  })
-  .partial()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update"));
+  })).check(z.refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update")));
 
 const failsafeBulk = lazy(() => z.object({
-  trackingNumberIds: z.array(z.string().min(1).max(100)).min(1, "name at least one tracking number").max(500),
+  trackingNumberIds: z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.minLength(1, "name at least one tracking number"), z.maxLength(500)),
   failsafeNumber: nullablePhone,
 }));
 

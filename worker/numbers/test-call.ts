@@ -7,7 +7,7 @@
  */
 import type { Context } from "hono";
 import { and, eq } from "drizzle-orm";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { normalisePhone } from "../../schema/phone.ts";
 import { getDb } from "../../schema/d1.ts";
 import { providerAccounts, trackingNumbers } from "../../schema/db.ts";
@@ -24,12 +24,7 @@ export const TEST_CALLER = "+14155550199";
 export const TEST_CALL_RING_SECONDS = 25;
 
 export const testCallBody = lazy(() => z.object({
-  from: z
-    .string()
-    .trim()
-    .regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number like +14155550123")
-    .refine((n) => normalisePhone(n) !== null, "is not a valid phone number")
-    .optional(),
+  from: z.optional(z.string().check(z.trim(), z.regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number like +14155550123"), z.refine((n) => normalisePhone(n) !== null, "is not a valid phone number"))),
 }));
 
 type C = Context<AppEnv>;

@@ -7,7 +7,7 @@ import { webhookDeliveries } from "../../schema/db.ts";
 import type { Db } from "../../schema/d1.ts";
 import type { OutboundMessage, WebhookPayload } from "../../schema/webhooks.ts";
 import { outboundEvent } from "../../schema/webhooks.ts";
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import type { EndpointRow } from "./endpoints.ts";
 
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;

@@ -6,7 +6,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, count, eq, sql } from "drizzle-orm";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { webhookDeliveries, webhookEndpoints } from "../../schema/db.ts";
 import { getDb } from "../../schema/d1.ts";
 import { deliveryListQuery, TEST_EVENT_TYPE, webhookCreate, webhookUpdate } from "../../schema/webhooks.ts";
@@ -27,8 +27,8 @@ export const MAX_ENDPOINTS = 20;
 /** How long a rotated-out secret keeps signing. */
 export const PREVIOUS_SECRET_MS = 24 * 60 * 60 * 1000;
 
-const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
-const deliveryParam = lazy(() => z.object({ id: z.string().min(1).max(100), deliveryId: z.string().min(1).max(100) }));
+const idParam = lazy(() => z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) }));
+const deliveryParam = lazy(() => z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)), deliveryId: z.string().check(z.minLength(1), z.maxLength(100)) }));
 
 /** A URL the deployment would refuse to send to, refused when it is saved (400, nothing written). */
 function refusedUrl(c: Context<AppEnv>, url: string | undefined) {

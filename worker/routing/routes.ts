@@ -6,7 +6,7 @@
  */
 import { Hono, type Context } from "hono";
 import { and, eq, inArray } from "drizzle-orm";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { POPUP_CLOSE_SECONDS } from "../../schema/constants.ts";
 import { smsAlertChoice } from "../../schema/webhooks.ts";
 import { receivingNumbers, routes, trackingNumbers, users } from "../../schema/db.ts";
@@ -22,8 +22,8 @@ import { changesOf, noteAudit } from "../audit/note.ts";
 import { lazy } from "../../schema/lazy.ts";
 
 type C = Context<AppEnv>;
-const idParam = lazy(() => z.object({ id: z.string().min(1).max(100) }));
-const nullablePhone = lazy(() => z.string().trim().min(1).max(40).nullable());
+const idParam = lazy(() => z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) }));
+const nullablePhone = lazy(() => z.nullable(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))));
 
 /** A receiving number's settings as an audit event names them. */
 const RECEIVING_FIELDS = {
@@ -284,9 +284,8 @@ export const routeRoutes = lazy(() => new Hono<AppEnv>()
 
 // The user's own profile ---------------------------------------------------------------------------
 
-const profileUpdate = lazy(() => z
-  .object({
-    name: z.string().trim().min(1).max(100),
+const profileUpdate = lazy(() => z.partial(z.object({
+    name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
     /** The number this agent takes calls on now ("dial agent" routes ring it). */
     agentNumber: nullablePhone,
     popupOn: z.enum(["ring", "answer"]),
@@ -294,9 +293,7 @@ const profileUpdate = lazy(() => z
     popupCloseSeconds: z.literal(POPUP_CLOSE_SECONDS),
     /** Texts at the agent number about unanswered calls: "off", "mine" (calls that rang me) or "all" (every call of the business). */
     smsAlerts: smsAlertChoice,
-  })
-  .partial()
-  .refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update"));
+  })).check(z.refine((v) => Object.values(v).some((x) => x !== undefined), "nothing to update")));
 
 function profileView(u: typeof users.$inferSelect) {
   return { id: u.id, email: u.email, name: u.name, role: u.role, popupOn: u.popupOn, popupCloseSeconds: u.popupCloseSeconds, agentNumber: u.agentNumber, smsAlerts: u.smsAlerts };

@@ -16,7 +16,7 @@
  * Every request is verified against the account's credentials before anything is read or written.
  */
 import { Hono, type Context } from "hono";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { getDb, type Db } from "../../schema/d1.ts";
 import { normaliseProviderNumber } from "../../schema/phone.ts";
 import {
@@ -268,14 +268,14 @@ async function recently<T>(recent: Recent<T>, key: string, read: () => Promise<T
   return value;
 }
 
-const tenantQuery = lazy(() => z.object({ tenant: z.string().min(1).max(100) }));
+const tenantQuery = lazy(() => z.object({ tenant: z.string().check(z.minLength(1), z.maxLength(100)) }));
 
 /**
  * The step a dial step's end or a menu's answer is about, as our markup named it in the URL (STEP_PARAM); absent in
  * the URLs of markup no Switchboard numbered (the fail-safe) and of calls answered before steps
  * were numbered.
  */
-const stepParam = lazy(() => z.coerce.number().int().min(1).max(1_000_000).optional());
+const stepParam = lazy(() => z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1_000_000))));
 
 /** The tenant a callback belongs to: named by its URL, else by the tracking number it is about. */
 async function tenantOf(c: C, db: Db, event: InboundEvent) {
@@ -326,7 +326,7 @@ async function callback(c: C, adapter: Router, path: string) {
   }
 }
 
-const fallbackQuery = lazy(() => z.object({ dial: z.string().max(32), key: z.string().max(100) }));
+const fallbackQuery = lazy(() => z.object({ dial: z.string().check(z.maxLength(32)), key: z.string().check(z.maxLength(100)) }));
 
 /**
  * The provider's fallback when our voice webhook failed or timed out: dials the number sealed in its

@@ -4,7 +4,7 @@
  * webhook signed per Standard Webhooks, and is answered with who is calling, so its own display
  * can show the name as the popup does. No number shop: the numbers are the PBX's, added by hand.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { CallProgress, InboundEvent, InboundRequest, Parsed, CallerAdapter } from "../../../telephony/contract.ts";
 import { eventTime, pbxEvent, type PbxEvent } from "./events.ts";
 import { isWebhookSecret, verifyPbxSignature } from "./signature.ts";
@@ -12,7 +12,7 @@ import { pbxSimulator } from "./simulator.ts";
 import { lazy } from "../../../schema/lazy.ts";
 
 export const pbxCredentials = lazy(() => z.object({
-  secret: z.string().max(200).refine(isWebhookSecret, "must be a Standard Webhooks secret: whsec_ and the base64 of 24 to 64 random bytes"),
+  secret: z.string().check(z.maxLength(200), z.refine(isWebhookSecret, "must be a Standard Webhooks secret: whsec_ and the base64 of 24 to 64 random bytes")),
 }));
 export type PbxCredentials = z.infer<typeof pbxCredentials>;
 

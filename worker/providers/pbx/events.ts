@@ -2,7 +2,7 @@
  * The one JSON body a PBX posts (SPEC § Provider contract): each event of a call, ringing, answered
  * and ended, as `{ type, callId, from, to, extension?, at }` with `at` in epoch milliseconds.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { lazy } from "../../../schema/lazy.ts";
 
 export const PBX_EVENT_TYPES = ["call.ringing", "call.answered", "call.ended"] as const;
@@ -10,23 +10,14 @@ export const PBX_EVENT_TYPES = ["call.ringing", "call.answered", "call.ended"] a
 export const pbxEvent = lazy(() => z.object({
   type: z.enum(PBX_EVENT_TYPES),
   /** The PBX's own id of the call (Asterisk's UNIQUEID or LINKEDID, 3CX's call id): printable, no spaces. */
-  callId: z.string().regex(/^[\x21-\x7e]{1,128}$/, "must be 1 to 128 printable characters without spaces"),
+  callId: z.string().check(z.regex(/^[\x21-\x7e]{1,128}$/, "must be 1 to 128 printable characters without spaces")),
   /** The caller; a PBX writes a withheld number as an empty string or a word ("anonymous"). */
-  from: z
-    .string()
-    .trim()
-    .max(64)
-    .transform((from) => from || "anonymous"),
+  from: z.pipe(z.string().check(z.trim(), z.maxLength(64)), z.transform((from) => from || "anonymous")),
   /** The tracking number dialled (the DID): it names the tenant. */
-  to: z.string().trim().min(1, "must name the dialled number").max(64),
+  to: z.string().check(z.trim(), z.minLength(1, "must name the dialled number"), z.maxLength(64)),
   /** The extension that rings or answered, when the PBX says (a template's empty field: it does not). */
-  extension: z
-    .string()
-    .trim()
-    .max(32)
-    .optional()
-    .transform((extension) => extension || undefined),
-  at: z.number().int().nonnegative().max(8_640_000_000_000_000),
+  extension: z.pipe(z.optional(z.string().check(z.trim(), z.maxLength(32))), z.transform((extension) => extension || undefined)),
+  at: z.number().check(z.int(), z.nonnegative(), z.maximum(8_640_000_000_000_000)),
 }));
 export type PbxEvent = z.infer<typeof pbxEvent>;
 

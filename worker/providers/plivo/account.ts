@@ -3,14 +3,14 @@
  * the auth id and token), in words a business owner understands. Plivo answers a wrong auth id or
  * token with a bare 401, and a missing account with 404.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AccountCheck } from "../../../telephony/contract.ts";
 import { TimeoutError, withTimeout } from "../../lib/timeout.ts";
 import { PLIVO_API } from "./numbers.ts";
 import { lazy } from "../../../schema/lazy.ts";
 
 const CHECK_TIMEOUT_MS = 10_000;
-const account = lazy(() => z.object({ auth_id: z.string(), name: z.string().nullish() }));
+const account = lazy(() => z.object({ auth_id: z.string(), name: z.nullish(z.string()) }));
 
 export async function checkPlivoAccount(authId: string, authToken: string): Promise<AccountCheck> {
   let res: Response;

@@ -4,7 +4,7 @@
  * webhooks name no account, so every URL we hand it names one (`auth_id`, see `accountQuery`):
  * V3 signs the query, so after verification the name is Plivo's word.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { unnamedDialLeg, type CallProgress, type InboundEvent, type InboundRequest, type Parsed, type ProgressStatus, type RoutingAdapter } from "../../../telephony/contract.ts";
 import { ACCOUNT_PARAM } from "./account-url.ts";
 import { authId, dialActionForm, dialEventForm, digitsForm, hangupForm, recordForm, voiceForm, whisperForm } from "./forms.ts";
@@ -18,7 +18,7 @@ import { lazy } from "../../../schema/lazy.ts";
 
 export const plivoCredentials = lazy(() => z.object({
   authId,
-  authToken: z.string().min(8).max(200),
+  authToken: z.string().check(z.minLength(8), z.maxLength(200)),
 }));
 export type PlivoCredentials = z.infer<typeof plivoCredentials>;
 
@@ -37,7 +37,7 @@ function formPairs(request: InboundRequest) {
 /** A form and the account its URL names. */
 type Read<T> = { form: T; account: string };
 
-function read<T extends z.ZodType>(schema: T, request: InboundRequest, accountRequired = true): Parsed<Read<z.infer<T>>> {
+function read<T extends z.ZodMiniType>(schema: T, request: InboundRequest, accountRequired = true): Parsed<Read<z.infer<T>>> {
   const named = new URL(request.url).searchParams.get(ACCOUNT_PARAM);
   const account = named === null ? null : authId.safeParse(named);
   if (account && !account.success) return { ok: false, message: `Invalid webhook URL: ${ACCOUNT_PARAM}: ${account.error.issues[0]?.message ?? "bad"}` };

@@ -5,7 +5,7 @@
  * REST resources in the space's own `/api/laml/2010-04-01`. So this adapter is Twilio's pieces, given
  * SignalWire's dialect: nothing here re-implements them.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { ProviderError, type NumberShop, type RoutingAdapter } from "../../../telephony/contract.ts";
 import { formPairs, TWIML_PATHS, twimlParser } from "../twilio/adapter.ts";
 import { checkTwilioAccount } from "../twilio/account.ts";
@@ -18,29 +18,24 @@ import { markupCallbacks } from "../xml-markup.ts";
 import { lazy } from "../../../schema/lazy.ts";
 
 /** SignalWire writes project, call and recording ids as UUIDs. */
-const uuid = (what: string) => z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, `must be a SignalWire ${what} (a UUID)`);
+const uuid = (what: string) => z.string().check(z.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, `must be a SignalWire ${what} (a UUID)`));
 
 /** A space's host, however it was pasted: `example.signalwire.com`, with or without `https://` and a slash. */
-const spaceUrl = lazy(() => z
-  .string()
-  .trim()
-  .max(200)
-  .transform((v) => v.toLowerCase().replace(/^https:\/\//, "").replace(/\/+$/, ""))
-  .pipe(z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.signalwire\.com$/, "must be your SignalWire space, like example.signalwire.com")));
+// z.overwrite, not z.transform: zod/mini's transform answers asynchronously under safeParseAsync (classic's
+// does not), which put this field's issue after the later fields' in a request's issues.
+const spaceUrl = lazy(() => z.pipe(z.string().check(z.trim(), z.maxLength(200), z.overwrite((v) => v.toLowerCase().replace(/^https:\/\//, "").replace(/\/+$/, ""))), z.string().check(z.regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.signalwire\.com$/, "must be your SignalWire space, like example.signalwire.com"))));
 
 /**
  * A project's credentials. The Signing Key (Dashboard → API Credentials; not the API token) checks
  * its webhooks. The space and an API token are for the number shop only: a sandbox account, whose
  * numbers come from Switchboard's fictional range, needs neither; a live account gives both or none.
  */
-export const signalwireCredentials = lazy(() => z
-  .object({
+export const signalwireCredentials = lazy(() => z.object({
     projectId: uuid("project id"),
-    signingKey: z.string().min(8).max(200),
-    spaceUrl: spaceUrl.optional(),
-    apiToken: z.string().min(8).max(200).optional(),
-  })
-  .refine((c) => (c.spaceUrl === undefined) === (c.apiToken === undefined), { message: "give both spaceUrl and apiToken (for buying numbers), or neither", path: ["apiToken"] }));
+    signingKey: z.string().check(z.minLength(8), z.maxLength(200)),
+    spaceUrl: z.optional(spaceUrl),
+    apiToken: z.optional(z.string().check(z.minLength(8), z.maxLength(200))),
+  }).check(z.refine((c) => (c.spaceUrl === undefined) === (c.apiToken === undefined), { message: "give both spaceUrl and apiToken (for buying numbers), or neither", path: ["apiToken"] })));
 export type SignalWireCredentials = z.infer<typeof signalwireCredentials>;
 
 export const SIGNALWIRE_FORMS = lazy(() => twimlForms({

@@ -8,7 +8,7 @@
  * the key that signed it: a webhook Telnyx signed for one account never acts on another's numbers,
  * even were two accounts to share a key.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { unnamedDialLeg, type CallProgress, type InboundEvent, type InboundRequest, type Parsed, type RoutingAdapter } from "../../../telephony/contract.ts";
 import { TELNYX_DEMO } from "./demo.ts";
 import { accountOnly, ACCOUNT_SID, dialActionForm, gatherForm, recordingForm, statusForm, voiceForm, whisperForm } from "./forms.ts";
@@ -19,21 +19,17 @@ import { renderTexml, renderTexmlWhisper } from "./texml.ts";
 import { reportTime } from "../twilio/forms.ts";
 import { lazy } from "../../../schema/lazy.ts";
 
-const ed25519Key = (what: string) => z.string().trim().refine((k) => decodeBase64(k)?.byteLength === 32, `must be ${what}: 32 bytes, base64`);
+const ed25519Key = (what: string) => z.string().check(z.trim(), z.refine((k) => decodeBase64(k)?.byteLength === 32, `must be ${what}: 32 bytes, base64`));
 
 export const telnyxCredentials = lazy(() => z.object({
   /** The account's id as TeXML webhooks name it (AccountSid; Mission Control, account settings). */
-  accountSid: z
-    .string()
-    .trim()
-    .regex(ACCOUNT_SID, "must be the Telnyx account id (a UUID, the AccountSid of its TeXML webhooks)")
-    .transform((s) => s.toLowerCase()),
+  accountSid: z.pipe(z.string().check(z.trim(), z.regex(ACCOUNT_SID, "must be the Telnyx account id (a UUID, the AccountSid of its TeXML webhooks)")), z.transform((s) => s.toLowerCase())),
   /** Mission Control → Keys & Credentials → Public Key. */
   publicKey: ed25519Key("the account's Ed25519 public key"),
   /** For numbers bought and managed here, and the connection test; a sandbox needs none. */
-  apiKey: z.string().trim().min(8).max(200).optional(),
+  apiKey: z.optional(z.string().check(z.trim(), z.minLength(8), z.maxLength(200))),
   /** A sandbox's own signing key (a 32-byte Ed25519 seed), for its test calls: Telnyx never hands one out. */
-  sandboxPrivateKey: ed25519Key("an Ed25519 private key (seed)").optional(),
+  sandboxPrivateKey: z.optional(ed25519Key("an Ed25519 private key (seed)")),
 }));
 export type TelnyxCredentials = z.infer<typeof telnyxCredentials>;
 
@@ -45,7 +41,7 @@ function formOf(request: InboundRequest) {
   return form;
 }
 
-function parseForm<T extends z.ZodType>(schema: T, request: InboundRequest): Parsed<z.infer<T>> {
+function parseForm<T extends z.ZodMiniType>(schema: T, request: InboundRequest): Parsed<z.infer<T>> {
   const result = schema.safeParse(formOf(request));
   if (result.success) return { ok: true, value: result.data };
   const first = result.error.issues[0];

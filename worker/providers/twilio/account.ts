@@ -5,7 +5,7 @@
  * and an account's `status` is active, suspended or closed. Its answer carries the auth token
  * itself: only the friendly name and the status are read from it.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { AccountCheck } from "../../../telephony/contract.ts";
 import { TimeoutError, withTimeout } from "../../lib/timeout.ts";
 import { TWILIO_API } from "./numbers.ts";
@@ -14,8 +14,8 @@ import { lazy } from "../../../schema/lazy.ts";
 /** Long enough for a slow answer, short enough that the admin waiting on the button is told. */
 const CHECK_TIMEOUT_MS = 10_000;
 
-const account = lazy(() => z.object({ sid: z.string(), friendly_name: z.string().nullish(), status: z.string() }));
-const error = lazy(() => z.object({ code: z.number().optional(), message: z.string().optional() }).catch({}));
+const account = lazy(() => z.object({ sid: z.string(), friendly_name: z.nullish(z.string()), status: z.string() }));
+const error = lazy(() => z.catch(z.object({ code: z.optional(z.number()), message: z.optional(z.string()) }), {}));
 
 /** Whose Account resource this is: Twilio's, or a dialect's that serves the same (SignalWire's). */
 export type AccountDialect = { name: string; api: string; console: string; id: string; secret: string };

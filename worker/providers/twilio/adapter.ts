@@ -3,7 +3,7 @@
  * request signature, TwiML, its number shop and its messaging API (staff's missed-call texts). The
  * paths are the README's public contract.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { unnamedDialLeg, type CallProgress, type InboundEvent, type InboundRequest, type Parsed, type RoutingAdapter } from "../../../telephony/contract.ts";
 import { checkTwilioAccount } from "./account.ts";
 import { reportTime, TWILIO_FORMS, type TwimlForms } from "./forms.ts";
@@ -16,8 +16,8 @@ import { markupCallbacks } from "../xml-markup.ts";
 import { lazy } from "../../../schema/lazy.ts";
 
 export const twilioCredentials = lazy(() => z.object({
-  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID (AC + 32 hex digits)"),
-  authToken: z.string().min(8).max(200),
+  accountSid: z.string().check(z.regex(/^AC[0-9a-fA-F]{32}$/, "must be a Twilio account SID (AC + 32 hex digits)")),
+  authToken: z.string().check(z.minLength(8), z.maxLength(200)),
 }));
 export type TwilioCredentials = z.infer<typeof twilioCredentials>;
 
@@ -33,7 +33,7 @@ export function formPairs(request: InboundRequest) {
   return pairs;
 }
 
-function parseForm<T extends z.ZodType>(schema: T, request: InboundRequest): Parsed<z.infer<T>> {
+function parseForm<T extends z.ZodMiniType>(schema: T, request: InboundRequest): Parsed<z.infer<T>> {
   const result = schema.safeParse(Object.fromEntries(formPairs(request)));
   if (result.success) return { ok: true, value: result.data };
   const first = result.error.issues[0];

@@ -4,7 +4,7 @@
  * and its number shop. A call is named by its `conversation_uuid`, which every leg of it shares:
  * a dialled leg's events then need no map back to the caller's leg.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import type { CallProgress, InboundEvent, InboundRequest, Parsed, ProgressStatus, TelephonyAdapter } from "../../../telephony/contract.ts";
 import { bearer, unverifiedClaims, verifyVonageJwt } from "./jwt.ts";
 import { renderNcco, renderWhisper } from "./ncco.ts";
@@ -13,15 +13,15 @@ import { answerBody, e164, eventBody, eventTime, inputBody, recordBody, whisperB
 import { vonageSimulator } from "./simulator.ts";
 import { lazy } from "../../../schema/lazy.ts";
 
-const uuid = lazy(() => z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a Vonage application id (a UUID)"));
+const uuid = lazy(() => z.string().check(z.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "must be a Vonage application id (a UUID)")));
 
 export const vonageCredentials = lazy(() => z.object({
   applicationId: uuid,
   /** Dashboard → Settings → Signature secret: the key of the webhooks' JWTs (HS256). */
-  signatureSecret: z.string().min(8).max(200),
+  signatureSecret: z.string().check(z.minLength(8), z.maxLength(200)),
   /** The account's API key and secret, for the number shop; a sandbox account needs neither. */
-  apiKey: z.string().min(1).max(64).optional(),
-  apiSecret: z.string().min(1).max(200).optional(),
+  apiKey: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  apiSecret: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 }));
 export type VonageCredentials = z.infer<typeof vonageCredentials>;
 
@@ -57,7 +57,7 @@ function jsonOf(request: InboundRequest) {
   return bodies.get(request);
 }
 
-function parseJson<T extends z.ZodType>(schema: T, request: InboundRequest): Parsed<z.infer<T>> {
+function parseJson<T extends z.ZodMiniType>(schema: T, request: InboundRequest): Parsed<z.infer<T>> {
   const body = jsonOf(request);
   if (body === undefined) return { ok: false, message: "Invalid webhook: the body must be JSON" };
   const result = schema.safeParse(body);
