@@ -15,6 +15,7 @@ import type { CallerType } from "../schema/calls.ts";
 import { calls, contactPhones, contacts } from "../schema/db.ts";
 import { callerMatchQuery, chunks, type Db } from "../schema/d1.ts";
 import { CALLERS_DDL, ENTRY_SQL, SEEN_SQL } from "./callers-sql.ts";
+import { deleteMeta, getMeta, setMeta } from "./store.ts";
 
 /** Bumped when the index's shape or meaning changes: a Switchboard with another version rebuilds. */
 const INDEX_VERSION = "1";
@@ -37,7 +38,7 @@ export function migrateCallers(sql: SqlStorage) {
 }
 
 export function isReady(sql: SqlStorage) {
-  return sql.exec<{ value: string }>("select value from meta where key = ?", READY_KEY).toArray()[0]?.value === INDEX_VERSION;
+  return getMeta(sql, READY_KEY) === INDEX_VERSION;
 }
 
 function identity(entry: Entry | null, seenBefore: boolean): CallerIdentity {
@@ -126,7 +127,7 @@ export async function identifyInD1(db: Db, tenantId: string, number: string): Pr
  * numbers that called before from the call log. Marks it ready only when the whole of it is in.
  */
 export async function build(sql: SqlStorage, db: Db, tenantId: string) {
-  sql.exec("delete from meta where key = ?", READY_KEY);
+  deleteMeta(sql, READY_KEY);
   sql.exec("delete from caller_index");
   let after = "";
   for (;;) {
@@ -152,7 +153,7 @@ export async function build(sql: SqlStorage, db: Db, tenantId: string) {
     if (rows.length < PAGE) break;
     after = rows.at(-1)!.number;
   }
-  sql.exec("insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value", READY_KEY, INDEX_VERSION);
+  setMeta(sql, READY_KEY, INDEX_VERSION);
 }
 
 /** Numbers the index holds for these contacts now, before D1's answer replaces them. */

@@ -10,6 +10,7 @@ import type { Db } from "../schema/d1.ts";
 import type { TrackingRoute } from "../telephony/contract.ts";
 import type { RoutingConfig } from "./routing.ts";
 import { poolQueries, presentPools, type Pool } from "./dni.ts";
+import { deleteMeta, getMeta, setMeta } from "./store.ts";
 
 /** A tracking number as a call to it is registered: its routing, label and campaign. */
 export type TrackedNumber = {
@@ -87,8 +88,8 @@ type Copy = { version: string; config: SwitchboardConfig };
 
 /** The copy in storage, unless there is none, it is of another version, or it cannot be read (then D1 is asked). */
 function readCopy(sql: SqlStorage): { config: SwitchboardConfig; text: string } | null {
-  const text = sql.exec<{ value: string }>("select value from meta where key = ?", COPY_KEY).toArray()[0]?.value;
-  if (text === undefined) return null;
+  const text = getMeta(sql, COPY_KEY);
+  if (text === null) return null;
   try {
     const copy = JSON.parse(text) as Copy;
     return copy.version === COPY_VERSION ? { config: copy.config, text } : null;
@@ -150,7 +151,7 @@ export class HeldConfig {
     this.#generation++;
     this.#memory = null;
     this.#stored = null;
-    this.#options.sql.exec("delete from meta where key = ?", COPY_KEY);
+    deleteMeta(this.#options.sql, COPY_KEY);
   }
 
   /** Reads D1; unless a change came meanwhile, holds the answer and keeps its copy. */
@@ -161,7 +162,7 @@ export class HeldConfig {
       this.#memory = Promise.resolve(config);
       const text = JSON.stringify({ version: COPY_VERSION, config } satisfies Copy);
       if (text !== this.#stored) {
-        this.#options.sql.exec("insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value", COPY_KEY, text);
+        setMeta(this.#options.sql, COPY_KEY, text);
         this.#stored = text;
       }
     }

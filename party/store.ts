@@ -128,16 +128,19 @@ export function setMeta(sql: SqlStorage, key: string, value: string) {
   sql.exec("insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value", key, value);
 }
 
+export function deleteMeta(sql: SqlStorage, key: string) {
+  sql.exec("delete from meta where key = ?", key);
+}
+
 export function currentSeq(sql: SqlStorage): number {
-  const row = sql.exec<{ value: string }>("select value from meta where key = 'seq'").toArray()[0];
-  return row ? Number(row.value) : 0;
+  return Number(getMeta(sql, "seq") ?? 0);
 }
 
 /** Gives the event the next `seq`, keeps it in the log, and returns it ready to broadcast. */
 export function appendEvent(sql: SqlStorage, event: NewEvent, at: number): EventMessage {
   const seq = currentSeq(sql) + 1;
   const message = { ...event, seq } as EventMessage;
-  sql.exec("insert into meta (key, value) values ('seq', ?) on conflict (key) do update set value = excluded.value", String(seq));
+  setMeta(sql, "seq", String(seq));
   sql.exec("insert into events (seq, message, at) values (?, ?, ?)", seq, JSON.stringify(message), at);
   if (seq % 100 === 0) sql.exec("delete from events where seq <= ?", seq - EVENT_LOG_SIZE);
   return message;
@@ -151,9 +154,9 @@ export function holdCall(sql: SqlStorage, callId: string) {
   sql.exec("insert or ignore into held_calls (call_id) values (?)", callId);
 }
 
-/** Whether the call had a held change (it is no longer held either way). */
-export function unholdCall(sql: SqlStorage, callId: string): boolean {
-  return sql.exec("delete from held_calls where call_id = ?", callId).rowsWritten > 0;
+/** The call is no longer held (its event is about to be sent). */
+export function unholdCall(sql: SqlStorage, callId: string) {
+  sql.exec("delete from held_calls where call_id = ?", callId);
 }
 
 /** The held calls, taken off the held list: their changes are about to be sent. */
