@@ -80,6 +80,15 @@ export const CLOSE_SESSION_ENDED = 4401;
 export const CLOSE_RECONNECT = 1012;
 /** The reason of a CLOSE_RECONNECT after the user's role changed: the dashboard also asks who it is again. */
 export const ROLE_CHANGED = "role changed";
+/**
+ * The dashboard's keep-alive and its answer, as exact text: the runtime matches the one and sends
+ * the other (party/switchboard.ts). Here, not beside the zod schemas in messages.ts, so that the
+ * dashboard's first screen can send it without zod.
+ */
+export const PING_FRAME = '{"type":"ping"}';
+export const PONG_FRAME = '{"type":"pong"}';
+/** How often a dashboard sends it. */
+export const PING_EVERY_MS = 25_000;
 /** A message larger than MAX_CLIENT_MESSAGE_BYTES (standard code). */
 export const CLOSE_TOO_BIG = 1009;
 /** More messages than the rate limit allows (standard code: policy violation). */

@@ -14,7 +14,7 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
-import { PING_FRAME } from "../schema/messages.ts";
+import { PING_EVERY_MS, PING_FRAME } from "../schema/constants.ts";
 import NoDeflateSocket from "ws";
 
 type Target = { url: string; cookie: string; trackingNumber?: string };
@@ -94,8 +94,6 @@ function open(target: Target) {
     socket.addEventListener("close", (e) => seen.errors.push(`closed ${e.code}`));
   });
 }
-
-const PING_EVERY_MS = 25_000;
 
 const openAtOnce = data.openAtOnce ?? 50;
 for (let i = 0; i < targets.length; i += openAtOnce) await Promise.all(targets.slice(i, i + openAtOnce).map(open));

@@ -1,12 +1,10 @@
 /** Keeps a dashboard connected to its tenant's Switchboard, resuming from the last seq after a drop. */
 import PartySocket from "partysocket";
-import { CLOSE_RECONNECT, CLOSE_SESSION_ENDED, ROLE_CHANGED } from "../../../schema/constants.ts";
-import { PING_FRAME, type ServerMessage } from "../../../schema/messages.ts";
+import { CLOSE_RECONNECT, CLOSE_SESSION_ENDED, PING_EVERY_MS, PING_FRAME, ROLE_CHANGED } from "../../../schema/constants.ts";
+import type { ServerMessage } from "../../../schema/messages.ts";
 
 const SERVER_MESSAGE_TYPES = new Set<string>(["snapshot", "call", "notification", "read", "pong", "error"] satisfies ServerMessage["type"][]);
 import type { LiveStore } from "./model.ts";
-
-const PING_EVERY_MS = 25_000;
 
 /**
  * `sessionEnded` runs when the server closes the socket because the session is over (logged out
