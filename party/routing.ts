@@ -5,12 +5,12 @@
  * small state per call (the step the call is in) so that a Dial or Gather ending can continue:
  * the next number of a hunt, the no-answer target, the next agent of a queue, the chosen menu key.
  */
-import areaCodeData from "areacodes/lib/data.json";
 import type { CallerType } from "../schema/calls.ts";
 import type { Condition, DialPattern, HoursWindow, ReceivingNumber, Route, Target } from "../schema/routing.ts";
 import type { DialTarget, RoutingDecision, Step, TrackingRoute } from "../telephony/contract.ts";
 import { businessOpen, weeklyOpen, type BusinessHours } from "../schema/hours.ts";
 import { wallClock } from "../schema/zoned.ts";
+import { areaCodeInfo } from "../schema/area-codes.ts";
 
 /** The tenant's routing configuration, as the Switchboard holds it. */
 export type RoutingConfig = {
@@ -103,11 +103,9 @@ export function isOpen(hours: HoursWindow[], now: number, timeZone: string) {
 // Geography -------------------------------------------------------------------------------------
 
 type Coordinates = { latitude: number; longitude: number };
-type AreaCodeInfo = { stateCode: string | null; location: { latitude: number | null; longitude: number | null } };
-const AREA_CODES: Record<string, AreaCodeInfo> = areaCodeData;
 
 function coordinatesOf(code: string): Coordinates | null {
-  const at = AREA_CODES[code]?.location;
+  const at = areaCodeInfo(code);
   return at && at.latitude !== null && at.longitude !== null ? { latitude: at.latitude, longitude: at.longitude } : null;
 }
 
@@ -131,7 +129,7 @@ export function chooseLocation(route: Extract<Route, { kind: "geo" }>, callerNum
   const { locations } = route.config;
   const byCode = locations.find((l) => l.areaCodes.includes(code));
   if (byCode) return byCode;
-  const region = AREA_CODES[code]?.stateCode;
+  const region = areaCodeInfo(code)?.stateCode;
   const byRegion = region ? locations.find((l) => l.regions.includes(region)) : undefined;
   if (byRegion) return byRegion;
   const here = coordinatesOf(code);

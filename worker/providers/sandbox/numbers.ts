@@ -3,11 +3,9 @@
  * aside for fiction), so searching and buying work offline, for demos and for a business trying
  * Switchboard with no provider account. A sandbox account's calls are still signed by its provider.
  */
-import areaCodeData from "areacodes/lib/data.json";
 import { areaCodeOf } from "../../../party/routing.ts";
+import { areaCodeInfo, firstAreaCodeOf } from "../../../schema/area-codes.ts";
 import { ProviderError, type NumberSearch, type NumberShop } from "../../../telephony/contract.ts";
-
-const AREA_CODES = areaCodeData as Record<string, { stateCode: string | null; city: string | null }>;
 
 export class SandboxNumbers implements NumberShop {
   readonly #taken: (numbers: string[]) => Promise<Set<string>>;
@@ -20,15 +18,15 @@ export class SandboxNumbers implements NumberShop {
     const code =
       query.areaCode ??
       (query.near ? areaCodeOf(query.near) : null) ??
-      (query.region ? Object.entries(AREA_CODES).find(([, info]) => info.stateCode === query.region)?.[0] : null);
-    if (!code || !AREA_CODES[code]?.stateCode) return [];
+      (query.region ? firstAreaCodeOf(query.region) : null);
+    const info = code ? areaCodeInfo(code) : undefined;
+    if (!code || !info) return [];
     const candidates = Array.from({ length: 100 }, (_, i) => `+1${code}55501${String(i).padStart(2, "0")}`);
     const taken = await this.#taken(candidates);
-    const info = AREA_CODES[code];
     return candidates
       .filter((n) => !taken.has(n))
       .slice(0, query.limit)
-      .map((n) => ({ number: n, friendlyName: `(${code}) 555-${n.slice(-4)}`, locality: info?.city ?? null, region: info?.stateCode ?? null, isoCountry: "US" }));
+      .map((n) => ({ number: n, friendlyName: `(${code}) 555-${n.slice(-4)}`, locality: info.city, region: info.stateCode, isoCountry: "US" }));
   }
 
   async buy(number: string) {
