@@ -5,7 +5,7 @@
  * session, for the session's own tenant. The Switchboard is told the user and the session (its id
  * and expiry), so the socket closes when the session ends.
  */
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import * as z from "zod/mini";
 import { ROLE_HEADER, SESSION_EXPIRES_HEADER, SESSION_HEADER, USER_HEADER } from "../party/switchboard.ts";
 import { authenticate } from "./auth/middleware.ts";

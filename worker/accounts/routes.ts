@@ -5,7 +5,8 @@
  * adapter's (its zod schema checks them); they go in encrypted and never come out: only what the
  * adapter may show (an account id, never a token), in answers and in the audit log alike.
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { and, eq } from "drizzle-orm";
 import * as z from "zod/mini";
 import { getDb } from "../../schema/d1.ts";

@@ -4,7 +4,7 @@
  * page never repeats or skips one, however many changes landed at once. Nothing here writes: the
  * log is read-only through the API and append-only in the database.
  */
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import * as z from "zod/mini";
 import { auditEvents } from "../../schema/db.ts";

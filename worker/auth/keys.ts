@@ -4,7 +4,8 @@
  * providers:manage); a key with keys:manage makes keys no stronger than itself, never with a power;
  * revoking a key revokes the keys it made.
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import * as z from "zod/mini";
 import { apiKeyCreate } from "../../schema/api.ts";

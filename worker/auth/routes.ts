@@ -1,4 +1,5 @@
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { loginBody, passwordChange } from "../../schema/api.ts";
 import type { AppEnv } from "../env.ts";

@@ -3,7 +3,7 @@
  * Twilio account so numbers can be bought (from the fictional range) before any real provider is
  * set up. Public like the login, and throttled per client; `SIGNUP = "closed"` turns it off.
  */
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { eq, like, or } from "drizzle-orm";
 import { signupBody } from "../../schema/api.ts";
 import { getDb, type Db } from "../../schema/d1.ts";

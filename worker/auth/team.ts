@@ -3,7 +3,8 @@
  * `POST /api/users/:id/reset-link`, and invitations (`GET|POST /api/invitations`,
  * `DELETE /api/invitations/:id`). Accepting an invitation is public: `GET|POST /api/invitations/accept`.
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { and, desc, eq, isNull, max, sql } from "drizzle-orm";
 import * as z from "zod/mini";
 import { invitationAccept, invitationCreate, linkQuery, passwordReset, userUpdate } from "../../schema/api.ts";

@@ -2,7 +2,8 @@
  * The call log, and what staff write on a call: call information (subject, notes, outcome, tags),
  * a follow-up reminder, and the contact the call belongs to (Select customer, save phone number).
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { and, count, desc, eq, gte, inArray, isNull, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import * as z from "zod/mini";
 import { ensureCallLogRow } from "../../party/call-log.ts";

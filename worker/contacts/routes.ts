@@ -1,4 +1,5 @@
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import * as z from "zod/mini";
 import { contactCreate, contactListQuery, contactUpdate, phoneInput } from "../../schema/api.ts";
 import type { AppEnv } from "../env.ts";

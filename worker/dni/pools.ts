@@ -5,7 +5,8 @@
  * (D1 keys pool_numbers by the number); a number in no pool keeps working as a fixed number. How
  * busy each pool is (numbers leased now, leases taken over this week) is the Switchboard's.
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import * as z from "zod/mini";
 import { poolInput, poolUpdate, type PoolRule } from "../../schema/dni.ts";

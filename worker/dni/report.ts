@@ -5,7 +5,7 @@
  * touch, within the tenant's attribution window): to the source of the contact's first call. Calls
  * from no visit (fixed numbers) are one line of their own, so the lines add up to every call.
  */
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { and, eq, gte, lt, lte, sql } from "drizzle-orm";
 import { reportQuery } from "../../schema/api.ts";
 import { calls, contacts, income, tenants } from "../../schema/db.ts";

@@ -5,7 +5,8 @@
  * each client only so often (the login throttle's table and window). The visit's lease is the
  * tenant's Switchboard's; the Worker reads where the visit came from (./source.ts).
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { bodyLimit } from "hono/body-limit";
 import { visitRequest, type VisitAnswer } from "../../schema/dni.ts";
 import { formatPhone } from "../../schema/phone.ts";

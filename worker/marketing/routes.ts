@@ -2,7 +2,8 @@
  * Marketing: campaigns and their costs, income from accounting (API and CSV import), contacts from
  * CSV, the campaign report (JSON and CSV), the call log as CSV, and the tenant's settings.
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { and, count, desc, eq, gte, inArray, lte } from "drizzle-orm";
 import * as z from "zod/mini";
 import {

@@ -5,7 +5,8 @@
  * The number shop is the tenant's provider account's, through its adapter, or the sandbox, whose
  * numbers also take test calls; a provider that sells none here (a PBX) has its numbers added by hand.
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { and, asc, count, eq, gte, inArray } from "drizzle-orm";
 import * as z from "zod/mini";
 import { calls, campaigns, providerAccounts, routes, trackingNumbers } from "../../schema/db.ts";

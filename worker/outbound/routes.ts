@@ -4,7 +4,8 @@
  * the new one for 24 hours, so the receiver can switch without missing a delivery. Every change is
  * audited (worker/audit/log.ts), in words that never hold a secret.
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { and, count, eq, sql } from "drizzle-orm";
 import * as z from "zod/mini";
 import { webhookDeliveries, webhookEndpoints } from "../../schema/db.ts";

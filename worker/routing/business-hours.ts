@@ -4,7 +4,7 @@
  * read them, and while closed calls go to the after-hours target; the tenant's Switchboard is told of
  * every change, so the next call follows it.
  */
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { eq } from "drizzle-orm";
 import { businessHours } from "../../schema/db.ts";
 import { getDb } from "../../schema/d1.ts";

@@ -4,7 +4,8 @@
  * exist, nothing leads back to itself, no number rings back into us) before it is written, and the
  * tenant's Switchboard is told so its next call reads the new configuration.
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import { and, eq, inArray } from "drizzle-orm";
 import * as z from "zod/mini";
 import { POPUP_CLOSE_SECONDS } from "../../schema/constants.ts";

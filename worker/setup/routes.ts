@@ -4,7 +4,7 @@
  * dashboard, the API, the operator's CLI). Readable by every role (settings:read): an agent sees
  * what the business still has to do, and the dashboard links each step to where it is done.
  */
-import { Hono } from "hono";
+import { Hono } from "hono/tiny";
 import { and, asc, count, eq, gt, isNull } from "drizzle-orm";
 import { getDb } from "../../schema/d1.ts";
 import { formatPhone } from "../../schema/phone.ts";

@@ -15,7 +15,8 @@
  *
  * Every request is verified against the account's credentials before anything is read or written.
  */
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
 import * as z from "zod/mini";
 import { getDb, type Db } from "../../schema/d1.ts";
 import { normaliseProviderNumber } from "../../schema/phone.ts";
