@@ -115,6 +115,8 @@ type WriterOptions = {
   sql: SqlStorage;
   /** Asks for another try at `at` (the Switchboard's alarm writes what is still pending). */
   retryAt: (at: number) => Promise<void>;
+  /** Told after a write that leaves no call waiting (none queued, none pending in storage). */
+  settled?: () => void;
   settleMs?: number;
 };
 
@@ -170,6 +172,9 @@ export class CallLogWriter {
         for (const [id, call] of this.#queue) waiting.set(id, call);
         this.#queue.clear();
         return this.#write([...waiting.values()]);
+      })
+      .then(() => {
+        if (this.#queue.size === 0 && !store.hasCallsPendingLog(this.#options.sql)) this.#options.settled?.();
       })
       .catch((err: unknown) => console.error("call log write failed", err));
     return this.#inFlight;

@@ -44,6 +44,14 @@ export class Switchboard extends Server<Env> {
   readonly #startedAt = Date.now();
   /** When the alarm is set for, as far as this instance knows (read from storage on first use). */
   #alarmAt: number | null | undefined = undefined;
+  /**
+   * The soonest time this instance has asked the alarm for since it last ran, besides the call
+   * log's backstop (and the alarm it found set: what an earlier instance set it for is not known
+   * here). The alarm's run works out everything it is needed for again, so the soonest is enough.
+   */
+  #wantedAt: number | null = null;
+  /** Whether the alarm is also asked for as the call log's backstop: ended calls wait for their write. */
+  #backstop = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -97,7 +105,13 @@ export class Switchboard extends Server<Env> {
 
   /** Ended calls on their way to the D1 call log, off the webhooks' path. */
   get #callLog() {
-    return (this.#callLogWriter ??= new CallLogWriter({ d1: this.env.DB, tenantId: this.name, sql: this.ctx.storage.sql, retryAt: (at) => this.#scheduleAlarm(at) }));
+    return (this.#callLogWriter ??= new CallLogWriter({
+      d1: this.env.DB,
+      tenantId: this.name,
+      sql: this.ctx.storage.sql,
+      retryAt: (at) => this.#scheduleAlarm(at),
+      settled: () => void this.#dropBackstop().catch((err: unknown) => console.error("could not move the alarm", err)),
+    }));
   }
 
   /**
@@ -119,8 +133,9 @@ export class Switchboard extends Server<Env> {
   #log(calls: LiveCall[]) {
     if (calls.length === 0) return;
     this.#callLog.queue(calls);
-    // The settle timer lives in memory; if this instance goes before it fires, the alarm writes the call.
-    void this.#scheduleAlarm(Date.now() + LOG_RETRY_MS).catch((err: unknown) => console.error("could not set the alarm", err));
+    // The settle timer lives in memory; if this instance goes before it fires, the alarm writes the
+    // call. Once the write is in, the alarm goes back to what else it was set for (#dropBackstop).
+    void this.#scheduleAlarm(Date.now() + LOG_RETRY_MS, "backstop").catch((err: unknown) => console.error("could not set the alarm", err));
   }
 
   #context(): pipeline.PipelineContext {
@@ -200,12 +215,45 @@ export class Switchboard extends Server<Env> {
     return [userTag(userId), sessionTag(sessionId), ...(admin ? [ADMINS_TAG] : []), ...(many ? [MANY_TAG] : [])];
   }
 
-  /** Sets the alarm for `at` unless it is set sooner already; storage is asked once per instance. */
-  async #scheduleAlarm(at: number) {
-    if (this.#alarmAt === undefined) this.#alarmAt = await this.ctx.storage.getAlarm();
+  /**
+   * Sets the alarm for `at` unless it is set sooner already; storage is asked once per instance.
+   * `backstop`: the call log's, given up once the log has nothing left to write.
+   */
+  async #scheduleAlarm(at: number, why: "need" | "backstop" = "need") {
+    if (this.#alarmAt === undefined) {
+      const found = await this.ctx.storage.getAlarm();
+      // Another call may have read it meanwhile.
+      if (this.#alarmAt === undefined) {
+        this.#alarmAt = found;
+        if (found !== null) this.#want(found);
+      }
+    }
+    if (why === "backstop") this.#backstop = true;
+    else this.#want(at);
     if (this.#alarmAt !== null && this.#alarmAt <= at && this.#alarmAt > Date.now()) return;
     this.#alarmAt = at;
     await this.ctx.storage.setAlarm(at);
+  }
+
+  #want(at: number) {
+    if (this.#wantedAt === null || at < this.#wantedAt) this.#wantedAt = at;
+  }
+
+  /**
+   * The call log has written every ended call: its backstop is not needed, and the alarm moves to
+   * the soonest other time it was asked for, or goes. Before, every call woke its Switchboard
+   * again 30 s after its end, hibernated or not, only to find the log written.
+   */
+  async #dropBackstop() {
+    if (!this.#backstop) return;
+    this.#backstop = false;
+    // A change held back (pipeline.ts, "held changes") has the alarm as its backstop too.
+    if (this.#alarmAt == null || store.hasHeldCalls(this.ctx.storage.sql)) return;
+    const next = this.#wantedAt;
+    if (next !== null && next <= this.#alarmAt) return;
+    this.#alarmAt = next;
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
   }
 
   // RPC from the Worker ------------------------------------------------------------------------
@@ -555,8 +603,10 @@ export class Switchboard extends Server<Env> {
   }
 
   override async onAlarm() {
-    // The alarm that is running is no longer set.
+    // The alarm that is running is no longer set, and whatever it was asked for is done below or asked for again.
     this.#alarmAt = null;
+    this.#wantedAt = null;
+    this.#backstop = false;
     // Test calls whose time is up end first, so the call log write below takes them too.
     await this.#sandbox.endDue();
     const ctx = this.#context();

@@ -172,6 +172,27 @@ describe("the call log across an eviction or a crash", () => {
     await runDurableObjectAlarm(switchboardOf(t));
     expect(await logRow(t, started.callSid)).toEqual({ status: "busy" });
   });
+
+  it("gives that alarm up once the call is written: a quiet Switchboard is not woken 30 s after every call", async () => {
+    const t = await createTwilioTenant();
+    const alarm = () => runInDurableObject(switchboardOf(t), (_: Switchboard, state) => state.storage.getAlarm());
+    const started = await startCall(t, "+14155550124");
+    // Ringing: the sweep's alarm, ten minutes on (it ends a call whose end never comes).
+    const sweep = await alarm();
+    expect(sweep).toBeGreaterThan(Date.now() + 5 * 60_000);
+    await parentStatus(t, started.callSid, "busy");
+    // Ended: the call log's backstop, should this instance go before the write.
+    expect(await alarm()).toBeLessThanOrEqual(Date.now() + LOG_RETRY_MS);
+    // Written (after the settle time): the alarm is the sweep's again.
+    await vi.waitFor(async () => expect(await logRow(t, started.callSid)).toEqual({ status: "busy" }), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(async () => expect(await alarm()).toBe(sweep), { timeout: 5_000, interval: 50 });
+
+    // A second call, ended and written in the same way, leaves the alarm where the first call's sweep set it.
+    const second = await startCall(t, "+14155550125");
+    await parentStatus(t, second.callSid, "no-answer");
+    await vi.waitFor(async () => expect(await logRow(t, second.callSid)).toEqual({ status: "no-answer" }), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(async () => expect(await alarm()).toBe(sweep), { timeout: 5_000, interval: 50 });
+  }, 30_000);
 });
 
 /** The routing configuration's copy in the Switchboard's storage, as it reads it back (null: none). */
