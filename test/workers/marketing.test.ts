@@ -193,12 +193,12 @@ describe("the call log as CSV", () => {
 describe("CSV exports never carry a formula", () => {
   const TRIGGERS = ["=", "+", "-", "@", "\t", "\r"];
 
-  it("writes every text that a spreadsheet would run with a leading ', and numbers and phone numbers as they are", () => {
+  it("writes every text that a spreadsheet would run with a leading ', and numbers and phone numbers as they are", async () => {
     for (const t of TRIGGERS) {
-      const [, line] = toCsv([{ v: `${t}HYPERLINK("http://evil.test","x")` }], ["v"]).split("\r\n");
+      const [, line] = (await toCsv([{ v: `${t}HYPERLINK("http://evil.test","x")` }], ["v"])).split("\r\n");
       expect(Papa.parse<string[]>(line!).data[0]![0], JSON.stringify(t)).toBe(`'${t}HYPERLINK("http://evil.test","x")`);
     }
-    const [, plain] = toCsv([{ a: "+14155550124", b: "-12.50", c: -3, d: "+1 (415) 555-0124", e: "Ann = Archer" }], ["a", "b", "c", "d", "e"]).split("\r\n");
+    const [, plain] = (await toCsv([{ a: "+14155550124", b: "-12.50", c: -3, d: "+1 (415) 555-0124", e: "Ann = Archer" }], ["a", "b", "c", "d", "e"])).split("\r\n");
     expect(plain).toBe("+14155550124,-12.50,-3,+1 (415) 555-0124,Ann = Archer");
   });
 

@@ -149,7 +149,7 @@ export const callCsvRoutes = lazy(() => new Hono<AppEnv>().get("/", validate("qu
   await settledCallLog(c.env, tenant.id);
   const rows = await logged(getDb(c.env.DB)).where(callFilters(tenant, c.req.valid("query"))).orderBy(desc(calls.startedAt)).limit(50_000);
   const columns = ["started_at", "caller_number", "caller_name", "caller_type", "tracking_number", "tracking_label", "campaign", "status", "result", "rang_at", "duration_seconds", "talk_seconds", "first_time", "subject", "outcome", "notes", "tags", "visit_source", "visit_medium", "visit_campaign", "visit_keyword", "landing_page", "referrer"];
-  const csv = toCsv(
+  const csv = await toCsv(
     rows.map((r) => ({
       // The tenant's wall time with its offset: what the dashboard shows, and still one exact instant.
       started_at: isoInZone(r.startedAt, tenant.timeZone),

@@ -147,5 +147,5 @@ export const sourceReportRoutes = lazy(() => new Hono<AppEnv>()
       new_customers: l.newCustomers,
       income: money(l.incomeCents),
     }));
-    return c.body(toCsv(rows, columns), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="sources-${from}-to-${to}.csv"` });
+    return c.body(await toCsv(rows, columns), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="sources-${from}-to-${to}.csv"` });
   }));

@@ -1,10 +1,17 @@
 /** CSV in and out, with papaparse: imports say which rows were refused and why. */
-import Papa from "papaparse";
+
+/**
+ * papaparse, loaded by the first CSV an isolate reads or writes. Bundled as CommonJS, its factory
+ * would otherwise run at every isolate's start-up, and no call or dashboard needs it.
+ */
+let papaparse: Promise<typeof import("papaparse")> | null = null;
+const loadPapa = () => (papaparse ??= import("papaparse").then((m) => m.default ?? m));
 
 export type CsvRow = { line: number; values: Record<string, string> };
 
 /** Rows keyed by lower-cased, trimmed header; `line` is the row's line in the file (header is 1). */
-export function parseCsv(text: string): { rows: CsvRow[]; error: string | null } {
+export async function parseCsv(text: string): Promise<{ rows: CsvRow[]; error: string | null }> {
+  const Papa = await loadPapa();
   const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ""), {
     header: true,
     skipEmptyLines: "greedy",
@@ -26,7 +33,8 @@ export function parseCsv(text: string): { rows: CsvRow[]; error: string | null }
  */
 export const FORMULA = /^(?:[=@\t\r]|[+-](?![\d\s().+-]*$))/;
 
-export function toCsv(rows: Record<string, string | number | boolean | null>[], columns: string[]) {
+export async function toCsv(rows: Record<string, string | number | boolean | null>[], columns: string[]) {
+  const Papa = await loadPapa();
   return Papa.unparse({ fields: columns, data: rows.map((r) => columns.map((c) => r[c] ?? "")) }, { escapeFormulae: FORMULA });
 }
 

@@ -40,7 +40,7 @@ export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
 async function csvBody(c: C) {
   const type = c.req.header("Content-Type") ?? "";
   if (!/^text\/(csv|plain)\b/i.test(type)) return { refused: apiError(c, 415, "Send the file as text/csv") };
-  const parsed = parseCsv(await c.req.text());
+  const parsed = await parseCsv(await c.req.text());
   if (parsed.error) return { refused: apiError(c, 400, `Invalid CSV: ${parsed.error}`) };
   if (parsed.rows.length === 0) return { refused: apiError(c, 400, "Invalid CSV: no rows under the header") };
   if (parsed.rows.length > 10_000) return { refused: apiError(c, 400, "Invalid CSV: at most 10,000 rows at a time") };
@@ -442,7 +442,7 @@ export const reportRoutes = lazy(() => new Hono<AppEnv>()
       cost_per_call: money(l.costPerCallCents),
       cost_per_new_customer: money(l.costPerNewCustomerCents),
     }));
-    return c.body(toCsv(rows, columns), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="campaigns-${from}-to-${to}.csv"` });
+    return c.body(await toCsv(rows, columns), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="campaigns-${from}-to-${to}.csv"` });
   }));
 
 // Settings ----------------------------------------------------------------------------------------------
