@@ -8,4 +8,6 @@
 import * as z from "zod/mini";
 import { en } from "zod/locales";
 
-z.config(en());
+// The messages' tables are made at the first issue, not at start-up: a request that passes every check never needs them.
+let english: ReturnType<typeof en>["localeError"] | undefined;
+z.config({ localeError: (issue) => (english ??= en().localeError)(issue) });
