@@ -1700,7 +1700,7 @@ async function resetSwitchboard(base: string) {
  * isolate stays warm; the Switchboard's storage stays), the dashboard opens again and the call comes.
  * After hibernation: the dashboard stays open and nothing happens for 15 s, so the runtime hibernates
  * the Switchboard; the call wakes it (the round says whether it did: the instance that served it
- * began after the call was sent; the alarm, 30 s after a call, may have woken it first),
+ * began after the call was sent; an alarm may have woken it first),
  * `--hibernations` times. Each: webhook → TwiML and → popup against the p50 of the 20 calls after it
  * on the same server. Last, the same quiet before a `GET /health` (`quietFloor`): what the quiet costs
  * without the Switchboard. The bundle's size and `wrangler check startup`'s figure go in the same table.
