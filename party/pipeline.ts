@@ -394,7 +394,8 @@ export function voicemailLeft(ctx: PipelineContext, provider: string, providerCa
 
 /**
  * Ends calls whose end never arrived (they are marked for the call log like any ended call) and
- * forgets long-ended ones, and notifications past their retention (store.ts, `KEEP_NOTIFICATIONS_MS`).
+ * forgets long-ended ones, and notifications and fired reminders past their retention (store.ts,
+ * `KEEP_NOTIFICATIONS_MS`).
  */
 export function sweep(ctx: PipelineContext) {
   for (const stored of store.activeCalls(ctx.sql)) {
@@ -406,6 +407,7 @@ export function sweep(ctx: PipelineContext) {
   pruneCallEvents(ctx.sql);
   store.pruneAnswerers(ctx.sql, ctx.now - STICKY_MS);
   store.pruneNotifications(ctx.sql, ctx.now - store.KEEP_NOTIFICATIONS_MS);
+  store.pruneFiredReminders(ctx.sql, ctx.now - store.KEEP_NOTIFICATIONS_MS);
 }
 
 /** Fires the follow-up reminders that are due: each becomes a notification, once. */

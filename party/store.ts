@@ -276,16 +276,17 @@ export function putNotification(sql: SqlStorage, n: Notification): boolean {
   return sql.exec("insert or ignore into notifications (id, notification, at) values (?, ?, ?)", n.id, JSON.stringify(n), n.at).rowsWritten > 0;
 }
 
-/**
- * Forgets notifications older than `before`, and any beyond the newest `kept`, with who read them
- * and the fired reminders they came from.
- */
+/** Forgets notifications older than `before`, and any beyond the newest `kept`, with who read them. */
 export function pruneNotifications(sql: SqlStorage, before: number, kept = NOTIFICATIONS_KEPT) {
   // The time of the newest one past the limit: it and everything as old go too.
   const past = sql.exec<{ at: number }>("select at from notifications order by at desc limit 1 offset ?", kept).toArray()[0]?.at;
   const until = past === undefined ? before : Math.max(before, past + 1);
   sql.exec("delete from notification_reads where notification_id in (select id from notifications where at < ?)", until);
   sql.exec("delete from notifications where at < ?", until);
+}
+
+/** Forgets reminders that fired (each is a notification by then) and were due before `before`. */
+export function pruneFiredReminders(sql: SqlStorage, before: number) {
   sql.exec("delete from reminders where fired = 1 and due_at < ?", before);
 }
 

@@ -616,4 +616,28 @@ describe("notifications' retention", () => {
       expect(store.unreadCount(sql, { userId: "u2", admin: true })).toBe(store.NOTIFICATIONS_KEPT);
     });
   });
+
+  it("forgets reminders that fired more than 30 days ago, and keeps later ones and those still to fire", async () => {
+    const t = await createTwilioTenant();
+    const day = 24 * 60 * 60 * 1000;
+    const now = Date.now();
+    await runInDurableObject(switchboardOf(t), (_: Switchboard, state) => {
+      const sql = state.storage.sql;
+      const remind = (callId: string, dueAt: number) => store.setReminder(sql, callId, { callId, contactId: null, dueAt, title: `Call back (${callId})`, body: "" });
+      remind("fired-long-ago", now - store.KEEP_NOTIFICATIONS_MS - day);
+      store.markReminderFired(sql, "fired-long-ago");
+      remind("fired-last-week", now - 7 * day);
+      store.markReminderFired(sql, "fired-last-week");
+      remind("due-tomorrow", now + day);
+    });
+    await startCall(t, "+14155550124");
+    expect(await runDurableObjectAlarm(switchboardOf(t))).toBe(true);
+    const left = await runInDurableObject(switchboardOf(t), (_: Switchboard, state) =>
+      state.storage.sql.exec<{ call_id: string; fired: number }>("select call_id, fired from reminders order by call_id").toArray(),
+    );
+    expect(left).toEqual([
+      { call_id: "due-tomorrow", fired: 0 },
+      { call_id: "fired-last-week", fired: 1 },
+    ]);
+  });
 });
