@@ -97,7 +97,9 @@ function SourceReport({ from, to, version }: { from: string; to: string; version
   );
 }
 
-const pct = (x: number | null | undefined) => (x === null || x === undefined ? "—" : `${(x * 100).toFixed(1)}%`);
+/** A share or a return as people read it, grouped: "50.0%", "3,732.4%", "-100.0%". */
+const percent = new Intl.NumberFormat(undefined, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? "—" : percent.format(x));
 
 /** This month so far, in the business's calendar (not the browser's). */
 function monthRange() {
