@@ -56,8 +56,8 @@ const onError: ErrorHandler<AppEnv> = (err, c) => {
 
 // Paths here are tested as patterns, not given to `except` as route paths: those make it build
 // a router of its own when the app is made, at start-up (README, Performance: "The sixth part").
-/** The CSV imports (`/api/<list>/import`), which may be larger than any JSON body. */
-const IMPORT_PATH = /^\/api\/[^/]*\/import$/;
+/** The CSV imports (`/api/<list>/import`, with or without a trailing slash, as the router takes them), which may be larger than any JSON body. */
+const IMPORT_PATH = /^\/api\/[^/]*\/import\/?$/;
 
 /**
  * The REST API and the providers' webhooks are apps of their own, each made at its first request
@@ -153,8 +153,12 @@ function healthKeyHeld(c: { env: Env; req: { header(name: string): string | unde
   return Boolean(key) && timingSafeEqualText(c.req.header("Authorization") ?? "", `Bearer ${key}`);
 }
 
-/** What carries no security headers: the realtime socket (`/parties/*`), the webhooks (`/webhooks/*`) and the website snippet. */
-const WITHOUT_SECURITY_HEADERS = /^\/(parties|webhooks)(\/|$)|^\/dni\.js$/;
+/**
+ * What carries no security headers: the realtime socket (`/parties/*`), the webhooks (`/webhooks/*`)
+ * and the website snippet. A trailing slash as the router takes it (hono's pattern router matches a
+ * route's path with or without one).
+ */
+const WITHOUT_SECURITY_HEADERS = /^\/(parties|webhooks)(\/|$)|^\/dni\.js\/?$/;
 
 export const app = new Hono<AppEnv>()
   // For browsers: a provider reads the webhooks' answers, and a WebSocket upgrade's answer is the
