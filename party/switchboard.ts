@@ -232,7 +232,13 @@ export class Switchboard extends Server<Env> {
     else this.#want(at);
     if (this.#alarmAt !== null && this.#alarmAt <= at && this.#alarmAt > Date.now()) return;
     this.#alarmAt = at;
-    await this.ctx.storage.setAlarm(at);
+    try {
+      await this.ctx.storage.setAlarm(at);
+    } catch (err) {
+      // Not set: what storage holds is not known here any more; the next ask reads it again.
+      this.#alarmAt = undefined;
+      throw err;
+    }
   }
 
   #want(at: number) {
@@ -247,8 +253,10 @@ export class Switchboard extends Server<Env> {
   async #dropBackstop() {
     if (!this.#backstop) return;
     this.#backstop = false;
-    // A change held back (pipeline.ts, "held changes") has the alarm as its backstop too.
-    if (this.#alarmAt == null || store.hasHeldCalls(this.ctx.storage.sql)) return;
+    // A change held back (pipeline.ts, "held changes") and webhook events on their way to the
+    // outbound queue (outbound.ts) have the alarm as their backstop too.
+    const sql = this.ctx.storage.sql;
+    if (this.#alarmAt == null || store.hasHeldCalls(sql) || hasOutbound(sql)) return;
     const next = this.#wantedAt;
     if (next !== null && next <= this.#alarmAt) return;
     this.#alarmAt = next;
