@@ -33,7 +33,6 @@ export const notificationMessage = lazy(() => z.object({ type: z.literal("notifi
  */
 export const readMessage = lazy(() => z.object({ type: z.literal("read"), seq, userId: z.string(), ids: z.array(z.string()), unread: z.optional(count) }));
 export const pongMessage = lazy(() => z.object({ type: z.literal("pong") }));
-
 /** The client sent something the server does not understand; the connection stays open. */
 export const errorMessage = lazy(() => z.object({ type: z.literal("error"), seq, message: z.string() }));
 
@@ -70,7 +69,7 @@ export const connectQuery = lazy(() => z.object({
   frames: z.optional(z.literal("many")),
 }));
 
-export { CLOSE_POLICY, CLOSE_RECONNECT, CLOSE_SESSION_ENDED, CLOSE_TOO_BIG, PING_EVERY_MS, PING_FRAME, PONG_FRAME, ROLE_CHANGED } from "./constants.ts";
+export { CLOSE_POLICY, CLOSE_RECONNECT, CLOSE_SESSION_ENDED, CLOSE_TOO_BIG, PING_FRAME, PONG_FRAME, ROLE_CHANGED } from "./constants.ts";
 
 /** The largest message a client may send; a mark-read of a hundred of our ids is under 7 KB. */
 export const MAX_CLIENT_MESSAGE_BYTES = 8 * 1024;
