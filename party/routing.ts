@@ -10,7 +10,7 @@ import type { Condition, DialPattern, HoursWindow, ReceivingNumber, Route, Targe
 import type { DialTarget, RoutingDecision, Step, TrackingRoute } from "../telephony/contract.ts";
 import { businessOpen, weeklyOpen, type BusinessHours } from "../schema/hours.ts";
 import { wallClock } from "../schema/zoned.ts";
-import { areaCodeInfo } from "../schema/area-codes.ts";
+import { areaCodeInfo, areaCodeOf } from "../schema/area-codes.ts";
 
 /** The tenant's routing configuration, as the Switchboard holds it. */
 export type RoutingConfig = {
@@ -107,11 +107,6 @@ type Coordinates = { latitude: number; longitude: number };
 function coordinatesOf(code: string): Coordinates | null {
   const at = areaCodeInfo(code);
   return at && at.latitude !== null && at.longitude !== null ? { latitude: at.latitude, longitude: at.longitude } : null;
-}
-
-/** The NANP area code of an E.164 number (+1 NXX ...), or null. */
-export function areaCodeOf(number: string) {
-  return /^\+1(\d{3})\d{7}$/.exec(number)?.[1] ?? null;
 }
 
 function distanceKm(a: Coordinates, b: Coordinates) {

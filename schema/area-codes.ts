@@ -1,6 +1,6 @@
 /**
- * North American area codes: where each is (its state's or province's code, its main city and that
- * city's coordinates), for the geo route and the sandbox number shop. The rows are a copy of the
+ * North American area codes: a number's, and where each is (its state's or province's code, its main
+ * city and that city's coordinates), for the geo route and the number shops. The rows are a copy of the
  * `areacodes` package's data (schema/area-codes-data.ts, made by `npm run area-codes`), read into a
  * map at the first lookup rather than when the Worker starts.
  */
@@ -18,6 +18,11 @@ function areaCodes() {
     table.set(code, { code, stateCode, city: city || null, latitude: latitude ? Number(latitude) : null, longitude: longitude ? Number(longitude) : null });
   }
   return table;
+}
+
+/** The NANP area code of an E.164 number (+1 NXX ...), or null. */
+export function areaCodeOf(number: string) {
+  return /^\+1(\d{3})\d{7}$/.exec(number)?.[1] ?? null;
 }
 
 /** Where a three-digit area code is, or undefined for a code that names no place (toll-free, unassigned). */

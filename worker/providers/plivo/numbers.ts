@@ -4,7 +4,7 @@
  * URLs; each tracking number gets an application of its own, since its fallback URL seals its own
  * fail-safe number. Numbers travel as digits without "+" (14155550104).
  */
-import { areaCodeOf } from "../../../party/routing.ts";
+import { areaCodeOf } from "../../../schema/area-codes.ts";
 import { ProviderError, type NumberSearch, type NumberShop, type NumberWebhooks } from "../../../telephony/contract.ts";
 import { withAccount } from "./account-url.ts";
 import { plivoNumber } from "./xml.ts";

@@ -3,8 +3,7 @@
  * aside for fiction), so searching and buying work offline, for demos and for a business trying
  * Switchboard with no provider account. A sandbox account's calls are still signed by its provider.
  */
-import { areaCodeOf } from "../../../party/routing.ts";
-import { areaCodeInfo, firstAreaCodeOf } from "../../../schema/area-codes.ts";
+import { areaCodeInfo, areaCodeOf, firstAreaCodeOf } from "../../../schema/area-codes.ts";
 import { ProviderError, type NumberSearch, type NumberShop } from "../../../telephony/contract.ts";
 
 export class SandboxNumbers implements NumberShop {
